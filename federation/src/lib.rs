@@ -1,0 +1,8 @@
+//! Interchange's ActivityPub server: sharing a directory with other
+//! organisations' directories.
+//!
+//! Each site is an `Organization` actor and each public profile a `Person`
+//! actor at its page's URL; other directories follow the site, mirror its
+//! entries, and receive `Create`, `Update` and `Delete` as its content changes.
+//! The design is in the project's federation notes; this crate is built on
+//! the content model of the `generator` crate, which knows nothing of it.

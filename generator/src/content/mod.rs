@@ -1,0 +1,222 @@
+//! The content model: the typed form of everything a site is made of.
+
+pub mod ask;
+pub mod consultation;
+pub mod event;
+pub mod organisation;
+pub mod page;
+pub mod profile;
+pub mod site;
+pub mod taxonomy;
+pub mod vocabulary;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use url::Url;
+
+use crate::source::SourceFile;
+
+pub use ask::Ask;
+pub use consultation::{Consultation, ConsultationStatus};
+pub use event::Event;
+pub use organisation::Organisation;
+pub use page::Page;
+pub use profile::Profile;
+pub use site::Site;
+pub use taxonomy::{AskKind, Choice, EventKind, OpenTo, Sector, Visibility};
+pub use vocabulary::Vocabulary;
+
+/// The kinds of entry, each a folder under `content/` (and `mirror/<host>/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// `organisations/`
+    Organisation,
+    /// `profiles/`
+    Profile,
+    /// `events/`
+    Event,
+    /// `consultations/`
+    Consultation,
+    /// `asks/`
+    Ask,
+    /// `pages/`
+    Page,
+}
+
+impl Kind {
+    /// Every kind, in the order listings show them.
+    pub const ALL: [Kind; 6] = [
+        Kind::Organisation,
+        Kind::Profile,
+        Kind::Event,
+        Kind::Consultation,
+        Kind::Ask,
+        Kind::Page,
+    ];
+
+    /// The folder the kind lives in, which is also the first part of its URLs.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Organisation => "organisations",
+            Kind::Profile => "profiles",
+            Kind::Event => "events",
+            Kind::Consultation => "consultations",
+            Kind::Ask => "asks",
+            Kind::Page => "pages",
+        }
+    }
+
+    /// The kind a folder holds.
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.folder() == folder)
+    }
+
+    /// The singular name, for messages ("profile").
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Organisation => "organisation",
+            Kind::Profile => "profile",
+            Kind::Event => "event",
+            Kind::Consultation => "consultation",
+            Kind::Ask => "ask",
+            Kind::Page => "page",
+        }
+    }
+}
+
+/// Where an entry comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Written by this site's editors, under `content/`.
+    Local,
+    /// Received from another directory, under `mirror/<host>/`; read-only.
+    Mirror {
+        /// The other directory's host.
+        host: String,
+        /// The entry's canonical URL there.
+        url: Url,
+    },
+}
+
+impl Origin {
+    /// Whether the entry was received from another directory.
+    pub fn is_mirror(&self) -> bool {
+        matches!(self, Origin::Mirror { .. })
+    }
+}
+
+/// One entry: what every kind has in common, and its own fields in `data`.
+#[derive(Debug, Clone)]
+pub struct Entry<T> {
+    /// The file stem, unique within the kind.
+    pub slug: String,
+    /// Local or mirrored.
+    pub origin: Origin,
+    /// The file it was read from.
+    pub file: Arc<SourceFile>,
+    /// The Markdown body, after the front matter.
+    pub body: String,
+    /// The 1-based line of the file where the body starts.
+    pub body_line: usize,
+    /// When the entry last changed in substance, if its editors say.
+    pub updated: Option<Date>,
+    /// The kind's own fields.
+    pub data: T,
+}
+
+impl Entry<()> {
+    /// The same entry carrying its kind's fields.
+    pub(crate) fn with<T>(self, data: T) -> Entry<T> {
+        Entry {
+            slug: self.slug,
+            origin: self.origin,
+            file: self.file,
+            body: self.body,
+            body_line: self.body_line,
+            updated: self.updated,
+            data,
+        }
+    }
+}
+
+impl<T> Entry<T> {
+    /// The file's path, relative to the site root.
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+}
+
+/// Everything a site holds, checked and typed. Listings are sorted by slug.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    /// The site's settings, from `interchange.toml`.
+    pub site: Site,
+    /// Organisations, local and mirrored.
+    pub organisations: Vec<Entry<Organisation>>,
+    /// Officers' profiles, local and mirrored.
+    pub profiles: Vec<Entry<Profile>>,
+    /// Events.
+    pub events: Vec<Entry<Event>>,
+    /// Consultations.
+    pub consultations: Vec<Entry<Consultation>>,
+    /// Small asks.
+    pub asks: Vec<Entry<Ask>>,
+    /// Free pages.
+    pub pages: Vec<Entry<Page>>,
+}
+
+fn find<'a, T>(entries: &'a [Entry<T>], slug: &str) -> Option<&'a Entry<T>> {
+    entries
+        .binary_search_by(|e| e.slug.as_str().cmp(slug))
+        .ok()
+        .map(|i| &entries[i])
+}
+
+impl Directory {
+    /// The organisation with this slug.
+    pub fn organisation(&self, slug: &str) -> Option<&Entry<Organisation>> {
+        find(&self.organisations, slug)
+    }
+
+    /// The profile with this slug.
+    pub fn profile(&self, slug: &str) -> Option<&Entry<Profile>> {
+        find(&self.profiles, slug)
+    }
+
+    /// The event with this slug.
+    pub fn event(&self, slug: &str) -> Option<&Entry<Event>> {
+        find(&self.events, slug)
+    }
+
+    /// The consultation with this slug.
+    pub fn consultation(&self, slug: &str) -> Option<&Entry<Consultation>> {
+        find(&self.consultations, slug)
+    }
+
+    /// The ask with this slug.
+    pub fn ask(&self, slug: &str) -> Option<&Entry<Ask>> {
+        find(&self.asks, slug)
+    }
+
+    /// The page with this slug.
+    pub fn page(&self, slug: &str) -> Option<&Entry<Page>> {
+        find(&self.pages, slug)
+    }
+
+    /// How many entries of every kind there are.
+    pub fn len(&self) -> usize {
+        self.organisations.len()
+            + self.profiles.len()
+            + self.events.len()
+            + self.consultations.len()
+            + self.asks.len()
+            + self.pages.len()
+    }
+
+    /// Whether the directory holds no entry at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,38 @@
+//! `content/organisations/<slug>.md`: an organisation the directory's people work for.
+
+use url::Url;
+
+use super::Sector;
+use crate::fields::{Fields, Reader};
+
+/// An organisation: a council, a department, a trust, a force.
+#[derive(Debug, Clone)]
+pub struct Organisation {
+    /// Its name, as people know it.
+    pub name: String,
+    /// Its sector.
+    pub sector: Sector,
+    /// Its own website.
+    pub website: Option<Url>,
+    /// A logo under `static/` (or a URL, for mirrored entries).
+    pub logo: Option<String>,
+    /// The region it serves, as a slug (`yorkshire-and-the-humber`).
+    pub region: Option<String>,
+}
+
+impl Organisation {
+    pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>) -> Option<Self> {
+        let name = f.read_required(r, "name", "Leeds City Council", Reader::text);
+        let sector = f.read_required(r, "sector", "local-government", Reader::choice);
+        let website = f.read(r, "website", |r, n| r.url(n, &["https", "http"]));
+        let logo = f.read(r, "logo", Reader::static_file);
+        let region = f.read(r, "region", Reader::slug);
+        Some(Self {
+            name: name?,
+            sector: sector?,
+            website,
+            logo,
+            region,
+        })
+    }
+}

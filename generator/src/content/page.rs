@@ -1,0 +1,17 @@
+//! `content/pages/<slug>.md`: free pages such as the privacy notice.
+
+use crate::fields::{Fields, Reader};
+
+/// A free page: about, privacy notice, accessibility statement.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Its title.
+    pub title: String,
+}
+
+impl Page {
+    pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>) -> Option<Self> {
+        let title = f.read_required(r, "title", "Privacy notice", Reader::text);
+        Some(Self { title: title? })
+    }
+}

@@ -1,0 +1,279 @@
+//! `content/profiles/<slug>.md`: an officer open to meeting across sectors.
+
+use jiff::civil::Date;
+use url::Url;
+
+use super::{Kind, OpenTo, Sector, Visibility};
+use crate::diagnostic::Code;
+use crate::fields::{Fields, Reader};
+use crate::node::Node;
+
+/// An officer's entry in the directory.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Their name.
+    pub name: String,
+    /// Their job title.
+    pub role: String,
+    /// The organisation they work for.
+    pub organisation: String,
+    /// Their grade, in their organisation's words.
+    pub grade: Option<String>,
+    /// Where they work.
+    pub location: Option<String>,
+    /// The policy areas they work on, from the vocabulary.
+    pub policy_areas: Vec<String>,
+    /// What else they care about: open tags.
+    pub interests: Vec<String>,
+    /// The ways they are open to meeting people.
+    pub open_to: Vec<OpenTo>,
+    /// Languages they speak, as BCP 47 tags.
+    pub languages: Vec<String>,
+    /// Their pronouns.
+    pub pronouns: Option<String>,
+    /// A photo under `static/` (or a URL, for mirrored entries).
+    pub photo: Option<String>,
+    /// How to reach them.
+    pub contact: Contact,
+    /// When they agreed to be published.
+    pub consent: Date,
+    /// Who may see the profile.
+    pub visibility: Visibility,
+    /// Whether other directories may mirror it.
+    pub federate: bool,
+    /// Matching rounds skip them until this date.
+    pub paused_until: Option<Date>,
+    /// Their offer of a job swap.
+    pub swap: Option<Swap>,
+}
+
+/// Ways to reach an officer; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct Contact {
+    /// Email address.
+    pub email: Option<String>,
+    /// Fediverse handle, `@name@host`.
+    pub fediverse: Option<String>,
+    /// LinkedIn page.
+    pub linkedin: Option<Url>,
+}
+
+/// An offer to swap jobs for a while.
+#[derive(Debug, Clone)]
+pub struct Swap {
+    /// How long, in months.
+    pub months: u32,
+    /// Sectors they would go to (any, if empty).
+    pub sectors: Vec<Sector>,
+    /// Policy areas they would work on (any, if empty).
+    pub policy_areas: Vec<String>,
+    /// Places they could work (any, if empty).
+    pub locations: Vec<String>,
+}
+
+impl Profile {
+    pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>) -> Option<Self> {
+        let name = f.read_required(r, "name", "Priya Shah", Reader::text);
+        let role = f.read_required(r, "role", "Policy Adviser, Adult Social Care", Reader::text);
+        let organisation = f.read_required(r, "organisation", "leeds-city-council", |r, n| {
+            r.reference(n, Kind::Organisation, "organisation")
+        });
+        let grade = f.read(r, "grade", Reader::text);
+        let location = f.read(r, "location", Reader::text);
+        let policy_areas =
+            f.read_required(r, "policy_areas", "[adult-social-care, housing]", |r, n| {
+                non_empty(r, n, "policy_areas", Reader::policy_area)
+            });
+        let interests = f
+            .read(r, "interests", |r, n| Some(r.list(n, Reader::interest)))
+            .unwrap_or_default();
+        let open_to = f.read_required(r, "open_to", "[buddy, coffee]", |r, n| {
+            non_empty(r, n, "open_to", Reader::choice::<OpenTo>)
+        });
+        let languages = f
+            .read(r, "languages", |r, n| Some(r.list(n, language)))
+            .unwrap_or_default();
+        let pronouns = f.read(r, "pronouns", Reader::text);
+        let photo = f.read(r, "photo", Reader::static_file);
+        let contact = f.read(r, "contact", read_contact).unwrap_or_default();
+        let consent_span = f.key_span("consent");
+        let consent = f.read_required(r, "consent", "2026-10-01", Reader::date);
+        if let (Some(date), Some(span)) = (consent, consent_span) {
+            let today = r.context.today();
+            if date > today {
+                r.push(
+                    r.error(
+                        Code::ConsentInFuture,
+                        span,
+                        format!("consent is dated {date}, which is after today ({today})"),
+                    )
+                    .with_hint("publish a profile only once its officer has agreed: write the date they did"),
+                );
+            }
+        }
+        let visibility = f
+            .read(r, "visibility", Reader::choice)
+            .unwrap_or(Visibility::Public);
+        let federate = f.read(r, "federate", Reader::boolean).unwrap_or(true);
+        let paused_until = f.read(r, "paused_until", Reader::date);
+        let swap_span = f.key_span("swap");
+        let swap = f.read(r, "swap", read_swap);
+        let open_to = open_to?;
+        if let (Some(_), Some(span)) = (&swap, swap_span)
+            && !open_to.contains(&OpenTo::JobSwap)
+        {
+            r.push(
+                r.error(
+                    Code::SwapWithoutJobSwap,
+                    span,
+                    "a job swap is offered, but `open_to` does not include `job-swap`",
+                )
+                .with_hint("add `job-swap` to `open_to`, or remove `swap`"),
+            );
+        }
+        Some(Self {
+            name: name?,
+            role: role?,
+            organisation: organisation?,
+            grade,
+            location,
+            policy_areas: policy_areas?,
+            interests,
+            open_to,
+            languages,
+            pronouns,
+            photo,
+            contact,
+            consent: consent?,
+            visibility,
+            federate,
+            paused_until,
+            swap,
+        })
+    }
+
+    /// Whether the profile may be shown on the public site and shared.
+    pub fn is_public(&self) -> bool {
+        self.visibility == Visibility::Public
+    }
+
+    /// Whether the profile leaves this instance over federation.
+    pub fn federates(&self) -> bool {
+        self.is_public() && self.federate
+    }
+
+    /// Whether matching rounds include the profile on `date`.
+    pub fn is_paused_on(&self, date: Date) -> bool {
+        self.paused_until.is_some_and(|until| date < until)
+    }
+}
+
+/// A list that must hold at least one valid item.
+fn non_empty<'r, T>(
+    r: &mut Reader<'r>,
+    node: &Node,
+    name: &str,
+    item: impl FnMut(&mut Reader<'r>, &Node) -> Option<T>,
+) -> Option<Vec<T>> {
+    let before = r.diagnostics.len();
+    let items = r.list(node, item);
+    if items.is_empty() && r.diagnostics.len() == before {
+        r.push(
+            r.error(Code::MissingField, node.span, format!("`{name}` is empty"))
+                .with_hint("give at least one value"),
+        );
+    }
+    (!items.is_empty()).then_some(items)
+}
+
+/// A BCP 47 language tag such as `en`, `cy` or `pt-BR`.
+fn language(r: &mut Reader<'_>, node: &Node) -> Option<String> {
+    let text = r.text(node)?;
+    let mut parts = text.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let valid = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if valid {
+        Some(text)
+    } else {
+        r.push(
+            r.error(Code::InvalidValue, node.span, format!("`{text}` is not a language tag"))
+                .with_hint("use a BCP 47 tag: `en` for English, `cy` for Welsh, `gd` for Gaelic, `pa` for Punjabi"),
+        );
+        None
+    }
+}
+
+fn read_contact(r: &mut Reader<'_>, node: &Node) -> Option<Contact> {
+    let mut f = Fields::of(r, node, node.span, "`contact`")?;
+    let contact = Contact {
+        email: f.read(r, "email", Reader::email),
+        fediverse: f.read(r, "fediverse", fediverse_handle),
+        linkedin: f.read(r, "linkedin", |r, n| r.url(n, &["https"])),
+    };
+    f.finish(r);
+    Some(contact)
+}
+
+/// A fediverse handle, `@name@host`.
+fn fediverse_handle(r: &mut Reader<'_>, node: &Node) -> Option<String> {
+    let text = r.text(node)?;
+    let valid = text
+        .strip_prefix('@')
+        .and_then(|rest| rest.split_once('@'))
+        .is_some_and(|(user, host)| {
+            !user.is_empty()
+                && user
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "_.-".contains(c))
+                && host.contains('.')
+                && url::Host::parse(host).is_ok()
+        });
+    if valid {
+        Some(text)
+    } else {
+        r.push(
+            r.error(
+                Code::InvalidValue,
+                node.span,
+                format!("`{text}` is not a fediverse handle"),
+            )
+            .with_hint("write it as `\"@name@server.example\"`, in quotes"),
+        );
+        None
+    }
+}
+
+fn read_swap(r: &mut Reader<'_>, node: &Node) -> Option<Swap> {
+    let mut f = Fields::of(r, node, node.span, "`swap`")?;
+    let months = f.read_required(r, "months", "3", |r, n| r.number(n, 1, 24));
+    let wants = f.get("wants");
+    let (mut sectors, mut policy_areas, mut locations) = (Vec::new(), Vec::new(), Vec::new());
+    if let Some(wants) = wants
+        && let Some(mut w) = Fields::of(r, wants, wants.span, "`swap.wants`")
+    {
+        sectors = w
+            .read(r, "sectors", |r, n| {
+                Some(r.list(n, Reader::choice::<Sector>))
+            })
+            .unwrap_or_default();
+        policy_areas = w
+            .read(r, "policy_areas", |r, n| {
+                Some(r.list(n, Reader::policy_area))
+            })
+            .unwrap_or_default();
+        locations = w
+            .read(r, "locations", |r, n| Some(r.list(n, Reader::text)))
+            .unwrap_or_default();
+        w.finish(r);
+    }
+    f.finish(r);
+    Some(Swap {
+        months: months?,
+        sectors,
+        policy_areas,
+        locations,
+    })
+}

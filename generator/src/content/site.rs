@@ -1,0 +1,290 @@
+//! `interchange.toml`: the site's settings.
+
+use jiff::tz::TimeZone;
+use url::Url;
+
+use super::{Kind, Vocabulary};
+use crate::diagnostic::Code;
+use crate::fields::{Fields, Reader, is_slug};
+use crate::node::{Node, Value};
+use crate::suggest::suggestions;
+
+/// The site's settings.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The site's title.
+    pub title: String,
+    /// The absolute URL the site is published at, without a trailing slash.
+    pub base_url: Url,
+    /// The language of its pages, as a BCP 47 tag.
+    pub language: String,
+    /// The IANA name of the zone local times are written in.
+    pub timezone: String,
+    /// The organisations the site speaks for; the first is the default host of events.
+    pub organisations: Vec<String>,
+    /// The theme: `default`, or a folder under `themes/`.
+    pub theme: String,
+    /// Federation settings, if the site federates.
+    pub federation: Option<Federation>,
+    /// The accepted policy areas.
+    pub vocabulary: Vocabulary,
+}
+
+/// `[federation]`: how the site shares its directory.
+#[derive(Debug, Clone)]
+pub struct Federation {
+    /// The site actor's handle: `acct:{handle}@{host}`.
+    pub handle: String,
+    /// Directories to follow and mirror.
+    pub follow: Vec<Url>,
+    /// Host patterns allowed to follow (`*.gov.uk`).
+    pub allow: Vec<String>,
+    /// The database URL: `sqlite://…` or `postgres://…`.
+    pub database: String,
+}
+
+impl Site {
+    /// The settings used when `interchange.toml` cannot be read, so the
+    /// content can still be checked.
+    pub fn fallback() -> Self {
+        Self {
+            title: "Interchange".into(),
+            base_url: Url::parse("https://example.invalid").expect("a valid literal URL"),
+            language: "en-GB".into(),
+            timezone: "Europe/London".into(),
+            organisations: Vec::new(),
+            theme: "default".into(),
+            federation: None,
+            vocabulary: Vocabulary::default(),
+        }
+    }
+
+    /// The site's time zone.
+    pub fn time_zone(&self) -> TimeZone {
+        TimeZone::get(&self.timezone).unwrap_or(TimeZone::UTC)
+    }
+
+    /// The URL of an entry's page: `{base_url}/{kind}/{slug}/`.
+    pub fn entry_url(&self, kind: Kind, slug: &str) -> String {
+        format!(
+            "{}/{}/{slug}/",
+            self.base_url.as_str().trim_end_matches('/'),
+            kind.folder()
+        )
+    }
+
+    /// Reads the settings, reporting every problem; missing values fall back
+    /// to those of [`Site::fallback`].
+    pub(crate) fn read(r: &mut Reader<'_>, node: &Node) -> Self {
+        let mut site = Site::fallback();
+        let Some(mut f) = Fields::of(r, node, Default::default(), "interchange.toml") else {
+            return site;
+        };
+        if let Some(title) = f.read_required(
+            r,
+            "title",
+            "\"Leeds public services directory\"",
+            Reader::text,
+        ) {
+            site.title = title;
+        }
+        if let Some(url) = f.read_required(
+            r,
+            "base_url",
+            "\"https://directory.leeds.gov.uk\"",
+            |r, n| r.url(n, &["https", "http"]),
+        ) {
+            site.base_url = url;
+        }
+        if let Some(language) = f.read(r, "language", Reader::text) {
+            site.language = language;
+        }
+        if let Some(zone) = f.read(r, "timezone", time_zone) {
+            site.timezone = zone;
+        }
+        site.organisations = f
+            .read_required(r, "organisations", "[\"leeds-city-council\"]", |r, n| {
+                Some(r.list(n, |r, n| {
+                    r.reference(n, Kind::Organisation, "organisations")
+                }))
+            })
+            .unwrap_or_default();
+        if let Some(theme) = f.read(r, "theme", theme) {
+            site.theme = theme;
+        }
+        site.federation = f.read(r, "federation", read_federation);
+        if let Some(vocabulary) = f.get("vocabulary") {
+            read_vocabulary(r, vocabulary, &mut site.vocabulary);
+        }
+        f.finish(r);
+        site
+    }
+}
+
+fn time_zone(r: &mut Reader<'_>, node: &Node) -> Option<String> {
+    let name = r.text(node)?;
+    if TimeZone::get(&name).is_ok() {
+        return Some(name);
+    }
+    let known = jiff::tz::db().available();
+    let names: Vec<String> = known.map(|n| n.as_str().to_string()).collect();
+    let near = suggestions(&name, names.iter().map(String::as_str), 3);
+    let hint = if near.is_empty() {
+        "use an IANA time zone name, like `Europe/London`".to_string()
+    } else {
+        format!("did you mean {}?", crate::suggest::quoted_list(&near, "or"))
+    };
+    r.push(
+        r.error(
+            Code::InvalidValue,
+            node.span,
+            format!("`{name}` is not a time zone"),
+        )
+        .with_hint(hint),
+    );
+    None
+}
+
+fn theme(r: &mut Reader<'_>, node: &Node) -> Option<String> {
+    let name = r.text(node)?;
+    if name == "default" || r.context.root.join("themes").join(&name).is_dir() {
+        return Some(name);
+    }
+    r.push(
+        r.error(
+            Code::MissingFile,
+            node.span,
+            format!("there is no theme `{name}`"),
+        )
+        .with_hint(format!(
+            "use `default`, the built-in theme, or create the folder themes/{name}/"
+        )),
+    );
+    None
+}
+
+fn read_federation(r: &mut Reader<'_>, node: &Node) -> Option<Federation> {
+    let mut f = Fields::of(r, node, node.span, "`[federation]`")?;
+    let handle = f.read_required(r, "handle", "\"leeds\"", handle);
+    let follow = f
+        .read(r, "follow", |r, n| {
+            Some(r.list(n, |r, n| r.url(n, &["https", "http"])))
+        })
+        .unwrap_or_default();
+    let allow = f
+        .read(r, "allow", |r, n| Some(r.list(n, host_pattern)))
+        .unwrap_or_default();
+    let database = f
+        .read(r, "database", database_url)
+        .unwrap_or_else(|| "sqlite://interchange.db".into());
+    f.finish(r);
+    Some(Federation {
+        handle: handle?,
+        follow,
+        allow,
+        database,
+    })
+}
+
+fn handle(r: &mut Reader<'_>, node: &Node) -> Option<String> {
+    let text = r.text(node)?;
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        Some(text)
+    } else {
+        r.push(
+            r.error(
+                Code::InvalidValue,
+                node.span,
+                format!("`{text}` is not a valid handle"),
+            )
+            .with_hint("use letters, digits, `_` and `-` only, like `leeds`"),
+        );
+        None
+    }
+}
+
+/// A host or a wildcard over its subdomains: `directory.leeds.gov.uk`, `*.gov.uk`.
+fn host_pattern(r: &mut Reader<'_>, node: &Node) -> Option<String> {
+    let text = r.text(node)?;
+    let host = text.strip_prefix("*.").unwrap_or(&text);
+    if host.contains('.')
+        && url::Host::parse(host).is_ok()
+        && !host.contains('*')
+        && !host.contains('/')
+    {
+        Some(text.to_lowercase())
+    } else {
+        r.push(
+            r.error(Code::InvalidValue, node.span, format!("`{text}` is not a host or host pattern"))
+                .with_hint("write a host like `directory.leeds.gov.uk`, or `*.gov.uk` for every host under gov.uk"),
+        );
+        None
+    }
+}
+
+fn database_url(r: &mut Reader<'_>, node: &Node) -> Option<String> {
+    let text = r.text(node)?;
+    if ["sqlite:", "postgres://", "postgresql://"]
+        .iter()
+        .any(|p| text.starts_with(p))
+    {
+        Some(text)
+    } else {
+        r.push(
+            r.error(
+                Code::InvalidValue,
+                node.span,
+                format!("`{text}` is not a database URL"),
+            )
+            .with_hint(
+                "use `sqlite://interchange.db`, or `postgres://user@host/db` for PostgreSQL",
+            ),
+        );
+        None
+    }
+}
+
+/// `[vocabulary] policy_areas = ["slug", { slug = "x", label = "X" }]`.
+fn read_vocabulary(r: &mut Reader<'_>, node: &Node, vocabulary: &mut Vocabulary) {
+    let Some(mut f) = Fields::of(r, node, node.span, "`[vocabulary]`") else {
+        return;
+    };
+    if let Some(areas) = f.get("policy_areas") {
+        for (slug, label) in r.list(areas, vocabulary_term) {
+            vocabulary.add_policy_area(slug, label);
+        }
+    }
+    f.finish(r);
+}
+
+fn vocabulary_term(r: &mut Reader<'_>, node: &Node) -> Option<(String, String)> {
+    if let Value::Map(_) = node.value {
+        let mut f = Fields::of(r, node, node.span, "a policy area")?;
+        let slug = f.read_required(r, "slug", "\"coastal-communities\"", Reader::slug);
+        let label = f.read(r, "label", Reader::text);
+        f.finish(r);
+        let slug = slug?;
+        let label = label.unwrap_or_else(|| label_from_slug(&slug));
+        return Some((slug, label));
+    }
+    let slug = r.text(node)?;
+    if !is_slug(&slug) {
+        return r.slug(node).map(|s| (s.clone(), label_from_slug(&s)));
+    }
+    let label = label_from_slug(&slug);
+    Some((slug, label))
+}
+
+/// `coastal-communities` → `Coastal communities`.
+fn label_from_slug(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

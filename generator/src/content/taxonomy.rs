@@ -1,0 +1,143 @@
+//! The fixed enumerations of the content format: sectors, what people are open
+//! to, kinds of event and ask, visibility.
+
+/// A fixed set of values written as slugs in front matter.
+pub trait Choice: Sized + Copy + 'static {
+    /// What a value of this set is called in messages ("a sector").
+    const WHAT: &'static str;
+    /// Every value with its slug, in the order they are documented.
+    const ALL: &'static [(&'static str, Self)];
+
+    /// The value a slug names, if any.
+    fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(name, _)| *name == slug)
+            .map(|(_, value)| *value)
+    }
+
+    /// Every valid slug, for messages.
+    fn slugs() -> impl Iterator<Item = &'static str> {
+        Self::ALL.iter().map(|(name, _)| *name)
+    }
+}
+
+macro_rules! choice {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident, $what:literal {
+            $($(#[doc = $vdoc:literal])* $variant:ident => $slug:literal, $label:literal;)*
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $($(#[doc = $vdoc])* $variant,)*
+        }
+
+        impl Choice for $name {
+            const WHAT: &'static str = $what;
+            const ALL: &'static [(&'static str, Self)] = &[$(($slug, $name::$variant),)*];
+        }
+
+        impl $name {
+            /// The slug, as written in front matter and URLs.
+            pub fn slug(self) -> &'static str {
+                match self {
+                    $($name::$variant => $slug,)*
+                }
+            }
+
+            /// The label shown to people.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $($name::$variant => $label,)*
+                }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.slug())
+            }
+        }
+    };
+}
+
+choice! {
+    /// The part of public service an organisation belongs to. Matching pairs
+    /// people across sectors, so the list is fixed.
+    Sector, "sector" {
+        LocalGovernment => "local-government", "Local government";
+        CentralGovernment => "central-government", "Central government";
+        Nhs => "nhs", "NHS";
+        Police => "police", "Police";
+        FireAndRescue => "fire-and-rescue", "Fire and rescue";
+        DevolvedGovernment => "devolved-government", "Devolved government";
+        ArmsLengthBody => "arms-length-body", "Arm's-length body";
+        Education => "education", "Education";
+        VoluntarySector => "voluntary-sector", "Voluntary sector";
+    }
+}
+
+choice! {
+    /// The ways an officer is open to meeting people.
+    OpenTo, "kind of meeting" {
+        Buddy => "buddy", "Buddy";
+        Coffee => "coffee", "Coffee";
+        Shadowing => "shadowing", "Shadowing";
+        JobSwap => "job-swap", "Job swap";
+        Mentoring => "mentoring", "Mentoring";
+        Speaking => "speaking", "Speaking";
+        Secondment => "secondment", "Secondment";
+    }
+}
+
+choice! {
+    /// What kind of event an event is.
+    EventKind, "kind of event" {
+        OpenDay => "open-day", "Open day";
+        ConsultationSession => "consultation-session", "Consultation session";
+        Meetup => "meetup", "Meet-up";
+        Workshop => "workshop", "Workshop";
+        ShadowingDay => "shadowing-day", "Shadowing day";
+        Conference => "conference", "Conference";
+    }
+}
+
+choice! {
+    /// What a small ask asks for.
+    AskKind, "kind of ask" {
+        ShadowingHost => "shadowing-host", "Host a shadowing day";
+        Coffee => "coffee", "Coffee";
+        WorkshopPlace => "workshop-place", "Place at a workshop";
+        Mentor => "mentor", "Mentor";
+        Speaker => "speaker", "Speaker";
+        CriticalFriend => "critical-friend", "Critical friend";
+    }
+}
+
+choice! {
+    /// Who may see a profile.
+    Visibility, "visibility" {
+        /// On the public site and shared with other directories.
+        Public => "public", "Public";
+        /// Only in the intranet build (`build --internal`); never federated.
+        Internal => "internal", "Internal";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_round_trip() {
+        for (slug, sector) in Sector::ALL {
+            assert_eq!(Sector::from_slug(slug), Some(*sector));
+            assert_eq!(sector.slug(), *slug);
+        }
+        assert_eq!(OpenTo::from_slug("job-swap"), Some(OpenTo::JobSwap));
+        assert_eq!(EventKind::from_slug("party"), None);
+    }
+}

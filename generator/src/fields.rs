@@ -1,0 +1,743 @@
+//! Reading typed fields out of a parsed document, reporting every problem.
+//!
+//! A [`Reader`] holds what is known while one file is read (the file, the
+//! site's time zone and vocabulary, the diagnostics so far); [`Fields`] walks
+//! one mapping, remembers which fields were asked for, and reports the rest as
+//! unknown. Each reading function returns `None` after reporting a problem, so
+//! the caller carries on with the next field.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::{AmbiguousOffset, TimeZone};
+use jiff::{Timestamp, Zoned};
+use url::Url;
+
+use crate::content::taxonomy::Choice;
+use crate::content::{Kind, Vocabulary};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::node::{Node, Value};
+use crate::source::{SourceFile, Span};
+use crate::suggest::{did_you_mean, quoted_list, suggestions};
+
+/// What reading any file needs to know about the site.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The site folder, to find files under `static/`.
+    pub root: PathBuf,
+    /// The zone local times are written in.
+    pub time_zone: TimeZone,
+    /// The moment the check is made as of.
+    pub now: Timestamp,
+    /// The accepted policy areas.
+    pub vocabulary: Vocabulary,
+}
+
+impl Context {
+    /// Today's date in the site's zone.
+    pub fn today(&self) -> Date {
+        self.now.to_zoned(self.time_zone.clone()).date()
+    }
+}
+
+/// A reference from one entry to another, checked once every file is read.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The kind of entry referred to.
+    pub kind: Kind,
+    /// Its slug.
+    pub slug: String,
+    /// The field that refers to it.
+    pub field: &'static str,
+    /// Where the slug is written.
+    pub span: Span,
+}
+
+/// The state of reading one file.
+pub struct Reader<'a> {
+    /// The file being read.
+    pub file: &'a Arc<SourceFile>,
+    /// The site's settings.
+    pub context: &'a Context,
+    /// Problems found so far.
+    pub diagnostics: Vec<Diagnostic>,
+    /// References to other entries, to resolve later.
+    pub references: Vec<Reference>,
+    /// Interests as written, for the near-duplicate check across files.
+    pub interests: Vec<(String, Span)>,
+    /// Whether the file is a mirrored entry (its files may be URLs).
+    pub mirrored: bool,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader for one file.
+    pub fn new(file: &'a Arc<SourceFile>, context: &'a Context) -> Self {
+        Self {
+            file,
+            context,
+            diagnostics: Vec::new(),
+            references: Vec::new(),
+            interests: Vec::new(),
+            mirrored: false,
+        }
+    }
+
+    /// An error in this file, to push.
+    pub fn error(&self, code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, self.file, span, message)
+    }
+
+    /// A warning in this file, to push.
+    pub fn warning(&self, code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(code, self.file, span, message)
+    }
+
+    /// Records a diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn wrong_type(&mut self, node: &Node, expected: &str, example: &str) {
+        let found = node.value.describe();
+        self.push(
+            self.error(
+                Code::WrongType,
+                node.span,
+                format!("expected {expected}, found {found}"),
+            )
+            .with_hint(format!("write it like this: {example}")),
+        );
+    }
+
+    /// Text. Numbers are taken as text too (a grade of `7`); true/false,
+    /// lists and mappings are not.
+    pub fn text(&mut self, node: &Node) -> Option<String> {
+        match &node.value {
+            Value::Str(s) if s.trim().is_empty() => {
+                self.push(self.error(
+                    Code::WrongType,
+                    node.span,
+                    "expected text, found an empty value",
+                ));
+                None
+            }
+            Value::Str(s) => Some(s.trim().to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            _ => {
+                self.wrong_type(
+                    node,
+                    "text",
+                    "`name: Priya Shah` (quote text that YAML would misread: `\"yes\"`)",
+                );
+                None
+            }
+        }
+    }
+
+    /// A slug: lower-case ASCII letters, digits and single hyphens.
+    pub fn slug(&mut self, node: &Node) -> Option<String> {
+        let text = self.text(node)?;
+        if is_slug(&text) {
+            Some(text)
+        } else {
+            self.push(
+                self.error(
+                    Code::InvalidSlug,
+                    node.span,
+                    format!("`{text}` is not a valid slug"),
+                )
+                .with_hint(format!(
+                    "use lower-case letters, digits and hyphens, like `{}`",
+                    slugify(&text)
+                )),
+            );
+            None
+        }
+    }
+
+    /// A reference to another entry by slug, resolved once every file is read.
+    pub fn reference(&mut self, node: &Node, kind: Kind, field: &'static str) -> Option<String> {
+        let slug = self.slug(node)?;
+        self.references.push(Reference {
+            kind,
+            slug: slug.clone(),
+            field,
+            span: node.span,
+        });
+        Some(slug)
+    }
+
+    /// An interest: an open tag, kept for the check of near-duplicates.
+    pub fn interest(&mut self, node: &Node) -> Option<String> {
+        let slug = self.slug(node)?;
+        self.interests.push((slug.clone(), node.span));
+        Some(slug)
+    }
+
+    /// A list. A single value is taken as a list of one.
+    pub fn list<T>(
+        &mut self,
+        node: &Node,
+        mut item: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> Vec<T> {
+        match &node.value {
+            Value::Seq(items) => items.iter().filter_map(|n| item(self, n)).collect(),
+            Value::Map(_) => {
+                self.wrong_type(node, "a list", "`[first, second]`");
+                Vec::new()
+            }
+            _ => item(self, node).into_iter().collect(),
+        }
+    }
+
+    /// One value of a fixed set.
+    pub fn choice<T: Choice>(&mut self, node: &Node) -> Option<T> {
+        let text = self.text(node)?;
+        if let Some(value) = T::from_slug(&text) {
+            return Some(value);
+        }
+        let valid: Vec<&str> = T::slugs().collect();
+        let mut hint = format!("use one of {}", quoted_list(&valid, "or"));
+        if let Some(guess) = did_you_mean(&text, valid.iter().copied()) {
+            hint = format!("{guess} Valid values: {}", quoted_list(&valid, "and"));
+        }
+        self.push(
+            self.error(
+                Code::InvalidValue,
+                node.span,
+                format!("`{text}` is not a {}", T::WHAT),
+            )
+            .with_hint(hint),
+        );
+        None
+    }
+
+    /// A policy area from the site's vocabulary.
+    pub fn policy_area(&mut self, node: &Node) -> Option<String> {
+        let text = self.text(node)?;
+        let vocabulary = &self.context.vocabulary;
+        if vocabulary.contains_policy_area(&text) {
+            return Some(text);
+        }
+        let near = suggestions(&text, vocabulary.policy_areas().map(|(slug, _)| slug), 3);
+        let hint = if near.is_empty() {
+            "choose a policy area from the list in the content reference, or add it to `[vocabulary] policy_areas` in interchange.toml".to_string()
+        } else {
+            format!(
+                "did you mean {}? If none fits, add it to `[vocabulary] policy_areas` in interchange.toml",
+                quoted_list(&near, "or")
+            )
+        };
+        self.push(
+            self.error(
+                Code::UnknownPolicyArea,
+                node.span,
+                format!("`{text}` is not in the policy area vocabulary"),
+            )
+            .with_hint(hint),
+        );
+        None
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&mut self, node: &Node) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(node, "true or false", "`cancelled: false`");
+                None
+            }
+        }
+    }
+
+    /// A whole number from `min` to `max`.
+    pub fn number(&mut self, node: &Node, min: u32, max: u32) -> Option<u32> {
+        match node.value {
+            Value::Int(i) if i >= i64::from(min) && i <= i64::from(max) => u32::try_from(i).ok(),
+            Value::Int(i) => {
+                self.push(
+                    self.error(
+                        Code::InvalidValue,
+                        node.span,
+                        format!("{i} is out of range"),
+                    )
+                    .with_hint(format!("use a whole number from {min} to {max}")),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(node, "a whole number", "`capacity: 40`");
+                None
+            }
+        }
+    }
+
+    /// An absolute URL with one of the given schemes.
+    pub fn url(&mut self, node: &Node, schemes: &[&str]) -> Option<Url> {
+        let text = self.text(node)?;
+        let schemes_text = quoted_list(schemes, "or");
+        match Url::parse(&text) {
+            Ok(url)
+                if schemes.contains(&url.scheme())
+                    && (url.scheme() == "mailto" || url.has_host()) =>
+            {
+                if url.scheme() == "mailto" {
+                    let address = url.path();
+                    if email_address::EmailAddress::parse_with_options(address, email_options())
+                        .is_err()
+                    {
+                        self.push(
+                            self.error(
+                                Code::InvalidEmail,
+                                node.span,
+                                format!("`{address}` is not an email address"),
+                            )
+                            .with_hint("write it like `mailto:opendays@dhsc.gov.uk`"),
+                        );
+                        return None;
+                    }
+                }
+                Some(url)
+            }
+            Ok(url) => {
+                self.push(
+                    self.error(
+                        Code::InvalidUrl,
+                        node.span,
+                        format!("a `{}:` link is not allowed here", url.scheme()),
+                    )
+                    .with_hint(format!("use a link starting {schemes_text}")),
+                );
+                None
+            }
+            Err(e) => {
+                let hint = if !text.contains("://") && text.contains('.') && !text.contains('@') {
+                    format!("add the scheme: `https://{text}`")
+                } else {
+                    format!("write a full link starting {schemes_text}")
+                };
+                self.push(
+                    self.error(
+                        Code::InvalidUrl,
+                        node.span,
+                        format!("`{text}` is not a valid link: {e}"),
+                    )
+                    .with_hint(hint),
+                );
+                None
+            }
+        }
+    }
+
+    /// An email address.
+    pub fn email(&mut self, node: &Node) -> Option<String> {
+        let text = self.text(node)?;
+        let text = text.strip_prefix("mailto:").unwrap_or(&text).to_string();
+        match email_address::EmailAddress::parse_with_options(&text, email_options()) {
+            Ok(_) => Some(text),
+            Err(e) => {
+                self.push(
+                    self.error(
+                        Code::InvalidEmail,
+                        node.span,
+                        format!("`{text}` is not an email address: {e}"),
+                    )
+                    .with_hint("write it like `priya.shah@leeds.gov.uk`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A calendar date, `2026-10-01`.
+    pub fn date(&mut self, node: &Node) -> Option<Date> {
+        let text = self.date_text(node)?;
+        match text.parse::<Date>() {
+            Ok(date) if text.len() == 10 => Some(date),
+            _ => {
+                self.push(
+                    self.error(
+                        Code::InvalidDate,
+                        node.span,
+                        format!("`{text}` is not a date"),
+                    )
+                    .with_hint("write a date as YYYY-MM-DD, like `2026-10-01`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A date and time: local in the site's zone (`2027-01-14T10:00`) or with an
+    /// offset (`2027-01-14T10:00+01:00`). Local times that a clock change skips
+    /// or repeats are errors: guessing would put people in the wrong room at the
+    /// wrong hour.
+    pub fn date_time(&mut self, node: &Node) -> Option<Zoned> {
+        let text = self.date_text(node)?;
+        let zone = self.context.time_zone.clone();
+        if has_offset(&text) {
+            if let Ok(ts) = text.parse::<Timestamp>() {
+                return Some(ts.to_zoned(zone));
+            }
+        } else if let Ok(dt) = text.parse::<DateTime>() {
+            return self.local(node, dt, zone);
+        }
+        let hint = if text.parse::<Date>().is_ok() && text.len() == 10 {
+            format!("add a time: `{text}T10:00`")
+        } else {
+            "write a local date and time as YYYY-MM-DDTHH:MM, like `2027-01-14T10:00`".to_string()
+        };
+        self.push(
+            self.error(
+                Code::InvalidDate,
+                node.span,
+                format!("`{text}` is not a date and time"),
+            )
+            .with_hint(hint),
+        );
+        None
+    }
+
+    /// A date or a date and time. A date alone means the start of the day
+    /// (`end_of_day` false) or its last moment (`end_of_day` true).
+    pub fn date_or_time(&mut self, node: &Node, end_of_day: bool) -> Option<Zoned> {
+        let text = self.date_text(node)?;
+        if text.len() == 10 {
+            let date = self.date(node)?;
+            let zone = self.context.time_zone.clone();
+            let start = match date.to_zoned(zone) {
+                Ok(start) => start,
+                Err(e) => {
+                    self.push(self.error(Code::InvalidDate, node.span, e.to_string()));
+                    return None;
+                }
+            };
+            return if end_of_day {
+                start.end_of_day().ok()
+            } else {
+                Some(start)
+            };
+        }
+        self.date_time(node)
+    }
+
+    fn date_text(&mut self, node: &Node) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.trim().to_string()),
+            _ => {
+                self.wrong_type(
+                    node,
+                    "a date",
+                    "`2026-10-01`, or `2027-01-14T10:00` with a time",
+                );
+                None
+            }
+        }
+    }
+
+    fn local(&mut self, node: &Node, dt: DateTime, zone: TimeZone) -> Option<Zoned> {
+        let ambiguous = zone.to_ambiguous_zoned(dt);
+        match ambiguous.offset() {
+            AmbiguousOffset::Unambiguous { .. } => ambiguous.unambiguous().ok(),
+            AmbiguousOffset::Gap { before, after } => {
+                let skipped = after.duration_since(before);
+                self.push(
+                    self.error(
+                        Code::NonexistentLocalTime,
+                        node.span,
+                        format!(
+                            "{dt} does not exist in {}: the clocks go forward then",
+                            zone.iana_name().unwrap_or("the site's time zone")
+                        ),
+                    )
+                    .with_hint(format!(
+                        "the hour is skipped ({} minutes); choose a time outside it",
+                        skipped.as_secs() / 60
+                    )),
+                );
+                None
+            }
+            AmbiguousOffset::Fold { before, after } => {
+                self.push(
+                    self.error(
+                        Code::AmbiguousLocalTime,
+                        node.span,
+                        format!("{dt} happens twice: the clocks go back then"),
+                    )
+                    .with_hint(format!(
+                        "add the offset you mean: `{}{before}` (the first) or `{}{after}` (the second)",
+                        dt.strftime("%Y-%m-%dT%H:%M"),
+                        dt.strftime("%Y-%m-%dT%H:%M"),
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    /// A file under `static/` that must exist: a photo or a logo. Mirrored
+    /// entries may give an absolute URL instead.
+    pub fn static_file(&mut self, node: &Node) -> Option<String> {
+        let text = self.text(node)?;
+        if self.mirrored && (text.starts_with("https://") || text.starts_with("http://")) {
+            return self.url(node, &["https", "http"]).map(|u| u.to_string());
+        }
+        let relative = Path::new(&text);
+        let inside = relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+        if !inside {
+            self.push(
+                self.error(
+                    Code::MissingFile,
+                    node.span,
+                    format!("`{text}` is not a path inside static/"),
+                )
+                .with_hint(
+                    "give the path relative to the static/ folder, like `photos/priya-shah.jpg`",
+                ),
+            );
+            return None;
+        }
+        if self.context.root.join("static").join(relative).is_file() {
+            Some(text)
+        } else {
+            self.push(
+                self.error(
+                    Code::MissingFile,
+                    node.span,
+                    format!("static/{text} does not exist"),
+                )
+                .with_hint(format!(
+                    "add the file at static/{text}, or remove this field"
+                )),
+            );
+            None
+        }
+    }
+}
+
+fn email_options() -> email_address::Options {
+    email_address::Options::default().without_display_text()
+}
+
+/// Whether a date-time string carries its own offset (`Z`, `+01:00`, `-05:00`).
+fn has_offset(text: &str) -> bool {
+    let Some(time) = text.split_once('T').map(|(_, t)| t) else {
+        return false;
+    };
+    time.ends_with('Z') || time.ends_with('z') || time.contains('+') || time.contains('-')
+}
+
+/// Whether `text` is a slug: `[a-z0-9]+(-[a-z0-9]+)*`.
+pub fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// A slug made from any text, for hints: `Priya Shah` → `priya-shah`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+/// The fields of one mapping, read one by one.
+pub struct Fields<'n> {
+    entries: &'n [(Node, Node)],
+    asked: Vec<&'static str>,
+    /// Where a missing field is reported: the mapping's key, or the front matter's opening line.
+    at: Span,
+    /// What the mapping is, for messages ("profile", "`contact`").
+    what: String,
+}
+
+impl<'n> Fields<'n> {
+    /// The fields of `node`, which must be a mapping. `at` is where missing
+    /// fields are reported; `what` names the mapping in messages.
+    pub fn of(
+        reader: &mut Reader<'_>,
+        node: &'n Node,
+        at: Span,
+        what: impl Into<String>,
+    ) -> Option<Self> {
+        let what = what.into();
+        match &node.value {
+            Value::Map(entries) => Some(Self {
+                entries,
+                asked: Vec::new(),
+                at,
+                what,
+            }),
+            _ => {
+                reader.wrong_type(
+                    node,
+                    &format!("the fields of {what}"),
+                    "`name: value` lines",
+                );
+                None
+            }
+        }
+    }
+
+    /// The value of a field, if present and not empty.
+    pub fn get(&mut self, name: &'static str) -> Option<&'n Node> {
+        self.asked.push(name);
+        self.entries
+            .iter()
+            .find(|(key, _)| matches!(&key.value, Value::Str(k) if k == name))
+            .map(|(_, value)| value)
+            .filter(|value| value.value != Value::Null)
+    }
+
+    /// Whether a field is written at all, even empty.
+    pub fn has(&self, name: &str) -> bool {
+        self.key_span(name).is_some()
+    }
+
+    /// Where the mapping is: its key, or the front matter's opening line.
+    pub fn span(&self) -> Span {
+        self.at
+    }
+
+    /// The key of a field, to point at the field as a whole.
+    pub fn key_span(&self, name: &str) -> Option<Span> {
+        self.entries
+            .iter()
+            .find(|(key, _)| matches!(&key.value, Value::Str(k) if k == name))
+            .map(|(key, _)| key.span)
+    }
+
+    /// The value of a field that must be present; its absence is reported.
+    pub fn require(
+        &mut self,
+        reader: &mut Reader<'_>,
+        name: &'static str,
+        example: &str,
+    ) -> Option<&'n Node> {
+        let value = self.get(name);
+        if value.is_none() {
+            let message = match self.key_span(name) {
+                Some(_) => format!("`{name}` is empty"),
+                None => format!("{} has no `{name}`", self.what),
+            };
+            let span = self.key_span(name).unwrap_or(self.at);
+            reader.push(
+                reader
+                    .error(Code::MissingField, span, message)
+                    .with_hint(format!("add `{name}: {example}`")),
+            );
+        }
+        value
+    }
+
+    /// Reads a field with `read` if it is present.
+    pub fn read<'r, T>(
+        &mut self,
+        reader: &mut Reader<'r>,
+        name: &'static str,
+        read: impl FnOnce(&mut Reader<'r>, &'n Node) -> Option<T>,
+    ) -> Option<T> {
+        self.get(name).and_then(|node| read(reader, node))
+    }
+
+    /// Reads a required field with `read`.
+    pub fn read_required<'r, T>(
+        &mut self,
+        reader: &mut Reader<'r>,
+        name: &'static str,
+        example: &str,
+        read: impl FnOnce(&mut Reader<'r>, &'n Node) -> Option<T>,
+    ) -> Option<T> {
+        self.require(reader, name, example)
+            .and_then(|node| read(reader, node))
+    }
+
+    /// Reports every field that was never asked for, with the nearest known name.
+    pub fn finish(self, reader: &mut Reader<'_>) {
+        for (key, _) in self.entries {
+            let Value::Str(name) = &key.value else {
+                reader.push(
+                    reader
+                        .error(
+                            Code::UnknownField,
+                            key.span,
+                            format!("`{}` cannot be a field name", describe_key(key)),
+                        )
+                        .with_hint("field names are words like `name` or `policy_areas`"),
+                );
+                continue;
+            };
+            if self.asked.contains(&name.as_str()) {
+                continue;
+            }
+            let hint = if name == "origin" {
+                Some("only mirrored entries, under mirror/, have an `origin`".to_string())
+            } else {
+                did_you_mean(name, self.asked.iter().copied())
+            };
+            let mut diagnostic = reader.error(
+                Code::UnknownField,
+                key.span,
+                format!("{} has no field `{name}`", self.what),
+            );
+            diagnostic = match hint {
+                Some(hint) => diagnostic.with_hint(hint),
+                None => {
+                    let mut known = self.asked.clone();
+                    known.sort_unstable();
+                    known.dedup();
+                    diagnostic.with_hint(format!("the fields are {}", quoted_list(&known, "and")))
+                }
+            };
+            reader.push(diagnostic);
+        }
+    }
+}
+
+fn describe_key(key: &Node) -> String {
+    match &key.value {
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => other.describe().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("priya-shah"));
+        assert!(is_slug("a1"));
+        assert!(!is_slug("Priya"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("-a"));
+        assert!(!is_slug(""));
+        assert_eq!(slugify("Priya  Shah!"), "priya-shah");
+    }
+
+    #[test]
+    fn offsets_are_recognised() {
+        assert!(has_offset("2027-01-14T10:00+01:00"));
+        assert!(has_offset("2027-01-14T10:00Z"));
+        assert!(has_offset("2027-01-14T10:00-05:00"));
+        assert!(!has_offset("2027-01-14T10:00"));
+        assert!(!has_offset("2027-01-14"));
+    }
+}

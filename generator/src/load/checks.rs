@@ -1,0 +1,189 @@
+//! The checks that need every file at once.
+
+use super::{Claim, Findings};
+use crate::content::Kind;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::suggest::did_you_mean;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Two entries of one kind with one slug: within `content/` folders that
+/// cannot happen, so the clash is between `content/` and `mirror/`, or
+/// between two mirrors. The later file is reported, naming the first.
+pub(super) fn duplicate_slugs(claims: &[Claim]) -> Vec<Diagnostic> {
+    let mut first: HashMap<(Kind, &str), &Claim> = HashMap::new();
+    let mut ordered: Vec<&Claim> = claims.iter().collect();
+    // Local files win over mirrored ones, then the order of paths.
+    ordered.sort_by(|a, b| (a.mirrored, a.file.path()).cmp(&(b.mirrored, b.file.path())));
+    let mut diagnostics = Vec::new();
+    for claim in ordered {
+        match first.get(&(claim.kind, claim.slug.as_str())) {
+            None => {
+                first.insert((claim.kind, claim.slug.as_str()), claim);
+            }
+            Some(original) => {
+                let hint = if claim.mirrored && !original.mirrored {
+                    "a mirrored entry has the slug of a local one, and only one can have the page; rename the local file"
+                } else {
+                    "two mirrored directories use this slug; stop mirroring one, or ask its publisher to rename it"
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::DuplicateSlug,
+                        &claim.file,
+                        claim.file.line_span(1),
+                        format!(
+                            "another {} is also called `{}`: {}",
+                            claim.kind.name(),
+                            claim.slug,
+                            original.file.path().display()
+                        ),
+                    )
+                    .with_hint(hint)
+                    .with_related(
+                        &original.file,
+                        original.file.line_span(1),
+                        "the first one",
+                    ),
+                );
+            }
+        }
+    }
+    diagnostics
+}
+
+/// References to entries that do not exist, each naming the file that would
+/// have to exist.
+pub(super) fn references(claims: &[Claim], findings: &[Findings]) -> Vec<Diagnostic> {
+    let mut known: HashMap<Kind, HashSet<&str>> = HashMap::new();
+    for claim in claims {
+        known
+            .entry(claim.kind)
+            .or_default()
+            .insert(claim.slug.as_str());
+    }
+    let empty = HashSet::new();
+    let mut diagnostics = Vec::new();
+    for Findings {
+        file, references, ..
+    } in findings
+    {
+        for reference in references {
+            let slugs = known.get(&reference.kind).unwrap_or(&empty);
+            if slugs.contains(reference.slug.as_str()) {
+                continue;
+            }
+            let folder = reference.kind.folder();
+            let expected = format!("content/{folder}/{}.md", reference.slug);
+            let mut hint = format!("create {expected}, or correct the slug");
+            if let Some(guess) = did_you_mean(&reference.slug, slugs.iter().copied()) {
+                hint = format!("{guess} Otherwise create {expected}");
+            }
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownReference,
+                    file,
+                    reference.span,
+                    format!(
+                        "`{}` names the {} `{}`, but {expected} does not exist",
+                        reference.field,
+                        reference.kind.name(),
+                        reference.slug
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// The form interests are compared in: `Data_Science`, `data-science` and
+/// `datascience` all become `datascience`; a plural `s` is dropped.
+fn interest_key(interest: &str) -> String {
+    let key: String = interest
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .flat_map(|c| c.to_lowercase())
+        .collect();
+    match key.strip_suffix('s') {
+        Some(singular) if singular.len() > 3 => singular.to_string(),
+        _ => key,
+    }
+}
+
+/// Interests spelled differently across the directory though they are the
+/// same word: matching relies on shared terms, so each less common spelling
+/// is a warning pointing to the most common one.
+pub(super) fn similar_interests(findings: &[Findings]) -> Vec<Diagnostic> {
+    let mut spellings: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
+    for Findings { interests, .. } in findings {
+        for (interest, _) in interests {
+            *spellings
+                .entry(interest_key(interest))
+                .or_default()
+                .entry(interest.as_str())
+                .or_default() += 1;
+        }
+    }
+    let mut preferred: HashMap<&str, (&str, usize)> = HashMap::new();
+    for forms in spellings.values().filter(|forms| forms.len() > 1) {
+        // The most used spelling wins; among equals, the one with hyphens, then the first.
+        let (best, count) = forms
+            .iter()
+            .max_by(|a, b| {
+                a.1.cmp(b.1)
+                    .then(a.0.contains('-').cmp(&b.0.contains('-')))
+                    .then(b.0.cmp(a.0))
+            })
+            .map(|(form, count)| (*form, *count))
+            .unwrap_or_default();
+        for form in forms.keys() {
+            if *form != best {
+                preferred.insert(form, (best, count));
+            }
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for Findings {
+        file, interests, ..
+    } in findings
+    {
+        for (interest, span) in interests {
+            if let Some((best, count)) = preferred.get(interest.as_str()) {
+                let used = if *count == 1 {
+                    "once".to_string()
+                } else {
+                    format!("{count} times")
+                };
+                diagnostics.push(
+                    Diagnostic::warning(
+                        Code::SimilarInterests,
+                        file,
+                        *span,
+                        format!("the interest `{interest}` is spelled `{best}` elsewhere"),
+                    )
+                    .with_hint(format!(
+                        "write `{best}` (used {used}) so that matching sees one interest"
+                    )),
+                );
+            }
+        }
+    }
+    diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_one_interest_share_a_key() {
+        assert_eq!(interest_key("data-science"), interest_key("datascience"));
+        assert_eq!(
+            interest_key("service-design"),
+            interest_key("service-designs")
+        );
+        assert_ne!(interest_key("data"), interest_key("dates"));
+        assert_eq!(interest_key("gis"), "gis");
+    }
+}

@@ -1,0 +1,566 @@
+//! Loading a site: reading every file into a [`Directory`] and checking it.
+//!
+//! The site config is read first (it sets the time zone and vocabulary), then
+//! every entry file under `content/` and `mirror/` is read in parallel, and
+//! last come the checks that need every file at once: duplicate slugs,
+//! references and near-duplicate interests.
+
+mod checks;
+pub mod front_matter;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::content::{
+    Ask, Consultation, Directory, Entry, Event, Kind, Organisation, Origin, Page, Profile, Site,
+};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::fields::{Context, Fields, Reader, Reference, is_slug, slugify};
+use crate::node::{Node, parse_toml, parse_yaml};
+use crate::source::{SourceFile, Span};
+use front_matter::SplitError;
+
+/// The name of the site config file.
+pub const CONFIG_FILE: &str = "interchange.toml";
+
+/// What loading needs to be told.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The moment to check as of (consent dates, consultation status).
+    pub as_of: AsOf,
+}
+
+impl LoadOptions {
+    /// Options for the site at `root`, as of now.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            as_of: AsOf::Now,
+        }
+    }
+}
+
+/// The moment a site is checked and built as of: now, or another moment for
+/// previews and reproducible tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AsOf {
+    /// The clock's time.
+    #[default]
+    Now,
+    /// The start of a day in the site's time zone.
+    Date(jiff::civil::Date),
+    /// An exact moment.
+    Instant(Timestamp),
+}
+
+impl AsOf {
+    /// The moment meant, given the site's zone.
+    pub fn resolve(self, zone: &jiff::tz::TimeZone) -> Timestamp {
+        match self {
+            AsOf::Now => Timestamp::now(),
+            AsOf::Date(date) => date
+                .to_zoned(zone.clone())
+                .map_or_else(|_| Timestamp::now(), |z| z.timestamp()),
+            AsOf::Instant(instant) => instant,
+        }
+    }
+}
+
+impl std::str::FromStr for AsOf {
+    type Err = String;
+
+    /// `2027-01-14`, or a moment with an offset: `2027-01-14T10:00:00Z`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text == "now" {
+            return Ok(AsOf::Now);
+        }
+        if let Ok(instant) = text.parse::<Timestamp>() {
+            return Ok(AsOf::Instant(instant));
+        }
+        text.parse::<jiff::civil::Date>()
+            .map(AsOf::Date)
+            .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD) or a moment with an offset"))
+    }
+}
+
+/// Why a site could not be loaded at all. Problems in its files are
+/// [`Diagnostic`]s instead: they never stop the other files being read.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The folder is not a site.
+    #[error("{} has no {CONFIG_FILE}: it is not an Interchange site", .root.display())]
+    NotASite {
+        /// The folder looked in.
+        root: PathBuf,
+    },
+    /// The config exists but cannot be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Config {
+        /// The config's path.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}
+
+/// A loaded site: the directory (with every entry that could be read) and
+/// every problem found.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The entries, typed.
+    pub directory: Directory,
+    /// Every problem, sorted by file and position.
+    pub diagnostics: Diagnostics,
+    /// How many files were read.
+    pub files: usize,
+    /// The moment the check was made as of.
+    pub now: Timestamp,
+}
+
+/// Loads and checks the site at `options.root`.
+pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
+    let root = &options.root;
+    let config_path = root.join(CONFIG_FILE);
+    if !config_path.is_file() {
+        return Err(LoadError::NotASite { root: root.clone() });
+    }
+    let config_text =
+        std::fs::read_to_string(&config_path).map_err(|source| LoadError::Config {
+            path: config_path.clone(),
+            source,
+        })?;
+    let config_file = Arc::new(SourceFile::new(CONFIG_FILE, config_text));
+    let (site, config_diagnostics, config_references) = read_site(&config_file, root);
+    let now = options.as_of.resolve(&site.time_zone());
+    let context = Context {
+        root: root.clone(),
+        time_zone: site.time_zone(),
+        now,
+        vocabulary: site.vocabulary.clone(),
+    };
+
+    let (content, mirror) = rayon::join(
+        || entry_files(root, "content"),
+        || entry_files(root, "mirror"),
+    );
+    let paths: Vec<PathBuf> = content.into_iter().chain(mirror).collect();
+    let files = paths.len() + 1;
+    let read: Vec<ReadFile> = paths
+        .par_iter()
+        .map(|path| read_entry(root, path, &context))
+        .collect();
+
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(config_diagnostics);
+    let mut directory = Directory {
+        site,
+        organisations: Vec::new(),
+        profiles: Vec::new(),
+        events: Vec::new(),
+        consultations: Vec::new(),
+        asks: Vec::new(),
+        pages: Vec::new(),
+    };
+    let mut findings = vec![Findings {
+        file: Arc::clone(&config_file),
+        references: config_references,
+        interests: Vec::new(),
+    }];
+    let mut slugs = Vec::new();
+    for file in read {
+        diagnostics.extend(file.diagnostics);
+        if let Some(slug) = file.slug {
+            slugs.push(slug);
+        }
+        findings.push(Findings {
+            file: file.file,
+            references: file.references,
+            interests: file.interests,
+        });
+        match file.entry {
+            Some(AnyEntry::Organisation(e)) => directory.organisations.push(e),
+            Some(AnyEntry::Profile(e)) => directory.profiles.push(e),
+            Some(AnyEntry::Event(e)) => directory.events.push(e),
+            Some(AnyEntry::Consultation(e)) => directory.consultations.push(e),
+            Some(AnyEntry::Ask(e)) => directory.asks.push(e),
+            Some(AnyEntry::Page(e)) => directory.pages.push(e),
+            None => {}
+        }
+    }
+
+    diagnostics.extend(checks::duplicate_slugs(&slugs));
+    diagnostics.extend(checks::references(&slugs, &findings));
+    diagnostics.extend(checks::similar_interests(&findings));
+    finish(&mut directory);
+    diagnostics.sort();
+    Ok(Loaded {
+        directory,
+        diagnostics,
+        files,
+        now,
+    })
+}
+
+/// Sorts every listing by slug (local entries first among equals) and drops
+/// the duplicates already reported, so lookups by slug are unambiguous.
+fn finish(directory: &mut Directory) {
+    fn tidy<T>(entries: &mut Vec<Entry<T>>) {
+        entries.sort_by(|a, b| {
+            (&a.slug, a.origin.is_mirror(), a.path()).cmp(&(
+                &b.slug,
+                b.origin.is_mirror(),
+                b.path(),
+            ))
+        });
+        entries.dedup_by(|later, first| later.slug == first.slug);
+    }
+    tidy(&mut directory.organisations);
+    tidy(&mut directory.profiles);
+    tidy(&mut directory.events);
+    tidy(&mut directory.consultations);
+    tidy(&mut directory.asks);
+    tidy(&mut directory.pages);
+    let default_organisation = directory.site.organisations.first().cloned();
+    for event in &mut directory.events {
+        if event.data.organisation.is_none() && !event.origin.is_mirror() {
+            event.data.organisation.clone_from(&default_organisation);
+        }
+    }
+}
+
+fn read_site(file: &Arc<SourceFile>, root: &Path) -> (Site, Vec<Diagnostic>, Vec<Reference>) {
+    // The config holds no dates or policy areas: the zone and clock are unused.
+    let context = Context {
+        root: root.to_path_buf(),
+        time_zone: jiff::tz::TimeZone::UTC,
+        now: Timestamp::UNIX_EPOCH,
+        vocabulary: Default::default(),
+    };
+    let mut reader = Reader::new(file, &context);
+    let site = match parse_toml(file.text()) {
+        Ok(node) => Site::read(&mut reader, &node),
+        Err(e) => {
+            let span = e
+                .offset
+                .map_or_else(|| file.line_span(1), |o| Span::new(o, 0));
+            reader.push(
+                reader
+                    .error(
+                        Code::Syntax,
+                        span,
+                        format!("{CONFIG_FILE} is not valid TOML: {}", e.message),
+                    )
+                    .with_hint(
+                        "fix the syntax; the content is checked with default settings meanwhile",
+                    ),
+            );
+            Site::fallback()
+        }
+    };
+    (site, reader.diagnostics, reader.references)
+}
+
+/// Every file under `root/folder`, sorted, skipping hidden files and folders.
+fn entry_files(root: &Path, folder: &str) -> Vec<PathBuf> {
+    let base = root.join(folder);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut paths: Vec<PathBuf> = WalkDir::new(&base)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|_| e.into_path())
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// An entry of any kind.
+enum AnyEntry {
+    Organisation(Entry<Organisation>),
+    Profile(Entry<Profile>),
+    Event(Entry<Event>),
+    Consultation(Entry<Consultation>),
+    Ask(Entry<Ask>),
+    Page(Entry<Page>),
+}
+
+/// A slug claimed by a file, for the duplicate check.
+pub(crate) struct Claim {
+    pub kind: Kind,
+    pub slug: String,
+    pub file: Arc<SourceFile>,
+    pub mirrored: bool,
+}
+
+/// What a file says that is checked against every other file.
+pub(crate) struct Findings {
+    pub file: Arc<SourceFile>,
+    pub references: Vec<Reference>,
+    pub interests: Vec<(String, Span)>,
+}
+
+/// What reading one file gave.
+struct ReadFile {
+    file: Arc<SourceFile>,
+    entry: Option<AnyEntry>,
+    slug: Option<Claim>,
+    diagnostics: Vec<Diagnostic>,
+    references: Vec<Reference>,
+    interests: Vec<(String, Span)>,
+}
+
+/// Where a file sits: its kind, slug and origin host, from its path.
+struct Place {
+    kind: Kind,
+    slug: String,
+    host: Option<String>,
+}
+
+fn place(relative: &Path) -> Result<Place, String> {
+    let parts: Vec<String> = relative
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let stem = relative
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kinds = Kind::ALL.map(Kind::folder).join("/, ");
+    let (host, folder) = match parts.as_slice() {
+        [top, folder, _] if top == "content" => (None, folder),
+        [top, host, folder, _] if top == "mirror" => (Some(host.clone()), folder),
+        [top, ..] if top == "mirror" => {
+            return Err("mirrored entries live at mirror/<host>/<kind>/<slug>.md".into());
+        }
+        _ => {
+            return Err(format!(
+                "entries live in a folder of their kind under content/: {kinds}/"
+            ));
+        }
+    };
+    let kind = Kind::from_folder(folder)
+        .ok_or_else(|| format!("`{folder}` is not a kind of entry; the kinds are {kinds}/"))?;
+    Ok(Place {
+        kind,
+        slug: stem,
+        host,
+    })
+}
+
+fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
+    let text = std::fs::read(root.join(relative));
+    let (text, unreadable) = match text {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(format!(
+                    "the file is not UTF-8 text (at byte {})",
+                    e.utf8_error().valid_up_to()
+                )),
+            ),
+        },
+        Err(e) => (String::new(), Some(format!("cannot read the file: {e}"))),
+    };
+    let file = Arc::new(SourceFile::new(relative, text));
+    let mut out = ReadFile {
+        file: Arc::clone(&file),
+        entry: None,
+        slug: None,
+        diagnostics: Vec::new(),
+        references: Vec::new(),
+        interests: Vec::new(),
+    };
+    let first_line = file.line_span(1);
+    if let Some(message) = unreadable {
+        out.diagnostics.push(
+            Diagnostic::error(Code::Unreadable, &file, first_line, message)
+                .with_hint("save the file as UTF-8 text"),
+        );
+        return out;
+    }
+    let place = match place(relative) {
+        Ok(place) => place,
+        Err(hint) => {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownKind,
+                    &file,
+                    first_line,
+                    "this file is not in a folder of entries",
+                )
+                .with_hint(hint),
+            );
+            return out;
+        }
+    };
+    if !is_slug(&place.slug) {
+        out.diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidSlug,
+                &file,
+                first_line,
+                format!("the file name `{}` is not a valid slug", place.slug),
+            )
+            .with_hint(format!(
+                "rename the file to `{}.md`: lower-case letters, digits and hyphens",
+                slugify(&place.slug)
+            )),
+        );
+    }
+    let split = match front_matter::split(file.text()) {
+        Ok(split) => split,
+        Err(error) => {
+            let (message, hint) = match error {
+                SplitError::NoOpening => (
+                    "the file has no front matter",
+                    "start the file with a line `---`, the fields, then another `---`",
+                ),
+                SplitError::NoClosing => (
+                    "the front matter is never closed",
+                    "add a line `---` after the last field, before the text",
+                ),
+            };
+            out.diagnostics.push(
+                Diagnostic::error(Code::MissingFrontMatter, &file, first_line, message)
+                    .with_hint(hint),
+            );
+            return out;
+        }
+    };
+    let node = match parse_yaml(split.yaml) {
+        Ok(node) => node,
+        Err(e) => {
+            let span = e.offset.map_or(first_line, |o| Span::new(o, 0));
+            out.diagnostics.push(
+                Diagnostic::error(
+                    Code::Syntax,
+                    &file,
+                    span,
+                    format!("the front matter is not valid YAML: {}", e.message),
+                )
+                .with_hint(yaml_hint(&e.message)),
+            );
+            return out;
+        }
+    };
+    let mut reader = Reader::new(&file, context);
+    reader.mirrored = place.host.is_some();
+    let entry = read_fields(
+        &mut reader,
+        &node,
+        first_line,
+        &place,
+        split.body,
+        split.body_line,
+    );
+    out.slug = Some(Claim {
+        kind: place.kind,
+        slug: place.slug,
+        file: Arc::clone(&file),
+        mirrored: place.host.is_some(),
+    });
+    out.entry = entry;
+    out.diagnostics.extend(reader.diagnostics);
+    out.references = reader.references;
+    out.interests = reader.interests;
+    out
+}
+
+fn yaml_hint(message: &str) -> &'static str {
+    if message.contains("budget") {
+        "the front matter is too large or too deeply nested; keep it to plain fields"
+    } else if message.contains("duplicate") {
+        "each field may be written once; remove the repeated one"
+    } else {
+        "check the indentation and quote text that contains `: ` or starts with `@`, `*` or `&`"
+    }
+}
+
+fn read_fields(
+    r: &mut Reader<'_>,
+    node: &Node,
+    opening: Span,
+    place: &Place,
+    body: &str,
+    body_line: usize,
+) -> Option<AnyEntry> {
+    let what = format!("a {}", place.kind.name());
+    let mut f = Fields::of(r, node, opening, what)?;
+    let updated = f.read(r, "updated", Reader::date);
+    // A mirrored entry without a valid origin is still read, so that all of
+    // its problems are reported; it is then left out of the directory.
+    let origin = match &place.host {
+        None => Some(Origin::Local),
+        Some(host) => f
+            .read_required(
+                r,
+                "origin",
+                "https://directory.example.gov.uk/profiles/priya-shah/",
+                |r, n| origin_url(r, n, host),
+            )
+            .map(|url| Origin::Mirror {
+                host: host.clone(),
+                url,
+            }),
+    };
+    let common = Entry {
+        slug: place.slug.clone(),
+        origin: origin.clone().unwrap_or(Origin::Local),
+        file: Arc::clone(r.file),
+        body: body.to_string(),
+        body_line,
+        updated,
+        data: (),
+    };
+    let read = match place.kind {
+        Kind::Organisation => {
+            Organisation::read(r, &mut f).map(|d| AnyEntry::Organisation(common.with(d)))
+        }
+        Kind::Profile => Profile::read(r, &mut f).map(|d| AnyEntry::Profile(common.with(d))),
+        Kind::Event => Event::read(r, &mut f).map(|d| AnyEntry::Event(common.with(d))),
+        Kind::Consultation => {
+            Consultation::read(r, &mut f, body).map(|d| AnyEntry::Consultation(common.with(d)))
+        }
+        Kind::Ask => Ask::read(r, &mut f).map(|d| AnyEntry::Ask(common.with(d))),
+        Kind::Page => Page::read(r, &mut f).map(|d| AnyEntry::Page(common.with(d))),
+    };
+    f.finish(r);
+    read.filter(|_| origin.is_some())
+}
+
+/// A mirrored entry's canonical URL, which must be on the host it is filed under.
+fn origin_url(r: &mut Reader<'_>, node: &Node, host: &str) -> Option<url::Url> {
+    let url = r.url(node, &["https", "http"])?;
+    let url_host = url.host_str().unwrap_or_default();
+    let filed = host.split(':').next().unwrap_or(host);
+    if url_host.eq_ignore_ascii_case(filed) {
+        Some(url)
+    } else {
+        r.push(
+            r.error(
+                Code::InvalidUrl,
+                node.span,
+                format!("the origin is on {url_host}, but the entry is filed under mirror/{host}/"),
+            )
+            .with_hint("a mirrored entry must live under the folder of the host it came from"),
+        );
+        None
+    }
+}

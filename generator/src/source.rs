@@ -1,0 +1,113 @@
+//! Source files and positions in them.
+//!
+//! Every diagnostic points at a place in a file a person edits, so each file
+//! read is kept with an index of its line starts, from which any byte offset
+//! turns into a line and column.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A byte range in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// Offset of the first byte.
+    pub start: usize,
+    /// Length in bytes (may be zero: a point).
+    pub len: usize,
+}
+
+impl Span {
+    /// A span from `start`, `len` bytes long.
+    pub fn new(start: usize, len: usize) -> Self {
+        Self { start, len }
+    }
+
+    /// The offset just past the span.
+    pub fn end(&self) -> usize {
+        self.start + self.len
+    }
+}
+
+/// A file read from the site, with its text and line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    path: PathBuf,
+    text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// A source file with the path to show (relative to the site root) and its text.
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The path as shown to people: relative to the site root.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The whole text of the file.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text, shareable without copying.
+    pub fn shared_text(&self) -> Arc<str> {
+        Arc::clone(&self.text)
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// The byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// The span of a 1-based line's text, without its line break.
+    pub fn line_span(&self, line: usize) -> Span {
+        let start = self.line_start(line);
+        let end = self.text[start..]
+            .find(['\n', '\r'])
+            .map_or(self.text.len(), |i| start + i);
+        Span::new(start, end - start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        let file = SourceFile::new("a.md", "---\nname: Zoë\nrole: x\n");
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(4), (2, 1));
+        assert_eq!(file.line_col(10), (2, 7));
+        // After the multi-byte ë, columns count characters.
+        assert_eq!(file.line_col(14), (2, 10));
+        assert_eq!(file.line_col(16), (3, 2));
+        assert_eq!(file.line_span(2), Span::new(4, 10));
+    }
+}

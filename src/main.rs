@@ -1,0 +1,63 @@
+//! `interchange`: the command line of Interchange.
+//!
+//! This file parses arguments and hands over to the libraries; `report`
+//! turns their diagnostics into what a person or an editor reads.
+
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use generator::{AsOf, LoadOptions};
+
+/// Cross-sector directories of public servants, kept as Markdown in git.
+#[derive(Debug, Parser)]
+#[command(name = "interchange", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check every file of the site and report every problem at once.
+    ///
+    /// Exits 0 when there is no error (warnings are shown but allowed), 1 when
+    /// there is any.
+    Check {
+        /// The site folder, holding interchange.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How to print problems: `human` for people, `json` (one object a
+        /// line) for editors and CI.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Check as of another date (YYYY-MM-DD) or moment, for previews and
+        /// reproducible runs.
+        #[arg(long, value_name = "DATE")]
+        now: Option<AsOf>,
+    },
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Explained, with the lines in question.
+    Human,
+    /// One JSON object a line.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { root, format, now } => {
+            let options = LoadOptions {
+                root,
+                as_of: now.unwrap_or_default(),
+            };
+            report::check(&options, format == Format::Json)
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Printing diagnostics: graphical for people (through miette), JSON lines
+//! for editors and CI.
+
+use std::fmt;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use generator::{Diagnostic, Diagnostics, LoadOptions, Severity, SourceFile};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+/// Runs `check` and prints its findings; the exit code says whether any is an error.
+pub fn check(options: &LoadOptions, json: bool) -> ExitCode {
+    let loaded = match generator::load(options) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!(
+                "  help: run this inside a site folder, pass --root DIR, or create one with `interchange init DIR`"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    if json {
+        print_json(&loaded.diagnostics);
+    } else {
+        print_human(&loaded.diagnostics);
+        let summary = summary(&loaded.diagnostics, loaded.files);
+        eprintln!("{summary}");
+    }
+    if loaded.diagnostics.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn summary(diagnostics: &Diagnostics, files: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let errors = diagnostics.error_count();
+    let warnings = diagnostics.warning_count();
+    match (errors, warnings) {
+        (0, 0) => format!("Checked {}: no problems.", plural(files, "file")),
+        (0, w) => format!(
+            "Checked {}: {}, no errors.",
+            plural(files, "file"),
+            plural(w, "warning")
+        ),
+        (e, w) => format!(
+            "Checked {}: {} and {}. Fix the errors to build the site.",
+            plural(files, "file"),
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
+}
+
+fn print_human(diagnostics: &Diagnostics) {
+    let stderr = std::io::stderr();
+    let colour = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    let mut out = stderr.lock();
+    for diagnostic in diagnostics {
+        let shown = Shown::new(diagnostic);
+        let mut text = String::new();
+        // Writing to a String cannot fail.
+        let _ = handler.render_report(&mut text, &shown);
+        let _ = writeln!(out, "{text}");
+    }
+}
+
+fn print_json(diagnostics: &Diagnostics) {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for diagnostic in diagnostics {
+        let (line, column) = diagnostic.line_col();
+        let related: Vec<_> = diagnostic
+            .related
+            .iter()
+            .map(|r| {
+                let (line, column) = r.file.line_col(r.span.start);
+                serde_json::json!({
+                    "file": r.file.path(),
+                    "line": line,
+                    "column": column,
+                    "message": r.message,
+                })
+            })
+            .collect();
+        let object = serde_json::json!({
+            "file": diagnostic.path(),
+            "line": line,
+            "column": column,
+            "severity": diagnostic.severity.as_str(),
+            "code": diagnostic.code.as_str(),
+            "message": diagnostic.message,
+            "hint": diagnostic.hint,
+            "related": related,
+        });
+        let _ = writeln!(out, "{object}");
+    }
+}
+
+/// A diagnostic in the form miette draws.
+struct Shown<'a> {
+    diagnostic: &'a Diagnostic,
+    source: NamedSource<Arc<str>>,
+    related: Vec<Related>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(diagnostic: &'a Diagnostic) -> Self {
+        Self {
+            diagnostic,
+            source: named_source(&diagnostic.file),
+            related: diagnostic
+                .related
+                .iter()
+                .map(|r| Related {
+                    message: r.message.clone(),
+                    source: named_source(&r.file),
+                    span: SourceSpan::new(r.span.start.into(), r.span.len),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn named_source(file: &SourceFile) -> NamedSource<Arc<str>> {
+    NamedSource::new(file.path().display().to_string(), file.shared_text())
+}
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Shown<'_> {}
+
+impl miette::Diagnostic for Shown<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .hint
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.diagnostic.span;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some("here".into()),
+            SourceSpan::new(span.start.into(), span.len),
+        ))))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+/// Another place a diagnostic points to, drawn with its own file.
+#[derive(Debug)]
+struct Related {
+    message: String,
+    source: NamedSource<Arc<str>>,
+    span: SourceSpan,
+}
+
+impl fmt::Display for Related {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Related {}
+
+impl miette::Diagnostic for Related {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            None, self.span,
+        ))))
+    }
+}
