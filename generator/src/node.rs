@@ -79,16 +79,31 @@ pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
     };
     let spanned: Spanned<Raw> =
         serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-            let offset = e
-                .location()
-                .and_then(|l| l.span().byte_offset())
-                .and_then(|o| usize::try_from(o).ok());
+            let offset = e.location().and_then(|l| {
+                l.span()
+                    .byte_offset()
+                    .and_then(|o| usize::try_from(o).ok())
+                    .or_else(|| offset_of(text, l.line(), l.column()))
+            });
             SyntaxError {
                 message: plain_message(&e.to_string()),
                 offset,
             }
         })?;
     Ok(into_node(spanned))
+}
+
+/// The byte offset of a 1-based line and column (in characters), if inside `text`.
+fn offset_of(text: &str, line: u64, column: u64) -> Option<usize> {
+    let line = usize::try_from(line).ok()?.checked_sub(1)?;
+    let column = usize::try_from(column).ok()?.saturating_sub(1);
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let rest = text.get(start..)?;
+    let within = rest
+        .char_indices()
+        .nth(column)
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
 }
 
 /// The parser's message without the position it appends: the diagnostic shows that.

@@ -17,7 +17,9 @@ pub fn suggestions<'a>(
         .collect();
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
-        .filter_map(|candidate| {
+        .filter_map(|original| {
+            let candidate = original.to_lowercase();
+            let candidate = candidate.as_str();
             let mut score = strsim::jaro_winkler(&word, candidate);
             if candidate.contains(word.as_str()) || word.contains(candidate) {
                 score = score.max(0.9);
@@ -28,7 +30,7 @@ pub fn suggestions<'a>(
             {
                 score = score.max(0.8);
             }
-            (score >= 0.8).then_some((score, candidate))
+            (score >= 0.8).then_some((score, original))
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));

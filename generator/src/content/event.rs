@@ -91,10 +91,12 @@ impl Event {
                     .with_hint("add `end:` so calendars show how long it lasts"),
             );
         }
-        let repeat = match (f.get("repeat"), &start) {
-            (Some(node), Some(start)) => repeat_rule(r, node, start),
-            _ => None,
-        };
+        // A rule is checked even when the start is wrong, against a stand-in
+        // start, so both mistakes show in one run.
+        let repeat = f.get("repeat").and_then(|node| {
+            let stand_in = Timestamp::UNIX_EPOCH.to_zoned(r.context.time_zone.clone());
+            repeat_rule(r, node, start.as_ref().unwrap_or(&stand_in))
+        });
         let venue = f.read(r, "venue", read_venue);
         let online = f.read(r, "online", |r, n| r.url(n, &["https", "http"]));
         if venue.is_none() && online.is_none() && !f.has("venue") && !f.has("online") {

@@ -1,0 +1,224 @@
+//! Synthetic directories in Interchange's content format, for benchmarks.
+//!
+//! The same size and seed always give the same files, so runs on different
+//! days and machines measure the same work. Proportions follow a large
+//! directory: one organisation per 250 profiles (at least four, one per main
+//! sector), one event per ten profiles, one consultation per hundred, one ask
+//! per twenty.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use generator::content::vocabulary::DEFAULT_POLICY_AREAS;
+
+/// A small deterministic random source (SplitMix64): no dependency, same
+/// numbers everywhere.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// `count` distinct items of `from`.
+    fn pick<'a>(&mut self, from: &[&'a str], count: usize) -> Vec<&'a str> {
+        let mut chosen: Vec<&str> = Vec::with_capacity(count);
+        while chosen.len() < count.min(from.len()) {
+            let item = from[self.below(from.len())];
+            if !chosen.contains(&item) {
+                chosen.push(item);
+            }
+        }
+        chosen
+    }
+}
+
+const SECTORS: &[&str] = &["local-government", "central-government", "nhs", "police", "fire-and-rescue"];
+const FIRST: &[&str] = &["Priya", "Tom", "Aisha", "Gareth", "Mei", "Oluwaseun", "Siobhan", "Rhys", "Fatima", "Callum", "Eleni", "Hamza"];
+const LAST: &[&str] = &["Shah", "Young", "Begum", "Jones", "Chen", "Adeyemi", "Murphy", "Evans", "Khan", "Stewart", "Papadopoulos", "Ali"];
+const ROLES: &[&str] = &["Policy Adviser", "Service Manager", "Data Analyst", "Programme Lead", "Commissioning Officer", "Inspector", "Head of Strategy"];
+const TOWNS: &[&str] = &["Leeds", "London", "Bradford", "Manchester", "York", "Sheffield", "Cardiff", "Glasgow"];
+const INTERESTS: &[&str] = &[
+    "data", "service-design", "behavioural-science", "user-research", "open-data", "procurement-reform",
+    "co-production", "evaluation", "systems-thinking", "community-engagement", "digital-inclusion",
+    "prevention", "early-intervention", "place-based-working", "leadership", "coaching", "ai",
+    "automation", "mapping", "accessibility", "plain-english", "budgeting", "partnerships",
+    "trauma-informed-practice", "restorative-practice", "volunteering", "apprenticeships",
+    "climate-adaptation", "active-travel", "housing-retrofit",
+];
+const OPEN_TO: &[&str] = &["buddy", "coffee", "shadowing", "mentoring", "speaking", "secondment"];
+const EVENT_KINDS: &[&str] = &["open-day", "meetup", "workshop", "shadowing-day", "conference"];
+const ASK_KINDS: &[&str] = &["shadowing-host", "coffee", "workshop-place", "mentor", "speaker", "critical-friend"];
+
+/// How many entries of each kind a directory of `profiles` profiles has.
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes {
+    /// Profiles.
+    pub profiles: usize,
+    /// Organisations.
+    pub organisations: usize,
+    /// Events.
+    pub events: usize,
+    /// Consultations.
+    pub consultations: usize,
+    /// Asks.
+    pub asks: usize,
+}
+
+impl Sizes {
+    /// The proportions of a large directory.
+    pub fn for_profiles(profiles: usize) -> Self {
+        Self {
+            profiles,
+            organisations: (profiles / 250).max(SECTORS.len()),
+            events: profiles / 10,
+            consultations: (profiles / 100).max(1),
+            asks: profiles / 20,
+        }
+    }
+
+    /// Every entry file, plus the config.
+    pub fn files(&self) -> usize {
+        self.profiles + self.organisations + self.events + self.consultations + self.asks + 1
+    }
+}
+
+/// Writes a synthetic site of `sizes` into `root` (which should be empty).
+pub fn write_site(root: &Path, sizes: Sizes, seed: u64) -> io::Result<()> {
+    let mut random = Random(seed);
+    for kind in ["organisations", "profiles", "events", "consultations", "asks"] {
+        fs::create_dir_all(root.join("content").join(kind))?;
+    }
+    fs::write(
+        root.join("interchange.toml"),
+        "title = \"Synthetic directory\"\nbase_url = \"https://directory.example.gov.uk\"\norganisations = [\"organisation-0\"]\n",
+    )?;
+    let areas: Vec<&str> = DEFAULT_POLICY_AREAS.iter().take(30).map(|(slug, _)| *slug).collect();
+
+    for i in 0..sizes.organisations {
+        let sector = SECTORS[i % SECTORS.len()];
+        let text = format!(
+            "---\nname: Organisation {i}\nsector: {sector}\nwebsite: https://org{i}.example.gov.uk\nregion: region-{}\n---\nOrganisation {i} serves its area. {}\n",
+            i % 9,
+            paragraph(&mut random)
+        );
+        fs::write(root.join(format!("content/organisations/organisation-{i}.md")), text)?;
+    }
+    for i in 0..sizes.profiles {
+        let name = format!("{} {}", FIRST[random.below(FIRST.len())], LAST[random.below(LAST.len())]);
+        let organisation = random.below(sizes.organisations);
+        let count = 1 + random.below(4);
+        let policy = random.pick(&areas, count);
+        let count = 2 + random.below(5);
+        let interests = random.pick(INTERESTS, count);
+        let count = 1 + random.below(3);
+        let mut open_to = random.pick(OPEN_TO, count);
+        if !open_to.contains(&"buddy") && random.below(4) > 0 {
+            open_to.push("buddy");
+        }
+        let mut text = String::new();
+        let _ = write!(
+            text,
+            "---\nname: {name}\nrole: {}\norganisation: organisation-{organisation}\nlocation: {}\npolicy_areas: [{}]\ninterests: [{}]\nopen_to: [{}]\ncontact:\n  email: person{i}@org{organisation}.example.gov.uk\nconsent: 2026-0{}-1{}\n---\n",
+            ROLES[random.below(ROLES.len())],
+            TOWNS[random.below(TOWNS.len())],
+            policy.join(", "),
+            interests.join(", "),
+            open_to.join(", "),
+            1 + random.below(9),
+            random.below(10),
+        );
+        let _ = write!(
+            text,
+            "{name} works on {}.\n\n{}\n\n## What I would like to talk about\n\n- {}\n- {}\n",
+            policy.join(" and ").replace('-', " "),
+            paragraph(&mut random),
+            interests[0].replace('-', " "),
+            interests[1].replace('-', " "),
+        );
+        fs::write(root.join(format!("content/profiles/person-{i}.md")), text)?;
+    }
+    for i in 0..sizes.events {
+        let month = 1 + random.below(12);
+        let day = 1 + random.below(28);
+        let text = format!(
+            "---\ntitle: Event {i}\nkind: {}\nstart: 2027-{month:02}-{day:02}T10:00\nend: 2027-{month:02}-{day:02}T15:30\nvenue:\n  name: Hall {i}\n  address: {i} High Street, {}\naudience: [{}]\ncapacity: {}\nbooking: https://book.example.gov.uk/{i}\nhost: person-{}\norganisation: organisation-{}\npolicy_areas: [{}]\n---\n{}\n",
+            EVENT_KINDS[random.below(EVENT_KINDS.len())],
+            TOWNS[random.below(TOWNS.len())],
+            random.pick(SECTORS, 2).join(", "),
+            10 + random.below(90),
+            random.below(sizes.profiles.max(1)),
+            random.below(sizes.organisations),
+            random.pick(&areas, 1).join(", "),
+            paragraph(&mut random),
+        );
+        fs::write(root.join(format!("content/events/event-{i}.md")), text)?;
+    }
+    for i in 0..sizes.consultations {
+        let text = format!(
+            "---\ntitle: Consultation {i}\nopens: 2026-0{}-01\ncloses: 2027-0{}-28\npolicy_areas: [{}]\nrespond:\n  url: https://consult.example.gov.uk/{i}\n---\n{}\n",
+            1 + random.below(9),
+            1 + random.below(9),
+            random.pick(&areas, 2).join(", "),
+            paragraph(&mut random),
+        );
+        fs::write(root.join(format!("content/consultations/consultation-{i}.md")), text)?;
+    }
+    for i in 0..sizes.asks {
+        let text = format!(
+            "---\ntitle: Ask {i}\nkind: {}\nby: person-{}\ncloses: 2027-0{}-15\npolicy_areas: [{}]\n---\n{}\n",
+            ASK_KINDS[random.below(ASK_KINDS.len())],
+            random.below(sizes.profiles.max(1)),
+            1 + random.below(9),
+            random.pick(&areas, 1).join(", "),
+            paragraph(&mut random),
+        );
+        fs::write(root.join(format!("content/asks/ask-{i}.md")), text)?;
+    }
+    Ok(())
+}
+
+fn paragraph(random: &mut Random) -> String {
+    const SENTENCES: &[&str] = &[
+        "The team brings together officers from several services to design support around people rather than organisations.",
+        "Much of the work is about sharing data safely so that frontline staff see the whole picture.",
+        "A recent pilot moved decisions closer to neighbourhoods and halved the time to a first visit.",
+        "Partners across health, policing and the council meet monthly to review what is working.",
+        "The next step is to evaluate the pilot properly and decide what to scale.",
+        "Colleagues elsewhere in the public sector have solved similar problems in different ways.",
+    ];
+    (0..3)
+        .map(|_| SENTENCES[random.below(SENTENCES.len())])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_synthetic_site_checks_clean() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let sizes = Sizes::for_profiles(300);
+        write_site(dir.path(), sizes, 7).expect("written");
+        let loaded = generator::load(&generator::LoadOptions {
+            root: dir.path().to_path_buf(),
+            as_of: generator::AsOf::Date(jiff::civil::date(2026, 11, 23)),
+        })
+        .expect("loads");
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics.iter().next());
+        assert_eq!(loaded.files, sizes.files());
+        assert_eq!(loaded.directory.profiles.len(), 300);
+    }
+}

@@ -1,0 +1,136 @@
+//! `interchange check` as a comms officer runs it: the built binary on real
+//! folders, its exit code and what it prints.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn interchange(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_interchange"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn broken_site() -> String {
+    repository()
+        .join("tests/fixtures/broken-site")
+        .display()
+        .to_string()
+}
+
+/// Every problem planted in tests/fixtures/broken-site, as `file:line code`.
+const EXPECTED: &[&str] = &[
+    "content/asks/mentor.md:5 invalid-date",
+    "content/consultations/backwards.md:4 closes-before-opens",
+    "content/consultations/backwards.md:6 invalid-email",
+    "content/events/online-chat.md:4 no-end",
+    "content/events/spring-forward.md:3 invalid-value",
+    "content/events/spring-forward.md:4 nonexistent-local-time",
+    "content/events/spring-forward.md:6 invalid-repeat",
+    "content/events/spring-forward.md:8 unknown-reference",
+    "content/organisations/northmoor-council.md:3 invalid-value",
+    "content/organisations/northmoor-council.md:4 invalid-url",
+    "content/organisations/northmoor-council.md:5 missing-file",
+    "content/pages/about.md:1 missing-front-matter",
+    "content/profiles/ada-lovell.md:1 missing-field",
+    "content/profiles/ada-lovell.md:4 unknown-field",
+    "content/profiles/ada-lovell.md:5 unknown-policy-area",
+    "content/profiles/ada-lovell.md:8 consent-in-future",
+    "content/profiles/ada-lovell.md:10 invalid-email",
+    "content/profiles/ben-carter.md:4 unknown-reference",
+    "content/profiles/ben-carter.md:6 similar-interests",
+    "content/profiles/ben-carter.md:9 swap-without-job-swap",
+    "content/profiles/cat-doyle.md:1 missing-field",
+    "content/profiles/cat-doyle.md:3 wrong-type",
+    "content/profiles/dan-evans.md:3 syntax",
+    "mirror/fire.example.gov.uk/profiles/ben-carter.md:1 duplicate-slug",
+];
+
+#[test]
+fn broken_site_reports_every_problem_as_json_and_exits_1() {
+    let site = broken_site();
+    let output = interchange(&[
+        "check",
+        "--root",
+        &site,
+        "--now",
+        "2026-11-23",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+    let mut found = Vec::new();
+    for line in stdout.lines() {
+        let d: serde_json::Value = serde_json::from_str(line).expect("one JSON object a line");
+        for key in [
+            "file", "line", "column", "code", "message", "hint", "severity",
+        ] {
+            assert!(d.get(key).is_some(), "{key} missing in {line}");
+        }
+        found.push(format!(
+            "{}:{} {}",
+            d["file"].as_str().unwrap_or_default(),
+            d["line"],
+            d["code"].as_str().unwrap_or_default()
+        ));
+    }
+    assert_eq!(found, EXPECTED);
+}
+
+#[test]
+fn broken_site_shows_each_problem_with_its_place_and_advice() {
+    let site = broken_site();
+    let output = interchange(&["check", "--root", &site, "--now", "2026-11-23"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).expect("UTF-8 output");
+    for expected in EXPECTED {
+        let (place, code) = expected.split_once(' ').expect("place and code");
+        assert!(
+            stderr.contains(&format!("[{place}:")),
+            "{place} not shown:\n{stderr}"
+        );
+        assert!(stderr.contains(code), "{code} not shown");
+    }
+    // The snippet shows the offending line, and the advice is given.
+    assert!(stderr.contains("sector: local-goverment"));
+    assert!(stderr.contains("did you mean `local-government`?"));
+    assert!(stderr.contains("add the scheme: `https://www.northmoor.example.gov.uk`"));
+    // Not a terminal: no colour codes.
+    assert!(!stderr.contains('\u{1b}'), "colour codes in piped output");
+    assert!(
+        stderr.contains("Checked 13 files: 22 errors and 2 warnings."),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn demo_directory_checks_clean() {
+    let root = repository().display().to_string();
+    let output = interchange(&["check", "--root", &root]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("no problems"), "{stderr}");
+}
+
+#[test]
+fn a_folder_that_is_not_a_site_is_explained() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let output = interchange(&["check", "--root", &dir.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("has no interchange.toml"), "{stderr}");
+    assert!(stderr.contains("interchange init"), "{stderr}");
+}
+
+#[test]
+fn a_bad_date_for_now_is_a_usage_error() {
+    let output = interchange(&["check", "--now", "soon"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`soon` is not a date"));
+}
