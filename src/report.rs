@@ -16,7 +16,7 @@ pub fn check(options: &LoadOptions, json: bool) -> ExitCode {
         Err(error) => {
             eprintln!("error: {error}");
             eprintln!(
-                "  help: run this inside a site folder, pass --root DIR, or create one with `interchange init DIR`"
+                "  help: run this inside a site folder (the one holding interchange.toml), or pass --root DIR"
             );
             return ExitCode::FAILURE;
         }

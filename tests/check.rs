@@ -125,7 +125,7 @@ fn a_folder_that_is_not_a_site_is_explained() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("has no interchange.toml"), "{stderr}");
-    assert!(stderr.contains("interchange init"), "{stderr}");
+    assert!(stderr.contains("--root DIR"), "{stderr}");
 }
 
 #[test]

@@ -31,7 +31,10 @@ fn main() {
             let start = Instant::now();
             let loaded = generator::load(&options).expect("the site loads");
             let elapsed = start.elapsed();
-            assert!(!loaded.diagnostics.has_errors(), "the synthetic site has errors");
+            assert!(
+                !loaded.diagnostics.has_errors(),
+                "the synthetic site has errors"
+            );
             if run > 0 {
                 times.push(elapsed);
             }

@@ -43,22 +43,115 @@ impl Random {
     }
 }
 
-const SECTORS: &[&str] = &["local-government", "central-government", "nhs", "police", "fire-and-rescue"];
-const FIRST: &[&str] = &["Priya", "Tom", "Aisha", "Gareth", "Mei", "Oluwaseun", "Siobhan", "Rhys", "Fatima", "Callum", "Eleni", "Hamza"];
-const LAST: &[&str] = &["Shah", "Young", "Begum", "Jones", "Chen", "Adeyemi", "Murphy", "Evans", "Khan", "Stewart", "Papadopoulos", "Ali"];
-const ROLES: &[&str] = &["Policy Adviser", "Service Manager", "Data Analyst", "Programme Lead", "Commissioning Officer", "Inspector", "Head of Strategy"];
-const TOWNS: &[&str] = &["Leeds", "London", "Bradford", "Manchester", "York", "Sheffield", "Cardiff", "Glasgow"];
-const INTERESTS: &[&str] = &[
-    "data", "service-design", "behavioural-science", "user-research", "open-data", "procurement-reform",
-    "co-production", "evaluation", "systems-thinking", "community-engagement", "digital-inclusion",
-    "prevention", "early-intervention", "place-based-working", "leadership", "coaching", "ai",
-    "automation", "mapping", "accessibility", "plain-english", "budgeting", "partnerships",
-    "trauma-informed-practice", "restorative-practice", "volunteering", "apprenticeships",
-    "climate-adaptation", "active-travel", "housing-retrofit",
+const SECTORS: &[&str] = &[
+    "local-government",
+    "central-government",
+    "nhs",
+    "police",
+    "fire-and-rescue",
 ];
-const OPEN_TO: &[&str] = &["buddy", "coffee", "shadowing", "mentoring", "speaking", "secondment"];
-const EVENT_KINDS: &[&str] = &["open-day", "meetup", "workshop", "shadowing-day", "conference"];
-const ASK_KINDS: &[&str] = &["shadowing-host", "coffee", "workshop-place", "mentor", "speaker", "critical-friend"];
+const FIRST: &[&str] = &[
+    "Priya",
+    "Tom",
+    "Aisha",
+    "Gareth",
+    "Mei",
+    "Oluwaseun",
+    "Siobhan",
+    "Rhys",
+    "Fatima",
+    "Callum",
+    "Eleni",
+    "Hamza",
+];
+const LAST: &[&str] = &[
+    "Shah",
+    "Young",
+    "Begum",
+    "Jones",
+    "Chen",
+    "Adeyemi",
+    "Murphy",
+    "Evans",
+    "Khan",
+    "Stewart",
+    "Papadopoulos",
+    "Ali",
+];
+const ROLES: &[&str] = &[
+    "Policy Adviser",
+    "Service Manager",
+    "Data Analyst",
+    "Programme Lead",
+    "Commissioning Officer",
+    "Inspector",
+    "Head of Strategy",
+];
+const TOWNS: &[&str] = &[
+    "Leeds",
+    "London",
+    "Bradford",
+    "Manchester",
+    "York",
+    "Sheffield",
+    "Cardiff",
+    "Glasgow",
+];
+const INTERESTS: &[&str] = &[
+    "data",
+    "service-design",
+    "behavioural-science",
+    "user-research",
+    "open-data",
+    "procurement-reform",
+    "co-production",
+    "evaluation",
+    "systems-thinking",
+    "community-engagement",
+    "digital-inclusion",
+    "prevention",
+    "early-intervention",
+    "place-based-working",
+    "leadership",
+    "coaching",
+    "ai",
+    "automation",
+    "mapping",
+    "accessibility",
+    "plain-english",
+    "budgeting",
+    "partnerships",
+    "trauma-informed-practice",
+    "restorative-practice",
+    "volunteering",
+    "apprenticeships",
+    "climate-adaptation",
+    "active-travel",
+    "housing-retrofit",
+];
+const OPEN_TO: &[&str] = &[
+    "buddy",
+    "coffee",
+    "shadowing",
+    "mentoring",
+    "speaking",
+    "secondment",
+];
+const EVENT_KINDS: &[&str] = &[
+    "open-day",
+    "meetup",
+    "workshop",
+    "shadowing-day",
+    "conference",
+];
+const ASK_KINDS: &[&str] = &[
+    "shadowing-host",
+    "coffee",
+    "workshop-place",
+    "mentor",
+    "speaker",
+    "critical-friend",
+];
 
 /// How many entries of each kind a directory of `profiles` profiles has.
 #[derive(Debug, Clone, Copy)]
@@ -96,14 +189,24 @@ impl Sizes {
 /// Writes a synthetic site of `sizes` into `root` (which should be empty).
 pub fn write_site(root: &Path, sizes: Sizes, seed: u64) -> io::Result<()> {
     let mut random = Random(seed);
-    for kind in ["organisations", "profiles", "events", "consultations", "asks"] {
+    for kind in [
+        "organisations",
+        "profiles",
+        "events",
+        "consultations",
+        "asks",
+    ] {
         fs::create_dir_all(root.join("content").join(kind))?;
     }
     fs::write(
         root.join("interchange.toml"),
         "title = \"Synthetic directory\"\nbase_url = \"https://directory.example.gov.uk\"\norganisations = [\"organisation-0\"]\n",
     )?;
-    let areas: Vec<&str> = DEFAULT_POLICY_AREAS.iter().take(30).map(|(slug, _)| *slug).collect();
+    let areas: Vec<&str> = DEFAULT_POLICY_AREAS
+        .iter()
+        .take(30)
+        .map(|(slug, _)| *slug)
+        .collect();
 
     for i in 0..sizes.organisations {
         let sector = SECTORS[i % SECTORS.len()];
@@ -112,10 +215,17 @@ pub fn write_site(root: &Path, sizes: Sizes, seed: u64) -> io::Result<()> {
             i % 9,
             paragraph(&mut random)
         );
-        fs::write(root.join(format!("content/organisations/organisation-{i}.md")), text)?;
+        fs::write(
+            root.join(format!("content/organisations/organisation-{i}.md")),
+            text,
+        )?;
     }
     for i in 0..sizes.profiles {
-        let name = format!("{} {}", FIRST[random.below(FIRST.len())], LAST[random.below(LAST.len())]);
+        let name = format!(
+            "{} {}",
+            FIRST[random.below(FIRST.len())],
+            LAST[random.below(LAST.len())]
+        );
         let organisation = random.below(sizes.organisations);
         let count = 1 + random.below(4);
         let policy = random.pick(&areas, count);
@@ -172,7 +282,10 @@ pub fn write_site(root: &Path, sizes: Sizes, seed: u64) -> io::Result<()> {
             random.pick(&areas, 2).join(", "),
             paragraph(&mut random),
         );
-        fs::write(root.join(format!("content/consultations/consultation-{i}.md")), text)?;
+        fs::write(
+            root.join(format!("content/consultations/consultation-{i}.md")),
+            text,
+        )?;
     }
     for i in 0..sizes.asks {
         let text = format!(
@@ -217,7 +330,11 @@ mod tests {
             as_of: generator::AsOf::Date(jiff::civil::date(2026, 11, 23)),
         })
         .expect("loads");
-        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics.iter().next());
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{:?}",
+            loaded.diagnostics.iter().next()
+        );
         assert_eq!(loaded.files, sizes.files());
         assert_eq!(loaded.directory.profiles.len(), 300);
     }

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(dir), Some(profiles)) = (args.first(), args.get(1).and_then(|n| n.parse().ok())) else {
+    let (Some(dir), Some(profiles)) = (args.first(), args.get(1).and_then(|n| n.parse().ok()))
+    else {
         eprintln!("usage: synth DIR PROFILES [SEED]");
         return ExitCode::from(2);
     };

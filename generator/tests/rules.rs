@@ -895,3 +895,37 @@ fn every_code_is_documented_in_the_content_reference() {
         );
     }
 }
+
+#[test]
+fn respond_with_only_empty_ways_is_no_way() {
+    let site = Site::new();
+    site.write(
+        CONSULTATION_PATH,
+        &CONSULTATION.replace(
+            "  url: https://consult.example.gov.uk/charging\n",
+            "  url:\n  email:\n",
+        ),
+    );
+    let d = site.only();
+    assert_at(&d, Code::NoWayToRespond, CONSULTATION_PATH, 8, 3);
+}
+
+#[test]
+fn similar_interests_in_mirrored_files_are_not_warned_about() {
+    let site = Site::new();
+    site.write(PROFILE_PATH, &profile_with("[data]", "[data-science]"));
+    let mirrored = profile_with(
+        "consent:",
+        "origin: https://other.example.gov.uk/profiles/sam-lee/\nconsent:",
+    )
+    .replace("[data]", "[datascience]");
+    site.write("mirror/other.example.gov.uk/profiles/sam-lee.md", &mirrored);
+    site.write(
+        "content/profiles/ann-bell.md",
+        &profile_with("[data]", "[datascience]"),
+    );
+    // The mirrored spelling makes `datascience` the common one; the local
+    // `data-science` is the one warned about.
+    let found = site.found();
+    assert_eq!(found, [(Code::SimilarInterests, PROFILE_PATH.into(), 6)]);
+}

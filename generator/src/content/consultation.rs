@@ -145,14 +145,18 @@ fn has_outcome_section(body: &str) -> bool {
 
 fn read_respond(r: &mut Reader<'_>, node: &Node) -> Option<Respond> {
     let mut f = Fields::of(r, node, node.span, "`respond`")?;
+    let before = r.diagnostics.len();
     let respond = Respond {
         url: f.read(r, "url", |r, n| r.url(n, &["https", "http"])),
         email: f.read(r, "email", Reader::email),
         post: f.read(r, "post", Reader::text),
     };
-    let written = ["url", "email", "post"].iter().any(|name| f.has(name));
+    // A way written but wrong is reported on its own line; only report
+    // "no way" when none is written at all.
+    let given = respond.url.is_some() || respond.email.is_some() || respond.post.is_some();
+    let wrong = r.diagnostics.len() > before;
     f.finish(r);
-    if !written {
+    if !given && !wrong {
         r.push(
             r.error(
                 Code::NoWayToRespond,

@@ -144,9 +144,13 @@ pub(super) fn similar_interests(findings: &[Findings]) -> Vec<Diagnostic> {
         }
     }
     let mut diagnostics = Vec::new();
+    // Mirrored spellings count towards the common one, but only local files,
+    // which this site's editors can change, are warned about.
     for Findings {
         file, interests, ..
     } in findings
+        .iter()
+        .filter(|f| !f.file.path().starts_with("mirror"))
     {
         for (interest, span) in interests {
             if let Some((best, count)) = preferred.get(interest.as_str()) {
