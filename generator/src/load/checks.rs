@@ -8,14 +8,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Two entries of one kind with one slug: within `content/` folders that
 /// cannot happen, so the clash is between `content/` and `mirror/`, or
-/// between two mirrors. The later file is reported, naming the first.
+/// between two mirrors. The later file is reported, naming the first;
+/// `claims` come in path order with `content/` before `mirror/`, so a local
+/// entry always keeps its slug.
 pub(super) fn duplicate_slugs(claims: &[Claim]) -> Vec<Diagnostic> {
     let mut first: HashMap<(Kind, &str), &Claim> = HashMap::new();
-    let mut ordered: Vec<&Claim> = claims.iter().collect();
-    // Local files win over mirrored ones, then the order of paths.
-    ordered.sort_by(|a, b| (a.mirrored, a.file.path()).cmp(&(b.mirrored, b.file.path())));
     let mut diagnostics = Vec::new();
-    for claim in ordered {
+    for claim in claims {
         match first.get(&(claim.kind, claim.slug.as_str())) {
             None => {
                 first.insert((claim.kind, claim.slug.as_str()), claim);

@@ -484,10 +484,15 @@ fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
 }
 
 fn yaml_hint(message: &str) -> &'static str {
-    if message.contains("budget") {
-        "the front matter is too large or too deeply nested; keep it to plain fields"
-    } else if message.contains("duplicate") {
+    if message.contains("aliases") {
+        "write each value out in full"
+    } else if message.contains("written twice") {
         "each field may be written once; remove the repeated one"
+    } else if message.contains("nested")
+        || message.contains("recursion")
+        || message.contains("values")
+    {
+        "the front matter is too large or too deeply nested; keep it to plain fields"
     } else {
         "check the indentation and quote text that contains `: ` or starts with `@`, `*` or `&`"
     }
