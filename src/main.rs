@@ -3,6 +3,7 @@
 //! This file parses arguments and hands over to the libraries; `report`
 //! turns their diagnostics into what a person or an editor reads.
 
+mod build;
 mod report;
 
 use std::path::PathBuf;
@@ -38,6 +39,28 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         now: Option<AsOf>,
     },
+    /// Check the site, then build it into a folder of static files.
+    ///
+    /// The site is built beside the output and swapped in only when it is
+    /// complete: a failed build leaves the last good site as it was.
+    Build {
+        /// The site folder, holding interchange.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public].
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Publish at this address instead of the config's `base_url`.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<url::Url>,
+        /// Build the intranet variant, including `visibility: internal` profiles.
+        #[arg(long)]
+        internal: bool,
+        /// Build as of another date (YYYY-MM-DD) or moment: what is upcoming,
+        /// open or past.
+        #[arg(long, value_name = "DATE")]
+        now: Option<AsOf>,
+    },
 }
 
 /// How diagnostics are printed.
@@ -58,6 +81,24 @@ fn main() -> ExitCode {
                 as_of: now.unwrap_or_default(),
             };
             report::check(&options, format == Format::Json)
+        }
+        Command::Build {
+            root,
+            output,
+            base_url,
+            internal,
+            now,
+        } => {
+            let options = LoadOptions {
+                root: root.clone(),
+                as_of: now.unwrap_or_default(),
+            };
+            let build = generator::BuildOptions {
+                output: output.unwrap_or_else(|| root.join("public")),
+                base_url,
+                internal,
+            };
+            build::run(&options, &build)
         }
     }
 }

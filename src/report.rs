@@ -9,17 +9,24 @@ use std::sync::Arc;
 use generator::{Diagnostic, Diagnostics, LoadOptions, Severity, SourceFile};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-/// Runs `check` and prints its findings; the exit code says whether any is an error.
-pub fn check(options: &LoadOptions, json: bool) -> ExitCode {
-    let loaded = match generator::load(options) {
-        Ok(loaded) => loaded,
+/// Loads the site, or explains why it is not one.
+pub fn load(options: &LoadOptions) -> Option<generator::Loaded> {
+    match generator::load(options) {
+        Ok(loaded) => Some(loaded),
         Err(error) => {
             eprintln!("error: {error}");
             eprintln!(
                 "  help: run this inside a site folder (the one holding interchange.toml), or pass --root DIR"
             );
-            return ExitCode::FAILURE;
+            None
         }
+    }
+}
+
+/// Runs `check` and prints its findings; the exit code says whether any is an error.
+pub fn check(options: &LoadOptions, json: bool) -> ExitCode {
+    let Some(loaded) = load(options) else {
+        return ExitCode::FAILURE;
     };
     if json {
         print_json(&loaded.diagnostics);
@@ -35,7 +42,8 @@ pub fn check(options: &LoadOptions, json: bool) -> ExitCode {
     }
 }
 
-fn summary(diagnostics: &Diagnostics, files: usize) -> String {
+/// One line on how a check went.
+pub fn summary(diagnostics: &Diagnostics, files: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
@@ -55,7 +63,8 @@ fn summary(diagnostics: &Diagnostics, files: usize) -> String {
     }
 }
 
-fn print_human(diagnostics: &Diagnostics) {
+/// Prints diagnostics for a person, on standard error.
+pub fn print_human(diagnostics: &Diagnostics) {
     let stderr = std::io::stderr();
     let colour = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let theme = if colour {

@@ -76,6 +76,8 @@ codes! {
     DuplicateSlug => "duplicate-slug",
     /// A reference to an entry that does not exist.
     UnknownReference => "unknown-reference",
+    /// A link in a body to an entry that does not exist, or to a file that is not an entry.
+    BrokenLink => "broken-link",
     /// A malformed or non-web URL.
     InvalidUrl => "invalid-url",
     /// A malformed email address.

@@ -48,10 +48,19 @@ pub struct Reference {
     pub kind: Kind,
     /// Its slug.
     pub slug: String,
-    /// The field that refers to it.
-    pub field: &'static str,
-    /// Where the slug is written.
+    /// What refers to it.
+    pub from: ReferenceFrom,
+    /// Where the slug or link is written.
     pub span: Span,
+}
+
+/// What makes a reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceFrom {
+    /// A field naming a slug.
+    Field(&'static str),
+    /// A link in the Markdown body.
+    Link,
 }
 
 /// The state of reading one file.
@@ -163,7 +172,7 @@ impl<'a> Reader<'a> {
         self.references.push(Reference {
             kind,
             slug: slug.clone(),
-            field,
+            from: ReferenceFrom::Field(field),
             span: node.span,
         });
         Some(slug)

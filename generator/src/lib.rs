@@ -7,6 +7,7 @@
 
 pub mod diagnostic;
 pub mod node;
+pub mod render;
 pub mod source;
 
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
@@ -14,7 +15,9 @@ pub use source::{SourceFile, Span};
 pub mod content;
 pub mod fields;
 pub mod load;
+pub mod markdown;
 mod suggest;
 
 pub use content::{Directory, Entry, Kind, Origin};
 pub use load::{AsOf, LoadError, LoadOptions, Loaded, load};
+pub use render::{BuildError, BuildOptions, Built, build};

@@ -929,3 +929,33 @@ fn similar_interests_in_mirrored_files_are_not_warned_about() {
     let found = site.found();
     assert_eq!(found, [(Code::SimilarInterests, PROFILE_PATH.into(), 6)]);
 }
+
+#[test]
+fn links_in_bodies_must_reach_an_entry() {
+    let site = Site::new();
+    site.write(
+        PROFILE_PATH,
+        &profile_with(
+            "Works on care.",
+            "Works with [Priya](@/profiles/priya-shah.md) and [Sam](@/profiles/sam-lee.md).\n\nSee [notes](../notes/x.md).",
+        ),
+    );
+    let found = site.found();
+    assert_eq!(
+        found,
+        [
+            (Code::BrokenLink, PROFILE_PATH.into(), 10),
+            (Code::BrokenLink, PROFILE_PATH.into(), 12),
+        ]
+    );
+    let loaded = site.load();
+    let first = loaded.diagnostics.iter().next().expect("a diagnostic");
+    assert_eq!(first.line_col(), (10, 50));
+    assert!(
+        first
+            .message
+            .contains("content/profiles/sam-lee.md does not exist"),
+        "{}",
+        first.message
+    );
+}

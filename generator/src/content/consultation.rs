@@ -21,6 +21,8 @@ pub struct Consultation {
     pub policy_areas: Vec<String>,
     /// The profile leading it.
     pub lead: Option<String>,
+    /// The organisation running it; the site's first when not said.
+    pub organisation: Option<String>,
     /// Ways to respond; at least one is set.
     pub respond: Respond,
     /// A link to the published outcome.
@@ -98,6 +100,9 @@ impl Consultation {
             })
             .unwrap_or_default();
         let lead = f.read(r, "lead", |r, n| r.reference(n, Kind::Profile, "lead"));
+        let organisation = f.read(r, "organisation", |r, n| {
+            r.reference(n, Kind::Organisation, "organisation")
+        });
         let respond = f.read_required(
             r,
             "respond",
@@ -111,6 +116,7 @@ impl Consultation {
             closes: closes?,
             policy_areas,
             lead,
+            organisation,
             respond: respond?,
             outcome,
             outcome_in_body: has_outcome_section(body),

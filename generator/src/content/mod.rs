@@ -3,6 +3,7 @@
 pub mod ask;
 pub mod consultation;
 pub mod event;
+pub mod links;
 pub mod organisation;
 pub mod page;
 pub mod profile;

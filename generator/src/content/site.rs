@@ -28,6 +28,9 @@ pub struct Site {
     pub federation: Option<Federation>,
     /// The accepted policy areas.
     pub vocabulary: Vocabulary,
+    /// Whether raw HTML in local entries' bodies is kept as written. Off by
+    /// default: it is sanitised. Mirrored entries are always sanitised.
+    pub trust_html: bool,
 }
 
 /// `[federation]`: how the site shares its directory.
@@ -56,6 +59,7 @@ impl Site {
             theme: "default".into(),
             federation: None,
             vocabulary: Vocabulary::default(),
+            trust_html: false,
         }
     }
 
@@ -92,7 +96,7 @@ impl Site {
             r,
             "base_url",
             "\"https://directory.leeds.gov.uk\"",
-            |r, n| r.url(n, &["https", "http"]),
+            base_url,
         ) {
             site.base_url = url;
         }
@@ -112,6 +116,7 @@ impl Site {
         if let Some(theme) = f.read(r, "theme", theme) {
             site.theme = theme;
         }
+        site.trust_html = f.read(r, "trust_html", Reader::boolean).unwrap_or(false);
         site.federation = f.read(r, "federation", read_federation);
         if let Some(vocabulary) = f.get("vocabulary") {
             read_vocabulary(r, vocabulary, &mut site.vocabulary);
@@ -119,6 +124,20 @@ impl Site {
         f.finish(r);
         site
     }
+}
+
+/// The site's address: absolute, at the root of its host, as pages link to
+/// each other from `/`.
+fn base_url(r: &mut Reader<'_>, node: &Node) -> Option<Url> {
+    let url = r.url(node, &["https", "http"])?;
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        r.push(
+            r.error(Code::InvalidUrl, node.span, format!("`{url}` is not the root of a host"))
+                .with_hint("publish the site at the root of its own host, like `https://directory.leeds.gov.uk`"),
+        );
+        return None;
+    }
+    Some(url)
 }
 
 fn time_zone(r: &mut Reader<'_>, node: &Node) -> Option<String> {

@@ -3,6 +3,7 @@
 use super::{Claim, Findings};
 use crate::content::Kind;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::fields::ReferenceFrom;
 use crate::suggest::did_you_mean;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -77,20 +78,20 @@ pub(super) fn references(claims: &[Claim], findings: &[Findings]) -> Vec<Diagnos
             if let Some(guess) = did_you_mean(&reference.slug, slugs.iter().copied()) {
                 hint = format!("{guess} Otherwise create {expected}");
             }
-            diagnostics.push(
-                Diagnostic::error(
+            let kind = reference.kind.name();
+            let slug = &reference.slug;
+            let (code, message) = match reference.from {
+                ReferenceFrom::Field(field) => (
                     Code::UnknownReference,
-                    file,
-                    reference.span,
-                    format!(
-                        "`{}` names the {} `{}`, but {expected} does not exist",
-                        reference.field,
-                        reference.kind.name(),
-                        reference.slug
-                    ),
-                )
-                .with_hint(hint),
-            );
+                    format!("`{field}` names the {kind} `{slug}`, but {expected} does not exist"),
+                ),
+                ReferenceFrom::Link => (
+                    Code::BrokenLink,
+                    format!("this link goes to the {kind} `{slug}`, but {expected} does not exist"),
+                ),
+            };
+            diagnostics
+                .push(Diagnostic::error(code, file, reference.span, message).with_hint(hint));
         }
     }
     diagnostics

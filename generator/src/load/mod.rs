@@ -19,7 +19,7 @@ use crate::content::{
     Ask, Consultation, Directory, Entry, Event, Kind, Organisation, Origin, Page, Profile, Site,
 };
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::fields::{Context, Fields, Reader, Reference, is_slug, slugify};
+use crate::fields::{Context, Fields, Reader, Reference, ReferenceFrom, is_slug, slugify};
 use crate::node::{Node, parse_toml, parse_yaml};
 use crate::source::{SourceFile, Span};
 use front_matter::SplitError;
@@ -230,6 +230,14 @@ fn finish(directory: &mut Directory) {
     for event in &mut directory.events {
         if event.data.organisation.is_none() && !event.origin.is_mirror() {
             event.data.organisation.clone_from(&default_organisation);
+        }
+    }
+    for consultation in &mut directory.consultations {
+        if consultation.data.organisation.is_none() && !consultation.origin.is_mirror() {
+            consultation
+                .data
+                .organisation
+                .clone_from(&default_organisation);
         }
     }
 }
@@ -462,6 +470,7 @@ fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
     };
     let mut reader = Reader::new(&file, context);
     reader.mirrored = place.host.is_some();
+    body_links(&mut reader, split.body);
     let entry = read_fields(
         &mut reader,
         &node,
@@ -481,6 +490,37 @@ fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
     out.references = reader.references;
     out.interests = reader.interests;
     out
+}
+
+/// Records the body's links to other entries as references, and reports
+/// links that look like entry files but cannot be.
+fn body_links(r: &mut Reader<'_>, body: &str) {
+    // Most bodies link to no entry: skip parsing those.
+    if !body.contains(".md") {
+        return;
+    }
+    let body_start = r.file.text().len() - body.len();
+    for (event, range) in
+        pulldown_cmark::Parser::new_ext(body, crate::markdown::options()).into_offset_iter()
+    {
+        let destination = match &event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => dest_url,
+            _ => continue,
+        };
+        let span = Span::new(body_start + range.start, range.len());
+        match crate::content::links::entry_link(destination, r.file.path()) {
+            None => {}
+            Some(Ok(link)) => r.references.push(Reference {
+                kind: link.kind,
+                slug: link.slug,
+                from: ReferenceFrom::Link,
+                span,
+            }),
+            Some(Err(reason)) => r.push(r.error(Code::BrokenLink, span, reason).with_hint(
+                "write `@/` then the entry's folder and file, like `@/profiles/priya-shah.md`",
+            )),
+        }
+    }
 }
 
 fn yaml_hint(message: &str) -> &'static str {

@@ -1,0 +1,233 @@
+//! Markdown bodies to HTML.
+//!
+//! CommonMark with tables, footnotes, strikethrough and task lists, through
+//! pulldown-cmark. Headings get ids so they can be linked to; a body's `#`
+//! headings become `h2`, as the page's `h1` is the entry's title. Links to
+//! other entries' files become their page URLs. Raw HTML is sanitised with
+//! ammonia unless the site trusts its own editors' HTML; links with schemes
+//! that run code (`javascript:`) are dropped either way.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::content::links::{EntryLink, entry_link};
+use crate::fields::slugify;
+
+/// The Markdown extensions every body is read with.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a body to HTML. `from` is the body's file (for relative links);
+/// `url_of` gives the page of a linked entry, or `None` to unlink it (an
+/// entry left out of this build). `trusted` keeps raw HTML as written.
+pub fn to_html(
+    body: &str,
+    from: &Path,
+    url_of: &dyn Fn(&EntryLink) -> Option<String>,
+    trusted: bool,
+) -> String {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
+    let has_raw_html = events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    name_headings(&mut events);
+    let events = rewrite_links(events, from, url_of);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if has_raw_html && !trusted {
+        SANITISER.clean(&html).to_string()
+    } else {
+        html
+    }
+}
+
+/// What survives sanitising: ammonia's safe defaults, plus the ids and
+/// classes that headings and footnotes need.
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    for tag in ["h2", "h3", "h4", "h5", "h6", "div", "sup", "li"] {
+        builder.add_tag_attributes(tag, ["id"]);
+    }
+    for tag in ["div", "sup", "span"] {
+        builder.add_tag_attributes(tag, ["class"]);
+    }
+    builder.add_tag_attributes("input", ["type", "checked", "disabled"]);
+    builder.add_tags(["input"]);
+    builder
+});
+
+/// Gives every heading an id from its text (unless written with `{#id}`),
+/// unique within the body, and turns `h1` into `h2`.
+fn name_headings(events: &mut [Event<'_>]) {
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { .. }) = &events[i] {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
+                if *level == HeadingLevel::H1 {
+                    *level = HeadingLevel::H2;
+                }
+                let base = match id {
+                    Some(written) => written.to_string(),
+                    None => match slugify(&text) {
+                        s if s.is_empty() => "section".to_string(),
+                        s => s,
+                    },
+                };
+                let mut unique = base.clone();
+                let mut n = 1;
+                while !taken.insert(unique.clone()) {
+                    n += 1;
+                    unique = format!("{base}-{n}");
+                }
+                *id = Some(CowStr::from(unique));
+            }
+            if let Some(Event::End(TagEnd::Heading(level))) = events.get_mut(j)
+                && *level == HeadingLevel::H1
+            {
+                *level = HeadingLevel::H2;
+            }
+            i = j;
+        }
+        i += 1;
+    }
+}
+
+/// Whether a link destination is safe to follow: a web, mail or phone link,
+/// or one without a scheme (relative, or an anchor).
+fn safe_destination(destination: &str) -> bool {
+    let scheme = destination
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|s| !s.contains(['/', '?', '#']));
+    match scheme {
+        None => true,
+        Some(s) => ["http", "https", "mailto", "tel"]
+            .iter()
+            .any(|ok| s.eq_ignore_ascii_case(ok)),
+    }
+}
+
+fn rewrite_links<'a>(
+    events: Vec<Event<'a>>,
+    from: &Path,
+    url_of: &dyn Fn(&EntryLink) -> Option<String>,
+) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    // Depth of links being dropped: their text stays, the link goes.
+    let mut dropped = 0usize;
+    for event in events {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let target = match entry_link(&dest_url, from) {
+                    None if safe_destination(&dest_url) => Some(dest_url.to_string()),
+                    None | Some(Err(_)) => None,
+                    Some(Ok(link)) => url_of(&link).map(|url| match &link.fragment {
+                        Some(fragment) => format!("{url}#{fragment}"),
+                        None => url,
+                    }),
+                };
+                match target {
+                    Some(url) => out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::from(url),
+                        title,
+                        id,
+                    })),
+                    None => dropped += 1,
+                }
+            }
+            Event::End(TagEnd::Link) if dropped > 0 => dropped -= 1,
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !safe_destination(&dest_url) => out.push(Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::from(""),
+                title,
+                id,
+            })),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(body: &str) -> String {
+        to_html(
+            body,
+            Path::new("content/events/open-day.md"),
+            &|link| {
+                (link.slug != "gone").then(|| format!("/{}/{}/", link.kind.folder(), link.slug))
+            },
+            false,
+        )
+    }
+
+    #[test]
+    fn headings_get_ids_and_no_second_h1() {
+        let out = html("# About us\n\n## About us\n\n### Our {#team}\n");
+        assert!(out.contains("<h2 id=\"about-us\">About us</h2>"), "{out}");
+        assert!(out.contains("<h2 id=\"about-us-2\">About us</h2>"), "{out}");
+        assert!(out.contains("<h3 id=\"team\">Our</h3>"), "{out}");
+        assert!(!out.contains("<h1"));
+    }
+
+    #[test]
+    fn entry_links_become_urls() {
+        let out = html("See [Priya](@/profiles/priya-shah.md#work) and [the day](other-day.md).");
+        assert!(out.contains("href=\"/profiles/priya-shah/#work\""), "{out}");
+        assert!(out.contains("href=\"/events/other-day/\""), "{out}");
+    }
+
+    #[test]
+    fn links_to_entries_left_out_keep_their_text() {
+        let out = html("Ask [someone](@/profiles/gone.md) today.");
+        assert_eq!(out, "<p>Ask someone today.</p>\n");
+    }
+
+    #[test]
+    fn scripts_never_pass() {
+        let out = html(
+            "Hi <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))",
+        );
+        assert!(!out.contains("<script"), "{out}");
+        assert!(!out.contains("onerror"), "{out}");
+        assert!(!out.contains("javascript:"), "{out}");
+    }
+
+    #[test]
+    fn tables_footnotes_and_strikethrough() {
+        let out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: A note.\n");
+        assert!(out.contains("<table>"), "{out}");
+        assert!(out.contains("<del>old</del>"), "{out}");
+        assert!(out.contains("footnote-definition"), "{out}");
+    }
+}

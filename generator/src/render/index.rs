@@ -1,0 +1,358 @@
+//! What pages need to find quickly: who works where, which events a person
+//! hosts, the terms of every taxonomy, the upcoming dates of every event.
+//! Built once per build, in time proportional to the directory.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::{Timestamp, Zoned};
+
+use crate::content::{ConsultationStatus, Directory, OpenTo, Sector};
+
+/// The taxonomies every site has, in the order the topics page lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaxonomyKind {
+    /// The sector of a person's organisation.
+    Sector,
+    /// Policy areas, from the vocabulary.
+    PolicyArea,
+    /// Open tags.
+    Interest,
+    /// Ways of meeting.
+    OpenTo,
+}
+
+impl TaxonomyKind {
+    /// Every taxonomy.
+    pub const ALL: [TaxonomyKind; 4] = [
+        TaxonomyKind::Sector,
+        TaxonomyKind::PolicyArea,
+        TaxonomyKind::Interest,
+        TaxonomyKind::OpenTo,
+    ];
+
+    /// Its title.
+    pub fn title(self) -> &'static str {
+        match self {
+            TaxonomyKind::Sector => "Sectors",
+            TaxonomyKind::PolicyArea => "Policy areas",
+            TaxonomyKind::Interest => "Interests",
+            TaxonomyKind::OpenTo => "Open to",
+        }
+    }
+
+    /// The address of its index, which prefixes its terms' addresses.
+    pub fn url(self) -> &'static str {
+        match self {
+            TaxonomyKind::Sector => "/sectors/",
+            TaxonomyKind::PolicyArea => "/policy-areas/",
+            TaxonomyKind::Interest => "/interests/",
+            TaxonomyKind::OpenTo => "/open-to/",
+        }
+    }
+}
+
+/// One term of a taxonomy and the profiles under it.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// Its slug.
+    pub slug: String,
+    /// Its label.
+    pub label: String,
+    /// The profiles under it, in A–Z order.
+    pub profiles: Vec<usize>,
+}
+
+/// One dated occurrence of an event: its only date, or one of a series.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    /// The event.
+    pub event: usize,
+    /// When this occurrence starts.
+    pub start: Zoned,
+    /// When it ends, if the event says.
+    pub end: Option<Zoned>,
+}
+
+/// How far ahead a repeating event's dates are listed.
+const REPEAT_HORIZON_DAYS: i64 = 366;
+/// The most dates of one repeating event listed.
+const REPEAT_LIMIT: u16 = 60;
+
+/// Lookups over a directory, as of one moment.
+pub struct Index<'a> {
+    /// The directory.
+    pub dir: &'a Directory,
+    /// The moment the build is as of.
+    pub now: Timestamp,
+    /// Profiles in A–Z order (by family name, then the whole name).
+    pub profiles_az: Vec<usize>,
+    /// Organisations in A–Z order.
+    pub organisations_az: Vec<usize>,
+    /// Each organisation's people, A–Z.
+    pub people_by_organisation: HashMap<&'a str, Vec<usize>>,
+    /// Upcoming occurrences of every event, soonest first.
+    pub upcoming: Vec<Occurrence>,
+    /// Events with no date to come, latest first.
+    pub past: Vec<usize>,
+    /// Each event's upcoming occurrences, by event.
+    pub occurrences: HashMap<usize, Vec<Zoned>>,
+    /// Events by host.
+    pub events_by_host: HashMap<&'a str, Vec<usize>>,
+    /// Events by organisation.
+    pub events_by_organisation: HashMap<&'a str, Vec<usize>>,
+    /// Events by the consultation they are sessions of.
+    pub events_by_consultation: HashMap<&'a str, Vec<usize>>,
+    /// Consultations by organisation.
+    pub consultations_by_organisation: HashMap<&'a str, Vec<usize>>,
+    /// Consultations in listing order: by status, then closing date.
+    pub consultations: Vec<usize>,
+    /// Asks by the profile asking.
+    pub asks_by_profile: HashMap<&'a str, Vec<usize>>,
+    /// Open asks, newest first.
+    pub open_asks: Vec<usize>,
+    /// Closed or filled asks, newest first.
+    pub closed_asks: Vec<usize>,
+    /// The terms of each taxonomy, with the profiles under them.
+    pub taxonomies: Vec<(TaxonomyKind, Vec<Term>)>,
+}
+
+/// The key profiles are listed by: family name first, as directories do.
+pub fn az_key(name: &str) -> (String, String) {
+    let family = name.split_whitespace().last().unwrap_or(name);
+    (family.to_lowercase(), name.to_lowercase())
+}
+
+impl<'a> Index<'a> {
+    /// Builds every lookup.
+    pub fn new(dir: &'a Directory, now: Timestamp) -> Self {
+        let mut profiles_az: Vec<usize> = (0..dir.profiles.len()).collect();
+        profiles_az.sort_by_cached_key(|&i| az_key(&dir.profiles[i].data.name));
+        let mut organisations_az: Vec<usize> = (0..dir.organisations.len()).collect();
+        organisations_az.sort_by_cached_key(|&i| dir.organisations[i].data.name.to_lowercase());
+
+        let mut people_by_organisation: HashMap<&str, Vec<usize>> = HashMap::new();
+        for &i in &profiles_az {
+            people_by_organisation
+                .entry(dir.profiles[i].data.organisation.as_str())
+                .or_default()
+                .push(i);
+        }
+
+        let (upcoming, past, occurrences) = dates(dir, now);
+        let mut events_by_host: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut events_by_organisation: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut events_by_consultation: HashMap<&str, Vec<usize>> = HashMap::new();
+        // Upcoming first (soonest first), then past (latest first).
+        let mut seen = std::collections::HashSet::new();
+        let order = upcoming
+            .iter()
+            .map(|o| o.event)
+            .chain(past.iter().copied())
+            .filter(|i| seen.insert(*i))
+            .collect::<Vec<_>>();
+        for i in order {
+            let event = &dir.events[i].data;
+            if let Some(host) = &event.host {
+                events_by_host.entry(host.as_str()).or_default().push(i);
+            }
+            if let Some(organisation) = &event.organisation {
+                events_by_organisation
+                    .entry(organisation.as_str())
+                    .or_default()
+                    .push(i);
+            }
+            if let Some(consultation) = &event.consultation {
+                events_by_consultation
+                    .entry(consultation.as_str())
+                    .or_default()
+                    .push(i);
+            }
+        }
+
+        let mut consultations: Vec<usize> = (0..dir.consultations.len()).collect();
+        consultations.sort_by_key(|&i| {
+            let c = &dir.consultations[i].data;
+            let status = c.status(now);
+            // Open ones closing soonest first; closed ones most recent first.
+            let closes = c.closes.timestamp().as_second();
+            let order = match status {
+                ConsultationStatus::Upcoming => c.opens.timestamp().as_second(),
+                ConsultationStatus::Open => closes,
+                ConsultationStatus::Closed | ConsultationStatus::OutcomePublished => -closes,
+            };
+            (status, order)
+        });
+        let mut consultations_by_organisation: HashMap<&str, Vec<usize>> = HashMap::new();
+        for &i in &consultations {
+            if let Some(organisation) = &dir.consultations[i].data.organisation {
+                consultations_by_organisation
+                    .entry(organisation.as_str())
+                    .or_default()
+                    .push(i);
+            }
+        }
+
+        let today = now.to_zoned(dir.site.time_zone()).date();
+        let mut asks: Vec<usize> = (0..dir.asks.len()).collect();
+        // Newest first: by `updated`, then by closing date, latest first.
+        asks.sort_by_key(|&i| {
+            let a = &dir.asks[i];
+            std::cmp::Reverse((a.updated, a.data.closes, a.slug.clone()))
+        });
+        let (open_asks, closed_asks): (Vec<usize>, Vec<usize>) = asks
+            .into_iter()
+            .partition(|&i| dir.asks[i].data.is_open(today));
+        let mut asks_by_profile: HashMap<&str, Vec<usize>> = HashMap::new();
+        for &i in open_asks.iter().chain(&closed_asks) {
+            asks_by_profile
+                .entry(dir.asks[i].data.by.as_str())
+                .or_default()
+                .push(i);
+        }
+
+        let taxonomies = TaxonomyKind::ALL
+            .into_iter()
+            .map(|kind| (kind, terms(dir, kind, &profiles_az)))
+            .collect();
+
+        Self {
+            dir,
+            now,
+            profiles_az,
+            organisations_az,
+            people_by_organisation,
+            upcoming,
+            past,
+            occurrences,
+            events_by_host,
+            events_by_organisation,
+            events_by_consultation,
+            consultations_by_organisation,
+            consultations,
+            asks_by_profile,
+            open_asks,
+            closed_asks,
+            taxonomies,
+        }
+    }
+
+    /// The sector of a profile: its organisation's.
+    pub fn sector_of(&self, profile: usize) -> Option<Sector> {
+        let organisation = &self.dir.profiles[profile].data.organisation;
+        self.dir.organisation(organisation).map(|o| o.data.sector)
+    }
+
+    /// The terms of one taxonomy.
+    pub fn terms(&self, kind: TaxonomyKind) -> &[Term] {
+        self.taxonomies
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, terms)| terms.as_slice())
+            .unwrap_or_default()
+    }
+}
+
+/// Every upcoming occurrence, the past events, and each event's next dates.
+fn dates(
+    dir: &Directory,
+    now: Timestamp,
+) -> (Vec<Occurrence>, Vec<usize>, HashMap<usize, Vec<Zoned>>) {
+    let horizon = now
+        .checked_add(jiff::SignedDuration::from_hours(24 * REPEAT_HORIZON_DAYS))
+        .unwrap_or(now);
+    let mut upcoming = Vec::new();
+    let mut past = Vec::new();
+    let mut occurrences = HashMap::new();
+    for (i, entry) in dir.events.iter().enumerate() {
+        let event = &entry.data;
+        let length = event
+            .end
+            .as_ref()
+            .map(|end| end.timestamp().duration_since(event.start.timestamp()));
+        // An occurrence still running counts as upcoming: look back by its length.
+        let since = length.and_then(|l| now.checked_sub(l).ok()).unwrap_or(now);
+        let starts: Vec<Zoned> = event
+            .occurrences(since, REPEAT_LIMIT)
+            .into_iter()
+            .filter(|start| event.repeat.is_none() || start.timestamp() <= horizon)
+            .collect();
+        if starts.is_empty() {
+            past.push(i);
+            continue;
+        }
+        for start in &starts {
+            let end = length.and_then(|l| start.checked_add(l).ok());
+            upcoming.push(Occurrence {
+                event: i,
+                start: start.clone(),
+                end,
+            });
+        }
+        occurrences.insert(i, starts);
+    }
+    upcoming.sort_by(|a, b| a.start.cmp(&b.start).then(a.event.cmp(&b.event)));
+    past.sort_by(|&a, &b| dir.events[b].data.start.cmp(&dir.events[a].data.start));
+    (upcoming, past, occurrences)
+}
+
+/// The terms of a taxonomy that have at least one profile.
+fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term> {
+    let mut by_slug: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &i in profiles_az {
+        let profile = &dir.profiles[i].data;
+        let slugs: Vec<&str> = match kind {
+            TaxonomyKind::Sector => dir
+                .organisation(&profile.organisation)
+                .map(|o| vec![o.data.sector.slug()])
+                .unwrap_or_default(),
+            TaxonomyKind::PolicyArea => profile.policy_areas.iter().map(String::as_str).collect(),
+            TaxonomyKind::Interest => profile.interests.iter().map(String::as_str).collect(),
+            TaxonomyKind::OpenTo => profile.open_to.iter().map(|o| o.slug()).collect(),
+        };
+        for slug in slugs {
+            by_slug.entry(slug.to_string()).or_default().push(i);
+        }
+    }
+    let mut terms: Vec<Term> = by_slug
+        .into_iter()
+        .map(|(slug, profiles)| {
+            let label = term_label(dir, kind, &slug);
+            Term {
+                slug,
+                label,
+                profiles,
+            }
+        })
+        .collect();
+    terms.sort_by_cached_key(|t| t.label.to_lowercase());
+    terms
+}
+
+/// The label of a term, as pages show it.
+pub fn term_label(dir: &Directory, kind: TaxonomyKind, slug: &str) -> String {
+    use crate::content::Choice;
+    match kind {
+        TaxonomyKind::Sector => Sector::from_slug(slug)
+            .map(Sector::label)
+            .unwrap_or(slug)
+            .to_string(),
+        TaxonomyKind::PolicyArea => dir
+            .site
+            .vocabulary
+            .policy_area_label(slug)
+            .unwrap_or(slug)
+            .to_string(),
+        TaxonomyKind::OpenTo => OpenTo::from_slug(slug)
+            .map(OpenTo::label)
+            .unwrap_or(slug)
+            .to_string(),
+        TaxonomyKind::Interest => {
+            let words = slug.replace('-', " ");
+            let mut chars = words.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
+}

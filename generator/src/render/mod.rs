@@ -1,0 +1,1038 @@
+//! Rendering a directory into a static site.
+//!
+//! Every page is a [`Job`]: the list of jobs is made first (its length is
+//! known, for progress), then pages are rendered and written in parallel,
+//! each from the templates compiled once. The site is written into a
+//! staging folder beside the output and swapped in only when every page and
+//! file is written, so a failed build leaves the last good site untouched.
+
+pub mod format;
+pub mod index;
+pub mod output;
+pub mod paginate;
+pub mod theme;
+pub mod views;
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+use url::Url;
+
+use crate::content::{Directory, Kind};
+use index::{Index, TaxonomyKind};
+use output::Staging;
+use paginate::{page_count, page_range, page_url, pagination};
+use theme::{Theme, error_text};
+use views::{Link, TagCount, email_html, entry_url, origin, term_url};
+
+/// How to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The folder the site is written to (replaced whole on success).
+    pub output: PathBuf,
+    /// Publish at this address instead of the config's `base_url`.
+    pub base_url: Option<Url>,
+    /// Build the intranet variant, with `visibility: internal` profiles.
+    pub internal: bool,
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// HTML pages.
+    pub pages: usize,
+    /// Static files copied.
+    pub files: usize,
+}
+
+/// Why a build failed. The previous site is untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A template does not compile.
+    #[error("the theme's templates do not compile:\n{message}")]
+    Theme {
+        /// Tera's report, naming the template, line and column.
+        message: String,
+    },
+    /// A page failed to render.
+    #[error("rendering {page} with {template}{entry} failed:\n{message}", entry = .entry.as_ref().map(|p| format!(" (from {})", p.display())).unwrap_or_default())]
+    Render {
+        /// The page's address.
+        page: String,
+        /// The template.
+        template: String,
+        /// The entry being rendered, if any.
+        entry: Option<PathBuf>,
+        /// Tera's report.
+        message: String,
+    },
+    /// A file could not be written or read.
+    #[error("cannot write {}: {source}", .path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}
+
+/// Told how a build goes, to draw a progress bar.
+pub trait Progress: Sync {
+    /// The build will render `pages` pages.
+    fn start(&self, _pages: usize) {}
+    /// One more page is written.
+    fn advance(&self) {}
+}
+
+/// Progress that is not shown.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// Builds the site of `directory` (loaded from `root`) as of `now`.
+pub fn build(
+    directory: &Directory,
+    root: &Path,
+    now: Timestamp,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Built, BuildError> {
+    let mut directory: Cow<'_, Directory> = if options.internal {
+        Cow::Borrowed(directory)
+    } else {
+        Cow::Owned(public_view(directory))
+    };
+    if let Some(base_url) = &options.base_url {
+        directory.to_mut().site.base_url = base_url.clone();
+    }
+    let mut theme = Theme::load(root, &directory.site.theme)?;
+    let index = Index::new(&directory, now);
+    theme
+        .tera
+        .global_context()
+        .insert("site", &site_view(&directory, options.internal));
+    // A profile appears on many listing pages: its card is made once.
+    let profile_cards = (0..directory.profiles.len())
+        .into_par_iter()
+        .map(|i| {
+            let card = index.profile_card(i);
+            let letter = letter(&index::az_key(&card.name).0);
+            (letter, tera::Value::from_serializable(&card))
+        })
+        .collect();
+    let renderer = Renderer {
+        index: &index,
+        tera: &theme.tera,
+        profile_cards,
+    };
+    let jobs = jobs(&index);
+    progress.start(jobs.len());
+
+    let staging = Staging::begin(&options.output)?;
+    jobs.par_iter().try_for_each(|job| {
+        let (url, html) = renderer.render(job)?;
+        staging.write_page(&url, &html)?;
+        progress.advance();
+        Ok::<(), BuildError>(())
+    })?;
+    // The site's own static files come last, so they may replace the theme's.
+    let mut assets = theme.assets;
+    assets.extend(theme::read_folder(&root.join("static"))?);
+    let files = assets.len();
+    for (path, bytes) in &assets {
+        staging.write(path, bytes)?;
+    }
+    staging.publish()?;
+    Ok(Built {
+        pages: jobs.len(),
+        files,
+    })
+}
+
+/// The directory as the public may see it: no internal profiles, and no
+/// trace of them (asks they posted, their names on events and consultations).
+pub fn public_view(directory: &Directory) -> Directory {
+    let mut public = directory.clone();
+    public.profiles.retain(|p| p.data.is_public());
+    let shown = |slug: &str| {
+        public
+            .profiles
+            .binary_search_by(|p| p.slug.as_str().cmp(slug))
+            .is_ok()
+    };
+    let asks = public
+        .asks
+        .iter()
+        .filter(|a| shown(&a.data.by))
+        .cloned()
+        .collect();
+    let mut events = public.events.clone();
+    for event in &mut events {
+        if event.data.host.as_deref().is_some_and(|h| !shown(h)) {
+            event.data.host = None;
+        }
+    }
+    let mut consultations = public.consultations.clone();
+    for consultation in &mut consultations {
+        if consultation.data.lead.as_deref().is_some_and(|l| !shown(l)) {
+            consultation.data.lead = None;
+        }
+    }
+    public.asks = asks;
+    public.events = events;
+    public.consultations = consultations;
+    public
+}
+
+#[derive(Serialize)]
+struct SiteView {
+    title: String,
+    base_url: String,
+    language: String,
+    footer_pages: Vec<Link>,
+    internal: bool,
+}
+
+fn site_view(directory: &Directory, internal: bool) -> SiteView {
+    SiteView {
+        title: directory.site.title.clone(),
+        base_url: directory
+            .site
+            .base_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_string(),
+        language: directory.site.language.clone(),
+        footer_pages: directory
+            .pages
+            .iter()
+            .map(|p| Link {
+                title: p.data.title.clone(),
+                url: entry_url(Kind::Page, &p.slug),
+            })
+            .collect(),
+        internal,
+    }
+}
+
+/// The lists that have a page (or pages) of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum List {
+    Profiles,
+    Organisations,
+    UpcomingEvents,
+    PastEvents,
+    Consultations,
+    OpenAsks,
+    ClosedAsks,
+}
+
+impl List {
+    const ALL: [List; 7] = [
+        List::Profiles,
+        List::Organisations,
+        List::UpcomingEvents,
+        List::PastEvents,
+        List::Consultations,
+        List::OpenAsks,
+        List::ClosedAsks,
+    ];
+
+    fn url(self) -> &'static str {
+        match self {
+            List::Profiles => "/profiles/",
+            List::Organisations => "/organisations/",
+            List::UpcomingEvents => "/events/",
+            List::PastEvents => "/events/past/",
+            List::Consultations => "/consultations/",
+            List::OpenAsks => "/asks/",
+            List::ClosedAsks => "/asks/closed/",
+        }
+    }
+
+    fn len(self, index: &Index<'_>) -> usize {
+        match self {
+            List::Profiles => index.profiles_az.len(),
+            List::Organisations => index.organisations_az.len(),
+            List::UpcomingEvents => index.upcoming.len(),
+            List::PastEvents => index.past.len(),
+            List::Consultations => index.consultations.len(),
+            List::OpenAsks => index.open_asks.len(),
+            List::ClosedAsks => index.closed_asks.len(),
+        }
+    }
+}
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    List(List, usize),
+    Profile(usize),
+    Organisation(usize, usize),
+    Event(usize),
+    Consultation(usize),
+    Ask(usize),
+    Page(usize),
+    Topics,
+    Taxonomy(TaxonomyKind),
+    Term(TaxonomyKind, usize, usize),
+    NotFound,
+}
+
+fn jobs(index: &Index<'_>) -> Vec<Job> {
+    let dir = index.dir;
+    let mut jobs = vec![Job::Home, Job::Topics, Job::NotFound];
+    for list in List::ALL {
+        jobs.extend((1..=page_count(list.len(index))).map(|n| Job::List(list, n)));
+    }
+    jobs.extend((0..dir.profiles.len()).map(Job::Profile));
+    for i in 0..dir.organisations.len() {
+        let people = index
+            .people_by_organisation
+            .get(dir.organisations[i].slug.as_str())
+            .map_or(0, Vec::len);
+        jobs.extend((1..=page_count(people)).map(|n| Job::Organisation(i, n)));
+    }
+    jobs.extend((0..dir.events.len()).map(Job::Event));
+    jobs.extend((0..dir.consultations.len()).map(Job::Consultation));
+    jobs.extend((0..dir.asks.len()).map(Job::Ask));
+    jobs.extend((0..dir.pages.len()).map(Job::Page));
+    for (kind, terms) in &index.taxonomies {
+        jobs.push(Job::Taxonomy(*kind));
+        for (t, term) in terms.iter().enumerate() {
+            jobs.extend((1..=page_count(term.profiles.len())).map(|n| Job::Term(*kind, t, n)));
+        }
+    }
+    jobs
+}
+
+#[derive(Serialize)]
+struct PageMeta {
+    title: String,
+    url: String,
+    canonical: String,
+    description: String,
+    section: &'static str,
+    breadcrumbs: Vec<Link>,
+}
+
+fn crumb(title: &str, url: &str) -> Link {
+    Link {
+        title: title.to_string(),
+        url: url.to_string(),
+    }
+}
+
+fn home() -> Link {
+    crumb("Home", "/")
+}
+
+/// A–Z groups of items under the first letter of their key.
+#[derive(Serialize)]
+struct Group<T> {
+    letter: String,
+    items: Vec<T>,
+}
+
+/// The letter a name is listed under: its first letter or digit, capitalised.
+fn letter(key: &str) -> String {
+    key.chars()
+        .find(|c| c.is_alphanumeric())
+        .map_or_else(|| "#".to_string(), |c| c.to_uppercase().collect())
+}
+
+fn groups<T: Clone>(items: &[T], key: impl Fn(&T) -> String) -> Vec<Group<T>> {
+    let mut groups: Vec<Group<T>> = Vec::new();
+    for item in items {
+        let letter = letter(&key(item));
+        match groups.last_mut() {
+            Some(group) if group.letter == letter => group.items.push(item.clone()),
+            _ => groups.push(Group {
+                letter,
+                items: vec![item.clone()],
+            }),
+        }
+    }
+    groups
+}
+
+struct Renderer<'a> {
+    index: &'a Index<'a>,
+    tera: &'a tera::Tera,
+    /// Every profile's card, ready for templates, with its A–Z letter.
+    profile_cards: Vec<(String, tera::Value)>,
+}
+
+impl Renderer<'_> {
+    fn render(&self, job: &Job) -> Result<(String, String), BuildError> {
+        let (template, entry, meta, mut context) = self.context(job);
+        context.insert("page", &meta);
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| BuildError::Render {
+                page: meta.url.clone(),
+                template: template.to_string(),
+                entry,
+                message: error_text(&e),
+            })?;
+        Ok((meta.url, html))
+    }
+
+    fn canonical(&self, url: &str) -> String {
+        format!(
+            "{}{url}",
+            self.index.dir.site.base_url.as_str().trim_end_matches('/')
+        )
+    }
+
+    fn meta(
+        &self,
+        title: String,
+        url: String,
+        description: String,
+        section: &'static str,
+        breadcrumbs: Vec<Link>,
+    ) -> PageMeta {
+        PageMeta {
+            canonical: self.canonical(&url),
+            title,
+            url,
+            description,
+            section,
+            breadcrumbs,
+        }
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn context(&self, job: &Job) -> (&'static str, Option<PathBuf>, PageMeta, Context) {
+        let ix = self.index;
+        let dir = ix.dir;
+        let mut c = Context::new();
+        match *job {
+            Job::Home => {
+                let mut sectors: Vec<TagCount> = ix
+                    .terms(TaxonomyKind::Sector)
+                    .iter()
+                    .map(|t| TagCount {
+                        tag: ix.tag(TaxonomyKind::Sector, &t.slug),
+                        count: t.profiles.len(),
+                    })
+                    .collect();
+                sectors.sort_by(|a, b| b.count.cmp(&a.count).then(a.tag.label.cmp(&b.tag.label)));
+                c.insert("profile_count", &dir.profiles.len());
+                c.insert("sectors", &sectors);
+                let upcoming: Vec<_> = ix
+                    .upcoming
+                    .iter()
+                    .take(5)
+                    .map(|o| ix.event_card(o.event, Some((&o.start, o.end.as_ref()))))
+                    .collect();
+                c.insert("upcoming_events", &upcoming);
+                let open: Vec<_> = ix
+                    .consultations
+                    .iter()
+                    .filter(|&&i| {
+                        dir.consultations[i].data.status(ix.now)
+                            == crate::content::ConsultationStatus::Open
+                    })
+                    .take(5)
+                    .map(|&i| ix.consultation_card(i))
+                    .collect();
+                c.insert("open_consultations", &open);
+                let asks: Vec<_> = ix
+                    .open_asks
+                    .iter()
+                    .take(5)
+                    .map(|&i| ix.ask_card(i))
+                    .collect();
+                c.insert("newest_asks", &asks);
+                c.insert("about_html", &dir.page("about").map(|p| ix.body_html(p)));
+                c.insert("topics_url", "/topics/");
+                let description = format!(
+                    "{} public servants from {} organisations, open to meeting people from other sectors.",
+                    dir.profiles.len(),
+                    dir.organisations.len()
+                );
+                (
+                    "index.html",
+                    None,
+                    self.meta(
+                        dir.site.title.clone(),
+                        "/".into(),
+                        description,
+                        "home",
+                        vec![],
+                    ),
+                    c,
+                )
+            }
+            Job::List(list, number) => self.list(list, number),
+            Job::Profile(i) => {
+                let entry = &dir.profiles[i];
+                let p = &entry.data;
+                let card = ix.profile_card(i);
+                let swap = p.swap.as_ref().map(|s| {
+                    serde_json::json!({
+                        "months": s.months,
+                        "sectors": s.sectors.iter().map(|x| ix.sector_tag(*x)).collect::<Vec<_>>(),
+                        "policy_areas": ix.tags(TaxonomyKind::PolicyArea, s.policy_areas.iter().map(String::as_str)),
+                        "locations": s.locations,
+                    })
+                });
+                let profile = serde_json::json!({
+                    "name": card.name, "url": card.url, "role": card.role,
+                    "organisation": card.organisation, "sector": card.sector,
+                    "location": card.location, "open_to": card.open_to, "origin": card.origin,
+                    "grade": p.grade, "pronouns": p.pronouns,
+                    "languages": p.languages.iter().map(|l| format::language_name(l)).collect::<Vec<_>>(),
+                    "policy_areas": ix.tags(TaxonomyKind::PolicyArea, p.policy_areas.iter().map(String::as_str)),
+                    "interests": ix.tags(TaxonomyKind::Interest, p.interests.iter().map(String::as_str)),
+                    "contact": {
+                        "email_html": p.contact.email.as_deref().map(email_html),
+                        "fediverse": p.contact.fediverse,
+                        "fediverse_url": p.contact.fediverse.as_deref().and_then(fediverse_url),
+                        "linkedin": p.contact.linkedin.as_ref().map(Url::as_str),
+                    },
+                    "photo_url": p.photo.as_deref().map(asset_url),
+                    "swap": swap,
+                    "bio_html": ix.body_html(entry),
+                    "updated": entry.updated.map(|d| d.strftime("%-d %B %Y").to_string()),
+                });
+                let hosted: Vec<_> = ix
+                    .events_by_host
+                    .get(entry.slug.as_str())
+                    .map(|events| events.iter().map(|&e| ix.next_event_card(e)).collect())
+                    .unwrap_or_default();
+                let asks: Vec<_> = ix
+                    .asks_by_profile
+                    .get(entry.slug.as_str())
+                    .map(|asks| asks.iter().map(|&a| ix.ask_card(a)).collect())
+                    .unwrap_or_default();
+                c.insert("profile", &profile);
+                c.insert("hosted_events", &hosted);
+                c.insert("asks", &asks);
+                let organisation = card.organisation.as_ref().map_or("", |o| o.title.as_str());
+                let description = if organisation.is_empty() {
+                    p.role.clone()
+                } else {
+                    format!("{}, {organisation}", p.role)
+                };
+                let mut meta = self.meta(
+                    p.name.clone(),
+                    card.url.clone(),
+                    description,
+                    "profiles",
+                    vec![home(), crumb("Profiles", "/profiles/")],
+                );
+                if let Some(origin) = &card.origin {
+                    meta.canonical = origin.url.clone();
+                }
+                ("profile.html", Some(entry.path().to_path_buf()), meta, c)
+            }
+            Job::Organisation(i, number) => {
+                let entry = &dir.organisations[i];
+                let o = &entry.data;
+                let url = entry_url(Kind::Organisation, &entry.slug);
+                let people = ix
+                    .people_by_organisation
+                    .get(entry.slug.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                self.people(&mut c, people, &url, number);
+                let events: Vec<_> = ix
+                    .events_by_organisation
+                    .get(entry.slug.as_str())
+                    .map(|events| {
+                        events
+                            .iter()
+                            .filter(|&&e| !ix.upcoming_of(e).is_empty())
+                            .take(10)
+                            .map(|&e| ix.next_event_card(e))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let consultations: Vec<_> = ix
+                    .consultations_by_organisation
+                    .get(entry.slug.as_str())
+                    .map(|list| list.iter().map(|&k| ix.consultation_card(k)).collect())
+                    .unwrap_or_default();
+                let organisation = serde_json::json!({
+                    "name": o.name,
+                    "sector": ix.sector_tag(o.sector),
+                    "website": o.website.as_ref().map(Url::as_str),
+                    "logo_url": o.logo.as_deref().map(asset_url),
+                    "region": o.region.as_deref().map(|r| format::region_name(r)),
+                    "body_html": ix.body_html(entry),
+                    "origin": origin(&entry.origin),
+                });
+                c.insert("organisation", &organisation);
+                c.insert("events", &events);
+                c.insert("consultations", &consultations);
+                let page_url = page_url(&url, number);
+                let title = page_title(&o.name, number);
+                let mut meta = self.meta(
+                    title,
+                    page_url,
+                    format!("{}: {}", o.name, o.sector.label()),
+                    "organisations",
+                    vec![home(), crumb("Organisations", "/organisations/")],
+                );
+                if let Some(origin) = origin(&entry.origin) {
+                    meta.canonical = origin.url;
+                }
+                (
+                    "organisation.html",
+                    Some(entry.path().to_path_buf()),
+                    meta,
+                    c,
+                )
+            }
+            Job::Event(i) => {
+                let entry = &dir.events[i];
+                let e = &entry.data;
+                let card = ix.next_event_card(i);
+                let occurrences: Vec<_> = if e.repeat.is_some() {
+                    ix.upcoming_of(i)
+                        .iter()
+                        .map(|start| serde_json::json!({ "when": format::when(start, None), "start_iso": format::iso(start) }))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let venue = e.venue.as_ref().map(|v| {
+                    let address = v.address.clone();
+                    let map = address.as_deref().unwrap_or(&v.name);
+                    serde_json::json!({ "name": v.name, "address": address, "map_url": format::map_url(map) })
+                });
+                let booking_label = e.booking.as_ref().map(|b| {
+                    if b.scheme() == "mailto" {
+                        "Email to book"
+                    } else {
+                        "Book a place"
+                    }
+                });
+                let event = serde_json::json!({
+                    "title": card.title, "url": card.url, "kind": card.kind, "when": card.when,
+                    "start_iso": card.start_iso, "place": card.place, "cancelled": card.cancelled,
+                    "organisation": card.organisation, "origin": card.origin,
+                    "time_zone": e.start.time_zone().iana_name().unwrap_or("UTC"),
+                    "end_iso": e.end.as_ref().map(format::iso),
+                    "occurrences": occurrences,
+                    "venue": venue,
+                    "online_url": e.online.as_ref().map(Url::as_str),
+                    "audience": e.audience.iter().map(|s| ix.sector_tag(*s)).collect::<Vec<_>>(),
+                    "capacity": e.capacity,
+                    "booking_url": e.booking.as_ref().map(Url::as_str),
+                    "booking_label": booking_label,
+                    "accessibility": e.accessibility,
+                    "policy_areas": ix.tags(TaxonomyKind::PolicyArea, e.policy_areas.iter().map(String::as_str)),
+                    "host": e.host.as_deref().and_then(|h| ix.profile_card_of(h)),
+                    "consultation": e.consultation.as_deref().and_then(|s| dir.consultations.binary_search_by(|c| c.slug.as_str().cmp(s)).ok()).map(|k| ix.consultation_card(k)),
+                    "body_html": ix.body_html(entry),
+                });
+                c.insert("event", &event);
+                let mut meta = self.meta(
+                    e.title.clone(),
+                    card.url.clone(),
+                    format!("{}. {}.", card.when, card.place),
+                    "events",
+                    vec![home(), crumb("Events", "/events/")],
+                );
+                if let Some(origin) = &card.origin {
+                    meta.canonical = origin.url.clone();
+                }
+                ("event.html", Some(entry.path().to_path_buf()), meta, c)
+            }
+            Job::Consultation(i) => {
+                let entry = &dir.consultations[i];
+                let k = &entry.data;
+                let card = ix.consultation_card(i);
+                let sessions: Vec<_> = ix
+                    .events_by_consultation
+                    .get(entry.slug.as_str())
+                    .map(|events| events.iter().map(|&e| ix.next_event_card(e)).collect())
+                    .unwrap_or_default();
+                let consultation = serde_json::json!({
+                    "title": card.title, "url": card.url, "status": card.status, "opens": card.opens,
+                    "closes": card.closes, "policy_areas": card.policy_areas,
+                    "opens_iso": format::iso(&k.opens), "closes_iso": format::iso(&k.closes),
+                    "lead": k.lead.as_deref().and_then(|l| ix.profile_card_of(l)),
+                    "respond": {
+                        "url": k.respond.url.as_ref().map(Url::as_str),
+                        "email_html": k.respond.email.as_deref().map(email_html),
+                        "post": k.respond.post,
+                    },
+                    "outcome_url": k.outcome.as_ref().map(Url::as_str),
+                    "body_html": ix.body_html(entry),
+                    "origin": origin(&entry.origin),
+                });
+                c.insert("consultation", &consultation);
+                c.insert("sessions", &sessions);
+                let description = format!(
+                    "{}: open from {} to {}.",
+                    card.status.label, card.opens, card.closes
+                );
+                let mut meta = self.meta(
+                    k.title.clone(),
+                    card.url.clone(),
+                    description,
+                    "consultations",
+                    vec![home(), crumb("Consultations", "/consultations/")],
+                );
+                if let Some(origin) = origin(&entry.origin) {
+                    meta.canonical = origin.url;
+                }
+                (
+                    "consultation.html",
+                    Some(entry.path().to_path_buf()),
+                    meta,
+                    c,
+                )
+            }
+            Job::Ask(i) => {
+                let entry = &dir.asks[i];
+                let a = &entry.data;
+                let card = ix.ask_card(i);
+                let ask = serde_json::json!({
+                    "title": card.title, "url": card.url, "kind": card.kind, "by": card.by,
+                    "closes": card.closes, "filled": card.filled, "open": card.open,
+                    "policy_areas": ix.tags(TaxonomyKind::PolicyArea, a.policy_areas.iter().map(String::as_str)),
+                    "by_profile": ix.profile_card_of(&a.by),
+                    "body_html": ix.body_html(entry),
+                    "origin": origin(&entry.origin),
+                });
+                c.insert("ask", &ask);
+                let mut meta = self.meta(
+                    a.title.clone(),
+                    card.url.clone(),
+                    format!("{}: {}", a.kind.label(), a.title),
+                    "asks",
+                    vec![home(), crumb("Asks", "/asks/")],
+                );
+                if let Some(origin) = origin(&entry.origin) {
+                    meta.canonical = origin.url;
+                }
+                ("ask.html", Some(entry.path().to_path_buf()), meta, c)
+            }
+            Job::Page(i) => {
+                let entry = &dir.pages[i];
+                let page = serde_json::json!({
+                    "title": entry.data.title,
+                    "body_html": ix.body_html(entry),
+                    "updated": entry.updated.map(|d| d.strftime("%-d %B %Y").to_string()),
+                });
+                c.insert("entry", &page);
+                let url = entry_url(Kind::Page, &entry.slug);
+                let meta = self.meta(
+                    entry.data.title.clone(),
+                    url,
+                    entry.data.title.clone(),
+                    "pages",
+                    vec![home()],
+                );
+                ("page.html", Some(entry.path().to_path_buf()), meta, c)
+            }
+            Job::Topics => {
+                let taxonomies: Vec<_> = ix
+                    .taxonomies
+                    .iter()
+                    .map(|(kind, terms)| {
+                        serde_json::json!({
+                            "title": kind.title(),
+                            "url": kind.url(),
+                            "terms": self.term_counts(*kind, terms),
+                        })
+                    })
+                    .collect();
+                c.insert("taxonomies", &taxonomies);
+                let meta = self.meta(
+                    "Topics".into(),
+                    "/topics/".into(),
+                    "Browse people by sector, policy area, interest and what they are open to."
+                        .into(),
+                    "topics",
+                    vec![home()],
+                );
+                ("taxonomies.html", None, meta, c)
+            }
+            Job::Taxonomy(kind) => {
+                c.insert(
+                    "taxonomy",
+                    &Link {
+                        title: kind.title().into(),
+                        url: kind.url().into(),
+                    },
+                );
+                c.insert("terms", &self.term_counts(kind, ix.terms(kind)));
+                let meta = self.meta(
+                    kind.title().into(),
+                    kind.url().into(),
+                    format!("People by {}.", kind.title().to_lowercase()),
+                    "topics",
+                    vec![home(), crumb("Topics", "/topics/")],
+                );
+                ("taxonomy.html", None, meta, c)
+            }
+            Job::Term(kind, t, number) => {
+                let term = &ix.terms(kind)[t];
+                let url = term_url(kind, &term.slug);
+                self.people(&mut c, &term.profiles, &url, number);
+                c.insert(
+                    "taxonomy",
+                    &Link {
+                        title: kind.title().into(),
+                        url: kind.url().into(),
+                    },
+                );
+                c.insert("term", &ix.tag(kind, &term.slug));
+                let meta = self.meta(
+                    page_title(&term.label, number),
+                    page_url(&url, number),
+                    format!("{} people: {}.", term.profiles.len(), term.label),
+                    "topics",
+                    vec![
+                        home(),
+                        crumb("Topics", "/topics/"),
+                        crumb(kind.title(), kind.url()),
+                    ],
+                );
+                ("term.html", None, meta, c)
+            }
+            Job::NotFound => {
+                let meta = self.meta(
+                    "Page not found".into(),
+                    "/404.html".into(),
+                    "There is no page at this address.".into(),
+                    "home",
+                    vec![],
+                );
+                ("404.html", None, meta, c)
+            }
+        }
+    }
+
+    fn term_counts(&self, kind: TaxonomyKind, terms: &[index::Term]) -> Vec<TagCount> {
+        terms
+            .iter()
+            .map(|t| TagCount {
+                tag: self.index.tag(kind, &t.slug),
+                count: t.profiles.len(),
+            })
+            .collect()
+    }
+
+    /// A page of profile cards: `items`, `groups`, `total`, `pagination`.
+    fn people(&self, c: &mut Context, people: &[usize], base: &str, number: usize) {
+        let page = &people[page_range(people.len(), number)];
+        let cards: Vec<&(String, tera::Value)> =
+            page.iter().map(|&i| &self.profile_cards[i]).collect();
+        let mut groups: Vec<(String, Vec<tera::Value>)> = Vec::new();
+        for (letter, card) in &cards {
+            match groups.last_mut() {
+                Some((last, items)) if last == letter => items.push(card.clone()),
+                _ => groups.push((letter.clone(), vec![card.clone()])),
+            }
+        }
+        let groups: Vec<tera::Value> = groups
+            .into_iter()
+            .map(|(letter, items)| {
+                let mut group = tera::Map::new();
+                group.insert("letter".into(), tera::Value::from(letter));
+                group.insert("items".into(), tera::Value::from(items));
+                tera::Value::from(group)
+            })
+            .collect();
+        c.insert_value("groups", tera::Value::from(groups));
+        c.insert_value(
+            "items",
+            tera::Value::from(
+                cards
+                    .iter()
+                    .map(|(_, card)| card.clone())
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        c.insert("total", &people.len());
+        c.insert(
+            "pagination",
+            &pagination(base, number, page_count(people.len())),
+        );
+    }
+
+    fn list(
+        &self,
+        list: List,
+        number: usize,
+    ) -> (&'static str, Option<PathBuf>, PageMeta, Context) {
+        let ix = self.index;
+        let dir = ix.dir;
+        let base = list.url();
+        let total = list.len(ix);
+        let range = page_range(total, number);
+        let mut c = Context::new();
+        c.insert("total", &total);
+        c.insert("pagination", &pagination(base, number, page_count(total)));
+        let url = page_url(base, number);
+        let (template, title, section, description) = match list {
+            List::Profiles => {
+                self.people(&mut c, &ix.profiles_az, base, number);
+                (
+                    "profiles.html",
+                    "Profiles",
+                    "profiles",
+                    format!("{total} public servants open to meeting across sectors, A to Z."),
+                )
+            }
+            List::Organisations => {
+                let items: Vec<_> = ix.organisations_az[range]
+                    .iter()
+                    .map(|&i| {
+                        let o = &dir.organisations[i];
+                        serde_json::json!({
+                            "name": o.data.name,
+                            "url": entry_url(Kind::Organisation, &o.slug),
+                            "sector": ix.sector_tag(o.data.sector),
+                            "region": o.data.region.as_deref().map(|r| format::region_name(r)),
+                            "people": ix.people_by_organisation.get(o.slug.as_str()).map_or(0, Vec::len),
+                            "origin": origin(&o.origin),
+                        })
+                    })
+                    .collect();
+                c.insert(
+                    "groups",
+                    &groups(&items, |o| {
+                        o["name"].as_str().unwrap_or_default().to_string()
+                    }),
+                );
+                c.insert("items", &items);
+                (
+                    "organisations.html",
+                    "Organisations",
+                    "organisations",
+                    format!("{total} organisations."),
+                )
+            }
+            List::UpcomingEvents | List::PastEvents => {
+                let past = list == List::PastEvents;
+                let items: Vec<_> = if past {
+                    ix.past[range]
+                        .iter()
+                        .map(|&i| ix.event_card(i, None))
+                        .collect()
+                } else {
+                    ix.upcoming[range]
+                        .iter()
+                        .map(|o| ix.event_card(o.event, Some((&o.start, o.end.as_ref()))))
+                        .collect()
+                };
+                c.insert("items", &items);
+                c.insert("past", &past);
+                c.insert("other_url", if past { "/events/" } else { "/events/past/" });
+                if past {
+                    (
+                        "events.html",
+                        "Past events",
+                        "events",
+                        format!("{total} past events."),
+                    )
+                } else {
+                    (
+                        "events.html",
+                        "Events",
+                        "events",
+                        format!("{total} upcoming events and dates."),
+                    )
+                }
+            }
+            List::Consultations => {
+                let mut groups: Vec<serde_json::Value> = Vec::new();
+                for &i in &ix.consultations[range] {
+                    let card = ix.consultation_card(i);
+                    let slug = card.status.slug;
+                    match groups.last_mut() {
+                        Some(group) if group["status"]["slug"] == slug => {
+                            if let Some(items) = group["items"].as_array_mut() {
+                                items.push(serde_json::to_value(&card).unwrap_or_default());
+                            }
+                        }
+                        _ => groups
+                            .push(serde_json::json!({ "status": card.status, "items": [card] })),
+                    }
+                }
+                c.insert("groups", &groups);
+                (
+                    "consultations.html",
+                    "Consultations",
+                    "consultations",
+                    format!("{total} consultations: upcoming, open and closed."),
+                )
+            }
+            List::OpenAsks | List::ClosedAsks => {
+                let closed = list == List::ClosedAsks;
+                let source = if closed {
+                    &ix.closed_asks
+                } else {
+                    &ix.open_asks
+                };
+                let items: Vec<_> = source[range].iter().map(|&i| ix.ask_card(i)).collect();
+                c.insert("items", &items);
+                c.insert("closed", &closed);
+                c.insert("other_url", if closed { "/asks/" } else { "/asks/closed/" });
+                if closed {
+                    (
+                        "asks.html",
+                        "Closed asks",
+                        "asks",
+                        format!("{total} closed or filled asks."),
+                    )
+                } else {
+                    ("asks.html", "Asks", "asks", format!("{total} open asks."))
+                }
+            }
+        };
+        let mut breadcrumbs = vec![home()];
+        if matches!(list, List::PastEvents) {
+            breadcrumbs.push(crumb("Events", "/events/"));
+        }
+        if matches!(list, List::ClosedAsks) {
+            breadcrumbs.push(crumb("Asks", "/asks/"));
+        }
+        let meta = self.meta(
+            page_title(title, number),
+            url,
+            description,
+            section,
+            breadcrumbs,
+        );
+        (template, None, meta, c)
+    }
+}
+
+/// A page's title, with its number after the first: `Profiles (page 2 of 5)`.
+fn page_title(title: &str, number: usize) -> String {
+    if number <= 1 {
+        title.to_string()
+    } else {
+        format!("{title} (page {number})")
+    }
+}
+
+/// The address of a file under static/ (or a URL, for mirrored entries).
+fn asset_url(path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        path.to_string()
+    } else {
+        format!("/{}", path.trim_start_matches('/'))
+    }
+}
+
+/// `@name@host` → `https://host/@name`.
+fn fediverse_url(handle: &str) -> Option<String> {
+    let (user, host) = handle.strip_prefix('@')?.split_once('@')?;
+    Some(format!("https://{host}/@{user}"))
+}

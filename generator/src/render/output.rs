@@ -1,0 +1,248 @@
+//! Writing a site so that readers only ever see a whole one.
+//!
+//! The output path is a symbolic link to one of two folders beside it
+//! (`public` → `.public.1`). A build writes into the other folder, then
+//! repoints the link in one atomic rename: a build that fails leaves the link,
+//! and so the last good site, untouched.
+//!
+//! Two folders used in turn, rather than a fresh folder each time, because
+//! the previous-but-one site is nearly the same: files are overwritten in
+//! place (unchanged ones are not touched at all, which keeps their times for
+//! `rsync` and caches), and only pages that no longer exist are deleted.
+//! Creating and deleting every file of a big site on each build was most of
+//! the build time here (ext4 slows down allocating inodes next to ones just
+//! freed).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use walkdir::WalkDir;
+
+use super::BuildError;
+
+/// A site being written.
+pub struct Staging {
+    /// The path readers use: a link to the live folder.
+    output: PathBuf,
+    /// The folder being written.
+    folder: PathBuf,
+    /// Every file written, relative to `folder`.
+    written: Mutex<HashSet<PathBuf>>,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+    move |source| BuildError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The two folders beside `output`: `.public.1` and `.public.2`.
+fn buffers(output: &Path) -> [PathBuf; 2] {
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    [1, 2].map(|n| output.with_file_name(format!(".{name}.{n}")))
+}
+
+impl Staging {
+    /// Chooses the folder to write: the one the output does not point to.
+    /// An output that is still a plain folder (from an older build) becomes
+    /// the first of the two.
+    pub fn begin(output: &Path) -> Result<Self, BuildError> {
+        let [first, second] = buffers(output);
+        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        let live = match std::fs::symlink_metadata(output) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(output).map_err(io(output))?;
+                Some(output.with_file_name(target))
+            }
+            Ok(_) => {
+                // A plain folder: make it the first buffer, and the output a link to it.
+                remove_dir(&first)?;
+                std::fs::rename(output, &first).map_err(io(output))?;
+                point(output, &first)?;
+                Some(first.clone())
+            }
+            Err(_) => None,
+        };
+        let folder = if live.as_deref() == Some(first.as_path()) {
+            second
+        } else {
+            first
+        };
+        std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+        Ok(Self {
+            output: output.to_path_buf(),
+            folder,
+            written: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// Writes a file at `relative`, unless it already holds exactly `bytes`.
+    pub fn write(&self, relative: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+        let path = self.folder.join(relative);
+        let same = std::fs::read(&path).is_ok_and(|old| old == bytes);
+        if !same {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::write(&path, bytes).map_err(io(&path))?;
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(relative.to_path_buf());
+        Ok(())
+    }
+
+    /// Writes a page at its address: `/profiles/` → `profiles/index.html`.
+    pub fn write_page(&self, url: &str, html: &str) -> Result<(), BuildError> {
+        let relative = url.trim_start_matches('/');
+        let path = if relative.is_empty() || relative.ends_with('/') {
+            Path::new(relative).join("index.html")
+        } else {
+            PathBuf::from(relative)
+        };
+        self.write(&path, html.as_bytes())
+    }
+
+    /// Removes what this build did not write, then points the output at the
+    /// new site in one rename.
+    pub fn publish(self) -> Result<(), BuildError> {
+        let written = self
+            .written
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut folders = Vec::new();
+        for entry in WalkDir::new(&self.folder).min_depth(1).contents_first(true) {
+            let entry = entry.map_err(|e| BuildError::Io {
+                path: self.folder.clone(),
+                source: e.into(),
+            })?;
+            let relative = entry
+                .path()
+                .strip_prefix(&self.folder)
+                .unwrap_or(entry.path());
+            if entry.file_type().is_dir() {
+                folders.push(entry.path().to_path_buf());
+            } else if !written.contains(relative) {
+                std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
+            }
+        }
+        // Folders left empty by removed pages go too; `contents_first` lists
+        // children before parents, and a folder with files is kept.
+        for folder in folders {
+            let _ = std::fs::remove_dir(&folder);
+        }
+        point(&self.output, &self.folder)
+    }
+}
+
+/// Points `link` at `target` (a sibling) atomically: a new link under a
+/// temporary name, renamed over the old one.
+fn point(link: &Path, target: &Path) -> Result<(), BuildError> {
+    let name = target.file_name().unwrap_or_default();
+    let temporary = link.with_file_name(format!(
+        ".{}.link",
+        link.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    let _ = std::fs::remove_file(&temporary);
+    symlink(Path::new(name), &temporary).map_err(io(&temporary))?;
+    std::fs::rename(&temporary, link).map_err(io(link))
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(windows)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::windows::fs::symlink_dir(target, link)
+}
+
+fn remove_dir(path: &Path) -> Result<(), BuildError> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(path)(e)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(output: &Path, files: &[(&str, &str)]) {
+        let staging = Staging::begin(output).expect("begins");
+        for (path, text) in files {
+            staging
+                .write(Path::new(path), text.as_bytes())
+                .expect("writes");
+        }
+        staging.publish().expect("publishes");
+    }
+
+    #[test]
+    fn builds_alternate_and_drop_stale_files() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let output = dir.path().join("public");
+        build(&output, &[("index.html", "one"), ("old/index.html", "old")]);
+        assert_eq!(
+            std::fs::read_to_string(output.join("index.html")).expect("read"),
+            "one"
+        );
+        build(&output, &[("index.html", "two")]);
+        assert_eq!(
+            std::fs::read_to_string(output.join("index.html")).expect("read"),
+            "two"
+        );
+        build(&output, &[("index.html", "three")]);
+        assert_eq!(
+            std::fs::read_to_string(output.join("index.html")).expect("read"),
+            "three"
+        );
+        // The page dropped two builds ago is gone from both folders.
+        assert!(!output.join("old").exists());
+        assert!(!dir.path().join(".public.1/old").exists());
+        assert!(!dir.path().join(".public.2/old").exists());
+    }
+
+    #[test]
+    fn a_plain_output_folder_is_taken_over() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let output = dir.path().join("public");
+        std::fs::create_dir_all(&output).expect("folder");
+        std::fs::write(output.join("index.html"), "hand made").expect("written");
+        build(&output, &[("index.html", "built")]);
+        assert!(
+            std::fs::symlink_metadata(&output)
+                .expect("exists")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read_to_string(output.join("index.html")).expect("read"),
+            "built"
+        );
+    }
+
+    #[test]
+    fn an_unfinished_build_changes_nothing_readers_see() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let output = dir.path().join("public");
+        build(&output, &[("index.html", "good")]);
+        let staging = Staging::begin(&output).expect("begins");
+        staging
+            .write(Path::new("index.html"), b"half")
+            .expect("writes");
+        drop(staging);
+        assert_eq!(
+            std::fs::read_to_string(output.join("index.html")).expect("read"),
+            "good"
+        );
+    }
+}

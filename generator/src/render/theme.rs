@@ -1,0 +1,127 @@
+//! The theme: templates and static files, built in and overridable.
+//!
+//! The default theme is compiled into the binary, so a site needs no theme
+//! folder. A site with `theme = "NAME"` may replace any file of it, or add
+//! files, under `themes/NAME/templates/` and `themes/NAME/static/`.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use super::BuildError;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../themes/default");
+
+/// The compiled templates and the static files to copy.
+pub struct Theme {
+    /// Every template, compiled once.
+    pub tera: tera::Tera,
+    /// Static files: where they go in the site, and their bytes.
+    pub assets: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl Theme {
+    /// The theme of the site at `root`: the default one, with the files of
+    /// `themes/<name>/` laid over it.
+    pub fn load(root: &Path, name: &str) -> Result<Self, BuildError> {
+        let mut templates: Vec<(String, String)> = Vec::new();
+        let mut assets: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+            for file in files(dir) {
+                let name = relative(file.path(), "templates");
+                let text = String::from_utf8_lossy(file.contents()).into_owned();
+                templates.push((name, text));
+            }
+        }
+        if let Some(dir) = DEFAULT_THEME.get_dir("static") {
+            for file in files(dir) {
+                assets.push((
+                    PathBuf::from(relative(file.path(), "static")),
+                    file.contents().to_vec(),
+                ));
+            }
+        }
+        if name != "default" {
+            let folder = root.join("themes").join(name);
+            for (path, bytes) in read_folder(&folder.join("templates"))? {
+                let text = String::from_utf8(bytes).map_err(|_| BuildError::Theme {
+                    message: format!(
+                        "themes/{name}/templates/{} is not UTF-8 text",
+                        path.display()
+                    ),
+                })?;
+                let key = path.to_string_lossy().replace('\\', "/");
+                templates.retain(|(existing, _)| *existing != key);
+                templates.push((key, text));
+            }
+            for (path, bytes) in read_folder(&folder.join("static"))? {
+                assets.retain(|(existing, _)| *existing != path);
+                assets.push((path, bytes));
+            }
+        }
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(templates)
+            .map_err(|e| BuildError::Theme {
+                message: error_text(&e),
+            })?;
+        Ok(Self { tera, assets })
+    }
+}
+
+/// Every file under an embedded folder, depth first.
+fn files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
+    let mut out: Vec<&include_dir::File<'_>> = dir.files().collect();
+    for sub in dir.dirs() {
+        out.extend(files(sub));
+    }
+    out
+}
+
+fn relative(path: &Path, prefix: &str) -> String {
+    path.strip_prefix(prefix)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Every file under a folder on disk, as (path relative to it, bytes).
+pub(super) fn read_folder(folder: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, BuildError> {
+    if !folder.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in WalkDir::new(folder).sort_by_file_name() {
+        let entry = entry.map_err(|e| BuildError::Io {
+            path: folder.to_path_buf(),
+            source: e.into(),
+        })?;
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).map_err(|source| BuildError::Io {
+            path: entry.path().to_path_buf(),
+            source,
+        })?;
+        let path = entry
+            .path()
+            .strip_prefix(folder)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| entry.path().to_path_buf());
+        out.push((path, bytes));
+    }
+    Ok(out)
+}
+
+/// A Tera error with its causes, which hold the template, line and column.
+pub fn error_text(error: &tera::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push('\n');
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

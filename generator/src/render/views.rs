@@ -1,0 +1,386 @@
+//! What templates receive: the entries turned into plain values, with URLs,
+//! labels and dates in words. The shapes are documented in docs/templates.md.
+
+use jiff::Zoned;
+use serde::Serialize;
+
+use super::format;
+use super::index::{Index, TaxonomyKind};
+use crate::content::links::EntryLink;
+use crate::content::{Entry, Kind, Origin, Sector};
+use crate::markdown;
+
+/// A titled link.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// The text.
+    pub title: String,
+    /// The address.
+    pub url: String,
+}
+
+/// A taxonomy term, linking to its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tag {
+    /// Its label.
+    pub label: String,
+    /// Its slug.
+    pub slug: String,
+    /// Its page.
+    pub url: String,
+}
+
+/// A term with how many profiles are under it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagCount {
+    /// The term.
+    #[serde(flatten)]
+    pub tag: Tag,
+    /// How many profiles.
+    pub count: usize,
+}
+
+/// Where a mirrored entry comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct OriginView {
+    /// The other directory's host.
+    pub host: String,
+    /// The entry's page there.
+    pub url: String,
+}
+
+/// A consultation's status.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    /// `upcoming`, `open`, `closed` or `outcome-published`.
+    pub slug: &'static str,
+    /// As shown.
+    pub label: &'static str,
+}
+
+/// A profile in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileCard {
+    /// Name.
+    pub name: String,
+    /// Page.
+    pub url: String,
+    /// Job title.
+    pub role: String,
+    /// Organisation.
+    pub organisation: Option<Link>,
+    /// Sector of the organisation.
+    pub sector: Option<Tag>,
+    /// Where they work.
+    pub location: Option<String>,
+    /// Ways to meet them.
+    pub open_to: Vec<Tag>,
+    /// Where a mirrored profile comes from.
+    pub origin: Option<OriginView>,
+}
+
+/// An event (or one date of a repeating event) in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventCard {
+    /// Title.
+    pub title: String,
+    /// Page.
+    pub url: String,
+    /// Kind, linking to the events list.
+    pub kind: Tag,
+    /// When, in words.
+    pub when: String,
+    /// The start, for `<time datetime>`.
+    pub start_iso: String,
+    /// Where, in words.
+    pub place: String,
+    /// Whether it is called off.
+    pub cancelled: bool,
+    /// The organisation holding it.
+    pub organisation: Option<Link>,
+    /// Where a mirrored event comes from.
+    pub origin: Option<OriginView>,
+}
+
+/// A consultation in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsultationCard {
+    /// Title.
+    pub title: String,
+    /// Page.
+    pub url: String,
+    /// Where it stands.
+    pub status: Status,
+    /// Opening date in words.
+    pub opens: String,
+    /// Closing date in words.
+    pub closes: String,
+    /// Policy areas.
+    pub policy_areas: Vec<Tag>,
+}
+
+/// An ask in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct AskCard {
+    /// Title.
+    pub title: String,
+    /// Page.
+    pub url: String,
+    /// Kind, linking to the asks list.
+    pub kind: Tag,
+    /// Who asks.
+    pub by: Option<Link>,
+    /// Closing date in words.
+    pub closes: Option<String>,
+    /// Whether someone took it up.
+    pub filled: bool,
+    /// Whether it still wants answers.
+    pub open: bool,
+}
+
+/// The address of an entry's page.
+pub fn entry_url(kind: Kind, slug: &str) -> String {
+    format!("/{}/{slug}/", kind.folder())
+}
+
+/// The address of a taxonomy term's page.
+pub fn term_url(kind: TaxonomyKind, slug: &str) -> String {
+    format!("{}{slug}/", kind.url())
+}
+
+/// Character references for every character: people and screen readers read
+/// them as the text, simple address harvesters do not.
+fn obfuscate(text: &str) -> String {
+    text.chars()
+        .map(|c| format!("&#{};", u32::from(c)))
+        .collect()
+}
+
+/// An email address as a `mailto:` link written in character references.
+pub fn email_html(address: &str) -> String {
+    format!(
+        "<a href=\"{}\">{}</a>",
+        obfuscate(&format!("mailto:{address}")),
+        obfuscate(address)
+    )
+}
+
+impl Index<'_> {
+    /// A term of a taxonomy as a tag.
+    pub fn tag(&self, kind: TaxonomyKind, slug: &str) -> Tag {
+        Tag {
+            label: super::index::term_label(self.dir, kind, slug),
+            slug: slug.to_string(),
+            url: term_url(kind, slug),
+        }
+    }
+
+    /// Tags for a list of slugs.
+    pub fn tags<'s>(
+        &self,
+        kind: TaxonomyKind,
+        slugs: impl IntoIterator<Item = &'s str>,
+    ) -> Vec<Tag> {
+        slugs.into_iter().map(|s| self.tag(kind, s)).collect()
+    }
+
+    /// A sector as a tag.
+    pub fn sector_tag(&self, sector: Sector) -> Tag {
+        self.tag(TaxonomyKind::Sector, sector.slug())
+    }
+
+    /// A link to an organisation, if it is in the directory.
+    pub fn organisation_link(&self, slug: &str) -> Option<Link> {
+        self.dir.organisation(slug).map(|o| Link {
+            title: o.data.name.clone(),
+            url: entry_url(Kind::Organisation, &o.slug),
+        })
+    }
+
+    /// A link to a profile, if it is in this build.
+    pub fn profile_link(&self, slug: &str) -> Option<Link> {
+        self.dir.profile(slug).map(|p| Link {
+            title: p.data.name.clone(),
+            url: entry_url(Kind::Profile, &p.slug),
+        })
+    }
+
+    /// A profile card.
+    pub fn profile_card(&self, i: usize) -> ProfileCard {
+        let entry = &self.dir.profiles[i];
+        let p = &entry.data;
+        ProfileCard {
+            name: p.name.clone(),
+            url: entry_url(Kind::Profile, &entry.slug),
+            role: p.role.clone(),
+            organisation: self.organisation_link(&p.organisation),
+            sector: self.sector_of(i).map(|s| self.sector_tag(s)),
+            location: p.location.clone(),
+            open_to: self.tags(TaxonomyKind::OpenTo, p.open_to.iter().map(|o| o.slug())),
+            origin: origin(&entry.origin),
+        }
+    }
+
+    /// A profile card by slug, if the profile is in this build.
+    pub fn profile_card_of(&self, slug: &str) -> Option<ProfileCard> {
+        self.dir
+            .profiles
+            .binary_search_by(|e| e.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| self.profile_card(i))
+    }
+
+    /// An event card for the occurrence starting at `start` (the event's own start by default).
+    pub fn event_card(&self, i: usize, start: Option<(&Zoned, Option<&Zoned>)>) -> EventCard {
+        let entry = &self.dir.events[i];
+        let e = &entry.data;
+        let (start, end) = start.unwrap_or((&e.start, e.end.as_ref()));
+        let place = match (&e.venue, &e.online) {
+            (Some(venue), Some(_)) => format!("{} and online", venue.name),
+            (Some(venue), None) => venue.name.clone(),
+            (None, _) => "Online".to_string(),
+        };
+        EventCard {
+            title: e.title.clone(),
+            url: entry_url(Kind::Event, &entry.slug),
+            kind: Tag {
+                label: e.kind.label().to_string(),
+                slug: e.kind.slug().to_string(),
+                url: "/events/".to_string(),
+            },
+            when: format::when(start, end),
+            start_iso: format::iso(start),
+            place,
+            cancelled: e.cancelled,
+            organisation: e
+                .organisation
+                .as_deref()
+                .and_then(|o| self.organisation_link(o)),
+            origin: origin(&entry.origin),
+        }
+    }
+
+    /// An event card for the event's next date, or its only one.
+    pub fn next_event_card(&self, i: usize) -> EventCard {
+        let next = self.upcoming_of(i).first().map(|start| {
+            let e = &self.dir.events[i].data;
+            let end = e.end.as_ref().and_then(|end| {
+                let length = end.timestamp().duration_since(e.start.timestamp());
+                start.checked_add(length).ok()
+            });
+            (start.clone(), end)
+        });
+        match next {
+            Some((start, end)) => self.event_card(i, Some((&start, end.as_ref()))),
+            None => self.event_card(i, None),
+        }
+    }
+
+    /// The upcoming dates of an event.
+    pub fn upcoming_of(&self, i: usize) -> &[Zoned] {
+        self.occurrences
+            .get(&i)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// A consultation card.
+    pub fn consultation_card(&self, i: usize) -> ConsultationCard {
+        let entry = &self.dir.consultations[i];
+        let c = &entry.data;
+        ConsultationCard {
+            title: c.title.clone(),
+            url: entry_url(Kind::Consultation, &entry.slug),
+            status: status(c.status(self.now)),
+            opens: format::date(&c.opens),
+            closes: format::date(&c.closes),
+            policy_areas: self.tags(
+                TaxonomyKind::PolicyArea,
+                c.policy_areas.iter().map(String::as_str),
+            ),
+        }
+    }
+
+    /// An ask card.
+    pub fn ask_card(&self, i: usize) -> AskCard {
+        let entry = &self.dir.asks[i];
+        let a = &entry.data;
+        let today = self.now.to_zoned(self.dir.site.time_zone()).date();
+        AskCard {
+            title: a.title.clone(),
+            url: entry_url(Kind::Ask, &entry.slug),
+            kind: Tag {
+                label: a.kind.label().to_string(),
+                slug: a.kind.slug().to_string(),
+                url: "/asks/".to_string(),
+            },
+            by: self.profile_link(&a.by),
+            closes: a.closes.map(|d| d.strftime("%-d %B %Y").to_string()),
+            filled: a.filled,
+            open: a.is_open(today),
+        }
+    }
+
+    /// An entry's body as HTML: links to other entries resolved against this
+    /// build (an entry left out becomes plain text), raw HTML sanitised
+    /// unless the site trusts its own editors.
+    pub fn body_html<T>(&self, entry: &Entry<T>) -> String {
+        let url_of = |link: &EntryLink| {
+            self.entry_exists(link.kind, &link.slug)
+                .then(|| entry_url(link.kind, &link.slug))
+        };
+        let trusted = self.dir.site.trust_html && !entry.origin.is_mirror();
+        markdown::to_html(&entry.body, entry.path(), &url_of, trusted)
+    }
+
+    fn entry_exists(&self, kind: Kind, slug: &str) -> bool {
+        match kind {
+            Kind::Organisation => self.dir.organisation(slug).is_some(),
+            Kind::Profile => self.dir.profile(slug).is_some(),
+            Kind::Event => self.dir.event(slug).is_some(),
+            Kind::Consultation => self.dir.consultation(slug).is_some(),
+            Kind::Ask => self.dir.ask(slug).is_some(),
+            Kind::Page => self.dir.page(slug).is_some(),
+        }
+    }
+}
+
+/// Where a mirrored entry comes from, for templates.
+pub fn origin(origin: &Origin) -> Option<OriginView> {
+    match origin {
+        Origin::Local => None,
+        Origin::Mirror { host, url } => Some(OriginView {
+            host: host.clone(),
+            url: url.to_string(),
+        }),
+    }
+}
+
+/// A status for templates.
+pub fn status(status: crate::content::ConsultationStatus) -> Status {
+    use crate::content::ConsultationStatus as S;
+    Status {
+        slug: match status {
+            S::Upcoming => "upcoming",
+            S::Open => "open",
+            S::Closed => "closed",
+            S::OutcomePublished => "outcome-published",
+        },
+        label: status.label(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_written_in_character_references() {
+        let html = email_html("a@b.uk");
+        assert_eq!(
+            html,
+            "<a href=\"&#109;&#97;&#105;&#108;&#116;&#111;&#58;&#97;&#64;&#98;&#46;&#117;&#107;\">&#97;&#64;&#98;&#46;&#117;&#107;</a>"
+        );
+        assert!(!html.contains('@'));
+    }
+}

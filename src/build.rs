@@ -1,0 +1,92 @@
+//! `interchange build`: check, then render, with progress on a terminal.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use generator::render::{Progress, Quiet};
+use generator::{BuildOptions, LoadOptions};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::report;
+
+/// Builds below this many pages finish too fast for a bar to help.
+const BAR_FROM_PAGES: usize = 2_000;
+
+/// A progress bar on a terminal.
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, pages: usize) {
+        self.0.set_length(pages as u64);
+        if pages < BAR_FROM_PAGES {
+            self.0
+                .set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+    }
+
+    fn advance(&self) {
+        self.0.inc(1);
+    }
+}
+
+/// Checks and builds; exit 1 on any error, with the last good site kept.
+pub fn run(options: &LoadOptions, build: &BuildOptions) -> ExitCode {
+    let started = Instant::now();
+    let Some(loaded) = report::load(options) else {
+        return ExitCode::FAILURE;
+    };
+    if !loaded.diagnostics.is_empty() {
+        report::print_human(&loaded.diagnostics);
+    }
+    if loaded.diagnostics.has_errors() {
+        eprintln!("{}", report::summary(&loaded.diagnostics, loaded.files));
+        eprintln!(
+            "The site was not built; {} is as it was.",
+            build.output.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} pages")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Bar(bar)
+    });
+    let progress: &dyn Progress = match &bar {
+        Some(bar) => bar,
+        None => &Quiet,
+    };
+    let result = generator::build(
+        &loaded.directory,
+        &options.root,
+        loaded.now,
+        build,
+        progress,
+    );
+    if let Some(bar) = &bar {
+        bar.0.finish_and_clear();
+    }
+    match result {
+        Ok(built) => {
+            println!(
+                "Built {} pages and {} files into {} in {:.2} s.",
+                built.pages,
+                built.files,
+                build.output.display(),
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!(
+                "The site was not built; {} is as it was.",
+                build.output.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}

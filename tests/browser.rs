@@ -1,0 +1,201 @@
+//! The demo site in a real browser: `interchange build` on the repository's
+//! own content, then every kind of page opened in headless Chromium, checked
+//! by axe-core against WCAG 2.0, 2.1 and 2.2 at A and AA, and for reflow at
+//! 320 CSS pixels (WCAG 1.4.10). The browser side is
+//! `tests/browser/check-pages.mjs`.
+//!
+//! Needs node, Chromium and `npm ci --prefix tests/browser`. Without them the
+//! test is skipped with a note, except under CI (`CI` set), where it fails.
+//! Set `INTERCHANGE_SCREENSHOTS=DIR` to also save screenshots at 375 and
+//! 1280 pixels.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One page of every kind the site has.
+const PAGES: &[&str] = &[
+    "/",
+    "/profiles/",
+    "/profiles/amira-hussain/",
+    "/events/dcls-open-day-2027/",
+    "/consultations/homelessness-prevention-duty-review/",
+    "/policy-areas/housing/",
+    "/events/",
+    "/consultations/",
+    "/organisations/kirkby-vale-council/",
+    "/asks/",
+    "/topics/",
+];
+
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Fails under CI, where a missing tool must not pass for a clean site;
+/// elsewhere leaves a note and lets the test pass.
+fn cannot_run(what: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("the browser test cannot run under CI: {what}");
+    }
+    eprintln!("note: skipping the browser test: {what} (set CI=1 to make this a failure)");
+}
+
+fn node_runs() -> bool {
+    Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|file| file.is_file())
+}
+
+/// `$CHROMIUM`, else Debian's `/usr/bin/chromium`, else one on the PATH.
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("CHROMIUM").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        return path.is_file().then_some(path);
+    }
+    let debian = PathBuf::from("/usr/bin/chromium");
+    if debian.is_file() {
+        return Some(debian);
+    }
+    ["chromium", "chromium-browser"]
+        .into_iter()
+        .find_map(on_path)
+}
+
+/// What is missing to run the browser check, with how to install it.
+fn missing(repo: &Path) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !node_runs() {
+        missing.push("node is not runnable (install it: `apt-get install -y nodejs npm`)");
+    }
+    if !repo.join("tests/browser/node_modules").is_dir() {
+        missing.push(
+            "tests/browser/node_modules is missing (install it: `npm ci --prefix tests/browser`)",
+        );
+    }
+    if chromium().is_none() {
+        missing.push(
+            "Chromium is not found at $CHROMIUM, /usr/bin/chromium or on the PATH \
+             (install it: `apt-get install -y chromium`)",
+        );
+    }
+    missing
+}
+
+/// Every problem the browser found, as a developer reads it in a CI log.
+fn problems(report: &serde_json::Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let pages = report["pages"].as_array().expect("a list of pages");
+    let checked: Vec<&str> = pages.iter().filter_map(|p| p["path"].as_str()).collect();
+    if checked != PAGES {
+        problems.push(format!("checked {checked:?}, not {PAGES:?}"));
+    }
+    for page in pages {
+        let path = page["path"].as_str().unwrap_or("?");
+        if page["status"] != 200 {
+            problems.push(format!("{path}: HTTP {}, not 200", page["status"]));
+        }
+        for v in page["violations"].as_array().into_iter().flatten() {
+            let mut text = format!(
+                "{path}: {} ({}): {}\n    {}",
+                v["id"].as_str().unwrap_or("?"),
+                v["impact"].as_str().unwrap_or("no impact given"),
+                v["help"].as_str().unwrap_or(""),
+                v["helpUrl"].as_str().unwrap_or(""),
+            );
+            for node in v["nodes"].as_array().into_iter().flatten() {
+                let target: Vec<&str> = node["target"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|t| t.as_str().unwrap_or("?"))
+                    .collect();
+                let _ = write!(
+                    text,
+                    "\n    at {}  {}",
+                    target.join(" >>> "),
+                    node["html"].as_str().unwrap_or("")
+                );
+            }
+            problems.push(text);
+        }
+        let overflow = &page["overflow"];
+        if !overflow.is_null() {
+            problems.push(format!(
+                "{path}: scrolls sideways at 320px (WCAG 1.4.10 reflow): the page is {}px wide; \
+                 widest element: {}",
+                overflow["scrollWidth"],
+                overflow["element"].as_str().unwrap_or("?"),
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn demo_pages_pass_axe_at_wcag_22_aa() {
+    let repo = repository();
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    // A folder inside the temporary one: the build stages beside its output.
+    let site = tmp.path().join("site");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_interchange"))
+        .args(["build", "--root"])
+        .arg(&repo)
+        .arg("--output")
+        .arg(&site)
+        .args(["--now", "2026-11-23"])
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "`interchange build` failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let missing = missing(&repo);
+    if !missing.is_empty() {
+        return cannot_run(&missing.join("; "));
+    }
+
+    let mut node = Command::new("node");
+    node.arg(repo.join("tests/browser/check-pages.mjs"))
+        .arg("--site")
+        .arg(&site)
+        .arg("--pages")
+        .arg(PAGES.join(","))
+        .env("CHROMIUM", chromium().expect("found above"))
+        .current_dir(&repo);
+    if let Some(dir) = std::env::var_os("INTERCHANGE_SCREENSHOTS").filter(|d| !d.is_empty()) {
+        node.arg("--screenshots")
+            .arg(dir)
+            .args(["--widths", "375,1280"]);
+    }
+    let output = node.output().expect("node runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    match output.status.code() {
+        Some(0) => {}
+        // The browser check could not start: the machine, not the site.
+        Some(2) => return cannot_run(stderr.trim()),
+        _ => panic!("check-pages.mjs failed ({}):\n{stderr}", output.status),
+    }
+
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("check-pages.mjs prints one JSON document");
+    let problems = problems(&report);
+    assert!(
+        problems.is_empty(),
+        "{} accessibility problems on the demo site (axe-core at WCAG 2.2 AA, reflow at 320px):\n\n{}\n",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}

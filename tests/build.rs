@@ -1,0 +1,501 @@
+//! `interchange build` as an editor runs it: the built binary on the demo
+//! directory and on small sites made for one point each.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn interchange(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_interchange"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds the site at `root` into `output` as of 23 November 2026.
+fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().expect("a UTF-8 path"),
+        "--output",
+        output.to_str().expect("a UTF-8 path"),
+        "--now",
+        "2026-11-23",
+    ];
+    args.extend_from_slice(extra);
+    interchange(&args)
+}
+
+fn build_demo(extra: &[&str]) -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let output = build(&repository(), &out.path().join("public"), extra);
+    assert!(
+        output.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
+fn page(site: &Path, url: &str) -> String {
+    let path = site.join(url.trim_start_matches('/')).join("index.html");
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The text of a page, without tags, on one line: what a reader sees.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every file of a folder with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder).expect("a readable folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = fs::read(&path).expect("a readable file");
+                files.insert(path.strip_prefix(dir).expect("inside").to_path_buf(), bytes);
+            }
+        }
+    }
+    files
+}
+
+fn slugs(folder: &str) -> Vec<String> {
+    let mut slugs: Vec<String> = fs::read_dir(repository().join(folder))
+        .expect("a folder")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| {
+            p.file_stem()
+                .expect("a stem")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    slugs.sort();
+    slugs
+}
+
+#[test]
+fn the_demo_has_a_page_for_every_entry_and_term() {
+    let out = build_demo(&[]);
+    let site = out.path().join("public");
+    for (kind, folder) in [
+        ("organisations", "content/organisations"),
+        ("profiles", "content/profiles"),
+        ("events", "content/events"),
+        ("consultations", "content/consultations"),
+        ("asks", "content/asks"),
+        ("pages", "content/pages"),
+        ("profiles", "mirror/fire.example.gov.uk/profiles"),
+        ("events", "mirror/fire.example.gov.uk/events"),
+        ("organisations", "mirror/fire.example.gov.uk/organisations"),
+    ] {
+        for slug in slugs(folder) {
+            let path = site.join(kind).join(&slug).join("index.html");
+            // The internal profile is the one exception, tested below.
+            assert_eq!(path.is_file(), slug != "fiona-mcleod", "{}", path.display());
+        }
+    }
+    for page in [
+        "",
+        "profiles",
+        "organisations",
+        "events",
+        "events/past",
+        "consultations",
+        "asks",
+        "asks/closed",
+        "topics",
+        "sectors",
+        "policy-areas",
+        "interests",
+        "open-to",
+    ] {
+        assert!(
+            site.join(page).join("index.html").is_file(),
+            "/{page}/ missing"
+        );
+    }
+    assert!(site.join("404.html").is_file());
+    assert!(site.join("style.css").is_file());
+    assert!(
+        site.join("logos/dcls.svg").is_file(),
+        "static files are copied"
+    );
+
+    // Every term has its page: each policy area a public profile names.
+    let mut areas = std::collections::BTreeSet::new();
+    for slug in slugs("content/profiles") {
+        if slug == "fiona-mcleod" {
+            continue;
+        }
+        let source = fs::read_to_string(
+            repository()
+                .join("content/profiles")
+                .join(format!("{slug}.md")),
+        )
+        .expect("a profile");
+        let line = source
+            .lines()
+            .find(|l| l.starts_with("policy_areas:"))
+            .expect("policy areas");
+        for area in line
+            .trim_start_matches("policy_areas:")
+            .trim()
+            .trim_matches(['[', ']'])
+            .split(',')
+        {
+            areas.insert(area.trim().to_string());
+        }
+    }
+    for area in areas {
+        assert!(
+            site.join("policy-areas")
+                .join(&area)
+                .join("index.html")
+                .is_file(),
+            "term page for {area}"
+        );
+    }
+    for term in [
+        "sectors/nhs",
+        "sectors/police",
+        "open-to/buddy",
+        "open-to/job-swap",
+        "interests/data",
+    ] {
+        assert!(
+            site.join(term).join("index.html").is_file(),
+            "/{term}/ missing"
+        );
+    }
+
+    // The A–Z listing names every public profile.
+    let listing = text(&page(&site, "/profiles/"));
+    for slug in slugs("content/profiles") {
+        let source = fs::read_to_string(
+            repository()
+                .join("content/profiles")
+                .join(format!("{slug}.md")),
+        )
+        .expect("a profile");
+        let name = source
+            .lines()
+            .find_map(|l| l.strip_prefix("name: "))
+            .expect("a name")
+            .trim_matches('"');
+        assert_eq!(
+            listing.contains(name),
+            slug != "fiona-mcleod",
+            "{name} in the listing"
+        );
+    }
+}
+
+#[test]
+fn a_profile_page_shows_its_organisation_and_tags() {
+    let out = build_demo(&[]);
+    let html = page(&out.path().join("public"), "/profiles/amira-hussain/");
+    let seen = text(&html);
+    assert!(seen.contains("Amira Hussain"), "{seen}");
+    assert!(seen.contains("Kirkby Vale City Council"), "{seen}");
+    assert!(html.contains("href=\"/organisations/kirkby-vale-council/\""));
+    assert!(
+        html.contains("href=\"/policy-areas/housing/\""),
+        "policy area tag links to its page"
+    );
+    assert!(
+        html.contains("href=\"/open-to/job-swap/\""),
+        "open-to tag links to its page"
+    );
+    assert!(html.contains("<h1"));
+    assert_eq!(html.matches("<h1").count(), 1, "one h1");
+    // The email address is not in the page as plain text.
+    assert!(
+        !html.contains("@kirkbyvale"),
+        "email written in character references"
+    );
+    assert!(
+        html.contains("&#109;&#97;&#105;&#108;&#116;&#111;&#58;"),
+        "mailto link present"
+    );
+}
+
+#[test]
+fn consultations_say_where_they_stand() {
+    let out = build_demo(&[]);
+    let site = out.path().join("public");
+    let closed = text(&page(
+        &site,
+        "/consultations/adult-social-care-charging-policy/",
+    ));
+    assert!(closed.contains("Outcome published"), "{closed}");
+    let open = text(&page(
+        &site,
+        "/consultations/homelessness-prevention-duty-review/",
+    ));
+    assert!(open.contains("Open"), "{open}");
+    let upcoming = text(&page(&site, "/consultations/local-resilience-standards/"));
+    assert!(upcoming.contains("Upcoming"), "{upcoming}");
+    // As of a later date, the open one has closed, without an outcome.
+    let later = tempfile::tempdir().expect("a temporary folder");
+    let output = interchange(&[
+        "build",
+        "--root",
+        repository().to_str().expect("UTF-8"),
+        "--output",
+        later.path().join("public").to_str().expect("UTF-8"),
+        "--now",
+        "2029-02-15",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let closed_later = text(&page(
+        &later.path().join("public"),
+        "/consultations/homelessness-prevention-duty-review/",
+    ));
+    assert!(closed_later.contains("Closed"), "{closed_later}");
+}
+
+#[test]
+fn a_repeating_event_lists_its_next_dates() {
+    let out = build_demo(&[]);
+    let site = out.path().join("public");
+    let event = text(&page(&site, "/events/community-safety-curry-club/"));
+    // The second Thursday of the month, from January 2027.
+    for date in ["14 January 2027", "11 February 2027", "11 March 2027"] {
+        assert!(event.contains(date), "{date} in {event}");
+    }
+    let listing = text(&page(&site, "/events/"));
+    assert!(
+        listing.contains("Thursday 11 February 2027"),
+        "each date is listed: {listing}"
+    );
+}
+
+#[test]
+fn mirrored_entries_are_marked_and_point_to_their_origin() {
+    let out = build_demo(&[]);
+    let html = page(&out.path().join("public"), "/profiles/nadia-ferreira/");
+    assert!(
+        html.contains(
+            "rel=\"canonical\" href=\"https://fire.example.gov.uk/profiles/nadia-ferreira/\""
+        ),
+        "canonical to origin"
+    );
+    assert!(text(&html).contains("fire.example.gov.uk"));
+}
+
+#[test]
+fn the_public_build_has_no_trace_of_internal_profiles() {
+    let public = build_demo(&[]);
+    let internal = build_demo(&["--internal"]);
+    let has_fiona = |dir: &Path| {
+        snapshot(dir).values().any(|bytes| {
+            String::from_utf8_lossy(bytes).contains("Fiona McLeod")
+                || String::from_utf8_lossy(bytes).contains("fiona-mcleod")
+        })
+    };
+    assert!(
+        !has_fiona(&public.path().join("public")),
+        "the internal profile leaked"
+    );
+    assert!(has_fiona(&internal.path().join("public")));
+    assert!(
+        internal
+            .path()
+            .join("public/profiles/fiona-mcleod/index.html")
+            .is_file()
+    );
+}
+
+/// A small site for one point.
+fn small_site(profile_body: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().expect("a parent")).expect("folders");
+        fs::write(path, text).expect("written");
+    };
+    write(
+        "interchange.toml",
+        "title = \"Small\"\nbase_url = \"https://small.example.gov.uk\"\norganisations = [\"acme\"]\n",
+    );
+    write(
+        "content/organisations/acme.md",
+        "---\nname: Acme Council\nsector: local-government\n---\nAbout.\n",
+    );
+    write(
+        "content/profiles/priya-shah.md",
+        &format!(
+            "---\nname: Priya Shah\nrole: Adviser\norganisation: acme\npolicy_areas: [housing]\nopen_to: [buddy]\nconsent: 2026-01-01\n---\n{profile_body}\n"
+        ),
+    );
+    dir
+}
+
+#[test]
+fn scripts_in_markdown_never_reach_the_page() {
+    let site = small_site(
+        "Hello <script>alert('x')</script> <img src=x onerror=\"alert(1)\"> [link](javascript:alert(2))",
+    );
+    let output = build(site.path(), &site.path().join("public"), &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for (path, bytes) in snapshot(&site.path().join("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("<script"), "{} has a script", path.display());
+        assert!(
+            !text.contains("onerror"),
+            "{} has an event handler",
+            path.display()
+        );
+        assert!(
+            !text.contains("javascript:"),
+            "{} has a javascript: link",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn a_failed_build_keeps_the_last_good_site_byte_for_byte() {
+    let site = small_site("Works on housing.");
+    let public = site.path().join("public");
+    let first = build(site.path(), &public, &[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let before = snapshot(&public);
+    assert!(before.len() > 5);
+
+    // A content error: the check fails, nothing is written.
+    fs::write(
+        site.path().join("content/profiles/tom-young.md"),
+        "---\nname: Tom Young\nrole: [oops]\n---\n",
+    )
+    .expect("written");
+    let broken = build(site.path(), &public, &[]);
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains("content/profiles/tom-young.md:3"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("was not built"), "{stderr}");
+    assert_eq!(snapshot(&public), before);
+
+    // A template error: the theme fails while rendering, nothing is replaced.
+    fs::remove_file(site.path().join("content/profiles/tom-young.md")).expect("removed");
+    fs::write(site.path().join("interchange.toml"), "title = \"Small\"\nbase_url = \"https://small.example.gov.uk\"\norganisations = [\"acme\"]\ntheme = \"mine\"\n").expect("written");
+    fs::create_dir_all(site.path().join("themes/mine/templates")).expect("folders");
+    fs::write(
+        site.path().join("themes/mine/templates/profile.html"),
+        "{% extends \"base.html\" %}{% block content %}\n<p>{{ profile.no_such_field }}</p>\n{% endblock content %}",
+    )
+    .expect("written");
+    let broken = build(site.path(), &public, &[]);
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains("profile.html"),
+        "names the template: {stderr}"
+    );
+    assert!(
+        stderr.contains("content/profiles/priya-shah.md"),
+        "names the entry: {stderr}"
+    );
+    assert_eq!(snapshot(&public), before);
+    assert!(
+        !site.path().join(".public.building").exists(),
+        "the staging folder is removed"
+    );
+}
+
+#[test]
+fn a_site_can_override_one_template() {
+    let site = small_site("Works on housing.");
+    fs::write(site.path().join("interchange.toml"), "title = \"Small\"\nbase_url = \"https://small.example.gov.uk\"\norganisations = [\"acme\"]\ntheme = \"mine\"\n").expect("written");
+    fs::create_dir_all(site.path().join("themes/mine/templates")).expect("folders");
+    fs::write(
+        site.path().join("themes/mine/templates/profile.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Custom {{ profile.name }}</h1>{% endblock content %}",
+    )
+    .expect("written");
+    let output = build(site.path(), &site.path().join("public"), &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let html = page(&site.path().join("public"), "/profiles/priya-shah/");
+    assert!(html.contains("<h1>Custom Priya Shah</h1>"), "{html}");
+    // The other pages keep the default theme.
+    assert!(page(&site.path().join("public"), "/profiles/").contains("Priya Shah"));
+}
+
+#[test]
+fn long_listings_are_paginated() {
+    let site = small_site("Bio.");
+    for i in 0..120 {
+        fs::write(
+            site.path().join(format!("content/profiles/person-{i:03}.md")),
+            format!("---\nname: Person {i:03}\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [buddy]\nconsent: 2026-01-01\n---\nBio.\n"),
+        )
+        .expect("written");
+    }
+    let output = build(site.path(), &site.path().join("public"), &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let public = site.path().join("public");
+    for url in [
+        "/profiles/",
+        "/profiles/page/2/",
+        "/profiles/page/3/",
+        "/policy-areas/housing/page/3/",
+        "/organisations/acme/page/3/",
+    ] {
+        let html = page(&public, url);
+        let people = html.matches("href=\"/profiles/person-").count()
+            + html.matches("href=\"/profiles/priya-shah/\"").count();
+        assert!(people <= 50 && people > 0, "{url} lists {people}");
+    }
+    assert!(!public.join("profiles/page/4/index.html").exists());
+    assert!(page(&public, "/profiles/page/2/").contains("aria-current=\"page\""));
+}
