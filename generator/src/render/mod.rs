@@ -566,7 +566,7 @@ impl Renderer<'_> {
                     "sector": ix.sector_tag(o.sector),
                     "website": o.website.as_ref().map(Url::as_str),
                     "logo_url": o.logo.as_deref().map(asset_url),
-                    "region": o.region.as_deref().map(|r| format::region_name(r)),
+                    "region": o.region.as_deref().map(format::region_name),
                     "body_html": ix.body_html(entry),
                     "origin": origin(&entry.origin),
                 });
@@ -897,7 +897,7 @@ impl Renderer<'_> {
                             "name": o.data.name,
                             "url": entry_url(Kind::Organisation, &o.slug),
                             "sector": ix.sector_tag(o.data.sector),
-                            "region": o.data.region.as_deref().map(|r| format::region_name(r)),
+                            "region": o.data.region.as_deref().map(format::region_name),
                             "people": ix.people_by_organisation.get(o.slug.as_str()).map_or(0, Vec::len),
                             "origin": origin(&o.origin),
                         })
