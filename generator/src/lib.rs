@@ -14,6 +14,7 @@ pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use source::{SourceFile, Span};
 pub mod content;
 pub mod fields;
+pub mod history;
 pub mod load;
 pub mod markdown;
 mod suggest;

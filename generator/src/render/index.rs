@@ -274,7 +274,14 @@ fn dates(
         let starts: Vec<Zoned> = event
             .occurrences(since, REPEAT_LIMIT)
             .into_iter()
-            .filter(|start| event.repeat.is_none() || start.timestamp() <= horizon)
+            // A rule without an end is listed a year ahead; one with an end, whole.
+            .filter(|start| {
+                let endless = event
+                    .repeat
+                    .as_deref()
+                    .is_some_and(|rule| !rule.contains("COUNT=") && !rule.contains("UNTIL="));
+                !endless || start.timestamp() <= horizon
+            })
             .collect();
         if starts.is_empty() {
             past.push(i);

@@ -6,10 +6,16 @@
 //! staging folder beside the output and swapped in only when every page and
 //! file is written, so a failed build leaves the last good site untouched.
 
+pub mod calendar;
+pub mod export;
+pub mod feeds;
 pub mod format;
 pub mod index;
 pub mod output;
 pub mod paginate;
+pub mod search;
+pub mod sitemap;
+pub mod structured;
 pub mod theme;
 pub mod views;
 
@@ -23,6 +29,7 @@ use tera::Context;
 use url::Url;
 
 use crate::content::{Directory, Kind};
+use crate::history::History;
 use index::{Index, TaxonomyKind};
 use output::Staging;
 use paginate::{page_count, page_range, page_url, pagination};
@@ -132,12 +139,31 @@ pub fn build(
     progress.start(jobs.len());
 
     let staging = Staging::begin(&options.output)?;
-    jobs.par_iter().try_for_each(|job| {
-        let (url, html) = renderer.render(job)?;
-        staging.write_page(&url, &html)?;
-        progress.advance();
-        Ok::<(), BuildError>(())
-    })?;
+    let mut urls: Vec<String> = jobs
+        .par_iter()
+        .map(|job| {
+            let (url, html) = renderer.render(job)?;
+            staging.write_page(&url, &html)?;
+            progress.advance();
+            Ok::<String, BuildError>(url)
+        })
+        .collect::<Result<_, _>>()?;
+    urls.retain(|url| url.ends_with('/'));
+    let history = History::read(root);
+    let mut text_files = calendar::files(&index, &history);
+    text_files.extend(feeds::files(&index, &history, &theme.tera)?);
+    text_files.extend(sitemap::files(
+        directory.site.base_url.as_str(),
+        &urls,
+        options.internal,
+    ));
+    for (path, text) in &text_files {
+        staging.write(path, text.as_bytes())?;
+    }
+    staging.write(Path::new("directory.json"), &export::directory_json(&index))?;
+    for (path, bytes) in &search::files(&index) {
+        staging.write(path, bytes)?;
+    }
     // The site's own static files come last, so they may replace the theme's.
     let mut assets = theme.assets;
     assets.extend(theme::read_folder(&root.join("static"))?);
@@ -318,6 +344,10 @@ struct PageMeta {
     description: String,
     section: &'static str,
     breadcrumbs: Vec<Link>,
+    /// Open Graph's type: `website`, or `profile` for a person.
+    og_type: &'static str,
+    /// schema.org JSON-LD, ready for a `<script>` element.
+    json_ld: Option<String>,
 }
 
 fn crumb(title: &str, url: &str) -> Link {
@@ -369,7 +399,30 @@ struct Renderer<'a> {
 
 impl Renderer<'_> {
     fn render(&self, job: &Job) -> Result<(String, String), BuildError> {
-        let (template, entry, meta, mut context) = self.context(job);
+        let (template, entry, mut meta, mut context) = self.context(job);
+        let ix = self.index;
+        let mut graph = match *job {
+            Job::Profile(i) => {
+                meta.og_type = "profile";
+                vec![structured::person(ix, i)]
+            }
+            Job::Event(i) => vec![structured::event(ix, i)],
+            Job::Organisation(i, _) => structured::organisation(ix, &ix.dir.organisations[i].slug)
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !meta.breadcrumbs.is_empty() {
+            graph.push(structured::breadcrumbs(
+                ix,
+                &meta.breadcrumbs,
+                &meta.title,
+                &meta.url,
+            ));
+        }
+        if !graph.is_empty() {
+            meta.json_ld = Some(structured::script(graph));
+        }
         context.insert("page", &meta);
         let html = self
             .tera
@@ -400,6 +453,8 @@ impl Renderer<'_> {
     ) -> PageMeta {
         PageMeta {
             canonical: self.canonical(&url),
+            json_ld: None,
+            og_type: "website",
             title,
             url,
             description,

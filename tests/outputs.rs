@@ -1,0 +1,384 @@
+//! Everything the site publishes besides HTML, read back with independent
+//! parsers: iCalendar (the `ical` crate), Atom (`atom_syndication`), sitemaps
+//! (`roxmltree`), JSON-LD and the directory export (`serde_json`).
+
+use std::fs;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn interchange(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_interchange"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn build(root: &Path, output: &Path) {
+    let result = interchange(&[
+        "build",
+        "--root",
+        root.to_str().expect("UTF-8"),
+        "--output",
+        output.to_str().expect("UTF-8"),
+        "--now",
+        "2026-11-23",
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let public = dir.path().join("public");
+    build(&repository(), &public);
+    (dir, public)
+}
+
+/// The VEVENTs of an .ics file, each as (name, value) properties.
+fn events(path: &Path) -> Vec<Vec<(String, String)>> {
+    let file = fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let calendars: Vec<_> = ical::IcalParser::new(BufReader::new(file))
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+    assert_eq!(calendars.len(), 1, "{}", path.display());
+    calendars[0]
+        .events
+        .iter()
+        .map(|event| {
+            event
+                .properties
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone().unwrap_or_default()))
+                .collect()
+        })
+        .collect()
+}
+
+fn property<'a>(event: &'a [(String, String)], name: &str) -> &'a str {
+    event
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no {name} in {event:?}"))
+}
+
+fn all_files(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder).expect("a folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == extension) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn every_calendar_parses_and_times_are_utc_instants() {
+    let (_dir, public) = demo();
+    let calendars = all_files(&public, "ics");
+    assert!(calendars.len() >= 12 + 3, "{calendars:?}");
+    for path in &calendars {
+        for event in events(path) {
+            for name in [
+                "UID", "DTSTAMP", "DTSTART", "SUMMARY", "SEQUENCE", "STATUS", "URL",
+            ] {
+                property(&event, name);
+            }
+            assert!(
+                property(&event, "DTSTART").ends_with('Z'),
+                "{}",
+                path.display()
+            );
+        }
+    }
+    // Winter: 10:00 in London is 10:00 UTC.
+    let winter = events(&public.join("events/dcls-open-day-2027/event.ics"));
+    assert_eq!(property(&winter[0], "DTSTART"), "20270311T100000Z");
+    assert_eq!(
+        property(&winter[0], "UID"),
+        "https://directory.example.gov.uk/events/dcls-open-day-2027/"
+    );
+    // Summer: 09:00 in London is 08:00 UTC.
+    let summer = events(&public.join("events/vale-public-services-conference-2028/event.ics"));
+    assert_eq!(property(&summer[0], "DTSTART"), "20280614T080000Z");
+    // A repeating event has one VEVENT a date, each with its own UID.
+    let curry = events(&public.join("events/community-safety-curry-club/event.ics"));
+    assert_eq!(curry.len(), 12);
+    assert_eq!(
+        property(&curry[3], "DTSTART"),
+        "20270408T173000Z",
+        "18:30 BST in April"
+    );
+    // Cancelled events say so.
+    let cancelled = events(&public.join("events/fleet-electrification-meetup/event.ics"));
+    assert_eq!(property(&cancelled[0], "STATUS"), "CANCELLED");
+    // The site calendar has every upcoming date; the policy area one its own.
+    assert!(events(&public.join("calendar.ics")).len() > 12);
+    assert!(
+        public
+            .join("organisations/kirkby-vale-council/calendar.ics")
+            .is_file()
+    );
+    assert!(
+        public
+            .join("policy-areas/homelessness/calendar.ics")
+            .is_file()
+    );
+}
+
+#[test]
+fn feeds_are_valid_atom_with_stable_ids() {
+    let (_dir, public) = demo();
+    for name in ["profiles", "events", "consultations", "asks"] {
+        let path = public.join(format!("feeds/{name}.xml"));
+        let text = fs::read_to_string(&path).expect("a feed");
+        let feed: atom_syndication::Feed = text.parse().unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            feed.id,
+            format!("https://directory.example.gov.uk/feeds/{name}.xml")
+        );
+        assert!(!feed.entries.is_empty(), "{name} is empty");
+        let mut ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), feed.entries.len(), "{name} repeats an id");
+        for entry in &feed.entries {
+            assert!(entry.id.starts_with("https://directory.example.gov.uk/"));
+            assert!(
+                entry.updated <= feed.updated,
+                "{name}: an entry newer than its feed"
+            );
+        }
+    }
+}
+
+#[test]
+fn sitemap_lists_every_page_and_robots_points_to_it() {
+    let (_dir, public) = demo();
+    let robots = fs::read_to_string(public.join("robots.txt")).expect("robots.txt");
+    assert!(
+        robots.contains("Sitemap: https://directory.example.gov.uk/sitemap.xml"),
+        "{robots}"
+    );
+    let text = fs::read_to_string(public.join("sitemap.xml")).expect("sitemap.xml");
+    let xml = roxmltree::Document::parse(&text).expect("the sitemap parses");
+    let root = xml.root_element();
+    assert_eq!(root.tag_name().name(), "urlset");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    let locs: Vec<&str> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    let pages = all_files(&public, "html").len() - 1; // all but 404.html
+    assert_eq!(locs.len(), pages);
+    assert!(locs.contains(&"https://directory.example.gov.uk/profiles/amira-hussain/"));
+    assert!(
+        !locs.iter().any(|l| l.contains("fiona-mcleod")),
+        "no internal profile"
+    );
+}
+
+/// The JSON-LD of a page.
+fn json_ld(html: &str) -> serde_json::Value {
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("a JSON-LD script")
+        + 35;
+    let end = start + html[start..].find("</script>").expect("closed");
+    serde_json::from_str(&html[start..end]).expect("JSON-LD is JSON")
+}
+
+fn of_type<'a>(document: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    document["@graph"]
+        .as_array()
+        .expect("a graph")
+        .iter()
+        .find(|n| n["@type"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {document}"))
+}
+
+#[test]
+fn pages_carry_schema_org_json_ld_and_open_graph() {
+    let (_dir, public) = demo();
+    let profile =
+        fs::read_to_string(public.join("profiles/amira-hussain/index.html")).expect("a page");
+    let document = json_ld(&profile);
+    assert_eq!(document["@context"], "https://schema.org");
+    let person = of_type(&document, "Person");
+    assert_eq!(person["name"], "Amira Hussain");
+    assert_eq!(person["worksFor"]["@type"], "GovernmentOrganization");
+    assert_eq!(person["worksFor"]["name"], "Kirkby Vale City Council");
+    let crumbs = of_type(&document, "BreadcrumbList");
+    assert_eq!(crumbs["itemListElement"].as_array().map(Vec::len), Some(3));
+    assert!(profile.contains("<meta property=\"og:type\" content=\"profile\">"));
+    assert!(profile.contains("<meta property=\"og:title\" content=\"Amira Hussain\">"));
+
+    let event = fs::read_to_string(
+        public.join("events/homelessness-prevention-session-kirkby-vale/index.html"),
+    )
+    .expect("a page");
+    let document = json_ld(&event);
+    let event = of_type(&document, "Event");
+    assert_eq!(
+        event["eventAttendanceMode"],
+        "https://schema.org/MixedEventAttendanceMode"
+    );
+    assert_eq!(event["eventStatus"], "https://schema.org/EventScheduled");
+    assert_eq!(event["organizer"]["@type"], "GovernmentOrganization");
+    let kinds: Vec<&str> = event["location"]
+        .as_array()
+        .expect("places")
+        .iter()
+        .filter_map(|l| l["@type"].as_str())
+        .collect();
+    assert_eq!(kinds, ["Place", "VirtualLocation"]);
+
+    let organisation =
+        fs::read_to_string(public.join("organisations/dcls/index.html")).expect("a page");
+    assert_eq!(
+        of_type(&json_ld(&organisation), "GovernmentOrganization")["name"],
+        "Department for Communities and Local Services"
+    );
+}
+
+#[test]
+fn the_directory_export_lists_every_public_entry() {
+    let (_dir, public) = demo();
+    let export: serde_json::Value =
+        serde_json::from_slice(&fs::read(public.join("directory.json")).expect("directory.json"))
+            .expect("JSON");
+    let profiles = export["profiles"].as_array().expect("profiles");
+    // 24 local profiles but the internal one, and two mirrored.
+    assert_eq!(profiles.len(), 25);
+    let amira = profiles
+        .iter()
+        .find(|p| p["slug"] == "amira-hussain")
+        .expect("Amira");
+    assert_eq!(
+        amira["url"],
+        "https://directory.example.gov.uk/profiles/amira-hussain/"
+    );
+    assert_eq!(amira["organisation"], "kirkby-vale-council");
+    assert!(
+        amira["policy_areas"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
+    assert_eq!(export["consultations"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn an_unchanged_rebuild_changes_no_feed_or_calendar() {
+    let (_dir, public) = demo();
+    let read = |public: &Path| {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = all_files(public, "ics")
+            .into_iter()
+            .chain(all_files(public, "xml"))
+            .map(|p| {
+                (
+                    p.strip_prefix(public).expect("inside").to_path_buf(),
+                    fs::read(&p).expect("read"),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let first = read(&public);
+    build(&repository(), &public);
+    assert_eq!(read(&public), first);
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T10:00:00Z")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.gov.uk",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn a_changed_event_gets_a_new_sequence_and_stamp() {
+    let site = tempfile::tempdir().expect("a temporary folder");
+    let write = |path: &str, text: &str| {
+        let path = site.path().join(path);
+        fs::create_dir_all(path.parent().expect("a parent")).expect("folders");
+        fs::write(path, text).expect("written");
+    };
+    write(
+        "interchange.toml",
+        "title = \"Small\"\nbase_url = \"https://small.example.gov.uk\"\norganisations = [\"acme\"]\n",
+    );
+    write(
+        "content/organisations/acme.md",
+        "---\nname: Acme Council\nsector: local-government\n---\n",
+    );
+    let event = "---\ntitle: Open day\nkind: open-day\nstart: 2027-05-04T10:00\nend: 2027-05-04T12:00\nvenue: Town Hall\n---\n";
+    write("content/events/open-day.md", event);
+    git(site.path(), &["init", "-q"]);
+    git(site.path(), &["add", "."]);
+    git(site.path(), &["commit", "-q", "-m", "first"]);
+    let public = site.path().join("public");
+    build(site.path(), &public);
+    let before = events(&public.join("events/open-day/event.ics"));
+    assert_eq!(property(&before[0], "SEQUENCE"), "0");
+
+    write(
+        "content/events/open-day.md",
+        &event.replace("12:00", "13:00"),
+    );
+    Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.gov.uk",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(["commit", "-q", "-am", "longer"])
+        .env("GIT_COMMITTER_DATE", "2026-02-01T10:00:00Z")
+        .current_dir(site.path())
+        .output()
+        .expect("git commits");
+    build(site.path(), &public);
+    let after = events(&public.join("events/open-day/event.ics"));
+    assert_eq!(property(&after[0], "SEQUENCE"), "1");
+    assert_eq!(property(&after[0], "DTEND"), "20270504T120000Z");
+    assert_eq!(property(&before[0], "DTSTAMP"), "20260101T100000Z");
+    assert_eq!(property(&after[0], "DTSTAMP"), "20260201T100000Z");
+    assert_eq!(property(&after[0], "UID"), property(&before[0], "UID"));
+}
