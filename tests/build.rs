@@ -4,33 +4,9 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn interchange(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_interchange"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Builds the site at `root` into `output` as of 23 November 2026.
-fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "build",
-        "--root",
-        root.to_str().expect("a UTF-8 path"),
-        "--output",
-        output.to_str().expect("a UTF-8 path"),
-        "--now",
-        "2026-11-23",
-    ];
-    args.extend_from_slice(extra);
-    interchange(&args)
-}
+mod common;
+use common::{build, interchange, repository};
 
 fn build_demo(extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("a temporary folder");
@@ -339,21 +315,9 @@ fn the_public_build_has_no_trace_of_internal_profiles() {
 
 /// A small site for one point.
 fn small_site(profile_body: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().expect("a parent")).expect("folders");
-        fs::write(path, text).expect("written");
-    };
-    write(
-        "interchange.toml",
-        "title = \"Small\"\nbase_url = \"https://small.example.gov.uk\"\norganisations = [\"acme\"]\n",
-    );
-    write(
-        "content/organisations/acme.md",
-        "---\nname: Acme Council\nsector: local-government\n---\nAbout.\n",
-    );
-    write(
+    let dir = common::small_site();
+    common::write(
+        dir.path(),
         "content/profiles/priya-shah.md",
         &format!(
             "---\nname: Priya Shah\nrole: Adviser\norganisation: acme\npolicy_areas: [housing]\nopen_to: [buddy]\nconsent: 2026-01-01\n---\n{profile_body}\n"
@@ -377,10 +341,16 @@ fn scripts_in_markdown_never_reach_the_page() {
         let text = String::from_utf8_lossy(&bytes);
         // The only scripts are the theme's own (JSON-LD, search).
         let scripts = text.matches("<script").count();
-        let known = text.matches("<script type=\"application/ld+json\">").count()
+        let known = text
+            .matches("<script type=\"application/ld+json\">")
+            .count()
             + text.matches("<script defer src=\"/search.js\">").count();
         assert_eq!(scripts, known, "{} has a script", path.display());
-        assert!(!text.contains("alert("), "{} has the script's code", path.display());
+        assert!(
+            !text.contains("alert("),
+            "{} has the script's code",
+            path.display()
+        );
         assert!(
             !text.contains("onerror"),
             "{} has an event handler",

@@ -1,20 +1,10 @@
 //! `interchange check` as a comms officer runs it: the built binary on real
 //! folders, its exit code and what it prints.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn interchange(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_interchange"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the binary runs")
-}
-
-fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{interchange, repository};
 
 fn broken_site() -> String {
     repository()

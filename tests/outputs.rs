@@ -5,29 +5,13 @@
 use std::fs;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn interchange(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_interchange"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::repository;
 
 fn build(root: &Path, output: &Path) {
-    let result = interchange(&[
-        "build",
-        "--root",
-        root.to_str().expect("UTF-8"),
-        "--output",
-        output.to_str().expect("UTF-8"),
-        "--now",
-        "2026-11-23",
-    ]);
+    let result = common::build(root, output, &[]);
     assert!(
         result.status.success(),
         "{}",

@@ -3,6 +3,7 @@
 use jiff::tz::TimeZone;
 use url::Url;
 
+use super::vocabulary::label_from_slug;
 use super::{Kind, Vocabulary};
 use crate::diagnostic::Code;
 use crate::fields::{Fields, Reader, is_slug};
@@ -296,14 +297,4 @@ fn vocabulary_term(r: &mut Reader<'_>, node: &Node) -> Option<(String, String)> 
     }
     let label = label_from_slug(&slug);
     Some((slug, label))
-}
-
-/// `coastal-communities` → `Coastal communities`.
-fn label_from_slug(slug: &str) -> String {
-    let words = slug.replace('-', " ");
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

@@ -95,3 +95,14 @@ impl Vocabulary {
             .map(|(slug, label)| (slug.as_str(), label.as_str()))
     }
 }
+
+/// A label made from a slug, for terms that have no label of their own:
+/// `coastal-communities` → `Coastal communities`.
+pub fn label_from_slug(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

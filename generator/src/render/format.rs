@@ -105,14 +105,7 @@ pub fn region_name(slug: &str) -> String {
         "wales" => "Wales",
         "scotland" => "Scotland",
         "northern-ireland" => "Northern Ireland",
-        _ => {
-            let words = slug.replace('-', " ");
-            let mut chars = words.chars();
-            return chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_default();
-        }
+        _ => return crate::content::vocabulary::label_from_slug(slug),
     };
     name.to_string()
 }

@@ -353,13 +353,6 @@ pub fn term_label(dir: &Directory, kind: TaxonomyKind, slug: &str) -> String {
             .map(OpenTo::label)
             .unwrap_or(slug)
             .to_string(),
-        TaxonomyKind::Interest => {
-            let words = slug.replace('-', " ");
-            let mut chars = words.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
-        }
+        TaxonomyKind::Interest => crate::content::vocabulary::label_from_slug(slug),
     }
 }

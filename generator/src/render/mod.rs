@@ -304,6 +304,7 @@ enum Job {
     Ask(usize),
     Page(usize),
     Topics,
+    Search,
     Taxonomy(TaxonomyKind),
     Term(TaxonomyKind, usize, usize),
     NotFound,
@@ -311,7 +312,7 @@ enum Job {
 
 fn jobs(index: &Index<'_>) -> Vec<Job> {
     let dir = index.dir;
-    let mut jobs = vec![Job::Home, Job::Topics, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::Topics, Job::Search, Job::NotFound];
     for list in List::ALL {
         jobs.extend((1..=page_count(list.len(index))).map(|n| Job::List(list, n)));
     }
@@ -814,6 +815,17 @@ impl Renderer<'_> {
                     vec![home()],
                 );
                 ("taxonomies.html", None, meta, c)
+            }
+            Job::Search => {
+                let meta = self.meta(
+                    "Search".into(),
+                    "/search/".into(),
+                    "Search the directory by name, job, organisation, policy area or interest."
+                        .into(),
+                    "home",
+                    vec![home()],
+                );
+                ("search.html", None, meta, c)
             }
             Job::Taxonomy(kind) => {
                 c.insert(
