@@ -61,6 +61,49 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         now: Option<AsOf>,
     },
+    /// Create a new site that checks and builds at once.
+    Init {
+        /// The folder to create it in.
+        dir: PathBuf,
+        /// The organisation the site speaks for.
+        #[arg(long, default_value = "Your organisation")]
+        organisation: String,
+    },
+    /// Write a new entry with every required field, named after NAME.
+    New {
+        /// What kind of entry.
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// Its name or title; the file name is made from it.
+        name: String,
+        /// The site folder, holding interchange.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+/// The kinds of entry `new` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum NewKind {
+    Profile,
+    Event,
+    Consultation,
+    Ask,
+    Page,
+    Organisation,
+}
+
+impl From<NewKind> for generator::Kind {
+    fn from(kind: NewKind) -> Self {
+        match kind {
+            NewKind::Profile => generator::Kind::Profile,
+            NewKind::Event => generator::Kind::Event,
+            NewKind::Consultation => generator::Kind::Consultation,
+            NewKind::Ask => generator::Kind::Ask,
+            NewKind::Page => generator::Kind::Page,
+            NewKind::Organisation => generator::Kind::Organisation,
+        }
+    }
 }
 
 /// How diagnostics are printed.
@@ -99,6 +142,45 @@ fn main() -> ExitCode {
                 internal,
             };
             build::run(&options, &build)
+        }
+        Command::Init { dir, organisation } => {
+            let today = jiff::Zoned::now().date();
+            match generator::scaffold::init(&dir, &organisation, today) {
+                Ok(files) => {
+                    println!(
+                        "Created a site in {} with {} files.",
+                        dir.display(),
+                        files.len()
+                    );
+                    println!("Next: cd {} && interchange build", dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::New { kind, name, root } => {
+            let Some(loaded) = report::load(&LoadOptions::new(root.clone())) else {
+                return ExitCode::FAILURE;
+            };
+            let site = &loaded.directory.site;
+            let today = loaded.now.to_zoned(site.time_zone()).date();
+            let organisation = site
+                .organisations
+                .first()
+                .map_or("your-organisation", String::as_str);
+            match generator::scaffold::new_entry(&root, kind.into(), &name, organisation, today) {
+                Ok(path) => {
+                    println!("Wrote {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }

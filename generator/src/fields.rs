@@ -552,16 +552,10 @@ pub fn is_slug(text: &str) -> bool {
 }
 
 /// A slug made from any text, for hints: `Priya Shah` → `priya-shah`.
+/// Letters with accents become their plain forms (`Zoë` → `zoe`), as people
+/// type them in addresses.
 pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').to_string()
+    slug::slugify(text)
 }
 
 /// The fields of one mapping, read one by one.
@@ -739,6 +733,7 @@ mod tests {
         assert!(!is_slug("-a"));
         assert!(!is_slug(""));
         assert_eq!(slugify("Priya  Shah!"), "priya-shah");
+        assert_eq!(slugify("Zoë O'Brien"), "zoe-o-brien");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod diagnostic;
 pub mod node;
 pub mod render;
+pub mod scaffold;
 pub mod source;
 
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
