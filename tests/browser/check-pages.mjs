@@ -18,11 +18,12 @@
 // 1 when a page could not be checked (e.g. it did not answer 200),
 // 2 when the check cannot start (bad arguments, browser or packages missing).
 
-import { createServer } from "node:http";
-import { createReadStream, existsSync, statSync, accessSync, realpathSync, constants } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { dirname, extname, join, relative, resolve, isAbsolute } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { cannotStart, findChromium, launch, loadPlaywright, readArgs, serve, siteFolder, stopServing } from "./lib.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -30,69 +31,24 @@ const CHECK_VIEWPORT = { width: 1280, height: 900 };
 const TABS = Number(process.env.CHECK_PAGES_TABS) || 3;
 const REFLOW_WIDTH = 320;
 const REFLOW_VIEWPORT = { width: REFLOW_WIDTH, height: 800 };
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const CONTENT_TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".htm": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".json": "application/json; charset=utf-8",
-  ".xml": "application/xml; charset=utf-8",
-  ".ics": "text/calendar; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".woff2": "font/woff2",
-  ".woff": "font/woff",
-  ".webmanifest": "application/manifest+json",
-};
-
 const USAGE = `usage: node check-pages.mjs --site DIR --pages /,/profiles/,... [--screenshots OUTDIR --widths 375,1280]`;
-
-/** Stops before anything starts: message on stderr, exit 2. */
-function cannotStart(message) {
-  process.stderr.write(`check-pages: ${message}\n`);
-  process.exit(2);
-}
 
 function parseArgs(argv) {
   const opts = { site: null, pages: null, screenshots: null, widths: [375, 1280] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const next = argv[++i];
-      if (next === undefined || next.startsWith("--")) cannotStart(`${flag} needs a value\n${USAGE}`);
-      return next;
-    };
+  readArgs(argv, USAGE, (flag, value) => {
     switch (flag) {
       case "--site":
         opts.site = value();
-        break;
+        return true;
       case "--pages":
         opts.pages = value()
           .split(",")
           .map((p) => p.trim())
           .filter(Boolean);
-        break;
+        return true;
       case "--screenshots":
         opts.screenshots = value();
-        break;
+        return true;
       case "--widths":
         opts.widths = value()
           .split(",")
@@ -103,131 +59,26 @@ function parseArgs(argv) {
             if (!Number.isInteger(n) || n < 100 || n > 4000) cannotStart(`--widths: \`${w}\` is not a width in pixels (100-4000)`);
             return n;
           });
-        break;
-      case "-h":
-      case "--help":
-        process.stdout.write(`${USAGE}\n`);
-        process.exit(0);
+        return true;
       default:
-        cannotStart(`unknown argument \`${arg}\`\n${USAGE}`);
+        return false;
     }
-  }
+  });
   if (!opts.site) cannotStart(`--site DIR is required\n${USAGE}`);
   if (!opts.pages || opts.pages.length === 0) cannotStart(`--pages is required\n${USAGE}`);
   for (const p of opts.pages) {
     if (!p.startsWith("/")) cannotStart(`--pages: \`${p}\` must start with /`);
   }
-  opts.site = resolve(opts.site);
-  let st;
-  try {
-    st = statSync(opts.site);
-  } catch {
-    cannotStart(`--site: ${opts.site} does not exist`);
-  }
-  if (!st.isDirectory()) cannotStart(`--site: ${opts.site} is not a directory`);
+  opts.site = siteFolder(opts.site);
   if (opts.widths.length === 0) cannotStart("--widths: give at least one width");
   return opts;
 }
 
-// ---------------------------------------------------------------- server
-
-/** The file under `root` for a URL path, or null if it escapes `root`. */
-function fileFor(root, urlPath) {
-  let decoded;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes("\0")) return null;
-  const file = resolve(root, "." + decoded);
-  return file === root || inside(root, file) ? file : null;
-}
-
-function statOrNull(file) {
-  try {
-    return statSync(file);
-  } catch {
-    return null;
-  }
-}
-
-function sendFile(req, res, status, file, st) {
-  res.writeHead(status, {
-    "Content-Type": CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
-    "Content-Length": st.size,
-    "Cache-Control": "no-store",
-  });
-  if (req.method === "HEAD") return res.end();
-  createReadStream(file).on("error", () => res.destroy()).pipe(res);
-}
-
-function notFound(req, res, root) {
-  const page = join(root, "404.html");
-  const st = statOrNull(page);
-  if (st?.isFile()) return sendFile(req, res, 404, page, st);
-  res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
-  res.end(req.method === "HEAD" ? undefined : "Not found\n");
-}
-
-function inside(root, file) {
-  const rel = relative(root, file);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
-}
-
-function serve(root) {
-  // Symbolic links may not lead out of the site either.
-  const realRoot = realpathSync(root);
-  const server = createServer((req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" });
-      return res.end("Method not allowed\n");
-    }
-    const url = new URL(req.url, "http://127.0.0.1");
-    let file = fileFor(root, url.pathname);
-    if (file === null) return notFound(req, res, root);
-    let st = statOrNull(file);
-    if (st?.isDirectory()) {
-      if (!url.pathname.endsWith("/")) {
-        // As static hosts do, so that relative links resolve against the folder.
-        res.writeHead(301, { Location: `${url.pathname}/${url.search}` });
-        return res.end();
-      }
-      file = join(file, "index.html");
-      st = statOrNull(file);
-    }
-    if (!st?.isFile() || !inside(realRoot, realpathSync(file))) return notFound(req, res, root);
-    sendFile(req, res, 200, file, st);
-  });
-  return new Promise((ok, fail) => {
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => ok(server));
-  });
-}
-
 // ---------------------------------------------------------------- browser
-
-function findChromium() {
-  const exe = process.env.CHROMIUM || "/usr/bin/chromium";
-  try {
-    accessSync(exe, constants.X_OK);
-  } catch {
-    cannotStart(
-      `no browser at ${exe}${process.env.CHROMIUM ? " ($CHROMIUM)" : ""}; ` +
-        "install it with `apt-get install -y chromium` or set $CHROMIUM to a Chromium executable",
-    );
-  }
-  return exe;
-}
 
 async function loadPackages() {
   const axePath = join(HERE, "node_modules", "axe-core", "axe.min.js");
-  let chromium;
-  try {
-    ({ chromium } = await import("playwright-core"));
-  } catch (e) {
-    cannotStart(`cannot load playwright-core (${e.code ?? e.message}); run \`npm ci --prefix tests/browser\``);
-  }
+  const chromium = await loadPlaywright();
   if (!existsSync(axePath)) cannotStart(`${axePath} is missing; run \`npm ci --prefix tests/browser\``);
   return { chromium, axePath };
 }
@@ -387,12 +238,7 @@ async function main() {
   const base = `http://127.0.0.1:${server.address().port}`;
   let browser;
   try {
-    try {
-      // playwright-core gives every launch a new, empty profile directory.
-      browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
-    } catch (e) {
-      cannotStart(`cannot start ${executablePath}: ${e.message.split("\n")[0]}`);
-    }
+    browser = await launch(chromium, executablePath);
     const context = await browser.newContext({ deviceScaleFactor: 1, reducedMotion: "reduce" });
     context.setDefaultTimeout(30_000);
     // A few tabs at once; the results keep the order of --pages.
@@ -408,8 +254,7 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ pages }, null, 2)}\n`);
   } finally {
     await browser?.close();
-    server.closeAllConnections?.();
-    server.close();
+    stopServing(server);
   }
 }
 
