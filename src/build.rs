@@ -78,6 +78,12 @@ pub fn run(options: &LoadOptions, build: &BuildOptions) -> ExitCode {
                 build.output.display(),
                 started.elapsed().as_secs_f64()
             );
+            if let Some(next) = &built.next_change {
+                println!(
+                    "The site changes next on {} (an event or consultation date): build again then.",
+                    next.strftime("%A %-d %B %Y at %H:%M %Z")
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(error) => {

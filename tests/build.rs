@@ -474,3 +474,15 @@ fn long_listings_are_paginated() {
     assert!(!public.join("profiles/page/4/index.html").exists());
     assert!(page(&public, "/profiles/page/2/").contains("aria-current=\"page\""));
 }
+
+#[test]
+fn build_says_when_the_site_next_changes_by_itself() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let output = build(&repository(), &out.path().join("public"), &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // The first date of the curry club, the demo's next event after 23 November 2026.
+    assert!(
+        stdout.contains("The site changes next on Thursday 14 January 2027 at 18:30 GMT"),
+        "{stdout}"
+    );
+}

@@ -236,6 +236,37 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// The next moment after `now` at which the site's pages would change
+    /// with no edit: an event starting or ending, a consultation opening or
+    /// closing, an ask's closing day ending. A scheduled rebuild then keeps
+    /// the site true.
+    pub fn next_change(&self) -> Option<Timestamp> {
+        let dir = self.dir;
+        let zone = dir.site.time_zone();
+        let mut moments: Vec<Timestamp> = Vec::new();
+        for occurrence in &self.upcoming {
+            moments.push(occurrence.start.timestamp());
+            if let Some(end) = &occurrence.end {
+                moments.push(end.timestamp());
+            }
+        }
+        for c in &dir.consultations {
+            moments.push(c.data.opens.timestamp());
+            moments.push(c.data.closes.timestamp());
+        }
+        for a in &dir.asks {
+            if let Some(closes) = a.data.closes
+                && let Some(next_day) = closes
+                    .tomorrow()
+                    .ok()
+                    .and_then(|d| d.to_zoned(zone.clone()).ok())
+            {
+                moments.push(next_day.timestamp());
+            }
+        }
+        moments.into_iter().filter(|t| *t > self.now).min()
+    }
+
     /// The sector of a profile: its organisation's.
     pub fn sector_of(&self, profile: usize) -> Option<Sector> {
         let organisation = &self.dir.profiles[profile].data.organisation;

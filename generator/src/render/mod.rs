@@ -54,6 +54,9 @@ pub struct Built {
     pub pages: usize,
     /// Static files copied.
     pub files: usize,
+    /// When the site would next change with no edit (an event passing, a
+    /// consultation closing): the time to build again.
+    pub next_change: Option<jiff::Zoned>,
 }
 
 /// Why a build failed. The previous site is untouched in every case.
@@ -175,6 +178,9 @@ pub fn build(
     Ok(Built {
         pages: jobs.len(),
         files,
+        next_change: index
+            .next_change()
+            .map(|t| t.to_zoned(directory.site.time_zone())),
     })
 }
 
