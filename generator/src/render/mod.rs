@@ -419,6 +419,18 @@ impl Renderer<'_> {
                 .collect(),
             _ => Vec::new(),
         };
+        // A mirrored entry's canonical page is the one in its own directory.
+        let mirrored = match *job {
+            Job::Profile(i) => Some(&ix.dir.profiles[i].origin),
+            Job::Organisation(i, _) => Some(&ix.dir.organisations[i].origin),
+            Job::Event(i) => Some(&ix.dir.events[i].origin),
+            Job::Consultation(i) => Some(&ix.dir.consultations[i].origin),
+            Job::Ask(i) => Some(&ix.dir.asks[i].origin),
+            _ => None,
+        };
+        if let Some(origin) = mirrored.and_then(origin) {
+            meta.canonical = origin.url;
+        }
         if !meta.breadcrumbs.is_empty() {
             graph.push(structured::breadcrumbs(
                 ix,
@@ -584,16 +596,13 @@ impl Renderer<'_> {
                 } else {
                     format!("{}, {organisation}", p.role)
                 };
-                let mut meta = self.meta(
+                let meta = self.meta(
                     p.name.clone(),
                     card.url.clone(),
                     description,
                     "profiles",
                     vec![home(), crumb("Profiles", "/profiles/")],
                 );
-                if let Some(origin) = &card.origin {
-                    meta.canonical = origin.url.clone();
-                }
                 ("profile.html", Some(entry.path().to_path_buf()), meta, c)
             }
             Job::Organisation(i, number) => {
@@ -637,16 +646,13 @@ impl Renderer<'_> {
                 c.insert("consultations", &consultations);
                 let page_url = page_url(&url, number);
                 let title = page_title(&o.name, number);
-                let mut meta = self.meta(
+                let meta = self.meta(
                     title,
                     page_url,
                     format!("{}: {}", o.name, o.sector.label()),
                     "organisations",
                     vec![home(), crumb("Organisations", "/organisations/")],
                 );
-                if let Some(origin) = origin(&entry.origin) {
-                    meta.canonical = origin.url;
-                }
                 (
                     "organisation.html",
                     Some(entry.path().to_path_buf()),
@@ -698,16 +704,13 @@ impl Renderer<'_> {
                     "body_html": ix.body_html(entry),
                 });
                 c.insert("event", &event);
-                let mut meta = self.meta(
+                let meta = self.meta(
                     e.title.clone(),
                     card.url.clone(),
                     format!("{}. {}.", card.when, card.place),
                     "events",
                     vec![home(), crumb("Events", "/events/")],
                 );
-                if let Some(origin) = &card.origin {
-                    meta.canonical = origin.url.clone();
-                }
                 ("event.html", Some(entry.path().to_path_buf()), meta, c)
             }
             Job::Consultation(i) => {
@@ -739,16 +742,13 @@ impl Renderer<'_> {
                     "{}: open from {} to {}.",
                     card.status.label, card.opens, card.closes
                 );
-                let mut meta = self.meta(
+                let meta = self.meta(
                     k.title.clone(),
                     card.url.clone(),
                     description,
                     "consultations",
                     vec![home(), crumb("Consultations", "/consultations/")],
                 );
-                if let Some(origin) = origin(&entry.origin) {
-                    meta.canonical = origin.url;
-                }
                 (
                     "consultation.html",
                     Some(entry.path().to_path_buf()),
@@ -769,16 +769,13 @@ impl Renderer<'_> {
                     "origin": origin(&entry.origin),
                 });
                 c.insert("ask", &ask);
-                let mut meta = self.meta(
+                let meta = self.meta(
                     a.title.clone(),
                     card.url.clone(),
                     format!("{}: {}", a.kind.label(), a.title),
                     "asks",
                     vec![home(), crumb("Asks", "/asks/")],
                 );
-                if let Some(origin) = origin(&entry.origin) {
-                    meta.canonical = origin.url;
-                }
                 ("ask.html", Some(entry.path().to_path_buf()), meta, c)
             }
             Job::Page(i) => {
