@@ -1,8 +1,9 @@
 //! The demo site in a real browser: `interchange build` on the repository's
 //! own content, then every kind of page opened in headless Chromium, checked
 //! by axe-core against WCAG 2.0, 2.1 and 2.2 at A and AA, and for reflow at
-//! 320 CSS pixels (WCAG 1.4.10). The browser side is
-//! `tests/browser/check-pages.mjs`.
+//! 320 CSS pixels (WCAG 1.4.10); and a search typed into the home page's box,
+//! answered in the browser from the static index. The browser side is
+//! `tests/browser/check-pages.mjs` and `tests/browser/search.mjs`.
 //!
 //! Needs node, Chromium and `npm ci --prefix tests/browser`. Without them the
 //! test is skipped with a note, except under CI (`CI` set), where it fails.
@@ -139,16 +140,13 @@ fn problems(report: &serde_json::Value) -> Vec<String> {
     problems
 }
 
-#[test]
-fn demo_pages_pass_axe_at_wcag_22_aa() {
-    let repo = repository();
-    let tmp = tempfile::tempdir().expect("a temporary folder");
-    // A folder inside the temporary one: the build stages beside its output.
-    let site = tmp.path().join("site");
-
+/// Builds the demo site into a folder inside `tmp` (not `tmp` itself: the
+/// build stages beside its output), as of 23 November 2026.
+fn build_demo(repo: &Path, tmp: &Path) -> PathBuf {
+    let site = tmp.join("site");
     let output = Command::new(env!("CARGO_BIN_EXE_interchange"))
         .args(["build", "--root"])
-        .arg(&repo)
+        .arg(repo)
         .arg("--output")
         .arg(&site)
         .args(["--now", "2026-11-23"])
@@ -161,6 +159,14 @@ fn demo_pages_pass_axe_at_wcag_22_aa() {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
+    site
+}
+
+#[test]
+fn demo_pages_pass_axe_at_wcag_22_aa() {
+    let repo = repository();
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let site = build_demo(&repo, tmp.path());
 
     let missing = missing(&repo);
     if !missing.is_empty() {
@@ -197,5 +203,72 @@ fn demo_pages_pass_axe_at_wcag_22_aa() {
         "{} accessibility problems on the demo site (axe-core at WCAG 2.2 AA, reflow at 320px):\n\n{}\n",
         problems.len(),
         problems.join("\n\n")
+    );
+}
+
+#[test]
+fn search_finds_a_profile_from_the_home_page() {
+    let repo = repository();
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let site = build_demo(&repo, tmp.path());
+
+    let missing = missing(&repo);
+    if !missing.is_empty() {
+        return cannot_run(&missing.join("; "));
+    }
+
+    let output = Command::new("node")
+        .arg(repo.join("tests/browser/search.mjs"))
+        .arg("--site")
+        .arg(&site)
+        .args(["--query", "homeless", "--expect", "Amira Hussain"])
+        .env("CHROMIUM", chromium().expect("found above"))
+        .current_dir(&repo)
+        .output()
+        .expect("node runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.code() == Some(2) {
+        // The search could not start: the machine, not the site.
+        return cannot_run(stderr.trim());
+    }
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "search.mjs ({}) printed no JSON document ({e}):\n{stderr}",
+            output.status
+        )
+    });
+    let strings = |key: &str| -> Vec<String> {
+        report[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("`{key}` is not a list in {report}"))
+            .iter()
+            .map(|v| v.as_str().unwrap_or("?").to_string())
+            .collect()
+    };
+    let results = strings("results");
+    let requests = strings("requests");
+
+    assert!(
+        output.status.success() && results.iter().any(|t| t == "Amira Hussain"),
+        "searching for `homeless` from the home page did not list Amira Hussain ({}):\n\
+         page: {}\nresults: {results:?}\nrequests: {requests:?}\n{stderr}",
+        output.status,
+        report["url"],
+    );
+    assert!(
+        requests.iter().any(|r| r == "/search/terms/ho.json"),
+        "the search did not fetch /search/terms/ho.json: {requests:?}"
+    );
+    // Only what the query needs: the one shard of `ho`, never the whole index.
+    let shards = std::fs::read_dir(site.join("search/terms"))
+        .expect("the index's terms folder")
+        .count();
+    let fetched = requests
+        .iter()
+        .filter(|r| r.starts_with("/search/terms/"))
+        .count();
+    assert!(
+        fetched < 10 && fetched < shards,
+        "the search fetched {fetched} of the {shards} term files: {requests:?}"
     );
 }

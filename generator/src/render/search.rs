@@ -255,7 +255,12 @@ fn sources(index: &Index<'_>) -> Vec<Source> {
     }
     for e in &dir.consultations {
         let c = &e.data;
-        let summary = format!("Consultation, {}", c.status(index.now).label());
+        let summary = format!(
+            "{}: {} to {}",
+            c.status(index.now).label(),
+            super::format::date(&c.opens),
+            super::format::date(&c.closes)
+        );
         push(
             "consultation",
             entry_url(Kind::Consultation, &e.slug),
