@@ -5,6 +5,7 @@
 
 mod build;
 mod report;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +61,21 @@ enum Command {
         /// open or past.
         #[arg(long, value_name = "DATE")]
         now: Option<AsOf>,
+    },
+    /// Build, serve on this machine, and rebuild and reload the browser on every save.
+    Serve {
+        /// The site folder, holding interchange.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port (0 for any free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; only this machine by default.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Create a new site that checks and builds at once.
     Init {
@@ -143,6 +159,16 @@ fn main() -> ExitCode {
             };
             build::run(&options, &build)
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => serve::run(
+            LoadOptions::new(root),
+            std::net::SocketAddr::new(bind, port),
+            open,
+        ),
         Command::Init { dir, organisation } => {
             let today = jiff::Zoned::now().date();
             match generator::scaffold::init(&dir, &organisation, today) {

@@ -1,0 +1,229 @@
+//! `interchange serve`: build, serve on the loopback, rebuild on save and
+//! reload the browser.
+//!
+//! The site is built into a folder of its own (never the site's `public/`),
+//! served with a small script injected into each page that reloads it after a
+//! rebuild: the script is never in `build` output. A save that breaks a file
+//! prints the problem and shows it over every page, while the last good pages
+//! stay served; the next good save clears it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use generator::render::Quiet;
+use generator::{BuildOptions, LoadOptions};
+use notify::RecursiveMode;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_livereload::LiveReloadLayer;
+
+use crate::report;
+
+/// The problems of the last save, shown over every page until fixed.
+type Problems = Arc<Mutex<Option<String>>>;
+
+/// Builds once; returns the problems in words, or none when the site built.
+fn rebuild(options: &LoadOptions, output: &Path) -> Option<String> {
+    let started = Instant::now();
+    let Some(loaded) = report::load(options) else {
+        return Some(format!("{} is not a site any more", options.root.display()));
+    };
+    if !loaded.diagnostics.is_empty() {
+        report::print_human(&loaded.diagnostics);
+    }
+    if loaded.diagnostics.has_errors() {
+        let lines: Vec<String> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(ToString::to_string)
+            .collect();
+        eprintln!("The pages served are from the last good build.");
+        return Some(lines.join("\n"));
+    }
+    let build = BuildOptions {
+        output: output.to_path_buf(),
+        base_url: None,
+        internal: false,
+    };
+    match generator::build(&loaded.directory, &options.root, loaded.now, &build, &Quiet) {
+        Ok(built) => {
+            println!(
+                "Built {} pages in {:.0} ms.",
+                built.pages,
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            None
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            Some(error.to_string())
+        }
+    }
+}
+
+/// Whether a changed path is one the site is made of (not its output, not git's).
+fn matters(root: &Path, path: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    let first = relative
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    matches!(
+        first.as_str(),
+        "content" | "mirror" | "themes" | "static" | "interchange.toml"
+    )
+}
+
+/// Shows the problems of the last save over an HTML page.
+async fn overlay(
+    problems: axum::extract::State<Problems>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    let shown = problems
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let Some(problems) = shown else {
+        return response;
+    };
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let page = String::from_utf8_lossy(&bytes);
+    let escaped = problems
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let panel = format!(
+        "<div id=\"interchange-problems\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;margin:0;padding:1rem;background:#fff;color:#0b0c0c;border-top:5px solid #d4351c;font:16px/1.4 system-ui,sans-serif;z-index:1000\"><strong>The last save has problems; this page is from the last good build.</strong><pre style=\"white-space:pre-wrap;font-size:14px\">{escaped}</pre></div>"
+    );
+    let html = match page.rfind("</body>") {
+        Some(i) => format!("{}{panel}{}", &page[..i], &page[i..]),
+        None => format!("{page}{panel}"),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(html))
+}
+
+/// Runs the development server until interrupted.
+pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
+    let output = std::env::temp_dir()
+        .join(format!("interchange-serve-{}", std::process::id()))
+        .join("site");
+    let problems: Problems = Arc::new(Mutex::new(rebuild(&options, &output)));
+
+    let livereload = LiveReloadLayer::new();
+    let reloader = livereload.reloader();
+    let not_found = output.join("404.html");
+    let app = Router::new()
+        .fallback_service(ServeDir::new(&output).not_found_service(ServeFile::new(not_found)))
+        .layer(middleware::from_fn_with_state(problems.clone(), overlay))
+        .layer(livereload);
+
+    // Saves arrive debounced; one thread rebuilds, so builds never overlap.
+    let (changes, saved) = mpsc::channel();
+    let root = options
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| options.root.clone());
+    let watched = root.clone();
+    let debouncer = notify_debouncer_full::new_debouncer(
+        Duration::from_millis(50),
+        None,
+        move |result: notify_debouncer_full::DebounceEventResult| {
+            if let Ok(events) = result {
+                // Reading files is an event too; only writes, creations and
+                // removals call for a build (else every build would start another).
+                let relevant = events
+                    .iter()
+                    .filter(|e| !e.kind.is_access() && !e.kind.is_other())
+                    .flat_map(|e| e.paths.iter())
+                    .any(|p| matters(&watched, p));
+                if relevant {
+                    let _ = changes.send(());
+                }
+            }
+        },
+    );
+    let mut debouncer = match debouncer {
+        Ok(debouncer) => debouncer,
+        Err(error) => {
+            eprintln!("error: cannot watch {}: {error}", root.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(error) = debouncer.watch(&root, RecursiveMode::Recursive) {
+        eprintln!("error: cannot watch {}: {error}", root.display());
+        return ExitCode::FAILURE;
+    }
+    let rebuild_problems = problems.clone();
+    let rebuild_output: PathBuf = output.clone();
+    std::thread::spawn(move || {
+        while saved.recv().is_ok() {
+            // Take every save queued meanwhile: one build covers them all.
+            while saved.try_recv().is_ok() {}
+            let found = rebuild(&options, &rebuild_output);
+            *rebuild_problems
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = found;
+            reloader.reload();
+        }
+    });
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the server: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let served = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(bind).await?;
+        let address = listener.local_addr()?;
+        println!("Serving on http://{address}/ (Ctrl+C to stop)");
+        if open {
+            let _ = std::process::Command::new("xdg-open")
+                .arg(format!("http://{address}/"))
+                .spawn();
+        }
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    });
+    drop(debouncer);
+    let _ = std::fs::remove_dir_all(output.parent().unwrap_or(&output));
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: cannot serve on {bind}: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
