@@ -395,7 +395,11 @@ fn a_failed_build_keeps_the_last_good_site_byte_for_byte() {
 
     // A template error: the theme fails while rendering, nothing is replaced.
     fs::remove_file(site.path().join("content/profiles/tom-young.md")).expect("removed");
-    fs::write(site.path().join("interchange.toml"), "title = \"Small\"\nbase_url = \"https://small.example.gov.uk\"\norganisations = [\"acme\"]\ntheme = \"mine\"\n").expect("written");
+    common::write(
+        site.path(),
+        "interchange.toml",
+        &format!("{}theme = \"mine\"\n", common::SMALL_CONFIG),
+    );
     fs::create_dir_all(site.path().join("themes/mine/templates")).expect("folders");
     fs::write(
         site.path().join("themes/mine/templates/profile.html"),
@@ -423,7 +427,11 @@ fn a_failed_build_keeps_the_last_good_site_byte_for_byte() {
 #[test]
 fn a_site_can_override_one_template() {
     let site = small_site("Works on housing.");
-    fs::write(site.path().join("interchange.toml"), "title = \"Small\"\nbase_url = \"https://small.example.gov.uk\"\norganisations = [\"acme\"]\ntheme = \"mine\"\n").expect("written");
+    common::write(
+        site.path(),
+        "interchange.toml",
+        &format!("{}theme = \"mine\"\n", common::SMALL_CONFIG),
+    );
     fs::create_dir_all(site.path().join("themes/mine/templates")).expect("folders");
     fs::write(
         site.path().join("themes/mine/templates/profile.html"),

@@ -69,13 +69,10 @@ impl Site {
         TimeZone::get(&self.timezone).unwrap_or(TimeZone::UTC)
     }
 
-    /// The URL of an entry's page: `{base_url}/{kind}/{slug}/`.
-    pub fn entry_url(&self, kind: Kind, slug: &str) -> String {
-        format!(
-            "{}/{}/{slug}/",
-            self.base_url.as_str().trim_end_matches('/'),
-            kind.folder()
-        )
+    /// The absolute address of a path of the site: `/profiles/` →
+    /// `https://directory.leeds.gov.uk/profiles/`.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url.as_str().trim_end_matches('/'))
     }
 
     /// Reads the settings, reporting every problem; missing values fall back

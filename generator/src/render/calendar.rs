@@ -33,14 +33,13 @@ fn utc(at: Timestamp) -> chrono::DateTime<chrono::Utc> {
 /// A calendar named `name` holding `dates`.
 pub fn calendar(index: &Index<'_>, history: &History, name: &str, dates: &[Dated<'_>]) -> String {
     let dir = index.dir;
-    let base = dir.site.base_url.as_str().trim_end_matches('/');
     let zone = dir.site.time_zone();
     let mut calendar = Calendar::new();
     calendar.name(name);
     for dated in dates {
         let entry = &dir.events[dated.event];
         let e = &entry.data;
-        let url = format!("{base}{}", entry_url(Kind::Event, &entry.slug));
+        let url = dir.site.absolute(&entry_url(Kind::Event, &entry.slug));
         let uid = if dated.repeating {
             format!("{url}#{}", dated.start.timestamp())
         } else {

@@ -8,12 +8,11 @@ use super::views::{entry_url, origin};
 use crate::content::{Entry, Kind};
 
 fn common<T>(index: &Index<'_>, kind: Kind, entry: &Entry<T>) -> serde_json::Map<String, Value> {
-    let base = index.dir.site.base_url.as_str().trim_end_matches('/');
     let mut map = serde_json::Map::new();
     map.insert("slug".into(), json!(entry.slug));
     map.insert(
         "url".into(),
-        json!(format!("{base}{}", entry_url(kind, &entry.slug))),
+        json!(index.dir.site.absolute(&entry_url(kind, &entry.slug))),
     );
     map.insert("origin".into(), json!(origin(&entry.origin).map(|o| o.url)));
     map.insert(

@@ -45,22 +45,21 @@ pub fn files(
     tera: &tera::Tera,
 ) -> Result<Vec<(PathBuf, String)>, BuildError> {
     let dir = index.dir;
-    let base = dir.site.base_url.as_str().trim_end_matches('/').to_string();
     let zone = dir.site.time_zone();
     let entry =
-        |kind: Kind, e: &dyn EntryInfo, title: &str, summary: String, categories: Vec<String>| {
-            let changed = e.updated(history, &zone);
+        |kind: Kind, e: Dated<'_>, title: &str, summary: String, categories: Vec<String>| {
             FeedEntry {
                 title: title.to_string(),
-                id: format!("{base}{}", entry_url(kind, e.slug())),
-                published: e.published(history).to_string(),
-                updated: changed.to_string(),
+                id: dir.site.absolute(&entry_url(kind, e.slug)),
+                // First publication is never after the last change (an
+                // `updated:` date may be older than the file's first commit).
+                published: e.first.min(e.changed).to_string(),
+                updated: e.changed.to_string(),
                 summary,
                 categories,
-                changed,
+                changed: e.changed,
             }
         };
-
     let mut profiles: Vec<FeedEntry> = index
         .profiles_az
         .iter()
@@ -72,7 +71,7 @@ pub fn files(
                 .unwrap_or_default();
             entry(
                 Kind::Profile,
-                p,
+                Dated::of(p, history, &zone),
                 &p.data.name,
                 format!("{}, {organisation}", p.data.role),
                 p.data.policy_areas.clone(),
@@ -97,7 +96,7 @@ pub fn files(
             }
             entry(
                 Kind::Event,
-                e,
+                Dated::of(e, history, &zone),
                 &e.data.title,
                 summary,
                 vec![e.data.kind.slug().to_string()],
@@ -119,7 +118,7 @@ pub fn files(
             );
             entry(
                 Kind::Consultation,
-                c,
+                Dated::of(c, history, &zone),
                 &c.data.title,
                 summary,
                 c.data.policy_areas.clone(),
@@ -137,7 +136,7 @@ pub fn files(
             let a = &dir.asks[i];
             entry(
                 Kind::Ask,
-                a,
+                Dated::of(a, history, &zone),
                 &a.data.title,
                 a.data.kind.label().to_string(),
                 a.data.policy_areas.clone(),
@@ -171,8 +170,8 @@ pub fn files(
             .unwrap_or(Timestamp::UNIX_EPOCH);
         let feed = Feed {
             title: title.to_string(),
-            id: format!("{base}/feeds/{name}.xml"),
-            alternate: format!("{base}{alternate}"),
+            id: dir.site.absolute(&format!("/feeds/{name}.xml")),
+            alternate: dir.site.absolute(alternate),
             updated: updated.to_string(),
             entries,
         };
@@ -191,23 +190,20 @@ pub fn files(
     Ok(files)
 }
 
-/// What a feed needs of any entry.
-trait EntryInfo {
-    fn slug(&self) -> &str;
-    fn updated(&self, history: &History, zone: &jiff::tz::TimeZone) -> Timestamp;
-    fn published(&self, history: &History) -> Timestamp;
+/// When an entry first appeared and last changed.
+#[derive(Clone, Copy)]
+struct Dated<'a> {
+    slug: &'a str,
+    first: Timestamp,
+    changed: Timestamp,
 }
 
-impl<T> EntryInfo for Entry<T> {
-    fn slug(&self) -> &str {
-        &self.slug
-    }
-    fn updated(&self, history: &History, zone: &jiff::tz::TimeZone) -> Timestamp {
-        history.updated(self, zone)
-    }
-    fn published(&self, history: &History) -> Timestamp {
-        history
-            .published(self)
-            .min(history.updated(self, &jiff::tz::TimeZone::UTC))
+impl<'a> Dated<'a> {
+    fn of<T>(entry: &'a Entry<T>, history: &History, zone: &jiff::tz::TimeZone) -> Self {
+        Self {
+            slug: &entry.slug,
+            first: history.published(entry),
+            changed: history.updated(entry, zone),
+        }
     }
 }

@@ -189,33 +189,24 @@ pub fn build(
 pub fn public_view(directory: &Directory) -> Directory {
     let mut public = directory.clone();
     public.profiles.retain(|p| p.data.is_public());
-    let shown = |slug: &str| {
-        public
-            .profiles
-            .binary_search_by(|p| p.slug.as_str().cmp(slug))
-            .is_ok()
-    };
-    let asks = public
-        .asks
-        .iter()
-        .filter(|a| shown(&a.data.by))
-        .cloned()
-        .collect();
-    let mut events = public.events.clone();
-    for event in &mut events {
-        if event.data.host.as_deref().is_some_and(|h| !shown(h)) {
+    let shown: std::collections::HashSet<String> =
+        public.profiles.iter().map(|p| p.slug.clone()).collect();
+    public.asks.retain(|a| shown.contains(&a.data.by));
+    for event in &mut public.events {
+        if event.data.host.as_ref().is_some_and(|h| !shown.contains(h)) {
             event.data.host = None;
         }
     }
-    let mut consultations = public.consultations.clone();
-    for consultation in &mut consultations {
-        if consultation.data.lead.as_deref().is_some_and(|l| !shown(l)) {
+    for consultation in &mut public.consultations {
+        if consultation
+            .data
+            .lead
+            .as_ref()
+            .is_some_and(|l| !shown.contains(l))
+        {
             consultation.data.lead = None;
         }
     }
-    public.asks = asks;
-    public.events = events;
-    public.consultations = consultations;
     public
 }
 
@@ -455,13 +446,6 @@ impl Renderer<'_> {
         Ok((meta.url, html))
     }
 
-    fn canonical(&self, url: &str) -> String {
-        format!(
-            "{}{url}",
-            self.index.dir.site.base_url.as_str().trim_end_matches('/')
-        )
-    }
-
     fn meta(
         &self,
         title: String,
@@ -471,7 +455,7 @@ impl Renderer<'_> {
         breadcrumbs: Vec<Link>,
     ) -> PageMeta {
         PageMeta {
-            canonical: self.canonical(&url),
+            canonical: self.index.dir.site.absolute(&url),
             json_ld: None,
             og_type: "website",
             title,

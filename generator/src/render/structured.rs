@@ -7,23 +7,15 @@ use super::index::Index;
 use super::views::{Link, entry_url};
 use crate::content::Kind;
 
-/// The absolute form of a site path.
-fn absolute(index: &Index<'_>, path: &str) -> String {
-    format!(
-        "{}{path}",
-        index.dir.site.base_url.as_str().trim_end_matches('/')
-    )
-}
-
 /// A `GovernmentOrganization`.
 pub fn organisation(index: &Index<'_>, slug: &str) -> Option<Value> {
     let entry = index.dir.organisation(slug)?;
     let o = &entry.data;
     Some(json!({
         "@type": "GovernmentOrganization",
-        "@id": absolute(index, &entry_url(Kind::Organisation, slug)),
+        "@id": index.dir.site.absolute(&entry_url(Kind::Organisation, slug)),
         "name": o.name,
-        "url": o.website.as_ref().map_or_else(|| absolute(index, &entry_url(Kind::Organisation, slug)), ToString::to_string),
+        "url": o.website.as_ref().map_or_else(|| index.dir.site.absolute(&entry_url(Kind::Organisation, slug)), ToString::to_string),
         "areaServed": o.region,
     }))
 }
@@ -32,7 +24,10 @@ pub fn organisation(index: &Index<'_>, slug: &str) -> Option<Value> {
 pub fn person(index: &Index<'_>, i: usize) -> Value {
     let entry = &index.dir.profiles[i];
     let p = &entry.data;
-    let url = absolute(index, &entry_url(Kind::Profile, &entry.slug));
+    let url = index
+        .dir
+        .site
+        .absolute(&entry_url(Kind::Profile, &entry.slug));
     json!({
         "@type": "Person",
         "@id": url,
@@ -65,7 +60,7 @@ pub fn event(index: &Index<'_>, i: usize) -> Value {
     let start = index.upcoming_of(i).first().unwrap_or(&e.start);
     json!({
         "@type": "Event",
-        "@id": absolute(index, &entry_url(Kind::Event, &entry.slug)),
+        "@id": index.dir.site.absolute(&entry_url(Kind::Event, &entry.slug)),
         "name": e.title,
         "startDate": start.timestamp().to_string(),
         "endDate": e.end.as_ref().map(|end| end.timestamp().to_string()),
@@ -74,7 +69,7 @@ pub fn event(index: &Index<'_>, i: usize) -> Value {
         "location": location,
         "organizer": e.organisation.as_deref().and_then(|o| organisation(index, o)),
         "maximumAttendeeCapacity": e.capacity,
-        "url": absolute(index, &entry_url(Kind::Event, &entry.slug)),
+        "url": index.dir.site.absolute(&entry_url(Kind::Event, &entry.slug)),
     })
 }
 
@@ -86,7 +81,7 @@ pub fn breadcrumbs(index: &Index<'_>, crumbs: &[Link], title: &str, url: &str) -
         .chain(std::iter::once((title, url)))
         .enumerate()
         .map(|(n, (name, path))| {
-            json!({ "@type": "ListItem", "position": n + 1, "name": name, "item": absolute(index, path) })
+            json!({ "@type": "ListItem", "position": n + 1, "name": name, "item": index.dir.site.absolute(path) })
         })
         .collect();
     json!({ "@type": "BreadcrumbList", "itemListElement": items })

@@ -22,16 +22,6 @@
     ask: "Ask",
     page: "Page",
   };
-  // The words the index leaves out (generator/src/render/search.rs); a
-  // `stop_words` list in meta.json takes their place when there is one.
-  // They are dropped from a query unless it has nothing else, so that
-  // "head of housing" is not narrowed to pages with a word beginning "of".
-  const STOP_WORDS = [
-    "about", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "he",
-    "her", "his", "how", "in", "is", "it", "its", "of", "on", "or", "our", "she", "that", "the",
-    "their", "them", "they", "this", "to", "was", "we", "what", "which", "who", "will", "with",
-    "would",
-  ];
 
   // ------------------------------------------------------------ tokens
 
@@ -92,7 +82,10 @@
       settings = load("meta.json").then((m) => {
         const size = Number(m?.chunk_size);
         if (!Number.isInteger(size) || size < 1) throw new Error("search/meta.json has no chunk_size");
-        const stop = Array.isArray(m.stop_words) ? m.stop_words : STOP_WORDS;
+        // The words the index leaves out, listed by the build. They are
+        // dropped from a query unless it has nothing else, so that "head of
+        // housing" is not narrowed to pages with a word beginning "of".
+        const stop = Array.isArray(m.stop_words) ? m.stop_words : [];
         return { chunkSize: size, stopWords: new Set(stop) };
       });
       settings.catch(() => {
