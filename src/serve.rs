@@ -18,51 +18,75 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use generator::render::Quiet;
+use generator::live::{LiveSite, Outcome};
+use generator::render::Progress;
 use generator::{BuildOptions, LoadOptions};
 use notify::RecursiveMode;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_livereload::LiveReloadLayer;
+use tower_livereload::{LiveReloadLayer, Reloader};
 
 use crate::report;
 
 /// The problems of the last save, shown over every page until fixed.
 type Problems = Arc<Mutex<Option<String>>>;
 
-/// Builds once; returns the problems in words, or none when the site built.
-fn rebuild(options: &LoadOptions, output: &Path) -> Option<String> {
+/// Tells the browser to reload as soon as the pages are written (the
+/// search index and feeds follow), clearing the problems of an earlier save.
+struct Reload<'a> {
+    reloader: &'a Reloader,
+    problems: &'a Problems,
+}
+
+impl Progress for Reload<'_> {
+    fn pages_written(&self) {
+        set(self.problems, None);
+        self.reloader.reload();
+    }
+}
+
+fn set(problems: &Problems, found: Option<String>) {
+    *problems
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = found;
+}
+
+/// Builds what the `changed` files (none: only the clock) call for; returns
+/// the problems in words, or none when the site built.
+fn update(site: &mut LiveSite, changed: &[PathBuf], progress: &Reload<'_>) -> Option<String> {
     let started = Instant::now();
-    let Some(loaded) = report::load(options) else {
-        return Some(format!("{} is not a site any more", options.root.display()));
-    };
-    if !loaded.diagnostics.is_empty() {
-        report::print_human(&loaded.diagnostics);
+    let update = site.update(changed, progress);
+    if !update.diagnostics.is_empty() {
+        report::print_human(&update.diagnostics);
     }
-    if loaded.diagnostics.has_errors() {
-        let lines: Vec<String> = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(ToString::to_string)
-            .collect();
-        eprintln!("The pages served are from the last good build.");
-        return Some(lines.join("\n"));
-    }
-    let build = BuildOptions {
-        output: output.to_path_buf(),
-        base_url: None,
-        internal: false,
-    };
-    match generator::build(&loaded.directory, &options.root, loaded.now, &build, &Quiet) {
-        Ok(built) => {
+    match update.outcome {
+        Outcome::Built(built) => {
+            let next = built
+                .next_change
+                .map(|t| format!("; next change {}", t.strftime("%-d %B %Y %H:%M")))
+                .unwrap_or_default();
             println!(
-                "Built {} pages in {:.0} ms.",
+                "Built {} of {} pages in {:.0} ms{next}.",
+                built.rendered,
                 built.pages,
                 started.elapsed().as_secs_f64() * 1e3
             );
             None
         }
-        Err(error) => {
+        Outcome::Problems => {
+            eprintln!("The pages served are from the last good build.");
+            let lines: Vec<String> = update
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(ToString::to_string)
+                .collect();
+            Some(lines.join("\n"))
+        }
+        Outcome::Unreadable(error) => {
+            eprintln!("error: {error}");
+            Some(error.to_string())
+        }
+        Outcome::Failed(error) => {
             eprintln!("error: {error}");
             Some(error.to_string())
         }
@@ -132,37 +156,63 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
     let output = std::env::temp_dir()
         .join(format!("interchange-serve-{}", std::process::id()))
         .join("site");
-    let problems: Problems = Arc::new(Mutex::new(rebuild(&options, &output)));
-
+    let build = BuildOptions {
+        output: output.clone(),
+        base_url: None,
+        internal: false,
+    };
+    let mut site = match LiveSite::open(&options, build) {
+        Ok(site) => site,
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!(
+                "  help: run this inside a site folder (the one holding interchange.toml), or pass --root DIR"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     let livereload = LiveReloadLayer::new();
     let reloader = livereload.reloader();
+    let problems: Problems = Arc::new(Mutex::new(None));
+    let first = update(
+        &mut site,
+        &[],
+        &Reload {
+            reloader: &reloader,
+            problems: &problems,
+        },
+    );
+    set(&problems, first);
+
     let not_found = output.join("404.html");
     let app = Router::new()
         .fallback_service(ServeDir::new(&output).not_found_service(ServeFile::new(not_found)))
         .layer(middleware::from_fn_with_state(problems.clone(), overlay))
         .layer(livereload);
 
-    // Saves arrive debounced; one thread rebuilds, so builds never overlap.
-    let (changes, saved) = mpsc::channel();
+    // Saves arrive debounced; one thread builds, so builds never overlap.
+    let (changes, saved) = mpsc::channel::<Vec<PathBuf>>();
     let root = options
         .root
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
     let watched = root.clone();
     let debouncer = notify_debouncer_full::new_debouncer(
-        Duration::from_millis(50),
+        Duration::from_millis(20),
         None,
         move |result: notify_debouncer_full::DebounceEventResult| {
             if let Ok(events) = result {
                 // Reading files is an event too; only writes, creations and
                 // removals call for a build (else every build would start another).
-                let relevant = events
+                let paths: Vec<PathBuf> = events
                     .iter()
                     .filter(|e| !e.kind.is_access() && !e.kind.is_other())
                     .flat_map(|e| e.paths.iter())
-                    .any(|p| matters(&watched, p));
-                if relevant {
-                    let _ = changes.send(());
+                    .filter(|p| matters(&watched, p))
+                    .cloned()
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = changes.send(paths);
                 }
             }
         },
@@ -178,17 +228,37 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
         eprintln!("error: cannot watch {}: {error}", root.display());
         return ExitCode::FAILURE;
     }
-    let rebuild_problems = problems.clone();
-    let rebuild_output: PathBuf = output.clone();
+    let build_problems = problems.clone();
     std::thread::spawn(move || {
-        while saved.recv().is_ok() {
+        let reload = Reload {
+            reloader: &reloader,
+            problems: &build_problems,
+        };
+        loop {
+            // Wait for a save, or for the next moment the site changes by
+            // itself (an event starting, a consultation closing).
+            let wait = site
+                .next_change()
+                .map(|t| {
+                    let left = t.duration_since(jiff::Timestamp::now());
+                    Duration::try_from(left).unwrap_or_default()
+                })
+                .unwrap_or(Duration::from_secs(24 * 60 * 60));
+            let mut changed = match saved.recv_timeout(wait) {
+                Ok(paths) => paths,
+                Err(mpsc::RecvTimeoutError::Timeout) => Vec::new(),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
             // Take every save queued meanwhile: one build covers them all.
-            while saved.try_recv().is_ok() {}
-            let found = rebuild(&options, &rebuild_output);
-            *rebuild_problems
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = found;
-            reloader.reload();
+            while let Ok(more) = saved.try_recv() {
+                changed.extend(more);
+            }
+            let found = update(&mut site, &changed, &reload);
+            let failed = found.is_some();
+            set(&build_problems, found);
+            if failed {
+                reloader.reload();
+            }
         }
     });
 

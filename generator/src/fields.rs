@@ -32,6 +32,9 @@ pub struct Context {
     pub now: Timestamp,
     /// The accepted policy areas.
     pub vocabulary: Vocabulary,
+    /// The organisation a local event or consultation belongs to when it
+    /// names none: the site's first.
+    pub organisation: Option<String>,
 }
 
 impl Context {

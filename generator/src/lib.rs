@@ -16,6 +16,7 @@ pub use source::{SourceFile, Span};
 pub mod content;
 pub mod fields;
 pub mod history;
+pub mod live;
 pub mod load;
 pub mod markdown;
 mod suggest;

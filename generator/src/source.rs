@@ -34,6 +34,7 @@ pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
     line_starts: Vec<usize>,
+    digest: u64,
 }
 
 impl SourceFile {
@@ -43,11 +44,26 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let path = path.into();
+        let digest = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::hash::DefaultHasher::new();
+            path.hash(&mut hasher);
+            text.hash(&mut hasher);
+            hasher.finish()
+        };
         Self {
-            path: path.into(),
+            path,
             text,
             line_starts,
+            digest,
         }
+    }
+
+    /// A hash of the path and text: equal digests, same file. Rebuilds use it
+    /// to tell which pages were made from a file that has changed.
+    pub fn digest(&self) -> u64 {
+        self.digest
     }
 
     /// The path as shown to people: relative to the site root.

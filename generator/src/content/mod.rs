@@ -123,6 +123,8 @@ pub struct Entry<T> {
     pub body_line: usize,
     /// When the entry last changed in substance, if its editors say.
     pub updated: Option<Date>,
+    /// The entries its body links to, as (kind, slug).
+    pub links: Vec<(Kind, String)>,
     /// The kind's own fields.
     pub data: T,
 }
@@ -137,6 +139,7 @@ impl Entry<()> {
             body: self.body,
             body_line: self.body_line,
             updated: self.updated,
+            links: self.links,
             data,
         }
     }
@@ -150,29 +153,32 @@ impl<T> Entry<T> {
 }
 
 /// Everything a site holds, checked and typed. Listings are sorted by slug.
+///
+/// Entries are shared, so that a copy of the directory (the public view of
+/// it, the next state of a site being served) costs a pointer per entry.
 #[derive(Debug, Clone)]
 pub struct Directory {
     /// The site's settings, from `interchange.toml`.
     pub site: Site,
     /// Organisations, local and mirrored.
-    pub organisations: Vec<Entry<Organisation>>,
+    pub organisations: Vec<Arc<Entry<Organisation>>>,
     /// Officers' profiles, local and mirrored.
-    pub profiles: Vec<Entry<Profile>>,
+    pub profiles: Vec<Arc<Entry<Profile>>>,
     /// Events.
-    pub events: Vec<Entry<Event>>,
+    pub events: Vec<Arc<Entry<Event>>>,
     /// Consultations.
-    pub consultations: Vec<Entry<Consultation>>,
+    pub consultations: Vec<Arc<Entry<Consultation>>>,
     /// Small asks.
-    pub asks: Vec<Entry<Ask>>,
+    pub asks: Vec<Arc<Entry<Ask>>>,
     /// Free pages.
-    pub pages: Vec<Entry<Page>>,
+    pub pages: Vec<Arc<Entry<Page>>>,
 }
 
-fn find<'a, T>(entries: &'a [Entry<T>], slug: &str) -> Option<&'a Entry<T>> {
+fn find<'a, T>(entries: &'a [Arc<Entry<T>>], slug: &str) -> Option<&'a Entry<T>> {
     entries
         .binary_search_by(|e| e.slug.as_str().cmp(slug))
         .ok()
-        .map(|i| &entries[i])
+        .map(|i| &*entries[i])
 }
 
 impl Directory {

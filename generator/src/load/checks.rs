@@ -12,10 +12,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// between two mirrors. The later file is reported, naming the first;
 /// `claims` come in path order with `content/` before `mirror/`, so a local
 /// entry always keeps its slug.
-pub(super) fn duplicate_slugs(claims: &[Claim]) -> Vec<Diagnostic> {
+pub(super) fn duplicate_slugs(claims: &[&Claim]) -> Vec<Diagnostic> {
     let mut first: HashMap<(Kind, &str), &Claim> = HashMap::new();
     let mut diagnostics = Vec::new();
-    for claim in claims {
+    for &claim in claims {
         match first.get(&(claim.kind, claim.slug.as_str())) {
             None => {
                 first.insert((claim.kind, claim.slug.as_str()), claim);
@@ -53,7 +53,7 @@ pub(super) fn duplicate_slugs(claims: &[Claim]) -> Vec<Diagnostic> {
 
 /// References to entries that do not exist, each naming the file that would
 /// have to exist.
-pub(super) fn references(claims: &[Claim], findings: &[Findings]) -> Vec<Diagnostic> {
+pub(super) fn references(claims: &[&Claim], findings: &[&Findings]) -> Vec<Diagnostic> {
     let mut known: HashMap<Kind, HashSet<&str>> = HashMap::new();
     for claim in claims {
         known
@@ -63,7 +63,7 @@ pub(super) fn references(claims: &[Claim], findings: &[Findings]) -> Vec<Diagnos
     }
     let empty = HashSet::new();
     let mut diagnostics = Vec::new();
-    for Findings {
+    for &Findings {
         file, references, ..
     } in findings
     {
@@ -99,7 +99,7 @@ pub(super) fn references(claims: &[Claim], findings: &[Findings]) -> Vec<Diagnos
 
 /// The form interests are compared in: `Data_Science`, `data-science` and
 /// `datascience` all become `datascience`; a plural `s` is dropped.
-fn interest_key(interest: &str) -> String {
+pub(super) fn interest_key(interest: &str) -> String {
     let key: String = interest
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -114,12 +114,12 @@ fn interest_key(interest: &str) -> String {
 /// Interests spelled differently across the directory though they are the
 /// same word: matching relies on shared terms, so each less common spelling
 /// is a warning pointing to the most common one.
-pub(super) fn similar_interests(findings: &[Findings]) -> Vec<Diagnostic> {
-    let mut spellings: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
-    for Findings { interests, .. } in findings {
-        for (interest, _) in interests {
+pub(super) fn similar_interests(findings: &[&Findings]) -> Vec<Diagnostic> {
+    let mut spellings: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
+    for &Findings { interests, .. } in findings {
+        for (interest, key, _) in interests {
             *spellings
-                .entry(interest_key(interest))
+                .entry(key.as_str())
                 .or_default()
                 .entry(interest.as_str())
                 .or_default() += 1;
@@ -146,13 +146,13 @@ pub(super) fn similar_interests(findings: &[Findings]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     // Mirrored spellings count towards the common one, but only local files,
     // which this site's editors can change, are warned about.
-    for Findings {
+    for &Findings {
         file, interests, ..
     } in findings
         .iter()
         .filter(|f| !f.file.path().starts_with("mirror"))
     {
-        for (interest, span) in interests {
+        for (interest, _, span) in interests {
             if let Some((best, count)) = preferred.get(interest.as_str()) {
                 let used = if *count == 1 {
                     "once".to_string()

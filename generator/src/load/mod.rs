@@ -125,92 +125,187 @@ pub struct Loaded {
 
 /// Loads and checks the site at `options.root`.
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
-    let root = &options.root;
-    let config_path = root.join(CONFIG_FILE);
-    if !config_path.is_file() {
-        return Err(LoadError::NotASite { root: root.clone() });
-    }
-    let config_text =
-        std::fs::read_to_string(&config_path).map_err(|source| LoadError::Config {
-            path: config_path.clone(),
-            source,
-        })?;
-    let config_file = Arc::new(SourceFile::new(CONFIG_FILE, config_text));
-    let (site, config_diagnostics, config_references) = read_site(&config_file, root);
-    let now = options.as_of.resolve(&site.time_zone());
-    let context = Context {
-        root: root.clone(),
-        time_zone: site.time_zone(),
-        now,
-        vocabulary: site.vocabulary.clone(),
-    };
+    Ok(Files::read(options)?.loaded())
+}
 
-    let (content, mirror) = rayon::join(
-        || entry_files(root, "content"),
-        || entry_files(root, "mirror"),
-    );
-    let paths: Vec<PathBuf> = content.into_iter().chain(mirror).collect();
-    let files = paths.len() + 1;
-    let read: Vec<ReadFile> = paths
-        .par_iter()
-        .map(|path| read_entry(root, path, &context))
-        .collect();
+/// Every file of a site as last read, so that a site being served reads
+/// again only the files that changed. [`Files::loaded`] gives the same
+/// directory and problems as reading every file afresh.
+pub struct Files {
+    options: LoadOptions,
+    config: ReadFile,
+    site: Site,
+    context: Context,
+    /// Entry files by path (relative to the root): `content/` sorts before
+    /// `mirror/`, the order the duplicate check expects.
+    entries: std::collections::BTreeMap<PathBuf, ReadFile>,
+}
 
-    let mut diagnostics = Diagnostics::default();
-    diagnostics.extend(config_diagnostics);
-    let mut directory = Directory {
-        site,
-        organisations: Vec::new(),
-        profiles: Vec::new(),
-        events: Vec::new(),
-        consultations: Vec::new(),
-        asks: Vec::new(),
-        pages: Vec::new(),
-    };
-    let mut findings = vec![Findings {
-        file: Arc::clone(&config_file),
-        references: config_references,
-        interests: Vec::new(),
-    }];
-    let mut slugs = Vec::new();
-    for file in read {
-        diagnostics.extend(file.diagnostics);
-        if let Some(slug) = file.slug {
-            slugs.push(slug);
+impl Files {
+    /// Reads the config and every entry file.
+    pub fn read(options: &LoadOptions) -> Result<Self, LoadError> {
+        let root = &options.root;
+        let config_path = root.join(CONFIG_FILE);
+        if !config_path.is_file() {
+            return Err(LoadError::NotASite { root: root.clone() });
         }
-        findings.push(Findings {
-            file: file.file,
-            references: file.references,
-            interests: file.interests,
-        });
-        match file.entry {
-            Some(AnyEntry::Organisation(e)) => directory.organisations.push(e),
-            Some(AnyEntry::Profile(e)) => directory.profiles.push(e),
-            Some(AnyEntry::Event(e)) => directory.events.push(e),
-            Some(AnyEntry::Consultation(e)) => directory.consultations.push(e),
-            Some(AnyEntry::Ask(e)) => directory.asks.push(e),
-            Some(AnyEntry::Page(e)) => directory.pages.push(e),
-            None => {}
+        let config_text =
+            std::fs::read_to_string(&config_path).map_err(|source| LoadError::Config {
+                path: config_path.clone(),
+                source,
+            })?;
+        let config_file = Arc::new(SourceFile::new(CONFIG_FILE, config_text));
+        let (site, config_diagnostics, config_references) = read_site(&config_file, root);
+        let now = options.as_of.resolve(&site.time_zone());
+        let context = Context {
+            root: root.clone(),
+            time_zone: site.time_zone(),
+            now,
+            vocabulary: site.vocabulary.clone(),
+            organisation: site.organisations.first().cloned(),
+        };
+        let (content, mirror) = rayon::join(
+            || entry_files(root, "content"),
+            || entry_files(root, "mirror"),
+        );
+        let paths: Vec<PathBuf> = content.into_iter().chain(mirror).collect();
+        let entries = paths
+            .into_par_iter()
+            .map(|path| {
+                let read = read_entry(root, &path, &context);
+                (path, read)
+            })
+            .collect();
+        let config = ReadFile {
+            findings: Findings {
+                file: config_file,
+                references: config_references,
+                interests: Vec::new(),
+            },
+            entry: None,
+            claim: None,
+            diagnostics: config_diagnostics,
+        };
+        Ok(Self {
+            options: options.clone(),
+            config,
+            site,
+            context,
+            entries,
+        })
+    }
+
+    /// Reads again the files at `changed` (absolute, or relative to the
+    /// root): new ones are added, deleted ones dropped. A change to the
+    /// config, or a new day (dates are checked against today), reads
+    /// everything again. Paths outside `content/` and `mirror/` are ignored.
+    pub fn reread(&mut self, changed: &[PathBuf]) -> Result<(), LoadError> {
+        let root = self.options.root.clone();
+        let relative: Vec<PathBuf> = changed.iter().map(|p| self.relative(p)).collect();
+        let now = self.options.as_of.resolve(&self.context.time_zone);
+        let new_day = self.context.today() != now.to_zoned(self.context.time_zone.clone()).date();
+        if new_day || relative.iter().any(|p| p == Path::new(CONFIG_FILE)) {
+            *self = Self::read(&self.options)?;
+            return Ok(());
+        }
+        self.context.now = now;
+        for path in relative {
+            if !is_entry_path(&path) {
+                continue;
+            }
+            let full = root.join(&path);
+            if full.is_file() {
+                let read = read_entry(&root, &path, &self.context);
+                self.entries.insert(path, read);
+            } else if full.is_dir() {
+                // A folder moved in or out: its files are not told one by one.
+                *self = Self::read(&self.options)?;
+                return Ok(());
+            } else {
+                // Deleted, or a folder moved away: drop everything under it.
+                self.entries.retain(|p, _| !p.starts_with(&path));
+            }
+        }
+        Ok(())
+    }
+
+    /// The directory and every problem, checked across all files.
+    pub fn loaded(&self) -> Loaded {
+        let mut diagnostics = Diagnostics::default();
+        let mut directory = Directory {
+            site: self.site.clone(),
+            organisations: Vec::new(),
+            profiles: Vec::new(),
+            events: Vec::new(),
+            consultations: Vec::new(),
+            asks: Vec::new(),
+            pages: Vec::new(),
+        };
+        let files = std::iter::once(&self.config).chain(self.entries.values());
+        let mut findings = Vec::with_capacity(self.entries.len() + 1);
+        let mut claims = Vec::with_capacity(self.entries.len());
+        for file in files {
+            diagnostics.extend(file.diagnostics.iter().cloned());
+            claims.extend(file.claim.as_ref());
+            findings.push(&file.findings);
+            match &file.entry {
+                Some(AnyEntry::Organisation(e)) => directory.organisations.push(Arc::clone(e)),
+                Some(AnyEntry::Profile(e)) => directory.profiles.push(Arc::clone(e)),
+                Some(AnyEntry::Event(e)) => directory.events.push(Arc::clone(e)),
+                Some(AnyEntry::Consultation(e)) => directory.consultations.push(Arc::clone(e)),
+                Some(AnyEntry::Ask(e)) => directory.asks.push(Arc::clone(e)),
+                Some(AnyEntry::Page(e)) => directory.pages.push(Arc::clone(e)),
+                None => {}
+            }
+        }
+        diagnostics.extend(checks::duplicate_slugs(&claims));
+        diagnostics.extend(checks::references(&claims, &findings));
+        diagnostics.extend(checks::similar_interests(&findings));
+        finish(&mut directory);
+        diagnostics.sort();
+        Loaded {
+            directory,
+            diagnostics,
+            files: self.entries.len() + 1,
+            now: self.context.now,
         }
     }
 
-    diagnostics.extend(checks::duplicate_slugs(&slugs));
-    diagnostics.extend(checks::references(&slugs, &findings));
-    diagnostics.extend(checks::similar_interests(&findings));
-    finish(&mut directory);
-    diagnostics.sort();
-    Ok(Loaded {
-        directory,
-        diagnostics,
-        files,
-        now,
-    })
+    /// The site folder.
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
+    /// A path as seen from the site folder: `content/profiles/x.md`, from
+    /// the absolute path a file watcher reports (or from one relative already).
+    pub fn relative(&self, path: &Path) -> PathBuf {
+        let root = &self.options.root;
+        if let Ok(relative) = path.strip_prefix(root) {
+            return relative.to_path_buf();
+        }
+        if let Ok(canonical) = root.canonicalize()
+            && let Ok(relative) = path.strip_prefix(&canonical)
+        {
+            return relative.to_path_buf();
+        }
+        path.to_path_buf()
+    }
+}
+
+/// Whether a path (relative to the root) is where entry files are read from.
+fn is_entry_path(path: &Path) -> bool {
+    let mut parts = path.iter();
+    let top = parts.next();
+    let hidden = path.iter().any(|p| p.to_string_lossy().starts_with('.'));
+    !hidden
+        && (top == Some("content".as_ref()) || top == Some("mirror".as_ref()))
+        && (path.extension().is_none_or(|x| x == "md"))
 }
 
 /// Sorts every listing by slug (local entries first among equals) and drops
 /// the duplicates already reported, so lookups by slug are unambiguous.
 fn finish(directory: &mut Directory) {
-    fn tidy<T>(entries: &mut Vec<Entry<T>>) {
+    fn tidy<T>(entries: &mut Vec<Arc<Entry<T>>>) {
         entries.sort_by(|a, b| {
             (&a.slug, a.origin.is_mirror(), a.path()).cmp(&(
                 &b.slug,
@@ -226,20 +321,6 @@ fn finish(directory: &mut Directory) {
     tidy(&mut directory.consultations);
     tidy(&mut directory.asks);
     tidy(&mut directory.pages);
-    let default_organisation = directory.site.organisations.first().cloned();
-    for event in &mut directory.events {
-        if event.data.organisation.is_none() && !event.origin.is_mirror() {
-            event.data.organisation.clone_from(&default_organisation);
-        }
-    }
-    for consultation in &mut directory.consultations {
-        if consultation.data.organisation.is_none() && !consultation.origin.is_mirror() {
-            consultation
-                .data
-                .organisation
-                .clone_from(&default_organisation);
-        }
-    }
 }
 
 fn read_site(file: &Arc<SourceFile>, root: &Path) -> (Site, Vec<Diagnostic>, Vec<Reference>) {
@@ -249,6 +330,7 @@ fn read_site(file: &Arc<SourceFile>, root: &Path) -> (Site, Vec<Diagnostic>, Vec
         time_zone: jiff::tz::TimeZone::UTC,
         now: Timestamp::UNIX_EPOCH,
         vocabulary: Default::default(),
+        organisation: None,
     };
     let mut reader = Reader::new(file, &context);
     let site = match parse_toml(file.text()) {
@@ -300,12 +382,12 @@ fn entry_files(root: &Path, folder: &str) -> Vec<PathBuf> {
 
 /// An entry of any kind.
 enum AnyEntry {
-    Organisation(Entry<Organisation>),
-    Profile(Entry<Profile>),
-    Event(Entry<Event>),
-    Consultation(Entry<Consultation>),
-    Ask(Entry<Ask>),
-    Page(Entry<Page>),
+    Organisation(Arc<Entry<Organisation>>),
+    Profile(Arc<Entry<Profile>>),
+    Event(Arc<Entry<Event>>),
+    Consultation(Arc<Entry<Consultation>>),
+    Ask(Arc<Entry<Ask>>),
+    Page(Arc<Entry<Page>>),
 }
 
 /// A slug claimed by a file, for the duplicate check.
@@ -320,17 +402,16 @@ pub(crate) struct Claim {
 pub(crate) struct Findings {
     pub file: Arc<SourceFile>,
     pub references: Vec<Reference>,
-    pub interests: Vec<(String, Span)>,
+    /// Each interest: as written, the form compared, and where.
+    pub interests: Vec<(String, String, Span)>,
 }
 
 /// What reading one file gave.
 struct ReadFile {
-    file: Arc<SourceFile>,
     entry: Option<AnyEntry>,
-    slug: Option<Claim>,
+    claim: Option<Claim>,
     diagnostics: Vec<Diagnostic>,
-    references: Vec<Reference>,
-    interests: Vec<(String, Span)>,
+    findings: Findings,
 }
 
 /// Where a file sits: its kind, slug and origin host, from its path.
@@ -388,12 +469,14 @@ fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
     };
     let file = Arc::new(SourceFile::new(relative, text));
     let mut out = ReadFile {
-        file: Arc::clone(&file),
         entry: None,
-        slug: None,
+        claim: None,
         diagnostics: Vec::new(),
-        references: Vec::new(),
-        interests: Vec::new(),
+        findings: Findings {
+            file: Arc::clone(&file),
+            references: Vec::new(),
+            interests: Vec::new(),
+        },
     };
     let first_line = file.line_span(1);
     if let Some(message) = unreadable {
@@ -479,7 +562,7 @@ fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
         split.body,
         split.body_line,
     );
-    out.slug = Some(Claim {
+    out.claim = Some(Claim {
         kind: place.kind,
         slug: place.slug,
         file: Arc::clone(&file),
@@ -487,8 +570,15 @@ fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
     });
     out.entry = entry;
     out.diagnostics.extend(reader.diagnostics);
-    out.references = reader.references;
-    out.interests = reader.interests;
+    out.findings.references = reader.references;
+    out.findings.interests = reader
+        .interests
+        .into_iter()
+        .map(|(interest, span)| {
+            let key = checks::interest_key(&interest);
+            (interest, key, span)
+        })
+        .collect();
     out
 }
 
@@ -565,6 +655,13 @@ fn read_fields(
                 url,
             }),
     };
+    let links = r
+        .references
+        .iter()
+        .filter(|reference| reference.from == ReferenceFrom::Link)
+        .map(|reference| (reference.kind, reference.slug.clone()))
+        .collect();
+    let local = place.host.is_none();
     let common = Entry {
         slug: place.slug.clone(),
         origin: origin.clone().unwrap_or(Origin::Local),
@@ -572,19 +669,33 @@ fn read_fields(
         body: body.to_string(),
         body_line,
         updated,
+        links,
         data: (),
     };
+    // A local event or consultation that names no organisation is the site's
+    // own (the first organisation of the config); a mirrored one stays unnamed.
+    let organisation = r.context.organisation.clone().filter(|_| local);
     let read = match place.kind {
         Kind::Organisation => {
-            Organisation::read(r, &mut f).map(|d| AnyEntry::Organisation(common.with(d)))
+            Organisation::read(r, &mut f).map(|d| AnyEntry::Organisation(Arc::new(common.with(d))))
         }
-        Kind::Profile => Profile::read(r, &mut f).map(|d| AnyEntry::Profile(common.with(d))),
-        Kind::Event => Event::read(r, &mut f).map(|d| AnyEntry::Event(common.with(d))),
-        Kind::Consultation => {
-            Consultation::read(r, &mut f, body).map(|d| AnyEntry::Consultation(common.with(d)))
+        Kind::Profile => {
+            Profile::read(r, &mut f).map(|d| AnyEntry::Profile(Arc::new(common.with(d))))
         }
-        Kind::Ask => Ask::read(r, &mut f).map(|d| AnyEntry::Ask(common.with(d))),
-        Kind::Page => Page::read(r, &mut f).map(|d| AnyEntry::Page(common.with(d))),
+        Kind::Event => Event::read(r, &mut f).map(|mut d| {
+            if d.organisation.is_none() {
+                d.organisation = organisation;
+            }
+            AnyEntry::Event(Arc::new(common.with(d)))
+        }),
+        Kind::Consultation => Consultation::read(r, &mut f, body).map(|mut d| {
+            if d.organisation.is_none() {
+                d.organisation = organisation;
+            }
+            AnyEntry::Consultation(Arc::new(common.with(d)))
+        }),
+        Kind::Ask => Ask::read(r, &mut f).map(|d| AnyEntry::Ask(Arc::new(common.with(d)))),
+        Kind::Page => Page::read(r, &mut f).map(|d| AnyEntry::Page(Arc::new(common.with(d)))),
     };
     f.finish(r);
     read.filter(|_| origin.is_some())

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::index::Index;
@@ -60,10 +61,25 @@ pub fn files(
                 changed: e.changed,
             }
         };
-    let mut profiles: Vec<FeedEntry> = index
+    // Only the newest profiles are in the feed: find them by date first,
+    // then make their entries.
+    let mut newest: Vec<(Timestamp, &str, usize)> = index
         .profiles_az
-        .iter()
+        .par_iter()
         .map(|&i| {
+            let p = &dir.profiles[i];
+            (history.updated(p, &zone), p.slug.as_str(), i)
+        })
+        .collect();
+    // Among equals, in the order of their addresses (`/profiles/<slug>/`).
+    fn address(slug: &str) -> impl Iterator<Item = u8> + '_ {
+        slug.bytes().chain(std::iter::once(b'/'))
+    }
+    newest.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| address(a.1).cmp(address(b.1))));
+    let profiles: Vec<FeedEntry> = newest
+        .iter()
+        .take(FEED_LENGTH)
+        .map(|&(_, _, i)| {
             let p = &dir.profiles[i];
             let organisation = dir
                 .organisation(&p.data.organisation)
@@ -78,8 +94,6 @@ pub fn files(
             )
         })
         .collect();
-    profiles.sort_by(|a, b| b.changed.cmp(&a.changed).then(a.id.cmp(&b.id)));
-    profiles.truncate(FEED_LENGTH);
 
     let mut seen = std::collections::HashSet::new();
     let events: Vec<FeedEntry> = index

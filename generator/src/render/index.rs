@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::{Timestamp, Zoned};
+use rayon::prelude::*;
 
 use crate::content::{ConsultationStatus, Directory, OpenTo, Sector};
 
@@ -126,7 +127,7 @@ impl<'a> Index<'a> {
     /// Builds every lookup.
     pub fn new(dir: &'a Directory, now: Timestamp) -> Self {
         let mut profiles_az: Vec<usize> = (0..dir.profiles.len()).collect();
-        profiles_az.sort_by_cached_key(|&i| az_key(&dir.profiles[i].data.name));
+        profiles_az.par_sort_by_cached_key(|&i| az_key(&dir.profiles[i].data.name));
         let mut organisations_az: Vec<usize> = (0..dir.organisations.len()).collect();
         organisations_az.sort_by_cached_key(|&i| dir.organisations[i].data.name.to_lowercase());
 
@@ -211,7 +212,7 @@ impl<'a> Index<'a> {
         }
 
         let taxonomies = TaxonomyKind::ALL
-            .into_iter()
+            .into_par_iter()
             .map(|kind| (kind, terms(dir, kind, &profiles_az)))
             .collect();
 
@@ -335,7 +336,7 @@ fn dates(
 
 /// The terms of a taxonomy that have at least one profile.
 fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term> {
-    let mut by_slug: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_slug: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &i in profiles_az {
         let profile = &dir.profiles[i].data;
         let slugs: Vec<&str> = match kind {
@@ -348,18 +349,15 @@ fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term
             TaxonomyKind::OpenTo => profile.open_to.iter().map(|o| o.slug()).collect(),
         };
         for slug in slugs {
-            by_slug.entry(slug.to_string()).or_default().push(i);
+            by_slug.entry(slug).or_default().push(i);
         }
     }
     let mut terms: Vec<Term> = by_slug
         .into_iter()
-        .map(|(slug, profiles)| {
-            let label = term_label(dir, kind, &slug);
-            Term {
-                slug,
-                label,
-                profiles,
-            }
+        .map(|(slug, profiles)| Term {
+            slug: slug.to_string(),
+            label: term_label(dir, kind, slug),
+            profiles,
         })
         .collect();
     terms.sort_by_cached_key(|t| t.label.to_lowercase());

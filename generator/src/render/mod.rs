@@ -9,6 +9,7 @@
 pub mod calendar;
 pub mod export;
 pub mod feeds;
+mod fingerprint;
 pub mod format;
 pub mod index;
 pub mod output;
@@ -20,7 +21,9 @@ pub mod theme;
 pub mod views;
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -31,7 +34,7 @@ use url::Url;
 use crate::content::{Directory, Kind};
 use crate::history::History;
 use index::{Index, TaxonomyKind};
-use output::Staging;
+use output::{InPlace, Staging};
 use paginate::{page_count, page_range, page_url, pagination};
 use theme::{Theme, error_text};
 use views::{Link, TagCount, email_html, entry_url, origin, term_url};
@@ -50,8 +53,11 @@ pub struct BuildOptions {
 /// What a build wrote.
 #[derive(Debug, Clone)]
 pub struct Built {
-    /// HTML pages.
+    /// HTML pages in the site.
     pub pages: usize,
+    /// Pages rendered by this build: all of them, unless the site was built
+    /// before with the same [`Memory`] and only some had changed.
+    pub rendered: usize,
     /// Static files copied.
     pub files: usize,
     /// When the site would next change with no edit (an event passing, a
@@ -96,11 +102,65 @@ pub trait Progress: Sync {
     fn start(&self, _pages: usize) {}
     /// One more page is written.
     fn advance(&self) {}
+    /// Every page is written; the site-wide files (feeds, calendars, the
+    /// search index) follow.
+    fn pages_written(&self) {}
 }
 
 /// Progress that is not shown.
 pub struct Quiet;
 impl Progress for Quiet {}
+
+/// What the last build of a site wrote, so that the next build of the same
+/// site (a save while it is served) renders and writes only what changed.
+/// Start with `Memory::default()`; keep it with the [`Theme`] it was made
+/// with.
+#[derive(Debug, Default)]
+pub struct Memory {
+    /// Each page's address and fingerprint.
+    pages: HashMap<String, u64>,
+    /// Each group of site-wide files: its fingerprint and its files.
+    groups: HashMap<&'static str, (u64, Vec<PathBuf>)>,
+    /// When the site changes next with no edit; past it, every page is
+    /// made again.
+    next_change: Option<Timestamp>,
+    /// How many times `next_change` has passed.
+    epoch: u64,
+    /// What the site-wide files were made from, kept to make them again
+    /// from the entries that changed.
+    caches: Caches,
+}
+
+/// The caches of the site-wide files.
+#[derive(Debug, Default)]
+struct Caches {
+    export: export::Cache,
+    search: search::Cache,
+}
+
+/// A group of site-wide files as made: every file of the group, and the
+/// bytes of those that may have changed (all of them, unless a cache knew
+/// better).
+struct Made {
+    paths: Vec<PathBuf>,
+    bytes: Files,
+}
+
+impl Made {
+    fn whole(bytes: Files) -> Self {
+        Self {
+            paths: bytes.iter().map(|(path, _)| path.clone()).collect(),
+            bytes,
+        }
+    }
+}
+
+impl Memory {
+    /// When the site last built would next change with no edit.
+    pub fn next_change(&self) -> Option<Timestamp> {
+        self.next_change
+    }
+}
 
 /// Builds the site of `directory` (loaded from `root`) as of `now`.
 pub fn build(
@@ -108,6 +168,32 @@ pub fn build(
     root: &Path,
     now: Timestamp,
     options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Built, BuildError> {
+    let mut theme = Theme::load(root, &directory.site.theme)?;
+    rebuild(
+        directory,
+        root,
+        now,
+        options,
+        &mut theme,
+        &mut Memory::default(),
+        progress,
+    )
+}
+
+/// Builds the site of `directory` again, remembering in `memory` what was
+/// written. With an empty memory (or none of the output left), the whole
+/// site is written beside the old one and swapped in; otherwise only the
+/// pages and files whose inputs changed are rendered, and written in place
+/// once they all rendered, so a failed build still leaves the last good site.
+pub fn rebuild(
+    directory: &Directory,
+    root: &Path,
+    now: Timestamp,
+    options: &BuildOptions,
+    theme: &mut Theme,
+    memory: &mut Memory,
     progress: &dyn Progress,
 ) -> Result<Built, BuildError> {
     let mut directory: Cow<'_, Directory> = if options.internal {
@@ -118,70 +204,254 @@ pub fn build(
     if let Some(base_url) = &options.base_url {
         directory.to_mut().site.base_url = base_url.clone();
     }
-    let mut theme = Theme::load(root, &directory.site.theme)?;
+    if memory.next_change.is_some_and(|t| now >= t) {
+        memory.epoch += 1;
+    }
     let index = Index::new(&directory, now);
     theme
         .tera
         .global_context()
         .insert("site", &site_view(&directory, options.internal));
-    // A profile appears on many listing pages: its card is made once.
-    let profile_cards = (0..directory.profiles.len())
-        .into_par_iter()
-        .map(|i| {
-            let card = index.profile_card(i);
-            let letter = letter(&index::az_key(&card.name).0);
-            (letter, tera::Value::from_serializable(&card))
-        })
-        .collect();
+    let global = fingerprint::global(&directory, options.internal, theme.digest, memory.epoch);
     let renderer = Renderer {
         index: &index,
         tera: &theme.tera,
-        profile_cards,
+        profile_cards: (0..directory.profiles.len())
+            .map(|_| OnceLock::new())
+            .collect(),
+        keys: fingerprint::Keys::new(&index),
     };
     let jobs = jobs(&index);
-    progress.start(jobs.len());
-
-    let staging = Staging::begin(&options.output)?;
-    let mut urls: Vec<String> = jobs
+    let planned: Vec<(String, u64)> = jobs
         .par_iter()
         .map(|job| {
-            let (url, html) = renderer.render(job)?;
-            staging.write_page(&url, &html)?;
-            progress.advance();
-            Ok::<String, BuildError>(url)
+            let url = renderer.url(job);
+            let print = renderer.fingerprint(job, &url, global);
+            (url, print)
         })
-        .collect::<Result<_, _>>()?;
-    urls.retain(|url| url.ends_with('/'));
-    let history = History::read(root);
-    let mut text_files = calendar::files(&index, &history);
-    text_files.extend(feeds::files(&index, &history, &theme.tera)?);
-    text_files.extend(sitemap::files(
-        directory.site.base_url.as_str(),
-        &urls,
-        options.internal,
-    ));
-    for (path, text) in &text_files {
-        staging.write(path, text.as_bytes())?;
-    }
-    staging.write(Path::new("directory.json"), &export::directory_json(&index))?;
-    for (path, bytes) in &search::files(&index) {
-        staging.write(path, bytes)?;
-    }
-    // The site's own static files come last, so they may replace the theme's.
-    let mut assets = theme.assets;
-    assets.extend(theme::read_folder(&root.join("static"))?);
-    let files = assets.len();
-    for (path, bytes) in &assets {
-        staging.write(path, bytes)?;
-    }
-    staging.publish()?;
+        .collect();
+    let changed: Vec<&Job> = jobs
+        .iter()
+        .zip(&planned)
+        .filter(|(_, (url, print))| memory.pages.get(url) != Some(print))
+        .map(|(job, _)| job)
+        .collect();
+    // A few pages are changed in place; many (a new theme, a new day) are
+    // written as a whole new site beside the old, which costs less memory.
+    let in_place = if memory.pages.is_empty() || changed.len() * 4 > jobs.len() {
+        None
+    } else {
+        InPlace::open(&options.output)
+    };
+    let site = Site {
+        index: &index,
+        root,
+        options,
+        theme,
+        global,
+        urls: planned.iter().map(|(url, _)| url.as_str()).collect(),
+        history: OnceLock::new(),
+    };
+    let rendered = match in_place {
+        None => {
+            progress.start(jobs.len());
+            let staging = Staging::begin(&options.output)?;
+            jobs.par_iter().try_for_each(|job| {
+                let (url, html) = renderer.render(job)?;
+                staging.write_page(&url, &html)?;
+                progress.advance();
+                Ok::<(), BuildError>(())
+            })?;
+            progress.pages_written();
+            // A new site is written whole: what the caches knew of the old is moot.
+            let mut caches = Caches::default();
+            let mut groups = HashMap::new();
+            for group in SiteWide::ALL {
+                let made = site.make(group, &mut caches)?;
+                for (path, bytes) in &made.bytes {
+                    staging.write(path, bytes)?;
+                }
+                let print = site
+                    .inputs(group)
+                    .unwrap_or_else(|| fingerprint::of(&made.bytes));
+                groups.insert(group.name(), (print, made.paths));
+            }
+            staging.publish()?;
+            memory.groups = groups;
+            memory.caches = caches;
+            jobs.len()
+        }
+        Some(live) => {
+            progress.start(changed.len());
+            // Every page renders before any is written: a template error
+            // leaves the site as it was.
+            let pages: Vec<(String, String)> = changed
+                .par_iter()
+                .map(|job| renderer.render(job))
+                .collect::<Result<_, _>>()?;
+            for (url, html) in &pages {
+                live.write(&output::page_path(url), html.as_bytes())?;
+                progress.advance();
+            }
+            let current: HashSet<&str> = planned.iter().map(|(url, _)| url.as_str()).collect();
+            for url in memory
+                .pages
+                .keys()
+                .filter(|url| !current.contains(url.as_str()))
+            {
+                live.remove(&output::page_path(url))?;
+            }
+            progress.pages_written();
+            for group in SiteWide::ALL {
+                let print = site.inputs(group);
+                let known = memory.groups.get(group.name()).map(|(p, _)| *p);
+                if print.is_some() && print == known {
+                    continue;
+                }
+                let made = site.make(group, &mut memory.caches)?;
+                for (path, bytes) in &made.bytes {
+                    live.write(path, bytes)?;
+                }
+                if let Some((_, old)) = memory.groups.get(group.name()) {
+                    let current: HashSet<&PathBuf> = made.paths.iter().collect();
+                    for path in old.iter().filter(|p| !current.contains(p)) {
+                        live.remove(path)?;
+                    }
+                }
+                let print = print.unwrap_or_else(|| fingerprint::of(&made.bytes));
+                memory.groups.insert(group.name(), (print, made.paths));
+            }
+            pages.len()
+        }
+    };
+    memory.pages = planned.into_iter().collect();
+    memory.next_change = index.next_change();
     Ok(Built {
         pages: jobs.len(),
-        files,
+        rendered,
+        files: memory
+            .groups
+            .get(SiteWide::Assets.name())
+            .map_or(0, |(_, files)| files.len()),
         next_change: index
             .next_change()
             .map(|t| t.to_zoned(directory.site.time_zone())),
     })
+}
+
+/// The files made from the whole directory rather than one page each, in
+/// groups made and written together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SiteWide {
+    Calendars,
+    Feeds,
+    Sitemap,
+    Export,
+    Search,
+    /// The theme's static files and the site's own, which come last so that
+    /// they may replace the theme's.
+    Assets,
+}
+
+impl SiteWide {
+    const ALL: [SiteWide; 6] = [
+        SiteWide::Calendars,
+        SiteWide::Feeds,
+        SiteWide::Sitemap,
+        SiteWide::Export,
+        SiteWide::Search,
+        SiteWide::Assets,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            SiteWide::Calendars => "calendars",
+            SiteWide::Feeds => "feeds",
+            SiteWide::Sitemap => "sitemap",
+            SiteWide::Export => "export",
+            SiteWide::Search => "search",
+            SiteWide::Assets => "assets",
+        }
+    }
+}
+
+/// What the site-wide files are made from.
+struct Site<'a> {
+    index: &'a Index<'a>,
+    root: &'a Path,
+    options: &'a BuildOptions,
+    theme: &'a Theme,
+    global: u64,
+    urls: Vec<&'a str>,
+    /// When each entry changed, from git: read once, when first needed.
+    history: OnceLock<History>,
+}
+
+type Files = Vec<(PathBuf, Vec<u8>)>;
+
+impl Site<'_> {
+    fn history(&self) -> &History {
+        self.history.get_or_init(|| History::read(self.root))
+    }
+
+    /// The fingerprint of what a group is made from, or `None` for the
+    /// static files, which are read each time (a handful of small files)
+    /// and known by their bytes.
+    fn inputs(&self, group: SiteWide) -> Option<u64> {
+        let dir = self.index.dir;
+        Some(match group {
+            SiteWide::Calendars => fingerprint::of((
+                self.global,
+                fingerprint::digests(&dir.events),
+                fingerprint::digests(&dir.organisations),
+                fingerprint::digests(&dir.consultations),
+            )),
+            SiteWide::Sitemap => fingerprint::of((self.global, &self.urls)),
+            SiteWide::Feeds | SiteWide::Export | SiteWide::Search => {
+                fingerprint::of((self.global, fingerprint::directory(dir)))
+            }
+            SiteWide::Assets => return None,
+        })
+    }
+
+    /// A group's files.
+    fn make(&self, group: SiteWide, caches: &mut Caches) -> Result<Made, BuildError> {
+        let index = self.index;
+        let dir = index.dir;
+        let text = |files: Vec<(PathBuf, String)>| -> Files {
+            files
+                .into_iter()
+                .map(|(path, text)| (path, text.into_bytes()))
+                .collect()
+        };
+        Ok(Made::whole(match group {
+            SiteWide::Calendars => text(calendar::files(index, self.history())),
+            SiteWide::Feeds => text(feeds::files(index, self.history(), &self.theme.tera)?),
+            SiteWide::Sitemap => {
+                let pages: Vec<String> = self
+                    .urls
+                    .iter()
+                    .filter(|url| url.ends_with('/'))
+                    .map(|url| (*url).to_string())
+                    .collect();
+                text(sitemap::files(
+                    dir.site.base_url.as_str(),
+                    &pages,
+                    self.options.internal,
+                ))
+            }
+            SiteWide::Export => vec![(
+                PathBuf::from("directory.json"),
+                export::directory_json(index, &mut caches.export),
+            )],
+            SiteWide::Search => return Ok(search::files(index, &mut caches.search)),
+            SiteWide::Assets => {
+                let mut assets = self.theme.assets.clone();
+                assets.extend(theme::read_folder(&self.root.join("static"))?);
+                assets
+            }
+        }))
+    }
 }
 
 /// The directory as the public may see it: no internal profiles, and no
@@ -194,7 +464,7 @@ pub fn public_view(directory: &Directory) -> Directory {
     public.asks.retain(|a| shown.contains(&a.data.by));
     for event in &mut public.events {
         if event.data.host.as_ref().is_some_and(|h| !shown.contains(h)) {
-            event.data.host = None;
+            Arc::make_mut(event).data.host = None;
         }
     }
     for consultation in &mut public.consultations {
@@ -204,7 +474,7 @@ pub fn public_view(directory: &Directory) -> Directory {
             .as_ref()
             .is_some_and(|l| !shown.contains(l))
         {
-            consultation.data.lead = None;
+            Arc::make_mut(consultation).data.lead = None;
         }
     }
     public
@@ -391,11 +661,39 @@ fn groups<T: Clone>(items: &[T], key: impl Fn(&T) -> String) -> Vec<Group<T>> {
 struct Renderer<'a> {
     index: &'a Index<'a>,
     tera: &'a tera::Tera,
-    /// Every profile's card, ready for templates, with its A–Z letter.
-    profile_cards: Vec<(String, tera::Value)>,
+    /// Every profile's card, ready for templates, with its A–Z letter:
+    /// made when a page first shows it (a profile is on many list pages).
+    profile_cards: Vec<OnceLock<(String, tera::Value)>>,
+    /// What the cards are made from, for fingerprints.
+    keys: fingerprint::Keys,
 }
 
 impl Renderer<'_> {
+    /// The address of a job's page.
+    fn url(&self, job: &Job) -> String {
+        let dir = self.index.dir;
+        match *job {
+            Job::Home => "/".into(),
+            Job::List(list, number) => page_url(list.url(), number),
+            Job::Profile(i) => entry_url(Kind::Profile, &dir.profiles[i].slug),
+            Job::Organisation(i, number) => page_url(
+                &entry_url(Kind::Organisation, &dir.organisations[i].slug),
+                number,
+            ),
+            Job::Event(i) => entry_url(Kind::Event, &dir.events[i].slug),
+            Job::Consultation(i) => entry_url(Kind::Consultation, &dir.consultations[i].slug),
+            Job::Ask(i) => entry_url(Kind::Ask, &dir.asks[i].slug),
+            Job::Page(i) => entry_url(Kind::Page, &dir.pages[i].slug),
+            Job::Topics => "/topics/".into(),
+            Job::Search => "/search/".into(),
+            Job::Taxonomy(kind) => kind.url().into(),
+            Job::Term(kind, t, number) => {
+                page_url(&term_url(kind, &self.index.terms(kind)[t].slug), number)
+            }
+            Job::NotFound => "/404.html".into(),
+        }
+    }
+
     fn render(&self, job: &Job) -> Result<(String, String), BuildError> {
         let (template, entry, mut meta, mut context) = self.context(job);
         let ix = self.index;
@@ -433,6 +731,7 @@ impl Renderer<'_> {
         if !graph.is_empty() {
             meta.json_ld = Some(structured::script(graph));
         }
+        debug_assert_eq!(meta.url, self.url(job), "a page's address has one rule");
         context.insert("page", &meta);
         let html = self
             .tera
@@ -883,8 +1182,16 @@ impl Renderer<'_> {
     /// A page of profile cards: `items`, `groups`, `total`, `pagination`.
     fn people(&self, c: &mut Context, people: &[usize], base: &str, number: usize) {
         let page = &people[page_range(people.len(), number)];
-        let cards: Vec<&(String, tera::Value)> =
-            page.iter().map(|&i| &self.profile_cards[i]).collect();
+        let cards: Vec<&(String, tera::Value)> = page
+            .iter()
+            .map(|&i| {
+                self.profile_cards[i].get_or_init(|| {
+                    let card = self.index.profile_card(i);
+                    let letter = letter(&index::az_key(&card.name).0);
+                    (letter, tera::Value::from_serializable(&card))
+                })
+            })
+            .collect();
         let mut groups: Vec<(String, Vec<tera::Value>)> = Vec::new();
         for (letter, card) in &cards {
             match groups.last_mut() {

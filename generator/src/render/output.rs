@@ -101,13 +101,7 @@ impl Staging {
 
     /// Writes a page at its address: `/profiles/` → `profiles/index.html`.
     pub fn write_page(&self, url: &str, html: &str) -> Result<(), BuildError> {
-        let relative = url.trim_start_matches('/');
-        let path = if relative.is_empty() || relative.ends_with('/') {
-            Path::new(relative).join("index.html")
-        } else {
-            PathBuf::from(relative)
-        };
-        self.write(&path, html.as_bytes())
+        self.write(&page_path(url), html.as_bytes())
     }
 
     /// Removes what this build did not write, then points the output at the
@@ -139,6 +133,65 @@ impl Staging {
             let _ = std::fs::remove_dir(&folder);
         }
         point(&self.output, &self.folder)
+    }
+}
+
+/// The file a page's address is served from: `/profiles/` →
+/// `profiles/index.html`.
+pub fn page_path(url: &str) -> PathBuf {
+    let relative = url.trim_start_matches('/');
+    if relative.is_empty() || relative.ends_with('/') {
+        Path::new(relative).join("index.html")
+    } else {
+        PathBuf::from(relative)
+    }
+}
+
+/// The live site changed in place, file by file: for the few files a save
+/// changes while the site is served. Each file is written beside its place
+/// and renamed over it, so a reader gets the old file or the new, never half.
+pub struct InPlace {
+    folder: PathBuf,
+}
+
+impl InPlace {
+    /// The folder the output points to, if a site was built there.
+    pub fn open(output: &Path) -> Option<Self> {
+        let target = std::fs::read_link(output).ok()?;
+        let folder = output.with_file_name(target);
+        folder.is_dir().then_some(Self { folder })
+    }
+
+    /// Writes a file at `relative`, unless it already holds exactly `bytes`.
+    pub fn write(&self, relative: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+        let path = self.folder.join(relative);
+        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let temporary = path.with_file_name(format!(".{name}.new"));
+        std::fs::write(&temporary, bytes).map_err(io(&temporary))?;
+        std::fs::rename(&temporary, &path).map_err(io(&path))
+    }
+
+    /// Removes a file, and its folders left empty.
+    pub fn remove(&self, relative: &Path) -> Result<(), BuildError> {
+        let path = self.folder.join(relative);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&path)(e)),
+            _ => {}
+        }
+        let mut folder = path.parent();
+        while let Some(dir) = folder.filter(|d| *d != self.folder) {
+            if std::fs::remove_dir(dir).is_err() {
+                break;
+            }
+            folder = dir.parent();
+        }
+        Ok(())
     }
 }
 

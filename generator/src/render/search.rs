@@ -104,8 +104,18 @@ struct Source {
     fields: Vec<(u32, String)>,
 }
 
-/// The index files: (path under the site, bytes).
-pub fn files(index: &Index<'_>) -> Vec<(PathBuf, Vec<u8>)> {
+/// What the index was last made from, so that a save makes again only the
+/// shards and chunks that changed.
+#[derive(Debug, Default)]
+pub struct Cache {}
+
+/// The index files: every path, and the bytes of those that may have changed.
+pub(super) fn files(index: &Index<'_>, _cache: &mut Cache) -> super::Made {
+    super::Made::whole(all_files(index))
+}
+
+/// Every index file: (path under the site, bytes).
+fn all_files(index: &Index<'_>) -> Vec<(PathBuf, Vec<u8>)> {
     let sources = sources(index);
     let weighted: Vec<HashMap<String, u32>> = sources
         .par_iter()

@@ -19,6 +19,8 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files: where they go in the site, and their bytes.
     pub assets: Vec<(PathBuf, Vec<u8>)>,
+    /// A hash of every template: pages made with another theme differ.
+    pub digest: u64,
 }
 
 impl Theme {
@@ -60,13 +62,23 @@ impl Theme {
                 assets.push((path, bytes));
             }
         }
+        let digest = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::hash::DefaultHasher::new();
+            templates.hash(&mut hasher);
+            hasher.finish()
+        };
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.add_raw_templates(templates)
             .map_err(|e| BuildError::Theme {
                 message: error_text(&e),
             })?;
-        Ok(Self { tera, assets })
+        Ok(Self {
+            tera,
+            assets,
+            digest,
+        })
     }
 }
 

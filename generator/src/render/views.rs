@@ -333,7 +333,8 @@ impl Index<'_> {
         markdown::to_html(&entry.body, entry.path(), &url_of, trusted)
     }
 
-    fn entry_exists(&self, kind: Kind, slug: &str) -> bool {
+    /// Whether an entry is in this build.
+    pub(super) fn entry_exists(&self, kind: Kind, slug: &str) -> bool {
         match kind {
             Kind::Organisation => self.dir.organisation(slug).is_some(),
             Kind::Profile => self.dir.profile(slug).is_some(),

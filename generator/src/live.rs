@@ -1,0 +1,116 @@
+//! A site kept in memory while it is served, built again on every save.
+//!
+//! Between saves it keeps every file as read, the compiled theme, and what
+//! each page was made from: a save reads again only the files that changed,
+//! checks the whole directory (the checks are cheap; reading is not), and
+//! renders only the pages whose inputs changed. The result is the site a
+//! full build would write, file for file.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostics;
+use crate::load::{CONFIG_FILE, Files, LoadError, LoadOptions};
+use crate::render::theme::Theme;
+use crate::render::{BuildError, BuildOptions, Built, Memory, Progress};
+
+/// A site being served.
+pub struct LiveSite {
+    files: Files,
+    /// The compiled theme; `None` until it compiles.
+    theme: Option<Theme>,
+    memory: Memory,
+    options: BuildOptions,
+}
+
+/// What one build of a live site gave.
+pub struct Update {
+    /// Every problem in the site's files.
+    pub diagnostics: Diagnostics,
+    /// How the build went.
+    pub outcome: Outcome,
+}
+
+/// How a build of a live site went. In every case but `Built`, the last good
+/// site is left as it was.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The site was built.
+    Built(Built),
+    /// The files have errors (in the diagnostics): nothing was built.
+    Problems,
+    /// The site cannot be read any more (its config is gone or unreadable).
+    Unreadable(LoadError),
+    /// The build failed.
+    Failed(BuildError),
+}
+
+impl LiveSite {
+    /// Reads the site at `load.root`; nothing is built until [`LiveSite::update`].
+    pub fn open(load: &LoadOptions, options: BuildOptions) -> Result<Self, LoadError> {
+        Ok(Self {
+            files: Files::read(load)?,
+            theme: None,
+            memory: Memory::default(),
+            options,
+        })
+    }
+
+    /// When the site would next change with no edit, if it was built.
+    pub fn next_change(&self) -> Option<jiff::Timestamp> {
+        self.memory.next_change()
+    }
+
+    /// Reads again the files at `changed` (none: only the clock moved) and
+    /// builds what changed.
+    pub fn update(&mut self, changed: &[PathBuf], progress: &dyn Progress) -> Update {
+        let root = self.files.root().to_path_buf();
+        if let Err(error) = self.files.reread(changed) {
+            return Update {
+                diagnostics: Diagnostics::default(),
+                outcome: Outcome::Unreadable(error),
+            };
+        }
+        let theme_changed = changed.iter().any(|path| {
+            let relative = self.files.relative(path);
+            relative.starts_with("themes") || relative == Path::new(CONFIG_FILE)
+        });
+        if theme_changed {
+            self.theme = None;
+        }
+        let loaded = self.files.loaded();
+        if loaded.diagnostics.has_errors() {
+            return Update {
+                diagnostics: loaded.diagnostics,
+                outcome: Outcome::Problems,
+            };
+        }
+        let theme = match &mut self.theme {
+            Some(theme) => theme,
+            slot @ None => match Theme::load(&root, &loaded.directory.site.theme) {
+                Ok(theme) => slot.insert(theme),
+                Err(error) => {
+                    return Update {
+                        diagnostics: loaded.diagnostics,
+                        outcome: Outcome::Failed(error),
+                    };
+                }
+            },
+        };
+        let built = crate::render::rebuild(
+            &loaded.directory,
+            &root,
+            loaded.now,
+            &self.options,
+            theme,
+            &mut self.memory,
+            progress,
+        );
+        Update {
+            diagnostics: loaded.diagnostics,
+            outcome: match built {
+                Ok(built) => Outcome::Built(built),
+                Err(error) => Outcome::Failed(error),
+            },
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! A site served and saved file by file must be, after every save, the site
+//! a full build of the same files writes: file for file, byte for byte. Each
+//! test edits the demo directory the way an editor would and compares.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use generator::live::{LiveSite, Outcome};
+use generator::render::Quiet;
+use generator::{AsOf, BuildOptions, LoadOptions};
+use walkdir::WalkDir;
+
+/// The demo site, copied into a temporary folder.
+struct Demo {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    live: LiveSite,
+    output: PathBuf,
+    fresh: PathBuf,
+}
+
+fn load_options(root: &Path) -> LoadOptions {
+    LoadOptions {
+        root: root.to_path_buf(),
+        as_of: AsOf::Date(jiff::civil::date(2027, 1, 14)),
+    }
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    for entry in WalkDir::new(from).into_iter().filter_map(Result::ok) {
+        let relative = entry.path().strip_prefix(from).expect("under the folder");
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("folder made");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("file copied");
+        }
+    }
+}
+
+/// Every file of a built site, by path.
+fn site_files(output: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    WalkDir::new(output)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(output).expect("under").to_path_buf();
+            (relative, std::fs::read(e.path()).expect("readable"))
+        })
+        .collect()
+}
+
+impl Demo {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path().join("site");
+        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for folder in ["content", "mirror", "static"] {
+            copy_folder(&demo.join(folder), &root.join(folder));
+        }
+        std::fs::copy(demo.join("interchange.toml"), root.join("interchange.toml"))
+            .expect("config copied");
+        let output = dir.path().join("live");
+        let fresh = dir.path().join("fresh");
+        let live = LiveSite::open(&load_options(&root), build_options(&output)).expect("opens");
+        let mut demo = Self {
+            _dir: dir,
+            root,
+            live,
+            output,
+            fresh,
+        };
+        let first = demo.save(&[]);
+        assert_eq!(
+            first,
+            first_build_pages(&demo),
+            "the first build writes every page"
+        );
+        demo
+    }
+
+    fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.root.join(relative);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("folder");
+        std::fs::write(&path, text).expect("written");
+        path
+    }
+
+    fn edit(&self, relative: &str, from: &str, to: &str) -> PathBuf {
+        let path = self.root.join(relative);
+        let text = std::fs::read_to_string(&path).expect("readable");
+        assert!(text.contains(from), "{relative} has `{from}`");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("written");
+        path
+    }
+
+    /// Tells the live site of the changed files; returns how many pages it rendered.
+    fn save(&mut self, changed: &[PathBuf]) -> usize {
+        let update = self.live.update(changed, &Quiet);
+        match update.outcome {
+            Outcome::Built(built) => built.rendered,
+            other => panic!(
+                "the build failed: {other:?}\n{:?}",
+                update
+                    .diagnostics
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+            ),
+        }
+    }
+
+    /// Asserts that the live site is the one a full build makes now.
+    fn assert_same_as_full_build(&self, after: &str) {
+        let loaded = generator::load(&load_options(&self.root)).expect("loads");
+        assert!(!loaded.diagnostics.has_errors(), "{after}: the site checks");
+        generator::build(
+            &loaded.directory,
+            &self.root,
+            loaded.now,
+            &build_options(&self.fresh),
+            &Quiet,
+        )
+        .expect("builds");
+        let live = site_files(&self.output);
+        let fresh = site_files(&self.fresh);
+        let live_paths: Vec<&PathBuf> = live.keys().collect();
+        let fresh_paths: Vec<&PathBuf> = fresh.keys().collect();
+        assert_eq!(live_paths, fresh_paths, "{after}: the same files");
+        for (path, bytes) in &fresh {
+            assert!(
+                live[path] == *bytes,
+                "{after}: {} differs from a full build",
+                path.display()
+            );
+        }
+    }
+}
+
+fn build_options(output: &Path) -> BuildOptions {
+    BuildOptions {
+        output: output.to_path_buf(),
+        base_url: None,
+        internal: false,
+    }
+}
+
+fn first_build_pages(demo: &Demo) -> usize {
+    site_files(&demo.output)
+        .keys()
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .count()
+}
+
+#[test]
+fn editing_a_bio_renders_a_few_pages_and_matches_a_full_build() {
+    let mut demo = Demo::new();
+    let pages = first_build_pages(&demo);
+    let path = demo.edit(
+        "content/profiles/amira-hussain.md",
+        "Amira runs the council's housing options service",
+        "Amira leads the council's housing options service",
+    );
+    let rendered = demo.save(&[path]);
+    assert!(
+        rendered >= 1 && rendered * 5 < pages,
+        "a bio edit renders {rendered} of {pages} pages"
+    );
+    let page = std::fs::read_to_string(demo.output.join("profiles/amira-hussain/index.html"))
+        .expect("the profile page");
+    assert!(page.contains("Amira leads the council"));
+    demo.assert_same_as_full_build("a bio edit");
+
+    // Saving again with nothing changed renders nothing.
+    assert_eq!(demo.save(&[]), 0);
+}
+
+#[test]
+fn renames_moves_and_new_terms_match_a_full_build() {
+    let mut demo = Demo::new();
+    // A new name moves the profile in the A–Z lists.
+    let path = demo.edit(
+        "content/profiles/amira-hussain.md",
+        "name: Amira Hussain",
+        "name: Amira Zubair",
+    );
+    demo.save(&[path]);
+    demo.assert_same_as_full_build("a name change");
+    // A new policy area and interest make new term pages.
+    let path = demo.edit(
+        "content/profiles/amira-hussain.md",
+        "interests: [service-design,",
+        "interests: [tenancy-law, service-design,",
+    );
+    demo.save(&[path]);
+    demo.assert_same_as_full_build("a new interest");
+    // An organisation's name is on every card of its people.
+    let path = demo.edit("content/organisations/dcls.md", "name: ", "name: The ");
+    demo.save(&[path]);
+    demo.assert_same_as_full_build("an organisation renamed");
+}
+
+#[test]
+fn new_deleted_and_renamed_files_match_a_full_build() {
+    let mut demo = Demo::new();
+    let text = std::fs::read_to_string(demo.root.join("content/profiles/anjali-mistry.md"))
+        .expect("readable");
+    let new = demo.write(
+        "content/profiles/anjali-mistry-2.md",
+        &text.replacen("name: Anjali Mistry", "name: Anjali Mistry-Jones", 1),
+    );
+    demo.save(std::slice::from_ref(&new));
+    assert!(
+        demo.output
+            .join("profiles/anjali-mistry-2/index.html")
+            .is_file()
+    );
+    demo.assert_same_as_full_build("a new profile");
+
+    std::fs::remove_file(&new).expect("deleted");
+    demo.save(&[new]);
+    assert!(
+        !demo
+            .output
+            .join("profiles/anjali-mistry-2/index.html")
+            .exists()
+    );
+    demo.assert_same_as_full_build("a profile deleted");
+
+    let old = demo.root.join("content/profiles/chloe-adeyemi.md");
+    let renamed = demo.root.join("content/profiles/chloe-adeyemi-brown.md");
+    std::fs::rename(&old, &renamed).expect("renamed");
+    demo.save(&[old, renamed]);
+    assert!(
+        !demo
+            .output
+            .join("profiles/chloe-adeyemi/index.html")
+            .exists()
+    );
+    assert!(
+        demo.output
+            .join("profiles/chloe-adeyemi-brown/index.html")
+            .is_file()
+    );
+    demo.assert_same_as_full_build("a profile renamed");
+}
+
+#[test]
+fn events_consultations_asks_and_pages_match_a_full_build() {
+    let mut demo = Demo::new();
+    let path = demo.edit(
+        "content/events/fleet-electrification-meetup.md",
+        "cancelled: true",
+        "cancelled: false",
+    );
+    demo.save(&[path]);
+    demo.assert_same_as_full_build("an event no longer cancelled");
+
+    let path = demo.edit(
+        "content/events/fleet-electrification-meetup.md",
+        "host: rhiannon-evans",
+        "host: amira-hussain",
+    );
+    demo.save(&[path]);
+    demo.assert_same_as_full_build("an event's host changed");
+
+    let path = demo.edit(
+        "content/consultations/local-resilience-standards.md",
+        "lead: lucy-brennan",
+        "lead: amira-hussain",
+    );
+    demo.save(&[path]);
+    demo.assert_same_as_full_build("a consultation's lead changed");
+
+    let ask = std::fs::read_dir(demo.root.join("content/asks"))
+        .expect("asks")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .next()
+        .expect("an ask");
+    let text = std::fs::read_to_string(&ask).expect("readable");
+    std::fs::write(
+        &ask,
+        text.replacen("title: ", "title: Help wanted with ", 1),
+    )
+    .expect("written");
+    demo.save(&[ask]);
+    demo.assert_same_as_full_build("an ask retitled");
+
+    // A page's title is in the footer of every page.
+    let path = demo.edit(
+        "content/pages/privacy-notice.md",
+        "title: Privacy notice",
+        "title: How we use your information",
+    );
+    demo.save(&[path]);
+    demo.assert_same_as_full_build("a footer page retitled");
+}
+
+#[test]
+fn a_profile_made_internal_leaves_the_public_site() {
+    let mut demo = Demo::new();
+    let path = demo.edit(
+        "content/profiles/amira-hussain.md",
+        "visibility: public",
+        "visibility: internal",
+    );
+    demo.save(&[path]);
+    assert!(
+        !demo
+            .output
+            .join("profiles/amira-hussain/index.html")
+            .exists()
+    );
+    demo.assert_same_as_full_build("a profile made internal");
+}
+
+#[test]
+fn a_broken_save_keeps_the_site_and_the_next_good_one_catches_up() {
+    let mut demo = Demo::new();
+    let path = demo.edit(
+        "content/profiles/amira-hussain.md",
+        "role: Housing Options Manager",
+        "role: [Housing Options Manager",
+    );
+    let update = demo.live.update(std::slice::from_ref(&path), &Quiet);
+    assert!(matches!(update.outcome, Outcome::Problems));
+    assert!(update.diagnostics.has_errors());
+    let page = std::fs::read_to_string(demo.output.join("profiles/amira-hussain/index.html"))
+        .expect("the last good page");
+    assert!(page.contains("Housing Options Manager"));
+
+    demo.edit(
+        "content/profiles/amira-hussain.md",
+        "role: [Housing Options Manager",
+        "role: Head of Housing Options",
+    );
+    demo.save(&[path]);
+    demo.assert_same_as_full_build("a fixed save");
+}
