@@ -258,10 +258,23 @@ impl Files {
                 None => {}
             }
         }
-        diagnostics.extend(checks::duplicate_slugs(&claims));
-        diagnostics.extend(checks::references(&claims, &findings));
-        diagnostics.extend(checks::similar_interests(&findings));
-        finish(&mut directory);
+        let ((duplicates, references), (interests, ())) = rayon::join(
+            || {
+                rayon::join(
+                    || checks::duplicate_slugs(&claims),
+                    || checks::references(&claims, &findings),
+                )
+            },
+            || {
+                rayon::join(
+                    || checks::similar_interests(&findings),
+                    || finish(&mut directory),
+                )
+            },
+        );
+        diagnostics.extend(duplicates);
+        diagnostics.extend(references);
+        diagnostics.extend(interests);
         diagnostics.sort();
         Loaded {
             directory,

@@ -2,7 +2,7 @@
 //! hosts, the terms of every taxonomy, the upcoming dates of every event.
 //! Built once per build, in time proportional to the directory.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
@@ -336,20 +336,19 @@ fn dates(
 
 /// The terms of a taxonomy that have at least one profile.
 fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term> {
-    let mut by_slug: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_slug: HashMap<&str, Vec<usize>> = HashMap::new();
     for &i in profiles_az {
         let profile = &dir.profiles[i].data;
-        let slugs: Vec<&str> = match kind {
-            TaxonomyKind::Sector => dir
-                .organisation(&profile.organisation)
-                .map(|o| vec![o.data.sector.slug()])
-                .unwrap_or_default(),
-            TaxonomyKind::PolicyArea => profile.policy_areas.iter().map(String::as_str).collect(),
-            TaxonomyKind::Interest => profile.interests.iter().map(String::as_str).collect(),
-            TaxonomyKind::OpenTo => profile.open_to.iter().map(|o| o.slug()).collect(),
-        };
-        for slug in slugs {
-            by_slug.entry(slug).or_default().push(i);
+        let mut add = |slug| by_slug.entry(slug).or_default().push(i);
+        match kind {
+            TaxonomyKind::Sector => {
+                if let Some(o) = dir.organisation(&profile.organisation) {
+                    add(o.data.sector.slug());
+                }
+            }
+            TaxonomyKind::PolicyArea => profile.policy_areas.iter().for_each(|a| add(a)),
+            TaxonomyKind::Interest => profile.interests.iter().for_each(|a| add(a)),
+            TaxonomyKind::OpenTo => profile.open_to.iter().for_each(|o| add(o.slug())),
         }
     }
     let mut terms: Vec<Term> = by_slug
@@ -360,7 +359,8 @@ fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term
             profiles,
         })
         .collect();
-    terms.sort_by_cached_key(|t| t.label.to_lowercase());
+    // By label; among equal labels, by slug, as the slugs' order is not kept.
+    terms.sort_by_cached_key(|t| (t.label.to_lowercase(), t.slug.clone()));
     terms
 }
 
