@@ -5,7 +5,12 @@ use crate::content::Kind;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fields::ReferenceFrom;
 use crate::suggest::did_you_mean;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+/// Maps and sets with a fast hash: the checks run on every save while a
+/// site is served.
+type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+type HashSet<T> = std::collections::HashSet<T, ahash::RandomState>;
 
 /// Two entries of one kind with one slug: within `content/` folders that
 /// cannot happen, so the clash is between `content/` and `mirror/`, or
@@ -13,7 +18,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// `claims` come in path order with `content/` before `mirror/`, so a local
 /// entry always keeps its slug.
 pub(super) fn duplicate_slugs(claims: &[&Claim]) -> Vec<Diagnostic> {
-    let mut first: HashMap<(Kind, &str), &Claim> = HashMap::new();
+    let mut first: HashMap<(Kind, &str), &Claim> = HashMap::default();
     let mut diagnostics = Vec::new();
     for &claim in claims {
         match first.get(&(claim.kind, claim.slug.as_str())) {
@@ -54,14 +59,14 @@ pub(super) fn duplicate_slugs(claims: &[&Claim]) -> Vec<Diagnostic> {
 /// References to entries that do not exist, each naming the file that would
 /// have to exist.
 pub(super) fn references(claims: &[&Claim], findings: &[&Findings]) -> Vec<Diagnostic> {
-    let mut known: HashMap<Kind, HashSet<&str>> = HashMap::new();
+    let mut known: HashMap<Kind, HashSet<&str>> = HashMap::default();
     for claim in claims {
         known
             .entry(claim.kind)
             .or_default()
             .insert(claim.slug.as_str());
     }
-    let empty = HashSet::new();
+    let empty = HashSet::default();
     let mut diagnostics = Vec::new();
     for &Findings {
         file, references, ..
@@ -115,7 +120,7 @@ pub(super) fn interest_key(interest: &str) -> String {
 /// same word: matching relies on shared terms, so each less common spelling
 /// is a warning pointing to the most common one.
 pub(super) fn similar_interests(findings: &[&Findings]) -> Vec<Diagnostic> {
-    let mut spellings: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
+    let mut spellings: HashMap<&str, BTreeMap<&str, usize>> = HashMap::default();
     for &Findings { interests, .. } in findings {
         for (interest, key, _) in interests {
             *spellings
@@ -125,7 +130,7 @@ pub(super) fn similar_interests(findings: &[&Findings]) -> Vec<Diagnostic> {
                 .or_default() += 1;
         }
     }
-    let mut preferred: HashMap<&str, (&str, usize)> = HashMap::new();
+    let mut preferred: HashMap<&str, (&str, usize)> = HashMap::default();
     for forms in spellings.values().filter(|forms| forms.len() > 1) {
         // The most used spelling wins; among equals, the one with hyphens, then the first.
         let (best, count) = forms

@@ -2,7 +2,9 @@
 //! councils' own tools. Its shape is documented in docs/export.md.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use super::fingerprint::hasher;
 
 use serde_json::{Value, json};
 
@@ -46,7 +48,7 @@ pub struct Cache {
 /// trust in raw HTML), its file, the entries its body links to, and its
 /// dates to come or status (`extra`).
 fn key<T>(index: &Index<'_>, site: u64, entry: &Entry<T>, extra: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = hasher();
     site.hash(&mut hasher);
     entry.file.digest().hash(&mut hasher);
     for (kind, slug) in &entry.links {
@@ -109,7 +111,7 @@ impl Lists<'_, '_> {
 pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
     let dir = index.dir;
     let site = {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = hasher();
         format!("{:?}", dir.site).hash(&mut hasher);
         hasher.finish()
     };
@@ -155,7 +157,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
         },
     );
     let upcoming = |i: usize| {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = hasher();
         index.upcoming_of(i).hash(&mut hasher);
         hasher.finish()
     };

@@ -12,7 +12,16 @@
 //! Every input of a page's template context must be named here; the tests
 //! compare a site updated save by save with one built afresh, file by file.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
+
+/// The hasher fingerprints are made with: fast, and with fixed keys, so that
+/// a page's fingerprint is the same from one build to the next.
+pub(super) type Fingerprinter = ahash::AHasher;
+
+/// A new hasher for a fingerprint.
+pub(super) fn hasher() -> Fingerprinter {
+    ahash::RandomState::with_seeds(0x1e, 0x7e, 0x2c, 0x4a).build_hasher()
+}
 
 use super::index::{Index, TaxonomyKind};
 use super::paginate::{page_count, page_range};
@@ -27,14 +36,14 @@ pub(super) struct Keys {
 
 /// The hash of anything hashable.
 pub(super) fn of(value: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = hasher();
     value.hash(&mut hasher);
     hasher.finish()
 }
 
 /// The digests of a list of entries, as one number.
 pub(super) fn digests<T>(entries: &[std::sync::Arc<Entry<T>>]) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = hasher();
     for entry in entries {
         entry.file.digest().hash(&mut hasher);
     }
@@ -77,7 +86,7 @@ impl Renderer<'_> {
     pub(super) fn fingerprint(&self, job: &Job, url: &str, global: u64) -> u64 {
         let ix = self.index;
         let dir = ix.dir;
-        let mut h = DefaultHasher::new();
+        let mut h = hasher();
         global.hash(&mut h);
         url.hash(&mut h);
         match *job {
@@ -266,7 +275,7 @@ impl Renderer<'_> {
     }
 
     /// A page of profile cards: the cards, the page number and the total.
-    fn hash_people(&self, people: &[usize], number: usize, h: &mut DefaultHasher) {
+    fn hash_people(&self, people: &[usize], number: usize, h: &mut Fingerprinter) {
         (people.len(), page_count(people.len())).hash(h);
         for &i in &people[page_range(people.len(), number)] {
             self.keys.profile_cards[i].hash(h);
@@ -274,7 +283,7 @@ impl Renderer<'_> {
     }
 
     /// A body as rendered: its text, and whether each entry it links to exists.
-    fn hash_body<T>(&self, entry: &Entry<T>, h: &mut DefaultHasher) {
+    fn hash_body<T>(&self, entry: &Entry<T>, h: &mut Fingerprinter) {
         let ix = self.index;
         entry.file.digest().hash(h);
         for (kind, slug) in &entry.links {
@@ -282,7 +291,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn hash_profile_card_of(&self, slug: &str, h: &mut DefaultHasher) {
+    fn hash_profile_card_of(&self, slug: &str, h: &mut Fingerprinter) {
         let dir = self.index.dir;
         dir.profiles
             .binary_search_by(|p| p.slug.as_str().cmp(slug))
@@ -291,7 +300,7 @@ impl Renderer<'_> {
             .hash(h);
     }
 
-    fn hash_event_card(&self, i: usize, h: &mut DefaultHasher) {
+    fn hash_event_card(&self, i: usize, h: &mut Fingerprinter) {
         let dir = self.index.dir;
         let event = &dir.events[i];
         event.file.digest().hash(h);
@@ -304,7 +313,7 @@ impl Renderer<'_> {
             .hash(h);
     }
 
-    fn hash_next_event_card(&self, i: usize, h: &mut DefaultHasher) {
+    fn hash_next_event_card(&self, i: usize, h: &mut Fingerprinter) {
         self.hash_event_card(i, h);
         self.index
             .upcoming_of(i)
@@ -313,14 +322,14 @@ impl Renderer<'_> {
             .hash(h);
     }
 
-    fn hash_consultation_card(&self, i: usize, h: &mut DefaultHasher) {
+    fn hash_consultation_card(&self, i: usize, h: &mut Fingerprinter) {
         let ix = self.index;
         let consultation = &ix.dir.consultations[i];
         consultation.file.digest().hash(h);
         consultation.data.status(ix.now).hash(h);
     }
 
-    fn hash_ask_card(&self, i: usize, h: &mut DefaultHasher) {
+    fn hash_ask_card(&self, i: usize, h: &mut Fingerprinter) {
         let ix = self.index;
         let ask = &ix.dir.asks[i];
         ask.file.digest().hash(h);

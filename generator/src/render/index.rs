@@ -2,12 +2,16 @@
 //! hosts, the terms of every taxonomy, the upcoming dates of every event.
 //! Built once per build, in time proportional to the directory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
 
 use crate::content::{ConsultationStatus, Directory, OpenTo, Sector};
+
+/// A hash map keyed by slugs and positions: built many times a second
+/// while a site is served, so with a fast hash.
+pub type Map<K, V> = HashMap<K, V, ahash::RandomState>;
 
 /// The taxonomies every site has, in the order the topics page lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,25 +94,25 @@ pub struct Index<'a> {
     /// Organisations in A–Z order.
     pub organisations_az: Vec<usize>,
     /// Each organisation's people, A–Z.
-    pub people_by_organisation: HashMap<&'a str, Vec<usize>>,
+    pub people_by_organisation: Map<&'a str, Vec<usize>>,
     /// Upcoming occurrences of every event, soonest first.
     pub upcoming: Vec<Occurrence>,
     /// Events with no date to come, latest first.
     pub past: Vec<usize>,
     /// Each event's upcoming occurrences, by event.
-    pub occurrences: HashMap<usize, Vec<Zoned>>,
+    pub occurrences: Map<usize, Vec<Zoned>>,
     /// Events by host.
-    pub events_by_host: HashMap<&'a str, Vec<usize>>,
+    pub events_by_host: Map<&'a str, Vec<usize>>,
     /// Events by organisation.
-    pub events_by_organisation: HashMap<&'a str, Vec<usize>>,
+    pub events_by_organisation: Map<&'a str, Vec<usize>>,
     /// Events by the consultation they are sessions of.
-    pub events_by_consultation: HashMap<&'a str, Vec<usize>>,
+    pub events_by_consultation: Map<&'a str, Vec<usize>>,
     /// Consultations by organisation.
-    pub consultations_by_organisation: HashMap<&'a str, Vec<usize>>,
+    pub consultations_by_organisation: Map<&'a str, Vec<usize>>,
     /// Consultations in listing order: by status, then closing date.
     pub consultations: Vec<usize>,
     /// Asks by the profile asking.
-    pub asks_by_profile: HashMap<&'a str, Vec<usize>>,
+    pub asks_by_profile: Map<&'a str, Vec<usize>>,
     /// Open asks, newest first.
     pub open_asks: Vec<usize>,
     /// Closed or filled asks, newest first.
@@ -131,7 +135,7 @@ impl<'a> Index<'a> {
         let mut organisations_az: Vec<usize> = (0..dir.organisations.len()).collect();
         organisations_az.sort_by_cached_key(|&i| dir.organisations[i].data.name.to_lowercase());
 
-        let mut people_by_organisation: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut people_by_organisation: Map<&str, Vec<usize>> = Map::default();
         for &i in &profiles_az {
             people_by_organisation
                 .entry(dir.profiles[i].data.organisation.as_str())
@@ -140,11 +144,11 @@ impl<'a> Index<'a> {
         }
 
         let (upcoming, past, occurrences) = dates(dir, now);
-        let mut events_by_host: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut events_by_organisation: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut events_by_consultation: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut events_by_host: Map<&str, Vec<usize>> = Map::default();
+        let mut events_by_organisation: Map<&str, Vec<usize>> = Map::default();
+        let mut events_by_consultation: Map<&str, Vec<usize>> = Map::default();
         // Upcoming first (soonest first), then past (latest first).
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: HashSet<usize, ahash::RandomState> = HashSet::default();
         let order = upcoming
             .iter()
             .map(|o| o.event)
@@ -183,7 +187,7 @@ impl<'a> Index<'a> {
             };
             (status, order)
         });
-        let mut consultations_by_organisation: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut consultations_by_organisation: Map<&str, Vec<usize>> = Map::default();
         for &i in &consultations {
             if let Some(organisation) = &dir.consultations[i].data.organisation {
                 consultations_by_organisation
@@ -203,7 +207,7 @@ impl<'a> Index<'a> {
         let (open_asks, closed_asks): (Vec<usize>, Vec<usize>) = asks
             .into_iter()
             .partition(|&i| dir.asks[i].data.is_open(today));
-        let mut asks_by_profile: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut asks_by_profile: Map<&str, Vec<usize>> = Map::default();
         for &i in open_asks.iter().chain(&closed_asks) {
             asks_by_profile
                 .entry(dir.asks[i].data.by.as_str())
@@ -285,16 +289,13 @@ impl<'a> Index<'a> {
 }
 
 /// Every upcoming occurrence, the past events, and each event's next dates.
-fn dates(
-    dir: &Directory,
-    now: Timestamp,
-) -> (Vec<Occurrence>, Vec<usize>, HashMap<usize, Vec<Zoned>>) {
+fn dates(dir: &Directory, now: Timestamp) -> (Vec<Occurrence>, Vec<usize>, Map<usize, Vec<Zoned>>) {
     let horizon = now
         .checked_add(jiff::SignedDuration::from_hours(24 * REPEAT_HORIZON_DAYS))
         .unwrap_or(now);
     let mut upcoming = Vec::new();
     let mut past = Vec::new();
-    let mut occurrences = HashMap::new();
+    let mut occurrences = Map::default();
     for (i, entry) in dir.events.iter().enumerate() {
         let event = &entry.data;
         let length = event
@@ -336,7 +337,7 @@ fn dates(
 
 /// The terms of a taxonomy that have at least one profile.
 fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term> {
-    let mut by_slug: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_slug: Map<&str, Vec<usize>> = Map::default();
     for &i in profiles_az {
         let profile = &dir.profiles[i].data;
         let mut add = |slug| by_slug.entry(slug).or_default().push(i);
