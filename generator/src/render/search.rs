@@ -9,8 +9,9 @@
 //! results shown. Built straight from the typed entries, it costs no HTML
 //! parsing and scales with the directory's words.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Parser};
 use rayon::prelude::*;
@@ -98,67 +99,185 @@ fn body_text<T>(entry: &Entry<T>) -> String {
         .join(" ")
 }
 
+/// A body's text, from the cache when its file is unchanged.
+fn cached_body<T>(bodies: &mut HashMap<u64, Arc<str>>, entry: &Entry<T>) -> Arc<str> {
+    Arc::clone(
+        bodies
+            .entry(entry.file.digest())
+            .or_insert_with(|| Arc::from(body_text(entry))),
+    )
+}
+
 /// A document and the weighted text it is found by.
 struct Source {
     doc: Doc,
-    fields: Vec<(u32, String)>,
+    /// Weighted texts; a body is shared with the cache, not copied.
+    fields: Vec<(u32, Arc<str>)>,
 }
+
+/// Postings by token, by shard: `shard → token → [(doc, weight)]`, each
+/// list in the order of doc ids.
+type Shards = BTreeMap<String, BTreeMap<String, Vec<(u32, u32)>>>;
 
 /// What the index was last made from, so that a save makes again only the
 /// shards and chunks that changed.
 #[derive(Debug, Default)]
-pub struct Cache {}
-
-/// The index files: every path, and the bytes of those that may have changed.
-pub(super) fn files(index: &Index<'_>, _cache: &mut Cache) -> super::Made {
-    super::Made::whole(all_files(index))
+pub struct Cache {
+    /// Each doc's page and a hash of everything it is found by, in id order.
+    docs: Vec<(String, u64)>,
+    /// Each doc's token weights, by that hash.
+    weights: HashMap<u64, Vec<(String, u32)>>,
+    /// Each body's text, by its file's digest: parsing Markdown is the
+    /// costly part of reading a doc.
+    bodies: HashMap<u64, Arc<str>>,
+    /// The postings as last written.
+    shards: Shards,
 }
 
-/// Every index file: (path under the site, bytes).
-fn all_files(index: &Index<'_>) -> Vec<(PathBuf, Vec<u8>)> {
-    let sources = sources(index);
-    let weighted: Vec<HashMap<String, u32>> = sources
-        .par_iter()
+/// The index files: every path, and the bytes of those that may have changed.
+pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
+    let sources = sources(index, &mut cache.bodies);
+    let hashes: Vec<u64> = sources
+        .iter()
         .map(|source| {
-            let mut weights: HashMap<String, u32> = HashMap::new();
-            for (weight, text) in &source.fields {
-                for token in indexed_tokens(text) {
-                    let w = weights.entry(token).or_default();
-                    *w = (*w).max(*weight);
-                }
-            }
-            weights
+            super::fingerprint::of((
+                &source.doc.title,
+                &source.doc.summary,
+                source.doc.kind,
+                &source.fields,
+            ))
         })
         .collect();
-    let mut shards: BTreeMap<String, BTreeMap<String, Vec<(u32, u32)>>> = BTreeMap::new();
-    for (id, weights) in weighted.into_iter().enumerate() {
-        for (token, weight) in weights {
-            shards
-                .entry(shard_key(&token))
-                .or_default()
-                .entry(token)
-                .or_default()
-                .push((id as u32, weight));
+    let same_docs = cache.docs.len() == sources.len()
+        && cache
+            .docs
+            .iter()
+            .zip(&sources)
+            .all(|((url, _), s)| *url == s.doc.url);
+    // Weights of the docs not seen before, worked out in parallel.
+    let fresh: Vec<(u64, Vec<(String, u32)>)> = sources
+        .par_iter()
+        .zip(&hashes)
+        .filter(|(_, hash)| !cache.weights.contains_key(hash))
+        .map(|(source, hash)| (*hash, weights(source)))
+        .collect();
+    cache.weights.extend(fresh);
+
+    let mut touched_shards: BTreeSet<String> = BTreeSet::new();
+    let mut touched_chunks: BTreeSet<usize> = BTreeSet::new();
+    if same_docs {
+        for (id, (hash, (_, old))) in hashes.iter().zip(&cache.docs).enumerate() {
+            if hash == old {
+                continue;
+            }
+            let id = id as u32;
+            for (token, _) in cache.weights.get(old).into_iter().flatten() {
+                let key = shard_key(token);
+                if let Some(terms) = cache.shards.get_mut(&key) {
+                    if let Some(postings) = terms.get_mut(token) {
+                        postings.retain(|(doc, _)| *doc != id);
+                        if postings.is_empty() {
+                            terms.remove(token);
+                        }
+                    }
+                    if terms.is_empty() {
+                        cache.shards.remove(&key);
+                    }
+                }
+                touched_shards.insert(key);
+            }
+            for (token, weight) in cache.weights.get(hash).into_iter().flatten() {
+                let key = shard_key(token);
+                let postings = cache
+                    .shards
+                    .entry(key.clone())
+                    .or_default()
+                    .entry(token.clone())
+                    .or_default();
+                let at = postings.partition_point(|(doc, _)| *doc < id);
+                postings.insert(at, (id, *weight));
+                touched_shards.insert(key);
+            }
+            touched_chunks.insert(id as usize / CHUNK_SIZE);
         }
+    } else {
+        cache.shards = Shards::new();
+        for (id, hash) in hashes.iter().enumerate() {
+            for (token, weight) in cache.weights.get(hash).into_iter().flatten() {
+                cache
+                    .shards
+                    .entry(shard_key(token))
+                    .or_default()
+                    .entry(token.clone())
+                    .or_default()
+                    .push((id as u32, *weight));
+            }
+        }
+        touched_shards.extend(cache.shards.keys().cloned());
+        touched_chunks.extend(0..sources.len().div_ceil(CHUNK_SIZE));
     }
-    let mut files = Vec::with_capacity(shards.len() + sources.len() / CHUNK_SIZE + 2);
-    files.push((
-        PathBuf::from("search/meta.json"),
+    cache.docs = sources
+        .iter()
+        .zip(&hashes)
+        .map(|(source, hash)| (source.doc.url.clone(), *hash))
+        .collect();
+    // Forget the weights of docs no longer in the index.
+    let current: std::collections::HashSet<u64> = hashes.iter().copied().collect();
+    cache.weights.retain(|hash, _| current.contains(hash));
+    let digests: std::collections::HashSet<u64> = index_digests(index);
+    cache.bodies.retain(|digest, _| digests.contains(digest));
+
+    let meta = PathBuf::from("search/meta.json");
+    let shard_path = |key: &str| PathBuf::from(format!("search/terms/{key}.json"));
+    let chunk_path = |n: usize| PathBuf::from(format!("search/docs/{n}.json"));
+    let chunks = sources.len().div_ceil(CHUNK_SIZE);
+    let mut paths = vec![meta.clone()];
+    paths.extend(cache.shards.keys().map(|key| shard_path(key)));
+    paths.extend((0..chunks).map(chunk_path));
+
+    let mut bytes = vec![(
+        meta,
         json(
             &serde_json::json!({ "version": 1, "count": sources.len(), "chunk_size": CHUNK_SIZE }),
         ),
-    ));
-    for (key, terms) in &shards {
-        files.push((
-            PathBuf::from(format!("search/terms/{key}.json")),
-            json(terms),
-        ));
+    )];
+    for key in &touched_shards {
+        if let Some(terms) = cache.shards.get(key) {
+            bytes.push((shard_path(key), json(terms)));
+        }
     }
     let docs: Vec<&Doc> = sources.iter().map(|s| &s.doc).collect();
-    for (n, chunk) in docs.chunks(CHUNK_SIZE).enumerate() {
-        files.push((PathBuf::from(format!("search/docs/{n}.json")), json(&chunk)));
+    for n in touched_chunks {
+        if let Some(chunk) = docs.chunks(CHUNK_SIZE).nth(n) {
+            bytes.push((chunk_path(n), json(&chunk)));
+        }
     }
-    files
+    super::Made { paths, bytes }
+}
+
+/// The digests of every entry's file.
+fn index_digests(index: &Index<'_>) -> std::collections::HashSet<u64> {
+    let dir = index.dir;
+    let mut digests = std::collections::HashSet::with_capacity(dir.len());
+    digests.extend(dir.profiles.iter().map(|e| e.file.digest()));
+    digests.extend(dir.organisations.iter().map(|e| e.file.digest()));
+    digests.extend(dir.events.iter().map(|e| e.file.digest()));
+    digests.extend(dir.consultations.iter().map(|e| e.file.digest()));
+    digests.extend(dir.asks.iter().map(|e| e.file.digest()));
+    digests.extend(dir.pages.iter().map(|e| e.file.digest()));
+    digests
+}
+
+/// A doc's tokens, each with the weight of the weightiest field it is in.
+fn weights(source: &Source) -> Vec<(String, u32)> {
+    let mut weights: HashMap<String, u32> = HashMap::new();
+    for (weight, text) in &source.fields {
+        for token in indexed_tokens(text) {
+            let w = weights.entry(token).or_default();
+            *w = (*w).max(*weight);
+        }
+    }
+    weights.into_iter().collect()
 }
 
 fn json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
@@ -166,7 +285,7 @@ fn json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
-fn sources(index: &Index<'_>) -> Vec<Source> {
+fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source> {
     let dir = index.dir;
     let mut sources = Vec::new();
     let mut push = |kind: &'static str,
@@ -174,13 +293,13 @@ fn sources(index: &Index<'_>) -> Vec<Source> {
                     title: &str,
                     summary: String,
                     tags: String,
-                    body: String| {
+                    body: Arc<str>| {
         let id = sources.len() as u32;
         sources.push(Source {
             fields: vec![
-                (TITLE, title.to_string()),
-                (SUMMARY, summary.clone()),
-                (TAGS, tags),
+                (TITLE, Arc::from(title)),
+                (SUMMARY, Arc::from(summary.as_str())),
+                (TAGS, Arc::from(tags)),
                 (BODY, body),
             ],
             doc: Doc {
@@ -231,7 +350,7 @@ fn sources(index: &Index<'_>) -> Vec<Source> {
             &p.name,
             summary,
             tags,
-            body_text(e),
+            cached_body(bodies, e),
         );
     }
     for &i in &index.organisations_az {
@@ -243,7 +362,7 @@ fn sources(index: &Index<'_>) -> Vec<Source> {
             &o.name,
             o.sector.label().to_string(),
             o.region.clone().unwrap_or_default(),
-            body_text(e),
+            cached_body(bodies, e),
         );
     }
     for e in &dir.events {
@@ -260,7 +379,7 @@ fn sources(index: &Index<'_>) -> Vec<Source> {
             &v.title,
             summary,
             format!("{place} {}", v.policy_areas.join(" ")),
-            body_text(e),
+            cached_body(bodies, e),
         );
     }
     for e in &dir.consultations {
@@ -277,7 +396,7 @@ fn sources(index: &Index<'_>) -> Vec<Source> {
             &c.title,
             summary,
             c.policy_areas.join(" "),
-            body_text(e),
+            cached_body(bodies, e),
         );
     }
     for e in &dir.asks {
@@ -288,7 +407,7 @@ fn sources(index: &Index<'_>) -> Vec<Source> {
             &a.title,
             a.kind.label().to_string(),
             a.policy_areas.join(" "),
-            body_text(e),
+            cached_body(bodies, e),
         );
     }
     for e in &dir.pages {
@@ -298,7 +417,7 @@ fn sources(index: &Index<'_>) -> Vec<Source> {
             &e.data.title,
             String::new(),
             String::new(),
-            body_text(e),
+            cached_body(bodies, e),
         );
     }
     sources
