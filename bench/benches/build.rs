@@ -6,26 +6,20 @@
 
 use std::time::{Duration, Instant};
 
+use generator::BuildOptions;
 use generator::render::Quiet;
-use generator::{AsOf, BuildOptions, LoadOptions};
 
 const RUNS: usize = 5;
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("BUILD_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 10_000]);
+    let sizes = bench::sizes_from_env("BUILD_BENCH_SIZES");
     println!("| profiles | pages | median | min | max | load | render and write |");
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     for profiles in sizes {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let site = dir.path().join("site");
         bench::write_site(&site, bench::Sizes::for_profiles(profiles), 1).expect("written");
-        let load = LoadOptions {
-            root: site.clone(),
-            as_of: AsOf::Date(jiff::civil::date(2026, 11, 23)),
-        };
+        let load = bench::load_options(&site);
         let options = BuildOptions {
             output: dir.path().join("public"),
             base_url: None,

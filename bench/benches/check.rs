@@ -7,25 +7,17 @@
 
 use std::time::{Duration, Instant};
 
-use generator::{AsOf, LoadOptions};
-
 const RUNS: usize = 7;
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("CHECK_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 10_000]);
+    let sizes = bench::sizes_from_env("CHECK_BENCH_SIZES");
     println!("| profiles | files | median | min | max | per file |");
     println!("|---:|---:|---:|---:|---:|---:|");
     for profiles in sizes {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let sizes = bench::Sizes::for_profiles(profiles);
         bench::write_site(dir.path(), sizes, 1).expect("the synthetic site is written");
-        let options = LoadOptions {
-            root: dir.path().to_path_buf(),
-            as_of: AsOf::Date(jiff::civil::date(2026, 11, 23)),
-        };
+        let options = bench::load_options(dir.path());
         let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
         for run in 0..=RUNS {
             let start = Instant::now();

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use generator::BuildOptions;
 use generator::live::{LiveSite, Outcome};
 use generator::render::{Progress, Quiet};
-use generator::{AsOf, BuildOptions, LoadOptions};
 
 const SAVES: usize = 21;
 
@@ -51,10 +51,7 @@ fn a_profile(site: &Path) -> PathBuf {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("SERVE_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 10_000]);
+    let sizes = bench::sizes_from_env("SERVE_BENCH_SIZES");
     println!(
         "| profiles | pages | save → pages written (median) | save → all written (median) | slowest save | pages rendered per save | full build |"
     );
@@ -63,10 +60,7 @@ fn main() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let site = dir.path().join("site");
         bench::write_site(&site, bench::Sizes::for_profiles(profiles), 1).expect("written");
-        let load = LoadOptions {
-            root: site.clone(),
-            as_of: AsOf::Date(jiff::civil::date(2026, 11, 23)),
-        };
+        let load = bench::load_options(&site);
         let output = dir.path().join("public");
         let options = BuildOptions {
             output: output.clone(),

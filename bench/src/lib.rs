@@ -12,6 +12,25 @@ use std::io;
 use std::path::Path;
 
 use generator::content::vocabulary::DEFAULT_POLICY_AREAS;
+use generator::{AsOf, LoadOptions};
+
+/// The sizes (in profiles) a benchmark runs at: the comma-separated list in
+/// the environment variable `variable`, else 1,000 and 10,000.
+pub fn sizes_from_env(variable: &str) -> Vec<usize> {
+    std::env::var(variable)
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000])
+}
+
+/// How benchmarks load a synthetic site: as of a fixed day, so that every
+/// run checks and builds the same pages.
+pub fn load_options(root: &Path) -> LoadOptions {
+    LoadOptions {
+        root: root.to_path_buf(),
+        as_of: AsOf::Date(jiff::civil::date(2026, 11, 23)),
+    }
+}
 
 /// A small deterministic random source (SplitMix64): no dependency, same
 /// numbers everywhere.

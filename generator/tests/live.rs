@@ -250,53 +250,45 @@ fn new_deleted_and_renamed_files_match_a_full_build() {
 #[test]
 fn events_consultations_asks_and_pages_match_a_full_build() {
     let mut demo = Demo::new();
-    let path = demo.edit(
-        "content/events/fleet-electrification-meetup.md",
-        "cancelled: true",
-        "cancelled: false",
-    );
-    demo.save(&[path]);
-    demo.assert_same_as_full_build("an event no longer cancelled");
-
-    let path = demo.edit(
-        "content/events/fleet-electrification-meetup.md",
-        "host: rhiannon-evans",
-        "host: amira-hussain",
-    );
-    demo.save(&[path]);
-    demo.assert_same_as_full_build("an event's host changed");
-
-    let path = demo.edit(
-        "content/consultations/local-resilience-standards.md",
-        "lead: lucy-brennan",
-        "lead: amira-hussain",
-    );
-    demo.save(&[path]);
-    demo.assert_same_as_full_build("a consultation's lead changed");
-
-    let ask = std::fs::read_dir(demo.root.join("content/asks"))
-        .expect("asks")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .next()
-        .expect("an ask");
-    let text = std::fs::read_to_string(&ask).expect("readable");
-    std::fs::write(
-        &ask,
-        text.replacen("title: ", "title: Help wanted with ", 1),
-    )
-    .expect("written");
-    demo.save(&[ask]);
-    demo.assert_same_as_full_build("an ask retitled");
-
-    // A page's title is in the footer of every page.
-    let path = demo.edit(
-        "content/pages/privacy-notice.md",
-        "title: Privacy notice",
-        "title: How we use your information",
-    );
-    demo.save(&[path]);
-    demo.assert_same_as_full_build("a footer page retitled");
+    // (file, text before, text after, what the editor did)
+    let edits = [
+        (
+            "content/events/fleet-electrification-meetup.md",
+            "cancelled: true",
+            "cancelled: false",
+            "an event no longer cancelled",
+        ),
+        (
+            "content/events/fleet-electrification-meetup.md",
+            "host: rhiannon-evans",
+            "host: amira-hussain",
+            "an event's host changed",
+        ),
+        (
+            "content/consultations/local-resilience-standards.md",
+            "lead: lucy-brennan",
+            "lead: amira-hussain",
+            "a consultation's lead changed",
+        ),
+        (
+            "content/asks/mentor-in-central-government.md",
+            "title: ",
+            "title: Help wanted with ",
+            "an ask retitled",
+        ),
+        // A page's title is in the footer of every page.
+        (
+            "content/pages/privacy-notice.md",
+            "title: Privacy notice",
+            "title: How we use your information",
+            "a footer page retitled",
+        ),
+    ];
+    for (file, from, to, what) in edits {
+        let path = demo.edit(file, from, to);
+        demo.save(&[path]);
+        demo.assert_same_as_full_build(what);
+    }
 }
 
 #[test]
