@@ -4,6 +4,7 @@
 //! turns their diagnostics into what a person or an editor reads.
 
 mod build;
+mod federate;
 mod report;
 mod serve;
 
@@ -63,6 +64,21 @@ enum Command {
         now: Option<AsOf>,
     },
     /// Build, serve on this machine, and rebuild and reload the browser on every save.
+    /// Build the site and serve it with its ActivityPub documents: the
+    /// production server of a directory.
+    Federate {
+        /// The site folder, holding interchange.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; only this machine by default (put a
+        /// reverse proxy with TLS in front).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Allow http and localhost addresses, for a test on this machine.
+        /// Never in production.
+        #[arg(long)]
+        insecure_local: bool,
+    },
     Serve {
         /// The site folder, holding interchange.toml.
         #[arg(long, default_value = ".")]
@@ -159,6 +175,11 @@ fn main() -> ExitCode {
             };
             build::run(&options, &build)
         }
+        Command::Federate {
+            root,
+            listen,
+            insecure_local,
+        } => federate::run(root, listen, insecure_local),
         Command::Serve {
             root,
             port,

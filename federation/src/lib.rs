@@ -6,3 +6,12 @@
 //! entries, and receive `Create`, `Update` and `Delete` as its content changes.
 //! The design is in the project's federation notes; this crate is built on
 //! the content model of the `generator` crate, which knows nothing of it.
+
+pub mod discovery;
+pub mod error;
+pub mod objects;
+pub mod server;
+pub mod store;
+
+pub use error::FederationError;
+pub use server::{Options, serve};

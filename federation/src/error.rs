@@ -1,0 +1,34 @@
+//! Why the federation server could not start or answer.
+
+/// A failure of the federation server.
+#[derive(Debug, thiserror::Error)]
+pub enum FederationError {
+    /// The database could not be opened, read or written.
+    #[error("{what}: {source}")]
+    Database {
+        /// What was being done.
+        what: String,
+        /// What the driver said.
+        source: sqlx::Error,
+    },
+    /// The database schema could not be brought up to date.
+    #[error("cannot bring the database up to date: {source}")]
+    Migration {
+        /// What the migrator said.
+        source: sqlx::migrate::MigrateError,
+    },
+    /// An actor's keys could not be made.
+    #[error("cannot make an actor's keys: {0}")]
+    Keys(String),
+    /// The site cannot be federated as configured.
+    #[error("{0}")]
+    Config(String),
+    /// The address could not be listened on, or the server failed.
+    #[error("cannot serve on {address}: {source}")]
+    Listen {
+        /// The address.
+        address: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,281 @@
+//! The production server: the built site and its ActivityPub documents on
+//! the same addresses. A browser asking for `/profiles/priya-shah/` gets the
+//! page; a server asking for `application/activity+json` gets the `Person`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use generator::content::Directory;
+use serde::Deserialize;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::discovery;
+use crate::error::FederationError;
+use crate::objects::{organisation, person};
+use crate::store::Store;
+
+/// The content type of ActivityPub documents, exactly as servers expect it.
+pub const ACTIVITY_JSON: &str = "application/activity+json";
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The address to listen on.
+    pub listen: SocketAddr,
+    /// The built site.
+    pub public: PathBuf,
+    /// The database URL.
+    pub database: String,
+    /// Allow `http` and `localhost` addresses: for tests and demos on one
+    /// machine, never in production.
+    pub insecure_local: bool,
+}
+
+/// What every handler needs.
+#[derive(Clone)]
+struct Instance {
+    /// The directory as the public sees it.
+    directory: Arc<Directory>,
+    store: Store,
+    /// `host[:port]` of the site's address, as handles name it.
+    host: String,
+}
+
+/// The site's `host[:port]`.
+fn authority(directory: &Directory) -> Result<String, FederationError> {
+    let url = &directory.site.base_url;
+    let host = url
+        .host_str()
+        .ok_or_else(|| FederationError::Config(format!("{url} has no host")))?;
+    Ok(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    })
+}
+
+/// Checks that the site can federate as configured.
+pub fn check(directory: &Directory, insecure_local: bool) -> Result<(), FederationError> {
+    if directory.site.federation.is_none() {
+        return Err(FederationError::Config(
+            "interchange.toml has no [federation] table: add one with at least `handle = \"...\"`"
+                .into(),
+        ));
+    }
+    let url = &directory.site.base_url;
+    if url.scheme() != "https" && !insecure_local {
+        return Err(FederationError::Config(format!(
+            "base_url {url} is not https: other servers only federate over HTTPS; for a test on this machine use --insecure-local with base_url = \"http://localhost:PORT\""
+        )));
+    }
+    if url
+        .host()
+        .is_some_and(|h| !matches!(h, url::Host::Domain(_)))
+    {
+        return Err(FederationError::Config(format!(
+            "base_url {url} names an IP address: federation needs a domain name (use http://localhost:PORT on this machine)"
+        )));
+    }
+    Ok(())
+}
+
+/// Serves until SIGTERM or Ctrl+C.
+pub async fn serve(directory: Directory, options: Options) -> Result<(), FederationError> {
+    check(&directory, options.insecure_local)?;
+    let store = Store::open(&options.database).await?;
+    let instance = Instance {
+        host: authority(&directory)?,
+        directory: Arc::new(directory),
+        store,
+    };
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|source| FederationError::Listen {
+            address: options.listen.to_string(),
+            source,
+        })?;
+    let address = listener
+        .local_addr()
+        .map_err(|source| FederationError::Listen {
+            address: options.listen.to_string(),
+            source,
+        })?;
+    tracing::info!(%address, "federating");
+    println!("Federating on http://{address}/ (Ctrl+C to stop)");
+    axum::serve(listener, router(instance, &options.public))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|source| FederationError::Listen {
+            address: address.to_string(),
+            source,
+        })
+}
+
+async fn shutdown() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping");
+}
+
+fn router(instance: Instance, public: &std::path::Path) -> Router {
+    let site = ServeDir::new(public).not_found_service(ServeFile::new(public.join("404.html")));
+    Router::new()
+        .route("/.well-known/webfinger", get(webfinger))
+        .route("/.well-known/nodeinfo", get(nodeinfo_links))
+        .route("/nodeinfo/2.1", get(nodeinfo))
+        .route("/.well-known/host-meta", get(host_meta))
+        .fallback_service(site)
+        .layer(middleware::from_fn_with_state(instance.clone(), negotiate))
+        // Pages change when the site is rebuilt: caches may keep them a few minutes.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        ))
+        .with_state(instance)
+}
+
+/// Whether a request asks for ActivityPub JSON rather than a page.
+fn wants_activity(request: &Request) -> bool {
+    request
+        .headers()
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|kind| {
+            let kind = kind.trim().to_ascii_lowercase();
+            kind.starts_with(ACTIVITY_JSON)
+                || (kind.starts_with("application/ld+json") && kind.contains("activitystreams"))
+        })
+}
+
+/// Answers ActivityPub requests for actors at their pages' addresses; passes
+/// every other request to the site.
+async fn negotiate(State(instance): State<Instance>, request: Request, next: Next) -> Response {
+    if request.method() != axum::http::Method::GET || !wants_activity(&request) {
+        return next.run(request).await;
+    }
+    let path = request.uri().path().to_string();
+    if path.starts_with("/.well-known/") || path.starts_with("/nodeinfo/") {
+        return next.run(request).await;
+    }
+    match actor(&instance, &path).await {
+        Ok(Some(json)) => activity_json(json),
+        Ok(None) => (StatusCode::NOT_FOUND, "no ActivityPub object here").into_response(),
+        Err(error) => {
+            tracing::error!(%error, path, "cannot answer");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the server cannot answer now",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The actor at `path`, if there is one.
+async fn actor(
+    instance: &Instance,
+    path: &str,
+) -> Result<Option<serde_json::Value>, FederationError> {
+    let directory = &instance.directory;
+    if path == "/" {
+        let id = organisation::id(directory);
+        let keys = instance.store.keys(&id).await?;
+        return Ok(serde_json::to_value(organisation::organization(directory, &keys)).ok());
+    }
+    let Some(slug) = path
+        .strip_prefix("/profiles/")
+        .and_then(|s| s.strip_suffix('/'))
+        .filter(|s| !s.contains('/'))
+    else {
+        return Ok(None);
+    };
+    let Some(entry) = directory.profile(slug).filter(|e| person::federates(e)) else {
+        return Ok(None);
+    };
+    let id = person::id(directory, &entry.slug);
+    let keys = instance.store.keys(&id).await?;
+    Ok(serde_json::to_value(person::person(directory, entry, &keys)).ok())
+}
+
+fn activity_json(json: serde_json::Value) -> Response {
+    let mut response = axum::Json(json).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(ACTIVITY_JSON),
+    );
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    response
+}
+
+#[derive(Deserialize)]
+struct Resource {
+    resource: Option<String>,
+}
+
+async fn webfinger(State(instance): State<Instance>, Query(query): Query<Resource>) -> Response {
+    let Some(resource) = query.resource else {
+        return (StatusCode::BAD_REQUEST, "a `resource` parameter is needed").into_response();
+    };
+    match discovery::webfinger(&instance.directory, &instance.host, &resource) {
+        Some(json) => {
+            let mut response = axum::Json(json).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/jrd+json"),
+            );
+            response
+        }
+        None => (StatusCode::NOT_FOUND, "no such account here").into_response(),
+    }
+}
+
+async fn nodeinfo_links(State(instance): State<Instance>) -> Response {
+    axum::Json(discovery::nodeinfo_links(&instance.directory)).into_response()
+}
+
+async fn nodeinfo(State(instance): State<Instance>) -> Response {
+    let mut response = axum::Json(discovery::nodeinfo(&instance.directory)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",
+        ),
+    );
+    response
+}
+
+async fn host_meta(State(instance): State<Instance>) -> Response {
+    let mut response = discovery::host_meta(&instance.directory).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xrd+xml; charset=utf-8"),
+    );
+    response
+}

@@ -1,0 +1,89 @@
+//! `interchange federate`: build the site, then serve it with its
+//! ActivityPub documents on the same addresses.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use generator::render::Quiet;
+use generator::{BuildOptions, LoadOptions};
+
+use crate::report;
+
+/// The database URL of the config, with a relative SQLite file placed in
+/// the site folder rather than wherever the command is run from.
+fn database_url(configured: &str, root: &Path) -> String {
+    match configured.strip_prefix("sqlite://") {
+        Some(file) if !Path::new(file).is_absolute() => {
+            format!("sqlite://{}", root.join(file).display())
+        }
+        _ => configured.to_string(),
+    }
+}
+
+/// Builds and serves until stopped.
+pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let options = LoadOptions::new(&root);
+    let Some(loaded) = report::load(&options) else {
+        return ExitCode::FAILURE;
+    };
+    if loaded.diagnostics.has_errors() {
+        report::print_human(&loaded.diagnostics);
+        eprintln!("{}", report::summary(&loaded.diagnostics, loaded.files));
+        return ExitCode::FAILURE;
+    }
+    if let Err(error) = federation::server::check(&loaded.directory, insecure_local) {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
+    }
+    if insecure_local {
+        eprintln!(
+            "warning: --insecure-local: http and localhost addresses are allowed. Never use this in production."
+        );
+    }
+    let public = root.join("public");
+    let build = BuildOptions {
+        output: public.clone(),
+        base_url: None,
+        internal: false,
+    };
+    if let Err(error) = generator::build(&loaded.directory, &root, loaded.now, &build, &Quiet) {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
+    }
+    let directory = generator::render::public_view(&loaded.directory);
+    let database = directory.site.federation.as_ref().map_or_else(
+        || "sqlite://interchange.db".to_string(),
+        |f| f.database.clone(),
+    );
+    let options = federation::Options {
+        listen,
+        public,
+        database: database_url(&database, &root),
+        insecure_local,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the server: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(federation::serve(directory, options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! `interchange federate` as other servers see it: the real binary on the
+//! loopback in local mode, asked over plain HTTP the way Mastodon asks.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+mod common;
+
+/// The server under test, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A site with one organisation and three profiles: one public, one
+/// internal, one kept from federation.
+fn site(port: u16) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path();
+    common::write(
+        root,
+        "interchange.toml",
+        &format!(
+            "title = \"Small\"\nbase_url = \"http://localhost:{port}\"\norganisations = [\"acme\"]\n\n[federation]\nhandle = \"small\"\ndatabase = \"sqlite://federation.sqlite\"\n"
+        ),
+    );
+    common::write(
+        root,
+        "content/organisations/acme.md",
+        "---\nname: Acme Council\nsector: local-government\n---\nA council.\n",
+    );
+    let profile = |name: &str, extra: &str| {
+        format!(
+            "---\nname: {name}\nrole: Housing Adviser\norganisation: acme\npolicy_areas: [housing]\nopen_to: [buddy, coffee]\nconsent: 2026-01-01\n{extra}---\n{name} works on housing <em>options</em>.\n"
+        )
+    };
+    common::write(
+        root,
+        "content/profiles/priya-shah.md",
+        &profile("Priya Shah", ""),
+    );
+    common::write(
+        root,
+        "content/profiles/internal-ian.md",
+        &profile("Ian Internal", "visibility: internal\n"),
+    );
+    common::write(
+        root,
+        "content/profiles/quiet-quentin.md",
+        &profile("Quentin Quiet", "federate: false\n"),
+    );
+    dir
+}
+
+fn federate(root: &Path, port: u16) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_interchange"))
+        .args([
+            "federate",
+            "--insecure-local",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--root",
+            root.to_str().expect("UTF-8"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.starts_with("Federating on") {
+                let _ = sender.send(());
+            }
+        }
+    });
+    receiver
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the server says it is listening");
+    Server { child, port }
+}
+
+/// A response: status, headers (lower-cased names), body.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// GET over HTTP/1.1 with an `Accept` header, as a remote server sends it.
+fn get(port: u16, path: &str, accept: &str) -> Answer {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("a timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("sent");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+const ACTIVITY: &str = "application/activity+json";
+const LD: &str = "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
+const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+#[test]
+fn webfinger_finds_the_site_and_federating_profiles_only() {
+    let port = free_port();
+    let dir = site(port);
+    let server = federate(dir.path(), port);
+    let host = format!("localhost:{port}");
+    let finger = |resource: &str| {
+        get(
+            server.port,
+            &format!("/.well-known/webfinger?resource={resource}"),
+            "application/jrd+json",
+        )
+    };
+
+    let found = finger(&format!("acct:small@{host}"));
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert_eq!(found.header("content-type"), Some("application/jrd+json"));
+    let json = found.json();
+    assert_eq!(json["subject"], format!("acct:small@{host}"));
+    let own = json["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .find(|l| l["rel"] == "self")
+        .expect("a self link");
+    assert_eq!(own["type"], ACTIVITY);
+    assert_eq!(own["href"], format!("http://{host}/"));
+
+    // Handles and hosts are compared without regard to case.
+    let mixed = finger(&format!("acct:Small@LOCALHOST:{port}"));
+    assert_eq!(mixed.status, 200);
+    assert_eq!(mixed.json()["subject"], format!("acct:small@{host}"));
+
+    let person = finger(&format!("acct:priya-shah@{host}")).json();
+    assert_eq!(
+        person["links"][0]["href"],
+        format!("http://{host}/profiles/priya-shah/")
+    );
+
+    for absent in [
+        format!("acct:nobody@{host}"),
+        "acct:small@other.example".to_string(),
+        format!("acct:internal-ian@{host}"),
+        format!("acct:quiet-quentin@{host}"),
+    ] {
+        assert_eq!(finger(&absent).status, 404, "{absent} is not found");
+    }
+}
+
+#[test]
+fn actors_are_served_at_their_pages_to_servers_and_pages_to_browsers() {
+    let port = free_port();
+    let dir = site(port);
+    let server = federate(dir.path(), port);
+    let url = format!("http://localhost:{port}/profiles/priya-shah/");
+
+    for accept in [ACTIVITY, LD] {
+        let answer = get(server.port, "/profiles/priya-shah/", accept);
+        assert_eq!(answer.status, 200, "{accept}: {}", answer.body);
+        assert_eq!(answer.header("content-type"), Some(ACTIVITY), "{accept}");
+        let person = answer.json();
+        assert_eq!(person["id"], url);
+        assert_eq!(person["type"], "Person");
+        assert_eq!(person["preferredUsername"], "priya-shah");
+        assert_eq!(person["name"], "Priya Shah");
+        assert_eq!(person["discoverable"], true);
+        assert!(
+            person["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("works on housing"))
+        );
+        let fields: Vec<(&str, &str)> = person["attachment"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .map(|f| {
+                (
+                    f["name"].as_str().unwrap_or(""),
+                    f["value"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert!(fields.contains(&("Role", "Housing Adviser")), "{fields:?}");
+        assert!(
+            fields.contains(&("Organisation", "Acme Council")),
+            "{fields:?}"
+        );
+        assert!(
+            fields
+                .iter()
+                .any(|(n, v)| *n == "Open to" && v.contains("Coffee")),
+            "{fields:?}"
+        );
+        assert_eq!(person["publicKey"]["owner"], url);
+        assert!(
+            person["publicKey"]["publicKeyPem"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("-----BEGIN PUBLIC KEY-----"))
+        );
+        assert!(
+            !answer.body.contains("PRIVATE"),
+            "no private key leaves the server"
+        );
+    }
+
+    // The same address is the page for a browser.
+    let page = get(server.port, "/profiles/priya-shah/", BROWSER);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+    );
+    assert!(page.body.contains("Priya Shah"));
+
+    // The site is an Organization at its home page.
+    let site = get(server.port, "/", ACTIVITY).json();
+    assert_eq!(site["type"], "Organization");
+    assert_eq!(site["id"], format!("http://localhost:{port}/"));
+    assert_eq!(site["preferredUsername"], "small");
+
+    // Internal profiles and those kept from federation are no actors.
+    assert_eq!(
+        get(server.port, "/profiles/internal-ian/", ACTIVITY).status,
+        404
+    );
+    assert_eq!(
+        get(server.port, "/profiles/quiet-quentin/", ACTIVITY).status,
+        404
+    );
+    assert_eq!(get(server.port, "/profiles/nobody/", ACTIVITY).status, 404);
+}
+
+#[test]
+fn an_actors_key_is_made_once_and_kept_across_restarts() {
+    let port = free_port();
+    let dir = site(port);
+    let key = |server: &Server| {
+        get(server.port, "/", ACTIVITY).json()["publicKey"]["publicKeyPem"].clone()
+    };
+    let first = {
+        let server = federate(dir.path(), port);
+        let first = key(&server);
+        assert_eq!(key(&server), first);
+        first
+    };
+    let server = federate(dir.path(), port);
+    assert_eq!(key(&server), first, "the key survives a restart");
+    assert!(
+        dir.path().join("federation.sqlite").is_file(),
+        "kept beside the site"
+    );
+}
+
+#[test]
+fn nodeinfo_and_host_meta_are_linked_and_valid() {
+    let port = free_port();
+    let dir = site(port);
+    let server = federate(dir.path(), port);
+    let links = get(server.port, "/.well-known/nodeinfo", "application/json").json();
+    let link = &links["links"][0];
+    assert_eq!(
+        link["rel"],
+        "http://nodeinfo.diaspora.software/ns/schema/2.1"
+    );
+    assert_eq!(
+        link["href"],
+        format!("http://localhost:{port}/nodeinfo/2.1")
+    );
+
+    let answer = get(server.port, "/nodeinfo/2.1", "application/json");
+    assert_eq!(answer.status, 200);
+    assert!(
+        answer
+            .header("content-type")
+            .is_some_and(|t| t.contains("nodeinfo.diaspora.software/ns/schema/2.1"))
+    );
+    let info = answer.json();
+    assert_eq!(info["version"], "2.1");
+    assert_eq!(info["software"]["name"], "interchange");
+    assert_eq!(info["protocols"], serde_json::json!(["activitypub"]));
+    assert_eq!(info["openRegistrations"], false);
+    // Only Priya federates.
+    assert_eq!(info["usage"]["users"]["total"], 1);
+
+    let meta = get(server.port, "/.well-known/host-meta", "application/xrd+xml");
+    assert_eq!(meta.status, 200);
+    assert!(meta.body.contains(&format!(
+        "template=\"http://localhost:{port}/.well-known/webfinger?resource={{uri}}\""
+    )));
+}
+
+#[test]
+fn plain_http_is_refused_without_local_mode() {
+    let port = free_port();
+    let dir = site(port);
+    let out = common::interchange(&[
+        "federate",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--root",
+        dir.path().to_str().expect("UTF-8"),
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("https") && stderr.contains("--insecure-local"),
+        "{stderr}"
+    );
+}
