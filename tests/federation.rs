@@ -65,6 +65,11 @@ fn site(port: u16) -> tempfile::TempDir {
     );
     common::write(
         root,
+        "content/events/housing-open-day.md",
+        "---\ntitle: Housing open day\nkind: open-day\nstart: 2027-03-04T10:00\nend: 2027-03-04T16:00\nvenue:\n  name: Acme Civic Centre\n  address: 1 High Street, Acme\ncapacity: 40\nbooking: https://book.example.gov.uk/open-day\nhost: priya-shah\n---\nCome and see how the housing team works.\n",
+    );
+    common::write(
+        root,
         "content/profiles/quiet-quentin.md",
         &profile("Quentin Quiet", "federate: false\n"),
     );
@@ -363,4 +368,55 @@ fn plain_http_is_refused_without_local_mode() {
         stderr.contains("https") && stderr.contains("--insecure-local"),
         "{stderr}"
     );
+}
+
+#[test]
+fn events_are_served_in_the_form_mobilizon_reads() {
+    let port = free_port();
+    let dir = site(port);
+    let server = federate(dir.path(), port);
+    let answer = get(server.port, "/events/housing-open-day/", ACTIVITY);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.header("content-type"), Some(ACTIVITY));
+    let event = answer.json();
+    let url = format!("http://localhost:{port}/events/housing-open-day/");
+    // FEP-8a8e's minimum, and what Mobilizon shows.
+    assert_eq!(event["type"], "Event");
+    assert_eq!(event["id"], url);
+    assert_eq!(event["url"], url);
+    assert_eq!(event["name"], "Housing open day");
+    assert_eq!(event["startTime"], "2027-03-04T10:00:00Z");
+    assert_eq!(event["endTime"], "2027-03-04T16:00:00Z");
+    assert_eq!(event["timezone"], "Europe/London");
+    assert!(
+        event["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("Acme Civic Centre"))
+    );
+    assert!(
+        event["content"]
+            .as_str()
+            .is_some_and(|s| s.contains("housing team"))
+    );
+    assert_eq!(event["location"]["type"], "Place");
+    assert_eq!(event["location"]["name"], "Acme Civic Centre");
+    assert_eq!(event["joinMode"], "external");
+    assert_eq!(
+        event["externalParticipationUrl"],
+        "https://book.example.gov.uk/open-day"
+    );
+    assert_eq!(event["maximumAttendeeCapacity"], 40);
+    assert_eq!(event["attributedTo"], format!("http://localhost:{port}/"));
+    // What it serves, it reads back.
+    let read = federation_event(&event);
+    assert_eq!(read, "Housing open day");
+
+    let page = get(server.port, "/events/housing-open-day/", BROWSER);
+    assert!(page.body.contains("Housing open day"));
+}
+
+fn federation_event(json: &Value) -> String {
+    federation::objects::event::EventObject::read(json)
+        .expect("our own event reads back")
+        .name
 }

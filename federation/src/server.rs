@@ -207,11 +207,13 @@ async fn actor(
         let keys = instance.store.keys(&id).await?;
         return Ok(serde_json::to_value(organisation::organization(directory, &keys)).ok());
     }
-    let Some(slug) = path
-        .strip_prefix("/profiles/")
-        .and_then(|s| s.strip_suffix('/'))
-        .filter(|s| !s.contains('/'))
-    else {
+    if let Some(slug) = entry_slug(path, "/events/") {
+        return Ok(directory
+            .event(slug)
+            .filter(|e| !e.origin.is_mirror())
+            .and_then(|e| serde_json::to_value(crate::objects::event::event(directory, e)).ok()));
+    }
+    let Some(slug) = entry_slug(path, "/profiles/") else {
         return Ok(None);
     };
     let Some(entry) = directory.profile(slug).filter(|e| person::federates(e)) else {
@@ -220,6 +222,13 @@ async fn actor(
     let id = person::id(directory, &entry.slug);
     let keys = instance.store.keys(&id).await?;
     Ok(serde_json::to_value(person::person(directory, entry, &keys)).ok())
+}
+
+/// The slug in `{folder}{slug}/`.
+fn entry_slug<'p>(path: &'p str, folder: &str) -> Option<&'p str> {
+    path.strip_prefix(folder)
+        .and_then(|s| s.strip_suffix('/'))
+        .filter(|s| !s.is_empty() && !s.contains('/'))
 }
 
 fn activity_json(json: serde_json::Value) -> Response {

@@ -3,9 +3,12 @@
 //! Each is made from the `generator` crate's typed entries, so what other
 //! servers see is what the site's pages show.
 
+pub mod event;
 pub mod organisation;
 pub mod person;
 
+use generator::content::Directory;
+use generator::{Entry, Kind};
 use serde::Serialize;
 
 /// The contexts every document names: ActivityStreams, the security
@@ -65,4 +68,29 @@ pub fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// An entry's body as HTML, as its page shows it, with links to other
+/// entries made absolute (a link to an entry not published is plain text).
+pub fn body_html<T>(directory: &Directory, entry: &Entry<T>) -> String {
+    let url_of = |link: &generator::content::links::EntryLink| {
+        exists(directory, link.kind, &link.slug).then(|| {
+            directory
+                .site
+                .absolute(&format!("/{}/{}/", link.kind.folder(), link.slug))
+        })
+    };
+    let trusted = directory.site.trust_html && !entry.origin.is_mirror();
+    generator::markdown::to_html(&entry.body, entry.path(), &url_of, trusted)
+}
+
+fn exists(directory: &Directory, kind: Kind, slug: &str) -> bool {
+    match kind {
+        Kind::Organisation => directory.organisation(slug).is_some(),
+        Kind::Profile => directory.profile(slug).is_some(),
+        Kind::Event => directory.event(slug).is_some(),
+        Kind::Consultation => directory.consultation(slug).is_some(),
+        Kind::Ask => directory.ask(slug).is_some(),
+        Kind::Page => directory.page(slug).is_some(),
+    }
 }

@@ -1,8 +1,8 @@
 //! A profile as a `Person` actor, at its page's address, with the fields
 //! Mastodon shows on a profile.
 
+use generator::Entry;
 use generator::content::{Directory, Profile};
-use generator::{Entry, Kind};
 use serde::Serialize;
 
 use super::{PropertyValue, PublicKey, context};
@@ -81,19 +81,7 @@ pub fn person(directory: &Directory, entry: &Entry<Profile>, keys: &Keys) -> Per
         let open: Vec<&str> = p.open_to.iter().map(|o| o.label()).collect();
         attachment.push(PropertyValue::text("Open to", &open.join(", ")));
     }
-    let url_of = |link: &generator::content::links::EntryLink| {
-        exists(directory, link.kind, &link.slug).then(|| {
-            directory
-                .site
-                .absolute(&format!("/{}/{}/", link.kind.folder(), link.slug))
-        })
-    };
-    let summary = generator::markdown::to_html(
-        &entry.body,
-        entry.path(),
-        &url_of,
-        directory.site.trust_html,
-    );
+    let summary = super::body_html(directory, entry);
     let icon = p.photo.as_deref().map(|photo| {
         let url = if photo.starts_with("https://") || photo.starts_with("http://") {
             photo.to_string()
@@ -124,16 +112,5 @@ pub fn person(directory: &Directory, entry: &Entry<Profile>, keys: &Keys) -> Per
             public_key_pem: keys.public_pem.clone(),
         },
         id,
-    }
-}
-
-fn exists(directory: &Directory, kind: Kind, slug: &str) -> bool {
-    match kind {
-        Kind::Organisation => directory.organisation(slug).is_some(),
-        Kind::Profile => directory.profile(slug).is_some(),
-        Kind::Event => directory.event(slug).is_some(),
-        Kind::Consultation => directory.consultation(slug).is_some(),
-        Kind::Ask => directory.ask(slug).is_some(),
-        Kind::Page => directory.page(slug).is_some(),
     }
 }
