@@ -45,6 +45,16 @@ pub struct Profile {
     pub paused_until: Option<Date>,
     /// Their offer of a job swap.
     pub swap: Option<Swap>,
+    /// The key profiles are listed by, from the name: family name first, as
+    /// directories do (made once, as lists are sorted on every build).
+    pub sort_key: (String, String),
+}
+
+/// The key a name is listed by: the family name (the last word), then the
+/// whole name, both lower-cased.
+pub fn sort_key(name: &str) -> (String, String) {
+    let family = name.split_whitespace().last().unwrap_or(name);
+    (family.to_lowercase(), name.to_lowercase())
 }
 
 /// Ways to reach an officer; all optional.
@@ -131,8 +141,10 @@ impl Profile {
                 .with_hint("add `job-swap` to `open_to`, or remove `swap`"),
             );
         }
+        let name = name?;
         Some(Self {
-            name: name?,
+            sort_key: sort_key(&name),
+            name,
             role: role?,
             organisation: organisation?,
             grade,

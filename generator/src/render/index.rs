@@ -121,17 +121,16 @@ pub struct Index<'a> {
     pub taxonomies: Vec<(TaxonomyKind, Vec<Term>)>,
 }
 
-/// The key profiles are listed by: family name first, as directories do.
-pub fn az_key(name: &str) -> (String, String) {
-    let family = name.split_whitespace().last().unwrap_or(name);
-    (family.to_lowercase(), name.to_lowercase())
-}
-
 impl<'a> Index<'a> {
     /// Builds every lookup.
     pub fn new(dir: &'a Directory, now: Timestamp) -> Self {
         let mut profiles_az: Vec<usize> = (0..dir.profiles.len()).collect();
-        profiles_az.par_sort_by_cached_key(|&i| az_key(&dir.profiles[i].data.name));
+        profiles_az.par_sort_by(|&a, &b| {
+            dir.profiles[a]
+                .data
+                .sort_key
+                .cmp(&dir.profiles[b].data.sort_key)
+        });
         let mut organisations_az: Vec<usize> = (0..dir.organisations.len()).collect();
         organisations_az.sort_by_cached_key(|&i| dir.organisations[i].data.name.to_lowercase());
 

@@ -1187,7 +1187,7 @@ impl Renderer<'_> {
             .map(|&i| {
                 self.profile_cards[i].get_or_init(|| {
                     let card = self.index.profile_card(i);
-                    let letter = letter(&index::az_key(&card.name).0);
+                    let letter = letter(&self.index.dir.profiles[i].data.sort_key.0);
                     (letter, tera::Value::from_serializable(&card))
                 })
             })
