@@ -70,6 +70,16 @@ fn site(port: u16) -> tempfile::TempDir {
     );
     common::write(
         root,
+        "content/consultations/housing-allocations.md",
+        "---\ntitle: Housing allocations review\nopens: 2027-01-10T09:00\ncloses: 2027-03-31T23:59\npolicy_areas: [housing]\nlead: priya-shah\nrespond:\n  url: https://consult.example.gov.uk/allocations\n---\nHow homes are allocated.\n",
+    );
+    common::write(
+        root,
+        "content/asks/mentor-wanted.md",
+        "---\ntitle: A mentor in central government\nkind: mentor\nby: priya-shah\ncloses: 2027-06-30\npolicy_areas: [housing]\n---\nSomeone who knows how funding is allocated.\n",
+    );
+    common::write(
+        root,
         "content/profiles/quiet-quentin.md",
         &profile("Quentin Quiet", "federate: false\n"),
     );
@@ -419,4 +429,58 @@ fn federation_event(json: &Value) -> String {
     federation::objects::event::EventObject::read(json)
         .expect("our own event reads back")
         .name
+}
+
+#[test]
+fn consultations_and_asks_are_pages_with_the_projects_own_terms() {
+    let port = free_port();
+    let dir = site(port);
+    let server = federate(dir.path(), port);
+    let base = format!("http://localhost:{port}");
+
+    let answer = get(server.port, "/consultations/housing-allocations/", ACTIVITY);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.header("content-type"), Some(ACTIVITY));
+    let consultation = answer.json();
+    assert_eq!(consultation["type"], "Page");
+    assert_eq!(
+        consultation["id"],
+        format!("{base}/consultations/housing-allocations/")
+    );
+    assert_eq!(consultation["name"], "Housing allocations review");
+    assert_eq!(consultation["opens"], "2027-01-10T09:00:00Z");
+    assert_eq!(
+        consultation["respondUrl"],
+        "https://consult.example.gov.uk/allocations"
+    );
+    assert_eq!(consultation["lead"], format!("{base}/profiles/priya-shah/"));
+    assert_eq!(
+        consultation["@context"][1],
+        format!("{base}/ns/interchange")
+    );
+
+    let ask = get(server.port, "/asks/mentor-wanted/", ACTIVITY).json();
+    assert_eq!(ask["type"], "Page");
+    assert_eq!(ask["askKind"], "mentor");
+    assert_eq!(ask["by"], format!("{base}/profiles/priya-shah/"));
+    assert_eq!(ask["closes"], "2027-06-30");
+
+    // The context defines every term the documents use beyond ActivityStreams.
+    let context = get(server.port, "/ns/interchange", "application/ld+json");
+    assert_eq!(context.status, 200);
+    assert_eq!(context.header("content-type"), Some("application/ld+json"));
+    let terms = context.json()["@context"].clone();
+    for term in [
+        "opens",
+        "closes",
+        "status",
+        "respondUrl",
+        "lead",
+        "askKind",
+        "by",
+        "filled",
+        "policyAreas",
+    ] {
+        assert!(terms.get(term).is_some(), "the context defines {term}");
+    }
 }

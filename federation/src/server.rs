@@ -19,7 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::discovery;
 use crate::error::FederationError;
-use crate::objects::{organisation, person};
+use crate::objects::{organisation, page, person};
 use crate::store::Store;
 
 /// The content type of ActivityPub documents, exactly as servers expect it.
@@ -147,6 +147,7 @@ fn router(instance: Instance, public: &std::path::Path) -> Router {
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
         .route("/nodeinfo/2.1", get(nodeinfo))
         .route("/.well-known/host-meta", get(host_meta))
+        .route(page::CONTEXT_PATH, get(context_document))
         .fallback_service(site)
         .layer(middleware::from_fn_with_state(instance.clone(), negotiate))
         // Pages change when the site is rebuilt: caches may keep them a few minutes.
@@ -179,7 +180,10 @@ async fn negotiate(State(instance): State<Instance>, request: Request, next: Nex
         return next.run(request).await;
     }
     let path = request.uri().path().to_string();
-    if path.starts_with("/.well-known/") || path.starts_with("/nodeinfo/") {
+    if path.starts_with("/.well-known/")
+        || path.starts_with("/nodeinfo/")
+        || path.starts_with("/ns/")
+    {
         return next.run(request).await;
     }
     match actor(&instance, &path).await {
@@ -206,6 +210,18 @@ async fn actor(
         let id = organisation::id(directory);
         let keys = instance.store.keys(&id).await?;
         return Ok(serde_json::to_value(organisation::organization(directory, &keys)).ok());
+    }
+    if let Some(slug) = entry_slug(path, "/consultations/") {
+        return Ok(directory
+            .consultation(slug)
+            .filter(|e| !e.origin.is_mirror())
+            .map(|e| page::consultation(directory, e, jiff::Timestamp::now())));
+    }
+    if let Some(slug) = entry_slug(path, "/asks/") {
+        return Ok(directory
+            .ask(slug)
+            .filter(|e| !e.origin.is_mirror())
+            .map(|e| page::ask(directory, e)));
     }
     if let Some(slug) = entry_slug(path, "/events/") {
         return Ok(directory
@@ -276,6 +292,15 @@ async fn nodeinfo(State(instance): State<Instance>) -> Response {
         HeaderValue::from_static(
             "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",
         ),
+    );
+    response
+}
+
+async fn context_document(State(instance): State<Instance>) -> Response {
+    let mut response = axum::Json(page::context_document(&instance.directory)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/ld+json"),
     );
     response
 }

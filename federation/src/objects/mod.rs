@@ -5,6 +5,7 @@
 
 pub mod event;
 pub mod organisation;
+pub mod page;
 pub mod person;
 
 use generator::content::Directory;
