@@ -69,15 +69,8 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
         database: database_url(&database, &root),
         insecure_local,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the server: {error}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = crate::runtime() else {
+        return ExitCode::FAILURE;
     };
     match runtime.block_on(federation::serve(directory, options)) {
         Ok(()) => ExitCode::SUCCESS,

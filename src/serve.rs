@@ -262,15 +262,8 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
         }
     });
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the server: {error}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = crate::runtime() else {
+        return ExitCode::FAILURE;
     };
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind).await?;

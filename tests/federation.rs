@@ -1,28 +1,13 @@
 //! `interchange federate` as other servers see it: the real binary on the
 //! loopback in local mode, asked over plain HTTP the way Mastodon asks.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
+use common::{Server, get};
 use serde_json::Value;
 
 mod common;
-
-/// The server under test, stopped when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn free_port() -> u16 {
     TcpListener::bind(("127.0.0.1", 0))
@@ -87,83 +72,19 @@ fn site(port: u16) -> tempfile::TempDir {
 }
 
 fn federate(root: &Path, port: u16) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_interchange"))
-        .args([
+    let listen = format!("127.0.0.1:{port}");
+    common::start(
+        &[
             "federate",
             "--insecure-local",
             "--listen",
-            &format!("127.0.0.1:{port}"),
+            &listen,
             "--root",
             root.to_str().expect("UTF-8"),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.starts_with("Federating on") {
-                let _ = sender.send(());
-            }
-        }
-    });
-    receiver
-        .recv_timeout(Duration::from_secs(120))
-        .expect("the server says it is listening");
-    Server { child, port }
-}
-
-/// A response: status, headers (lower-cased names), body.
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-}
-
-/// GET over HTTP/1.1 with an `Accept` header, as a remote server sends it.
-fn get(port: u16, path: &str, accept: &str) -> Answer {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("a timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+        ],
+        "Federating on",
+        move |_| port,
     )
-    .expect("sent");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .expect("a status line");
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    Answer {
-        status,
-        headers,
-        body: body.to_string(),
-    }
 }
 
 const ACTIVITY: &str = "application/activity+json";

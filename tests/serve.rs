@@ -1,83 +1,37 @@
 //! `interchange serve` as an editor uses it: the real server on the
 //! loopback, real files edited, pages fetched over HTTP.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::Server;
 
 mod common;
 
-/// The server under test, stopped when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve(root: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_interchange"))
-        .args([
+    common::start(
+        &[
             "serve",
             "--port",
             "0",
             "--root",
             root.to_str().expect("UTF-8"),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(rest) = line.strip_prefix("Serving on http://127.0.0.1:") {
-                let port: u16 = rest
-                    .split('/')
-                    .next()
-                    .and_then(|p| p.parse().ok())
-                    .expect("a port");
-                let _ = sender.send(port);
-            }
-        }
-    });
-    let port = receiver
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server says where it listens");
-    Server { child, port }
+        ],
+        "Serving on http://127.0.0.1:",
+        |line| {
+            line.trim_start_matches("Serving on http://127.0.0.1:")
+                .split('/')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .expect("a port")
+        },
+    )
 }
 
-/// GET over plain HTTP/1.1: (status, body).
+/// GET a page: (status, body).
 fn get(port: u16, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("a timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .expect("sent");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status line");
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+    let answer = common::get(port, path, "text/html");
+    (answer.status, answer.body)
 }
 
 /// Waits up to ten seconds for a page to satisfy `ok`.

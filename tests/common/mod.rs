@@ -4,8 +4,11 @@
 #![allow(dead_code)] // each test file uses its own part
 
 use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
 
 /// Runs the `interchange` binary under test.
 pub fn interchange(args: &[&str]) -> Output {
@@ -57,4 +60,102 @@ pub fn small_site() -> tempfile::TempDir {
         "---\nname: Acme Council\nsector: local-government\n---\nAbout.\n",
     );
     dir
+}
+
+/// A server started from the binary under test, stopped when dropped.
+pub struct Server {
+    child: Child,
+    /// The port it listens on.
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `interchange args…` and waits (two minutes at most) for the line
+/// of its output that starts with `ready`; `port` reads the port from it.
+pub fn start(
+    args: &[&str],
+    ready: &'static str,
+    port: impl Fn(&str) -> u16 + Send + 'static,
+) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_interchange"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.starts_with(ready) {
+                let _ = sender.send(port(&line));
+            }
+        }
+    });
+    let port = receiver
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the server says it is listening");
+    Server { child, port }
+}
+
+/// A response: status, headers (names lower-cased) and body.
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// The headers.
+    pub headers: Vec<(String, String)>,
+    /// The body, as text.
+    pub body: String,
+}
+
+impl Answer {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// GET over plain HTTP/1.1 from the loopback, with an `Accept` header.
+pub fn get(port: u16, path: &str, accept: &str) -> Answer {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("a timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("sent");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
 }

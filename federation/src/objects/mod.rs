@@ -28,6 +28,82 @@ pub fn context() -> serde_json::Value {
     ])
 }
 
+/// An actor (the site's `Organization` or a profile's `Person`), ready to
+/// serialise: the fields Mastodon reads to show and follow it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    /// The JSON-LD contexts.
+    #[serde(rename = "@context")]
+    pub context: serde_json::Value,
+    /// `Organization` or `Person`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Its page's address.
+    pub id: String,
+    /// The name in its handle: `@name@host`.
+    pub preferred_username: String,
+    /// The name shown.
+    pub name: String,
+    /// About it, in HTML.
+    pub summary: String,
+    /// Its page.
+    pub url: String,
+    /// Where activities for it are sent.
+    pub inbox: String,
+    /// What it has published.
+    pub outbox: String,
+    /// Who follows it.
+    pub followers: String,
+    /// Fields shown on its profile.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<PropertyValue>,
+    /// Its picture, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<serde_json::Value>,
+    /// Whether directories and search may list it: a directory's entries are
+    /// published to be found.
+    pub discoverable: bool,
+    /// Follows are accepted by the site's rules, not one by one.
+    pub manually_approves_followers: bool,
+    /// The key that signs what it sends.
+    pub public_key: PublicKey,
+}
+
+impl Actor {
+    /// An actor at `id` (its page's address, ending in `/`) with the
+    /// inbox, outbox and followers under it.
+    pub fn new(
+        kind: &'static str,
+        id: String,
+        username: String,
+        name: String,
+        keys: &crate::store::Keys,
+    ) -> Self {
+        Self {
+            context: context(),
+            kind,
+            preferred_username: username,
+            name,
+            summary: String::new(),
+            url: id.clone(),
+            inbox: format!("{id}inbox"),
+            outbox: format!("{id}outbox"),
+            followers: format!("{id}followers"),
+            attachment: Vec::new(),
+            icon: None,
+            discoverable: true,
+            manually_approves_followers: false,
+            public_key: PublicKey {
+                id: format!("{id}#main-key"),
+                owner: id.clone(),
+                public_key_pem: keys.public_pem.clone(),
+            },
+            id,
+        }
+    }
+}
+
 /// An actor's public key, as Mastodon expects it.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
