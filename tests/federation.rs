@@ -405,3 +405,61 @@ fn consultations_and_asks_are_pages_with_the_projects_own_terms() {
         assert!(terms.get(term).is_some(), "the context defines {term}");
     }
 }
+
+#[test]
+fn collections_list_every_entry_for_a_new_follower() {
+    let port = free_port();
+    let dir = site(port);
+    let server = federate(dir.path(), port);
+    let base = format!("http://localhost:{port}");
+
+    let site = get(server.port, "/", ACTIVITY).json();
+    assert_eq!(site["entries"], format!("{base}/entries"));
+    let entries = get(server.port, "/entries", ACTIVITY);
+    assert_eq!(entries.header("content-type"), Some(ACTIVITY));
+    let entries = entries.json();
+    assert_eq!(entries["type"], "OrderedCollection");
+    let ids: Vec<&str> = entries["orderedItems"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(entries["totalItems"], ids.len());
+    for id in [
+        "/profiles/priya-shah/",
+        "/events/housing-open-day/",
+        "/consultations/housing-allocations/",
+        "/asks/mentor-wanted/",
+    ] {
+        assert!(
+            ids.contains(&format!("{base}{id}").as_str()),
+            "{id} in {ids:?}"
+        );
+    }
+    assert!(
+        !ids.iter()
+            .any(|id| id.contains("internal-ian") || id.contains("quiet-quentin"))
+    );
+
+    // The collections the actors name answer.
+    for path in [
+        "/outbox",
+        "/followers",
+        "/profiles/priya-shah/outbox",
+        "/profiles/priya-shah/followers",
+    ] {
+        let collection = get(server.port, path, ACTIVITY);
+        assert_eq!(collection.status, 200, "{path}");
+        assert_eq!(collection.json()["id"], format!("{base}{path}"));
+        assert_eq!(
+            collection.json()["totalItems"],
+            0,
+            "{path}: nobody follows yet"
+        );
+    }
+    assert_eq!(
+        get(server.port, "/profiles/internal-ian/outbox", ACTIVITY).status,
+        404
+    );
+}

@@ -19,7 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::discovery;
 use crate::error::FederationError;
-use crate::objects::{organisation, page, person};
+use crate::objects::{collection, organisation, page, person};
 use crate::store::Store;
 
 /// The content type of ActivityPub documents, exactly as servers expect it.
@@ -206,6 +206,22 @@ async fn actor(
     path: &str,
 ) -> Result<Option<serde_json::Value>, FederationError> {
     let directory = &instance.directory;
+    if path == "/entries" {
+        return Ok(Some(collection::entries(directory)));
+    }
+    // An actor's collections: `{actor}outbox`, `{actor}followers`.
+    for name in ["outbox", "followers"] {
+        if let Some(actor_path) = path.strip_suffix(name).filter(|p| p.ends_with('/')) {
+            let Some(actor) = actor_id(directory, actor_path) else {
+                return Ok(None);
+            };
+            return Ok(Some(if name == "outbox" {
+                collection::outbox(&actor)
+            } else {
+                collection::followers(&actor, instance.store.follower_count(&actor).await?)
+            }));
+        }
+    }
     if path == "/" {
         let id = organisation::id(directory);
         let keys = instance.store.keys(&id).await?;
@@ -238,6 +254,19 @@ async fn actor(
     let id = person::id(directory, &entry.slug);
     let keys = instance.store.keys(&id).await?;
     Ok(serde_json::to_value(person::person(directory, entry, &keys)).ok())
+}
+
+/// The id of the actor whose page is at `path`: the site's, or a
+/// federating profile's.
+fn actor_id(directory: &Directory, path: &str) -> Option<String> {
+    if path == "/" {
+        return Some(organisation::id(directory));
+    }
+    let slug = entry_slug(path, "/profiles/")?;
+    directory
+        .profile(slug)
+        .filter(|e| person::federates(e))
+        .map(|e| person::id(directory, &e.slug))
 }
 
 /// The slug in `{folder}{slug}/`.

@@ -3,6 +3,7 @@
 //! Each is made from the `generator` crate's typed entries, so what other
 //! servers see is what the site's pages show.
 
+pub mod collection;
 pub mod event;
 pub mod organisation;
 pub mod page;
@@ -68,6 +69,9 @@ pub struct Actor {
     pub manually_approves_followers: bool,
     /// The key that signs what it sends.
     pub public_key: PublicKey,
+    /// The site's every entry, for a new follower to fetch (the site only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<String>,
 }
 
 impl Actor {
@@ -99,6 +103,7 @@ impl Actor {
                 owner: id.clone(),
                 public_key_pem: keys.public_pem.clone(),
             },
+            entries: None,
             id,
         }
     }

@@ -25,6 +25,7 @@ pub fn organization(directory: &Directory, keys: &Keys) -> Actor {
         directory.site.title.clone(),
         keys,
     );
+    site.entries = Some(super::collection::entries_id(directory));
     site.summary = format!(
         "{} public servants open to meeting people from other sectors.",
         directory.profiles.len()

@@ -1,0 +1,76 @@
+//! The collections an actor names: its outbox, its followers, and the
+//! site's `entries` (the id of every entry it publishes), from which a new
+//! follower fetches what was published before it followed.
+
+use generator::content::Directory;
+use serde_json::{Value, json};
+
+use super::{event, person};
+
+/// An `OrderedCollection` of `items` (or only its size).
+fn ordered(id: &str, total: usize, items: Option<Vec<String>>) -> Value {
+    let mut collection = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "type": "OrderedCollection",
+        "id": id,
+        "totalItems": total,
+    });
+    if let Some(items) = items {
+        collection["orderedItems"] = json!(items);
+    }
+    collection
+}
+
+/// An actor's outbox. Nothing is sent yet: activities come with publishing.
+pub fn outbox(actor: &str) -> Value {
+    ordered(&format!("{actor}outbox"), 0, Some(Vec::new()))
+}
+
+/// An actor's followers: how many, not who (as Mastodon shows them).
+pub fn followers(actor: &str, count: i64) -> Value {
+    ordered(
+        &format!("{actor}followers"),
+        usize::try_from(count).unwrap_or(0),
+        None,
+    )
+}
+
+/// The address of the site's entries collection.
+pub fn entries_id(directory: &Directory) -> String {
+    directory.site.absolute("/entries")
+}
+
+/// Every entry the site publishes to other servers: its federating people,
+/// events, consultations and asks, by id (mirrored entries belong to their
+/// own directories and are left out).
+pub fn entries(directory: &Directory) -> Value {
+    let site = &directory.site;
+    let mut ids: Vec<String> = directory
+        .profiles
+        .iter()
+        .filter(|p| person::federates(p))
+        .map(|p| person::id(directory, &p.slug))
+        .collect();
+    ids.extend(
+        directory
+            .events
+            .iter()
+            .filter(|e| !e.origin.is_mirror())
+            .map(|e| event::id(directory, &e.slug)),
+    );
+    ids.extend(
+        directory
+            .consultations
+            .iter()
+            .filter(|e| !e.origin.is_mirror())
+            .map(|e| site.absolute(&format!("/consultations/{}/", e.slug))),
+    );
+    ids.extend(
+        directory
+            .asks
+            .iter()
+            .filter(|e| !e.origin.is_mirror())
+            .map(|e| site.absolute(&format!("/asks/{}/", e.slug))),
+    );
+    ordered(&entries_id(directory), ids.len(), Some(ids))
+}
