@@ -32,3 +32,32 @@ pub enum FederationError {
         source: std::io::Error,
     },
 }
+
+/// Why an activity sent to an inbox was not taken in.
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    /// The federation crate refused it or could not fetch what it names.
+    #[error(transparent)]
+    Protocol(#[from] activitypub_federation::error::Error),
+    /// The server failed.
+    #[error(transparent)]
+    Server(#[from] FederationError),
+    /// It breaks a rule: answered with `status` and the reason.
+    #[error("{reason}")]
+    Refused {
+        /// The HTTP status to answer with.
+        status: u16,
+        /// Why, for the sender's logs.
+        reason: String,
+    },
+}
+
+impl InboxError {
+    /// A refusal with `status` and `reason`.
+    pub fn refused(status: u16, reason: impl Into<String>) -> Self {
+        Self::Refused {
+            status,
+            reason: reason.into(),
+        }
+    }
+}

@@ -7,9 +7,13 @@
 //! The design is in the project's federation notes; this crate is built on
 //! the content model of the `generator` crate, which knows nothing of it.
 
+pub mod activities;
 pub mod discovery;
 pub mod error;
+pub mod inbox;
+pub mod instance;
 pub mod objects;
+pub mod outgoing;
 pub mod server;
 pub mod store;
 

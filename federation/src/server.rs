@@ -17,10 +17,15 @@ use serde::Deserialize;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::discovery;
+use activitypub_federation::config::FederationConfig;
+use axum::extract::FromRef;
+use axum::routing::post;
+
 use crate::error::FederationError;
+use crate::instance::{Instance, actor_id, entry_slug};
 use crate::objects::{collection, organisation, page, person};
 use crate::store::Store;
+use crate::{discovery, inbox, outgoing};
 
 /// The content type of ActivityPub documents, exactly as servers expect it.
 pub const ACTIVITY_JSON: &str = "application/activity+json";
@@ -37,16 +42,6 @@ pub struct Options {
     /// Allow `http` and `localhost` addresses: for tests and demos on one
     /// machine, never in production.
     pub insecure_local: bool,
-}
-
-/// What every handler needs.
-#[derive(Clone)]
-struct Instance {
-    /// The directory as the public sees it.
-    directory: Arc<Directory>,
-    store: Store,
-    /// `host[:port]` of the site's address, as handles name it.
-    host: String,
 }
 
 /// The site's `host[:port]`.
@@ -95,6 +90,7 @@ pub async fn serve(directory: Directory, options: Options) -> Result<(), Federat
         directory: Arc::new(directory),
         store,
     };
+    let federation = federation_config(instance.clone(), options.insecure_local).await?;
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|source| FederationError::Listen {
@@ -109,7 +105,11 @@ pub async fn serve(directory: Directory, options: Options) -> Result<(), Federat
         })?;
     tracing::info!(%address, "federating");
     println!("Federating on http://{address}/ (Ctrl+C to stop)");
-    axum::serve(listener, router(instance, &options.public))
+    let state = AppState {
+        instance,
+        federation,
+    };
+    axum::serve(listener, router(state, &options.public))
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|source| FederationError::Listen {
@@ -140,9 +140,50 @@ async fn shutdown() {
     tracing::info!("stopping");
 }
 
-fn router(instance: Instance, public: &std::path::Path) -> Router {
+/// What the routes share: the instance, and the federation crate's
+/// configuration made around it.
+#[derive(Clone)]
+struct AppState {
+    instance: Instance,
+    federation: FederationConfig<Instance>,
+}
+
+impl FromRef<AppState> for Instance {
+    fn from_ref(state: &AppState) -> Self {
+        state.instance.clone()
+    }
+}
+
+impl FromRef<AppState> for FederationConfig<Instance> {
+    fn from_ref(state: &AppState) -> Self {
+        state.federation.clone()
+    }
+}
+
+/// The federation crate's configuration: the site's host, the guarded
+/// HTTP client, and (in local mode only) leave to use http and ports.
+async fn federation_config(
+    instance: Instance,
+    insecure_local: bool,
+) -> Result<FederationConfig<Instance>, FederationError> {
+    FederationConfig::builder()
+        .domain(instance.host.clone())
+        .app_data(instance)
+        .client(outgoing::http_client(insecure_local)?.into())
+        .request_timeout(outgoing::TIMEOUT)
+        .debug(insecure_local)
+        .build()
+        .await
+        .map_err(|e| FederationError::Config(format!("cannot set up federation: {e}")))
+}
+
+fn router(state: AppState, public: &std::path::Path) -> Router {
     let site = ServeDir::new(public).not_found_service(ServeFile::new(public.join("404.html")));
+    let instance = state.instance.clone();
     Router::new()
+        // Every actor's inbox, and the shared one (the site's).
+        .route("/inbox", post(inbox::post))
+        .route("/profiles/{slug}/inbox", post(inbox::post))
         .route("/.well-known/webfinger", get(webfinger))
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
         .route("/nodeinfo/2.1", get(nodeinfo))
@@ -155,7 +196,7 @@ fn router(instance: Instance, public: &std::path::Path) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300"),
         ))
-        .with_state(instance)
+        .with_state(state)
 }
 
 /// Whether a request asks for ActivityPub JSON rather than a page.
@@ -254,26 +295,6 @@ async fn actor(
     let id = person::id(directory, &entry.slug);
     let keys = instance.store.keys(&id).await?;
     Ok(serde_json::to_value(person::person(directory, entry, &keys)).ok())
-}
-
-/// The id of the actor whose page is at `path`: the site's, or a
-/// federating profile's.
-fn actor_id(directory: &Directory, path: &str) -> Option<String> {
-    if path == "/" {
-        return Some(organisation::id(directory));
-    }
-    let slug = entry_slug(path, "/profiles/")?;
-    directory
-        .profile(slug)
-        .filter(|e| person::federates(e))
-        .map(|e| person::id(directory, &e.slug))
-}
-
-/// The slug in `{folder}{slug}/`.
-fn entry_slug<'p>(path: &'p str, folder: &str) -> Option<&'p str> {
-    path.strip_prefix(folder)
-        .and_then(|s| s.strip_suffix('/'))
-        .filter(|s| !s.is_empty() && !s.contains('/'))
 }
 
 fn activity_json(json: serde_json::Value) -> Response {

@@ -13,11 +13,18 @@ use sqlx::{AnyPool, Row, SqlSafeStr};
 use crate::error::FederationError;
 
 /// The schema, in order. Each runs once, in a transaction, and is recorded.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "keys, followers, received activities",
-    include_str!("../migrations/0001_federation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "keys, followers, received activities",
+        include_str!("../migrations/0001_federation.sql"),
+    ),
+    (
+        2,
+        "remote actors",
+        include_str!("../migrations/0002_remote_actors.sql"),
+    ),
+];
 
 /// The migrations compiled into the binary (no folder to ship).
 #[derive(Debug)]
@@ -159,4 +166,201 @@ impl Store {
                 source,
             })
     }
+
+    /// Records `follower` (with the inbox to deliver to and its Follow's
+    /// id) as following `actor`; a repeated Follow replaces the first.
+    pub async fn add_follower(
+        &self,
+        actor: &str,
+        follower: &str,
+        inbox: &str,
+        follow_id: &str,
+    ) -> Result<(), FederationError> {
+        sqlx::query(
+            "INSERT INTO followers (actor, follower, inbox, follow_id, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (actor, follower) DO UPDATE SET inbox = excluded.inbox, follow_id = excluded.follow_id",
+        )
+        .bind(actor)
+        .bind(follower)
+        .bind(inbox)
+        .bind(follow_id)
+        .bind(jiff::Timestamp::now().as_second())
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(|source| FederationError::Database {
+            what: format!("cannot record that {follower} follows {actor}"),
+            source,
+        })
+    }
+
+    /// Ends `follower`'s following of `actor`. Whether it was following.
+    pub async fn remove_follower(
+        &self,
+        actor: &str,
+        follower: &str,
+    ) -> Result<bool, FederationError> {
+        sqlx::query("DELETE FROM followers WHERE actor = $1 AND follower = $2")
+            .bind(actor)
+            .bind(follower)
+            .execute(&self.pool)
+            .await
+            .map(|done| done.rows_affected() > 0)
+            .map_err(|source| FederationError::Database {
+                what: format!("cannot remove {follower} from the followers of {actor}"),
+                source,
+            })
+    }
+
+    /// Ends the follow whose Follow activity had `follow_id`, if `follower`
+    /// made it. Whether there was one.
+    pub async fn remove_follow(
+        &self,
+        follower: &str,
+        follow_id: &str,
+    ) -> Result<bool, FederationError> {
+        sqlx::query("DELETE FROM followers WHERE follower = $1 AND follow_id = $2")
+            .bind(follower)
+            .bind(follow_id)
+            .execute(&self.pool)
+            .await
+            .map(|done| done.rows_affected() > 0)
+            .map_err(|source| FederationError::Database {
+                what: format!("cannot end the follow {follow_id}"),
+                source,
+            })
+    }
+
+    /// Forgets an actor that was deleted on its server: its follows and
+    /// its key.
+    pub async fn forget_actor(&self, id: &str) -> Result<(), FederationError> {
+        let failed = |source| FederationError::Database {
+            what: format!("cannot forget the deleted actor {id}"),
+            source,
+        };
+        sqlx::query("DELETE FROM followers WHERE follower = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(failed)?;
+        sqlx::query("DELETE FROM remote_actors WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    /// The inboxes of `actor`'s followers, each once (followers on one
+    /// server share its inbox).
+    pub async fn follower_inboxes(&self, actor: &str) -> Result<Vec<String>, FederationError> {
+        sqlx::query("SELECT DISTINCT inbox FROM followers WHERE actor = $1 ORDER BY inbox")
+            .bind(actor)
+            .fetch_all(&self.pool)
+            .await
+            .and_then(|rows| rows.iter().map(|row| row.try_get(0)).collect())
+            .map_err(|source| FederationError::Database {
+                what: format!("cannot read the followers of {actor}"),
+                source,
+            })
+    }
+
+    /// Records that the activity `id` has arrived. False if it had already:
+    /// each activity is processed once, however often it is delivered.
+    pub async fn first_receipt(&self, id: &str) -> Result<bool, FederationError> {
+        sqlx::query(
+            "INSERT INTO received_activities (id, received_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(jiff::Timestamp::now().as_second())
+        .execute(&self.pool)
+        .await
+        .map(|done| done.rows_affected() > 0)
+        .map_err(|source| FederationError::Database {
+            what: format!("cannot record the activity {id}"),
+            source,
+        })
+    }
+
+    /// Forgets that `id` arrived, when processing it failed, so that the
+    /// sender's retry is processed.
+    pub async fn forget_receipt(&self, id: &str) -> Result<(), FederationError> {
+        sqlx::query("DELETE FROM received_activities WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(|source| FederationError::Database {
+                what: format!("cannot forget the activity {id}"),
+                source,
+            })
+    }
+
+    /// A remote actor as last fetched.
+    pub async fn remote_actor(&self, id: &str) -> Result<Option<RemoteActorRow>, FederationError> {
+        let row = sqlx::query(
+            "SELECT id, inbox, shared_inbox, key_id, public_key, fetched_at FROM remote_actors WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|source| FederationError::Database {
+            what: format!("cannot read the actor {id}"),
+            source,
+        })?;
+        row.map(|row| {
+            Ok(RemoteActorRow {
+                id: row.try_get(0)?,
+                inbox: row.try_get(1)?,
+                shared_inbox: row.try_get(2)?,
+                key_id: row.try_get(3)?,
+                public_key: row.try_get(4)?,
+                fetched_at: row.try_get(5)?,
+            })
+        })
+        .transpose()
+        .map_err(|source| FederationError::Database {
+            what: format!("the stored actor {id} is unreadable"),
+            source,
+        })
+    }
+
+    /// Keeps a remote actor as just fetched.
+    pub async fn put_remote_actor(&self, actor: &RemoteActorRow) -> Result<(), FederationError> {
+        sqlx::query(
+            "INSERT INTO remote_actors (id, inbox, shared_inbox, key_id, public_key, fetched_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (id) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, \
+             key_id = excluded.key_id, public_key = excluded.public_key, fetched_at = excluded.fetched_at",
+        )
+        .bind(&actor.id)
+        .bind(&actor.inbox)
+        .bind(&actor.shared_inbox)
+        .bind(&actor.key_id)
+        .bind(&actor.public_key)
+        .bind(actor.fetched_at)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(|source| FederationError::Database {
+            what: format!("cannot keep the actor {}", actor.id),
+            source,
+        })
+    }
+}
+
+/// A remote actor as the store keeps it.
+#[derive(Debug, Clone)]
+pub struct RemoteActorRow {
+    /// Its id.
+    pub id: String,
+    /// Its own inbox.
+    pub inbox: String,
+    /// Its server's shared inbox, if it has one.
+    pub shared_inbox: Option<String>,
+    /// The id of its key, as signatures name it.
+    pub key_id: String,
+    /// Its public key in PEM.
+    pub public_key: String,
+    /// When it was fetched, in seconds since 1970.
+    pub fetched_at: i64,
 }

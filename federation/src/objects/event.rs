@@ -10,6 +10,7 @@ use generator::content::{Directory, Event};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use super::Refused;
 use super::context;
 
 /// An `Event`, as sent and as received.
@@ -86,25 +87,6 @@ pub struct Place {
     /// Text, a `PostalAddress` or a `VirtualLocation`.
     #[serde(default)]
     pub address: Option<Value>,
-}
-
-/// Why a received document is refused.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum Refused {
-    /// The JSON is not of the expected shape.
-    #[error("not an ActivityStreams {expected}: {reason}")]
-    Shape {
-        /// What was expected.
-        expected: &'static str,
-        /// What serde said.
-        reason: String,
-    },
-    /// A place with no name cannot be shown.
-    #[error("a place needs a name to be shown")]
-    UnnamedPlace,
-    /// The start is not a moment.
-    #[error("`startTime` {0} is not a date and time with an offset")]
-    BadStart(String),
 }
 
 impl EventObject {

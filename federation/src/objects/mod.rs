@@ -5,9 +5,11 @@
 
 pub mod collection;
 pub mod event;
+pub mod local;
 pub mod organisation;
 pub mod page;
 pub mod person;
+pub mod remote;
 
 use generator::content::Directory;
 use generator::{Entry, Kind};
@@ -175,4 +177,26 @@ fn exists(directory: &Directory, kind: Kind, slug: &str) -> bool {
         Kind::Ask => directory.ask(slug).is_some(),
         Kind::Page => directory.page(slug).is_some(),
     }
+}
+
+/// Why a received document is refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Refused {
+    /// The JSON is not of the expected shape.
+    #[error("not an ActivityStreams {expected}: {reason}")]
+    Shape {
+        /// What was expected.
+        expected: &'static str,
+        /// What serde said.
+        reason: String,
+    },
+    /// A place with no name cannot be shown.
+    #[error("a place needs a name to be shown")]
+    UnnamedPlace,
+    /// The start is not a moment.
+    #[error("`startTime` {0} is not a date and time with an offset")]
+    BadStart(String),
+    /// It breaks a rule the message states.
+    #[error("{0}")]
+    Rule(String),
 }

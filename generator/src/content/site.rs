@@ -41,10 +41,45 @@ pub struct Federation {
     pub handle: String,
     /// Directories to follow and mirror.
     pub follow: Vec<Url>,
-    /// Host patterns allowed to follow (`*.gov.uk`).
+    /// Host patterns allowed to follow: `directory.leeds.gov.uk`, `*.gov.uk`
+    /// (any host under gov.uk), `*` (any host); `:port` limits one to a port.
     pub allow: Vec<String>,
     /// The database URL: `sqlite://…` or `postgres://…`.
     pub database: String,
+}
+
+impl Federation {
+    /// Whether a server at `url` may follow this site's actors.
+    pub fn allows(&self, url: &Url) -> bool {
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let port = url.port_or_known_default();
+        self.allow
+            .iter()
+            .any(|pattern| pattern_matches(pattern, &host, port))
+    }
+}
+
+/// Whether `host` (lowercase) on `port` matches an `allow` pattern.
+fn pattern_matches(pattern: &str, host: &str, port: Option<u16>) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let (name, wanted_port) = match pattern.rsplit_once(':') {
+        Some((name, p)) => (name, p.parse::<u16>().ok()),
+        None => (pattern, None),
+    };
+    if wanted_port.is_some_and(|p| Some(p) != port) {
+        return false;
+    }
+    match name.strip_prefix("*.") {
+        Some(parent) => host
+            .strip_suffix(parent)
+            .is_some_and(|rest| rest.ends_with('.')),
+        None => host == name,
+    }
 }
 
 impl Site {
@@ -224,23 +259,37 @@ fn handle(r: &mut Reader<'_>, node: &Node) -> Option<String> {
     }
 }
 
-/// A host or a wildcard over its subdomains: `directory.leeds.gov.uk`, `*.gov.uk`.
+/// A host or a wildcard over its subdomains, with an optional port:
+/// `directory.leeds.gov.uk`, `*.gov.uk`, `localhost:8001`, or `*` for any.
 fn host_pattern(r: &mut Reader<'_>, node: &Node) -> Option<String> {
     let text = r.text(node)?;
-    let host = text.strip_prefix("*.").unwrap_or(&text);
-    if host.contains('.')
-        && url::Host::parse(host).is_ok()
-        && !host.contains('*')
-        && !host.contains('/')
-    {
+    if valid_host_pattern(&text) {
         Some(text.to_lowercase())
     } else {
         r.push(
             r.error(Code::InvalidValue, node.span, format!("`{text}` is not a host or host pattern"))
-                .with_hint("write a host like `directory.leeds.gov.uk`, or `*.gov.uk` for every host under gov.uk"),
+                .with_hint("write a host like `directory.leeds.gov.uk`, `*.gov.uk` for every host under gov.uk, or `*` for any host"),
         );
         None
     }
+}
+
+fn valid_host_pattern(text: &str) -> bool {
+    if text == "*" {
+        return true;
+    }
+    let (name, port) = match text.rsplit_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (text, None),
+    };
+    if port.is_some_and(|p| p.parse::<u16>().is_err()) {
+        return false;
+    }
+    let host = name.strip_prefix("*.").unwrap_or(name);
+    // A bare name other than `localhost` is almost always a typo for a domain.
+    (host.contains('.') || host.eq_ignore_ascii_case("localhost"))
+        && matches!(url::Host::parse(host), Ok(url::Host::Domain(_)))
+        && !host.contains('*')
 }
 
 fn database_url(r: &mut Reader<'_>, node: &Node) -> Option<String> {
@@ -294,4 +343,61 @@ fn vocabulary_term(r: &mut Reader<'_>, node: &Node) -> Option<(String, String)> 
     }
     let label = label_from_slug(&slug);
     Some((slug, label))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn federation(allow: &[&str]) -> Federation {
+        Federation {
+            handle: "leeds".into(),
+            follow: Vec::new(),
+            allow: allow.iter().map(|s| s.to_string()).collect(),
+            database: String::new(),
+        }
+    }
+
+    fn allows(allow: &[&str], url: &str) -> bool {
+        federation(allow).allows(&Url::parse(url).expect("a test URL"))
+    }
+
+    #[test]
+    fn a_wildcard_allows_subdomains_but_not_lookalikes() {
+        assert!(allows(&["*.gov.uk"], "https://directory.leeds.gov.uk/"));
+        assert!(allows(&["*.gov.uk"], "https://A.B.GOV.UK/"));
+        assert!(!allows(&["*.gov.uk"], "https://gov.uk/"));
+        assert!(!allows(&["*.gov.uk"], "https://evilgov.uk/"));
+        assert!(!allows(&["*.gov.uk"], "https://gov.uk.evil.example/"));
+        assert!(allows(&["*"], "https://mastodon.social/"));
+        assert!(!allows(&[], "https://directory.leeds.gov.uk/"));
+    }
+
+    #[test]
+    fn a_port_in_a_pattern_allows_that_port_only() {
+        assert!(allows(&["localhost:8001"], "http://localhost:8001/"));
+        assert!(!allows(&["localhost:8001"], "http://localhost:8002/"));
+        assert!(allows(&["localhost"], "http://localhost:8002/"));
+        assert!(allows(
+            &["directory.leeds.gov.uk:443"],
+            "https://directory.leeds.gov.uk/"
+        ));
+    }
+
+    #[test]
+    fn patterns_are_checked_when_read() {
+        for good in ["*", "*.gov.uk", "localhost", "localhost:8001", "a.b.c"] {
+            assert!(valid_host_pattern(good), "{good}");
+        }
+        for bad in [
+            "leeds",
+            "*.*.uk",
+            "gov.uk/x",
+            "127.0.0.1",
+            "a.b:port",
+            "https://a.b",
+        ] {
+            assert!(!valid_host_pattern(bad), "{bad}");
+        }
+    }
 }

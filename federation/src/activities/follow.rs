@@ -1,0 +1,49 @@
+//! `Follow`: another server asks to receive what one of this site's actors
+//! publishes. Accepted when the follower's host is in `[federation] allow`,
+//! rejected otherwise; either way the answer is a signed reply carrying
+//! the Follow.
+
+use activitypub_federation::traits::Actor as _;
+
+use super::{Received, Reply, send};
+use crate::error::InboxError;
+use crate::instance::Data;
+use crate::objects::local::LocalActor;
+use crate::objects::remote::RemoteActor;
+
+/// Acts on a verified `Follow`.
+pub async fn receive(
+    activity: &Received,
+    actor: &RemoteActor,
+    data: &Data,
+) -> Result<(), InboxError> {
+    let followed = activity
+        .object_id()
+        .and_then(|url| data.local_actor(&url))
+        .ok_or_else(|| {
+            InboxError::refused(
+                404,
+                format!(
+                    "{} is not an actor of this site: only the site and its public profiles can be followed",
+                    activity.object_id().map_or_else(|| "the Follow's object".to_string(), |u| u.to_string())
+                ),
+            )
+        })?;
+    let from = LocalActor::load(&followed, data).await?;
+    if data.allows(&actor.id) {
+        data.store
+            .add_follower(
+                &followed,
+                actor.id.as_str(),
+                actor.shared_inbox_or_inbox().as_str(),
+                activity.id.as_str(),
+            )
+            .await?;
+        tracing::info!(follower = %actor.id, %followed, "follow accepted");
+        send(Reply::new("Accept", &from, activity), from, actor, data);
+    } else {
+        tracing::info!(follower = %actor.id, %followed, "follow rejected: the host is not in [federation] allow");
+        send(Reply::new("Reject", &from, activity), from, actor, data);
+    }
+    Ok(())
+}

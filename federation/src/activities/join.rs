@@ -1,0 +1,34 @@
+//! `Join`: someone asks to attend an event. Places are booked on the
+//! organiser's own booking page (`joinMode: external`), so the answer is
+//! `Ignore`, which tells Mobilizon to send the person there.
+
+use super::{Received, Reply, send};
+use crate::error::InboxError;
+use crate::instance::{Data, entry_slug};
+use crate::objects::local::LocalActor;
+use crate::objects::organisation;
+use crate::objects::remote::RemoteActor;
+
+/// Acts on a verified `Join`.
+pub async fn receive(
+    activity: &Received,
+    actor: &RemoteActor,
+    data: &Data,
+) -> Result<(), InboxError> {
+    let event = activity
+        .object_id()
+        .filter(|url| data.is_local(url))
+        .and_then(|url| {
+            let slug = entry_slug(url.path(), "/events/")?.to_string();
+            data.directory.event(&slug).map(|_| slug)
+        });
+    if event.is_none() {
+        return Err(InboxError::refused(
+            404,
+            "the Join's object is not an event of this site",
+        ));
+    }
+    let from = LocalActor::load(&organisation::id(&data.directory), data).await?;
+    send(Reply::new("Ignore", &from, activity), from, actor, data);
+    Ok(())
+}

@@ -1,0 +1,249 @@
+//! The inbox: where other servers deliver activities. Each delivery goes
+//! through the same checks, cheapest first, and each refusal is answered
+//! with the status that tells the sender whether to try again (4xx: no;
+//! 5xx: yes) and a reason for its logs.
+//!
+//! 1. the body is at most 1 MiB (413), read before anything is parsed;
+//! 2. it is signed, over `date`, `host` and `digest`, with a Date in the
+//!    window, and the body matches its digest (401);
+//! 3. it is an activity, on its actor's host, about objects of that host
+//!    where it changes them (400, 403);
+//! 4. its actor can be fetched (outgoing fetches refuse private addresses),
+//!    signed it with its own key (401);
+//! 5. it has not been received before: a redelivery is answered 202 and not
+//!    acted on again.
+
+pub mod signature;
+
+use std::time::SystemTime;
+
+use activitypub_federation::config::FederationConfig;
+use activitypub_federation::error::Error as ProtocolError;
+use activitypub_federation::fetch::object_id::ObjectId;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use url::Url;
+
+use crate::activities::{self, Received, delete};
+use crate::error::InboxError;
+use crate::instance::{Data, Instance, authority};
+use crate::objects::remote::RemoteActor;
+use signature::Signature;
+
+/// The largest body taken in. Larger ones are refused before being read:
+/// no activity needs more, and a server must not be made to hold more.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// A kept actor younger than this is not fetched again when a signature
+/// fails to verify with its key (the key may have changed since).
+const KEY_REFRESH_SECONDS: i64 = 300;
+
+/// Handles a POST to an inbox: the site's, a profile's or the shared one.
+pub async fn post(State(config): State<FederationConfig<Instance>>, request: Request) -> Response {
+    let data = config.to_request_data();
+    match receive(request, &data).await {
+        Ok(()) => StatusCode::ACCEPTED.into_response(),
+        Err(error) => refusal(&error),
+    }
+}
+
+/// Checks and acts on one delivery.
+async fn receive(request: Request, data: &Data) -> Result<(), InboxError> {
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body).await?;
+    let signature = Signature::read(&parts.method, &parts.uri, &parts.headers, SystemTime::now())?;
+    signature::check_digest(&parts.headers, &body)?;
+
+    let json: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|e| InboxError::refused(400, format!("the body is not JSON: {e}")))?;
+    let activity =
+        Received::read(&json).map_err(|refused| InboxError::refused(400, refused.to_string()))?;
+    activity.check_id_host()?;
+    activity.check_object_host()?;
+    if data.is_local(&activity.actor) {
+        return Err(InboxError::refused(
+            400,
+            format!(
+                "{} is this site's own address: it cannot deliver from outside",
+                activity.actor
+            ),
+        ));
+    }
+    let key_host = Url::parse(signature.key_id()).ok();
+    if key_host.as_ref().and_then(authority) != authority(&activity.actor) {
+        return Err(InboxError::refused(
+            401,
+            format!(
+                "the request is signed with the key {}, which is not on the actor {}'s host",
+                signature.key_id(),
+                activity.actor
+            ),
+        ));
+    }
+
+    let actor_id = ObjectId::<RemoteActor>::from(activity.actor.clone());
+    let actor = match actor_id.dereference(data).await {
+        Ok(actor) => actor,
+        // An actor deleted on its server announces it, and its document is
+        // gone: that it is gone (410 from its own host) is the proof.
+        Err(InboxError::Protocol(ProtocolError::ObjectDeleted(_)))
+            if activity.kind == "Delete"
+                && activity.object_id().as_ref() == Some(&activity.actor) =>
+        {
+            return delete::forget(activity.actor.as_str(), data).await;
+        }
+        Err(error) => return Err(error),
+    };
+    let actor = verified_signer(&signature, actor, &actor_id, data).await?;
+
+    if !data.store.first_receipt(activity.id.as_str()).await? {
+        tracing::info!(id = %activity.id, "received again: not acted on twice");
+        return Ok(());
+    }
+    if let Err(error) = activities::receive(&activity, &actor, data).await {
+        // Taken back, so that a retry after a passing failure is acted on.
+        data.store.forget_receipt(activity.id.as_str()).await?;
+        return Err(error);
+    }
+    Ok(())
+}
+
+/// The body, if it is at most [`BODY_LIMIT`]: refused on its declared
+/// length when it has one, or as soon as more arrives.
+async fn read_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Vec<u8>, InboxError> {
+    let too_large =
+        || InboxError::refused(413, format!("an activity is at most {} bytes", BODY_LIMIT));
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > BODY_LIMIT as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map(|bytes| bytes.to_vec())
+        .map_err(|_| too_large())
+}
+
+/// The actor, once the signature is shown to be made with its key. A
+/// signature that fails with a kept key is tried once more with the
+/// actor's current document: keys change.
+async fn verified_signer(
+    signature: &Signature,
+    actor: RemoteActor,
+    actor_id: &ObjectId<RemoteActor>,
+    data: &Data,
+) -> Result<RemoteActor, InboxError> {
+    let signed_by = |actor: &RemoteActor| -> Result<bool, InboxError> {
+        if signature.key_id() != actor.key_id {
+            return Err(InboxError::refused(
+                401,
+                format!(
+                    "the request is signed with the key {}, but {}'s key is {}",
+                    signature.key_id(),
+                    actor.id,
+                    actor.key_id
+                ),
+            ));
+        }
+        Ok(signature.verify(&actor.public_key_pem))
+    };
+    let age = jiff::Timestamp::now().as_second() - actor.fetched_at;
+    let kept_key_failed = match signed_by(&actor) {
+        Ok(true) => return Ok(actor),
+        Ok(false) => true,
+        Err(error) if age <= KEY_REFRESH_SECONDS => return Err(error),
+        Err(_) => true,
+    };
+    if kept_key_failed && age > KEY_REFRESH_SECONDS {
+        let fresh = actor_id.dereference_forced(data).await?;
+        if signed_by(&fresh)? {
+            return Ok(fresh);
+        }
+    }
+    Err(InboxError::refused(
+        401,
+        format!(
+            "the signature does not match the body and headers with {}'s key",
+            actor.id
+        ),
+    ))
+}
+
+/// The answer to a refused delivery.
+fn refusal(error: &InboxError) -> Response {
+    let (status, reason) = match error {
+        InboxError::Refused { status, reason } => (
+            StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
+            reason.clone(),
+        ),
+        InboxError::Server(error) => {
+            tracing::error!(%error, "cannot take an activity in");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the server cannot take activities in now: try again later".to_string(),
+            )
+        }
+        InboxError::Protocol(error) => protocol_refusal(error),
+    };
+    if status.is_server_error() {
+        tracing::warn!(%status, reason, "delivery not taken in");
+    } else {
+        tracing::info!(%status, reason, "delivery refused");
+    }
+    (status, reason).into_response()
+}
+
+/// The answer when fetching what an activity names failed.
+fn protocol_refusal(error: &ProtocolError) -> (StatusCode, String) {
+    let refused = |reason: String| (StatusCode::BAD_REQUEST, reason);
+    match error {
+        ProtocolError::UrlVerificationError(why) => {
+            refused(format!("an address in the activity is refused: {why}"))
+        }
+        ProtocolError::DomainResolveError(host)
+        | ProtocolError::ResolveInternalIpError(host, _) => refused(format!(
+            "{host} resolves to a loopback, private or otherwise internal address: this server does not fetch from there"
+        )),
+        ProtocolError::ResponseBodyLimit => refused(format!(
+            "a document the activity names is larger than {BODY_LIMIT} bytes: it was not read"
+        )),
+        ProtocolError::RequestLimit => {
+            refused("the activity names too many documents to fetch".to_string())
+        }
+        ProtocolError::ObjectDeleted(url) => refused(format!("{url} is gone (410)")),
+        ProtocolError::NotFound => refused("the actor cannot be found".to_string()),
+        ProtocolError::ParseFetchedObject(reason, url, _) => refused(format!(
+            "{url} is not an actor this server can read: {reason}"
+        )),
+        ProtocolError::FetchWrongId(url) => {
+            refused(format!("{url} serves a document with another id"))
+        }
+        ProtocolError::FetchInvalidContentType(url) => refused(format!(
+            "{url} is not served as ActivityPub JSON (application/activity+json)"
+        )),
+        other => {
+            let reason = chain(other);
+            // The resolver's refusal surfaces inside the HTTP client's error.
+            if reason.contains("internal IP") {
+                refused(format!("an address in the activity is refused: {reason}"))
+            } else {
+                (
+                    StatusCode::BAD_GATEWAY,
+                    format!("the actor could not be fetched: {reason}"),
+                )
+            }
+        }
+    }
+}
+
+/// An error and its causes, as one line.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    std::iter::successors(Some(error), |e| e.source())
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}

@@ -1,0 +1,81 @@
+//! What every handler and activity needs: the directory as the public sees
+//! it, the store, and the site's address.
+
+use std::sync::Arc;
+
+use generator::content::Directory;
+use url::Url;
+
+use crate::objects::{organisation, person};
+use crate::store::Store;
+
+/// The federation crate's per-request data: the instance, and a count of
+/// the fetches one request has caused (so that a chain of objects cannot
+/// make the server fetch without end).
+pub type Data = activitypub_federation::config::Data<Instance>;
+
+/// One served directory.
+#[derive(Clone)]
+pub struct Instance {
+    /// The directory as the public sees it.
+    pub directory: Arc<Directory>,
+    /// The database.
+    pub store: Store,
+    /// `host[:port]` of the site's address, as handles name it.
+    pub host: String,
+}
+
+impl Instance {
+    /// Whether a server at `url` may follow this site's actors.
+    pub fn allows(&self, url: &Url) -> bool {
+        self.directory
+            .site
+            .federation
+            .as_ref()
+            .is_some_and(|f| f.allows(url))
+    }
+
+    /// Whether `url` is on this site (host and port).
+    pub fn is_local(&self, url: &Url) -> bool {
+        authority(url).is_some_and(|a| a == self.host)
+    }
+
+    /// The id of the local actor at `url`: the site's, or a federating
+    /// profile's.
+    pub fn local_actor(&self, url: &Url) -> Option<String> {
+        if !self.is_local(url) {
+            return None;
+        }
+        actor_id(&self.directory, url.path())
+    }
+}
+
+/// `host[:port]` of `url`, lower-cased, as the `Host` header and handles
+/// give it.
+pub fn authority(url: &Url) -> Option<String> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+/// The id of the actor whose page is at `path`: the site's, or a
+/// federating profile's.
+pub fn actor_id(directory: &Directory, path: &str) -> Option<String> {
+    if path == "/" {
+        return Some(organisation::id(directory));
+    }
+    let slug = entry_slug(path, "/profiles/")?;
+    directory
+        .profile(slug)
+        .filter(|e| person::federates(e))
+        .map(|e| person::id(directory, &e.slug))
+}
+
+/// The slug in `{folder}{slug}/`.
+pub fn entry_slug<'p>(path: &'p str, folder: &str) -> Option<&'p str> {
+    path.strip_prefix(folder)
+        .and_then(|s| s.strip_suffix('/'))
+        .filter(|s| !s.is_empty() && !s.contains('/'))
+}

@@ -1,0 +1,81 @@
+//! The HTTP client for every request the server makes: fetching actors and
+//! objects, delivering activities. It is where server-side request forgery
+//! is stopped: an activity names any URL it likes, and without these checks
+//! a stranger could make the server fetch from its own network.
+
+use std::time::Duration;
+
+use activitypub_federation::resolver::ValidatingDnsResolver;
+use reqwest::redirect::Policy;
+
+use crate::error::FederationError;
+
+/// How long a fetch or delivery may take.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The client. Outside local mode its resolver refuses names that resolve
+/// to loopback, private, link-local, carrier-grade NAT or IPv4-mapped
+/// addresses, at the moment of connecting (so a name that changes its
+/// answer between check and use is caught too). Redirects are not followed
+/// by the client: the federation crate follows one itself, checking the new
+/// address like the first.
+pub fn http_client(insecure_local: bool) -> Result<reqwest::Client, FederationError> {
+    // The TLS backend needs a process-wide choice of cryptography; the
+    // binary makes it first, and a library user may have made another.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .user_agent(concat!("Interchange/", env!("CARGO_PKG_VERSION")))
+        .redirect(Policy::none())
+        .timeout(TIMEOUT)
+        .connect_timeout(TIMEOUT)
+        .dns_resolver(ValidatingDnsResolver::new(Vec::new(), !insecure_local))
+        .build()
+        .map_err(|e| FederationError::Config(format!("cannot make the HTTP client: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name resolving to the loopback is refused before any connection.
+    #[tokio::test]
+    async fn loopback_names_are_refused_outside_local_mode() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a listener");
+        let port = listener.local_addr().expect("an address").port();
+        let accepted = tokio::spawn(async move { listener.accept().await.is_ok() });
+
+        let refused = http_client(false)
+            .expect("a client")
+            .get(format!("http://localhost:{port}/"))
+            .send()
+            .await;
+        let error = refused.expect_err("the loopback is refused");
+        let chain =
+            std::iter::successors(Some(&error as &(dyn std::error::Error + 'static)), |e| {
+                e.source()
+            })
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": ");
+        assert!(chain.contains("internal IP"), "{chain}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!accepted.is_finished(), "nothing connected to the loopback");
+        accepted.abort();
+
+        // The same request in local mode reaches the listener's port.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a listener");
+        let port = listener.local_addr().expect("an address").port();
+        let accepted = tokio::spawn(async move { listener.accept().await.is_ok() });
+        let _ = http_client(true)
+            .expect("a client")
+            .get(format!("http://localhost:{port}/"))
+            .timeout(Duration::from_millis(500))
+            .send()
+            .await;
+        assert!(accepted.await.expect("joined"), "local mode connects");
+    }
+}
