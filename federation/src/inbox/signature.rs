@@ -15,6 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use http_signature_normalization::verify::Unverified;
 use http_signature_normalization::{Config, PrepareVerifyError};
+use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs8::DecodePublicKey;
 use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
@@ -89,7 +90,7 @@ impl Signature {
 
     /// Whether it was made with the private half of `public_key_pem`.
     pub fn verify(&self, public_key_pem: &str) -> bool {
-        let Ok(key) = RsaPublicKey::from_public_key_pem(public_key_pem) else {
+        let Some(key) = public_key(public_key_pem) else {
             return false;
         };
         self.0.verify(|signature, signing_string| {
@@ -102,6 +103,24 @@ impl Signature {
                 .is_ok()
             })
         })
+    }
+}
+
+/// An RSA public key in PEM, in either form servers publish: SPKI
+/// (`BEGIN PUBLIC KEY`, Mastodon) or PKCS#1 (`BEGIN RSA PUBLIC KEY`,
+/// Mobilizon). The base64 is read however it is wrapped: some servers
+/// (Smithereen) write it on one line, which strict PEM readers refuse.
+pub fn public_key(pem: &str) -> Option<RsaPublicKey> {
+    let body: String = pem
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .flat_map(|line| line.chars().filter(|c| !c.is_whitespace()))
+        .collect();
+    let der = BASE64.decode(body).ok()?;
+    if pem.contains("BEGIN RSA PUBLIC KEY") {
+        RsaPublicKey::from_pkcs1_der(&der).ok()
+    } else {
+        RsaPublicKey::from_public_key_der(&der).ok()
     }
 }
 

@@ -109,9 +109,9 @@ impl RemoteActorDocument {
                 self.id
             )));
         }
-        if !self.public_key.public_key_pem.contains("BEGIN PUBLIC KEY") {
+        if crate::inbox::signature::public_key(&self.public_key.public_key_pem).is_none() {
             return Err(Refused::Rule(format!(
-                "the key of {} is not a PEM public key",
+                "the key of {} is not an RSA public key in PEM",
                 self.id
             )));
         }
