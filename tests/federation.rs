@@ -1,91 +1,11 @@
 //! `interchange federate` as other servers see it: the real binary on the
 //! loopback in local mode, asked over plain HTTP the way Mastodon asks.
 
-use std::net::TcpListener;
-use std::path::Path;
-
+use common::federation::{federate, free_port, site};
 use common::{Server, get};
 use serde_json::Value;
 
 mod common;
-
-fn free_port() -> u16 {
-    TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// A site with one organisation and three profiles: one public, one
-/// internal, one kept from federation.
-fn site(port: u16) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let root = dir.path();
-    common::write(
-        root,
-        "interchange.toml",
-        &format!(
-            "title = \"Small\"\nbase_url = \"http://localhost:{port}\"\norganisations = [\"acme\"]\n\n[federation]\nhandle = \"small\"\ndatabase = \"sqlite://federation.sqlite\"\n"
-        ),
-    );
-    common::write(
-        root,
-        "content/organisations/acme.md",
-        "---\nname: Acme Council\nsector: local-government\n---\nA council.\n",
-    );
-    let profile = |name: &str, extra: &str| {
-        format!(
-            "---\nname: {name}\nrole: Housing Adviser\norganisation: acme\npolicy_areas: [housing]\nopen_to: [buddy, coffee]\nconsent: 2026-01-01\n{extra}---\n{name} works on housing <em>options</em>.\n"
-        )
-    };
-    common::write(
-        root,
-        "content/profiles/priya-shah.md",
-        &profile("Priya Shah", ""),
-    );
-    common::write(
-        root,
-        "content/profiles/internal-ian.md",
-        &profile("Ian Internal", "visibility: internal\n"),
-    );
-    common::write(
-        root,
-        "content/events/housing-open-day.md",
-        "---\ntitle: Housing open day\nkind: open-day\nstart: 2027-03-04T10:00\nend: 2027-03-04T16:00\nvenue:\n  name: Acme Civic Centre\n  address: 1 High Street, Acme\ncapacity: 40\nbooking: https://book.example.gov.uk/open-day\nhost: priya-shah\n---\nCome and see how the housing team works.\n",
-    );
-    common::write(
-        root,
-        "content/consultations/housing-allocations.md",
-        "---\ntitle: Housing allocations review\nopens: 2027-01-10T09:00\ncloses: 2027-03-31T23:59\npolicy_areas: [housing]\nlead: priya-shah\nrespond:\n  url: https://consult.example.gov.uk/allocations\n---\nHow homes are allocated.\n",
-    );
-    common::write(
-        root,
-        "content/asks/mentor-wanted.md",
-        "---\ntitle: A mentor in central government\nkind: mentor\nby: priya-shah\ncloses: 2027-06-30\npolicy_areas: [housing]\n---\nSomeone who knows how funding is allocated.\n",
-    );
-    common::write(
-        root,
-        "content/profiles/quiet-quentin.md",
-        &profile("Quentin Quiet", "federate: false\n"),
-    );
-    dir
-}
-
-fn federate(root: &Path, port: u16) -> Server {
-    let listen = format!("127.0.0.1:{port}");
-    common::start(
-        &[
-            "federate",
-            "--insecure-local",
-            "--listen",
-            &listen,
-            "--root",
-            root.to_str().expect("UTF-8"),
-        ],
-        "Federating on",
-        move |_| port,
-    )
-}
 
 const ACTIVITY: &str = "application/activity+json";
 const LD: &str = "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";

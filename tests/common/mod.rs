@@ -3,6 +3,9 @@
 
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod federation;
+pub mod remote;
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -142,7 +145,12 @@ pub fn get(port: u16, path: &str, accept: &str) -> Answer {
     .expect("sent");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    parse_answer(&response)
+}
+
+/// A response as read from the wire.
+fn parse_answer(response: &str) -> Answer {
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((response, ""));
     let mut lines = head.lines();
     let status = lines
         .next()
@@ -158,4 +166,28 @@ pub fn get(port: u16, path: &str, accept: &str) -> Answer {
         headers,
         body: body.to_string(),
     }
+}
+
+/// POSTs `body` over plain HTTP/1.1 from the loopback with `headers`
+/// (which name the `Host`), as another server delivers.
+pub fn post(port: u16, path: &str, headers: &[(String, String)], body: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("a timeout");
+    let mut head = format!("POST {path} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    stream.write_all(head.as_bytes()).expect("sent");
+    // A server may answer before the whole body is sent (413): what it
+    // says is read all the same.
+    let _ = stream.write_all(body);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    parse_answer(&String::from_utf8_lossy(&response))
 }

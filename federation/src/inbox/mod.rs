@@ -206,7 +206,7 @@ fn protocol_refusal(error: &ProtocolError) -> (StatusCode, String) {
         }
         ProtocolError::DomainResolveError(host)
         | ProtocolError::ResolveInternalIpError(host, _) => refused(format!(
-            "{host} resolves to a loopback, private or otherwise internal address: this server does not fetch from there"
+            "{host} resolves to a loopback, private or otherwise internal address: fetching from it is refused"
         )),
         ProtocolError::ResponseBodyLimit => refused(format!(
             "a document the activity names is larger than {BODY_LIMIT} bytes: it was not read"

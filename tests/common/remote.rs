@@ -1,0 +1,314 @@
+//! Another fediverse server, as the inbox tests need one: actors with
+//! their own keys, served on the loopback, inboxes that keep what is
+//! delivered to them, and requests signed the way Mastodon signs them.
+//! The signing and checking here are written from the HTTP Signatures
+//! draft, apart from the code under test.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use rsa::pkcs8::{DecodePublicKey, EncodePublicKey, LineEnding};
+use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
+use sha2::{Digest, Sha256};
+
+/// An RSA key pair.
+pub struct Key {
+    private: RsaPrivateKey,
+    /// The public half, in PEM.
+    pub public_pem: String,
+}
+
+/// Two keys, made once for all the tests of a binary (making one takes a
+/// moment): the first is alice's, the second bob's.
+pub fn keys() -> &'static [Key; 2] {
+    static KEYS: OnceLock<[Key; 2]> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let make = || {
+            let private = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("a key is made");
+            let public_pem = RsaPublicKey::from(&private)
+                .to_public_key_pem(LineEnding::LF)
+                .expect("a PEM");
+            Key {
+                private,
+                public_pem,
+            }
+        };
+        [make(), make()]
+    })
+}
+
+/// What an inbox of the remote server was sent.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    /// The inbox's path.
+    pub path: String,
+    /// The headers, names lower-cased.
+    pub headers: BTreeMap<String, String>,
+    /// The body.
+    pub body: String,
+}
+
+impl Delivery {
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).expect("a JSON delivery")
+    }
+}
+
+#[derive(Clone, Default)]
+struct Seen {
+    deliveries: Arc<Mutex<Vec<Delivery>>>,
+    fetches: Arc<Mutex<Vec<String>>>,
+    port: u16,
+}
+
+/// The remote server, stopped when dropped.
+pub struct Remote {
+    /// Its port: its actors are at `http://localhost:{port}/users/{name}`.
+    pub port: u16,
+    seen: Seen,
+    _runtime: tokio::runtime::Runtime,
+}
+
+/// Padding that makes `huge`'s actor document larger than 1 MiB.
+const HUGE: usize = 2 * 1024 * 1024;
+
+impl Remote {
+    /// Starts it on a free port of the loopback.
+    pub fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        listener.set_nonblocking(true).expect("non-blocking");
+        let port = listener.local_addr().expect("an address").port();
+        let seen = Seen {
+            port,
+            ..Seen::default()
+        };
+        let app = Router::new()
+            .route("/users/{name}", get(actor))
+            .route("/users/{name}/inbox", post(inbox))
+            .with_state(seen.clone());
+        runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a listener");
+            let _ = axum::serve(listener, app).await;
+        });
+        Self {
+            port,
+            seen,
+            _runtime: runtime,
+        }
+    }
+
+    /// The id of the actor `name`.
+    pub fn actor(&self, name: &str) -> String {
+        format!("http://localhost:{}/users/{name}", self.port)
+    }
+
+    /// `http://localhost:{port}{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://localhost:{}{path}", self.port)
+    }
+
+    /// Everything delivered so far.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.seen.deliveries.lock().expect("not poisoned").clone()
+    }
+
+    /// The paths fetched so far.
+    pub fn fetches(&self) -> Vec<String> {
+        self.seen.fetches.lock().expect("not poisoned").clone()
+    }
+
+    /// Waits (a minute at most) for a delivery of an activity of `kind`.
+    pub fn wait_for(&self, kind: &str) -> Delivery {
+        let start = Instant::now();
+        loop {
+            if let Some(found) = self
+                .deliveries()
+                .into_iter()
+                .find(|d| d.json()["type"] == kind)
+            {
+                return found;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "no {kind} was delivered: {:?}",
+                self.deliveries()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+async fn actor(State(seen): State<Seen>, Path(name): Path<String>) -> Response {
+    seen.fetches
+        .lock()
+        .expect("not poisoned")
+        .push(format!("/users/{name}"));
+    let key = match name.as_str() {
+        "alice" | "huge" => &keys()[0],
+        "bob" => &keys()[1],
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let id = format!("http://localhost:{}/users/{name}", seen.port);
+    let mut document = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "id": id,
+        "type": "Person",
+        "preferredUsername": name,
+        "inbox": format!("{id}/inbox"),
+        "publicKey": {
+            "id": format!("{id}#main-key"),
+            "owner": id,
+            "publicKeyPem": key.public_pem,
+        },
+    });
+    if name == "huge" {
+        document["summary"] = "x".repeat(HUGE).into();
+    }
+    (
+        [(header::CONTENT_TYPE, "application/activity+json")],
+        document.to_string(),
+    )
+        .into_response()
+}
+
+async fn inbox(
+    State(seen): State<Seen>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> StatusCode {
+    let headers = headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
+        .collect();
+    seen.deliveries
+        .lock()
+        .expect("not poisoned")
+        .push(Delivery {
+            path: format!("/users/{name}/inbox"),
+            headers,
+            body,
+        });
+    StatusCode::ACCEPTED
+}
+
+/// The headers of a POST of `body` to `host` + `path`, signed with `key`
+/// as `key_id` over the `covered` headers, dated `date`.
+pub fn signed(
+    key: &Key,
+    key_id: &str,
+    host: &str,
+    path: &str,
+    body: &[u8],
+    date: SystemTime,
+    covered: &[&str],
+) -> Vec<(String, String)> {
+    let values: BTreeMap<&str, String> = [
+        ("(request-target)", format!("post {path}")),
+        ("host", host.to_string()),
+        ("date", httpdate::fmt_http_date(date)),
+        ("digest", digest(body)),
+        ("content-type", "application/activity+json".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    let signing_string = covered
+        .iter()
+        .map(|h| format!("{h}: {}", values[h]))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let signature = key
+        .private
+        .sign(
+            Pkcs1v15Sign::new::<Sha256>(),
+            &Sha256::digest(signing_string.as_bytes()),
+        )
+        .expect("signed");
+    let mut headers: Vec<(String, String)> = ["host", "date", "digest", "content-type"]
+        .iter()
+        .map(|h| (h.to_string(), values[h].clone()))
+        .collect();
+    headers.push((
+        "signature".into(),
+        format!(
+            "keyId=\"{key_id}\",algorithm=\"rsa-sha256\",headers=\"{}\",signature=\"{}\"",
+            covered.join(" "),
+            BASE64.encode(signature)
+        ),
+    ));
+    headers
+}
+
+/// The headers Mastodon covers.
+pub const MASTODON: &[&str] = &["(request-target)", "host", "date", "digest"];
+
+/// `SHA-256=…` of `body`.
+pub fn digest(body: &[u8]) -> String {
+    format!("SHA-256={}", BASE64.encode(Sha256::digest(body)))
+}
+
+/// Whether `delivery` carries a signature by `public_pem` over its
+/// request target, host, date and digest, and its digest matches its body.
+pub fn verify(delivery: &Delivery, public_pem: &str) -> Result<(), String> {
+    let header = delivery
+        .headers
+        .get("signature")
+        .ok_or("no Signature header")?;
+    let fields: BTreeMap<&str, &str> = header
+        .split(',')
+        .filter_map(|part| part.split_once('='))
+        .map(|(k, v)| (k.trim(), v.trim().trim_matches('"')))
+        .collect();
+    let covered: Vec<&str> = fields
+        .get("headers")
+        .ok_or("no headers list")?
+        .split_whitespace()
+        .collect();
+    for needed in MASTODON {
+        if !covered.contains(needed) {
+            return Err(format!("{needed} is not signed"));
+        }
+    }
+    if delivery.headers.get("digest") != Some(&digest(delivery.body.as_bytes())) {
+        return Err("the digest does not match the body".into());
+    }
+    let signing_string = covered
+        .iter()
+        .map(|h| {
+            let value = match *h {
+                "(request-target)" => Some(format!("post {}", delivery.path)),
+                "(created)" => fields.get("created").map(ToString::to_string),
+                "(expires)" => fields.get("expires").map(ToString::to_string),
+                name => delivery.headers.get(name).cloned(),
+            };
+            value
+                .map(|v| format!("{h}: {v}"))
+                .ok_or(format!("{h} is signed but absent"))
+        })
+        .collect::<Result<Vec<_>, _>>()?
+        .join("\n");
+    let key = RsaPublicKey::from_public_key_pem(public_pem).map_err(|e| e.to_string())?;
+    let signature = BASE64
+        .decode(fields.get("signature").ok_or("no signature")?)
+        .map_err(|e| e.to_string())?;
+    key.verify(
+        Pkcs1v15Sign::new::<Sha256>(),
+        &Sha256::digest(signing_string.as_bytes()),
+        &signature,
+    )
+    .map_err(|e| format!("the signature does not verify: {e}"))
+}

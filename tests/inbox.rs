@@ -1,0 +1,429 @@
+//! The inbox as other servers meet it: the real binary on the loopback, a
+//! second server (run by the test) whose actors follow it, and every
+//! request signed by the test itself, apart from the code under test.
+
+use std::time::{Duration, SystemTime};
+
+use common::federation::{federate, federate_with, free_port, site_with};
+use common::remote::{self, MASTODON, Remote, keys, signed};
+use common::{Answer, Server, get, post};
+use serde_json::{Value, json};
+
+mod common;
+
+const ACTIVITY: &str = "application/activity+json";
+
+/// A directory and a remote server that may or may not be allowed.
+struct Setup {
+    remote: Remote,
+    server: Server,
+    /// `localhost:{port}` of the directory.
+    host: String,
+    _site: tempfile::TempDir,
+}
+
+/// A directory in local mode whose `allow` is `allow`, with `{remote}`
+/// standing for the remote server's `localhost:{port}`.
+fn setup(allow: &str) -> Setup {
+    let remote = Remote::start();
+    let port = free_port();
+    let allow = allow.replace("{remote}", &format!("localhost:{}", remote.port));
+    let site = site_with(
+        &format!("http://localhost:{port}"),
+        &format!("allow = [\"{allow}\"]"),
+    );
+    let server = federate(site.path(), port);
+    Setup {
+        remote,
+        server,
+        host: format!("localhost:{port}"),
+        _site: site,
+    }
+}
+
+impl Setup {
+    /// The site actor's id.
+    fn site_actor(&self) -> String {
+        format!("http://{}/", self.host)
+    }
+
+    /// Delivers `activity` to the site's inbox, signed now by `who`.
+    fn deliver(&self, activity: &Value, who: &str) -> Answer {
+        let key = if who == "bob" { &keys()[1] } else { &keys()[0] };
+        self.deliver_signed(activity, key, who, SystemTime::now(), MASTODON)
+    }
+
+    /// Delivers `activity` signed with `key` as `who`'s key, dated `date`,
+    /// over `covered`.
+    fn deliver_signed(
+        &self,
+        activity: &Value,
+        key: &remote::Key,
+        who: &str,
+        date: SystemTime,
+        covered: &[&str],
+    ) -> Answer {
+        let body = activity.to_string();
+        let headers = signed(
+            key,
+            &format!("{}#main-key", self.remote.actor(who)),
+            &self.host,
+            "/inbox",
+            body.as_bytes(),
+            date,
+            covered,
+        );
+        post(self.server.port, "/inbox", &headers, body.as_bytes())
+    }
+
+    /// How many follow the actor at `path`.
+    fn followers(&self, path: &str) -> u64 {
+        get(self.server.port, &format!("{path}followers"), ACTIVITY).json()["totalItems"]
+            .as_u64()
+            .expect("a count")
+    }
+
+    /// The public key of the actor at `path`.
+    fn key_of(&self, path: &str) -> String {
+        get(self.server.port, path, ACTIVITY).json()["publicKey"]["publicKeyPem"]
+            .as_str()
+            .expect("a key")
+            .to_string()
+    }
+}
+
+/// A Follow of `object` by `who`, numbered `n`.
+fn follow(remote: &Remote, who: &str, n: u32, object: &str) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": remote.url(&format!("/follows/{who}/{n}")),
+        "type": "Follow",
+        "actor": remote.actor(who),
+        "object": object,
+    })
+}
+
+#[test]
+fn a_follow_from_an_allowed_host_gets_a_signed_accept_and_undo_ends_it() {
+    let s = setup("{remote}");
+    let site = s.site_actor();
+    let following = follow(&s.remote, "alice", 1, &site);
+    let answer = s.deliver(&following, "alice");
+    assert_eq!(answer.status, 202, "{}", answer.body);
+
+    let accept = s.remote.wait_for("Accept");
+    assert_eq!(accept.path, "/users/alice/inbox");
+    let json = accept.json();
+    assert_eq!(json["actor"], site);
+    assert_eq!(json["object"]["type"], "Follow");
+    assert_eq!(json["object"]["id"], following["id"]);
+    remote::verify(&accept, &s.key_of("/")).expect("the Accept is signed with the site's key");
+    assert_eq!(s.followers("/"), 1);
+
+    // A public profile is followed the same way, and signs its own Accept.
+    let priya = format!("{site}profiles/priya-shah/");
+    let answer = s.deliver(&follow(&s.remote, "alice", 2, &priya), "alice");
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    assert_eq!(s.followers("/profiles/priya-shah/"), 1);
+
+    let undo = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": s.remote.url("/undos/1"),
+        "type": "Undo",
+        "actor": s.remote.actor("alice"),
+        "object": following,
+    });
+    let answer = s.deliver(&undo, "alice");
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    assert_eq!(s.followers("/"), 0, "the Undo ended the follow");
+    assert_eq!(s.followers("/profiles/priya-shah/"), 1, "only that follow");
+
+    // The same Follow delivered again is taken in but not acted on twice.
+    let again = s.deliver(&following, "alice");
+    assert_eq!(again.status, 202, "{}", again.body);
+    assert_eq!(
+        s.followers("/"),
+        0,
+        "a redelivered Follow is processed once"
+    );
+}
+
+#[test]
+fn a_follow_from_a_host_not_allowed_gets_a_reject() {
+    let s = setup("*.gov.uk");
+    let following = follow(&s.remote, "alice", 1, &s.site_actor());
+    let answer = s.deliver(&following, "alice");
+    assert_eq!(answer.status, 202, "{}", answer.body);
+
+    let reject = s.remote.wait_for("Reject");
+    assert_eq!(reject.json()["object"]["id"], following["id"]);
+    remote::verify(&reject, &s.key_of("/")).expect("the Reject is signed");
+    assert_eq!(s.followers("/"), 0);
+    assert!(
+        s.remote
+            .deliveries()
+            .iter()
+            .all(|d| d.json()["type"] != "Accept"),
+        "no Accept"
+    );
+}
+
+#[test]
+fn deliveries_not_signed_by_their_actor_are_refused_with_401() {
+    let s = setup("{remote}");
+    let site = s.site_actor();
+    let now = SystemTime::now();
+    let hours = |h: u64| Duration::from_secs(h * 3600);
+    let alice = &keys()[0];
+    let bob = &keys()[1];
+    let body = |n: u32| follow(&s.remote, "alice", n, &site);
+
+    let refused = |answer: Answer, reason: &str| {
+        assert_eq!(answer.status, 401, "{reason}: {}", answer.body);
+        assert!(
+            answer.body.contains(reason),
+            "the refusal says {reason:?}: {}",
+            answer.body
+        );
+    };
+
+    // No signature at all.
+    let text = body(1).to_string();
+    let unsigned: Vec<(String, String)> = vec![
+        ("host".into(), s.host.clone()),
+        ("date".into(), httpdate::fmt_http_date(now)),
+        ("digest".into(), remote::digest(text.as_bytes())),
+        ("content-type".into(), ACTIVITY.into()),
+    ];
+    refused(
+        post(s.server.port, "/inbox", &unsigned, text.as_bytes()),
+        "signed requests only",
+    );
+
+    // The body changed after signing, its digest left as it was.
+    let headers = signed(
+        alice,
+        &format!("{}#main-key", s.remote.actor("alice")),
+        &s.host,
+        "/inbox",
+        text.as_bytes(),
+        now,
+        MASTODON,
+    );
+    let altered = body(2).to_string();
+    refused(
+        post(s.server.port, "/inbox", &headers, altered.as_bytes()),
+        "does not match its Digest",
+    );
+
+    // The body changed and its digest made again: the signature no longer fits.
+    let redigested: Vec<(String, String)> = headers
+        .iter()
+        .map(|(n, v)| match n.as_str() {
+            "digest" => (n.clone(), remote::digest(altered.as_bytes())),
+            _ => (n.clone(), v.clone()),
+        })
+        .collect();
+    refused(
+        post(s.server.port, "/inbox", &redigested, altered.as_bytes()),
+        "signature does not match",
+    );
+
+    // Dated too long ago, or ahead of the clock.
+    refused(
+        s.deliver_signed(&body(3), alice, "alice", now - hours(13), MASTODON),
+        "twelve hours old",
+    );
+    refused(
+        s.deliver_signed(&body(4), alice, "alice", now + hours(2), MASTODON),
+        "hour ahead",
+    );
+
+    // Date or host left out of what is signed.
+    refused(
+        s.deliver_signed(
+            &body(5),
+            alice,
+            "alice",
+            now,
+            &["(request-target)", "host", "digest"],
+        ),
+        "leaves out date",
+    );
+    refused(
+        s.deliver_signed(
+            &body(6),
+            alice,
+            "alice",
+            now,
+            &["(request-target)", "date", "digest"],
+        ),
+        "leaves out host",
+    );
+
+    // Signed by bob, for alice.
+    refused(
+        s.deliver_signed(&body(7), bob, "bob", now, MASTODON),
+        "but http://localhost",
+    );
+    // Named as alice's key, made with bob's.
+    refused(
+        s.deliver_signed(&body(8), bob, "alice", now, MASTODON),
+        "signature does not match",
+    );
+    assert_eq!(s.followers("/"), 0, "nothing refused was acted on");
+
+    // Signed by alice, dated two hours ago (a delivery from a retry queue):
+    // taken in.
+    let answer = s.deliver_signed(&body(9), alice, "alice", now - hours(2), MASTODON);
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    assert_eq!(s.followers("/"), 1);
+}
+
+#[test]
+fn activities_speaking_for_another_host_are_refused() {
+    let s = setup("{remote}");
+    let site = s.site_actor();
+    let elsewhere = format!("http://localhost:{}", free_port());
+
+    // The activity's id is on another host (here, another port) than its actor.
+    let mut spoofed = follow(&s.remote, "alice", 1, &site);
+    spoofed["id"] = format!("{elsewhere}/follows/1").into();
+    let answer = s.deliver(&spoofed, "alice");
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert!(
+        answer.body.contains("another host than its actor"),
+        "{}",
+        answer.body
+    );
+
+    // A Delete or Update of an object that lives on another server.
+    for (kind, object) in [
+        ("Delete", format!("{site}profiles/priya-shah/")),
+        ("Update", format!("{elsewhere}/users/carol")),
+    ] {
+        let activity = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": s.remote.url(&format!("/{kind}/1")),
+            "type": kind,
+            "actor": s.remote.actor("alice"),
+            "object": {"id": object, "type": "Person"},
+        });
+        let answer = s.deliver(&activity, "alice");
+        assert_eq!(answer.status, 403, "{kind}: {}", answer.body);
+        assert!(
+            answer.body.contains("only its own server"),
+            "{}",
+            answer.body
+        );
+    }
+
+    // An Undo of bob's Follow, sent by alice.
+    let undo = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": s.remote.url("/undos/2"),
+        "type": "Undo",
+        "actor": s.remote.actor("alice"),
+        "object": follow(&s.remote, "bob", 1, &site),
+    });
+    let answer = s.deliver(&undo, "alice");
+    assert_eq!(answer.status, 403, "{}", answer.body);
+    assert_eq!(s.followers("/"), 0);
+}
+
+#[test]
+fn a_body_or_an_actor_over_a_mebibyte_is_not_read() {
+    let s = setup("{remote}");
+    let mut large = follow(&s.remote, "alice", 1, &s.site_actor());
+    large["summary"] = "x".repeat(1536 * 1024).into();
+    let answer = s.deliver(&large, "alice");
+    assert_eq!(answer.status, 413, "{}", answer.body);
+
+    // An actor whose document is over 1 MiB is abandoned.
+    let from_huge = follow(&s.remote, "huge", 1, &s.site_actor());
+    let answer = s.deliver_signed(&from_huge, &keys()[0], "huge", SystemTime::now(), MASTODON);
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert!(answer.body.contains("larger than"), "{}", answer.body);
+    assert_eq!(s.followers("/"), 0);
+}
+
+#[test]
+fn a_join_of_an_event_is_answered_with_ignore() {
+    let s = setup("{remote}");
+    let event = format!("{}events/housing-open-day/", s.site_actor());
+    let join = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": s.remote.url("/joins/1"),
+        "type": "Join",
+        "actor": s.remote.actor("alice"),
+        "object": event,
+    });
+    let answer = s.deliver(&join, "alice");
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    let ignore = s.remote.wait_for("Ignore");
+    assert_eq!(ignore.json()["object"]["id"], join["id"]);
+    remote::verify(&ignore, &s.key_of("/")).expect("the Ignore is signed");
+
+    let mut unknown = join.clone();
+    unknown["id"] = s.remote.url("/joins/2").into();
+    unknown["object"] = format!("{}events/no-such-event/", s.site_actor()).into();
+    assert_eq!(s.deliver(&unknown, "alice").status, 404);
+}
+
+#[test]
+fn outside_local_mode_internal_addresses_are_never_fetched() {
+    let remote = Remote::start();
+    let port = free_port();
+    let site = site_with("https://directory.example.gov.uk", "allow = [\"*\"]");
+    let server = federate_with(site.path(), port, &[]);
+    let host = "directory.example.gov.uk";
+
+    let deliver_from = |actor: &str| {
+        let origin = url_origin(actor);
+        let activity = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{origin}/follows/1"),
+            "type": "Follow",
+            "actor": actor,
+            "object": format!("https://{host}/"),
+        });
+        let body = activity.to_string();
+        let headers = signed(
+            &keys()[0],
+            &format!("{actor}#main-key"),
+            host,
+            "/inbox",
+            body.as_bytes(),
+            SystemTime::now(),
+            MASTODON,
+        );
+        post(server.port, "/inbox", &headers, body.as_bytes())
+    };
+
+    for actor in [
+        "https://localhost/users/alice".to_string(),
+        "https://127.0.0.1/users/alice".to_string(),
+        "https://10.0.0.1/users/alice".to_string(),
+        "https://169.254.169.254/latest/meta-data".to_string(),
+        "https://[::1]/users/alice".to_string(),
+        "https://100.64.0.1/users/alice".to_string(),
+        // The remote server itself: plain http, on a port of the loopback.
+        remote.actor("alice"),
+    ] {
+        let answer = deliver_from(&actor);
+        assert_eq!(answer.status, 400, "{actor}: {}", answer.body);
+        assert!(answer.body.contains("refused"), "{actor}: {}", answer.body);
+    }
+    assert!(
+        remote.fetches().is_empty(),
+        "nothing was fetched from the loopback: {:?}",
+        remote.fetches()
+    );
+}
+
+/// `scheme://host[:port]` of a URL written in a test.
+fn url_origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let host = rest.split('/').next().expect("a host");
+    format!("{scheme}://{host}")
+}
