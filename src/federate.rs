@@ -43,6 +43,17 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
         eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }
+    if loaded
+        .directory
+        .site
+        .federation
+        .as_ref()
+        .is_some_and(|f| f.allow.is_empty())
+    {
+        eprintln!(
+            "warning: [federation] has no `allow`: every follow will be rejected. Add the hosts that may follow, like allow = [\"*.gov.uk\"]."
+        );
+    }
     if insecure_local {
         eprintln!(
             "warning: --insecure-local: http and localhost addresses are allowed. Never use this in production."

@@ -99,6 +99,7 @@ impl Remote {
         let app = Router::new()
             .route("/users/{name}", get(actor))
             .route("/users/{name}/inbox", post(inbox))
+            .fallback(anyone)
             .with_state(seen.clone());
         runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("a listener");
@@ -157,10 +158,11 @@ async fn actor(State(seen): State<Seen>, Path(name): Path<String>) -> Response {
         .lock()
         .expect("not poisoned")
         .push(format!("/users/{name}"));
-    let key = match name.as_str() {
-        "alice" | "huge" => &keys()[0],
-        "bob" => &keys()[1],
-        _ => return StatusCode::NOT_FOUND.into_response(),
+    // bob has his own key; everyone else signs with alice's.
+    let key = if name == "bob" {
+        &keys()[1]
+    } else {
+        &keys()[0]
     };
     let id = format!("http://localhost:{}/users/{name}", seen.port);
     let mut document = serde_json::json!({
@@ -178,6 +180,58 @@ async fn actor(State(seen): State<Seen>, Path(name): Path<String>) -> Response {
     if name == "huge" {
         document["summary"] = "x".repeat(HUGE).into();
     }
+    (
+        [(header::CONTENT_TYPE, "application/activity+json")],
+        document.to_string(),
+    )
+        .into_response()
+}
+
+/// Any other address: a GET is answered with an actor there (alice's key),
+/// a POST is kept as a delivery. Activities other servers sent are replayed
+/// with their host replaced by this one, and their actors live anywhere.
+async fn anyone(State(seen): State<Seen>, request: axum::extract::Request) -> Response {
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    if request.method() == axum::http::Method::POST {
+        let headers = request
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
+            .collect();
+        let body = axum::body::to_bytes(request.into_body(), 1 << 20)
+            .await
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        seen.deliveries
+            .lock()
+            .expect("not poisoned")
+            .push(Delivery {
+                path,
+                headers,
+                body,
+            });
+        return StatusCode::ACCEPTED.into_response();
+    }
+    seen.fetches
+        .lock()
+        .expect("not poisoned")
+        .push(path.clone());
+    let id = format!("http://localhost:{}{path}", seen.port);
+    let document = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "id": id,
+        "type": "Person",
+        "inbox": format!("http://localhost:{}/shared-inbox", seen.port),
+        "publicKey": {
+            "id": format!("{id}#main-key"),
+            "owner": id,
+            "publicKeyPem": keys()[0].public_pem,
+        },
+    });
     (
         [(header::CONTENT_TYPE, "application/activity+json")],
         document.to_string(),
