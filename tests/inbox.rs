@@ -47,10 +47,25 @@ impl Setup {
         format!("http://{}/", self.host)
     }
 
-    /// Delivers `activity` to the site's inbox, signed now by `who`.
+    /// Delivers `activity` to the shared inbox, signed now by `who`.
     fn deliver(&self, activity: &Value, who: &str) -> Answer {
+        self.deliver_to("/inbox", activity, who)
+    }
+
+    /// Delivers `activity` to the inbox at `path`, signed now by `who`.
+    fn deliver_to(&self, path: &str, activity: &Value, who: &str) -> Answer {
         let key = if who == "bob" { &keys()[1] } else { &keys()[0] };
-        self.deliver_signed(activity, key, who, SystemTime::now(), MASTODON)
+        let body = activity.to_string();
+        let headers = signed(
+            key,
+            &format!("{}#main-key", self.remote.actor(who)),
+            &self.host,
+            path,
+            body.as_bytes(),
+            SystemTime::now(),
+            MASTODON,
+        );
+        post(self.server.port, path, &headers, body.as_bytes())
     }
 
     /// Delivers `activity` signed with `key` as `who`'s key, dated `date`,
@@ -120,9 +135,16 @@ fn a_follow_from_an_allowed_host_gets_a_signed_accept_and_undo_ends_it() {
     remote::verify(&accept, &s.key_of("/")).expect("the Accept is signed with the site's key");
     assert_eq!(s.followers("/"), 1);
 
-    // A public profile is followed the same way, and signs its own Accept.
+    // A public profile is followed the same way, at its own inbox; its
+    // server-wide inbox is the shared one.
     let priya = format!("{site}profiles/priya-shah/");
-    let answer = s.deliver(&follow(&s.remote, "alice", 2, &priya), "alice");
+    let person = get(s.server.port, "/profiles/priya-shah/", ACTIVITY).json();
+    assert_eq!(person["endpoints"]["sharedInbox"], format!("{site}inbox"));
+    let own_inbox = person["inbox"].as_str().expect("an inbox");
+    let path = own_inbox
+        .strip_prefix(site.trim_end_matches('/'))
+        .expect("on the site");
+    let answer = s.deliver_to(path, &follow(&s.remote, "alice", 2, &priya), "alice");
     assert_eq!(answer.status, 202, "{}", answer.body);
     assert_eq!(s.followers("/profiles/priya-shah/"), 1);
 

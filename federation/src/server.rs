@@ -91,6 +91,7 @@ pub async fn serve(directory: Directory, options: Options) -> Result<(), Federat
         store,
     };
     let federation = federation_config(instance.clone(), options.insecure_local).await?;
+    tokio::spawn(prune_receipts(instance.store.clone()));
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|source| FederationError::Listen {
@@ -116,6 +117,24 @@ pub async fn serve(directory: Directory, options: Options) -> Result<(), Federat
             address: address.to_string(),
             source,
         })
+}
+
+/// How long the id of a received activity is kept: longer than senders
+/// retry a delivery (Mastodon gives up after about a week).
+const RECEIPTS_KEPT: i64 = 30 * 24 * 60 * 60;
+
+/// Forgets old activity ids now and every hour.
+async fn prune_receipts(store: Store) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        hourly.tick().await;
+        let before = jiff::Timestamp::now().as_second() - RECEIPTS_KEPT;
+        match store.prune_receipts(before).await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, "old activity ids forgotten"),
+            Err(error) => tracing::warn!(%error, "cannot forget old activity ids"),
+        }
+    }
 }
 
 async fn shutdown() {

@@ -296,6 +296,22 @@ impl Store {
             })
     }
 
+    /// Forgets the ids of activities received before `before` (seconds
+    /// since 1970). A delivery signed that long ago is refused for its
+    /// Date; a sender retrying that long is told apart by nothing else, so
+    /// the window is kept generous.
+    pub async fn prune_receipts(&self, before: i64) -> Result<u64, FederationError> {
+        sqlx::query("DELETE FROM received_activities WHERE received_at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map(|done| done.rows_affected())
+            .map_err(|source| FederationError::Database {
+                what: "cannot forget old activity ids".into(),
+                source,
+            })
+    }
+
     /// A remote actor as last fetched.
     pub async fn remote_actor(&self, id: &str) -> Result<Option<RemoteActorRow>, FederationError> {
         let row = sqlx::query(

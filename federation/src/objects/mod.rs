@@ -74,6 +74,17 @@ pub struct Actor {
     /// The site's every entry, for a new follower to fetch (the site only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<String>,
+    /// The server's shared inbox, so that a server delivers once to all of
+    /// its followers here.
+    pub endpoints: Endpoints,
+}
+
+/// An actor's server endpoints.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    /// The inbox every actor here shares: `/inbox`.
+    pub shared_inbox: String,
 }
 
 impl Actor {
@@ -106,8 +117,24 @@ impl Actor {
                 public_key_pem: keys.public_pem.clone(),
             },
             entries: None,
+            endpoints: Endpoints {
+                shared_inbox: shared_inbox(&id),
+            },
             id,
         }
+    }
+}
+
+/// The shared inbox of the server `id` is on: `/inbox` at its root.
+fn shared_inbox(id: &str) -> String {
+    match url::Url::parse(id) {
+        Ok(mut url) => {
+            url.set_path("/inbox");
+            url.set_query(None);
+            url.set_fragment(None);
+            url.to_string()
+        }
+        Err(_) => String::from("/inbox"),
     }
 }
 

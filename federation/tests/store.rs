@@ -1,0 +1,130 @@
+//! The store on a real SQLite file: what the inbox keeps survives a reopen,
+//! each activity id is received once, and old ids are forgotten.
+
+use federation::store::{RemoteActorRow, Store};
+
+async fn open(dir: &tempfile::TempDir) -> Store {
+    let url = format!("sqlite://{}", dir.path().join("store.sqlite").display());
+    Store::open(&url).await.expect("the store opens")
+}
+
+#[tokio::test]
+async fn follows_receipts_and_actors_are_kept_across_a_reopen() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let site = "https://directory.leeds.gov.uk/";
+    {
+        let store = open(&dir).await;
+        store
+            .add_follower(
+                site,
+                "https://a.example/users/1",
+                "https://a.example/inbox",
+                "https://a.example/f/1",
+            )
+            .await
+            .expect("kept");
+        store
+            .add_follower(
+                site,
+                "https://a.example/users/2",
+                "https://a.example/inbox",
+                "https://a.example/f/2",
+            )
+            .await
+            .expect("kept");
+        store
+            .add_follower(
+                site,
+                "https://b.example/u/3",
+                "https://b.example/u/3/inbox",
+                "https://b.example/f/3",
+            )
+            .await
+            .expect("kept");
+        assert!(
+            store
+                .first_receipt("https://a.example/f/1")
+                .await
+                .expect("recorded")
+        );
+        store
+            .put_remote_actor(&RemoteActorRow {
+                id: "https://a.example/users/1".into(),
+                inbox: "https://a.example/users/1/inbox".into(),
+                shared_inbox: Some("https://a.example/inbox".into()),
+                key_id: "https://a.example/users/1#main-key".into(),
+                public_key: "PEM".into(),
+                fetched_at: 1,
+            })
+            .await
+            .expect("kept");
+    }
+
+    let store = open(&dir).await;
+    assert_eq!(store.follower_count(site).await.expect("counted"), 3);
+    assert_eq!(
+        store.follower_inboxes(site).await.expect("listed"),
+        ["https://a.example/inbox", "https://b.example/u/3/inbox"],
+        "one delivery per shared inbox"
+    );
+    assert!(
+        !store
+            .first_receipt("https://a.example/f/1")
+            .await
+            .expect("checked"),
+        "an activity id is received once, even after a restart"
+    );
+    let actor = store
+        .remote_actor("https://a.example/users/1")
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(
+        actor.shared_inbox.as_deref(),
+        Some("https://a.example/inbox")
+    );
+
+    // An Undo naming another actor's Follow ends nothing.
+    assert!(
+        !store
+            .remove_follow("https://b.example/u/3", "https://a.example/f/2")
+            .await
+            .expect("ran")
+    );
+    assert!(
+        store
+            .remove_follow("https://a.example/users/2", "https://a.example/f/2")
+            .await
+            .expect("ran")
+    );
+    // A deleted actor's follows end with it.
+    store
+        .forget_actor("https://a.example/users/1")
+        .await
+        .expect("forgotten");
+    assert_eq!(store.follower_count(site).await.expect("counted"), 1);
+    assert!(
+        store
+            .remote_actor("https://a.example/users/1")
+            .await
+            .expect("read")
+            .is_none()
+    );
+
+    // Ids received before the cut-off are forgotten; later ones are kept.
+    let now = jiff::Timestamp::now().as_second();
+    assert!(
+        store
+            .first_receipt("https://a.example/f/9")
+            .await
+            .expect("recorded")
+    );
+    assert_eq!(store.prune_receipts(now - 60).await.expect("pruned"), 0);
+    assert_eq!(store.prune_receipts(now + 60).await.expect("pruned"), 2);
+    assert!(
+        store
+            .first_receipt("https://a.example/f/1")
+            .await
+            .expect("recorded")
+    );
+}
