@@ -21,6 +21,19 @@ fn database_url(configured: &str, root: &Path) -> String {
     }
 }
 
+/// When failed deliveries are tried again: after a minute, doubling, unless
+/// `INTERCHANGE_FIRST_RETRY` (seconds) says otherwise.
+fn backoff() -> federation::delivery::Backoff {
+    let mut backoff = federation::delivery::Backoff::default();
+    if let Some(seconds) = std::env::var("INTERCHANGE_FIRST_RETRY")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        backoff.first = std::time::Duration::from_secs(seconds);
+    }
+    backoff
+}
+
 /// Builds and serves until stopped.
 pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode {
     let _ = tracing_subscriber::fmt()
@@ -79,6 +92,7 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
         public,
         database: database_url(&database, &root),
         insecure_local,
+        backoff: backoff(),
     };
     let Some(runtime) = crate::runtime() else {
         return ExitCode::FAILURE;

@@ -23,6 +23,8 @@ pub struct Instance {
     pub store: Store,
     /// `host[:port]` of the site's address, as handles name it.
     pub host: String,
+    /// Wakes the delivery worker when something is queued.
+    pub deliveries: Arc<tokio::sync::Notify>,
 }
 
 impl Instance {

@@ -8,6 +8,7 @@
 //! the content model of the `generator` crate, which knows nothing of it.
 
 pub mod activities;
+pub mod delivery;
 pub mod discovery;
 pub mod error;
 pub mod inbox;

@@ -25,7 +25,7 @@ use crate::error::FederationError;
 use crate::instance::{Instance, actor_id, entry_slug};
 use crate::objects::{collection, organisation, page, person};
 use crate::store::Store;
-use crate::{discovery, inbox, outgoing};
+use crate::{delivery, discovery, inbox, outgoing};
 
 /// The content type of ActivityPub documents, exactly as servers expect it.
 pub const ACTIVITY_JSON: &str = "application/activity+json";
@@ -42,6 +42,8 @@ pub struct Options {
     /// Allow `http` and `localhost` addresses: for tests and demos on one
     /// machine, never in production.
     pub insecure_local: bool,
+    /// When failed deliveries are tried again.
+    pub backoff: delivery::Backoff,
 }
 
 /// The site's `host[:port]`.
@@ -89,9 +91,12 @@ pub async fn serve(directory: Directory, options: Options) -> Result<(), Federat
         host: authority(&directory)?,
         directory: Arc::new(directory),
         store,
+        deliveries: Arc::new(tokio::sync::Notify::new()),
     };
     let federation = federation_config(instance.clone(), options.insecure_local).await?;
     tokio::spawn(prune_receipts(instance.store.clone()));
+    // Deliveries left pending by the last run are resumed here.
+    tokio::spawn(delivery::run(federation.clone(), options.backoff));
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|source| FederationError::Listen {

@@ -24,6 +24,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "remote actors",
         include_str!("../migrations/0002_remote_actors.sql"),
     ),
+    (
+        3,
+        "deliveries",
+        include_str!("../migrations/0003_deliveries.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary (no folder to ship).
@@ -362,6 +367,199 @@ impl Store {
             source,
         })
     }
+
+    /// Queues `activity` (JSON, by the local actor `actor`) for each of
+    /// `inboxes`, to be tried at once.
+    pub async fn queue(
+        &self,
+        activity_id: &str,
+        actor: &str,
+        activity: &str,
+        inboxes: &[(String, String)],
+    ) -> Result<(), FederationError> {
+        let now = jiff::Timestamp::now().as_second();
+        for (inbox, host) in inboxes {
+            sqlx::query(
+                "INSERT INTO deliveries (activity_id, inbox, host, actor, activity, attempts, next_try, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, 0, $6, $6) ON CONFLICT (activity_id, inbox) DO NOTHING",
+            )
+            .bind(activity_id)
+            .bind(inbox)
+            .bind(host)
+            .bind(actor)
+            .bind(activity)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(|source| FederationError::Database {
+                what: format!("cannot queue {activity_id} for {inbox}"),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Deliveries due at `now`, whose hosts are not being waited on,
+    /// oldest first.
+    pub async fn due_deliveries(
+        &self,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<PendingDelivery>, FederationError> {
+        let failed = |source| FederationError::Database {
+            what: "cannot read the deliveries due".into(),
+            source,
+        };
+        let rows = sqlx::query(
+            "SELECT d.activity_id, d.inbox, d.host, d.actor, d.activity, d.attempts FROM deliveries d \
+             LEFT JOIN delivery_hosts h ON h.host = d.host \
+             WHERE d.next_try <= $1 AND (h.retry_after IS NULL OR h.retry_after <= $1) \
+             ORDER BY d.next_try LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed)?;
+        rows.iter()
+            .map(|row| {
+                Ok(PendingDelivery {
+                    activity_id: row.try_get(0)?,
+                    inbox: row.try_get(1)?,
+                    host: row.try_get(2)?,
+                    actor: row.try_get(3)?,
+                    activity: row.try_get(4)?,
+                    attempts: row.try_get(5)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(failed)
+    }
+
+    /// When the next delivery falls due (its host's wait included), if any
+    /// is pending.
+    pub async fn next_delivery_at(&self) -> Result<Option<i64>, FederationError> {
+        sqlx::query(
+            "SELECT MIN(CASE WHEN h.retry_after IS NOT NULL AND h.retry_after > d.next_try \
+             THEN h.retry_after ELSE d.next_try END) \
+             FROM deliveries d LEFT JOIN delivery_hosts h ON h.host = d.host",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .and_then(|row| row.try_get::<Option<i64>, _>(0))
+        .map_err(|source| FederationError::Database {
+            what: "cannot read when deliveries are due".into(),
+            source,
+        })
+    }
+
+    /// Ends a delivery: delivered, refused for good, or given up on. A
+    /// delivered one also ends its host's wait.
+    pub async fn end_delivery(
+        &self,
+        delivery: &PendingDelivery,
+        delivered: bool,
+    ) -> Result<(), FederationError> {
+        let failed = |source| FederationError::Database {
+            what: format!("cannot end the delivery of {}", delivery.activity_id),
+            source,
+        };
+        sqlx::query("DELETE FROM deliveries WHERE activity_id = $1 AND inbox = $2")
+            .bind(&delivery.activity_id)
+            .bind(&delivery.inbox)
+            .execute(&self.pool)
+            .await
+            .map_err(failed)?;
+        if delivered {
+            sqlx::query("DELETE FROM delivery_hosts WHERE host = $1")
+                .bind(&delivery.host)
+                .execute(&self.pool)
+                .await
+                .map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    /// Records a failed attempt: the delivery is tried again at `next_try`,
+    /// and its host, failing once more, waits until `host_wait(failures)`
+    /// after `now`.
+    pub async fn delivery_failed(
+        &self,
+        delivery: &PendingDelivery,
+        error: &str,
+        now: i64,
+        next_try: i64,
+        host_wait: impl Fn(i64) -> i64,
+    ) -> Result<(), FederationError> {
+        let failed = |source| FederationError::Database {
+            what: format!(
+                "cannot record the failed delivery of {}",
+                delivery.activity_id
+            ),
+            source,
+        };
+        sqlx::query(
+            "UPDATE deliveries SET attempts = attempts + 1, next_try = $1, last_error = $2 \
+             WHERE activity_id = $3 AND inbox = $4",
+        )
+        .bind(next_try)
+        .bind(error)
+        .bind(&delivery.activity_id)
+        .bind(&delivery.inbox)
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        let failures: i64 = sqlx::query("SELECT failures FROM delivery_hosts WHERE host = $1")
+            .bind(&delivery.host)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(failed)?
+            .map(|row| row.try_get(0))
+            .transpose()
+            .map_err(failed)?
+            .unwrap_or(0)
+            + 1;
+        sqlx::query(
+            "INSERT INTO delivery_hosts (host, failures, retry_after) VALUES ($1, $2, $3) \
+             ON CONFLICT (host) DO UPDATE SET failures = excluded.failures, retry_after = excluded.retry_after",
+        )
+        .bind(&delivery.host)
+        .bind(failures)
+        .bind(now + host_wait(failures))
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(())
+    }
+
+    /// How many deliveries are pending.
+    pub async fn pending_deliveries(&self) -> Result<i64, FederationError> {
+        sqlx::query("SELECT COUNT(*) FROM deliveries")
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(|source| FederationError::Database {
+                what: "cannot count the pending deliveries".into(),
+                source,
+            })
+    }
+}
+
+/// An activity waiting to be delivered to one inbox.
+#[derive(Debug, Clone)]
+pub struct PendingDelivery {
+    /// The activity's id.
+    pub activity_id: String,
+    /// Where it goes.
+    pub inbox: String,
+    /// The inbox's host, waited on as a whole when it keeps failing.
+    pub host: String,
+    /// The local actor that signs it.
+    pub actor: String,
+    /// The activity, as JSON.
+    pub activity: String,
+    /// How many times it has been tried.
+    pub attempts: i32,
 }
 
 /// A remote actor as the store keeps it.

@@ -40,10 +40,10 @@ pub async fn receive(
             )
             .await?;
         tracing::info!(follower = %actor.id, %followed, "follow accepted");
-        send(Reply::new("Accept", &from, activity), from, actor, data);
+        send(Reply::new("Accept", &from, activity), &from, actor, data).await?;
     } else {
         tracing::info!(follower = %actor.id, %followed, "follow rejected: the host is not in [federation] allow");
-        send(Reply::new("Reject", &from, activity), from, actor, data);
+        send(Reply::new("Reject", &from, activity), &from, actor, data).await?;
     }
     Ok(())
 }

@@ -29,6 +29,6 @@ pub async fn receive(
         ));
     }
     let from = LocalActor::load(&organisation::id(&data.directory), data).await?;
-    send(Reply::new("Ignore", &from, activity), from, actor, data);
+    send(Reply::new("Ignore", &from, activity), &from, actor, data).await?;
     Ok(())
 }

@@ -12,7 +12,6 @@ pub mod join;
 pub mod undo;
 pub mod update;
 
-use activitypub_federation::activity_sending::SendActivityTask;
 use activitypub_federation::traits::Actor as _;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -20,7 +19,7 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::error::InboxError;
-use crate::instance::{Data, Instance, authority};
+use crate::instance::{Data, authority};
 use crate::objects::Refused;
 use crate::objects::local::LocalActor;
 use crate::objects::remote::RemoteActor;
@@ -186,47 +185,17 @@ impl Reply {
     }
 }
 
-#[async_trait::async_trait]
-impl activitypub_federation::traits::Activity for Reply {
-    type DataType = Instance;
-    type Error = InboxError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, _data: &Data) -> Result<(), InboxError> {
-        Ok(())
-    }
-
-    async fn receive(self, _data: &Data) -> Result<(), InboxError> {
-        Ok(())
-    }
-}
-
-/// Sends `reply` from `from` to `to`'s inbox, signed, once the inbox has
-/// answered the sender (who may be waiting for that answer before it can
-/// take a reply in).
-pub fn send(reply: Reply, from: LocalActor, to: &RemoteActor, data: &Data) {
-    let inbox = to.inbox();
-    let data = data.reset_request_count();
-    tokio::spawn(async move {
-        let sent = async {
-            for task in SendActivityTask::prepare(&reply, &from, vec![inbox.clone()], &data).await?
-            {
-                task.sign_and_send(&data).await?;
-            }
-            Ok::<_, activitypub_federation::error::Error>(())
-        };
-        match sent.await {
-            Ok(()) => tracing::info!(kind = reply.kind, id = %reply.id, %inbox, "sent"),
-            Err(error) => {
-                tracing::warn!(kind = reply.kind, id = %reply.id, %inbox, %error, "not sent")
-            }
-        }
-    });
+/// Queues `reply` from `from` for `to`'s own inbox: it is delivered, signed,
+/// once the inbox has answered the sender, and retried until it arrives.
+pub async fn send(
+    reply: Reply,
+    from: &LocalActor,
+    to: &RemoteActor,
+    data: &Data,
+) -> Result<(), InboxError> {
+    let json = serde_json::to_value(&reply)
+        .map_err(|e| InboxError::refused(500, format!("a reply cannot be written: {e}")))?;
+    crate::delivery::queue(data, &reply.id, from.id.as_str(), &json, &[to.inbox()]).await?;
+    tracing::info!(kind = reply.kind, id = %reply.id, "reply queued");
+    Ok(())
 }

@@ -1,0 +1,241 @@
+//! Delivery: the durable outbox. Every activity sent is first written to
+//! the database, one row per inbox, and a worker sends what is due, signed
+//! by its actor. The federation crate's own queue lives in memory and is
+//! lost on a restart; this one is not.
+//!
+//! A delivery that fails (5xx, 408, 429, a timeout, a refused connection)
+//! is tried again after a delay that doubles each time, up to a day; one
+//! refused with another 4xx is dropped, as the receiver will never take it.
+//! A host that keeps failing is waited on as a whole, so a dead server does
+//! not hold up the queue.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use activitypub_federation::activity_sending::SendActivityTask;
+use activitypub_federation::config::FederationConfig;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::Notify;
+use url::Url;
+
+use crate::error::{FederationError, InboxError};
+use crate::instance::{Data, Instance, authority};
+use crate::objects::local::LocalActor;
+use crate::store::PendingDelivery;
+
+/// How many times a delivery is tried before it is given up on: with the
+/// default first delay of a minute, about a week.
+pub const MAX_ATTEMPTS: i32 = 16;
+/// The longest wait between two tries.
+const LONGEST_WAIT: i64 = 24 * 60 * 60;
+/// A host's deliveries are waited on as a whole after this many failures
+/// in a row.
+const HOST_FAILURES_TOLERATED: i64 = 3;
+/// How many deliveries are under way at once.
+const AT_ONCE: i64 = 8;
+
+/// When failed deliveries are tried again.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    /// The wait after the first failure; each further failure doubles it.
+    pub first: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self {
+            first: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Backoff {
+    /// Seconds to wait after the `failures`th failure in a row.
+    pub fn wait(&self, failures: i64) -> i64 {
+        let first = i64::try_from(self.first.as_secs()).unwrap_or(LONGEST_WAIT);
+        let doublings = u32::try_from(failures.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
+        first
+            .max(1)
+            .saturating_mul(1_i64 << doublings)
+            .min(LONGEST_WAIT)
+    }
+
+    /// Seconds a host waits after its `failures`th failure in a row.
+    fn host_wait(&self, failures: i64) -> i64 {
+        if failures < HOST_FAILURES_TOLERATED {
+            0
+        } else {
+            self.wait(failures - HOST_FAILURES_TOLERATED + 1)
+        }
+    }
+}
+
+/// Queues `activity` (with `id`, sent by the local actor `actor`) for
+/// each of `inboxes` other than this site's own, and wakes the worker.
+pub async fn queue(
+    instance: &Instance,
+    id: &Url,
+    actor: &str,
+    activity: &Value,
+    inboxes: &[Url],
+) -> Result<(), FederationError> {
+    let targets: Vec<(String, String)> = inboxes
+        .iter()
+        .filter(|inbox| !instance.is_local(inbox))
+        .filter_map(|inbox| Some((inbox.to_string(), authority(inbox)?)))
+        .collect();
+    instance
+        .store
+        .queue(id.as_str(), actor, &activity.to_string(), &targets)
+        .await?;
+    instance.deliveries.notify_one();
+    Ok(())
+}
+
+/// Sends what is due, for as long as the server runs.
+pub async fn run(config: FederationConfig<Instance>, backoff: Backoff) {
+    let wake: Arc<Notify> = config.deliveries.clone();
+    loop {
+        let now = jiff::Timestamp::now().as_second();
+        let due = match config.store.due_deliveries(now, AT_ONCE).await {
+            Ok(due) => due,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the deliveries due");
+                Vec::new()
+            }
+        };
+        if !due.is_empty() {
+            let mut sending = tokio::task::JoinSet::new();
+            for delivery in due {
+                let data = config.to_request_data();
+                sending.spawn(async move { attempt(delivery, &data, backoff).await });
+            }
+            while sending.join_next().await.is_some() {}
+            continue;
+        }
+        let wait = match config.store.next_delivery_at().await {
+            Ok(Some(at)) => (at - now).clamp(1, 60),
+            _ => 60,
+        };
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(Duration::from_secs(wait.unsigned_abs())) => {}
+        }
+    }
+}
+
+/// Tries one delivery and records how it went.
+async fn attempt(delivery: PendingDelivery, data: &Data, backoff: Backoff) {
+    let outcome = send(&delivery, data).await;
+    let now = jiff::Timestamp::now().as_second();
+    let recorded = match outcome {
+        Ok(()) => {
+            tracing::info!(
+                id = delivery.activity_id,
+                inbox = delivery.inbox,
+                "delivered"
+            );
+            data.store.end_delivery(&delivery, true).await
+        }
+        Err(error) if delivery.attempts + 1 >= MAX_ATTEMPTS => {
+            tracing::warn!(id = delivery.activity_id, inbox = delivery.inbox, %error, "given up");
+            data.store.end_delivery(&delivery, false).await
+        }
+        Err(error) => {
+            let failures = i64::from(delivery.attempts) + 1;
+            tracing::info!(id = delivery.activity_id, inbox = delivery.inbox, %error, failures, "to be tried again");
+            data.store
+                .delivery_failed(
+                    &delivery,
+                    &error.to_string(),
+                    now,
+                    now + backoff.wait(failures),
+                    |host_failures| backoff.host_wait(host_failures),
+                )
+                .await
+        }
+    };
+    if let Err(error) = recorded {
+        tracing::error!(%error, "cannot record a delivery");
+    }
+}
+
+/// An activity as stored: sent exactly as it was queued.
+#[derive(Debug)]
+struct Stored {
+    id: Url,
+    actor: Url,
+    json: Value,
+}
+
+impl Serialize for Stored {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(serializer)
+    }
+}
+
+#[async_trait::async_trait]
+impl activitypub_federation::traits::Activity for Stored {
+    type DataType = Instance;
+    type Error = InboxError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &Data) -> Result<(), InboxError> {
+        Ok(())
+    }
+
+    async fn receive(self, _data: &Data) -> Result<(), InboxError> {
+        Ok(())
+    }
+}
+
+/// Signs and sends one delivery. Ok when delivered or refused for good
+/// (a 4xx other than 408 and 429: the crate reports those as done).
+async fn send(delivery: &PendingDelivery, data: &Data) -> Result<(), InboxError> {
+    let parse = |text: &str| Url::parse(text).map_err(activitypub_federation::error::Error::from);
+    let stored = Stored {
+        id: parse(&delivery.activity_id)?,
+        actor: parse(&delivery.actor)?,
+        json: serde_json::from_str(&delivery.activity)
+            .map_err(|e| InboxError::refused(500, format!("a queued activity is not JSON: {e}")))?,
+    };
+    let from = LocalActor::load(&delivery.actor, data).await?;
+    let inbox = parse(&delivery.inbox)?;
+    let tasks = SendActivityTask::prepare(&stored, &from, vec![inbox], data).await?;
+    if tasks.is_empty() {
+        tracing::warn!(
+            inbox = delivery.inbox,
+            "an inbox this server does not deliver to"
+        );
+    }
+    for task in tasks {
+        task.sign_and_send(data).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_up_to_a_day_and_hosts_wait_after_three_failures() {
+        let backoff = Backoff::default();
+        assert_eq!(backoff.wait(1), 60);
+        assert_eq!(backoff.wait(2), 120);
+        assert_eq!(backoff.wait(5), 960);
+        assert_eq!(backoff.wait(12), LONGEST_WAIT);
+        assert_eq!(backoff.wait(60), LONGEST_WAIT);
+        assert_eq!(backoff.host_wait(2), 0);
+        assert_eq!(backoff.host_wait(3), 60);
+        assert_eq!(backoff.host_wait(4), 120);
+    }
+}
