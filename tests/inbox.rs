@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use common::federation::{federate, federate_with, free_port, site_with};
+use common::federation::{federate, federate_env, federate_with, free_port, site_with};
 use common::remote::{self, MASTODON, Remote, keys, signed};
 use common::{Answer, Server, get, post};
 use serde_json::{Value, json};
@@ -514,4 +514,74 @@ fn every_activity_other_servers_sent_is_taken_in_or_refused_never_failed() {
         }
     }
     assert!(taken_in >= 55, "most samples are taken in ({taken_in})");
+}
+
+#[test]
+fn a_failed_delivery_is_tried_again_after_a_restart_and_a_refused_one_is_not() {
+    let remote = Remote::start();
+    let port = free_port();
+    let site = site_with(
+        &format!("http://localhost:{port}"),
+        &format!("allow = [\"localhost:{}\"]", remote.port),
+    );
+    // Failed deliveries are tried again after a second, then two, …
+    let retry = [("INTERCHANGE_FIRST_RETRY", "1")];
+    let flags = ["--insecure-local"];
+    let server = federate_env(site.path(), port, &flags, &retry);
+    let s = Setup {
+        remote,
+        server,
+        host: format!("localhost:{port}"),
+        _site: site,
+    };
+
+    // The follower's server is down (503) for its first two deliveries.
+    s.remote.answer_next(&[503, 503]);
+    let following = follow(&s.remote, "alice", 1, &s.site_actor());
+    assert_eq!(s.deliver(&following, "alice").status, 202);
+    s.remote
+        .wait_until(|d| d.status == 503, "a first, failed, delivery");
+
+    // The directory's server stops with the Accept still pending, and
+    // starts again: the Accept is delivered all the same.
+    let Setup {
+        remote,
+        server,
+        host,
+        _site: site,
+    } = s;
+    drop(server);
+    let server = federate_env(site.path(), port, &flags, &retry);
+    let s = Setup {
+        remote,
+        server,
+        host,
+        _site: site,
+    };
+    let accept = s.remote.wait_for("Accept");
+    assert_eq!(accept.json()["object"]["id"], following["id"]);
+    let tries = s
+        .remote
+        .deliveries()
+        .iter()
+        .filter(|d| d.json()["object"]["id"] == following["id"])
+        .map(|d| d.status)
+        .collect::<Vec<_>>();
+    assert_eq!(tries, [503, 503, 202], "tried until it was taken in");
+
+    // A delivery refused with a 4xx is not tried again.
+    s.remote.answer_next(&[400]);
+    let refused = follow(&s.remote, "bob", 1, &s.site_actor());
+    assert_eq!(s.deliver(&refused, "bob").status, 202);
+    s.remote
+        .wait_until(|d| d.status == 400, "the refused delivery");
+    // Long enough for two retries, had there been any.
+    std::thread::sleep(Duration::from_secs(4));
+    let tries = s
+        .remote
+        .deliveries()
+        .iter()
+        .filter(|d| d.json()["object"]["id"] == refused["id"])
+        .count();
+    assert_eq!(tries, 1, "a refused delivery is not retried");
 }

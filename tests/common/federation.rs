@@ -82,6 +82,11 @@ pub fn federate(root: &Path, port: u16) -> Server {
 
 /// `interchange federate` on `port` with `flags`.
 pub fn federate_with(root: &Path, port: u16, flags: &[&str]) -> Server {
+    federate_env(root, port, flags, &[])
+}
+
+/// `interchange federate` on `port` with `flags` and `env`.
+pub fn federate_env(root: &Path, port: u16, flags: &[&str], env: &[(&str, &str)]) -> Server {
     let listen = format!("127.0.0.1:{port}");
     let mut args = vec![
         "federate",
@@ -91,5 +96,5 @@ pub fn federate_with(root: &Path, port: u16, flags: &[&str]) -> Server {
         root.to_str().expect("UTF-8"),
     ];
     args.extend_from_slice(flags);
-    super::start(&args, "Federating on", move |_| port)
+    super::start_with_env(&args, env, "Federating on", move |_| port)
 }

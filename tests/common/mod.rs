@@ -86,8 +86,19 @@ pub fn start(
     ready: &'static str,
     port: impl Fn(&str) -> u16 + Send + 'static,
 ) -> Server {
+    start_with_env(args, &[], ready, port)
+}
+
+/// [`start`], with environment variables set for the server.
+pub fn start_with_env(
+    args: &[&str],
+    env: &[(&str, &str)],
+    ready: &'static str,
+    port: impl Fn(&str) -> u16 + Send + 'static,
+) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_interchange"))
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -54,6 +54,8 @@ pub struct Delivery {
     pub headers: BTreeMap<String, String>,
     /// The body.
     pub body: String,
+    /// The status it was answered with.
+    pub status: u16,
 }
 
 impl Delivery {
@@ -67,7 +69,31 @@ impl Delivery {
 struct Seen {
     deliveries: Arc<Mutex<Vec<Delivery>>>,
     fetches: Arc<Mutex<Vec<String>>>,
+    /// Statuses to answer the next deliveries with (202 once it is empty).
+    answers: Arc<Mutex<std::collections::VecDeque<u16>>>,
     port: u16,
+}
+
+impl Seen {
+    /// Keeps a delivery; the status to answer it with.
+    fn keep(&self, path: String, headers: BTreeMap<String, String>, body: String) -> StatusCode {
+        let status = self
+            .answers
+            .lock()
+            .expect("not poisoned")
+            .pop_front()
+            .unwrap_or(202);
+        self.deliveries
+            .lock()
+            .expect("not poisoned")
+            .push(Delivery {
+                path,
+                headers,
+                body,
+                status,
+            });
+        StatusCode::from_u16(status).expect("a status")
+    }
 }
 
 /// The remote server, stopped when dropped.
@@ -122,6 +148,15 @@ impl Remote {
         format!("http://localhost:{}{path}", self.port)
     }
 
+    /// Answers the next deliveries with `statuses`, in order.
+    pub fn answer_next(&self, statuses: &[u16]) {
+        self.seen
+            .answers
+            .lock()
+            .expect("not poisoned")
+            .extend(statuses.iter().copied());
+    }
+
     /// Everything delivered so far.
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.seen.deliveries.lock().expect("not poisoned").clone()
@@ -132,15 +167,18 @@ impl Remote {
         self.seen.fetches.lock().expect("not poisoned").clone()
     }
 
-    /// Waits (a minute at most) for a delivery of an activity of `kind`.
+    /// Waits (a minute at most) for a delivery of an activity of `kind`
+    /// that was taken in.
     pub fn wait_for(&self, kind: &str) -> Delivery {
+        self.wait_until(|d| d.json()["type"] == kind && d.status < 300, kind)
+    }
+
+    /// Waits (a minute at most) for a delivery that `wanted` picks.
+    pub fn wait_until(&self, wanted: impl Fn(&Delivery) -> bool, what: &str) -> Delivery {
+        let kind = what;
         let start = Instant::now();
         loop {
-            if let Some(found) = self
-                .deliveries()
-                .into_iter()
-                .find(|d| d.json()["type"] == kind)
-            {
+            if let Some(found) = self.deliveries().into_iter().find(|d| wanted(d)) {
                 return found;
             }
             assert!(
@@ -206,15 +244,7 @@ async fn anyone(State(seen): State<Seen>, request: axum::extract::Request) -> Re
             .await
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
-        seen.deliveries
-            .lock()
-            .expect("not poisoned")
-            .push(Delivery {
-                path,
-                headers,
-                body,
-            });
-        return StatusCode::ACCEPTED.into_response();
+        return seen.keep(path, headers, body).into_response();
     }
     seen.fetches
         .lock()
@@ -249,15 +279,7 @@ async fn inbox(
         .iter()
         .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
         .collect();
-    seen.deliveries
-        .lock()
-        .expect("not poisoned")
-        .push(Delivery {
-            path: format!("/users/{name}/inbox"),
-            headers,
-            body,
-        });
-    StatusCode::ACCEPTED
+    seen.keep(format!("/users/{name}/inbox"), headers, body)
 }
 
 /// The headers of a POST of `body` to `host` + `path`, signed with `key`
