@@ -55,23 +55,14 @@ impl Setup {
     /// Delivers `activity` to the inbox at `path`, signed now by `who`.
     fn deliver_to(&self, path: &str, activity: &Value, who: &str) -> Answer {
         let key = if who == "bob" { &keys()[1] } else { &keys()[0] };
-        let body = activity.to_string();
-        let headers = signed(
-            key,
-            &format!("{}#main-key", self.remote.actor(who)),
-            &self.host,
-            path,
-            body.as_bytes(),
-            SystemTime::now(),
-            MASTODON,
-        );
-        post(self.server.port, path, &headers, body.as_bytes())
+        self.deliver_signed(path, activity, key, who, SystemTime::now(), MASTODON)
     }
 
-    /// Delivers `activity` signed with `key` as `who`'s key, dated `date`,
-    /// over `covered`.
+    /// Delivers `activity` to the inbox at `path`, signed with `key` as
+    /// `who`'s key, dated `date`, over `covered`.
     fn deliver_signed(
         &self,
+        path: &str,
         activity: &Value,
         key: &remote::Key,
         who: &str,
@@ -83,12 +74,12 @@ impl Setup {
             key,
             &format!("{}#main-key", self.remote.actor(who)),
             &self.host,
-            "/inbox",
+            path,
             body.as_bytes(),
             date,
             covered,
         );
-        post(self.server.port, "/inbox", &headers, body.as_bytes())
+        post(self.server.port, path, &headers, body.as_bytes())
     }
 
     /// How many follow the actor at `path`.
@@ -107,15 +98,26 @@ impl Setup {
     }
 }
 
-/// A Follow of `object` by `who`, numbered `n`.
-fn follow(remote: &Remote, who: &str, n: u32, object: &str) -> Value {
+/// An activity of `kind` by `who` about `object`, at `path` on the remote.
+fn activity(remote: &Remote, kind: &str, path: &str, who: &str, object: Value) -> Value {
     json!({
         "@context": "https://www.w3.org/ns/activitystreams",
-        "id": remote.url(&format!("/follows/{who}/{n}")),
-        "type": "Follow",
+        "id": remote.url(path),
+        "type": kind,
         "actor": remote.actor(who),
         "object": object,
     })
+}
+
+/// A Follow of `object` by `who`, numbered `n`.
+fn follow(remote: &Remote, who: &str, n: u32, object: &str) -> Value {
+    activity(
+        remote,
+        "Follow",
+        &format!("/follows/{who}/{n}"),
+        who,
+        object.into(),
+    )
 }
 
 #[test]
@@ -148,13 +150,7 @@ fn a_follow_from_an_allowed_host_gets_a_signed_accept_and_undo_ends_it() {
     assert_eq!(answer.status, 202, "{}", answer.body);
     assert_eq!(s.followers("/profiles/priya-shah/"), 1);
 
-    let undo = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": s.remote.url("/undos/1"),
-        "type": "Undo",
-        "actor": s.remote.actor("alice"),
-        "object": following,
-    });
+    let undo = activity(&s.remote, "Undo", "/undos/1", "alice", following.clone());
     let answer = s.deliver(&undo, "alice");
     assert_eq!(answer.status, 202, "{}", answer.body);
     assert_eq!(s.followers("/"), 0, "the Undo ended the follow");
@@ -253,17 +249,25 @@ fn deliveries_not_signed_by_their_actor_are_refused_with_401() {
 
     // Dated too long ago, or ahead of the clock.
     refused(
-        s.deliver_signed(&body(3), alice, "alice", now - hours(13), MASTODON),
+        s.deliver_signed(
+            "/inbox",
+            &body(3),
+            alice,
+            "alice",
+            now - hours(13),
+            MASTODON,
+        ),
         "twelve hours old",
     );
     refused(
-        s.deliver_signed(&body(4), alice, "alice", now + hours(2), MASTODON),
+        s.deliver_signed("/inbox", &body(4), alice, "alice", now + hours(2), MASTODON),
         "hour ahead",
     );
 
     // Date or host left out of what is signed.
     refused(
         s.deliver_signed(
+            "/inbox",
             &body(5),
             alice,
             "alice",
@@ -274,6 +278,7 @@ fn deliveries_not_signed_by_their_actor_are_refused_with_401() {
     );
     refused(
         s.deliver_signed(
+            "/inbox",
             &body(6),
             alice,
             "alice",
@@ -285,19 +290,19 @@ fn deliveries_not_signed_by_their_actor_are_refused_with_401() {
 
     // Signed by bob, for alice.
     refused(
-        s.deliver_signed(&body(7), bob, "bob", now, MASTODON),
+        s.deliver_signed("/inbox", &body(7), bob, "bob", now, MASTODON),
         "but http://localhost",
     );
     // Named as alice's key, made with bob's.
     refused(
-        s.deliver_signed(&body(8), bob, "alice", now, MASTODON),
+        s.deliver_signed("/inbox", &body(8), bob, "alice", now, MASTODON),
         "signature does not match",
     );
     assert_eq!(s.followers("/"), 0, "nothing refused was acted on");
 
     // Signed by alice, dated two hours ago (a delivery from a retry queue):
     // taken in.
-    let answer = s.deliver_signed(&body(9), alice, "alice", now - hours(2), MASTODON);
+    let answer = s.deliver_signed("/inbox", &body(9), alice, "alice", now - hours(2), MASTODON);
     assert_eq!(answer.status, 202, "{}", answer.body);
     assert_eq!(s.followers("/"), 1);
 }
@@ -324,14 +329,14 @@ fn activities_speaking_for_another_host_are_refused() {
         ("Delete", format!("{site}profiles/priya-shah/")),
         ("Update", format!("{elsewhere}/users/carol")),
     ] {
-        let activity = json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": s.remote.url(&format!("/{kind}/1")),
-            "type": kind,
-            "actor": s.remote.actor("alice"),
-            "object": {"id": object, "type": "Person"},
-        });
-        let answer = s.deliver(&activity, "alice");
+        let changing = activity(
+            &s.remote,
+            kind,
+            &format!("/{kind}/1"),
+            "alice",
+            json!({"id": object, "type": "Person"}),
+        );
+        let answer = s.deliver(&changing, "alice");
         assert_eq!(answer.status, 403, "{kind}: {}", answer.body);
         assert!(
             answer.body.contains("only its own server"),
@@ -341,13 +346,8 @@ fn activities_speaking_for_another_host_are_refused() {
     }
 
     // An Undo of bob's Follow, sent by alice.
-    let undo = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": s.remote.url("/undos/2"),
-        "type": "Undo",
-        "actor": s.remote.actor("alice"),
-        "object": follow(&s.remote, "bob", 1, &site),
-    });
+    let bobs = follow(&s.remote, "bob", 1, &site);
+    let undo = activity(&s.remote, "Undo", "/undos/2", "alice", bobs);
     let answer = s.deliver(&undo, "alice");
     assert_eq!(answer.status, 403, "{}", answer.body);
     assert_eq!(s.followers("/"), 0);
@@ -363,7 +363,14 @@ fn a_body_or_an_actor_over_a_mebibyte_is_not_read() {
 
     // An actor whose document is over 1 MiB is abandoned.
     let from_huge = follow(&s.remote, "huge", 1, &s.site_actor());
-    let answer = s.deliver_signed(&from_huge, &keys()[0], "huge", SystemTime::now(), MASTODON);
+    let answer = s.deliver_signed(
+        "/inbox",
+        &from_huge,
+        &keys()[0],
+        "huge",
+        SystemTime::now(),
+        MASTODON,
+    );
     assert_eq!(answer.status, 400, "{}", answer.body);
     assert!(answer.body.contains("larger than"), "{}", answer.body);
     assert_eq!(s.followers("/"), 0);
@@ -373,13 +380,7 @@ fn a_body_or_an_actor_over_a_mebibyte_is_not_read() {
 fn a_join_of_an_event_is_answered_with_ignore() {
     let s = setup("{remote}");
     let event = format!("{}events/housing-open-day/", s.site_actor());
-    let join = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": s.remote.url("/joins/1"),
-        "type": "Join",
-        "actor": s.remote.actor("alice"),
-        "object": event,
-    });
+    let join = activity(&s.remote, "Join", "/joins/1", "alice", event.into());
     let answer = s.deliver(&join, "alice");
     assert_eq!(answer.status, 202, "{}", answer.body);
     let ignore = s.remote.wait_for("Ignore");

@@ -25,10 +25,7 @@ pub fn webfinger(directory: &Directory, host: &str, resource: &str) -> Option<Va
         } else {
             path.strip_prefix("/profiles/")?.trim_end_matches('/')
         };
-        let authority = match url.port() {
-            Some(port) => format!("{}:{port}", url.host_str()?),
-            None => url.host_str()?.to_string(),
-        };
+        let authority = crate::instance::authority(&url)?;
         return webfinger(directory, host, &format!("acct:{name}@{authority}"));
     };
     if !asked_host.eq_ignore_ascii_case(host) {

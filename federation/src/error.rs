@@ -61,3 +61,11 @@ impl InboxError {
         }
     }
 }
+
+/// An error and its causes, as one line.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    std::iter::successors(Some(error), |e| e.source())
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}

@@ -37,39 +37,37 @@ pub fn http_client(insecure_local: bool) -> Result<reqwest::Client, FederationEr
 mod tests {
     use super::*;
 
-    /// A name resolving to the loopback is refused before any connection.
-    #[tokio::test]
-    async fn loopback_names_are_refused_outside_local_mode() {
+    /// A listener on a free port of the loopback, and whether something
+    /// connected to it.
+    async fn listener() -> (u16, tokio::task::JoinHandle<bool>) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a listener");
         let port = listener.local_addr().expect("an address").port();
-        let accepted = tokio::spawn(async move { listener.accept().await.is_ok() });
+        (
+            port,
+            tokio::spawn(async move { listener.accept().await.is_ok() }),
+        )
+    }
 
+    /// A name resolving to the loopback is refused before any connection.
+    #[tokio::test]
+    async fn loopback_names_are_refused_outside_local_mode() {
+        let (port, accepted) = listener().await;
         let refused = http_client(false)
             .expect("a client")
             .get(format!("http://localhost:{port}/"))
             .send()
             .await;
         let error = refused.expect_err("the loopback is refused");
-        let chain =
-            std::iter::successors(Some(&error as &(dyn std::error::Error + 'static)), |e| {
-                e.source()
-            })
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(": ");
+        let chain = crate::error::chain(&error);
         assert!(chain.contains("internal IP"), "{chain}");
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(!accepted.is_finished(), "nothing connected to the loopback");
         accepted.abort();
 
         // The same request in local mode reaches the listener's port.
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a listener");
-        let port = listener.local_addr().expect("an address").port();
-        let accepted = tokio::spawn(async move { listener.accept().await.is_ok() });
+        let (port, accepted) = listener().await;
         let _ = http_client(true)
             .expect("a client")
             .get(format!("http://localhost:{port}/"))

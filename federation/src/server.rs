@@ -22,7 +22,7 @@ use axum::extract::FromRef;
 use axum::routing::post;
 
 use crate::error::FederationError;
-use crate::instance::{Instance, actor_id, entry_slug};
+use crate::instance::{Instance, actor_id, authority, entry_slug};
 use crate::objects::{collection, organisation, page, person};
 use crate::store::Store;
 use crate::{delivery, discovery, inbox, outgoing};
@@ -44,18 +44,6 @@ pub struct Options {
     pub insecure_local: bool,
     /// When failed deliveries are tried again.
     pub backoff: delivery::Backoff,
-}
-
-/// The site's `host[:port]`.
-fn authority(directory: &Directory) -> Result<String, FederationError> {
-    let url = &directory.site.base_url;
-    let host = url
-        .host_str()
-        .ok_or_else(|| FederationError::Config(format!("{url} has no host")))?;
-    Ok(match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_string(),
-    })
 }
 
 /// Checks that the site can federate as configured.
@@ -88,7 +76,9 @@ pub async fn serve(directory: Directory, options: Options) -> Result<(), Federat
     check(&directory, options.insecure_local)?;
     let store = Store::open(&options.database).await?;
     let instance = Instance {
-        host: authority(&directory)?,
+        host: authority(&directory.site.base_url).ok_or_else(|| {
+            FederationError::Config(format!("{} has no host", directory.site.base_url))
+        })?,
         directory: Arc::new(directory),
         store,
         deliveries: Arc::new(tokio::sync::Notify::new()),

@@ -57,6 +57,12 @@ impl<'s> MigrationSource<'s> for Embedded {
     }
 }
 
+/// The error for a database call that failed while doing `what`.
+fn failed(what: impl ToString) -> impl FnOnce(sqlx::Error) -> FederationError {
+    let what = what.to_string();
+    move |source| FederationError::Database { what, source }
+}
+
 /// A keypair in PEM.
 #[derive(Clone)]
 pub struct Keys {
@@ -86,19 +92,13 @@ impl Store {
             .max_connections(4)
             .connect(&url)
             .await
-            .map_err(|source| FederationError::Database {
-                what: format!("cannot open the database {url}"),
-                source,
-            })?;
+            .map_err(failed(format!("cannot open the database {url}")))?;
         if url.starts_with("sqlite:") {
             // Readers do not wait for the writer; a crash loses nothing committed.
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
                 .await
-                .map_err(|source| FederationError::Database {
-                    what: "cannot switch the database to write-ahead logging".into(),
-                    source,
-                })?;
+                .map_err(failed("cannot switch the database to write-ahead logging"))?;
         }
         let migrator = Migrator::new(Embedded)
             .await
@@ -128,10 +128,7 @@ impl Store {
         .bind(now)
         .execute(&self.pool)
         .await
-        .map_err(|source| FederationError::Database {
-            what: format!("cannot store the keys of {actor}"),
-            source,
-        })?;
+        .map_err(failed(format!("cannot store the keys of {actor}")))?;
         self.stored_keys(actor)
             .await?
             .ok_or_else(|| FederationError::Keys(format!("the keys of {actor} were not kept")))
@@ -142,10 +139,7 @@ impl Store {
             .bind(actor)
             .fetch_optional(&self.pool)
             .await
-            .map_err(|source| FederationError::Database {
-                what: format!("cannot read the keys of {actor}"),
-                source,
-            })?;
+            .map_err(failed(format!("cannot read the keys of {actor}")))?;
         row.map(|row| {
             Ok(Keys {
                 public_pem: row.try_get(0)?,
@@ -153,10 +147,7 @@ impl Store {
             })
         })
         .transpose()
-        .map_err(|source| FederationError::Database {
-            what: format!("the keys of {actor} are unreadable"),
-            source,
-        })
+        .map_err(failed(format!("the keys of {actor} are unreadable")))
     }
 
     /// How many actors follow `actor`.
@@ -166,10 +157,7 @@ impl Store {
             .fetch_one(&self.pool)
             .await
             .and_then(|row| row.try_get(0))
-            .map_err(|source| FederationError::Database {
-                what: format!("cannot count the followers of {actor}"),
-                source,
-            })
+            .map_err(failed(format!("cannot count the followers of {actor}")))
     }
 
     /// Records `follower` (with the inbox to deliver to and its Follow's
@@ -193,10 +181,7 @@ impl Store {
         .execute(&self.pool)
         .await
         .map(|_| ())
-        .map_err(|source| FederationError::Database {
-            what: format!("cannot record that {follower} follows {actor}"),
-            source,
-        })
+        .map_err(failed(format!("cannot record that {follower} follows {actor}")))
     }
 
     /// Ends `follower`'s following of `actor`. Whether it was following.
@@ -211,10 +196,9 @@ impl Store {
             .execute(&self.pool)
             .await
             .map(|done| done.rows_affected() > 0)
-            .map_err(|source| FederationError::Database {
-                what: format!("cannot remove {follower} from the followers of {actor}"),
-                source,
-            })
+            .map_err(failed(format!(
+                "cannot remove {follower} from the followers of {actor}"
+            )))
     }
 
     /// Ends the follow whose Follow activity had `follow_id`, if `follower`
@@ -230,29 +214,23 @@ impl Store {
             .execute(&self.pool)
             .await
             .map(|done| done.rows_affected() > 0)
-            .map_err(|source| FederationError::Database {
-                what: format!("cannot end the follow {follow_id}"),
-                source,
-            })
+            .map_err(failed(format!("cannot end the follow {follow_id}")))
     }
 
     /// Forgets an actor that was deleted on its server: its follows and
     /// its key.
     pub async fn forget_actor(&self, id: &str) -> Result<(), FederationError> {
-        let failed = |source| FederationError::Database {
-            what: format!("cannot forget the deleted actor {id}"),
-            source,
-        };
+        let what = format!("cannot forget the deleted actor {id}");
         sqlx::query("DELETE FROM followers WHERE follower = $1")
             .bind(id)
             .execute(&self.pool)
             .await
-            .map_err(failed)?;
+            .map_err(failed(&what))?;
         sqlx::query("DELETE FROM remote_actors WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await
-            .map_err(failed)?;
+            .map_err(failed(&what))?;
         Ok(())
     }
 
@@ -264,10 +242,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .and_then(|rows| rows.iter().map(|row| row.try_get(0)).collect())
-            .map_err(|source| FederationError::Database {
-                what: format!("cannot read the followers of {actor}"),
-                source,
-            })
+            .map_err(failed(format!("cannot read the followers of {actor}")))
     }
 
     /// Records that the activity `id` has arrived. False if it had already:
@@ -281,10 +256,7 @@ impl Store {
         .execute(&self.pool)
         .await
         .map(|done| done.rows_affected() > 0)
-        .map_err(|source| FederationError::Database {
-            what: format!("cannot record the activity {id}"),
-            source,
-        })
+        .map_err(failed(format!("cannot record the activity {id}")))
     }
 
     /// Forgets that `id` arrived, when processing it failed, so that the
@@ -295,10 +267,7 @@ impl Store {
             .execute(&self.pool)
             .await
             .map(|_| ())
-            .map_err(|source| FederationError::Database {
-                what: format!("cannot forget the activity {id}"),
-                source,
-            })
+            .map_err(failed(format!("cannot forget the activity {id}")))
     }
 
     /// Forgets the ids of activities received before `before` (seconds
@@ -311,10 +280,7 @@ impl Store {
             .execute(&self.pool)
             .await
             .map(|done| done.rows_affected())
-            .map_err(|source| FederationError::Database {
-                what: "cannot forget old activity ids".into(),
-                source,
-            })
+            .map_err(failed("cannot forget old activity ids"))
     }
 
     /// A remote actor as last fetched.
@@ -325,10 +291,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await
-        .map_err(|source| FederationError::Database {
-            what: format!("cannot read the actor {id}"),
-            source,
-        })?;
+        .map_err(failed(format!("cannot read the actor {id}")))?;
         row.map(|row| {
             Ok(RemoteActorRow {
                 id: row.try_get(0)?,
@@ -340,10 +303,7 @@ impl Store {
             })
         })
         .transpose()
-        .map_err(|source| FederationError::Database {
-            what: format!("the stored actor {id} is unreadable"),
-            source,
-        })
+        .map_err(failed(format!("the stored actor {id} is unreadable")))
     }
 
     /// Keeps a remote actor as just fetched.
@@ -362,10 +322,7 @@ impl Store {
         .execute(&self.pool)
         .await
         .map(|_| ())
-        .map_err(|source| FederationError::Database {
-            what: format!("cannot keep the actor {}", actor.id),
-            source,
-        })
+        .map_err(failed(format!("cannot keep the actor {}", actor.id)))
     }
 
     /// Queues `activity` (JSON, by the local actor `actor`) for each of
@@ -391,10 +348,7 @@ impl Store {
             .bind(now)
             .execute(&self.pool)
             .await
-            .map_err(|source| FederationError::Database {
-                what: format!("cannot queue {activity_id} for {inbox}"),
-                source,
-            })?;
+            .map_err(failed(format!("cannot queue {activity_id} for {inbox}")))?;
         }
         Ok(())
     }
@@ -406,10 +360,7 @@ impl Store {
         now: i64,
         limit: i64,
     ) -> Result<Vec<PendingDelivery>, FederationError> {
-        let failed = |source| FederationError::Database {
-            what: "cannot read the deliveries due".into(),
-            source,
-        };
+        let what = "cannot read the deliveries due";
         let rows = sqlx::query(
             "SELECT d.activity_id, d.inbox, d.host, d.actor, d.activity, d.attempts FROM deliveries d \
              LEFT JOIN delivery_hosts h ON h.host = d.host \
@@ -420,7 +371,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await
-        .map_err(failed)?;
+        .map_err(failed(&what))?;
         rows.iter()
             .map(|row| {
                 Ok(PendingDelivery {
@@ -433,7 +384,7 @@ impl Store {
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
-            .map_err(failed)
+            .map_err(failed(&what))
     }
 
     /// When the next delivery falls due (its host's wait included), if any
@@ -447,10 +398,7 @@ impl Store {
         .fetch_one(&self.pool)
         .await
         .and_then(|row| row.try_get::<Option<i64>, _>(0))
-        .map_err(|source| FederationError::Database {
-            what: "cannot read when deliveries are due".into(),
-            source,
-        })
+        .map_err(failed("cannot read when deliveries are due"))
     }
 
     /// Ends a delivery: delivered, refused for good, or given up on. A
@@ -460,22 +408,19 @@ impl Store {
         delivery: &PendingDelivery,
         delivered: bool,
     ) -> Result<(), FederationError> {
-        let failed = |source| FederationError::Database {
-            what: format!("cannot end the delivery of {}", delivery.activity_id),
-            source,
-        };
+        let what = format!("cannot end the delivery of {}", delivery.activity_id);
         sqlx::query("DELETE FROM deliveries WHERE activity_id = $1 AND inbox = $2")
             .bind(&delivery.activity_id)
             .bind(&delivery.inbox)
             .execute(&self.pool)
             .await
-            .map_err(failed)?;
+            .map_err(failed(&what))?;
         if delivered {
             sqlx::query("DELETE FROM delivery_hosts WHERE host = $1")
                 .bind(&delivery.host)
                 .execute(&self.pool)
                 .await
-                .map_err(failed)?;
+                .map_err(failed(&what))?;
         }
         Ok(())
     }
@@ -491,13 +436,10 @@ impl Store {
         next_try: i64,
         host_wait: impl Fn(i64) -> i64,
     ) -> Result<(), FederationError> {
-        let failed = |source| FederationError::Database {
-            what: format!(
-                "cannot record the failed delivery of {}",
-                delivery.activity_id
-            ),
-            source,
-        };
+        let what = format!(
+            "cannot record the failed delivery of {}",
+            delivery.activity_id
+        );
         sqlx::query(
             "UPDATE deliveries SET attempts = attempts + 1, next_try = $1, last_error = $2 \
              WHERE activity_id = $3 AND inbox = $4",
@@ -508,15 +450,15 @@ impl Store {
         .bind(&delivery.inbox)
         .execute(&self.pool)
         .await
-        .map_err(failed)?;
+        .map_err(failed(&what))?;
         let failures: i64 = sqlx::query("SELECT failures FROM delivery_hosts WHERE host = $1")
             .bind(&delivery.host)
             .fetch_optional(&self.pool)
             .await
-            .map_err(failed)?
+            .map_err(failed(&what))?
             .map(|row| row.try_get(0))
             .transpose()
-            .map_err(failed)?
+            .map_err(failed(&what))?
             .unwrap_or(0)
             + 1;
         sqlx::query(
@@ -528,7 +470,7 @@ impl Store {
         .bind(now + host_wait(failures))
         .execute(&self.pool)
         .await
-        .map_err(failed)?;
+        .map_err(failed(&what))?;
         Ok(())
     }
 
@@ -538,10 +480,7 @@ impl Store {
             .fetch_one(&self.pool)
             .await
             .and_then(|row| row.try_get(0))
-            .map_err(|source| FederationError::Database {
-                what: "cannot count the pending deliveries".into(),
-                source,
-            })
+            .map_err(failed("cannot count the pending deliveries"))
     }
 }
 

@@ -9,10 +9,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::State;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use rsa::pkcs8::{DecodePublicKey, EncodePublicKey, LineEnding};
@@ -122,11 +121,7 @@ impl Remote {
             port,
             ..Seen::default()
         };
-        let app = Router::new()
-            .route("/users/{name}", get(actor))
-            .route("/users/{name}/inbox", post(inbox))
-            .fallback(anyone)
-            .with_state(seen.clone());
+        let app = Router::new().fallback(anyone).with_state(seen.clone());
         runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("a listener");
             let _ = axum::serve(listener, app).await;
@@ -191,43 +186,10 @@ impl Remote {
     }
 }
 
-async fn actor(State(seen): State<Seen>, Path(name): Path<String>) -> Response {
-    seen.fetches
-        .lock()
-        .expect("not poisoned")
-        .push(format!("/users/{name}"));
-    // bob has his own key; everyone else signs with alice's.
-    let key = if name == "bob" {
-        &keys()[1]
-    } else {
-        &keys()[0]
-    };
-    let id = format!("http://localhost:{}/users/{name}", seen.port);
-    let mut document = serde_json::json!({
-        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-        "id": id,
-        "type": "Person",
-        "preferredUsername": name,
-        "inbox": format!("{id}/inbox"),
-        "publicKey": {
-            "id": format!("{id}#main-key"),
-            "owner": id,
-            "publicKeyPem": key.public_pem,
-        },
-    });
-    if name == "huge" {
-        document["summary"] = "x".repeat(HUGE).into();
-    }
-    (
-        [(header::CONTENT_TYPE, "application/activity+json")],
-        document.to_string(),
-    )
-        .into_response()
-}
-
-/// Any other address: a GET is answered with an actor there (alice's key),
-/// a POST is kept as a delivery. Activities other servers sent are replayed
-/// with their host replaced by this one, and their actors live anywhere.
+/// Every address: a GET is answered with an actor there, a POST is kept
+/// as a delivery. `/users/bob` has bob's key and `/users/huge` a document
+/// over 1 MiB; every other actor signs with alice's key, so that activities
+/// other servers sent can be replayed with their host replaced by this one.
 async fn anyone(State(seen): State<Seen>, request: axum::extract::Request) -> Response {
     let path = request
         .uri()
@@ -250,36 +212,31 @@ async fn anyone(State(seen): State<Seen>, request: axum::extract::Request) -> Re
         .lock()
         .expect("not poisoned")
         .push(path.clone());
+    let key = if path == "/users/bob" {
+        &keys()[1]
+    } else {
+        &keys()[0]
+    };
     let id = format!("http://localhost:{}{path}", seen.port);
-    let document = serde_json::json!({
+    let mut document = serde_json::json!({
         "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
         "id": id,
         "type": "Person",
-        "inbox": format!("http://localhost:{}/shared-inbox", seen.port),
+        "inbox": format!("{id}/inbox"),
         "publicKey": {
             "id": format!("{id}#main-key"),
             "owner": id,
-            "publicKeyPem": keys()[0].public_pem,
+            "publicKeyPem": key.public_pem,
         },
     });
+    if path == "/users/huge" {
+        document["summary"] = "x".repeat(HUGE).into();
+    }
     (
         [(header::CONTENT_TYPE, "application/activity+json")],
         document.to_string(),
     )
         .into_response()
-}
-
-async fn inbox(
-    State(seen): State<Seen>,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-    body: String,
-) -> StatusCode {
-    let headers = headers
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
-        .collect();
-    seen.keep(format!("/users/{name}/inbox"), headers, body)
 }
 
 /// The headers of a POST of `body` to `host` + `path`, signed with `key`

@@ -152,16 +152,17 @@ async fn verified_signer(
         Ok(signature.verify(&actor.public_key_pem))
     };
     let age = jiff::Timestamp::now().as_second() - actor.fetched_at;
-    let kept_key_failed = match signed_by(&actor) {
+    match signed_by(&actor) {
         Ok(true) => return Ok(actor),
-        Ok(false) => true,
+        // A key kept a short while is trusted as it is: no fetch per
+        // forged request.
         Err(error) if age <= KEY_REFRESH_SECONDS => return Err(error),
-        Err(_) => true,
-    };
-    if kept_key_failed && age > KEY_REFRESH_SECONDS {
-        let fresh = actor_id.dereference_forced(data).await?;
-        if signed_by(&fresh)? {
-            return Ok(fresh);
+        Ok(false) if age <= KEY_REFRESH_SECONDS => {}
+        _ => {
+            let fresh = actor_id.dereference_forced(data).await?;
+            if signed_by(&fresh)? {
+                return Ok(fresh);
+            }
         }
     }
     Err(InboxError::refused(
@@ -226,7 +227,7 @@ fn protocol_refusal(error: &ProtocolError) -> (StatusCode, String) {
             "{url} is not served as ActivityPub JSON (application/activity+json)"
         )),
         other => {
-            let reason = chain(other);
+            let reason = crate::error::chain(other);
             // The resolver's refusal surfaces inside the HTTP client's error.
             if reason.contains("internal IP") {
                 refused(format!("an address in the activity is refused: {reason}"))
@@ -238,12 +239,4 @@ fn protocol_refusal(error: &ProtocolError) -> (StatusCode, String) {
             }
         }
     }
-}
-
-/// An error and its causes, as one line.
-fn chain(error: &(dyn std::error::Error + 'static)) -> String {
-    std::iter::successors(Some(error), |e| e.source())
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(": ")
 }
