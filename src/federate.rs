@@ -1,12 +1,19 @@
-//! `interchange federate`: build the site, then serve it with its
-//! ActivityPub documents on the same addresses.
+//! `interchange federate`: build the site, serve it with its ActivityPub
+//! documents on the same addresses, and keep both in step with the files:
+//! a save (or a `git pull`) is rebuilt and published, and entries mirrored
+//! from followed directories are rebuilt as they arrive.
+//!
+//! `interchange publish`: publish what changed once, for a site whose
+//! server runs elsewhere.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, mpsc};
 
+use generator::live::{LiveSite, Outcome};
 use generator::render::Quiet;
-use generator::{BuildOptions, LoadOptions};
+use generator::{BuildOptions, Directory, LoadOptions};
 
 use crate::report;
 
@@ -34,8 +41,7 @@ fn backoff() -> federation::delivery::Backoff {
     backoff
 }
 
-/// Builds and serves until stopped.
-pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode {
+fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -43,62 +49,231 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
         )
         .with_writer(std::io::stderr)
         .try_init();
-    let options = LoadOptions::new(&root);
-    let Some(loaded) = report::load(&options) else {
-        return ExitCode::FAILURE;
-    };
-    if loaded.diagnostics.has_errors() {
-        report::print_human(&loaded.diagnostics);
-        eprintln!("{}", report::summary(&loaded.diagnostics, loaded.files));
-        return ExitCode::FAILURE;
+}
+
+/// The server's options for the site at `root`.
+fn options(
+    directory: &Directory,
+    root: &Path,
+    listen: SocketAddr,
+    insecure_local: bool,
+) -> federation::Options {
+    let database = directory.site.federation.as_ref().map_or_else(
+        || "sqlite://interchange.db".to_string(),
+        |f| f.database.clone(),
+    );
+    federation::Options {
+        listen,
+        public: root.join("public"),
+        database: database_url(&database, root),
+        insecure_local,
+        backoff: backoff(),
+        root: root.to_path_buf(),
     }
-    if let Err(error) = federation::server::check(&loaded.directory, insecure_local) {
+}
+
+/// Checks that the site can federate; warns of what will surprise.
+fn ready(directory: &Directory, insecure_local: bool) -> bool {
+    if let Err(error) = federation::server::check(directory, insecure_local) {
         eprintln!("error: {error}");
-        return ExitCode::FAILURE;
+        return false;
     }
-    if loaded
-        .directory
-        .site
-        .federation
-        .as_ref()
-        .is_some_and(|f| f.allow.is_empty())
-    {
-        eprintln!(
-            "warning: [federation] has no `allow`: every follow will be rejected. Add the hosts that may follow, like allow = [\"*.gov.uk\"]."
-        );
+    if let Some(federation) = &directory.site.federation {
+        if federation.allow.is_empty() {
+            eprintln!(
+                "warning: [federation] has no `allow`: every follow will be rejected. Add the hosts that may follow, like allow = [\"*.gov.uk\"]."
+            );
+        }
+        for source in federation.follow.iter().filter(|s| !federation.allows(s)) {
+            eprintln!(
+                "warning: {source} is in [federation] follow but its host is not in `allow`: it will not be mirrored."
+            );
+        }
     }
     if insecure_local {
         eprintln!(
             "warning: --insecure-local: http and localhost addresses are allowed. Never use this in production."
         );
     }
-    let public = root.join("public");
-    let build = BuildOptions {
-        output: public.clone(),
+    true
+}
+
+/// Builds what `changed` calls for. Mirrored files the loader refuses are
+/// set aside and the build tried again without them, so that an entry from
+/// another directory never holds this site back; they are tried again once
+/// more mirrored entries have arrived (an event may name a profile that
+/// comes a moment later). The directory built, or none (the last good site
+/// stays served).
+fn build(site: &mut LiveSite, root: &Path, changed: &[PathBuf]) -> Option<Directory> {
+    let mut changed = changed.to_vec();
+    let mut retried = false;
+    let mut built = None;
+    for _ in 0..4 {
+        let update = site.update(&changed, &Quiet);
+        match update.outcome {
+            Outcome::Built(pages) => {
+                if !update.diagnostics.is_empty() {
+                    report::print_human(&update.diagnostics);
+                }
+                tracing::info!(rendered = pages.rendered, pages = pages.pages, "site built");
+                built = update.directory;
+                if retried || !changed.iter().any(|p| is_mirrored(root, p)) {
+                    return built;
+                }
+                retried = true;
+                changed = federation::mirror::restore_refused(root);
+                if changed.is_empty() {
+                    return built;
+                }
+            }
+            Outcome::Problems => {
+                let errors: Vec<_> = update.diagnostics.iter().filter(|d| d.is_error()).collect();
+                if !errors.iter().all(|d| d.file.path().starts_with("mirror")) {
+                    report::print_human(&update.diagnostics);
+                    eprintln!(
+                        "The site has problems: the pages served are from the last good build."
+                    );
+                    return built;
+                }
+                changed.clear();
+                for error in errors {
+                    let path = root.join(error.file.path());
+                    if federation::mirror::refuse(&path).is_ok() {
+                        tracing::warn!(
+                            file = %error.file.path().display(),
+                            problem = %error,
+                            "a mirrored entry is set aside until it can be built"
+                        );
+                        changed.push(path);
+                    }
+                }
+                if changed.is_empty() {
+                    return built;
+                }
+            }
+            Outcome::Unreadable(error) => {
+                eprintln!("error: {error}");
+                return built;
+            }
+            Outcome::Failed(error) => {
+                eprintln!("error: {error}");
+                return built;
+            }
+        }
+    }
+    built
+}
+
+/// Whether `path` is under the site's `mirror/`.
+fn is_mirrored(root: &Path, path: &Path) -> bool {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .starts_with("mirror")
+}
+
+/// Builds and serves until stopped.
+pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode {
+    init_logging();
+    let root = root.canonicalize().unwrap_or(root);
+    let build_options = BuildOptions {
+        output: root.join("public"),
         base_url: None,
         internal: false,
     };
-    if let Err(error) = generator::build(&loaded.directory, &root, loaded.now, &build, &Quiet) {
-        eprintln!("error: {error}");
+    let mut site = match LiveSite::open(&LoadOptions::new(&root), build_options) {
+        Ok(site) => site,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(directory) = build(&mut site, &root, &[]) else {
+        eprintln!("error: the site could not be built; fix the problems above and start again");
+        return ExitCode::FAILURE;
+    };
+    if !ready(&directory, insecure_local) {
         return ExitCode::FAILURE;
     }
-    let directory = generator::render::public_view(&loaded.directory);
-    let database = directory.site.federation.as_ref().map_or_else(
-        || "sqlite://interchange.db".to_string(),
-        |f| f.database.clone(),
-    );
-    let options = federation::Options {
-        listen,
-        public,
-        database: database_url(&database, &root),
-        insecure_local,
-        backoff: backoff(),
+    let options = options(&directory, &root, listen, insecure_local);
+    let (built, directories) =
+        tokio::sync::watch::channel(Arc::new(generator::render::public_view(&directory)));
+
+    // Saves and mirrored entries arrive on one channel; one thread builds,
+    // so builds never overlap, and each good build is published.
+    let (changes, saved) = mpsc::channel::<Vec<PathBuf>>();
+    // Mirrored files are written by the server, which says when it has.
+    let watch = match crate::watch::watch(&root, changes.clone(), false) {
+        Ok(watch) => watch,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
     };
+    let site_root = root.clone();
+    std::thread::spawn(move || {
+        loop {
+            // Wait for a change, or for the next moment the site changes by
+            // itself (a consultation closing).
+            let mut changed = match saved.recv_timeout(crate::watch::until(site.next_change())) {
+                Ok(paths) => paths,
+                Err(mpsc::RecvTimeoutError::Timeout) => Vec::new(),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            while let Ok(more) = saved.try_recv() {
+                changed.extend(more);
+            }
+            if let Some(directory) = build(&mut site, &site_root, &changed) {
+                let _ = built.send(Arc::new(generator::render::public_view(&directory)));
+            }
+        }
+    });
+
     let Some(runtime) = crate::runtime() else {
         return ExitCode::FAILURE;
     };
-    match runtime.block_on(federation::serve(directory, options)) {
+    let served = runtime.block_on(federation::serve(directories, changes, options));
+    drop(watch);
+    match served {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Publishes what changed once, and sends what can be sent now.
+pub fn publish(root: PathBuf, insecure_local: bool) -> ExitCode {
+    init_logging();
+    let Some(loaded) = report::load(&LoadOptions::new(&root)) else {
+        return ExitCode::FAILURE;
+    };
+    if loaded.diagnostics.has_errors() {
+        report::print_human(&loaded.diagnostics);
+        eprintln!("{}", report::summary(&loaded.diagnostics, loaded.files));
+        eprintln!("Nothing was published: fix the problems above first.");
+        return ExitCode::FAILURE;
+    }
+    if !ready(&loaded.directory, insecure_local) {
+        return ExitCode::FAILURE;
+    }
+    // Nothing listens: only the database and the sending are used.
+    let listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    let options = options(&loaded.directory, &root, listen, insecure_local);
+    let directory = generator::render::public_view(&loaded.directory);
+    let Some(runtime) = crate::runtime() else {
+        return ExitCode::FAILURE;
+    };
+    match runtime.block_on(federation::server::publish_once(directory, &options)) {
+        Ok((published, pending)) => {
+            println!("Published: {published}.");
+            if pending > 0 {
+                println!(
+                    "{pending} deliveries could not be made now: the server (`interchange federate`) tries them again."
+                );
+            }
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE

@@ -7,6 +7,7 @@ mod build;
 mod federate;
 mod report;
 mod serve;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,9 +64,9 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         now: Option<AsOf>,
     },
-    /// Build, serve on this machine, and rebuild and reload the browser on every save.
     /// Build the site and serve it with its ActivityPub documents: the
-    /// production server of a directory.
+    /// production server of a directory. It publishes every change to
+    /// followers and mirrors the directories in `[federation] follow`.
     Federate {
         /// The site folder, holding interchange.toml.
         #[arg(long, default_value = ".")]
@@ -79,6 +80,18 @@ enum Command {
         #[arg(long)]
         insecure_local: bool,
     },
+    /// Publish what changed since the last time to followers, once: for a
+    /// site edited and built away from its server (which shares its database).
+    Publish {
+        /// The site folder, holding interchange.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Allow http and localhost addresses, for a test on this machine.
+        /// Never in production.
+        #[arg(long)]
+        insecure_local: bool,
+    },
+    /// Build, serve on this machine, and rebuild and reload the browser on every save.
     Serve {
         /// The site folder, holding interchange.toml.
         #[arg(long, default_value = ".")]
@@ -194,6 +207,10 @@ fn main() -> ExitCode {
             listen,
             insecure_local,
         } => federate::run(root, listen, insecure_local),
+        Command::Publish {
+            root,
+            insecure_local,
+        } => federate::publish(root, insecure_local),
         Command::Serve {
             root,
             port,

@@ -8,10 +8,10 @@
 //! stay served; the next good save clears it.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
@@ -21,7 +21,6 @@ use axum::response::Response;
 use generator::live::{LiveSite, Outcome};
 use generator::render::Progress;
 use generator::{BuildOptions, LoadOptions};
-use notify::RecursiveMode;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_livereload::{LiveReloadLayer, Reloader};
 
@@ -91,22 +90,6 @@ fn update(site: &mut LiveSite, changed: &[PathBuf], progress: &Reload<'_>) -> Op
             Some(error.to_string())
         }
     }
-}
-
-/// Whether a changed path is one the site is made of (not its output, not git's).
-fn matters(root: &Path, path: &Path) -> bool {
-    let Ok(relative) = path.strip_prefix(root) else {
-        return false;
-    };
-    let first = relative
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .unwrap_or_default();
-    matches!(
-        first.as_str(),
-        "content" | "mirror" | "themes" | "static" | "interchange.toml"
-    )
 }
 
 /// Shows the problems of the last save over an HTML page.
@@ -196,38 +179,13 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
         .root
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
-    let watched = root.clone();
-    let debouncer = notify_debouncer_full::new_debouncer(
-        Duration::from_millis(20),
-        None,
-        move |result: notify_debouncer_full::DebounceEventResult| {
-            if let Ok(events) = result {
-                // Reading files is an event too; only writes, creations and
-                // removals call for a build (else every build would start another).
-                let paths: Vec<PathBuf> = events
-                    .iter()
-                    .filter(|e| !e.kind.is_access() && !e.kind.is_other())
-                    .flat_map(|e| e.paths.iter())
-                    .filter(|p| matters(&watched, p))
-                    .cloned()
-                    .collect();
-                if !paths.is_empty() {
-                    let _ = changes.send(paths);
-                }
-            }
-        },
-    );
-    let mut debouncer = match debouncer {
+    let debouncer = match crate::watch::watch(&root, changes, true) {
         Ok(debouncer) => debouncer,
         Err(error) => {
-            eprintln!("error: cannot watch {}: {error}", root.display());
+            eprintln!("error: {error}");
             return ExitCode::FAILURE;
         }
     };
-    if let Err(error) = debouncer.watch(&root, RecursiveMode::Recursive) {
-        eprintln!("error: cannot watch {}: {error}", root.display());
-        return ExitCode::FAILURE;
-    }
     let build_problems = problems.clone();
     std::thread::spawn(move || {
         let reload = Reload {
@@ -237,13 +195,7 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
         loop {
             // Wait for a save, or for the next moment the site changes by
             // itself (an event starting, a consultation closing).
-            let wait = site
-                .next_change()
-                .map(|t| {
-                    let left = t.duration_since(jiff::Timestamp::now());
-                    Duration::try_from(left).unwrap_or_default()
-                })
-                .unwrap_or(Duration::from_secs(24 * 60 * 60));
+            let wait = crate::watch::until(site.next_change());
             let mut changed = match saved.recv_timeout(wait) {
                 Ok(paths) => paths,
                 Err(mpsc::RecvTimeoutError::Timeout) => Vec::new(),

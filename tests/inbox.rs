@@ -4,121 +4,13 @@
 
 use std::time::{Duration, SystemTime};
 
-use common::federation::{federate, federate_env, federate_with, free_port, site_with};
+use common::federation::{federate_env, federate_with, free_port, site_with};
+use common::followed::{ACTIVITY, Setup, activity, follow, setup};
 use common::remote::{self, MASTODON, Remote, keys, signed};
-use common::{Answer, Server, get, post};
+use common::{Answer, get, post};
 use serde_json::{Value, json};
 
 mod common;
-
-const ACTIVITY: &str = "application/activity+json";
-
-/// A directory and a remote server that may or may not be allowed.
-struct Setup {
-    remote: Remote,
-    server: Server,
-    /// `localhost:{port}` of the directory.
-    host: String,
-    _site: tempfile::TempDir,
-}
-
-/// A directory in local mode whose `allow` is `allow`, with `{remote}`
-/// standing for the remote server's `localhost:{port}`.
-fn setup(allow: &str) -> Setup {
-    let remote = Remote::start();
-    let port = free_port();
-    let allow = allow.replace("{remote}", &format!("localhost:{}", remote.port));
-    let site = site_with(
-        &format!("http://localhost:{port}"),
-        &format!("allow = [\"{allow}\"]"),
-    );
-    let server = federate(site.path(), port);
-    Setup {
-        remote,
-        server,
-        host: format!("localhost:{port}"),
-        _site: site,
-    }
-}
-
-impl Setup {
-    /// The site actor's id.
-    fn site_actor(&self) -> String {
-        format!("http://{}/", self.host)
-    }
-
-    /// Delivers `activity` to the shared inbox, signed now by `who`.
-    fn deliver(&self, activity: &Value, who: &str) -> Answer {
-        self.deliver_to("/inbox", activity, who)
-    }
-
-    /// Delivers `activity` to the inbox at `path`, signed now by `who`.
-    fn deliver_to(&self, path: &str, activity: &Value, who: &str) -> Answer {
-        let key = if who == "bob" { &keys()[1] } else { &keys()[0] };
-        self.deliver_signed(path, activity, key, who, SystemTime::now(), MASTODON)
-    }
-
-    /// Delivers `activity` to the inbox at `path`, signed with `key` as
-    /// `who`'s key, dated `date`, over `covered`.
-    fn deliver_signed(
-        &self,
-        path: &str,
-        activity: &Value,
-        key: &remote::Key,
-        who: &str,
-        date: SystemTime,
-        covered: &[&str],
-    ) -> Answer {
-        let body = activity.to_string();
-        let headers = signed(
-            key,
-            &format!("{}#main-key", self.remote.actor(who)),
-            &self.host,
-            path,
-            body.as_bytes(),
-            date,
-            covered,
-        );
-        post(self.server.port, path, &headers, body.as_bytes())
-    }
-
-    /// How many follow the actor at `path`.
-    fn followers(&self, path: &str) -> u64 {
-        get(self.server.port, &format!("{path}followers"), ACTIVITY).json()["totalItems"]
-            .as_u64()
-            .expect("a count")
-    }
-
-    /// The public key of the actor at `path`.
-    fn key_of(&self, path: &str) -> String {
-        get(self.server.port, path, ACTIVITY).json()["publicKey"]["publicKeyPem"]
-            .as_str()
-            .expect("a key")
-            .to_string()
-    }
-}
-
-/// An activity of `kind` by `who` about `object`, at `path` on the remote.
-fn activity(remote: &Remote, kind: &str, path: &str, who: &str, object: Value) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": remote.url(path),
-        "type": kind,
-        "actor": remote.actor(who),
-        "object": object,
-    })
-}
-
-/// A Follow of `object` by `who`, numbered `n`.
-fn follow(remote: &Remote, who: &str, n: u32, object: &str) -> Value {
-    activity(
-        remote,
-        "Follow",
-        &format!("/follows/{who}/{n}"),
-        who,
-        object.into(),
-    )
-}
 
 #[test]
 fn a_follow_from_an_allowed_host_gets_a_signed_accept_and_undo_ends_it() {
@@ -533,7 +425,7 @@ fn a_failed_delivery_is_tried_again_after_a_restart_and_a_refused_one_is_not() {
         remote,
         server,
         host: format!("localhost:{port}"),
-        _site: site,
+        site,
     };
 
     // The follower's server is down (503) for its first two deliveries.
@@ -549,7 +441,7 @@ fn a_failed_delivery_is_tried_again_after_a_restart_and_a_refused_one_is_not() {
         remote,
         server,
         host,
-        _site: site,
+        site,
     } = s;
     drop(server);
     let server = federate_env(site.path(), port, &flags, &retry);
@@ -557,7 +449,7 @@ fn a_failed_delivery_is_tried_again_after_a_restart_and_a_refused_one_is_not() {
         remote,
         server,
         host,
-        _site: site,
+        site,
     };
     let accept = s.remote.wait_for("Accept");
     assert_eq!(accept.json()["object"]["id"], following["id"]);

@@ -97,23 +97,10 @@ pub async fn queue(
 pub async fn run(config: FederationConfig<Instance>, backoff: Backoff) {
     let wake: Arc<Notify> = config.deliveries.clone();
     loop {
-        let now = jiff::Timestamp::now().as_second();
-        let due = match config.store.due_deliveries(now, AT_ONCE).await {
-            Ok(due) => due,
-            Err(error) => {
-                tracing::warn!(%error, "cannot read the deliveries due");
-                Vec::new()
-            }
-        };
-        if !due.is_empty() {
-            let mut sending = tokio::task::JoinSet::new();
-            for delivery in due {
-                let data = config.to_request_data();
-                sending.spawn(async move { attempt(delivery, &data, backoff).await });
-            }
-            while sending.join_next().await.is_some() {}
+        if send_due(&config, backoff).await > 0 {
             continue;
         }
+        let now = jiff::Timestamp::now().as_second();
         let wait = match config.store.next_delivery_at().await {
             Ok(Some(at)) => (at - now).clamp(1, 60),
             _ => 60,
@@ -123,6 +110,26 @@ pub async fn run(config: FederationConfig<Instance>, backoff: Backoff) {
             () = tokio::time::sleep(Duration::from_secs(wait.unsigned_abs())) => {}
         }
     }
+}
+
+/// Tries the deliveries due now, a few at once. How many were tried.
+pub async fn send_due(config: &FederationConfig<Instance>, backoff: Backoff) -> usize {
+    let now = jiff::Timestamp::now().as_second();
+    let due = match config.store.due_deliveries(now, AT_ONCE).await {
+        Ok(due) => due,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the deliveries due");
+            Vec::new()
+        }
+    };
+    let tried = due.len();
+    let mut sending = tokio::task::JoinSet::new();
+    for delivery in due {
+        let data = config.to_request_data();
+        sending.spawn(async move { attempt(delivery, &data, backoff).await });
+    }
+    while sending.join_next().await.is_some() {}
+    tried
 }
 
 /// Tries one delivery and records how it went.

@@ -23,6 +23,22 @@ pub enum FederationError {
     /// The site cannot be federated as configured.
     #[error("{0}")]
     Config(String),
+    /// A document of another server could not be fetched.
+    #[error("cannot fetch {url}: {reason}")]
+    Fetch {
+        /// Its address.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A mirrored entry could not be written or removed.
+    #[error("cannot write {path}: {source}")]
+    Mirror {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
     /// The address could not be listened on, or the server failed.
     #[error("cannot serve on {address}: {source}")]
     Listen {

@@ -1,6 +1,7 @@
 //! What every handler and activity needs: the directory as the public sees
-//! it, the store, and the site's address.
+//! it, the store, the site's address and folder.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use generator::content::Directory;
@@ -14,11 +15,23 @@ use crate::store::Store;
 /// make the server fetch without end).
 pub type Data = activitypub_federation::config::Data<Instance>;
 
+/// Paths under the site folder that changed, for the site to build again.
+pub type Rebuild = std::sync::mpsc::Sender<Vec<PathBuf>>;
+
 /// One served directory.
 #[derive(Clone)]
 pub struct Instance {
-    /// The directory as the public sees it.
-    pub directory: Arc<Directory>,
+    /// The directory as the public sees it, as last built: a new one
+    /// arrives whenever the site is built again.
+    pub site: tokio::sync::watch::Receiver<Arc<Directory>>,
+    /// The site folder, holding `mirror/`.
+    pub root: PathBuf,
+    /// Where to say that files under `mirror/` changed.
+    pub rebuild: Rebuild,
+    /// The guarded client for fetching other servers' documents.
+    pub client: reqwest::Client,
+    /// Whether http and localhost addresses are allowed (local mode).
+    pub insecure_local: bool,
     /// The database.
     pub store: Store,
     /// `host[:port]` of the site's address, as handles name it.
@@ -28,9 +41,14 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// The directory as last built.
+    pub fn directory(&self) -> Arc<Directory> {
+        self.site.borrow().clone()
+    }
+
     /// Whether a server at `url` may follow this site's actors.
     pub fn allows(&self, url: &Url) -> bool {
-        self.directory
+        self.directory()
             .site
             .federation
             .as_ref()
@@ -48,7 +66,7 @@ impl Instance {
         if !self.is_local(url) {
             return None;
         }
-        actor_id(&self.directory, url.path())
+        actor_id(&self.directory(), url.path())
     }
 }
 

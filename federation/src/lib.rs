@@ -13,8 +13,10 @@ pub mod discovery;
 pub mod error;
 pub mod inbox;
 pub mod instance;
+pub mod mirror;
 pub mod objects;
 pub mod outgoing;
+pub mod publish;
 pub mod server;
 pub mod store;
 

@@ -33,6 +33,82 @@ pub fn http_client(insecure_local: bool) -> Result<reqwest::Client, FederationEr
         .map_err(|e| FederationError::Config(format!("cannot make the HTTP client: {e}")))
 }
 
+/// A document fetched from another server.
+#[derive(Debug)]
+pub enum Fetched {
+    /// It is there.
+    Document(serde_json::Value),
+    /// It is gone (404 or 410): deleted, or never there.
+    Gone,
+}
+
+/// Fetches the ActivityPub document at `url`: served as ActivityPub JSON,
+/// at most [`crate::inbox::BODY_LIMIT`] bytes, with `id` its own address.
+/// Outside local mode only `https` is fetched.
+pub async fn fetch_document(
+    client: &reqwest::Client,
+    url: &url::Url,
+    insecure_local: bool,
+) -> Result<Fetched, FederationError> {
+    let failed = |reason: String| FederationError::Fetch {
+        url: url.to_string(),
+        reason,
+    };
+    if url.scheme() != "https" && !(insecure_local && url.scheme() == "http") {
+        return Err(failed("only https addresses are fetched".into()));
+    }
+    let mut response = client
+        .get(url.as_str())
+        .header(reqwest::header::ACCEPT, crate::server::ACTIVITY_JSON)
+        .send()
+        .await
+        .map_err(|e| failed(crate::error::chain(&e)))?;
+    let status = response.status();
+    if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
+        return Ok(Fetched::Gone);
+    }
+    if !status.is_success() {
+        return Err(failed(format!("it answered {status}")));
+    }
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !(content_type.starts_with(crate::server::ACTIVITY_JSON)
+        || content_type.starts_with("application/ld+json"))
+    {
+        return Err(failed(format!(
+            "it is served as `{content_type}`, not as ActivityPub JSON"
+        )));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| failed(crate::error::chain(&e)))?
+    {
+        if body.len() + chunk.len() > crate::inbox::BODY_LIMIT {
+            return Err(failed(format!(
+                "it is larger than {} bytes",
+                crate::inbox::BODY_LIMIT
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&body).map_err(|e| failed(format!("it is not JSON: {e}")))?;
+    let id = json.get("id").and_then(serde_json::Value::as_str);
+    if id != Some(url.as_str()) {
+        return Err(failed(format!(
+            "it names itself {}",
+            id.unwrap_or("nothing")
+        )));
+    }
+    Ok(Fetched::Document(json))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,10 +22,11 @@ use axum::extract::FromRef;
 use axum::routing::post;
 
 use crate::error::FederationError;
-use crate::instance::{Instance, actor_id, authority, entry_slug};
-use crate::objects::{collection, organisation, page, person};
+use crate::instance::{Instance, Rebuild, authority};
+use crate::objects::{document, page};
 use crate::store::Store;
-use crate::{delivery, discovery, inbox, outgoing};
+use crate::{delivery, discovery, inbox, mirror, outgoing, publish};
+use tokio::sync::watch;
 
 /// The content type of ActivityPub documents, exactly as servers expect it.
 pub const ACTIVITY_JSON: &str = "application/activity+json";
@@ -44,6 +45,8 @@ pub struct Options {
     pub insecure_local: bool,
     /// When failed deliveries are tried again.
     pub backoff: delivery::Backoff,
+    /// The site folder: mirrored entries are written under its `mirror/`.
+    pub root: PathBuf,
 }
 
 /// Checks that the site can federate as configured.
@@ -71,22 +74,45 @@ pub fn check(directory: &Directory, insecure_local: bool) -> Result<(), Federati
     Ok(())
 }
 
-/// Serves until SIGTERM or Ctrl+C.
-pub async fn serve(directory: Directory, options: Options) -> Result<(), FederationError> {
+/// The instance serving `site` (its directory now and as rebuilt),
+/// with its database open and up to date.
+pub async fn instance(
+    site: watch::Receiver<Arc<Directory>>,
+    rebuild: Rebuild,
+    options: &Options,
+) -> Result<Instance, FederationError> {
+    let directory = site.borrow().clone();
     check(&directory, options.insecure_local)?;
     let store = Store::open(&options.database).await?;
-    let instance = Instance {
+    Ok(Instance {
         host: authority(&directory.site.base_url).ok_or_else(|| {
             FederationError::Config(format!("{} has no host", directory.site.base_url))
         })?,
-        directory: Arc::new(directory),
+        site,
+        root: options.root.clone(),
+        rebuild,
+        client: outgoing::http_client(options.insecure_local)?,
+        insecure_local: options.insecure_local,
         store,
         deliveries: Arc::new(tokio::sync::Notify::new()),
-    };
+    })
+}
+
+/// Serves until SIGTERM or Ctrl+C: the site as `site` gives it (each new
+/// build published as it arrives), mirrors of the directories it follows
+/// (their changed files sent to `rebuild`), and the deliveries.
+pub async fn serve(
+    site: watch::Receiver<Arc<Directory>>,
+    rebuild: Rebuild,
+    options: Options,
+) -> Result<(), FederationError> {
+    let instance = instance(site, rebuild, &options).await?;
     let federation = federation_config(instance.clone(), options.insecure_local).await?;
     tokio::spawn(prune_receipts(instance.store.clone()));
     // Deliveries left pending by the last run are resumed here.
     tokio::spawn(delivery::run(federation.clone(), options.backoff));
+    tokio::spawn(publish_changes(instance.clone()));
+    tokio::spawn(mirror::keep_following(instance.clone()));
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|source| FederationError::Listen {
@@ -112,6 +138,37 @@ pub async fn serve(directory: Directory, options: Options) -> Result<(), Federat
             address: address.to_string(),
             source,
         })
+}
+
+/// Publishes what changed in `directory` once, sends what can be sent now,
+/// and leaves the rest queued for the server (`interchange publish`, for
+/// a site built and edited away from its server). What was published, and
+/// how many deliveries are left.
+pub async fn publish_once(
+    directory: Directory,
+    options: &Options,
+) -> Result<(publish::Published, i64), FederationError> {
+    let (_site, site) = watch::channel(Arc::new(directory));
+    // Nothing is mirrored here: what would be rebuilt goes nowhere.
+    let (rebuild, _) = std::sync::mpsc::channel();
+    let instance = instance(site, rebuild, options).await?;
+    let federation = federation_config(instance.clone(), options.insecure_local).await?;
+    let published = publish::publish(&instance).await?;
+    while delivery::send_due(&federation, options.backoff).await > 0 {}
+    Ok((published, instance.store.pending_deliveries().await?))
+}
+
+/// Publishes the directory now, and again each time the site is rebuilt.
+async fn publish_changes(instance: Instance) {
+    let mut site = instance.site.clone();
+    loop {
+        if let Err(error) = publish::publish(&instance).await {
+            tracing::error!(%error, "cannot publish; trying again at the next change");
+        }
+        if site.changed().await.is_err() {
+            return;
+        }
+    }
 }
 
 /// How long the id of a received activity is kept: longer than senders
@@ -241,9 +298,16 @@ async fn negotiate(State(instance): State<Instance>, request: Request, next: Nex
     {
         return next.run(request).await;
     }
-    match actor(&instance, &path).await {
-        Ok(Some(json)) => activity_json(json),
-        Ok(None) => (StatusCode::NOT_FOUND, "no ActivityPub object here").into_response(),
+    match served(&instance, &path).await {
+        Ok(Served::Document(json)) => activity_json(json),
+        Ok(Served::Gone(json)) => {
+            let mut response = activity_json(json);
+            *response.status_mut() = StatusCode::GONE;
+            response
+        }
+        Ok(Served::Nothing) => {
+            (StatusCode::NOT_FOUND, "no ActivityPub object here").into_response()
+        }
         Err(error) => {
             tracing::error!(%error, path, "cannot answer");
             (
@@ -255,60 +319,26 @@ async fn negotiate(State(instance): State<Instance>, request: Request, next: Nex
     }
 }
 
-/// The actor at `path`, if there is one.
-async fn actor(
-    instance: &Instance,
-    path: &str,
-) -> Result<Option<serde_json::Value>, FederationError> {
-    let directory = &instance.directory;
-    if path == "/entries" {
-        return Ok(Some(collection::entries(directory)));
+/// What a server asking for ActivityPub at a path is given.
+enum Served {
+    /// The document there.
+    Document(serde_json::Value),
+    /// The `Tombstone` of what was deleted there (410).
+    Gone(serde_json::Value),
+    /// Nothing (404).
+    Nothing,
+}
+
+async fn served(instance: &Instance, path: &str) -> Result<Served, FederationError> {
+    let directory = instance.directory();
+    if let Some(json) = document::at(&directory, &instance.store, path).await? {
+        return Ok(Served::Document(json));
     }
-    // An actor's collections: `{actor}outbox`, `{actor}followers`.
-    for name in ["outbox", "followers"] {
-        if let Some(actor_path) = path.strip_suffix(name).filter(|p| p.ends_with('/')) {
-            let Some(actor) = actor_id(directory, actor_path) else {
-                return Ok(None);
-            };
-            return Ok(Some(if name == "outbox" {
-                collection::outbox(&actor)
-            } else {
-                collection::followers(&actor, instance.store.follower_count(&actor).await?)
-            }));
-        }
-    }
-    if path == "/" {
-        let id = organisation::id(directory);
-        let keys = instance.store.keys(&id).await?;
-        return Ok(serde_json::to_value(organisation::organization(directory, &keys)).ok());
-    }
-    if let Some(slug) = entry_slug(path, "/consultations/") {
-        return Ok(directory
-            .consultation(slug)
-            .filter(|e| !e.origin.is_mirror())
-            .map(|e| page::consultation(directory, e, jiff::Timestamp::now())));
-    }
-    if let Some(slug) = entry_slug(path, "/asks/") {
-        return Ok(directory
-            .ask(slug)
-            .filter(|e| !e.origin.is_mirror())
-            .map(|e| page::ask(directory, e)));
-    }
-    if let Some(slug) = entry_slug(path, "/events/") {
-        return Ok(directory
-            .event(slug)
-            .filter(|e| !e.origin.is_mirror())
-            .and_then(|e| serde_json::to_value(crate::objects::event::event(directory, e)).ok()));
-    }
-    let Some(slug) = entry_slug(path, "/profiles/") else {
-        return Ok(None);
-    };
-    let Some(entry) = directory.profile(slug).filter(|e| person::federates(e)) else {
-        return Ok(None);
-    };
-    let id = person::id(directory, &entry.slug);
-    let keys = instance.store.keys(&id).await?;
-    Ok(serde_json::to_value(person::person(directory, entry, &keys)).ok())
+    let id = directory.site.absolute(path);
+    Ok(match instance.store.tombstone(&id).await? {
+        Some((kind, deleted)) => Served::Gone(publish::tombstone(&id, &kind, deleted)),
+        None => Served::Nothing,
+    })
 }
 
 fn activity_json(json: serde_json::Value) -> Response {
@@ -332,7 +362,7 @@ async fn webfinger(State(instance): State<Instance>, Query(query): Query<Resourc
     let Some(resource) = query.resource else {
         return (StatusCode::BAD_REQUEST, "a `resource` parameter is needed").into_response();
     };
-    match discovery::webfinger(&instance.directory, &instance.host, &resource) {
+    match discovery::webfinger(&instance.directory(), &instance.host, &resource) {
         Some(json) => {
             let mut response = axum::Json(json).into_response();
             response.headers_mut().insert(
@@ -346,11 +376,11 @@ async fn webfinger(State(instance): State<Instance>, Query(query): Query<Resourc
 }
 
 async fn nodeinfo_links(State(instance): State<Instance>) -> Response {
-    axum::Json(discovery::nodeinfo_links(&instance.directory)).into_response()
+    axum::Json(discovery::nodeinfo_links(&instance.directory())).into_response()
 }
 
 async fn nodeinfo(State(instance): State<Instance>) -> Response {
-    let mut response = axum::Json(discovery::nodeinfo(&instance.directory)).into_response();
+    let mut response = axum::Json(discovery::nodeinfo(&instance.directory())).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(
@@ -361,7 +391,7 @@ async fn nodeinfo(State(instance): State<Instance>) -> Response {
 }
 
 async fn context_document(State(instance): State<Instance>) -> Response {
-    let mut response = axum::Json(page::context_document(&instance.directory)).into_response();
+    let mut response = axum::Json(page::context_document(&instance.directory())).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/ld+json"),
@@ -370,7 +400,7 @@ async fn context_document(State(instance): State<Instance>) -> Response {
 }
 
 async fn host_meta(State(instance): State<Instance>) -> Response {
-    let mut response = discovery::host_meta(&instance.directory).into_response();
+    let mut response = discovery::host_meta(&instance.directory()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/xrd+xml; charset=utf-8"),

@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "deliveries",
         include_str!("../migrations/0003_deliveries.sql"),
     ),
+    (
+        4,
+        "published objects, follows",
+        include_str!("../migrations/0004_publishing.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary (no folder to ship).
@@ -482,6 +487,193 @@ impl Store {
             .and_then(|row| row.try_get(0))
             .map_err(failed("cannot count the pending deliveries"))
     }
+
+    /// Every object published, by id: its fingerprint, and whether it
+    /// has been deleted since.
+    pub async fn published(
+        &self,
+    ) -> Result<std::collections::HashMap<String, PublishedRow>, FederationError> {
+        let what = "cannot read what was published";
+        let rows = sqlx::query("SELECT id, actor, kind, fingerprint, deleted_at FROM published")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(failed(what))?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get::<String, _>(0)?,
+                    PublishedRow {
+                        actor: row.try_get(1)?,
+                        kind: row.try_get(2)?,
+                        fingerprint: row.try_get(3)?,
+                        deleted_at: row.try_get(4)?,
+                    },
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(failed(what))
+    }
+
+    /// Records `id` as published with `fingerprint` (again, if it had
+    /// been deleted).
+    pub async fn record_published(
+        &self,
+        id: &str,
+        actor: &str,
+        kind: &str,
+        fingerprint: &str,
+    ) -> Result<(), FederationError> {
+        sqlx::query(
+            "INSERT INTO published (id, actor, kind, fingerprint, published_at, deleted_at) VALUES ($1, $2, $3, $4, $5, NULL) \
+             ON CONFLICT (id) DO UPDATE SET actor = excluded.actor, kind = excluded.kind, \
+             fingerprint = excluded.fingerprint, published_at = excluded.published_at, deleted_at = NULL",
+        )
+        .bind(id)
+        .bind(actor)
+        .bind(kind)
+        .bind(fingerprint)
+        .bind(jiff::Timestamp::now().as_second())
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(failed(format!("cannot record {id} as published")))
+    }
+
+    /// Records `id` as deleted: its address answers 410 from now on.
+    pub async fn record_deleted(&self, id: &str) -> Result<(), FederationError> {
+        sqlx::query("UPDATE published SET deleted_at = $1 WHERE id = $2")
+            .bind(jiff::Timestamp::now().as_second())
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(failed(format!("cannot record {id} as deleted")))
+    }
+
+    /// The type of the deleted object `id` and when it was deleted, if
+    /// it was published and then deleted.
+    pub async fn tombstone(&self, id: &str) -> Result<Option<(String, i64)>, FederationError> {
+        let what = format!("cannot read whether {id} was deleted");
+        let row = sqlx::query(
+            "SELECT kind, deleted_at FROM published WHERE id = $1 AND deleted_at IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(failed(&what))?;
+        row.map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .transpose()
+            .map_err(failed(&what))
+    }
+
+    /// Records the directory at `source` (its actor resolved) as followed,
+    /// with the Follow sent; a follow already accepted stays accepted.
+    pub async fn put_follow(&self, follow: &FollowRow) -> Result<(), FederationError> {
+        sqlx::query(
+            "INSERT INTO follows (source, actor, host, inbox, entries, follow_id, state, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (source) DO UPDATE SET actor = excluded.actor, host = excluded.host, \
+             inbox = excluded.inbox, entries = excluded.entries, follow_id = excluded.follow_id, \
+             state = excluded.state, updated_at = excluded.updated_at",
+        )
+        .bind(&follow.source)
+        .bind(&follow.actor)
+        .bind(&follow.host)
+        .bind(&follow.inbox)
+        .bind(&follow.entries)
+        .bind(&follow.follow_id)
+        .bind(&follow.state)
+        .bind(jiff::Timestamp::now().as_second())
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(failed(format!("cannot record the follow of {}", follow.source)))
+    }
+
+    /// Every directory followed.
+    pub async fn follows(&self) -> Result<Vec<FollowRow>, FederationError> {
+        self.follows_where(
+            "SELECT source, actor, host, inbox, entries, follow_id, state FROM follows ORDER BY source",
+            None,
+        )
+        .await
+    }
+
+    /// The follow of the directory whose actor is `actor`, if there is one.
+    pub async fn follow_of(&self, actor: &str) -> Result<Option<FollowRow>, FederationError> {
+        Ok(self
+            .follows_where(
+                "SELECT source, actor, host, inbox, entries, follow_id, state FROM follows WHERE actor = $1",
+                Some(actor),
+            )
+            .await?
+            .pop())
+    }
+
+    /// The follow of a directory on `host` (host[:port]), if there is one.
+    pub async fn follow_on(&self, host: &str) -> Result<Option<FollowRow>, FederationError> {
+        Ok(self
+            .follows_where(
+                "SELECT source, actor, host, inbox, entries, follow_id, state FROM follows WHERE host = $1",
+                Some(host),
+            )
+            .await?
+            .pop())
+    }
+
+    async fn follows_where(
+        &self,
+        sql: &'static str,
+        value: Option<&str>,
+    ) -> Result<Vec<FollowRow>, FederationError> {
+        let what = "cannot read the directories followed";
+        let mut query = sqlx::query(sql);
+        if let Some(value) = value {
+            query = query.bind(value.to_string());
+        }
+        let rows = query.fetch_all(&self.pool).await.map_err(failed(what))?;
+        rows.iter()
+            .map(|row| {
+                Ok(FollowRow {
+                    source: row.try_get(0)?,
+                    actor: row.try_get(1)?,
+                    host: row.try_get(2)?,
+                    inbox: row.try_get(3)?,
+                    entries: row.try_get(4)?,
+                    follow_id: row.try_get(5)?,
+                    state: row.try_get(6)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(failed(what))
+    }
+
+    /// Sets the state of the follow of `actor`: `accepted` or `rejected`.
+    /// Whether there was one.
+    pub async fn set_follow_state(
+        &self,
+        actor: &str,
+        state: &str,
+    ) -> Result<bool, FederationError> {
+        sqlx::query("UPDATE follows SET state = $1, updated_at = $2 WHERE actor = $3")
+            .bind(state)
+            .bind(jiff::Timestamp::now().as_second())
+            .bind(actor)
+            .execute(&self.pool)
+            .await
+            .map(|done| done.rows_affected() > 0)
+            .map_err(failed(format!("cannot record the answer of {actor}")))
+    }
+
+    /// Forgets the follow of the directory at `source`.
+    pub async fn remove_follow_of(&self, source: &str) -> Result<(), FederationError> {
+        sqlx::query("DELETE FROM follows WHERE source = $1")
+            .bind(source)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(failed(format!("cannot forget the follow of {source}")))
+    }
 }
 
 /// An activity waiting to be delivered to one inbox.
@@ -516,4 +708,36 @@ pub struct RemoteActorRow {
     pub public_key: String,
     /// When it was fetched, in seconds since 1970.
     pub fetched_at: i64,
+}
+
+/// An object as last published.
+#[derive(Debug, Clone)]
+pub struct PublishedRow {
+    /// The local actor that published it.
+    pub actor: String,
+    /// Its ActivityStreams type.
+    pub kind: String,
+    /// The fingerprint of its document as last sent.
+    pub fingerprint: String,
+    /// When it was deleted, if it was.
+    pub deleted_at: Option<i64>,
+}
+
+/// A directory this site follows.
+#[derive(Debug, Clone)]
+pub struct FollowRow {
+    /// Its address as `[federation] follow` gives it.
+    pub source: String,
+    /// Its site actor.
+    pub actor: String,
+    /// `host[:port]` of its actor: where its entries come from.
+    pub host: String,
+    /// Where to send to it.
+    pub inbox: String,
+    /// Its collection of every entry, for backfill.
+    pub entries: Option<String>,
+    /// The id of the last Follow sent.
+    pub follow_id: String,
+    /// `pending`, `accepted` or `rejected`.
+    pub state: String,
 }

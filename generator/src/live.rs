@@ -28,6 +28,8 @@ pub struct Update {
     pub diagnostics: Diagnostics,
     /// How the build went.
     pub outcome: Outcome,
+    /// The directory built, when the build succeeded.
+    pub directory: Option<crate::content::Directory>,
 }
 
 /// How a build of a live site went. In every case but `Built`, the last good
@@ -68,6 +70,7 @@ impl LiveSite {
             return Update {
                 diagnostics: Diagnostics::default(),
                 outcome: Outcome::Unreadable(error),
+                directory: None,
             };
         }
         let theme_changed = changed.iter().any(|path| {
@@ -82,6 +85,7 @@ impl LiveSite {
             return Update {
                 diagnostics: loaded.diagnostics,
                 outcome: Outcome::Problems,
+                directory: None,
             };
         }
         let theme = match &mut self.theme {
@@ -92,6 +96,7 @@ impl LiveSite {
                     return Update {
                         diagnostics: loaded.diagnostics,
                         outcome: Outcome::Failed(error),
+                        directory: None,
                     };
                 }
             },
@@ -105,11 +110,16 @@ impl LiveSite {
             &mut self.memory,
             progress,
         );
-        Update {
-            diagnostics: loaded.diagnostics,
-            outcome: match built {
-                Ok(built) => Outcome::Built(built),
-                Err(error) => Outcome::Failed(error),
+        match built {
+            Ok(built) => Update {
+                diagnostics: loaded.diagnostics,
+                outcome: Outcome::Built(built),
+                directory: Some(loaded.directory),
+            },
+            Err(error) => Update {
+                diagnostics: loaded.diagnostics,
+                outcome: Outcome::Failed(error),
+                directory: None,
             },
         }
     }

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses its own part
 
 pub mod federation;
+pub mod followed;
 pub mod remote;
 
 use std::fs;
@@ -65,6 +66,18 @@ pub fn small_site() -> tempfile::TempDir {
     dir
 }
 
+/// Waits (a minute at most) until `done`, failing with `what` if it never is.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "waited a minute for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// A server started from the binary under test, stopped when dropped.
 pub struct Server {
     child: Child,
@@ -100,7 +113,12 @@ pub fn start_with_env(
         .args(args)
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // The server's log, when a failing test needs it.
+        .stderr(if std::env::var_os("INTERCHANGE_TEST_LOGS").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .expect("the server starts");
     let stdout = child.stdout.take().expect("stdout");

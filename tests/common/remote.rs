@@ -223,6 +223,7 @@ async fn anyone(State(seen): State<Seen>, request: axum::extract::Request) -> Re
         "id": id,
         "type": "Person",
         "inbox": format!("{id}/inbox"),
+        "endpoints": { "sharedInbox": format!("http://localhost:{}/inbox", seen.port) },
         "publicKey": {
             "id": format!("{id}#main-key"),
             "owner": id,

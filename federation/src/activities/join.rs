@@ -20,7 +20,7 @@ pub async fn receive(
         .filter(|url| data.is_local(url))
         .and_then(|url| {
             let slug = entry_slug(url.path(), "/events/")?.to_string();
-            data.directory.event(&slug).map(|_| slug)
+            data.directory().event(&slug).map(|_| slug)
         });
     if event.is_none() {
         return Err(InboxError::refused(
@@ -28,7 +28,7 @@ pub async fn receive(
             "the Join's object is not an event of this site",
         ));
     }
-    let from = LocalActor::load(&organisation::id(&data.directory), data).await?;
+    let from = LocalActor::load(&organisation::id(&data.directory()), data).await?;
     send(Reply::new("Ignore", &from, activity), &from, actor, data).await?;
     Ok(())
 }

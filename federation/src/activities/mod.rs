@@ -1,11 +1,13 @@
 //! Activities: what arrives in an inbox (one file a kind acted on) and the
-//! replies sent back.
+//! replies sent back. (What this site publishes is made in `publish`.)
 //!
 //! Every activity is read into one envelope, [`Received`], checked the same
 //! way whatever its kind, and then handed to the file of its kind. Kinds
 //! this server does not act on are taken in and left: a directory is not a
 //! microblog, and likes or replies have nowhere to go.
 
+pub mod accept;
+pub mod create;
 pub mod delete;
 pub mod follow;
 pub mod join;
@@ -141,6 +143,9 @@ pub async fn receive(
 ) -> Result<(), InboxError> {
     match activity.kind.as_str() {
         "Follow" => follow::receive(activity, actor, data).await,
+        "Accept" => accept::accept(activity, actor, data).await,
+        "Reject" => accept::reject(activity, actor, data).await,
+        "Create" => create::receive(activity, actor, data).await,
         "Undo" => undo::receive(activity, actor, data).await,
         "Join" => join::receive(activity, actor, data).await,
         "Update" => update::receive(activity, actor, data).await,

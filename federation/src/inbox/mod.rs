@@ -92,7 +92,7 @@ async fn receive(request: Request, data: &Data) -> Result<(), InboxError> {
             if activity.kind == "Delete"
                 && activity.object_id().as_ref() == Some(&activity.actor) =>
         {
-            return delete::forget(activity.actor.as_str(), data).await;
+            return delete::forget(&activity.actor, data).await;
         }
         Err(error) => return Err(error),
     };

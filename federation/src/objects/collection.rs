@@ -5,7 +5,7 @@
 use generator::content::Directory;
 use serde_json::{Value, json};
 
-use super::{event, person};
+use super::{event, page, person};
 
 /// An `OrderedCollection` of `items` (or only its size).
 fn ordered(id: &str, total: usize, items: Option<Vec<String>>) -> Value {
@@ -44,7 +44,6 @@ pub fn entries_id(directory: &Directory) -> String {
 /// events, consultations and asks, by id (mirrored entries belong to their
 /// own directories and are left out).
 pub fn entries(directory: &Directory) -> Value {
-    let site = &directory.site;
     let mut ids: Vec<String> = directory
         .profiles
         .iter()
@@ -63,14 +62,14 @@ pub fn entries(directory: &Directory) -> Value {
             .consultations
             .iter()
             .filter(|e| !e.origin.is_mirror())
-            .map(|e| site.absolute(&format!("/consultations/{}/", e.slug))),
+            .map(|e| page::consultation_id(directory, &e.slug)),
     );
     ids.extend(
         directory
             .asks
             .iter()
             .filter(|e| !e.origin.is_mirror())
-            .map(|e| site.absolute(&format!("/asks/{}/", e.slug))),
+            .map(|e| page::ask_id(directory, &e.slug)),
     );
     ordered(&entries_id(directory), ids.len(), Some(ids))
 }

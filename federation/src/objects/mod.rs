@@ -4,7 +4,9 @@
 //! servers see is what the site's pages show.
 
 pub mod collection;
+pub mod document;
 pub mod event;
+pub mod fields;
 pub mod local;
 pub mod organisation;
 pub mod page;

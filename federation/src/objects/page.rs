@@ -35,6 +35,9 @@ pub fn context_document(directory: &Directory) -> Value {
             "by": { "@id": term("by"), "@type": "@id" },
             "filled": term("filled"),
             "policyAreas": term("policyAreas"),
+            "entryKind": term("entryKind"),
+            "fields": { "@id": term("fields"), "@type": "@json" },
+            "organisationEntry": { "@id": term("organisationEntry"), "@type": "@json" },
         }
     })
 }
@@ -55,6 +58,16 @@ fn actor_of(directory: &Directory, slug: &str) -> Option<String> {
         .map(|p| person::id(directory, &p.slug))
 }
 
+/// The address of a consultation's page, which is its id.
+pub fn consultation_id(directory: &Directory, slug: &str) -> String {
+    directory.site.absolute(&format!("/consultations/{slug}/"))
+}
+
+/// The address of an ask's page, which is its id.
+pub fn ask_id(directory: &Directory, slug: &str) -> String {
+    directory.site.absolute(&format!("/asks/{slug}/"))
+}
+
 /// A consultation: its dates, status as of `now`, how to respond.
 pub fn consultation(
     directory: &Directory,
@@ -62,9 +75,7 @@ pub fn consultation(
     now: jiff::Timestamp,
 ) -> Value {
     let c = &entry.data;
-    let id = directory
-        .site
-        .absolute(&format!("/consultations/{}/", entry.slug));
+    let id = consultation_id(directory, &entry.slug);
     let status = c.status(now);
     json!({
         "@context": contexts(directory),
@@ -91,7 +102,7 @@ pub fn consultation(
 /// An ask: what is asked, by whom, until when.
 pub fn ask(directory: &Directory, entry: &Entry<Ask>) -> Value {
     let a = &entry.data;
-    let id = directory.site.absolute(&format!("/asks/{}/", entry.slug));
+    let id = ask_id(directory, &entry.slug);
     json!({
         "@context": contexts(directory),
         "type": "Page",

@@ -42,14 +42,7 @@ pub fn person(directory: &Directory, entry: &Entry<Profile>, keys: &Keys) -> Act
     }
     let summary = super::body_html(directory, entry);
     let icon = p.photo.as_deref().map(|photo| {
-        let url = if photo.starts_with("https://") || photo.starts_with("http://") {
-            photo.to_string()
-        } else {
-            directory
-                .site
-                .absolute(&format!("/{}", photo.trim_start_matches('/')))
-        };
-        serde_json::json!({ "type": "Image", "url": url })
+        serde_json::json!({ "type": "Image", "url": super::fields::file_url(directory, photo) })
     });
     let mut person = Actor::new("Person", id, entry.slug.clone(), p.name.clone(), keys);
     person.summary = summary;

@@ -1,0 +1,204 @@
+//! A received entry written back as a Markdown file in the content format:
+//! its fields as YAML front matter, `origin:` last, then its Markdown.
+//!
+//! The fields come from another server, so the writer trusts nothing: a
+//! field name that is not a plain lower-case word is dropped, text is
+//! quoted whenever it could be read as anything but text, and nothing the
+//! sender writes can end the front matter early. Whether the fields make a
+//! valid entry is then the loader's to say, as for any file.
+
+use serde_json::{Map, Value};
+
+/// The order fields are written in, as the content format documents them;
+/// any other field follows, by name.
+const ORDER: &[&str] = &[
+    "name",
+    "title",
+    "kind",
+    "role",
+    "sector",
+    "organisation",
+    "website",
+    "logo",
+    "region",
+    "grade",
+    "location",
+    "start",
+    "end",
+    "repeat",
+    "opens",
+    "closes",
+    "venue",
+    "online",
+    "audience",
+    "capacity",
+    "booking",
+    "host",
+    "by",
+    "lead",
+    "consultation",
+    "policy_areas",
+    "interests",
+    "open_to",
+    "languages",
+    "pronouns",
+    "photo",
+    "contact",
+    "respond",
+    "outcome",
+    "accessibility",
+    "cancelled",
+    "filled",
+    "consent",
+    "visibility",
+    "paused_until",
+    "swap",
+    "updated",
+];
+
+/// The file for an entry with `fields` and Markdown `body`, from `origin`.
+pub fn entry_file(fields: &Map<String, Value>, origin: &str, body: &str) -> String {
+    let mut keys: Vec<&String> = fields
+        .keys()
+        .filter(|k| is_field_name(k) && k.as_str() != "origin" && !fields[k.as_str()].is_null())
+        .collect();
+    keys.sort_by_key(|k| {
+        (
+            ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()),
+            k.as_str(),
+        )
+    });
+    let mut out = String::from("---\n");
+    for key in keys {
+        write_field(&mut out, 0, key, &fields[key.as_str()]);
+    }
+    write_field(&mut out, 0, "origin", &Value::String(origin.to_string()));
+    out.push_str("---\n");
+    out.push_str(body);
+    if !body.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// Whether `name` may be written as a field name: a lower-case word.
+fn is_field_name(name: &str) -> bool {
+    (1..=40).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn write_field(out: &mut String, indent: usize, key: &str, value: &Value) {
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            out.push_str(&format!("{pad}{key}:\n"));
+            for (name, value) in map.iter().filter(|(k, v)| is_field_name(k) && !v.is_null()) {
+                write_field(out, indent + 2, name, value);
+            }
+        }
+        _ => out.push_str(&format!("{pad}{key}: {}\n", inline(value))),
+    }
+}
+
+/// A value on one line: a scalar, or a list or mapping in flow style.
+fn inline(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => text(s),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(inline).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .filter(|(k, _)| is_field_name(k))
+                .map(|(k, v)| format!("{k}: {}", inline(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Text as YAML: plain when it can only be read as this text, else in
+/// double quotes (JSON's escapes are YAML's, and keep it on one line).
+fn text(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.trim() == s
+        && s.chars().next().is_some_and(char::is_alphanumeric)
+        && s.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '\'' | '+')
+        })
+        && s.parse::<f64>().is_err()
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "inf" | "nan"
+        );
+    if plain {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn fields_are_written_in_the_documented_order_with_origin_last() {
+        let file = entry_file(
+            &fields(json!({
+                "open_to": ["buddy", "coffee"],
+                "name": "Priya Shah",
+                "consent": "2026-10-01",
+                "contact": { "email": "priya@example.gov.uk" },
+                "role": "Adviser: housing",
+            })),
+            "https://a.example.gov.uk/profiles/priya-shah/",
+            "About Priya.",
+        );
+        assert_eq!(
+            file,
+            "---\nname: Priya Shah\nrole: \"Adviser: housing\"\nopen_to: [buddy, coffee]\ncontact:\n  email: \"priya@example.gov.uk\"\nconsent: 2026-10-01\norigin: \"https://a.example.gov.uk/profiles/priya-shah/\"\n---\nAbout Priya.\n"
+        );
+    }
+
+    #[test]
+    fn nothing_sent_can_end_the_front_matter_or_add_a_field() {
+        let file = entry_file(
+            &fields(json!({
+                "name": "Eve\n---\nvisibility: internal",
+                "origin": "https://elsewhere.example/",
+                "Bad Key": "x",
+                "capacity": "40",
+                "cancelled": "true",
+            })),
+            "https://a.example.gov.uk/events/x/",
+            "",
+        );
+        let front: Vec<&str> = file.lines().collect();
+        assert_eq!(front.iter().filter(|l| **l == "---").count(), 2, "{file}");
+        assert!(file.contains("name: \"Eve\\n---\\nvisibility: internal\"\n"));
+        assert!(
+            file.contains("capacity: \"40\"\n"),
+            "text stays text: {file}"
+        );
+        assert!(file.contains("cancelled: \"true\"\n"));
+        assert!(!file.contains("Bad Key"));
+        assert!(!file.contains("elsewhere"));
+    }
+}

@@ -1,0 +1,590 @@
+//! Mirroring: following the directories in `[federation] follow` and
+//! keeping their entries as Markdown files under `mirror/<host>/`, which
+//! the site builds into its pages beside its own.
+//!
+//! Each directory is resolved (its address serves its `Organization`),
+//! followed, and once it accepts, backfilled from its `entries`
+//! collection; from then on its `Create`, `Update` and `Delete` keep the
+//! files in step, and every hour its collection is read again, so a
+//! message lost on the way is made good. Only a directory that is followed
+//! and whose host is in `[federation] allow` changes anything; what it
+//! sends is written in the content format and checked by the loader like
+//! any file, and a mirrored entry is never published again from here.
+
+pub mod markdown;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use generator::Kind;
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::activities::reference;
+use crate::error::FederationError;
+use crate::instance::{Instance, authority};
+use crate::objects::fields::MARKDOWN;
+use crate::objects::organisation;
+use crate::objects::remote::RemoteActorDocument;
+use crate::outgoing::{Fetched, fetch_document};
+use crate::store::FollowRow;
+
+/// The kinds a directory publishes, each mirrored into its folder.
+const PUBLISHED: [Kind; 4] = [Kind::Profile, Kind::Event, Kind::Consultation, Kind::Ask];
+
+/// How many documents are fetched at once while backfilling.
+const FETCHES_AT_ONCE: usize = 8;
+
+/// How often each followed directory's entries are read again in full.
+const RECONCILE_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// The most pages of an entries collection read.
+const MAX_PAGES: usize = 1000;
+
+/// Where the entry `id` is mirrored, relative to the site folder:
+/// `mirror/<host>/<kind>/<slug>.md`, if `id` is an entry's address.
+pub fn file_of(id: &Url) -> Option<(PathBuf, Kind)> {
+    let host = authority(id)?;
+    let path = id.path().strip_prefix('/')?.strip_suffix('/')?;
+    let (folder, slug) = path.split_once('/')?;
+    let kind = Kind::from_folder(folder)?;
+    let valid = (1..=100).contains(&slug.len())
+        && slug.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    valid.then(|| {
+        (
+            Path::new("mirror")
+                .join(host)
+                .join(folder)
+                .join(format!("{slug}.md")),
+            kind,
+        )
+    })
+}
+
+/// Writes the entry a document carries (and the organisation it names)
+/// under `root`. The paths written; none if the document is not an
+/// Interchange entry or nothing changed.
+pub fn write_entry(root: &Path, document: &Value) -> Result<Vec<PathBuf>, FederationError> {
+    let mut written = Vec::new();
+    let Some((id, relative, kind)) = entry_place(document) else {
+        return Ok(written);
+    };
+    if kind == Kind::Organisation || !PUBLISHED.contains(&kind) {
+        return Ok(written);
+    }
+    if let Some(path) = write_document(root, &id, &relative, document)? {
+        written.push(path);
+    }
+    if let Some(organisation) = document.get("organisationEntry")
+        && let Some((org_id, org_relative, Kind::Organisation)) = entry_place(organisation)
+        && authority(&org_id) == authority(&id)
+        && let Some(path) = write_document(root, &org_id, &org_relative, organisation)?
+    {
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// An entry document's id, file and kind, if it carries its fields.
+fn entry_place(document: &Value) -> Option<(Url, PathBuf, Kind)> {
+    let id = document.get("id").and_then(Value::as_str)?;
+    let id = Url::parse(id).ok()?;
+    let (relative, kind) = file_of(&id)?;
+    let said = document.get("entryKind").and_then(Value::as_str);
+    (said == Some(kind.folder()) && document.get("fields").is_some_and(Value::is_object))
+        .then_some((id, relative, kind))
+}
+
+/// Writes one document's file if it differs from the one there.
+fn write_document(
+    root: &Path,
+    id: &Url,
+    relative: &Path,
+    document: &Value,
+) -> Result<Option<PathBuf>, FederationError> {
+    let Some(Value::Object(fields)) = document.get("fields") else {
+        return Ok(None);
+    };
+    let text = markdown::entry_file(fields, id.as_str(), &body(document));
+    let path = root.join(relative);
+    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+        return Ok(None);
+    }
+    write_atomically(&path, &text)?;
+    // A newer version replaces one the site refused.
+    let _ = std::fs::remove_file(refused_file(&path));
+    Ok(Some(path))
+}
+
+/// Where a mirrored file the site refused is kept: hidden beside it, so
+/// that the site is built without it.
+fn refused_file(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.refused"))
+}
+
+/// Sets aside a mirrored file the site cannot build with (it names an
+/// entry not mirrored yet, or breaks a rule), so that one entry from
+/// another directory never holds the site back. It is tried again when
+/// more entries arrive ([`restore_refused`]) and replaced when its
+/// directory sends a new version.
+pub fn refuse(path: &Path) -> Result<(), FederationError> {
+    std::fs::rename(path, refused_file(path)).map_err(|source| FederationError::Mirror {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Puts back every file set aside by [`refuse`] under `root`'s
+/// `mirror/`, for the site to try again. Their paths.
+pub fn restore_refused(root: &Path) -> Vec<PathBuf> {
+    let mut restored = Vec::new();
+    let Ok(hosts) = std::fs::read_dir(root.join("mirror")) else {
+        return restored;
+    };
+    for host in hosts.filter_map(Result::ok) {
+        for kind in Kind::ALL {
+            let Ok(files) = std::fs::read_dir(host.path().join(kind.folder())) else {
+                continue;
+            };
+            for file in files.filter_map(Result::ok) {
+                let name = file.file_name().to_string_lossy().into_owned();
+                let Some(original) = name
+                    .strip_prefix('.')
+                    .and_then(|n| n.strip_suffix(".refused"))
+                else {
+                    continue;
+                };
+                let path = file.path().with_file_name(original);
+                if std::fs::rename(file.path(), &path).is_ok() {
+                    restored.push(path);
+                }
+            }
+        }
+    }
+    restored
+}
+
+/// The Markdown of a document: its `source` when that is Markdown, else its
+/// HTML (which the site sanitises as it does every mirrored body).
+fn body(document: &Value) -> String {
+    let source = document.get("source");
+    if let Some(source) = source
+        && source.get("mediaType").and_then(Value::as_str) == Some(MARKDOWN)
+        && let Some(content) = source.get("content").and_then(Value::as_str)
+    {
+        return content.to_string();
+    }
+    ["content", "summary"]
+        .iter()
+        .find_map(|k| document.get(*k).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Writes `text` at `path` through a hidden file renamed into place, so
+/// that a reader (the site's build) never sees half a file.
+fn write_atomically(path: &Path, text: &str) -> Result<(), FederationError> {
+    let failed = |source| FederationError::Mirror {
+        path: path.to_path_buf(),
+        source,
+    };
+    let folder = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder).map_err(failed)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.tmp"));
+    std::fs::write(&temporary, text).map_err(failed)?;
+    std::fs::rename(&temporary, path).map_err(failed)
+}
+
+/// Removes the mirrored entry `id`. Its path, if there was a file.
+pub fn remove_entry(root: &Path, id: &Url) -> Result<Option<PathBuf>, FederationError> {
+    let Some((relative, _)) = file_of(id) else {
+        return Ok(None);
+    };
+    let path = root.join(relative);
+    let _ = std::fs::remove_file(refused_file(&path));
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(Some(path)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(FederationError::Mirror { path, source }),
+    }
+}
+
+/// Tells the site which files changed, for it to build them.
+fn rebuild(instance: &Instance, paths: Vec<PathBuf>) {
+    if !paths.is_empty() {
+        // The site is gone only when the server is stopping.
+        let _ = instance.rebuild.send(paths);
+    }
+}
+
+/// The followed directory `actor` belongs to, if activities from it may
+/// change the mirror: its host is followed (not refused) and allowed.
+pub async fn followed(
+    instance: &Instance,
+    actor: &Url,
+) -> Result<Option<FollowRow>, FederationError> {
+    let Some(host) = authority(actor) else {
+        return Ok(None);
+    };
+    let follow = instance.store.follow_on(&host).await?;
+    Ok(follow.filter(|f| f.state != "rejected" && instance.allows(actor)))
+}
+
+/// Acts on a `Create` or `Update` by `actor` of `object` (the document, or
+/// its id): the entry is written, or removed if its server says it is gone.
+pub async fn receive(
+    instance: &Instance,
+    actor: &Url,
+    object: &Value,
+) -> Result<(), FederationError> {
+    if followed(instance, actor).await?.is_none() {
+        tracing::debug!(%actor, "not a followed directory: nothing mirrored");
+        return Ok(());
+    }
+    let document = if object.get("fields").is_some() {
+        object.clone()
+    } else {
+        let Some(id) = reference(object) else {
+            return Ok(());
+        };
+        match fetch_document(&instance.client, &id, instance.insecure_local).await? {
+            Fetched::Document(document) => document,
+            Fetched::Gone => return remove(instance, actor, &id).await,
+        }
+    };
+    if document
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|i| Url::parse(i).ok())
+        .as_ref()
+        .and_then(authority)
+        != authority(actor)
+    {
+        return Ok(());
+    }
+    let written = write_entry(&instance.root, &document)?;
+    for path in &written {
+        tracing::info!(path = %path.display(), "mirrored");
+    }
+    rebuild(instance, written);
+    Ok(())
+}
+
+/// Acts on a `Delete` by `actor` of `id`: the mirrored entry is removed.
+pub async fn remove(instance: &Instance, actor: &Url, id: &Url) -> Result<(), FederationError> {
+    if authority(id) != authority(actor) || followed(instance, actor).await?.is_none() {
+        return Ok(());
+    }
+    if let Some(path) = remove_entry(&instance.root, id)? {
+        tracing::info!(path = %path.display(), "mirrored entry removed");
+        rebuild(instance, vec![path]);
+    }
+    Ok(())
+}
+
+/// Follows every directory in `[federation] follow` and keeps them in
+/// step, for as long as the server runs: a directory that cannot be
+/// reached is tried again, sooner at first, then hourly.
+pub async fn keep_following(instance: Instance) {
+    let mut failures = 0u32;
+    loop {
+        let failed = follow_round(&instance).await;
+        failures = if failed { failures + 1 } else { 0 };
+        let wait = if failed {
+            Duration::from_secs(10u64.saturating_mul(1 << failures.min(8))).min(RECONCILE_EVERY)
+        } else {
+            RECONCILE_EVERY
+        };
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// One round: stops following directories no longer listed, follows new
+/// ones, and reads again the entries of those that accepted. Whether any
+/// failed.
+async fn follow_round(instance: &Instance) -> bool {
+    let directory = instance.directory();
+    let sources: Vec<Url> = directory
+        .site
+        .federation
+        .as_ref()
+        .map(|f| f.follow.clone())
+        .unwrap_or_default();
+    let rows = match instance.store.follows().await {
+        Ok(rows) => rows,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the directories followed");
+            return true;
+        }
+    };
+    let mut failed = false;
+    for row in rows
+        .iter()
+        .filter(|r| !sources.iter().any(|s| s.as_str() == r.source))
+    {
+        if let Err(error) = unfollow(instance, row).await {
+            tracing::warn!(%error, source = row.source, "cannot stop following");
+            failed = true;
+        }
+    }
+    for source in &sources {
+        let row = rows.iter().find(|r| r.source == source.as_str());
+        let done = match row {
+            Some(row) if row.state == "accepted" => backfill(instance, row).await.map(|_| ()),
+            _ => follow(instance, source).await,
+        };
+        if let Err(error) = done {
+            tracing::warn!(%error, %source, "cannot follow; trying again later");
+            failed = true;
+        }
+    }
+    failed
+}
+
+/// Resolves the directory at `source` and sends it a Follow from the site.
+async fn follow(instance: &Instance, source: &Url) -> Result<(), FederationError> {
+    let document = match fetch_document(&instance.client, source, instance.insecure_local).await {
+        Ok(Fetched::Document(document)) => document,
+        Ok(Fetched::Gone) => {
+            return Err(FederationError::Fetch {
+                url: source.to_string(),
+                reason: "nothing is there (404 or 410)".into(),
+            });
+        }
+        Err(error) => return Err(error),
+    };
+    let actor = RemoteActorDocument::read(&document).map_err(|refused| FederationError::Fetch {
+        url: source.to_string(),
+        reason: refused.to_string(),
+    })?;
+    if !instance.allows(&actor.id) {
+        tracing::warn!(%source, "not followed: its host is not in [federation] allow");
+        return Ok(());
+    }
+    let host = authority(&actor.id).unwrap_or_default();
+    let site = organisation::id(&instance.directory());
+    let follow_id = format!("{site}#follow/{}", jiff::Timestamp::now().as_nanosecond());
+    let activity = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": follow_id,
+        "type": "Follow",
+        "actor": site,
+        "object": actor.id,
+        "to": [actor.id],
+    });
+    instance
+        .store
+        .put_follow(&FollowRow {
+            source: source.to_string(),
+            actor: actor.id.to_string(),
+            host,
+            inbox: actor.inbox.to_string(),
+            entries: document
+                .get("entries")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            follow_id: follow_id.clone(),
+            state: "pending".into(),
+        })
+        .await?;
+    let id = Url::parse(&follow_id).map_err(|e| FederationError::Config(e.to_string()))?;
+    crate::delivery::queue(instance, &id, &site, &activity, &[actor.inbox]).await?;
+    tracing::info!(%source, "follow sent");
+    Ok(())
+}
+
+/// Stops following a directory no longer listed: an `Undo` of the Follow
+/// is sent and its mirrored entries removed.
+async fn unfollow(instance: &Instance, row: &FollowRow) -> Result<(), FederationError> {
+    let site = organisation::id(&instance.directory());
+    let activity = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{site}#undo/{}", jiff::Timestamp::now().as_nanosecond()),
+        "type": "Undo",
+        "actor": site,
+        "object": { "id": row.follow_id, "type": "Follow", "actor": site, "object": row.actor },
+        "to": [row.actor],
+    });
+    if let (Some(id), Ok(inbox)) = (
+        activity["id"].as_str().and_then(|i| Url::parse(i).ok()),
+        Url::parse(&row.inbox),
+    ) {
+        crate::delivery::queue(instance, &id, &site, &activity, &[inbox]).await?;
+    }
+    instance.store.remove_follow_of(&row.source).await?;
+    let folder = instance.root.join("mirror").join(&row.host);
+    if folder.is_dir() {
+        std::fs::remove_dir_all(&folder).map_err(|source| FederationError::Mirror {
+            path: folder.clone(),
+            source,
+        })?;
+        rebuild(instance, vec![folder]);
+    }
+    tracing::info!(
+        source = row.source,
+        "no longer followed: its mirror is removed"
+    );
+    Ok(())
+}
+
+/// Records that the directory `actor` accepted the Follow `follow` and
+/// backfills it in the background.
+pub async fn accepted(
+    instance: &Instance,
+    actor: &Url,
+    follow: Option<Url>,
+) -> Result<(), FederationError> {
+    let Some(row) = instance.store.follow_of(actor.as_str()).await? else {
+        return Ok(());
+    };
+    if follow.is_some_and(|f| f.as_str() != row.follow_id) {
+        tracing::info!(%actor, "an Accept of an older Follow: taken as the answer");
+    }
+    instance
+        .store
+        .set_follow_state(actor.as_str(), "accepted")
+        .await?;
+    tracing::info!(%actor, "follow accepted: backfilling");
+    let instance = instance.clone();
+    tokio::spawn(async move {
+        if let Err(error) = backfill(&instance, &row).await {
+            tracing::warn!(%error, actor = row.actor, "cannot backfill; trying again within the hour");
+        }
+    });
+    Ok(())
+}
+
+/// Records that the directory `actor` refused to be followed.
+pub async fn rejected(instance: &Instance, actor: &Url) -> Result<(), FederationError> {
+    if instance
+        .store
+        .set_follow_state(actor.as_str(), "rejected")
+        .await?
+    {
+        tracing::warn!(%actor, "the directory refused the follow: ask its editors to allow this site's host");
+    }
+    Ok(())
+}
+
+/// Reads every entry of a followed directory: writes each new or changed
+/// one, and removes the mirrored ones it no longer lists. How many files
+/// changed.
+pub async fn backfill(instance: &Instance, row: &FollowRow) -> Result<usize, FederationError> {
+    let entries = match &row.entries {
+        Some(entries) => entries.clone(),
+        None => {
+            return Err(FederationError::Fetch {
+                url: row.actor.clone(),
+                reason: "it names no `entries` collection to mirror".into(),
+            });
+        }
+    };
+    let started = std::time::Instant::now();
+    let ids = collection_items(instance, &entries, &row.host).await?;
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(FETCHES_AT_ONCE));
+    let mut fetching = tokio::task::JoinSet::new();
+    for id in ids.iter().cloned() {
+        let instance = instance.clone();
+        let semaphore = semaphore.clone();
+        fetching.spawn(async move {
+            let _permit = semaphore.acquire().await;
+            let fetched = fetch_document(&instance.client, &id, instance.insecure_local).await;
+            (id, fetched)
+        });
+    }
+    let mut changed = Vec::new();
+    while let Some(joined) = fetching.join_next().await {
+        let Ok((id, fetched)) = joined else { continue };
+        match fetched {
+            Ok(Fetched::Document(document)) => {
+                changed.extend(write_entry(&instance.root, &document)?)
+            }
+            Ok(Fetched::Gone) => changed.extend(remove_entry(&instance.root, &id)?),
+            Err(error) => tracing::warn!(%error, "an entry could not be mirrored"),
+        }
+    }
+    let listed: HashSet<PathBuf> = ids
+        .iter()
+        .filter_map(file_of)
+        .map(|(relative, _)| instance.root.join(relative))
+        .collect();
+    for kind in PUBLISHED {
+        let folder = instance
+            .root
+            .join("mirror")
+            .join(&row.host)
+            .join(kind.folder());
+        let Ok(files) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for file in files.filter_map(Result::ok).map(|f| f.path()) {
+            let is_entry = file.extension().is_some_and(|x| x == "md")
+                && !file
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if is_entry && !listed.contains(&file) {
+                std::fs::remove_file(&file).map_err(|source| FederationError::Mirror {
+                    path: file.clone(),
+                    source,
+                })?;
+                changed.push(file);
+            }
+        }
+    }
+    let count = changed.len();
+    tracing::info!(
+        directory = row.actor,
+        entries = ids.len(),
+        changed = count,
+        seconds = started.elapsed().as_secs_f64(),
+        "backfilled"
+    );
+    rebuild(instance, changed);
+    Ok(count)
+}
+
+/// The ids in a collection, following its pages, that are on `host`.
+async fn collection_items(
+    instance: &Instance,
+    url: &str,
+    host: &str,
+) -> Result<Vec<Url>, FederationError> {
+    let mut ids = Vec::new();
+    let mut next = Url::parse(url).ok();
+    let mut seen = HashSet::new();
+    while let Some(page) = next.take() {
+        if seen.len() >= MAX_PAGES || !seen.insert(page.clone()) {
+            break;
+        }
+        let document =
+            match fetch_document(&instance.client, &page, instance.insecure_local).await? {
+                Fetched::Document(document) => document,
+                Fetched::Gone => break,
+            };
+        for key in ["orderedItems", "items"] {
+            if let Some(items) = document.get(key).and_then(Value::as_array) {
+                ids.extend(items.iter().filter_map(reference));
+            }
+        }
+        next = document
+            .get("next")
+            .or_else(|| document.get("first"))
+            .and_then(reference)
+            .filter(|u| authority(u).as_deref() == Some(host));
+    }
+    ids.retain(|id| authority(id).as_deref() == Some(host));
+    Ok(ids)
+}

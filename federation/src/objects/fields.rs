@@ -1,0 +1,153 @@
+//! An entry's own fields, carried beside the ActivityStreams ones so that a
+//! directory mirroring another writes back the same Markdown file.
+//!
+//! Mastodon reads a profile's `name`, `summary` and `attachment`; another
+//! Interchange instance reads these terms instead:
+//!
+//! - `entryKind`: the folder of its kind (`profiles`, `events`, …);
+//! - `fields`: its front matter as written, as JSON, with what only makes
+//!   sense on the site it came from made absolute (local times given their
+//!   offset, a photo its address, a default organisation named);
+//! - `source`: its Markdown, as ActivityStreams' `source` carries it;
+//! - `organisationEntry`: the organisation it belongs to, in the same form,
+//!   for the mirror to write beside it.
+
+use generator::content::Directory;
+use generator::node::{Node, Value as Yaml, parse_yaml};
+use generator::{Entry, Kind};
+use serde_json::{Map, Value, json};
+
+/// The media type of an entry's `source`.
+pub const MARKDOWN: &str = "text/markdown";
+
+/// The terms of `entry`, of `kind`, with `adjust` applied to its fields.
+pub fn terms<T>(
+    directory: &Directory,
+    kind: Kind,
+    entry: &Entry<T>,
+    adjust: impl FnOnce(&mut Map<String, Value>),
+) -> Map<String, Value> {
+    let mut fields = front_matter(entry);
+    fields.remove("origin");
+    adjust(&mut fields);
+    let mut terms = Map::new();
+    terms.insert("entryKind".into(), json!(kind.folder()));
+    terms.insert("fields".into(), Value::Object(fields));
+    terms.insert(
+        "source".into(),
+        json!({ "content": entry.body, "mediaType": MARKDOWN }),
+    );
+    if let Some(organisation) = organisation_of(directory, kind, entry) {
+        terms.insert("organisationEntry".into(), organisation);
+    }
+    terms
+}
+
+/// Adds `terms` to a document, and the project's context to its contexts.
+pub fn add_to(document: &mut Value, terms: Map<String, Value>, directory: &Directory) {
+    let Value::Object(object) = document else {
+        return;
+    };
+    let ours = Value::String(directory.site.absolute(super::page::CONTEXT_PATH));
+    match object.get_mut("@context") {
+        Some(Value::Array(contexts)) if !contexts.contains(&ours) => contexts.push(ours),
+        Some(Value::Array(_)) => {}
+        Some(other) => *other = json!([other.clone(), ours]),
+        None => {
+            object.insert("@context".into(), json!([ours]));
+        }
+    }
+    object.extend(terms);
+}
+
+/// The organisation an entry names, as terms with its id, if the site has it.
+fn organisation_of<T>(directory: &Directory, kind: Kind, entry: &Entry<T>) -> Option<Value> {
+    if kind == Kind::Organisation {
+        return None;
+    }
+    let slug = front_matter(entry)
+        .get("organisation")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| {
+            // Events and consultations that name none are the site's own.
+            matches!(kind, Kind::Event | Kind::Consultation)
+                .then(|| directory.site.organisations.first().cloned())
+                .flatten()
+        })?;
+    let organisation = directory.organisation(&slug)?;
+    let mut terms = terms(directory, Kind::Organisation, organisation, |fields| {
+        absolute_file(directory, fields, "logo");
+    });
+    terms.insert(
+        "id".into(),
+        json!(directory.site.absolute(&format!("/organisations/{slug}/"))),
+    );
+    Some(Value::Object(terms))
+}
+
+/// The front matter of an entry's file, as JSON.
+fn front_matter<T>(entry: &Entry<T>) -> Map<String, Value> {
+    let text = entry.file.text();
+    generator::load::front_matter::split(text)
+        .ok()
+        .and_then(|split| parse_yaml(split.yaml).ok())
+        .and_then(|node| match node_json(&node) {
+            Value::Object(map) => Some(map),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// A parsed YAML value as JSON.
+fn node_json(node: &Node) -> Value {
+    match &node.value {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(b) => Value::Bool(*b),
+        Yaml::Int(i) => json!(i),
+        Yaml::Float(f) => json!(f),
+        Yaml::Str(s) => Value::String(s.clone()),
+        Yaml::Seq(items) => Value::Array(items.iter().map(node_json).collect()),
+        Yaml::Map(pairs) => Value::Object(
+            pairs
+                .iter()
+                .filter_map(|(key, value)| match &key.value {
+                    Yaml::Str(key) => Some((key.clone(), node_json(value))),
+                    _ => None,
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Replaces the file named at `field` (under `static/`) by its address.
+pub fn absolute_file(directory: &Directory, fields: &mut Map<String, Value>, field: &str) {
+    if let Some(Value::String(file)) = fields.get_mut(field) {
+        *file = file_url(directory, file);
+    }
+}
+
+/// The address of a file under `static/`, or the URL as it is.
+pub fn file_url(directory: &Directory, file: &str) -> String {
+    if file.starts_with("https://") || file.starts_with("http://") {
+        file.to_string()
+    } else {
+        directory
+            .site
+            .absolute(&format!("/{}", file.trim_start_matches('/')))
+    }
+}
+
+/// A moment as a mirror reads it anywhere: with its offset, to the minute.
+pub fn moment(zoned: &jiff::Zoned) -> Value {
+    Value::String(zoned.strftime("%Y-%m-%dT%H:%M%:z").to_string())
+}
+
+/// Sets `field` to the site's first organisation if the entry names none.
+pub fn default_organisation(directory: &Directory, fields: &mut Map<String, Value>) {
+    if !fields.contains_key("organisation")
+        && let Some(first) = directory.site.organisations.first()
+    {
+        fields.insert("organisation".into(), json!(first));
+    }
+}
