@@ -7,8 +7,10 @@
 use std::path::Path;
 
 use common::federation::{federate, federate_env, free_port, site_with};
-use common::followed::ACTIVITY;
-use common::{get, wait_until, write};
+use common::followed::{ACTIVITY, Setup, activity};
+use common::remote::{MASTODON, Remote, keys, signed};
+use common::{get, post, wait_until, write};
+use serde_json::json;
 
 mod common;
 
@@ -181,4 +183,130 @@ fn a_directory_mirrors_another_through_every_change_and_a_restart() {
         "the list of people no longer names Sam"
     );
     drop(b_server);
+}
+
+/// A `Create` by `remote`'s alice of a profile with `body`, as another
+/// Interchange directory sends one.
+fn profile_created(remote: &common::remote::Remote, slug: &str, body: &str) -> serde_json::Value {
+    let id = remote.url(&format!("/profiles/{slug}/"));
+    activity(
+        remote,
+        "Create",
+        &format!("/activities/{slug}"),
+        "alice",
+        json!({
+            "id": id,
+            "type": "Person",
+            "entryKind": "profiles",
+            "fields": {
+                "name": "Eve Evans", "role": "Analyst", "organisation": "remote-org",
+                "policy_areas": ["housing"], "open_to": ["coffee"], "consent": "2026-01-01",
+            },
+            "source": { "content": body, "mediaType": "text/markdown" },
+            "organisationEntry": {
+                "id": remote.url("/organisations/remote-org/"),
+                "entryKind": "organisations",
+                "fields": { "name": "Remote Council", "sector": "local-government" },
+                "source": { "content": "", "mediaType": "text/markdown" },
+            },
+        }),
+    )
+}
+
+#[test]
+fn only_followed_directories_change_the_mirror_sanitised_and_in_any_order() {
+    let remote = Remote::start();
+    let stranger = Remote::start();
+    let port = free_port();
+    let followed = format!("localhost:{}", remote.port);
+    let site = site_with(
+        &format!("http://localhost:{port}"),
+        &format!("allow = [\"localhost\"]\nfollow = [\"http://{followed}/\"]"),
+    );
+    let server = federate(site.path(), port);
+    remote.wait_for("Follow");
+    let s = Setup {
+        remote,
+        server,
+        host: format!("localhost:{port}"),
+        site,
+    };
+
+    // From the followed directory: mirrored, with its script removed.
+    let created = profile_created(
+        &s.remote,
+        "eve-evans",
+        "Eve <script>alert(1)</script> works on **housing**.",
+    );
+    assert_eq!(s.deliver(&created, "alice").status, 202);
+    let page = s.site.path().join("public/profiles/eve-evans/index.html");
+    wait_until("the mirrored profile's page", || page.is_file());
+    let html = read(&page);
+    assert!(html.contains("<strong>housing</strong>"), "{html}");
+    assert!(!html.contains("<script>alert(1)"), "{html}");
+    assert!(
+        s.site
+            .path()
+            .join(format!("mirror/{followed}/organisations/remote-org.md"))
+            .is_file()
+    );
+
+    // An event naming a profile not mirrored yet is set aside, and built
+    // once the profile arrives.
+    let event = activity(
+        &s.remote,
+        "Create",
+        "/activities/meetup",
+        "alice",
+        json!({
+            "id": s.remote.url("/events/late-meetup/"),
+            "type": "Event",
+            "entryKind": "events",
+            "fields": {
+                "title": "Late meetup", "kind": "meetup", "start": "2027-05-01T10:00+01:00",
+                "venue": { "name": "Town Hall" }, "host": "lucy-late",
+            },
+            "source": { "content": "A meetup.", "mediaType": "text/markdown" },
+        }),
+    );
+    assert_eq!(s.deliver(&event, "alice").status, 202);
+    let mirrored = s.site.path().join(format!("mirror/{followed}/events"));
+    wait_until("the event set aside", || {
+        mirrored.join(".late-meetup.md.refused").is_file()
+    });
+    assert!(
+        !s.site
+            .path()
+            .join("public/events/late-meetup/index.html")
+            .exists()
+    );
+    let lucy = profile_created(&s.remote, "lucy-late", "Lucy.");
+    assert_eq!(s.deliver(&lucy, "alice").status, 202);
+    wait_until("the event built once its host arrived", || {
+        s.site
+            .path()
+            .join("public/events/late-meetup/index.html")
+            .is_file()
+    });
+    assert!(mirrored.join("late-meetup.md").is_file());
+
+    // From an allowed host that is not followed: taken in, nothing written.
+    let created = profile_created(&stranger, "mallory", "Mallory.");
+    let body = created.to_string();
+    let headers = signed(
+        &keys()[0],
+        &format!("{}#main-key", stranger.actor("alice")),
+        &s.host,
+        "/inbox",
+        body.as_bytes(),
+        std::time::SystemTime::now(),
+        MASTODON,
+    );
+    assert_eq!(post(port, "/inbox", &headers, body.as_bytes()).status, 202);
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let strangers = s
+        .site
+        .path()
+        .join(format!("mirror/localhost:{}", stranger.port));
+    assert!(!strangers.exists(), "nothing from a directory not followed");
 }

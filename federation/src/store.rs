@@ -120,8 +120,14 @@ impl Store {
         if let Some(keys) = self.stored_keys(actor).await? {
             return Ok(keys);
         }
-        let pair = activitypub_federation::http_signatures::generate_actor_keypair()
-            .map_err(|e| FederationError::Keys(e.to_string()))?;
+        // Making an RSA key takes a good fraction of a second: off the
+        // threads that answer requests.
+        let pair = tokio::task::spawn_blocking(
+            activitypub_federation::http_signatures::generate_actor_keypair,
+        )
+        .await
+        .map_err(|e| FederationError::Keys(e.to_string()))?
+        .map_err(|e| FederationError::Keys(e.to_string()))?;
         let now = jiff::Timestamp::now().as_second();
         // Two requests may race to make the first keys: the first stored wins.
         sqlx::query(
