@@ -48,6 +48,7 @@ fn init_logging() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
@@ -121,7 +122,7 @@ fn build(site: &mut LiveSite, root: &Path, changed: &[PathBuf]) -> Option<Direct
                     return built;
                 }
                 retried = true;
-                changed = federation::mirror::restore_refused(root);
+                changed = federation::mirror::restore_waiting(root);
                 if changed.is_empty() {
                     return built;
                 }
@@ -136,13 +137,23 @@ fn build(site: &mut LiveSite, root: &Path, changed: &[PathBuf]) -> Option<Direct
                     return built;
                 }
                 changed.clear();
-                for error in errors {
+                for error in &errors {
                     let path = root.join(error.file.path());
-                    if federation::mirror::refuse(&path).is_ok() {
+                    if changed.contains(&path) {
+                        continue;
+                    }
+                    // Only a missing entry can arrive later; anything else
+                    // waits for a new version from its directory.
+                    let waiting = errors
+                        .iter()
+                        .filter(|d| d.file.path() == error.file.path())
+                        .all(|d| d.code == generator::Code::UnknownReference);
+                    if federation::mirror::set_aside(&path, waiting).is_ok() {
                         tracing::warn!(
                             file = %error.file.path().display(),
                             problem = %error,
-                            "a mirrored entry is set aside until it can be built"
+                            waiting,
+                            "a mirrored entry is set aside: the site is built without it"
                         );
                         changed.push(path);
                     }

@@ -272,7 +272,7 @@ fn only_followed_directories_change_the_mirror_sanitised_and_in_any_order() {
     assert_eq!(s.deliver(&event, "alice").status, 202);
     let mirrored = s.site.path().join(format!("mirror/{followed}/events"));
     wait_until("the event set aside", || {
-        mirrored.join(".late-meetup.md.refused").is_file()
+        mirrored.join(".late-meetup.md.waiting").is_file()
     });
     assert!(
         !s.site

@@ -116,36 +116,45 @@ fn write_document(
         return Ok(None);
     }
     write_atomically(&path, &text)?;
-    // A newer version replaces one the site refused.
-    let _ = std::fs::remove_file(refused_file(&path));
+    // A newer version replaces one set aside.
+    forget_set_aside(&path);
     Ok(Some(path))
 }
 
-/// Where a mirrored file the site refused is kept: hidden beside it, so
-/// that the site is built without it.
-fn refused_file(path: &Path) -> PathBuf {
+/// Where a mirrored file the site cannot build with is set aside: hidden
+/// beside it (so the site is built without it), `.waiting` if another
+/// entry still to come may make it valid, else `.refused`.
+fn set_aside_file(path: &Path, waiting: bool) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.refused"))
+    let suffix = if waiting { "waiting" } else { "refused" };
+    path.with_file_name(format!(".{name}.{suffix}"))
 }
 
-/// Sets aside a mirrored file the site cannot build with (it names an
-/// entry not mirrored yet, or breaks a rule), so that one entry from
-/// another directory never holds the site back. It is tried again when
-/// more entries arrive ([`restore_refused`]) and replaced when its
-/// directory sends a new version.
-pub fn refuse(path: &Path) -> Result<(), FederationError> {
-    std::fs::rename(path, refused_file(path)).map_err(|source| FederationError::Mirror {
+/// Removes whatever version of `path` was set aside.
+fn forget_set_aside(path: &Path) {
+    for waiting in [true, false] {
+        let _ = std::fs::remove_file(set_aside_file(path, waiting));
+    }
+}
+
+/// Sets aside a mirrored file the site cannot build with, so that one
+/// entry from another directory never holds the site back. One that only
+/// `waiting` for an entry it names is tried again when more arrive
+/// ([`restore_waiting`]); any is replaced when its directory sends a new
+/// version.
+pub fn set_aside(path: &Path, waiting: bool) -> Result<(), FederationError> {
+    std::fs::rename(path, set_aside_file(path, waiting)).map_err(|source| FederationError::Mirror {
         path: path.to_path_buf(),
         source,
     })
 }
 
-/// Puts back every file set aside by [`refuse`] under `root`'s
-/// `mirror/`, for the site to try again. Their paths.
-pub fn restore_refused(root: &Path) -> Vec<PathBuf> {
+/// Puts back every file set aside as waiting under `root`'s `mirror/`,
+/// for the site to try again. Their paths.
+pub fn restore_waiting(root: &Path) -> Vec<PathBuf> {
     let mut restored = Vec::new();
     let Ok(hosts) = std::fs::read_dir(root.join("mirror")) else {
         return restored;
@@ -159,7 +168,7 @@ pub fn restore_refused(root: &Path) -> Vec<PathBuf> {
                 let name = file.file_name().to_string_lossy().into_owned();
                 let Some(original) = name
                     .strip_prefix('.')
-                    .and_then(|n| n.strip_suffix(".refused"))
+                    .and_then(|n| n.strip_suffix(".waiting"))
                 else {
                     continue;
                 };
@@ -214,7 +223,7 @@ pub fn remove_entry(root: &Path, id: &Url) -> Result<Option<PathBuf>, Federation
         return Ok(None);
     };
     let path = root.join(relative);
-    let _ = std::fs::remove_file(refused_file(&path));
+    forget_set_aside(&path);
     match std::fs::remove_file(&path) {
         Ok(()) => Ok(Some(path)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -304,7 +313,9 @@ pub async fn keep_following(instance: Instance) {
         let failed = follow_round(&instance).await;
         failures = if failed { failures + 1 } else { 0 };
         let wait = if failed {
-            Duration::from_secs(10u64.saturating_mul(1 << failures.min(8))).min(RECONCILE_EVERY)
+            // 5 s, 10 s, 20 s…: a directory starting at the same moment is
+            // found at once, one that is down is not asked every second.
+            Duration::from_secs(5u64 << (failures - 1).min(10)).min(RECONCILE_EVERY)
         } else {
             RECONCILE_EVERY
         };

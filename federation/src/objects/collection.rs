@@ -21,7 +21,8 @@ fn ordered(id: &str, total: usize, items: Option<Vec<String>>) -> Value {
     collection
 }
 
-/// An actor's outbox. Nothing is sent yet: activities come with publishing.
+/// An actor's outbox: empty. Followers receive what is published by
+/// delivery, and a new follower reads the site's `entries` instead.
 pub fn outbox(actor: &str) -> Value {
     ordered(&format!("{actor}outbox"), 0, Some(Vec::new()))
 }

@@ -28,7 +28,11 @@ pub fn organization(directory: &Directory, keys: &Keys) -> Actor {
     site.entries = Some(super::collection::entries_id(directory));
     site.summary = format!(
         "{} public servants open to meeting people from other sectors.",
-        directory.profiles.len()
+        directory
+            .profiles
+            .iter()
+            .filter(|p| super::person::federates(p))
+            .count()
     );
     site
 }

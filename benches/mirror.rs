@@ -1,0 +1,185 @@
+//! How long one directory takes to mirror another: two `interchange
+//! federate --insecure-local` processes on the loopback, A holding a
+//! synthetic directory, B following it.
+//!
+//! Run with `cargo bench --bench mirror`; sizes from `MIRROR_BENCH_SIZES`
+//! (default `1000`). Prints a Markdown table:
+//! - "A's keys": A serving every `Person` once, which makes each actor's
+//!   RSA key (once in a directory's life; A's first publishing does the same);
+//! - "follow → mirror/": from B's start to every published profile written
+//!   under B's `mirror/` (resolve, Follow, Accept, backfill);
+//! - "follow → pages": until the last of them is built into B's pages;
+//! - "delete → page gone": from a profile file deleted in A to its page
+//!   gone from B (A's rebuild, publishing, delivery, B's rebuild).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A server process, stopped when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn federate(root: &Path, port: u16) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_interchange"))
+        .args(["federate", "--insecure-local", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--root")
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) if line.starts_with("Federating on") => break,
+            Some(_) => {}
+            None => panic!("the server stopped before listening"),
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    Server(child)
+}
+
+/// The body of an ActivityPub GET of `path`.
+fn get(port: u16, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nAccept: application/activity+json\r\nConnection: close\r\n\r\n"
+    )
+    .expect("sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default()
+}
+
+fn wait(mut done: impl FnMut() -> bool) -> Duration {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < Duration::from_secs(1800), "gave up");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    start.elapsed()
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{:.2} s", duration.as_secs_f64())
+}
+
+/// A profile no other entry names, which can be deleted with the site
+/// still building.
+fn unreferenced_profile(site: &Path, slugs: &[String]) -> String {
+    let mut texts = String::new();
+    for folder in ["events", "consultations", "asks", "profiles"] {
+        for file in std::fs::read_dir(site.join("content").join(folder))
+            .into_iter()
+            .flatten()
+        {
+            texts.push_str(
+                &std::fs::read_to_string(file.expect("a file").path()).unwrap_or_default(),
+            );
+        }
+    }
+    slugs
+        .iter()
+        .find(|slug| texts.matches(slug.as_str()).count() == 0)
+        .cloned()
+        .expect("a profile no entry names")
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("MIRROR_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000]);
+    println!(
+        "| profiles | profiles published | A's keys | follow → mirror/ | follow → pages | delete → page gone |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for profiles in sizes {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let (a_port, b_port) = (free_port(), free_port());
+        bench::write_site(&a, bench::Sizes::for_profiles(profiles), 1).expect("written");
+        std::fs::write(
+            a.join("interchange.toml"),
+            format!("title = \"A\"\nbase_url = \"http://localhost:{a_port}\"\norganisations = [\"organisation-0\"]\n\n[federation]\nhandle = \"a\"\nallow = [\"localhost\"]\ndatabase = \"sqlite://federation.sqlite\"\n"),
+        )
+        .expect("written");
+        std::fs::create_dir_all(b.join("content/organisations")).expect("folders");
+        std::fs::write(
+            b.join("interchange.toml"),
+            format!("title = \"B\"\nbase_url = \"http://localhost:{b_port}\"\norganisations = [\"b-trust\"]\n\n[federation]\nhandle = \"b\"\nfollow = [\"http://localhost:{a_port}/\"]\nallow = [\"localhost\"]\ndatabase = \"sqlite://federation.sqlite\"\n"),
+        )
+        .expect("written");
+        std::fs::write(
+            b.join("content/organisations/b-trust.md"),
+            "---\nname: B Trust\nsector: nhs\n---\nA trust.\n",
+        )
+        .expect("written");
+
+        let _a = federate(&a, a_port);
+        let entries: serde_json::Value =
+            serde_json::from_str(&get(a_port, "/entries")).expect("the entries collection");
+        let people: Vec<String> = entries["orderedItems"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|i| i.as_str())
+            .filter_map(|i| i.split("/profiles/").nth(1))
+            .map(|s| s.trim_end_matches('/').to_string())
+            .collect();
+        let started = Instant::now();
+        for slug in &people {
+            get(a_port, &format!("/profiles/{slug}/"));
+        }
+        let keys = started.elapsed();
+
+        let mirror = b.join(format!("mirror/localhost:{a_port}/profiles"));
+        let last = b.join(format!(
+            "public/profiles/{}/index.html",
+            people[people.len() - 1]
+        ));
+        let _b = federate(&b, b_port);
+        let started = Instant::now();
+        wait(|| std::fs::read_dir(&mirror).map(|d| d.count()).unwrap_or(0) >= people.len());
+        let mirrored = started.elapsed();
+        wait(|| last.is_file());
+        let built = started.elapsed();
+
+        let gone = unreferenced_profile(&a, &people);
+        let page = b.join(format!("public/profiles/{gone}/index.html"));
+        assert!(page.is_file(), "mirrored before the delete");
+        std::fs::remove_file(a.join(format!("content/profiles/{gone}.md"))).expect("deleted");
+        let deleted = wait(|| !page.exists());
+        println!(
+            "| {profiles} | {} | {} | {} | {} | {} |",
+            people.len(),
+            seconds(keys),
+            seconds(mirrored),
+            seconds(built),
+            seconds(deleted)
+        );
+    }
+}
