@@ -5,6 +5,7 @@
 
 mod build;
 mod federate;
+mod matching;
 mod report;
 mod serve;
 mod watch;
@@ -114,6 +115,13 @@ enum Command {
         #[arg(long, default_value = "Your organisation")]
         organisation: String,
     },
+    /// Make a month's matching round over the whole directory (mirrored
+    /// profiles included): buddy pairs or job swaps, written to
+    /// rounds/<month>.yaml with a readable summary beside it.
+    Match {
+        #[command(subcommand)]
+        round: Round,
+    },
     /// Write a new entry with every required field, named after NAME.
     New {
         /// What kind of entry.
@@ -125,6 +133,82 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+/// The rounds `match` makes.
+#[derive(Debug, Subcommand)]
+enum Round {
+    /// Pair everyone open to a buddy with someone from another sector, by
+    /// the policy areas and interests they share; no pair of a recent round
+    /// is repeated.
+    Buddies {
+        #[command(flatten)]
+        common: RoundArgs,
+        /// How many earlier rounds a pair may not repeat.
+        #[arg(long, default_value_t = 6)]
+        lookback: usize,
+        /// How pairs are chosen: `auto` is exact up to 3,000 people.
+        #[arg(long, value_enum, default_value_t = PairingMethod::Auto)]
+        method: PairingMethod,
+    },
+    /// Find job swaps in which everyone who moves is replaced by someone
+    /// coming the other way, placing as many people as possible.
+    Swaps {
+        #[command(flatten)]
+        common: RoundArgs,
+        /// The longest cycle: 2 (straight swaps) or 3.
+        #[arg(long, default_value_t = 3)]
+        max_cycle: usize,
+    },
+}
+
+/// What every round takes.
+#[derive(Debug, clap::Args)]
+struct RoundArgs {
+    /// The site folder, holding interchange.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The month of the round, YYYY-MM [default: this month].
+    #[arg(long, value_name = "YYYY-MM")]
+    month: Option<generator::matching::Month>,
+    /// Print the round; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Make the round again even if the month already has one.
+    #[arg(long)]
+    force: bool,
+}
+
+impl From<RoundArgs> for matching::Run {
+    fn from(args: RoundArgs) -> Self {
+        Self {
+            root: args.root,
+            month: args.month,
+            dry_run: args.dry_run,
+            force: args.force,
+        }
+    }
+}
+
+/// How buddy pairs are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PairingMethod {
+    /// Exact up to 3,000 people, approximate beyond.
+    Auto,
+    /// Maximum-weight matching by the blossom algorithm.
+    Exact,
+    /// Greedy by weight, then local improvement.
+    Approximate,
+}
+
+impl From<PairingMethod> for generator::matching::pairing::Method {
+    fn from(method: PairingMethod) -> Self {
+        match method {
+            PairingMethod::Auto => Self::Auto,
+            PairingMethod::Exact => Self::Exact,
+            PairingMethod::Approximate => Self::Approximate,
+        }
+    }
 }
 
 /// The kinds of entry `new` can write.
@@ -239,6 +323,14 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Match { round } => match round {
+            Round::Buddies {
+                common,
+                lookback,
+                method,
+            } => matching::buddies(&common.into(), lookback, method.into()),
+            Round::Swaps { common, max_cycle } => matching::swaps(&common.into(), max_cycle),
+        },
         Command::New { kind, name, root } => {
             let Some(loaded) = report::load(&LoadOptions::new(root.clone())) else {
                 return ExitCode::FAILURE;

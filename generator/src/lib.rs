@@ -19,6 +19,7 @@ pub mod history;
 pub mod live;
 pub mod load;
 pub mod markdown;
+pub mod matching;
 mod suggest;
 
 pub use content::{Directory, Entry, Kind, Origin};

@@ -166,6 +166,10 @@ impl Renderer<'_> {
                 let entry = &dir.profiles[i];
                 self.keys.profile_cards[i].hash(&mut h);
                 self.hash_body(entry, &mut h);
+                for s in &ix.suggestions[i] {
+                    self.keys.profile_cards[s.profile].hash(&mut h);
+                    s.hash(&mut h);
+                }
                 for &e in ix
                     .events_by_host
                     .get(entry.slug.as_str())

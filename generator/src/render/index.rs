@@ -56,6 +56,15 @@ impl TaxonomyKind {
     }
 }
 
+impl From<crate::matching::people::TagKind> for TaxonomyKind {
+    fn from(kind: crate::matching::people::TagKind) -> Self {
+        match kind {
+            crate::matching::people::TagKind::PolicyArea => TaxonomyKind::PolicyArea,
+            crate::matching::people::TagKind::Interest => TaxonomyKind::Interest,
+        }
+    }
+}
+
 /// One term of a taxonomy and the profiles under it.
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -119,6 +128,8 @@ pub struct Index<'a> {
     pub closed_asks: Vec<usize>,
     /// The terms of each taxonomy, with the profiles under them.
     pub taxonomies: Vec<(TaxonomyKind, Vec<Term>)>,
+    /// The people each profile page suggests meeting, by profile.
+    pub suggestions: Vec<Vec<crate::matching::suggestions::Suggestion>>,
 }
 
 impl<'a> Index<'a> {
@@ -218,6 +229,10 @@ impl<'a> Index<'a> {
             .into_par_iter()
             .map(|kind| (kind, terms(dir, kind, &profiles_az)))
             .collect();
+        let suggestions = crate::matching::suggestions::suggestions(
+            dir,
+            crate::matching::suggestions::PER_PROFILE,
+        );
 
         Self {
             dir,
@@ -237,6 +252,7 @@ impl<'a> Index<'a> {
             open_asks,
             closed_asks,
             taxonomies,
+            suggestions,
         }
     }
 

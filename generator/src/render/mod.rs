@@ -870,7 +870,18 @@ impl Renderer<'_> {
                     .get(entry.slug.as_str())
                     .map(|asks| asks.iter().map(|&a| ix.ask_card(a)).collect())
                     .unwrap_or_default();
+                let suggestions: Vec<_> = ix.suggestions[i]
+                    .iter()
+                    .map(|s| {
+                        serde_json::json!({
+                            "card": ix.profile_card(s.profile),
+                            "shared": s.shared.iter().map(|(kind, slug)| ix.tag((*kind).into(), slug)).collect::<Vec<_>>(),
+                            "place": s.place,
+                        })
+                    })
+                    .collect();
                 c.insert("profile", &profile);
+                c.insert("suggestions", &suggestions);
                 c.insert("hosted_events", &hosted);
                 c.insert("asks", &asks);
                 let organisation = card.organisation.as_ref().map_or("", |o| o.title.as_str());

@@ -1,0 +1,340 @@
+//! Who can be matched, and what two people have in common.
+//!
+//! Every kind of matching (buddy rounds, suggestions on profile pages) scores
+//! a pair the same way, here: a base for meeting across sectors at all, the
+//! policy areas and interests they share, each counting more the rarer it is
+//! among the people considered (a shared niche says more than a shared
+//! "data"), and a bonus for working in the same place, where they can meet in
+//! person. Scores are whole "points" (hundredths), so that sums are exact and
+//! the same on every machine.
+
+use ahash::AHashMap;
+
+use super::round::Month;
+use crate::content::profile::Profile;
+use crate::content::{Directory, Entry, Origin, Sector};
+
+/// Points for any pair from different sectors: meeting at all is the point.
+pub const BASE_POINTS: i32 = 100;
+
+/// Points for working in the same place.
+pub const PLACE_POINTS: i32 = 100;
+
+/// How many people are read from one tag's list when looking for someone's
+/// best matches. Lists up to this long are read whole, so a directory of a
+/// few thousand finds everyone's true best; beyond it a deterministic window
+/// of each list is read, which keeps the search linear in the directory.
+pub const SCAN_PER_TAG: usize = 160;
+
+/// What a shared tag is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TagKind {
+    /// A policy area from the vocabulary.
+    PolicyArea,
+    /// An open interest.
+    Interest,
+}
+
+/// One policy area or interest, with its weight among the people considered.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// Policy area or interest.
+    pub kind: TagKind,
+    /// Its slug.
+    pub slug: String,
+    /// What sharing it is worth.
+    pub points: i32,
+}
+
+/// One person who can be matched.
+#[derive(Debug, Clone)]
+pub struct Person<'a> {
+    /// Their position in the directory's profiles.
+    pub profile: usize,
+    /// How rounds name them: the slug, or `host/slug` for a mirrored profile.
+    pub id: String,
+    /// Their entry.
+    pub entry: &'a Entry<Profile>,
+    /// Their organisation's sector.
+    pub sector: Option<Sector>,
+    /// Their organisation.
+    pub organisation: &'a str,
+    /// Their policy areas and interests, as sorted tag numbers.
+    tags: Vec<u32>,
+    /// Where they work, as a place number.
+    place: Option<u32>,
+}
+
+/// How a round names a profile: its slug, or `host/slug` when mirrored, so
+/// that names from different directories cannot collide in a round file.
+pub fn person_id(entry: &Entry<Profile>) -> String {
+    match &entry.origin {
+        Origin::Local => entry.slug.clone(),
+        Origin::Mirror { host, .. } => format!("{host}/{}", entry.slug),
+    }
+}
+
+/// Whether someone sits out the rounds of `month`: their `paused_until` is
+/// after the month's first day.
+pub fn paused(profile: &Profile, month: Month) -> bool {
+    profile.paused_until.is_some_and(|d| d > month.first_day())
+}
+
+/// What two people have in common.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Common {
+    /// The pair's score.
+    pub points: i32,
+    /// The tags they share, rarest first.
+    pub tags: Vec<u32>,
+    /// Whether they work in the same place.
+    pub same_place: bool,
+}
+
+/// The people considered for one kind of matching, indexed for finding each
+/// one's best matches quickly.
+pub struct People<'a> {
+    /// The directory they come from.
+    pub dir: &'a Directory,
+    /// The people, sorted by id so that every result is deterministic.
+    pub people: Vec<Person<'a>>,
+    tags: Vec<Tag>,
+    /// For each tag, the people who have it.
+    postings: Vec<Vec<u32>>,
+    /// For each place, the people there.
+    places: Vec<Vec<u32>>,
+    place_names: Vec<String>,
+}
+
+impl<'a> People<'a> {
+    /// The profiles of `dir` that `include` accepts, with tag weights from
+    /// how often each tag occurs among them.
+    pub fn new(dir: &'a Directory, include: impl Fn(&Entry<Profile>) -> bool) -> Self {
+        let mut tag_numbers: AHashMap<(TagKind, &str), u32> = AHashMap::new();
+        let mut tags: Vec<Tag> = Vec::new();
+        let mut place_numbers: AHashMap<String, u32> = AHashMap::new();
+        let mut place_names: Vec<String> = Vec::new();
+        let mut people: Vec<Person<'a>> = Vec::new();
+        for (profile, entry) in dir.profiles.iter().enumerate() {
+            if !include(entry) {
+                continue;
+            }
+            let p = &entry.data;
+            let mut numbers = Vec::with_capacity(p.policy_areas.len() + p.interests.len());
+            let named = p
+                .policy_areas
+                .iter()
+                .map(|s| (TagKind::PolicyArea, s.as_str()))
+                .chain(p.interests.iter().map(|s| (TagKind::Interest, s.as_str())));
+            for (kind, slug) in named {
+                let next = tags.len() as u32;
+                let number = *tag_numbers.entry((kind, slug)).or_insert_with(|| {
+                    tags.push(Tag {
+                        kind,
+                        slug: slug.to_string(),
+                        points: 0,
+                    });
+                    next
+                });
+                numbers.push(number);
+            }
+            numbers.sort_unstable();
+            numbers.dedup();
+            let place = p.location.as_deref().map(place_key).map(|key| {
+                let next = place_names.len() as u32;
+                *place_numbers.entry(key).or_insert_with(|| {
+                    place_names.push(p.location.clone().unwrap_or_default());
+                    next
+                })
+            });
+            people.push(Person {
+                profile,
+                id: person_id(entry),
+                entry,
+                sector: dir.organisation(&p.organisation).map(|o| o.data.sector),
+                organisation: p.organisation.as_str(),
+                tags: numbers,
+                place,
+            });
+        }
+        people.sort_by(|a, b| a.id.cmp(&b.id));
+
+        let mut postings = vec![Vec::new(); tags.len()];
+        let mut places = vec![Vec::new(); place_names.len()];
+        for (i, person) in people.iter().enumerate() {
+            for &t in &person.tags {
+                postings[t as usize].push(i as u32);
+            }
+            if let Some(place) = person.place {
+                places[place as usize].push(i as u32);
+            }
+        }
+        let n = people.len().max(1) as f64;
+        for (tag, list) in tags.iter_mut().zip(&postings) {
+            // ln(1 + n/df): a tag everyone has still counts a little; one
+            // two people share counts most.
+            let rarity = (1.0 + n / list.len().max(1) as f64).ln();
+            tag.points = (rarity * 100.0).round() as i32;
+        }
+        Self {
+            dir,
+            people,
+            tags,
+            postings,
+            places,
+            place_names,
+        }
+    }
+
+    /// How many people there are.
+    pub fn len(&self) -> usize {
+        self.people.len()
+    }
+
+    /// Whether there is no one.
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+
+    /// The tag a number stands for.
+    pub fn tag(&self, number: u32) -> &Tag {
+        &self.tags[number as usize]
+    }
+
+    /// The place person `i` works in, as they wrote it.
+    pub fn place(&self, i: usize) -> Option<&str> {
+        self.people[i]
+            .place
+            .map(|p| self.place_names[p as usize].as_str())
+    }
+
+    /// The score of a pair, without saying why: the hot path of every search.
+    pub fn points(&self, a: usize, b: usize) -> i32 {
+        let (x, y) = (&self.people[a], &self.people[b]);
+        let mut points = BASE_POINTS;
+        if x.place.is_some() && x.place == y.place {
+            points += PLACE_POINTS;
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < x.tags.len() && j < y.tags.len() {
+            match x.tags[i].cmp(&y.tags[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    points += self.tags[x.tags[i] as usize].points;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        points
+    }
+
+    /// What a pair has in common, and its score.
+    pub fn common(&self, a: usize, b: usize) -> Common {
+        let (x, y) = (&self.people[a], &self.people[b]);
+        let mut tags: Vec<u32> = x
+            .tags
+            .iter()
+            .copied()
+            .filter(|t| y.tags.binary_search(t).is_ok())
+            .collect();
+        tags.sort_by(|&s, &t| {
+            let (s, t) = (self.tag(s), self.tag(t));
+            t.points
+                .cmp(&s.points)
+                .then(s.kind.cmp(&t.kind))
+                .then(s.slug.cmp(&t.slug))
+        });
+        Common {
+            points: self.points(a, b),
+            tags,
+            same_place: x.place.is_some() && x.place == y.place,
+        }
+    }
+
+    /// Whether two people may be paired at all: from different sectors and
+    /// organisations (and both with a known sector).
+    pub fn cross_sector(&self, a: usize, b: usize) -> bool {
+        let (x, y) = (&self.people[a], &self.people[b]);
+        a != b
+            && x.organisation != y.organisation
+            && matches!((x.sector, y.sector), (Some(s), Some(t)) if s != t)
+    }
+
+    /// Up to `k` of the people `eligible` accepts with the highest scores for
+    /// person `a`, best first (ties to the first by id).
+    ///
+    /// People sharing a tag or a place with `a` are found through the lists
+    /// of each; if that finds fewer than `k`, the rest are filled from
+    /// everyone, starting at a place that depends on `a`, so that people with
+    /// nothing in common are still spread over the directory rather than all
+    /// offered the same few.
+    pub fn best_for(
+        &self,
+        a: usize,
+        k: usize,
+        eligible: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, i32)> {
+        if k == 0 || self.people.len() < 2 {
+            return Vec::new();
+        }
+        let person = &self.people[a];
+        let start = spread(&person.id);
+        let mut found: Vec<u32> = Vec::new();
+        let lists = person
+            .tags
+            .iter()
+            .map(|&t| &self.postings[t as usize])
+            .chain(person.place.map(|p| &self.places[p as usize]));
+        for list in lists {
+            if list.len() <= SCAN_PER_TAG {
+                found.extend_from_slice(list);
+            } else {
+                let from = (start as usize) % list.len();
+                found.extend(list.iter().cycle().skip(from).take(SCAN_PER_TAG));
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        let mut scored: Vec<(usize, i32)> = found
+            .into_iter()
+            .map(|b| b as usize)
+            .filter(|&b| b != a && eligible(b))
+            .map(|b| (b, self.points(a, b)))
+            .collect();
+        if scored.len() < k {
+            // Fill from everyone, skipping those already found; bounded so a
+            // directory where few are eligible stays linear.
+            let n = self.people.len();
+            let mut seen: Vec<usize> = scored.iter().map(|&(b, _)| b).collect();
+            seen.sort_unstable();
+            let from = (start as usize) % n;
+            for b in (0..n).map(|i| (from + i) % n).take(64 * k + 64) {
+                if scored.len() >= k {
+                    break;
+                }
+                if b != a && seen.binary_search(&b).is_err() && eligible(b) {
+                    scored.push((b, self.points(a, b)));
+                }
+            }
+        }
+        let by_score = |x: &(usize, i32), y: &(usize, i32)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
+        if scored.len() > k {
+            scored.select_nth_unstable_by(k - 1, by_score);
+            scored.truncate(k);
+        }
+        scored.sort_unstable_by(by_score);
+        scored
+    }
+}
+
+/// Places compare without case or surrounding space ("leeds" is "Leeds").
+fn place_key(place: &str) -> String {
+    place.trim().to_lowercase()
+}
+
+/// A number from an id that is the same on every run and machine.
+fn spread(id: &str) -> u64 {
+    ahash::RandomState::with_seeds(7, 11, 13, 17).hash_one(id)
+}

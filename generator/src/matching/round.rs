@@ -1,0 +1,384 @@
+//! `rounds/<yyyy-mm>.yaml`: the record of each month's buddy pairs and job
+//! swaps, read back so that a new round does not repeat an earlier pair.
+//!
+//! The file is written by the program and committed by the people who run
+//! the rounds; its shape is in the content format (`docs/content.md`). A
+//! month's buddy round and swap round share one file, each written once
+//! (again only when asked to overwrite it).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use ahash::AHashSet;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_saphyr::FlowSeq;
+
+/// The folder rounds are kept in, under the site root.
+pub const FOLDER: &str = "rounds";
+
+/// A calendar month, written `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    year: i16,
+    month: i8,
+}
+
+impl Month {
+    /// The month a day falls in.
+    pub fn of(date: Date) -> Self {
+        Self {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// Its first day.
+    pub fn first_day(self) -> Date {
+        jiff::civil::date(self.year, self.month, 1)
+    }
+
+    /// The file its round is kept in, under `root`.
+    pub fn file(self, root: &Path) -> PathBuf {
+        root.join(FOLDER).join(format!("{self}.yaml"))
+    }
+
+    /// The file the readable summary of its `what` round (`buddies`,
+    /// `swaps`) is kept in, under `root`.
+    pub fn summary_file(self, root: &Path, what: &str) -> PathBuf {
+        root.join(FOLDER).join(format!("{self}.{what}.md"))
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Month {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("`{text}` is not a month: write it as YYYY-MM, e.g. 2027-01");
+        let (year, month) = text.trim().split_once('-').ok_or_else(bad)?;
+        let year: i16 = year.parse().map_err(|_| bad())?;
+        let month: i8 = month.parse().map_err(|_| bad())?;
+        if year.to_string().len() != 4 || !(1..=12).contains(&month) {
+            return Err(bad());
+        }
+        Ok(Self { year, month })
+    }
+}
+
+/// One round file as written.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RoundFile {
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// How the buddy pairs were chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buddy_method: Option<String>,
+    /// The buddy pairs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buddies: Vec<PairRecord>,
+    /// Buddy participants left without a pair; the next round puts them first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
+    /// The job-swap cycles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub swaps: Vec<CycleRecord>,
+    /// Job-swap offers no cycle could place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unplaced: Vec<String>,
+}
+
+/// A buddy pair as written.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PairRecord {
+    /// The two people, as ids (`slug`, or `host/slug` when mirrored).
+    pub pair: FlowSeq<Vec<String>>,
+    /// What the pair scored.
+    pub weight: f64,
+    /// The policy areas and interests they share.
+    #[serde(default = "no_reasons")]
+    pub reasons: FlowSeq<Vec<String>>,
+    /// The place they both work in, if they do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+}
+
+fn no_reasons() -> FlowSeq<Vec<String>> {
+    FlowSeq(Vec::new())
+}
+
+/// A job-swap cycle as written: each person takes the next one's role, the
+/// last takes the first's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CycleRecord {
+    /// The people, in order.
+    pub cycle: FlowSeq<Vec<String>>,
+    /// How well the roles suit the people taking them.
+    #[serde(default)]
+    pub fit: i64,
+}
+
+/// Why rounds could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum RoundError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// A round file is not in the expected shape.
+    #[error("{path}:{line}:{column}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Where (1-based; 0 when unknown).
+        line: u64,
+        /// Where (1-based; 0 when unknown).
+        column: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// The round has already been made.
+    #[error("{path} already holds the {what} of {month}")]
+    Exists {
+        /// The file.
+        path: PathBuf,
+        /// "buddy pairs" or "job swaps".
+        what: &'static str,
+        /// The month.
+        month: Month,
+    },
+}
+
+/// What earlier rounds say about a new one.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The months read, oldest first.
+    pub months: Vec<Month>,
+    /// Every pair of the rounds read, each as (smaller id, larger id).
+    pairs: AHashSet<(String, String)>,
+    /// Who was left without a buddy in the latest round read.
+    pub unmatched: Vec<String>,
+}
+
+impl History {
+    /// The `lookback` rounds before `month` kept under `root` (none if there
+    /// is no `rounds/` folder).
+    pub fn read(root: &Path, month: Month, lookback: usize) -> Result<Self, RoundError> {
+        let folder = root.join(FOLDER);
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => {
+                return Err(RoundError::Io {
+                    path: folder,
+                    source,
+                });
+            }
+        };
+        let mut earlier: Vec<(Month, PathBuf)> = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|source| RoundError::Io {
+                path: folder.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            if path.extension().is_some_and(|e| e == "yaml")
+                && let Ok(m) = stem.parse::<Month>()
+                && m < month
+            {
+                earlier.push((m, path));
+            }
+        }
+        earlier.sort();
+        let skip = earlier.len().saturating_sub(lookback);
+        let mut history = Self::default();
+        for (m, path) in earlier.into_iter().skip(skip) {
+            let file = read_file(&path)?;
+            for pair in &file.buddies {
+                if let [a, b] = pair.pair.0.as_slice() {
+                    history.pairs.insert(ordered(a, b));
+                }
+            }
+            history.unmatched = file.unmatched;
+            history.months.push(m);
+        }
+        Ok(history)
+    }
+
+    /// Whether two people were paired in a round read.
+    pub fn paired(&self, a: &str, b: &str) -> bool {
+        let (x, y) = ordered(a, b);
+        self.pairs.contains(&(x, y))
+    }
+
+    /// Every pair of the rounds read.
+    pub fn pairs(&self) -> impl Iterator<Item = &(String, String)> {
+        self.pairs.iter()
+    }
+
+    /// Adds a pair, as if an earlier round had made it.
+    pub fn add_pair(&mut self, a: &str, b: &str) {
+        self.pairs.insert(ordered(a, b));
+    }
+}
+
+fn ordered(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+/// Reads one round file.
+pub fn read_file(path: &Path) -> Result<RoundFile, RoundError> {
+    let text = std::fs::read_to_string(path).map_err(|source| RoundError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // A round of 100,000 people is a few million YAML events: above the
+    // parser's defaults, which are set for configuration files.
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_events: 50_000_000,
+            max_nodes: 20_000_000,
+        },
+    };
+    serde_saphyr::from_str_with_options(&text, options).map_err(|error| {
+        let (line, column) = error.location().map_or((0, 0), |l| (l.line(), l.column()));
+        RoundError::Parse {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: error.to_string().lines().next().unwrap_or("").to_string(),
+        }
+    })
+}
+
+/// The round file of `month` as it is, or a new one.
+pub fn read_or_new(root: &Path, month: Month) -> Result<RoundFile, RoundError> {
+    let path = month.file(root);
+    if path.exists() {
+        read_file(&path)
+    } else {
+        Ok(RoundFile {
+            month: month.to_string(),
+            ..RoundFile::default()
+        })
+    }
+}
+
+/// Writes a round file, whole beside the old and renamed over it, so that a
+/// crash leaves one or the other.
+pub fn write(root: &Path, month: Month, file: &RoundFile) -> Result<(), RoundError> {
+    let yaml = serde_saphyr::to_string(file).map_err(|e| RoundError::Io {
+        path: month.file(root),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let header =
+        "# Written by `interchange match`; commit it so later rounds do not repeat a pair.\n";
+    replace(&month.file(root), &format!("{header}{yaml}"))
+}
+
+/// Writes the readable summary of the `what` round of `month`.
+pub fn write_summary(root: &Path, month: Month, what: &str, text: &str) -> Result<(), RoundError> {
+    replace(&month.summary_file(root, what), text)
+}
+
+fn replace(path: &Path, text: &str) -> Result<(), RoundError> {
+    let io = |source| RoundError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let folder = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder).map_err(io)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("round");
+    let staged = folder.join(format!(".{name}.tmp"));
+    std::fs::write(&staged, text).map_err(io)?;
+    std::fs::rename(&staged, path).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_read_and_print_as_yyyy_mm() {
+        let m: Month = "2027-01".parse().unwrap();
+        assert_eq!(m.to_string(), "2027-01");
+        assert_eq!(m.first_day(), jiff::civil::date(2027, 1, 1));
+        for bad in ["2027-13", "27-01", "2027", "January"] {
+            assert!(bad.parse::<Month>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_written_round_reads_back_and_its_pairs_are_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let month: Month = "2027-01".parse().unwrap();
+        let file = RoundFile {
+            month: month.to_string(),
+            buddy_method: None,
+            buddies: vec![PairRecord {
+                pair: FlowSeq(vec!["priya-shah".into(), "dhsc.example/tom-young".into()]),
+                weight: 4.2,
+                reasons: FlowSeq(vec!["adult-social-care".into(), "data".into()]),
+                place: Some("Leeds".into()),
+            }],
+            unmatched: vec!["gareth-jones".into()],
+            swaps: vec![CycleRecord {
+                cycle: FlowSeq(vec!["a".into(), "b".into(), "c".into()]),
+                fit: 5,
+            }],
+            unplaced: vec![],
+        };
+        write(dir.path(), month, &file).unwrap();
+        let text = std::fs::read_to_string(month.file(dir.path())).unwrap();
+        assert!(
+            text.contains("pair: [priya-shah, dhsc.example/tom-young]"),
+            "{text}"
+        );
+        let later: Month = "2027-02".parse().unwrap();
+        let history = History::read(dir.path(), later, 6).unwrap();
+        assert!(history.paired("dhsc.example/tom-young", "priya-shah"));
+        assert!(!history.paired("priya-shah", "gareth-jones"));
+        assert_eq!(history.unmatched, vec!["gareth-jones".to_string()]);
+        // A round does not look at itself or later ones.
+        assert!(
+            !History::read(dir.path(), month, 6)
+                .unwrap()
+                .paired("priya-shah", "dhsc.example/tom-young")
+        );
+        assert!(
+            History::read(dir.path(), later, 0)
+                .unwrap()
+                .months
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_broken_round_file_is_named_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(FOLDER)).unwrap();
+        std::fs::write(
+            dir.path().join("rounds/2027-01.yaml"),
+            "month: 2027-01\nbuddies:\n  - pair: [a, b]\n    weight: lots\n",
+        )
+        .unwrap();
+        let error = History::read(dir.path(), "2027-02".parse().unwrap(), 6).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("rounds/2027-01.yaml:4:"), "{message}");
+    }
+}

@@ -1,0 +1,259 @@
+//! A round as it is recorded (the records of `rounds/<month>.yaml`) and as
+//! people read it (a Markdown summary with a short introduction for each
+//! pair or swap, for the email that announces the round).
+
+use std::fmt::Write as _;
+
+use serde_saphyr::FlowSeq;
+
+use super::buddies::{BuddyRound, Unpaired};
+use super::people::People;
+use super::round::{CycleRecord, Month, PairRecord};
+use super::swaps::{Offer, SwapRound};
+use crate::content::profile::Profile;
+use crate::content::{Directory, Entry};
+use crate::render::index::{TaxonomyKind, term_label};
+
+/// The pairs and the unmatched of a buddy round, as recorded.
+pub fn buddy_records(round: &BuddyRound<'_>) -> (Vec<PairRecord>, Vec<String>) {
+    let people = &round.people;
+    let pairs = round
+        .pairs
+        .iter()
+        .map(|p| PairRecord {
+            pair: FlowSeq(vec![
+                people.people[p.a].id.clone(),
+                people.people[p.b].id.clone(),
+            ]),
+            weight: f64::from(p.common.points) / 100.0,
+            reasons: FlowSeq(
+                p.common
+                    .tags
+                    .iter()
+                    .map(|&t| people.tag(t).slug.clone())
+                    .collect(),
+            ),
+            place: p
+                .common
+                .same_place
+                .then(|| people.place(p.a).unwrap_or("").to_string()),
+        })
+        .collect();
+    let unmatched = round
+        .unmatched
+        .iter()
+        .map(|&(i, _)| people.people[i].id.clone())
+        .collect();
+    (pairs, unmatched)
+}
+
+/// The cycles and the unplaced of a swap round, as recorded.
+pub fn swap_records(round: &SwapRound<'_>) -> (Vec<CycleRecord>, Vec<String>) {
+    let cycles = round
+        .cycles
+        .iter()
+        .map(|c| CycleRecord {
+            cycle: FlowSeq(
+                c.people
+                    .iter()
+                    .map(|&i| round.offers[i].id.clone())
+                    .collect(),
+            ),
+            fit: c.fit,
+        })
+        .collect();
+    let unplaced = round
+        .unplaced
+        .iter()
+        .map(|&i| round.offers[i].id.clone())
+        .collect();
+    (cycles, unplaced)
+}
+
+fn month_name(month: Month) -> String {
+    month.first_day().strftime("%B %Y").to_string()
+}
+
+/// "Priya Shah (Policy Adviser, Leeds City Council, local government)".
+fn introduce(dir: &Directory, entry: &Entry<Profile>) -> String {
+    let p = &entry.data;
+    let organisation = dir.organisation(&p.organisation);
+    let mut text = format!("**{}** ({}", p.name, p.role);
+    if let Some(o) = organisation {
+        let _ = write!(
+            text,
+            ", {}, {}",
+            o.data.name,
+            in_sentence(o.data.sector.label())
+        );
+    }
+    text.push(')');
+    text
+}
+
+/// A label as it reads inside a sentence: lower case, but for acronyms
+/// ("Local government" → "local government", "NHS" stays "NHS").
+fn in_sentence(label: &str) -> String {
+    label
+        .split(' ')
+        .map(|word| {
+            let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+            if letters > 1 && word.chars().all(|c| !c.is_lowercase()) {
+                word.to_string()
+            } else {
+                word.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "adult social care, data and service design"; with a serial comma when an
+/// item has an "and" of its own ("digital and data, housing, and data").
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] if !a.contains(" and ") => format!("{a} and {b}"),
+        [rest @ .., last] if rest.iter().any(|i| i.contains(" and ")) => {
+            format!("{}, and {last}", rest.join(", "))
+        }
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn tag_label(people: &People<'_>, number: u32) -> String {
+    let tag = people.tag(number);
+    in_sentence(&term_label(
+        people.dir,
+        TaxonomyKind::from(tag.kind),
+        &tag.slug,
+    ))
+}
+
+/// A buddy round for people to read.
+pub fn buddy_summary(round: &BuddyRound<'_>) -> String {
+    let people = &round.people;
+    let dir = people.dir;
+    let mut out = format!("# Buddy round, {}\n\n", month_name(round.month));
+    let _ = writeln!(
+        out,
+        "{} people took part and {} pairs were made, each across sectors and organisations, by {}.",
+        people.len(),
+        round.pairs.len(),
+        round.method.describe()
+    );
+    if !round.paused.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} more are pausing and sit this round out.",
+            round.paused.len()
+        );
+    }
+    out.push_str("\n## Pairs\n\n");
+    for pair in &round.pairs {
+        let (a, b) = (&people.people[pair.a], &people.people[pair.b]);
+        let _ = write!(
+            out,
+            "- {} meets {}.",
+            introduce(dir, a.entry),
+            introduce(dir, b.entry)
+        );
+        let shared: Vec<String> = pair
+            .common
+            .tags
+            .iter()
+            .map(|&t| tag_label(people, t))
+            .collect();
+        if shared.is_empty() {
+            out.push_str(" They have no policy area or interest in common: a chance to see how another sector works.");
+        } else {
+            let _ = write!(out, " You both care about {}.", and_list(&shared));
+        }
+        if pair.common.same_place {
+            let _ = write!(
+                out,
+                " You both work in {}, so you could meet in person.",
+                people.place(pair.a).unwrap_or("")
+            );
+        }
+        out.push('\n');
+    }
+    if !round.unmatched.is_empty() {
+        out.push_str("\n## Without a buddy this month\n\n");
+        for &(i, why) in &round.unmatched {
+            let reason = match why {
+                Unpaired::OddOneOut => {
+                    "the odd one out this round; they will be first in line next month"
+                }
+                Unpaired::NoOneEligible => {
+                    "no one from another sector and organisation is left whom they have not met in a recent round"
+                }
+            };
+            let _ = writeln!(
+                out,
+                "- {}: {reason}.",
+                introduce(dir, people.people[i].entry)
+            );
+        }
+    }
+    out
+}
+
+/// A swap round for people to read.
+pub fn swap_summary(round: &SwapRound<'_>, dir: &Directory) -> String {
+    let mut out = format!("# Job swaps, {}\n\n", month_name(round.month));
+    let _ = writeln!(
+        out,
+        "{} offers, {} possible cycles; {} swaps place {} people, by {}.",
+        round.offers.len(),
+        round.possible,
+        round.cycles.len(),
+        round.placed(),
+        round.method.describe()
+    );
+    out.push_str("\n## Swaps\n\n");
+    for cycle in &round.cycles {
+        let kind = if cycle.people.len() == 2 {
+            "A straight swap"
+        } else {
+            "A swap of three"
+        };
+        let months = round.offers[cycle.people[0]]
+            .entry
+            .data
+            .swap
+            .as_ref()
+            .map_or(0, |s| s.months);
+        let _ = writeln!(out, "- {kind}, for {months} months:");
+        for (k, &i) in cycle.people.iter().enumerate() {
+            let next = cycle.people[(k + 1) % cycle.people.len()];
+            let _ = writeln!(
+                out,
+                "  - {} takes {}.",
+                introduce(dir, round.offers[i].entry),
+                job(dir, &round.offers[next])
+            );
+        }
+    }
+    if !round.unplaced.is_empty() {
+        out.push_str("\n## Not placed this month\n\n");
+        for &i in &round.unplaced {
+            let _ = writeln!(out, "- {}", introduce(dir, round.offers[i].entry));
+        }
+    }
+    out
+}
+
+/// "Tom Young's job (Deputy Director) at the Department of Health, in London".
+fn job(dir: &Directory, offer: &Offer<'_>) -> String {
+    let p = &offer.entry.data;
+    let mut text = format!("{}'s job ({})", p.name, p.role);
+    if let Some(o) = dir.organisation(&p.organisation) {
+        let _ = write!(text, " at {}", o.data.name);
+    }
+    if let Some(place) = &p.location {
+        let _ = write!(text, ", in {place}");
+    }
+    text
+}

@@ -1,0 +1,349 @@
+//! A month's job-swap round: cycles in which everyone who moves is replaced
+//! by someone coming the other way.
+//!
+//! An arc A → B means B's job suits what A wants (sector, policy area,
+//! place) and both offer the same number of months. A cycle of two is a
+//! straight swap; a cycle of three moves three people between three
+//! organisations, each losing and gaining one. Choosing disjoint cycles that
+//! place the most people is the kidney-exchange problem: every cycle up to
+//! the length limit is listed, then an integer program picks the set that
+//! places the most people, and among those the one that fits best. Beyond
+//! [`EXACT_UP_TO_CYCLES`] cycles (far more than a round of a few thousand
+//! offers has) a stated greedy choice is made instead.
+
+use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
+
+use super::people::{paused, person_id};
+use super::round::Month;
+use crate::content::profile::Profile;
+use crate::content::{Directory, Entry, Sector};
+
+/// The most cycles the integer program is given.
+pub const EXACT_UP_TO_CYCLES: usize = 200_000;
+
+/// How a swap round is made.
+#[derive(Debug, Clone)]
+pub struct SwapOptions {
+    /// The month of the round.
+    pub month: Month,
+    /// The longest cycle: 2 or 3.
+    pub max_cycle: usize,
+}
+
+/// Someone offering a job swap.
+#[derive(Debug, Clone)]
+pub struct Offer<'a> {
+    /// How rounds name them.
+    pub id: String,
+    /// Their profile.
+    pub entry: &'a Entry<Profile>,
+    /// Their organisation's sector.
+    pub sector: Option<Sector>,
+}
+
+/// A cycle: `people[i]` takes the job of `people[i + 1]`, the last the first's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cycle {
+    /// Positions in the round's offers, starting with the smallest.
+    pub people: Vec<usize>,
+    /// How well the jobs suit the people taking them.
+    pub fit: i64,
+}
+
+/// How the cycles were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwapMethod {
+    /// The integer program: the most people placed, then the best fit.
+    Exact,
+    /// Longest cycles first, then best fit, each taken if still disjoint.
+    Greedy,
+}
+
+impl SwapMethod {
+    /// What the method is called in a round's summary.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SwapMethod::Exact => "exact (integer program: most people placed, then best fit)",
+            SwapMethod::Greedy => "greedy (too many cycles for the integer program)",
+        }
+    }
+}
+
+/// A swap round.
+pub struct SwapRound<'a> {
+    /// The month.
+    pub month: Month,
+    /// Everyone offering a swap who is not paused, by id.
+    pub offers: Vec<Offer<'a>>,
+    /// The chosen cycles.
+    pub cycles: Vec<Cycle>,
+    /// Offers no chosen cycle places.
+    pub unplaced: Vec<usize>,
+    /// How many cycles there were to choose from.
+    pub possible: usize,
+    /// How they were chosen.
+    pub method: SwapMethod,
+}
+
+impl SwapRound<'_> {
+    /// How many people the chosen cycles place.
+    pub fn placed(&self) -> usize {
+        self.cycles.iter().map(|c| c.people.len()).sum()
+    }
+}
+
+/// How well `b`'s job suits `a`, or `None` if it does not: an arc `a → b`.
+pub fn fit(a: &Offer<'_>, b: &Offer<'_>) -> Option<i64> {
+    let (Some(swap_a), Some(swap_b)) = (&a.entry.data.swap, &b.entry.data.swap) else {
+        return None;
+    };
+    let (pa, pb) = (&a.entry.data, &b.entry.data);
+    if a.id == b.id || pa.organisation == pb.organisation || swap_a.months != swap_b.months {
+        return None;
+    }
+    let mut fit = 1;
+    if !swap_a.sectors.is_empty() {
+        if !b.sector.is_some_and(|s| swap_a.sectors.contains(&s)) {
+            return None;
+        }
+        fit += 1;
+    }
+    if !swap_a.policy_areas.is_empty() {
+        let wanted = pb
+            .policy_areas
+            .iter()
+            .filter(|p| swap_a.policy_areas.contains(p))
+            .count() as i64;
+        if wanted == 0 {
+            return None;
+        }
+        fit += wanted;
+    }
+    if !swap_a.locations.is_empty() {
+        let there = pb.location.as_deref().is_some_and(|l| {
+            swap_a
+                .locations
+                .iter()
+                .any(|w| w.trim().eq_ignore_ascii_case(l.trim()))
+        });
+        if !there {
+            return None;
+        }
+        fit += 1;
+    }
+    // Experience of the work counts too.
+    fit += pa
+        .policy_areas
+        .iter()
+        .filter(|p| pb.policy_areas.contains(p))
+        .count() as i64;
+    Some(fit)
+}
+
+/// Every arc, as each offer's sorted list of (target, fit).
+pub fn arcs(offers: &[Offer<'_>]) -> Vec<Vec<(usize, i64)>> {
+    use rayon::prelude::*;
+    (0..offers.len())
+        .into_par_iter()
+        .map(|a| {
+            (0..offers.len())
+                .filter_map(|b| fit(&offers[a], &offers[b]).map(|f| (b, f)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Every cycle of length 2 up to `max_cycle` (at most 3) in `arcs`, each
+/// once, starting at its smallest member; a cycle of three crosses three
+/// organisations.
+pub fn cycles(offers: &[Offer<'_>], arcs: &[Vec<(usize, i64)>], max_cycle: usize) -> Vec<Cycle> {
+    let arc = |a: usize, b: usize| -> Option<i64> {
+        arcs[a]
+            .binary_search_by_key(&b, |&(t, _)| t)
+            .ok()
+            .map(|i| arcs[a][i].1)
+    };
+    let organisation = |i: usize| offers[i].entry.data.organisation.as_str();
+    let mut found = Vec::new();
+    for a in 0..arcs.len() {
+        for &(b, ab) in arcs[a].iter().filter(|(b, _)| *b > a) {
+            if max_cycle >= 2
+                && let Some(ba) = arc(b, a)
+            {
+                found.push(Cycle {
+                    people: vec![a, b],
+                    fit: ab + ba,
+                });
+            }
+            if max_cycle >= 3 {
+                for &(c, bc) in arcs[b].iter().filter(|(c, _)| *c > a && *c != b) {
+                    if organisation(c) == organisation(a) || organisation(c) == organisation(b) {
+                        continue;
+                    }
+                    if let Some(ca) = arc(c, a) {
+                        found.push(Cycle {
+                            people: vec![a, b, c],
+                            fit: ab + bc + ca,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Makes the swap round of `options.month` over the whole directory.
+pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a> {
+    let mut offers: Vec<Offer<'a>> = dir
+        .profiles
+        .iter()
+        .filter(|e| e.data.swap.is_some() && !paused(&e.data, options.month))
+        .map(|e| Offer {
+            id: person_id(e),
+            entry: e,
+            sector: dir
+                .organisation(&e.data.organisation)
+                .map(|o| o.data.sector),
+        })
+        .collect();
+    offers.sort_by(|a, b| a.id.cmp(&b.id));
+    let arcs = arcs(&offers);
+    let all = cycles(&offers, &arcs, options.max_cycle.min(3));
+    let (chosen, method) = if all.len() <= EXACT_UP_TO_CYCLES {
+        match exact(offers.len(), &all) {
+            Some(chosen) => (chosen, SwapMethod::Exact),
+            None => (greedy(offers.len(), &all), SwapMethod::Greedy),
+        }
+    } else {
+        (greedy(offers.len(), &all), SwapMethod::Greedy)
+    };
+    let mut cycles: Vec<Cycle> = chosen.into_iter().map(|i| all[i].clone()).collect();
+    cycles.sort_by(|a, b| a.people.cmp(&b.people));
+    let mut placed = vec![false; offers.len()];
+    for c in &cycles {
+        for &p in &c.people {
+            placed[p] = true;
+        }
+    }
+    SwapRound {
+        month: options.month,
+        unplaced: (0..offers.len()).filter(|&i| !placed[i]).collect(),
+        offers,
+        cycles,
+        possible: all.len(),
+        method,
+    }
+}
+
+/// The disjoint cycles placing the most people, then fitting best, by two
+/// integer programs; `None` if the solver fails.
+fn exact(people: usize, cycles: &[Cycle]) -> Option<Vec<usize>> {
+    if cycles.is_empty() {
+        return Some(Vec::new());
+    }
+    let placed = |x: &[Variable]| -> Expression {
+        cycles
+            .iter()
+            .zip(x)
+            .map(|(c, &v)| c.people.len() as f64 * v)
+            .sum()
+    };
+    let fit = |x: &[Variable]| -> Expression {
+        cycles.iter().zip(x).map(|(c, &v)| c.fit as f64 * v).sum()
+    };
+    let solve = |objective: &dyn Fn(&[Variable]) -> Expression,
+                 at_least: Option<f64>|
+     -> Option<Vec<usize>> {
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Variable> = cycles
+            .iter()
+            .map(|_| vars.add(variable().binary()))
+            .collect();
+        let mut problem = vars.maximise(objective(&x)).using(microlp);
+        let mut containing: Vec<Vec<Variable>> = vec![Vec::new(); people];
+        for (c, &v) in cycles.iter().zip(&x) {
+            for &p in &c.people {
+                containing[p].push(v);
+            }
+        }
+        for vars in containing.iter().filter(|v| v.len() > 1) {
+            let sum: Expression = vars.iter().copied().sum();
+            problem = problem.with(sum.leq(1.0));
+        }
+        if let Some(bound) = at_least {
+            problem = problem.with(placed(&x).geq(bound));
+        }
+        let solution = problem.solve().ok()?;
+        Some(
+            x.iter()
+                .enumerate()
+                .filter(|(_, v)| solution.value(**v) > 0.5)
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    };
+    let most = solve(&placed, None)?;
+    let count: usize = most.iter().map(|&i| cycles[i].people.len()).sum();
+    // Among the sets placing as many, the best fit (a half below, so that
+    // rounding in the solver cannot make the bound unreachable).
+    let best = solve(&fit, Some(count as f64 - 0.5))?;
+    let again: usize = best.iter().map(|&i| cycles[i].people.len()).sum();
+    Some(if again == count { best } else { most })
+}
+
+fn greedy(people: usize, cycles: &[Cycle]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cycles.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            std::cmp::Reverse(cycles[i].people.len()),
+            std::cmp::Reverse(cycles[i].fit),
+            cycles[i].people.clone(),
+        )
+    });
+    let mut taken = vec![false; people];
+    let mut chosen = Vec::new();
+    for i in order {
+        if cycles[i].people.iter().all(|&p| !taken[p]) {
+            for &p in &cycles[i].people {
+                taken[p] = true;
+            }
+            chosen.push(i);
+        }
+    }
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cycle(people: &[usize], fit: i64) -> Cycle {
+        Cycle {
+            people: people.to_vec(),
+            fit,
+        }
+    }
+
+    fn placed(cycles: &[Cycle], chosen: &[usize]) -> usize {
+        chosen.iter().map(|&i| cycles[i].people.len()).sum()
+    }
+
+    #[test]
+    fn two_swaps_are_chosen_over_the_one_cycle_of_three_that_blocks_them() {
+        let cycles = [cycle(&[0, 1, 2], 9), cycle(&[0, 3], 2), cycle(&[1, 4], 2)];
+        let chosen = exact(5, &cycles).expect("solved");
+        assert_eq!(placed(&cycles, &chosen), 4);
+        // Longest first would have placed three.
+        assert_eq!(placed(&cycles, &greedy(5, &cycles)), 3);
+    }
+
+    #[test]
+    fn among_choices_placing_as_many_the_best_fit_wins() {
+        // Either swap places two; the second suits its people better.
+        let cycles = [cycle(&[0, 1], 2), cycle(&[0, 2], 7)];
+        assert_eq!(exact(3, &cycles).expect("solved"), vec![1]);
+        let cycles = [cycle(&[0, 1], 7), cycle(&[0, 2], 2)];
+        assert_eq!(exact(3, &cycles).expect("solved"), vec![0]);
+    }
+}

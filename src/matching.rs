@@ -1,0 +1,182 @@
+//! `interchange match buddies|swaps`: a month's round over the whole
+//! directory, written to `rounds/<month>.yaml` with a readable summary.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use generator::matching::pairing::Method;
+use generator::matching::round::{self, RoundFile};
+use generator::matching::{
+    BuddyOptions, History, Month, RoundError, SwapOptions, buddy_round, summary, swap_round,
+};
+use generator::{Directory, LoadOptions};
+
+use crate::report;
+
+/// What the command was asked to do, whichever round it makes.
+pub struct Run {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The month [default: this month].
+    pub month: Option<Month>,
+    /// Print, write nothing.
+    pub dry_run: bool,
+    /// Replace a round already made.
+    pub force: bool,
+}
+
+/// The directory to match over and the month, or `None` having said why.
+fn prepare(run: &Run) -> Option<(Directory, Month)> {
+    let loaded = report::load(&LoadOptions::new(run.root.clone()))?;
+    if loaded.diagnostics.has_errors() {
+        report::print_human(&loaded.diagnostics);
+        eprintln!("{}", report::summary(&loaded.diagnostics, loaded.files));
+        eprintln!("No round was made: fix the errors above, then run it again.");
+        return None;
+    }
+    let site = &loaded.directory.site;
+    let month = run
+        .month
+        .unwrap_or_else(|| Month::of(loaded.now.to_zoned(site.time_zone()).date()));
+    Some((loaded.directory, month))
+}
+
+fn fail(error: &RoundError) -> ExitCode {
+    eprintln!("error: {error}");
+    if let RoundError::Exists { .. } = error {
+        eprintln!("  help: pass --force to make the round again, replacing what it holds");
+    }
+    ExitCode::FAILURE
+}
+
+/// The round file of the month, unless it already holds this kind of round
+/// and `force` was not given.
+fn round_file(
+    root: &Path,
+    month: Month,
+    force: bool,
+    what: &'static str,
+    holds: impl Fn(&RoundFile) -> bool,
+) -> Result<RoundFile, RoundError> {
+    let file = round::read_or_new(root, month)?;
+    if holds(&file) && !force {
+        return Err(RoundError::Exists {
+            path: month.file(root),
+            what,
+            month,
+        });
+    }
+    Ok(file)
+}
+
+/// Makes a buddy round.
+pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
+    let Some((directory, month)) = prepare(run) else {
+        return ExitCode::FAILURE;
+    };
+    let file = match round_file(
+        &run.root,
+        month,
+        run.force || run.dry_run,
+        "buddy pairs",
+        |f| !f.buddies.is_empty() || !f.unmatched.is_empty(),
+    ) {
+        Ok(file) => file,
+        Err(error) => return fail(&error),
+    };
+    let history = match History::read(&run.root, month, lookback) {
+        Ok(history) => history,
+        Err(error) => return fail(&error),
+    };
+    let started = Instant::now();
+    let options = BuddyOptions {
+        method,
+        ..BuddyOptions::new(month)
+    };
+    let round = buddy_round(&directory, &history, &options);
+    let took = started.elapsed();
+    let (pairs, unmatched) = summary::buddy_records(&round);
+    let text = summary::buddy_summary(&round);
+    let file = RoundFile {
+        buddy_method: Some(round.method.describe().to_string()),
+        buddies: pairs,
+        unmatched,
+        ..file
+    };
+    println!("{text}");
+    eprintln!(
+        "{} pairs from {} people ({} possible pairs weighed, {} earlier rounds read, {}) in {:.2} s.",
+        round.pairs.len(),
+        round.people.len(),
+        round.edges,
+        history.months.len(),
+        round.method.short(),
+        took.as_secs_f64()
+    );
+    write(run, month, &file, "buddies", &text)
+}
+
+/// Makes a job-swap round.
+pub fn swaps(run: &Run, max_cycle: usize) -> ExitCode {
+    if !(2..=3).contains(&max_cycle) {
+        eprintln!("error: --max-cycle {max_cycle}: a cycle is 2 (a straight swap) or 3 people");
+        eprintln!(
+            "  help: longer cycles need everyone in them to move at once, and one who drops out breaks the rest"
+        );
+        return ExitCode::FAILURE;
+    }
+    let Some((directory, month)) = prepare(run) else {
+        return ExitCode::FAILURE;
+    };
+    let file = match round_file(
+        &run.root,
+        month,
+        run.force || run.dry_run,
+        "job swaps",
+        |f| !f.swaps.is_empty() || !f.unplaced.is_empty(),
+    ) {
+        Ok(file) => file,
+        Err(error) => return fail(&error),
+    };
+    let started = Instant::now();
+    let round = swap_round(&directory, &SwapOptions { month, max_cycle });
+    let took = started.elapsed();
+    let (cycles, unplaced) = summary::swap_records(&round);
+    let text = summary::swap_summary(&round, &directory);
+    let file = RoundFile {
+        swaps: cycles,
+        unplaced,
+        ..file
+    };
+    println!("{text}");
+    eprintln!(
+        "{} of {} offers placed in {} swaps ({} possible cycles) in {:.2} s.",
+        round.placed(),
+        round.offers.len(),
+        round.cycles.len(),
+        round.possible,
+        took.as_secs_f64()
+    );
+    write(run, month, &file, "swaps", &text)
+}
+
+fn write(run: &Run, month: Month, file: &RoundFile, what: &str, text: &str) -> ExitCode {
+    if run.dry_run {
+        eprintln!("A dry run: nothing was written.");
+        return ExitCode::SUCCESS;
+    }
+    let written = round::write(&run.root, month, file)
+        .and_then(|()| round::write_summary(&run.root, month, what, text));
+    match written {
+        Ok(()) => {
+            eprintln!(
+                "Wrote {} and {}: commit them, so that later rounds do not repeat a pair.",
+                month.file(&run.root).display(),
+                month.summary_file(&run.root, what).display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error),
+    }
+}

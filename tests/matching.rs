@@ -1,0 +1,295 @@
+//! Matching on the demo directory, through the command line: a buddy round
+//! and a swap round written to one round file, a second month that repeats
+//! no pair, and the suggestions on profile pages.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use common::{build, interchange, repository};
+use generator::matching::round::{self, RoundFile};
+use generator::{Directory, LoadOptions};
+
+/// A copy of the demo directory (config, content, mirror, static files), to
+/// write rounds in.
+fn demo_copy() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).expect("folder");
+        for entry in fs::read_dir(from).expect("readable") {
+            let entry = entry.expect("an entry");
+            let target = to.join(entry.file_name());
+            if entry.file_type().expect("a type").is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), target).expect("copied");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    fs::copy(
+        repository().join("interchange.toml"),
+        dir.path().join("interchange.toml"),
+    )
+    .expect("config copied");
+    copy(&repository().join("content"), &dir.path().join("content"));
+    for folder in ["mirror", "static"] {
+        copy(&repository().join(folder), &dir.path().join(folder));
+    }
+    dir
+}
+
+fn run(root: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["match"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--root", root.to_str().expect("UTF-8")]);
+    interchange(&all)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn load(root: &Path) -> Directory {
+    generator::load(&LoadOptions::new(root.to_path_buf()))
+        .expect("the demo loads")
+        .directory
+}
+
+/// The profile a round names (`slug`, or `host/slug` when mirrored).
+fn profile<'a>(dir: &'a Directory, id: &str) -> &'a generator::Entry<generator::content::Profile> {
+    let slug = id.rsplit('/').next().expect("a slug");
+    let entry = dir
+        .profile(slug)
+        .unwrap_or_else(|| panic!("{id} is not a profile"));
+    assert_eq!(entry.origin.is_mirror(), id.contains('/'), "{id}");
+    entry
+}
+
+fn sector(dir: &Directory, id: &str) -> generator::content::Sector {
+    let organisation = &profile(dir, id).data.organisation;
+    dir.organisation(organisation)
+        .expect("its organisation")
+        .data
+        .sector
+}
+
+#[test]
+fn buddy_and_swap_rounds_on_the_demo_directory() {
+    let site = demo_copy();
+    let root = site.path();
+    let dir = load(root);
+
+    let out = run(root, &["buddies", "--month", "2027-01"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary = text(&out.stdout);
+    assert!(
+        summary.starts_with("# Buddy round, January 2027"),
+        "{summary}"
+    );
+    let january: RoundFile =
+        round::read_file(&root.join("rounds/2027-01.yaml")).expect("a round file");
+    assert_eq!(january.month, "2027-01");
+
+    // Everyone open to a buddy and not pausing is paired once or listed as
+    // unmatched; the paused sit it out.
+    let taking_part: BTreeSet<String> = dir
+        .profiles
+        .iter()
+        .filter(|e| e.data.open_to.contains(&generator::content::OpenTo::Buddy))
+        .filter(|e| {
+            e.data
+                .paused_until
+                .is_none_or(|d| d <= jiff::civil::date(2027, 1, 1))
+        })
+        .map(|e| match &e.origin {
+            generator::Origin::Local => e.slug.clone(),
+            generator::Origin::Mirror { host, .. } => format!("{host}/{}", e.slug),
+        })
+        .collect();
+    assert!(!taking_part.contains("imran-qureshi"), "paused until March");
+    let mut seen = BTreeSet::new();
+    for pair in &january.buddies {
+        let [a, b] = [&pair.pair.0[0], &pair.pair.0[1]];
+        assert!(
+            seen.insert(a.clone()) && seen.insert(b.clone()),
+            "{a} or {b} twice"
+        );
+        assert_ne!(
+            sector(&dir, a),
+            sector(&dir, b),
+            "{a} and {b} share a sector"
+        );
+        assert_ne!(
+            profile(&dir, a).data.organisation,
+            profile(&dir, b).data.organisation
+        );
+        // Both names and every shared tag are in the summary.
+        for id in [a, b] {
+            assert!(
+                summary.contains(&profile(&dir, id).data.name),
+                "{id} not in the summary"
+            );
+        }
+        assert!(pair.weight >= 1.0);
+    }
+    seen.extend(january.unmatched.iter().cloned());
+    assert_eq!(seen, taking_part);
+    assert_eq!(
+        january.unmatched.len(),
+        taking_part.len() % 2,
+        "only the odd one out"
+    );
+    assert!(
+        january
+            .buddies
+            .iter()
+            .any(|p| p.pair.0.iter().any(|id| id.contains('/'))),
+        "mirrored profiles take part: {:?}",
+        january.buddies
+    );
+    assert!(root.join("rounds/2027-01.buddies.md").exists());
+
+    // The same month again is refused without --force, and nothing changes.
+    let before = fs::read_to_string(root.join("rounds/2027-01.yaml")).expect("readable");
+    let again = run(root, &["buddies", "--month", "2027-01"]);
+    assert!(!again.status.success());
+    let error = text(&again.stderr);
+    assert!(
+        error.contains("rounds/2027-01.yaml already holds the buddy pairs of 2027-01"),
+        "{error}"
+    );
+    assert!(error.contains("--force"), "{error}");
+    assert_eq!(
+        fs::read_to_string(root.join("rounds/2027-01.yaml")).expect("readable"),
+        before
+    );
+
+    // A dry run prints and writes nothing.
+    let dry = run(root, &["buddies", "--month", "2027-02", "--dry-run"]);
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    assert!(text(&dry.stdout).contains("# Buddy round, February 2027"));
+    assert!(!root.join("rounds/2027-02.yaml").exists());
+
+    // February repeats no January pair, and January's odd one out is paired.
+    let out = run(root, &["buddies", "--month", "2027-02"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let february = round::read_file(&root.join("rounds/2027-02.yaml")).expect("a round file");
+    let earlier: BTreeSet<BTreeSet<&String>> = january
+        .buddies
+        .iter()
+        .map(|p| p.pair.0.iter().collect())
+        .collect();
+    for pair in &february.buddies {
+        let now: BTreeSet<&String> = pair.pair.0.iter().collect();
+        assert!(!earlier.contains(&now), "{now:?} met in January");
+    }
+    for id in &january.unmatched {
+        assert!(
+            february.buddies.iter().any(|p| p.pair.0.contains(id)),
+            "{id} waited in January and is first in line in February"
+        );
+    }
+
+    // Swaps go into the same month's file, beside the buddies.
+    let out = run(root, &["swaps", "--month", "2027-01"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let both = round::read_file(&root.join("rounds/2027-01.yaml")).expect("a round file");
+    assert_eq!(
+        both.buddies.len(),
+        january.buddies.len(),
+        "the buddies are kept"
+    );
+    assert!(!both.swaps.is_empty(), "the demo has swaps to make");
+    let mut moving = BTreeSet::new();
+    for cycle in &both.swaps {
+        let people = &cycle.cycle.0;
+        assert!((2..=3).contains(&people.len()));
+        for (k, id) in people.iter().enumerate() {
+            assert!(moving.insert(id.clone()), "{id} in two swaps");
+            let wants = profile(&dir, id).data.swap.clone().expect("a swap offer");
+            let next = profile(&dir, &people[(k + 1) % people.len()]);
+            let next_sector = sector(&dir, &people[(k + 1) % people.len()]);
+            assert!(wants.sectors.is_empty() || wants.sectors.contains(&next_sector));
+            assert!(
+                wants.policy_areas.is_empty()
+                    || wants
+                        .policy_areas
+                        .iter()
+                        .any(|p| next.data.policy_areas.contains(p))
+            );
+            assert_eq!(
+                Some(wants.months),
+                next.data.swap.as_ref().map(|s| s.months)
+            );
+        }
+    }
+    let summary = fs::read_to_string(root.join("rounds/2027-01.swaps.md")).expect("a summary");
+    assert!(summary.contains("takes"), "{summary}");
+    let max_two = run(root, &["swaps", "--month", "2027-01", "--max-cycle", "4"]);
+    assert!(!max_two.status.success());
+    assert!(text(&max_two.stderr).contains("a cycle is 2 (a straight swap) or 3 people"));
+}
+
+/// The links of the "People you might like to meet" section of a page.
+fn suggested(page: &Path) -> Vec<String> {
+    let html = fs::read_to_string(page).expect("the page");
+    let Some(start) = html.find("id=\"meet\"") else {
+        return Vec::new();
+    };
+    let section = &html[start..];
+    let section = &section[..section.find("</ul>").expect("a list")];
+    section
+        .split("<h3 class=\"result__title\"><a href=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').expect("a link")].to_string())
+        .collect()
+}
+
+#[test]
+fn profile_pages_suggest_people_from_other_sectors_with_the_reason() {
+    let site = tempfile::tempdir().expect("a temporary folder");
+    let public = site.path().join("public");
+    let out = build(&repository(), &public, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dir = load(&repository());
+
+    let sophie = suggested(&public.join("profiles/sophie-marsh/index.html"));
+    assert!(!sophie.is_empty() && sophie.len() <= 5, "{sophie:?}");
+    let html = fs::read_to_string(public.join("profiles/sophie-marsh/index.html")).expect("page");
+    assert!(html.contains("People you might like to meet"));
+    assert!(html.contains("In common: "));
+    for url in &sophie {
+        let slug = url.trim_matches('/').rsplit('/').next().expect("a slug");
+        let entry = dir.profile(slug).expect("a profile");
+        assert_ne!(sector(&dir, slug), sector(&dir, "sophie-marsh"), "{slug}");
+        let open = &entry.data.open_to;
+        assert!(
+            open.contains(&generator::content::OpenTo::Buddy)
+                || open.contains(&generator::content::OpenTo::Coffee)
+        );
+    }
+
+    // Fiona McLeod is internal: suggested on the intranet build, never on
+    // the public site.
+    let internal = site.path().join("internal");
+    let out = build(&repository(), &internal, &["--internal"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let fiona = "/profiles/fiona-mcleod/".to_string();
+    let on_intranet = fs::read_dir(internal.join("profiles"))
+        .expect("profiles")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("index.html").exists())
+        .any(|e| suggested(&e.path().join("index.html")).contains(&fiona));
+    assert!(on_intranet, "Fiona is suggested somewhere on the intranet");
+    for entry in fs::read_dir(public.join("profiles"))
+        .expect("profiles")
+        .filter_map(Result::ok)
+    {
+        let page = entry.path().join("index.html");
+        if page.exists() {
+            assert!(!suggested(&page).contains(&fiona), "{}", page.display());
+        }
+    }
+}
