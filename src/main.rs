@@ -159,6 +159,10 @@ enum Round {
         /// The longest cycle: 2 (straight swaps) or 3.
         #[arg(long, default_value_t = 3)]
         max_cycle: usize,
+        /// How long each integer program may search before the best it has
+        /// found is taken (the summary says whether it was proven best).
+        #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+        time_limit: f64,
     },
 }
 
@@ -329,7 +333,11 @@ fn main() -> ExitCode {
                 lookback,
                 method,
             } => matching::buddies(&common.into(), lookback, method.into()),
-            Round::Swaps { common, max_cycle } => matching::swaps(&common.into(), max_cycle),
+            Round::Swaps {
+                common,
+                max_cycle,
+                time_limit,
+            } => matching::swaps(&common.into(), max_cycle, time_limit),
         },
         Command::New { kind, name, root } => {
             let Some(loaded) = report::load(&LoadOptions::new(root.clone())) else {

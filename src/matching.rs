@@ -118,7 +118,7 @@ pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
 }
 
 /// Makes a job-swap round.
-pub fn swaps(run: &Run, max_cycle: usize) -> ExitCode {
+pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
     if !(2..=3).contains(&max_cycle) {
         eprintln!("error: --max-cycle {max_cycle}: a cycle is 2 (a straight swap) or 3 people");
         eprintln!(
@@ -126,6 +126,10 @@ pub fn swaps(run: &Run, max_cycle: usize) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    let Ok(time_limit) = std::time::Duration::try_from_secs_f64(time_limit) else {
+        eprintln!("error: --time-limit {time_limit}: give a number of seconds, such as 10");
+        return ExitCode::FAILURE;
+    };
     let Some((directory, month)) = prepare(run) else {
         return ExitCode::FAILURE;
     };
@@ -140,7 +144,14 @@ pub fn swaps(run: &Run, max_cycle: usize) -> ExitCode {
         Err(error) => return fail(&error),
     };
     let started = Instant::now();
-    let round = swap_round(&directory, &SwapOptions { month, max_cycle });
+    let round = swap_round(
+        &directory,
+        &SwapOptions {
+            max_cycle,
+            time_limit,
+            ..SwapOptions::new(month)
+        },
+    );
     let took = started.elapsed();
     let (cycles, unplaced) = summary::swap_records(&round);
     let text = summary::swap_summary(&round, &directory);

@@ -348,7 +348,7 @@ proptest! {
     fn swap_cycles_place_as_many_as_any_choice(instance in instance(), max in 2usize..=3) {
         let dir = site(&instance);
         let directory = load(dir.path());
-        let round = swap_round(&directory, &SwapOptions { month: january(), max_cycle: max });
+        let round = swap_round(&directory, &SwapOptions { max_cycle: max, ..SwapOptions::new(january()) });
         let (cycles, unplaced) = generator::matching::summary::swap_records(&round);
         let mut seen = Vec::new();
         for CycleRecord { cycle, .. } in &cycles {

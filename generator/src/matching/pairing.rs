@@ -4,11 +4,12 @@
 //! the exact answer takes Edmonds' blossom algorithm (here the `mwmatching`
 //! crate, a port of Van Rantwijk's reference implementation, O(n³)). It is
 //! used up to [`EXACT_UP_TO`] people. Beyond, where it would take minutes, a
-//! stated approximation runs in near-linear time: greedy by weight, then
-//! passes of local improvement that take an unused edge when dropping the
-//! pairs it crosses and re-pairing their partners (with each other, or with
-//! someone still free) gains weight. Its distance from the optimum is
-//! measured by `cargo bench -p bench --bench matching` on sizes both run.
+//! stated approximation runs in near-linear time: greedy by weight; passes
+//! of local improvement that take an unused edge when dropping the pairs it
+//! crosses and re-pairing their partners (with each other, or with someone
+//! still free) gains weight; then sweeps that cut the graph into windows of a
+//! few hundred people and solve each window exactly. Its distance from the
+//! optimum is measured by `cargo bench --bench matching` on sizes both run.
 
 use std::cmp::Reverse;
 
@@ -17,7 +18,7 @@ use std::cmp::Reverse;
 pub const EXACT_UP_TO: usize = 3_000;
 
 /// How many passes of improvement the approximation makes at most.
-const PASSES: usize = 8;
+const PASSES: usize = 2;
 
 /// One possible pair: two people (`a < b`) and what pairing them is worth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,7 +237,105 @@ fn approximate(people: usize, edges: &[Edge]) -> Vec<Option<u32>> {
             break;
         }
     }
+    for sweep in 0..SWEEPS {
+        refine(&adjacency, &mut mate, sweep);
+    }
     mate
+}
+
+/// The most people in one window the approximation solves exactly.
+const WINDOW: usize = 700;
+
+/// How many times the approximation goes over the whole graph in windows.
+const SWEEPS: usize = 2;
+
+/// Improves a matching by solving windows of the graph exactly.
+///
+/// The graph is cut into windows of up to [`WINDOW`] people, each grown
+/// from a seed along edges and closed under the matching (a person's buddy
+/// is in their window), so that the pairs inside a window can be replaced by
+/// the best pairs among its people without touching any other. Windows are
+/// disjoint and solved in parallel; each sweep starts them from other seeds,
+/// so that their borders move.
+fn refine(adjacency: &Adjacency, mate: &mut [Option<u32>], sweep: usize) {
+    use rayon::prelude::*;
+    let people = mate.len();
+    let mut covered = vec![false; people];
+    let mut windows: Vec<Vec<u32>> = Vec::new();
+    let seeds: Box<dyn Iterator<Item = usize>> = if sweep.is_multiple_of(2) {
+        Box::new(0..people)
+    } else {
+        Box::new((0..people).rev())
+    };
+    for seed in seeds {
+        if covered[seed] {
+            continue;
+        }
+        let mut window = Vec::new();
+        let mut queue = std::collections::VecDeque::from([seed as u32]);
+        while let Some(v) = queue.pop_front() {
+            if window.len() >= WINDOW {
+                break;
+            }
+            if covered[v as usize] {
+                continue;
+            }
+            for w in std::iter::once(v).chain(mate[v as usize]) {
+                if !covered[w as usize] {
+                    covered[w as usize] = true;
+                    window.push(w);
+                    queue.extend(
+                        adjacency
+                            .of(w)
+                            .iter()
+                            .map(|&(u, _)| u)
+                            .filter(|&u| !covered[u as usize]),
+                    );
+                }
+            }
+        }
+        window.sort_unstable();
+        windows.push(window);
+    }
+    let better: Vec<Option<Vec<(u32, u32)>>> = windows
+        .par_iter()
+        .map(|window| {
+            let local = |v: u32| window.binary_search(&v).ok();
+            let mut edges = Vec::new();
+            let mut current = 0i64;
+            for (i, &v) in window.iter().enumerate() {
+                for &(u, w) in adjacency.of(v) {
+                    if let Some(j) = local(u).filter(|&j| j > i) {
+                        edges.push(Edge {
+                            a: i as u32,
+                            b: j as u32,
+                            points: w,
+                        });
+                        if mate[v as usize] == Some(u) {
+                            current += i64::from(w);
+                        }
+                    }
+                }
+            }
+            let (pairs, _) = best_pairs(window.len(), &edges, Method::Exact);
+            (total(&edges, &pairs) > current).then(|| {
+                pairs
+                    .into_iter()
+                    .map(|(a, b)| (window[a as usize], window[b as usize]))
+                    .collect()
+            })
+        })
+        .collect();
+    for (window, pairs) in windows.iter().zip(better) {
+        let Some(pairs) = pairs else { continue };
+        for &v in window {
+            mate[v as usize] = None;
+        }
+        for (a, b) in pairs {
+            mate[a as usize] = Some(b);
+            mate[b as usize] = Some(a);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use ahash::AHashMap;
 
 use super::round::Month;
 use crate::content::profile::Profile;
-use crate::content::{Directory, Entry, Origin, Sector};
+use crate::content::{Choice, Directory, Entry, Origin, Sector};
 
 /// Points for any pair from different sectors: meeting at all is the point.
 pub const BASE_POINTS: i32 = 100;
@@ -24,7 +24,7 @@ pub const PLACE_POINTS: i32 = 100;
 /// best matches. Lists up to this long are read whole, so a directory of a
 /// few thousand finds everyone's true best; beyond it a deterministic window
 /// of each list is read, which keeps the search linear in the directory.
-pub const SCAN_PER_TAG: usize = 160;
+pub const SCAN_PER_TAG: usize = 96;
 
 /// What a shared tag is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -91,6 +91,22 @@ pub struct Common {
     pub same_place: bool,
 }
 
+/// What the hot path reads of a person, packed together: searching reads
+/// thousands of people per person, and each read is a cache miss.
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    /// The sector's position in the fixed list, or `u8::MAX` if unknown.
+    sector: u8,
+    /// The organisation, numbered.
+    organisation: u32,
+    /// The place, numbered, or `u32::MAX` if none.
+    place: u32,
+    /// Where their tags start in `People::tag_flat`.
+    tags_from: u32,
+    /// How many tags they have.
+    tags_len: u32,
+}
+
 /// The people considered for one kind of matching, indexed for finding each
 /// one's best matches quickly.
 pub struct People<'a> {
@@ -104,6 +120,9 @@ pub struct People<'a> {
     /// For each place, the people there.
     places: Vec<Vec<u32>>,
     place_names: Vec<String>,
+    packed: Vec<Packed>,
+    tag_flat: Vec<u32>,
+    tag_points: Vec<i32>,
 }
 
 impl<'a> People<'a> {
@@ -176,6 +195,28 @@ impl<'a> People<'a> {
             let rarity = (1.0 + n / list.len().max(1) as f64).ln();
             tag.points = (rarity * 100.0).round() as i32;
         }
+        let mut organisations: AHashMap<&str, u32> = AHashMap::new();
+        let mut tag_flat = Vec::new();
+        let packed = people
+            .iter()
+            .map(|p| {
+                let next = organisations.len() as u32;
+                let organisation = *organisations.entry(p.organisation).or_insert(next);
+                let tags_from = tag_flat.len() as u32;
+                tag_flat.extend_from_slice(&p.tags);
+                Packed {
+                    sector: p
+                        .sector
+                        .and_then(|s| Sector::ALL.iter().position(|(_, x)| *x == s))
+                        .map_or(u8::MAX, |i| i as u8),
+                    organisation,
+                    place: p.place.unwrap_or(u32::MAX),
+                    tags_from,
+                    tags_len: p.tags.len() as u32,
+                }
+            })
+            .collect();
+        let tag_points = tags.iter().map(|t| t.points).collect();
         Self {
             dir,
             people,
@@ -183,6 +224,9 @@ impl<'a> People<'a> {
             postings,
             places,
             place_names,
+            packed,
+            tag_flat,
+            tag_points,
         }
     }
 
@@ -210,18 +254,21 @@ impl<'a> People<'a> {
 
     /// The score of a pair, without saying why: the hot path of every search.
     pub fn points(&self, a: usize, b: usize) -> i32 {
-        let (x, y) = (&self.people[a], &self.people[b]);
+        let (x, y) = (&self.packed[a], &self.packed[b]);
         let mut points = BASE_POINTS;
-        if x.place.is_some() && x.place == y.place {
+        if x.place != u32::MAX && x.place == y.place {
             points += PLACE_POINTS;
         }
+        let tags =
+            |p: &Packed| &self.tag_flat[p.tags_from as usize..(p.tags_from + p.tags_len) as usize];
+        let (s, t) = (tags(x), tags(y));
         let (mut i, mut j) = (0, 0);
-        while i < x.tags.len() && j < y.tags.len() {
-            match x.tags[i].cmp(&y.tags[j]) {
+        while i < s.len() && j < t.len() {
+            match s[i].cmp(&t[j]) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    points += self.tags[x.tags[i] as usize].points;
+                    points += self.tag_points[s[i] as usize];
                     i += 1;
                     j += 1;
                 }
@@ -256,10 +303,12 @@ impl<'a> People<'a> {
     /// Whether two people may be paired at all: from different sectors and
     /// organisations (and both with a known sector).
     pub fn cross_sector(&self, a: usize, b: usize) -> bool {
-        let (x, y) = (&self.people[a], &self.people[b]);
+        let (x, y) = (&self.packed[a], &self.packed[b]);
         a != b
             && x.organisation != y.organisation
-            && matches!((x.sector, y.sector), (Some(s), Some(t)) if s != t)
+            && x.sector != u8::MAX
+            && y.sector != u8::MAX
+            && x.sector != y.sector
     }
 
     /// Up to `k` of the people `eligible` accepts with the highest scores for
@@ -292,7 +341,9 @@ impl<'a> People<'a> {
                 found.extend_from_slice(list);
             } else {
                 let from = (start as usize) % list.len();
-                found.extend(list.iter().cycle().skip(from).take(SCAN_PER_TAG));
+                let to = (from + SCAN_PER_TAG).min(list.len());
+                found.extend_from_slice(&list[from..to]);
+                found.extend_from_slice(&list[..SCAN_PER_TAG - (to - from)]);
             }
         }
         found.sort_unstable();

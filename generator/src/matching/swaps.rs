@@ -11,7 +11,10 @@
 //! [`EXACT_UP_TO_CYCLES`] cycles (far more than a round of a few thousand
 //! offers has) a stated greedy choice is made instead.
 
-use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
+use good_lp::{
+    Expression, ProblemVariables, Solution, SolverModel, Variable, WithInitialSolution,
+    WithTimeLimit, microlp, variable,
+};
 
 use super::people::{paused, person_id};
 use super::round::Month;
@@ -28,6 +31,20 @@ pub struct SwapOptions {
     pub month: Month,
     /// The longest cycle: 2 or 3.
     pub max_cycle: usize,
+    /// How long each integer program may run before the best it has found
+    /// is taken.
+    pub time_limit: std::time::Duration,
+}
+
+impl SwapOptions {
+    /// Cycles of up to three, and ten seconds for each integer program.
+    pub fn new(month: Month) -> Self {
+        Self {
+            month,
+            max_cycle: 3,
+            time_limit: std::time::Duration::from_secs(10),
+        }
+    }
 }
 
 /// Someone offering a job swap.
@@ -53,8 +70,14 @@ pub struct Cycle {
 /// How the cycles were chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SwapMethod {
-    /// The integer program: the most people placed, then the best fit.
+    /// The integer programs: the most people placed, then the best fit,
+    /// both proven.
     Exact,
+    /// The most people placed, proven; the fit the best found in the time
+    /// allowed.
+    PlacedExactly,
+    /// The best found in the time allowed, not proven the most.
+    BestFound,
     /// Longest cycles first, then best fit, each taken if still disjoint.
     Greedy,
 }
@@ -64,6 +87,12 @@ impl SwapMethod {
     pub fn describe(self) -> &'static str {
         match self {
             SwapMethod::Exact => "exact (integer program: most people placed, then best fit)",
+            SwapMethod::PlacedExactly => {
+                "the most people placed, proven; among those, the best fit found in the time allowed"
+            }
+            SwapMethod::BestFound => {
+                "the best found in the time allowed (integer program stopped before proving it)"
+            }
             SwapMethod::Greedy => "greedy (too many cycles for the integer program)",
         }
     }
@@ -211,8 +240,16 @@ pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a
     let arcs = arcs(&offers);
     let all = cycles(&offers, &arcs, options.max_cycle.min(3));
     let (chosen, method) = if all.len() <= EXACT_UP_TO_CYCLES {
-        match exact(offers.len(), &all) {
-            Some(chosen) => (chosen, SwapMethod::Exact),
+        match exact(offers.len(), &all, options.time_limit) {
+            Some((
+                chosen,
+                Proven {
+                    placed: true,
+                    fit: true,
+                },
+            )) => (chosen, SwapMethod::Exact),
+            Some((chosen, Proven { placed: true, .. })) => (chosen, SwapMethod::PlacedExactly),
+            Some((chosen, _)) => (chosen, SwapMethod::BestFound),
             None => (greedy(offers.len(), &all), SwapMethod::Greedy),
         }
     } else {
@@ -236,31 +273,100 @@ pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a
     }
 }
 
-/// The disjoint cycles placing the most people, then fitting best, by two
-/// integer programs; `None` if the solver fails.
-fn exact(people: usize, cycles: &[Cycle]) -> Option<Vec<usize>> {
-    if cycles.is_empty() {
-        return Some(Vec::new());
+/// How sure a choice of cycles is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Proven {
+    /// The number of people placed is the most possible.
+    placed: bool,
+    /// The fit is the best among choices placing as many.
+    fit: bool,
+}
+
+/// Groups of cycles that share no one with any other group: each is solved
+/// on its own (people offering 3 months never meet those offering 6).
+fn components(people: usize, cycles: &[Cycle]) -> Vec<Vec<usize>> {
+    fn root(parent: &mut [usize], mut p: usize) -> usize {
+        while parent[p] != p {
+            parent[p] = parent[parent[p]];
+            p = parent[p];
+        }
+        p
     }
-    let placed = |x: &[Variable]| -> Expression {
-        cycles
-            .iter()
-            .zip(x)
-            .map(|(c, &v)| c.people.len() as f64 * v)
-            .sum()
+    let mut parent: Vec<usize> = (0..people).collect();
+    for c in cycles {
+        for w in c.people.windows(2) {
+            let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (i, c) in cycles.iter().enumerate() {
+        let r = root(&mut parent, c.people[0]);
+        groups.entry(r).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+/// The disjoint cycles placing the most people, then fitting best: two
+/// integer programs per group of cycles, the first started from the greedy
+/// choice, the second from the first's answer and bound to place as many.
+/// Each stops at `limit` with the best found so far, and says so.
+fn exact(
+    people: usize,
+    cycles: &[Cycle],
+    limit: std::time::Duration,
+) -> Option<(Vec<usize>, Proven)> {
+    use rayon::prelude::*;
+    let groups = components(people, cycles);
+    let solved: Vec<Option<(Vec<usize>, Proven)>> = groups
+        .par_iter()
+        .map(|group| {
+            let part: Vec<Cycle> = group.iter().map(|&i| cycles[i].clone()).collect();
+            exact_group(people, &part, limit)
+                .map(|(chosen, proven)| (chosen.into_iter().map(|k| group[k]).collect(), proven))
+        })
+        .collect();
+    let mut chosen = Vec::new();
+    let mut proven = Proven {
+        placed: true,
+        fit: true,
     };
-    let fit = |x: &[Variable]| -> Expression {
-        cycles.iter().zip(x).map(|(c, &v)| c.fit as f64 * v).sum()
-    };
-    let solve = |objective: &dyn Fn(&[Variable]) -> Expression,
+    for (part, p) in solved.into_iter().collect::<Option<Vec<_>>>()? {
+        chosen.extend(part);
+        proven.placed &= p.placed;
+        proven.fit &= p.fit;
+    }
+    chosen.sort_unstable();
+    Some((chosen, proven))
+}
+
+fn exact_group(
+    people: usize,
+    cycles: &[Cycle],
+    limit: std::time::Duration,
+) -> Option<(Vec<usize>, Proven)> {
+    let placed_by =
+        |chosen: &[usize]| -> usize { chosen.iter().map(|&i| cycles[i].people.len()).sum() };
+    let solve = |weight: &dyn Fn(&Cycle) -> f64,
+                 start: &[usize],
                  at_least: Option<f64>|
-     -> Option<Vec<usize>> {
+     -> Option<(Vec<usize>, bool)> {
         let mut vars = ProblemVariables::new();
         let x: Vec<Variable> = cycles
             .iter()
             .map(|_| vars.add(variable().binary()))
             .collect();
-        let mut problem = vars.maximise(objective(&x)).using(microlp);
+        let objective: Expression = cycles.iter().zip(&x).map(|(c, &v)| weight(c) * v).sum();
+        let initial: Vec<(Variable, f64)> = x
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (v, if start.contains(&i) { 1.0 } else { 0.0 }))
+            .collect();
+        let mut problem = vars
+            .maximise(objective)
+            .using(microlp)
+            .with_initial_solution(initial)
+            .with_time_limit(limit.as_secs_f64());
         let mut containing: Vec<Vec<Variable>> = vec![Vec::new(); people];
         for (c, &v) in cycles.iter().zip(&x) {
             for &p in &c.people {
@@ -272,24 +378,45 @@ fn exact(people: usize, cycles: &[Cycle]) -> Option<Vec<usize>> {
             problem = problem.with(sum.leq(1.0));
         }
         if let Some(bound) = at_least {
-            problem = problem.with(placed(&x).geq(bound));
+            let placed: Expression = cycles
+                .iter()
+                .zip(&x)
+                .map(|(c, &v)| c.people.len() as f64 * v)
+                .sum();
+            problem = problem.with(placed.geq(bound));
         }
         let solution = problem.solve().ok()?;
-        Some(
-            x.iter()
-                .enumerate()
-                .filter(|(_, v)| solution.value(**v) > 0.5)
-                .map(|(i, _)| i)
-                .collect(),
-        )
+        let optimal = matches!(solution.status(), good_lp::SolutionStatus::Optimal);
+        let chosen = x
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| solution.value(**v) > 0.5)
+            .map(|(i, _)| i)
+            .collect();
+        Some((chosen, optimal))
     };
-    let most = solve(&placed, None)?;
-    let count: usize = most.iter().map(|&i| cycles[i].people.len()).sum();
-    // Among the sets placing as many, the best fit (a half below, so that
-    // rounding in the solver cannot make the bound unreachable).
-    let best = solve(&fit, Some(count as f64 - 0.5))?;
-    let again: usize = best.iter().map(|&i| cycles[i].people.len()).sum();
-    Some(if again == count { best } else { most })
+    let start = greedy(people, cycles);
+    let (most, placed_proven) = solve(&|c| c.people.len() as f64, &start, None)?;
+    let count = placed_by(&most);
+    // A half below, so that rounding in the solver cannot make it unreachable.
+    let (best, fit_proven) = solve(&|c| c.fit as f64, &most, Some(count as f64 - 0.5))?;
+    Some(if placed_by(&best) == count {
+        (
+            best,
+            Proven {
+                placed: placed_proven,
+                fit: fit_proven,
+            },
+        )
+    } else {
+        (
+            most,
+            Proven {
+                placed: placed_proven,
+                fit: false,
+            },
+        )
+    })
 }
 
 fn greedy(people: usize, cycles: &[Cycle]) -> Vec<usize> {
@@ -318,6 +445,8 @@ fn greedy(people: usize, cycles: &[Cycle]) -> Vec<usize> {
 mod tests {
     use super::*;
 
+    const LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
     fn cycle(people: &[usize], fit: i64) -> Cycle {
         Cycle {
             people: people.to_vec(),
@@ -332,7 +461,8 @@ mod tests {
     #[test]
     fn two_swaps_are_chosen_over_the_one_cycle_of_three_that_blocks_them() {
         let cycles = [cycle(&[0, 1, 2], 9), cycle(&[0, 3], 2), cycle(&[1, 4], 2)];
-        let chosen = exact(5, &cycles).expect("solved");
+        let (chosen, proven) = exact(5, &cycles, LIMIT).expect("solved");
+        assert!(proven.placed && proven.fit);
         assert_eq!(placed(&cycles, &chosen), 4);
         // Longest first would have placed three.
         assert_eq!(placed(&cycles, &greedy(5, &cycles)), 3);
@@ -342,8 +472,8 @@ mod tests {
     fn among_choices_placing_as_many_the_best_fit_wins() {
         // Either swap places two; the second suits its people better.
         let cycles = [cycle(&[0, 1], 2), cycle(&[0, 2], 7)];
-        assert_eq!(exact(3, &cycles).expect("solved"), vec![1]);
+        assert_eq!(exact(3, &cycles, LIMIT).expect("solved").0, vec![1]);
         let cycles = [cycle(&[0, 1], 7), cycle(&[0, 2], 2)];
-        assert_eq!(exact(3, &cycles).expect("solved"), vec![0]);
+        assert_eq!(exact(3, &cycles, LIMIT).expect("solved").0, vec![0]);
     }
 }
