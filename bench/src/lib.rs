@@ -255,10 +255,26 @@ pub fn write_site(root: &Path, sizes: Sizes, seed: u64) -> io::Result<()> {
         if !open_to.contains(&"buddy") && random.below(4) > 0 {
             open_to.push("buddy");
         }
+        // One in ten offers a job swap; what they want follows from their
+        // number, so the random stream (and the rest of the site) is the same
+        // with or without swaps.
+        let swap = if i % 10 == 0 {
+            open_to.push("job-swap");
+            let k = i / 10;
+            format!(
+                "swap:\n  months: {}\n  wants:\n    sectors: [{}]\n    policy_areas: [{}, {}]\n",
+                if k % 2 == 0 { 3 } else { 6 },
+                SECTORS[k % SECTORS.len()],
+                areas[k % areas.len()],
+                areas[(k * 7 + 3) % areas.len()],
+            )
+        } else {
+            String::new()
+        };
         let mut text = String::new();
         let _ = write!(
             text,
-            "---\nname: {name}\nrole: {}\norganisation: organisation-{organisation}\nlocation: {}\npolicy_areas: [{}]\ninterests: [{}]\nopen_to: [{}]\ncontact:\n  email: person{i}@org{organisation}.example.gov.uk\nconsent: 2026-0{}-1{}\n---\n",
+            "---\nname: {name}\nrole: {}\norganisation: organisation-{organisation}\nlocation: {}\npolicy_areas: [{}]\ninterests: [{}]\nopen_to: [{}]\ncontact:\n  email: person{i}@org{organisation}.example.gov.uk\nconsent: 2026-0{}-1{}\n{swap}---\n",
             ROLES[random.below(ROLES.len())],
             TOWNS[random.below(TOWNS.len())],
             policy.join(", "),

@@ -1,0 +1,155 @@
+//! How long matching rounds take, how much memory they use, and how far the
+//! approximate pairing is from the exact optimum, on synthetic directories.
+//!
+//! Run with `cargo bench --bench matching`. Prints two Markdown tables:
+//! - the distance of the approximation from the optimum, both run in this
+//!   process on the same candidate graph, at sizes where the exact blossom
+//!   algorithm runs (`MATCH_GAP_SIZES`, default `1000,2000,4000` profiles);
+//! - `interchange match buddies` and `match swaps` (both `--dry-run`) as a
+//!   user runs them, at `MATCH_BENCH_SIZES` (default `10000,100000`): the
+//!   round itself as the command reports it, the whole command (loading and
+//!   checking every file first), and the command's peak resident memory.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use generator::matching::pairing::Method;
+use generator::matching::{BuddyOptions, History, Month, buddy_round};
+
+fn sizes(variable: &str, default: &[usize]) -> Vec<usize> {
+    std::env::var(variable)
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| default.to_vec())
+}
+
+fn site(profiles: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    bench::write_site(dir.path(), bench::Sizes::for_profiles(profiles), 1).expect("written");
+    dir
+}
+
+fn january() -> Month {
+    "2027-01".parse().expect("a month")
+}
+
+/// The peak resident memory of a process so far, in kB.
+fn peak_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Runs `interchange match ...` on `root`: its wall time, its peak memory
+/// (kB, read from /proc while it runs) and what it said on stderr.
+fn run(root: &Path, round: &str) -> (Duration, u64, String) {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_interchange"))
+        .args(["match", round, "--dry-run", "--month", "2027-01", "--root"])
+        .arg(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut peak = 0;
+    loop {
+        if let Some(kb) = peak_kb(child.id()) {
+            peak = peak.max(kb);
+        }
+        if child.try_wait().expect("waited").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let wall = started.elapsed();
+    let said = reader.join().unwrap_or_default();
+    (wall, peak, said)
+}
+
+/// The number after `before` and before `after` in what a command said.
+fn figure(said: &str, before: &str, after: &str) -> String {
+    said.lines()
+        .find_map(|l| {
+            let rest = &l[l.find(before)? + before.len()..];
+            Some(rest[..rest.find(after)?].trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into())
+}
+
+fn main() {
+    println!(
+        "| profiles | taking part | possible pairs | exact total | exact time | approximate total | approximate time | gap |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for profiles in sizes("MATCH_GAP_SIZES", &[1_000, 2_000, 4_000]) {
+        let dir = site(profiles);
+        let loaded = generator::load(&bench::load_options(dir.path())).expect("loads");
+        assert!(
+            !loaded.diagnostics.has_errors(),
+            "the synthetic site checks clean"
+        );
+        let history = History::default();
+        let mut results = Vec::new();
+        for method in [Method::Exact, Method::Approximate] {
+            let options = BuddyOptions {
+                method,
+                ..BuddyOptions::new(january())
+            };
+            let started = Instant::now();
+            let round = buddy_round(&loaded.directory, &history, &options);
+            let took = started.elapsed();
+            results.push((round.total(), took, round.people.len(), round.edges));
+        }
+        let (exact, approximate) = (results[0], results[1]);
+        println!(
+            "| {profiles} | {} | {} | {:.2} | {:.2} s | {:.2} | {:.3} s | {:.2} % |",
+            exact.2,
+            exact.3,
+            exact.0 as f64 / 100.0,
+            exact.1.as_secs_f64(),
+            approximate.0 as f64 / 100.0,
+            approximate.1.as_secs_f64(),
+            100.0 * (exact.0 - approximate.0) as f64 / exact.0 as f64
+        );
+    }
+    println!();
+    println!(
+        "| profiles | taking part | possible pairs | pairing | buddy round | whole command | peak memory | swap offers | possible cycles | placed | swap round | whole command | peak memory |"
+    );
+    println!("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for profiles in sizes("MATCH_BENCH_SIZES", &[10_000, 100_000]) {
+        let dir = site(profiles);
+        let (wall, peak, said) = run(dir.path(), "buddies");
+        assert!(said.contains("pairs from"), "{said}");
+        let (swap_wall, swap_peak, swap_said) = run(dir.path(), "swaps");
+        assert!(swap_said.contains("offers placed"), "{swap_said}");
+        println!(
+            "| {profiles} | {} | {} | {} | {} s | {:.2} s | {} MB | {} | {} | {} | {} s | {:.2} s | {} MB |",
+            figure(&said, "pairs from ", " people"),
+            figure(&said, "people (", " possible"),
+            figure(&said, "earlier rounds read, ", ")"),
+            figure(&said, ") in ", " s."),
+            wall.as_secs_f64(),
+            peak / 1024,
+            figure(&swap_said, " of ", " offers"),
+            figure(&swap_said, "swaps (", " possible"),
+            figure(&swap_said, "", " of "),
+            figure(&swap_said, "cycles) in ", " s."),
+            swap_wall.as_secs_f64(),
+            swap_peak / 1024,
+        );
+    }
+}
