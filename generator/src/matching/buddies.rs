@@ -128,7 +128,7 @@ pub fn buddy_round<'a>(
         .into_par_iter()
         .map(|a| {
             people
-                .best_for(a, k, |b| {
+                .best_for(a, k, super::people::SCAN_PER_TAG, |b| {
                     people.cross_sector(a, b) && !earlier.contains(&ordered(a as u32, b as u32))
                 })
                 .into_iter()

@@ -21,9 +21,9 @@ pub const BASE_POINTS: i32 = 100;
 pub const PLACE_POINTS: i32 = 100;
 
 /// How many people are read from one tag's list when looking for someone's
-/// best matches. Lists up to this long are read whole, so a directory of a
-/// few thousand finds everyone's true best; beyond it a deterministic window
-/// of each list is read, which keeps the search linear in the directory.
+/// best buddies. Shorter lists are read whole; of a longer one, a
+/// deterministic window is read, which keeps the search linear in the
+/// directory.
 pub const SCAN_PER_TAG: usize = 96;
 
 /// What a shared tag is.
@@ -315,7 +315,8 @@ impl<'a> People<'a> {
     /// person `a`, best first (ties to the first by id).
     ///
     /// People sharing a tag or a place with `a` are found through the lists
-    /// of each; if that finds fewer than `k`, the rest are filled from
+    /// of each, reading at most `scan` of each list; if that finds fewer than
+    /// `k`, the rest are filled from
     /// everyone, starting at a place that depends on `a`, so that people with
     /// nothing in common are still spread over the directory rather than all
     /// offered the same few.
@@ -323,6 +324,7 @@ impl<'a> People<'a> {
         &self,
         a: usize,
         k: usize,
+        scan: usize,
         eligible: impl Fn(usize) -> bool,
     ) -> Vec<(usize, i32)> {
         if k == 0 || self.people.len() < 2 {
@@ -337,13 +339,13 @@ impl<'a> People<'a> {
             .map(|&t| &self.postings[t as usize])
             .chain(person.place.map(|p| &self.places[p as usize]));
         for list in lists {
-            if list.len() <= SCAN_PER_TAG {
+            if list.len() <= scan {
                 found.extend_from_slice(list);
             } else {
                 let from = (start as usize) % list.len();
-                let to = (from + SCAN_PER_TAG).min(list.len());
+                let to = (from + scan).min(list.len());
                 found.extend_from_slice(&list[from..to]);
-                found.extend_from_slice(&list[..SCAN_PER_TAG - (to - from)]);
+                found.extend_from_slice(&list[..scan - (to - from)]);
             }
         }
         found.sort_unstable();

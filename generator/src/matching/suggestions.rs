@@ -4,7 +4,12 @@
 
 use rayon::prelude::*;
 
-use super::people::{People, TagKind};
+use super::people::{BASE_POINTS, People, TagKind};
+
+/// How many people are read from one tag's list: a page shows five, so a
+/// sample of a few hundred sharers finds good ones at a fraction of the
+/// cost of a buddy round's search, on every build.
+const SCAN_PER_TAG: usize = 24;
 use crate::content::{Directory, OpenTo};
 
 /// How many people a profile page suggests.
@@ -28,20 +33,24 @@ pub struct Suggestion {
 /// carries its reason.
 pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
     let people = People::new(dir, |_| true);
-    let open = |i: usize| {
-        let p = &people.people[i].entry.data;
-        p.open_to.contains(&OpenTo::Buddy) || p.open_to.contains(&OpenTo::Coffee)
-    };
+    let open: Vec<bool> = people
+        .people
+        .iter()
+        .map(|p| {
+            let open_to = &p.entry.data.open_to;
+            open_to.contains(&OpenTo::Buddy) || open_to.contains(&OpenTo::Coffee)
+        })
+        .collect();
     let mut by_person: Vec<(usize, Vec<Suggestion>)> = (0..people.len())
         .into_par_iter()
         .map(|a| {
             let found = people
-                .best_for(a, count, |b| {
-                    open(b)
-                        && people.cross_sector(a, b)
-                        && people.points(a, b) > super::people::BASE_POINTS
+                .best_for(a, count, SCAN_PER_TAG, |b| {
+                    open[b] && people.cross_sector(a, b)
                 })
                 .into_iter()
+                // Those filled in from everyone share nothing: no reason to give.
+                .filter(|&(_, points)| points > BASE_POINTS)
                 .map(|(b, _)| {
                     let common = people.common(a, b);
                     Suggestion {
