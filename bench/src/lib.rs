@@ -351,6 +351,53 @@ fn paragraph(random: &mut Random) -> String {
         .join(" ")
 }
 
+/// Writes beside a synthetic site (into the same `root`) what Hugo needs to
+/// build the same pages from the same files: `hugo.toml`, which makes policy
+/// areas and interests taxonomies, and minimal layouts (a page per entry,
+/// the section listings, the taxonomy and term pages). Hugo's own extras
+/// (feeds, sitemap, robots.txt) are turned off: it makes only pages.
+pub fn write_hugo(root: &Path) -> io::Result<()> {
+    fs::write(
+        root.join("hugo.toml"),
+        r#"baseURL = "https://directory.example.gov.uk/"
+title = "Synthetic directory"
+languageCode = "en-gb"
+disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
+contentDir = "content"
+
+[taxonomies]
+policy_area = "policy_areas"
+interest = "interests"
+"#,
+    )?;
+    let layouts = root.join("layouts/_default");
+    fs::create_dir_all(&layouts)?;
+    let page = |title: &str, main: &str| {
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>{title} | {{{{ site.Title }}}}</title></head>\n<body><header><a href=\"/\">{{{{ site.Title }}}}</a></header>\n<main>\n{main}\n</main></body></html>\n"
+        )
+    };
+    fs::write(
+        layouts.join("single.html"),
+        page(
+            "{{ .Params.name | default .Params.title }}",
+            "<h1>{{ .Params.name | default .Params.title }}</h1>\n{{ with .Params.role }}<p>{{ . }}</p>{{ end }}\n{{ with .Params.policy_areas }}<ul>{{ range . }}<li><a href=\"/policy_areas/{{ . | urlize }}/\">{{ . }}</a></li>{{ end }}</ul>{{ end }}\n{{ with .Params.interests }}<ul>{{ range . }}<li><a href=\"/interests/{{ . | urlize }}/\">{{ . }}</a></li>{{ end }}</ul>{{ end }}\n{{ .Content }}",
+        ),
+    )?;
+    let listing = "<h1>{{ .Title }}</h1>\n<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Params.name | default .Params.title | default .Title }}</a></li>{{ end }}</ul>";
+    for name in ["list.html", "terms.html", "term.html"] {
+        fs::write(layouts.join(name), page("{{ .Title }}", listing))?;
+    }
+    fs::write(
+        root.join("layouts/index.html"),
+        page(
+            "Home",
+            "<h1>{{ site.Title }}</h1>\n<ul>{{ range site.Sections }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>",
+        ),
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,6 +407,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let sizes = Sizes::for_profiles(300);
         write_site(dir.path(), sizes, 7).expect("written");
+        // Hugo's config and layouts beside the site change nothing for it.
+        write_hugo(dir.path()).expect("written");
+        assert!(dir.path().join("layouts/_default/single.html").is_file());
         let loaded = generator::load(&generator::LoadOptions {
             root: dir.path().to_path_buf(),
             as_of: generator::AsOf::Date(jiff::civil::date(2026, 11, 23)),

@@ -1,19 +1,30 @@
-//! `synth DIR PROFILES [SEED]`: writes a synthetic directory, for benchmarks
-//! and for trying the program on a big site.
+//! `synth DIR PROFILES [SEED] [--hugo]`: writes a synthetic directory, for
+//! benchmarks and for trying the program on a big site; with `--hugo`, also
+//! the config and layouts for Hugo to build the same pages from it.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let hugo = args.iter().any(|a| a == "--hugo");
+    args.retain(|a| a != "--hugo");
     let (Some(dir), Some(profiles)) = (args.first(), args.get(1).and_then(|n| n.parse().ok()))
     else {
-        eprintln!("usage: synth DIR PROFILES [SEED]");
+        eprintln!("usage: synth DIR PROFILES [SEED] [--hugo]");
         return ExitCode::from(2);
     };
     let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
     let sizes = bench::Sizes::for_profiles(profiles);
-    match bench::write_site(&PathBuf::from(dir), sizes, seed) {
+    let root = PathBuf::from(dir);
+    let written = bench::write_site(&root, sizes, seed).and_then(|()| {
+        if hugo {
+            bench::write_hugo(&root)
+        } else {
+            Ok(())
+        }
+    });
+    match written {
         Ok(()) => {
             println!("wrote {} files to {dir}", sizes.files());
             ExitCode::SUCCESS
