@@ -26,6 +26,24 @@ pub struct Suggestion {
     pub place: Option<String>,
 }
 
+/// A number standing for everything suggestions are made from: each
+/// profile's slug, origin, organisation, policy areas, interests, place and
+/// ways of meeting, and each organisation's sector. Equal numbers, equal
+/// suggestions: a save that changes only a biography keeps them.
+pub fn inputs(dir: &Directory) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = ahash::RandomState::with_seeds(3, 5, 7, 11).build_hasher();
+    for e in &dir.profiles {
+        let p = &e.data;
+        (super::people::person_id(e), &p.organisation).hash(&mut h);
+        (&p.policy_areas, &p.interests, &p.location, &p.open_to).hash(&mut h);
+    }
+    for o in &dir.organisations {
+        (&o.slug, o.data.sector).hash(&mut h);
+    }
+    h.finish()
+}
+
 /// Up to `count` suggestions for every profile of `dir`, by position.
 ///
 /// Someone is suggested only when they share something (a policy area, an

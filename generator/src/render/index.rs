@@ -3,11 +3,13 @@
 //! Built once per build, in time proportional to the directory.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
 
 use crate::content::{ConsultationStatus, Directory, OpenTo, Sector};
+use crate::matching::suggestions::Suggestion;
 
 /// A hash map keyed by slugs and positions: built many times a second
 /// while a site is served, so with a fast hash.
@@ -129,12 +131,14 @@ pub struct Index<'a> {
     /// The terms of each taxonomy, with the profiles under them.
     pub taxonomies: Vec<(TaxonomyKind, Vec<Term>)>,
     /// The people each profile page suggests meeting, by profile.
-    pub suggestions: Vec<Vec<crate::matching::suggestions::Suggestion>>,
+    pub suggestions: Arc<Vec<Vec<Suggestion>>>,
 }
 
 impl<'a> Index<'a> {
-    /// Builds every lookup.
-    pub fn new(dir: &'a Directory, now: Timestamp) -> Self {
+    /// Builds every lookup; `suggestions` are those of
+    /// [`suggestions`](crate::matching::suggestions::suggestions) for `dir`,
+    /// made by the caller so that a rebuild can keep the last ones.
+    pub fn new(dir: &'a Directory, now: Timestamp, suggestions: Arc<Vec<Vec<Suggestion>>>) -> Self {
         let mut profiles_az: Vec<usize> = (0..dir.profiles.len()).collect();
         profiles_az.par_sort_by(|&a, &b| {
             dir.profiles[a]
@@ -229,11 +233,6 @@ impl<'a> Index<'a> {
             .into_par_iter()
             .map(|kind| (kind, terms(dir, kind, &profiles_az)))
             .collect();
-        let suggestions = crate::matching::suggestions::suggestions(
-            dir,
-            crate::matching::suggestions::PER_PROFILE,
-        );
-
         Self {
             dir,
             now,

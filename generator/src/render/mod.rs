@@ -129,6 +129,9 @@ pub struct Memory {
     /// What the site-wide files were made from, kept to make them again
     /// from the entries that changed.
     caches: Caches,
+    /// The suggestions on profile pages, with what they were made from:
+    /// most saves change no tag, place or organisation and keep them.
+    suggestions: Option<(u64, Arc<Vec<Vec<crate::matching::suggestions::Suggestion>>>)>,
 }
 
 /// The caches of the site-wide files.
@@ -207,7 +210,22 @@ pub fn rebuild(
     if memory.next_change.is_some_and(|t| now >= t) {
         memory.epoch += 1;
     }
-    let index = Index::new(&directory, now);
+    let suggestions = {
+        use crate::matching::suggestions;
+        let inputs = suggestions::inputs(&directory);
+        match &memory.suggestions {
+            Some((made_from, kept)) if *made_from == inputs => kept.clone(),
+            _ => {
+                let made = Arc::new(suggestions::suggestions(
+                    &directory,
+                    suggestions::PER_PROFILE,
+                ));
+                memory.suggestions = Some((inputs, made.clone()));
+                made
+            }
+        }
+    };
+    let index = Index::new(&directory, now, suggestions);
     theme
         .tera
         .global_context()
