@@ -149,7 +149,7 @@ enum Round {
     /// is repeated.
     Buddies {
         #[command(flatten)]
-        common: RoundArgs,
+        common: matching::Run,
         /// How many earlier rounds a pair may not repeat.
         #[arg(long, default_value_t = 6)]
         lookback: usize,
@@ -161,7 +161,7 @@ enum Round {
     /// coming the other way, placing as many people as possible.
     Swaps {
         #[command(flatten)]
-        common: RoundArgs,
+        common: matching::Run,
         /// The longest cycle: 2 (straight swaps) or 3.
         #[arg(long, default_value_t = 3)]
         max_cycle: usize,
@@ -170,34 +170,6 @@ enum Round {
         #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
         time_limit: f64,
     },
-}
-
-/// What every round takes.
-#[derive(Debug, clap::Args)]
-struct RoundArgs {
-    /// The site folder, holding interchange.toml.
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
-    /// The month of the round, YYYY-MM [default: this month].
-    #[arg(long, value_name = "YYYY-MM")]
-    month: Option<generator::matching::Month>,
-    /// Print the round; write nothing.
-    #[arg(long)]
-    dry_run: bool,
-    /// Make the round again even if the month already has one.
-    #[arg(long)]
-    force: bool,
-}
-
-impl From<RoundArgs> for matching::Run {
-    fn from(args: RoundArgs) -> Self {
-        Self {
-            root: args.root,
-            month: args.month,
-            dry_run: args.dry_run,
-            force: args.force,
-        }
-    }
 }
 
 /// How buddy pairs are chosen.
@@ -338,12 +310,12 @@ fn main() -> ExitCode {
                 common,
                 lookback,
                 method,
-            } => matching::buddies(&common.into(), lookback, method.into()),
+            } => matching::buddies(&common, lookback, method.into()),
             Round::Swaps {
                 common,
                 max_cycle,
                 time_limit,
-            } => matching::swaps(&common.into(), max_cycle, time_limit),
+            } => matching::swaps(&common, max_cycle, time_limit),
         },
         Command::New { kind, name, root } => {
             let Some(loaded) = report::load(&LoadOptions::new(root.clone())) else {

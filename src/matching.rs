@@ -1,12 +1,12 @@
 //! `interchange match buddies|swaps`: a month's round over the whole
 //! directory, written to `rounds/<month>.yaml` with a readable summary.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use generator::matching::pairing::Method;
-use generator::matching::round::{self, RoundFile};
+use generator::matching::round::{self, RoundFile, RoundKind};
 use generator::matching::{
     BuddyOptions, History, Month, RoundError, SwapOptions, buddy_round, summary, swap_round,
 };
@@ -14,15 +14,20 @@ use generator::{Directory, LoadOptions};
 
 use crate::report;
 
-/// What the command was asked to do, whichever round it makes.
+/// What every round takes.
+#[derive(Debug, clap::Args)]
 pub struct Run {
-    /// The site folder.
+    /// The site folder, holding interchange.toml.
+    #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// The month [default: this month].
+    /// The month of the round, YYYY-MM [default: this month].
+    #[arg(long, value_name = "YYYY-MM")]
     pub month: Option<Month>,
-    /// Print, write nothing.
+    /// Print the round; write nothing.
+    #[arg(long)]
     pub dry_run: bool,
-    /// Replace a round already made.
+    /// Make the round again even if the month already has one.
+    #[arg(long)]
     pub force: bool,
 }
 
@@ -50,37 +55,16 @@ fn fail(error: &RoundError) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// The round file of the month, unless it already holds this kind of round
-/// and `force` was not given.
-fn round_file(
-    root: &Path,
-    month: Month,
-    force: bool,
-    what: &'static str,
-    holds: impl Fn(&RoundFile) -> bool,
-) -> Result<RoundFile, RoundError> {
-    let file = round::read_or_new(root, month)?;
-    if holds(&file) && !force {
-        return Err(RoundError::Exists {
-            path: month.file(root),
-            what,
-            month,
-        });
-    }
-    Ok(file)
-}
-
 /// Makes a buddy round.
 pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
     let Some((directory, month)) = prepare(run) else {
         return ExitCode::FAILURE;
     };
-    let file = match round_file(
+    let file = match round::open(
         &run.root,
         month,
+        RoundKind::Buddies,
         run.force || run.dry_run,
-        "buddy pairs",
-        |f| !f.buddies.is_empty() || !f.unmatched.is_empty(),
     ) {
         Ok(file) => file,
         Err(error) => return fail(&error),
@@ -114,7 +98,7 @@ pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
         round.method.short(),
         took.as_secs_f64()
     );
-    write(run, month, &file, "buddies", &text)
+    write(run, month, &file, RoundKind::Buddies, &text)
 }
 
 /// Makes a job-swap round.
@@ -133,13 +117,7 @@ pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
     let Some((directory, month)) = prepare(run) else {
         return ExitCode::FAILURE;
     };
-    let file = match round_file(
-        &run.root,
-        month,
-        run.force || run.dry_run,
-        "job swaps",
-        |f| !f.swaps.is_empty() || !f.unplaced.is_empty(),
-    ) {
+    let file = match round::open(&run.root, month, RoundKind::Swaps, run.force || run.dry_run) {
         Ok(file) => file,
         Err(error) => return fail(&error),
     };
@@ -169,22 +147,22 @@ pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
         round.possible,
         took.as_secs_f64()
     );
-    write(run, month, &file, "swaps", &text)
+    write(run, month, &file, RoundKind::Swaps, &text)
 }
 
-fn write(run: &Run, month: Month, file: &RoundFile, what: &str, text: &str) -> ExitCode {
+fn write(run: &Run, month: Month, file: &RoundFile, kind: RoundKind, text: &str) -> ExitCode {
     if run.dry_run {
         eprintln!("A dry run: nothing was written.");
         return ExitCode::SUCCESS;
     }
     let written = round::write(&run.root, month, file)
-        .and_then(|()| round::write_summary(&run.root, month, what, text));
+        .and_then(|()| round::write_summary(&run.root, month, kind, text));
     match written {
         Ok(()) => {
             eprintln!(
                 "Wrote {} and {}: commit them, so that later rounds do not repeat a pair.",
                 month.file(&run.root).display(),
-                month.summary_file(&run.root, what).display()
+                month.summary_file(&run.root, kind).display()
             );
             ExitCode::SUCCESS
         }

@@ -115,7 +115,12 @@ fn write_document(
     if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
         return Ok(None);
     }
-    write_atomically(&path, &text)?;
+    generator::render::output::write_atomically(&path, text.as_bytes()).map_err(|source| {
+        FederationError::Mirror {
+            path: path.clone(),
+            source,
+        }
+    })?;
     // A newer version replaces one set aside.
     forget_set_aside(&path);
     Ok(Some(path))
@@ -197,24 +202,6 @@ fn body(document: &Value) -> String {
         .find_map(|k| document.get(*k).and_then(Value::as_str))
         .unwrap_or_default()
         .to_string()
-}
-
-/// Writes `text` at `path` through a hidden file renamed into place, so
-/// that a reader (the site's build) never sees half a file.
-fn write_atomically(path: &Path, text: &str) -> Result<(), FederationError> {
-    let failed = |source| FederationError::Mirror {
-        path: path.to_path_buf(),
-        source,
-    };
-    let folder = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder).map_err(failed)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = folder.join(format!(".{name}.tmp"));
-    std::fs::write(&temporary, text).map_err(failed)?;
-    std::fs::rename(&temporary, path).map_err(failed)
 }
 
 /// Removes the mirrored entry `id`. Its path, if there was a file.

@@ -59,10 +59,6 @@ pub struct Person<'a> {
     pub sector: Option<Sector>,
     /// Their organisation.
     pub organisation: &'a str,
-    /// Their policy areas and interests, as sorted tag numbers.
-    tags: Vec<u32>,
-    /// Where they work, as a place number.
-    place: Option<u32>,
 }
 
 /// How a round names a profile: its slug, or `host/slug` when mirrored, so
@@ -133,7 +129,8 @@ impl<'a> People<'a> {
         let mut tags: Vec<Tag> = Vec::new();
         let mut place_numbers: AHashMap<String, u32> = AHashMap::new();
         let mut place_names: Vec<String> = Vec::new();
-        let mut people: Vec<Person<'a>> = Vec::new();
+        // Each person with their sorted tag numbers and place number.
+        let mut people: Vec<(Person<'a>, Vec<u32>, Option<u32>)> = Vec::new();
         for (profile, entry) in dir.profiles.iter().enumerate() {
             if !include(entry) {
                 continue;
@@ -166,26 +163,25 @@ impl<'a> People<'a> {
                     next
                 })
             });
-            people.push(Person {
+            let person = Person {
                 profile,
                 id: person_id(entry),
                 entry,
                 sector: dir.organisation(&p.organisation).map(|o| o.data.sector),
                 organisation: p.organisation.as_str(),
-                tags: numbers,
-                place,
-            });
+            };
+            people.push((person, numbers, place));
         }
-        people.sort_by(|a, b| a.id.cmp(&b.id));
+        people.sort_by(|a, b| a.0.id.cmp(&b.0.id));
 
         let mut postings = vec![Vec::new(); tags.len()];
         let mut places = vec![Vec::new(); place_names.len()];
-        for (i, person) in people.iter().enumerate() {
-            for &t in &person.tags {
+        for (i, (_, numbers, place)) in people.iter().enumerate() {
+            for &t in numbers {
                 postings[t as usize].push(i as u32);
             }
-            if let Some(place) = person.place {
-                places[place as usize].push(i as u32);
+            if let Some(place) = place {
+                places[*place as usize].push(i as u32);
             }
         }
         let n = people.len().max(1) as f64;
@@ -199,23 +195,24 @@ impl<'a> People<'a> {
         let mut tag_flat = Vec::new();
         let packed = people
             .iter()
-            .map(|p| {
+            .map(|(p, numbers, place)| {
                 let next = organisations.len() as u32;
                 let organisation = *organisations.entry(p.organisation).or_insert(next);
                 let tags_from = tag_flat.len() as u32;
-                tag_flat.extend_from_slice(&p.tags);
+                tag_flat.extend_from_slice(numbers);
                 Packed {
                     sector: p
                         .sector
                         .and_then(|s| Sector::ALL.iter().position(|(_, x)| *x == s))
                         .map_or(u8::MAX, |i| i as u8),
                     organisation,
-                    place: p.place.unwrap_or(u32::MAX),
+                    place: place.unwrap_or(u32::MAX),
                     tags_from,
-                    tags_len: p.tags.len() as u32,
+                    tags_len: numbers.len() as u32,
                 }
             })
             .collect();
+        let people = people.into_iter().map(|(p, _, _)| p).collect();
         let tag_points = tags.iter().map(|t| t.points).collect();
         Self {
             dir,
@@ -247,21 +244,27 @@ impl<'a> People<'a> {
 
     /// The place person `i` works in, as they wrote it.
     pub fn place(&self, i: usize) -> Option<&str> {
-        self.people[i]
-            .place
+        self.place_number(i)
             .map(|p| self.place_names[p as usize].as_str())
+    }
+
+    fn place_number(&self, i: usize) -> Option<u32> {
+        Some(self.packed[i].place).filter(|&p| p != u32::MAX)
+    }
+
+    /// Person `i`'s policy areas and interests, as sorted tag numbers.
+    fn tags_of(&self, i: usize) -> &[u32] {
+        let p = &self.packed[i];
+        &self.tag_flat[p.tags_from as usize..(p.tags_from + p.tags_len) as usize]
     }
 
     /// The score of a pair, without saying why: the hot path of every search.
     pub fn points(&self, a: usize, b: usize) -> i32 {
-        let (x, y) = (&self.packed[a], &self.packed[b]);
         let mut points = BASE_POINTS;
-        if x.place != u32::MAX && x.place == y.place {
+        if self.same_place(a, b) {
             points += PLACE_POINTS;
         }
-        let tags =
-            |p: &Packed| &self.tag_flat[p.tags_from as usize..(p.tags_from + p.tags_len) as usize];
-        let (s, t) = (tags(x), tags(y));
+        let (s, t) = (self.tags_of(a), self.tags_of(b));
         let (mut i, mut j) = (0, 0);
         while i < s.len() && j < t.len() {
             match s[i].cmp(&t[j]) {
@@ -279,12 +282,12 @@ impl<'a> People<'a> {
 
     /// What a pair has in common, and its score.
     pub fn common(&self, a: usize, b: usize) -> Common {
-        let (x, y) = (&self.people[a], &self.people[b]);
-        let mut tags: Vec<u32> = x
-            .tags
+        let theirs = self.tags_of(b);
+        let mut tags: Vec<u32> = self
+            .tags_of(a)
             .iter()
             .copied()
-            .filter(|t| y.tags.binary_search(t).is_ok())
+            .filter(|t| theirs.binary_search(t).is_ok())
             .collect();
         tags.sort_by(|&s, &t| {
             let (s, t) = (self.tag(s), self.tag(t));
@@ -296,8 +299,12 @@ impl<'a> People<'a> {
         Common {
             points: self.points(a, b),
             tags,
-            same_place: x.place.is_some() && x.place == y.place,
+            same_place: self.same_place(a, b),
         }
+    }
+
+    fn same_place(&self, a: usize, b: usize) -> bool {
+        self.place_number(a).is_some() && self.packed[a].place == self.packed[b].place
     }
 
     /// Whether two people may be paired at all: from different sectors and
@@ -330,14 +337,13 @@ impl<'a> People<'a> {
         if k == 0 || self.people.len() < 2 {
             return Vec::new();
         }
-        let person = &self.people[a];
-        let start = spread(&person.id);
+        let start = spread(&self.people[a].id);
         let mut found: Vec<u32> = Vec::new();
-        let lists = person
-            .tags
+        let lists = self
+            .tags_of(a)
             .iter()
             .map(|&t| &self.postings[t as usize])
-            .chain(person.place.map(|p| &self.places[p as usize]));
+            .chain(self.place_number(a).map(|p| &self.places[p as usize]));
         for list in lists {
             if list.len() <= scan {
                 found.extend_from_slice(list);
@@ -389,5 +395,5 @@ fn place_key(place: &str) -> String {
 
 /// A number from an id that is the same on every run and machine.
 fn spread(id: &str) -> u64 {
-    ahash::RandomState::with_seeds(7, 11, 13, 17).hash_one(id)
+    crate::render::fingerprint::of(id)
 }

@@ -44,10 +44,10 @@ impl Month {
         root.join(FOLDER).join(format!("{self}.yaml"))
     }
 
-    /// The file the readable summary of its `what` round (`buddies`,
-    /// `swaps`) is kept in, under `root`.
-    pub fn summary_file(self, root: &Path, what: &str) -> PathBuf {
-        root.join(FOLDER).join(format!("{self}.{what}.md"))
+    /// The file the readable summary of its `kind` round is kept in, under
+    /// `root`.
+    pub fn summary_file(self, root: &Path, kind: RoundKind) -> PathBuf {
+        root.join(FOLDER).join(format!("{self}.{}.md", kind.name()))
     }
 }
 
@@ -69,6 +69,41 @@ impl FromStr for Month {
             return Err(bad());
         }
         Ok(Self { year, month })
+    }
+}
+
+/// The two rounds a month can have, which share its round file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundKind {
+    /// Buddy pairs.
+    Buddies,
+    /// Job swaps.
+    Swaps,
+}
+
+impl RoundKind {
+    /// Its name in file names: `rounds/<month>.<name>.md`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RoundKind::Buddies => "buddies",
+            RoundKind::Swaps => "swaps",
+        }
+    }
+
+    /// What it makes, for messages.
+    pub fn what(self) -> &'static str {
+        match self {
+            RoundKind::Buddies => "buddy pairs",
+            RoundKind::Swaps => "job swaps",
+        }
+    }
+
+    /// Whether `file` already holds this round.
+    pub fn made_in(self, file: &RoundFile) -> bool {
+        match self {
+            RoundKind::Buddies => !file.buddies.is_empty() || !file.unmatched.is_empty(),
+            RoundKind::Swaps => !file.swaps.is_empty() || !file.unplaced.is_empty(),
+        }
     }
 }
 
@@ -148,12 +183,12 @@ pub enum RoundError {
         message: String,
     },
     /// The round has already been made.
-    #[error("{path} already holds the {what} of {month}")]
+    #[error("{path} already holds the {} of {month}", kind.what())]
     Exists {
         /// The file.
         path: PathBuf,
-        /// "buddy pairs" or "job swaps".
-        what: &'static str,
+        /// Which round.
+        kind: RoundKind,
         /// The month.
         month: Month,
     },
@@ -226,11 +261,6 @@ impl History {
     pub fn pairs(&self) -> impl Iterator<Item = &(String, String)> {
         self.pairs.iter()
     }
-
-    /// Adds a pair, as if an earlier round had made it.
-    pub fn add_pair(&mut self, a: &str, b: &str) {
-        self.pairs.insert(ordered(a, b));
-    }
 }
 
 fn ordered(a: &str, b: &str) -> (String, String) {
@@ -266,17 +296,26 @@ pub fn read_file(path: &Path) -> Result<RoundFile, RoundError> {
     })
 }
 
-/// The round file of `month` as it is, or a new one.
-pub fn read_or_new(root: &Path, month: Month) -> Result<RoundFile, RoundError> {
+/// The round file of `month` as it is (or a new one), to make its `kind`
+/// round in: refused if it holds that round already, unless `force`.
+pub fn open(
+    root: &Path,
+    month: Month,
+    kind: RoundKind,
+    force: bool,
+) -> Result<RoundFile, RoundError> {
     let path = month.file(root);
-    if path.exists() {
-        read_file(&path)
-    } else {
-        Ok(RoundFile {
+    if !path.exists() {
+        return Ok(RoundFile {
             month: month.to_string(),
             ..RoundFile::default()
-        })
+        });
     }
+    let file = read_file(&path)?;
+    if kind.made_in(&file) && !force {
+        return Err(RoundError::Exists { path, kind, month });
+    }
+    Ok(file)
 }
 
 /// Writes a round file, whole beside the old and renamed over it, so that a
@@ -291,22 +330,23 @@ pub fn write(root: &Path, month: Month, file: &RoundFile) -> Result<(), RoundErr
     replace(&month.file(root), &format!("{header}{yaml}"))
 }
 
-/// Writes the readable summary of the `what` round of `month`.
-pub fn write_summary(root: &Path, month: Month, what: &str, text: &str) -> Result<(), RoundError> {
-    replace(&month.summary_file(root, what), text)
+/// Writes the readable summary of the `kind` round of `month`.
+pub fn write_summary(
+    root: &Path,
+    month: Month,
+    kind: RoundKind,
+    text: &str,
+) -> Result<(), RoundError> {
+    replace(&month.summary_file(root, kind), text)
 }
 
 fn replace(path: &Path, text: &str) -> Result<(), RoundError> {
-    let io = |source| RoundError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let folder = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder).map_err(io)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("round");
-    let staged = folder.join(format!(".{name}.tmp"));
-    std::fs::write(&staged, text).map_err(io)?;
-    std::fs::rename(&staged, path).map_err(io)
+    crate::render::output::write_atomically(path, text.as_bytes()).map_err(|source| {
+        RoundError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -344,6 +384,14 @@ mod tests {
             unplaced: vec![],
         };
         write(dir.path(), month, &file).unwrap();
+        assert!(matches!(
+            open(dir.path(), month, RoundKind::Swaps, false),
+            Err(RoundError::Exists {
+                kind: RoundKind::Swaps,
+                ..
+            })
+        ));
+        assert!(open(dir.path(), month, RoundKind::Swaps, true).is_ok());
         let text = std::fs::read_to_string(month.file(dir.path())).unwrap();
         assert!(
             text.contains("pair: [priya-shah, dhsc.example/tom-young]"),

@@ -31,8 +31,8 @@ pub struct Suggestion {
 /// ways of meeting, and each organisation's sector. Equal numbers, equal
 /// suggestions: a save that changes only a biography keeps them.
 pub fn inputs(dir: &Directory) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut h = ahash::RandomState::with_seeds(3, 5, 7, 11).build_hasher();
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::render::fingerprint::hasher();
     for e in &dir.profiles {
         let p = &e.data;
         (super::people::person_id(e), &p.organisation).hash(&mut h);

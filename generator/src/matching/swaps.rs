@@ -357,23 +357,23 @@ fn exact_group(
             .map(|_| vars.add(variable().binary()))
             .collect();
         let objective: Expression = cycles.iter().zip(&x).map(|(c, &v)| weight(c) * v).sum();
-        let initial: Vec<(Variable, f64)> = x
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| (v, if start.contains(&i) { 1.0 } else { 0.0 }))
-            .collect();
+        let mut initial: Vec<(Variable, f64)> = x.iter().map(|&v| (v, 0.0)).collect();
+        for &i in start {
+            initial[i].1 = 1.0;
+        }
         let mut problem = vars
             .maximise(objective)
             .using(microlp)
             .with_initial_solution(initial)
             .with_time_limit(limit.as_secs_f64());
-        let mut containing: Vec<Vec<Variable>> = vec![Vec::new(); people];
+        // One constraint per person in the group (not per person offering).
+        let mut containing: std::collections::BTreeMap<usize, Vec<Variable>> = Default::default();
         for (c, &v) in cycles.iter().zip(&x) {
             for &p in &c.people {
-                containing[p].push(v);
+                containing.entry(p).or_default().push(v);
             }
         }
-        for vars in containing.iter().filter(|v| v.len() > 1) {
+        for vars in containing.values().filter(|v| v.len() > 1) {
             let sum: Expression = vars.iter().copied().sum();
             problem = problem.with(sum.leq(1.0));
         }
@@ -421,12 +421,11 @@ fn exact_group(
 
 fn greedy(people: usize, cycles: &[Cycle]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..cycles.len()).collect();
-    order.sort_by_key(|&i| {
-        (
-            std::cmp::Reverse(cycles[i].people.len()),
-            std::cmp::Reverse(cycles[i].fit),
-            cycles[i].people.clone(),
-        )
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&cycles[i], &cycles[j]);
+        (b.people.len(), b.fit)
+            .cmp(&(a.people.len(), a.fit))
+            .then_with(|| a.people.cmp(&b.people))
     });
     let mut taken = vec![false; people];
     let mut chosen = Vec::new();

@@ -16,10 +16,10 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 /// The hasher fingerprints are made with: fast, and with fixed keys, so that
 /// a page's fingerprint is the same from one build to the next.
-pub(super) type Fingerprinter = ahash::AHasher;
+pub(crate) type Fingerprinter = ahash::AHasher;
 
 /// A new hasher for a fingerprint.
-pub(super) fn hasher() -> Fingerprinter {
+pub(crate) fn hasher() -> Fingerprinter {
     ahash::RandomState::with_seeds(0x1e, 0x7e, 0x2c, 0x4a).build_hasher()
 }
 
@@ -35,7 +35,7 @@ pub(super) struct Keys {
 }
 
 /// The hash of anything hashable.
-pub(super) fn of(value: impl Hash) -> u64 {
+pub(crate) fn of(value: impl Hash) -> u64 {
     let mut hasher = hasher();
     value.hash(&mut hasher);
     hasher.finish()

@@ -9,7 +9,7 @@
 pub mod calendar;
 pub mod export;
 pub mod feeds;
-mod fingerprint;
+pub(crate) mod fingerprint;
 pub mod format;
 pub mod index;
 pub mod output;

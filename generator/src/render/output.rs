@@ -31,6 +31,18 @@ pub struct Staging {
     written: Mutex<HashSet<PathBuf>>,
 }
 
+/// Writes `bytes` at `path` (making its folder) through a hidden file beside
+/// it renamed into place, so that a reader never sees half a file and a crash
+/// leaves the old one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = folder.join(format!(".{name}.new"));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path)
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     move |source| BuildError::Io {
         path: path.to_path_buf(),
@@ -168,13 +180,7 @@ impl InPlace {
         if std::fs::read(&path).is_ok_and(|old| old == bytes) {
             return Ok(());
         }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let temporary = path.with_file_name(format!(".{name}.new"));
-        std::fs::write(&temporary, bytes).map_err(io(&temporary))?;
-        std::fs::rename(&temporary, &path).map_err(io(&path))
+        write_atomically(&path, bytes).map_err(io(&path))
     }
 
     /// Removes a file, and its folders left empty.
