@@ -6,6 +6,7 @@ use std::hash::{Hash, Hasher};
 
 use super::fingerprint::hasher;
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::index::Index;
@@ -70,37 +71,49 @@ struct Lists<'a, 'i> {
 
 impl Lists<'_, '_> {
     /// The JSON of every entry of one kind: the cached bytes where the key
-    /// is unchanged, else `make`'s.
-    fn list<T>(
+    /// is unchanged, else `make`'s, made in parallel.
+    fn list<T: Send + Sync>(
         &mut self,
         kind: Kind,
         entries: &[std::sync::Arc<Entry<T>>],
-        extra: impl Fn(usize) -> u64,
-        make: impl Fn(usize, &Entry<T>) -> Value,
+        extra: impl Fn(usize) -> u64 + Sync,
+        make: impl Fn(usize, &Entry<T>) -> Value + Sync,
     ) -> Vec<u8> {
         let (index, site) = (self.index, self.site);
+        let cache = &*self.cache;
+        let made: Vec<(u64, Option<Vec<u8>>)> = entries
+            .par_iter()
+            .enumerate()
+            .map(|(i, entry)| {
+                let key = key(index, site, entry, extra(i));
+                let known = cache
+                    .entries
+                    .get(&(kind, entry.slug.clone()))
+                    .is_some_and(|(k, _)| *k == key);
+                // Maps and strings always serialise.
+                let bytes =
+                    (!known).then(|| serde_json::to_vec(&make(i, entry)).unwrap_or_default());
+                (key, bytes)
+            })
+            .collect();
         let cache = &mut *self.cache;
-        let seen = &mut self.seen;
-        let mut out = b"[".to_vec();
-        for (i, entry) in entries.iter().enumerate() {
-            let key = key(index, site, entry, extra(i));
+        let mut out = Vec::with_capacity(2 + entries.len() * 1_300);
+        out.push(b'[');
+        for (i, (entry, (key, bytes))) in entries.iter().zip(made).enumerate() {
             let id = (kind, entry.slug.clone());
-            let bytes = match cache.entries.get(&id) {
-                Some((known, bytes)) if *known == key => bytes,
-                _ => {
-                    // Maps and strings always serialise.
-                    let bytes = serde_json::to_vec(&make(i, entry)).unwrap_or_default();
-                    &cache
-                        .entries
-                        .entry(id.clone())
-                        .insert_entry((key, bytes))
-                        .into_mut()
-                        .1
-                }
-            };
             out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            out.extend_from_slice(bytes);
-            seen.push(id);
+            match bytes {
+                Some(bytes) => {
+                    out.extend_from_slice(&bytes);
+                    cache.entries.insert(id.clone(), (key, bytes));
+                }
+                None => {
+                    if let Some((_, bytes)) = cache.entries.get(&id) {
+                        out.extend_from_slice(bytes);
+                    }
+                }
+            }
+            self.seen.push(id);
         }
         out.extend_from_slice(b"\n]");
         out

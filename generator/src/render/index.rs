@@ -16,7 +16,7 @@ use crate::matching::suggestions::Suggestion;
 pub type Map<K, V> = HashMap<K, V, ahash::RandomState>;
 
 /// The taxonomies every site has, in the order the topics page lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TaxonomyKind {
     /// The sector of a person's organisation.
     Sector,

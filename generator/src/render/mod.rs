@@ -23,7 +23,7 @@ pub mod views;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -134,11 +134,12 @@ pub struct Memory {
     suggestions: Option<(u64, Arc<Vec<Vec<crate::matching::suggestions::Suggestion>>>)>,
 }
 
-/// The caches of the site-wide files.
+/// The caches of the site-wide files, one lock each, so that the groups
+/// can be made at the same time.
 #[derive(Debug, Default)]
 struct Caches {
-    export: export::Cache,
-    search: search::Cache,
+    export: Mutex<export::Cache>,
+    search: Mutex<search::Cache>,
 }
 
 /// A group of site-wide files as made: every file of the group, and the
@@ -237,6 +238,17 @@ pub fn rebuild(
         profile_cards: (0..directory.profiles.len())
             .map(|_| OnceLock::new())
             .collect(),
+        tags: index
+            .taxonomies
+            .iter()
+            .flat_map(|(kind, terms)| {
+                let index = &index;
+                terms.iter().map(move |t| {
+                    let tag = tera::Value::from_serializable(&index.tag(*kind, &t.slug));
+                    ((*kind, t.slug.as_str()), tag)
+                })
+            })
+            .collect(),
         keys: fingerprint::Keys::new(&index),
     };
     let jobs = jobs(&index);
@@ -274,26 +286,45 @@ pub fn rebuild(
         None => {
             progress.start(jobs.len());
             let staging = Staging::begin(&options.output)?;
-            jobs.par_iter().try_for_each(|job| {
-                let (url, html) = renderer.render(job)?;
-                staging.write_page(&url, &html)?;
-                progress.advance();
-                Ok::<(), BuildError>(())
-            })?;
-            progress.pages_written();
             // A new site is written whole: what the caches knew of the old is moot.
-            let mut caches = Caches::default();
-            let mut groups = HashMap::new();
-            for group in SiteWide::ALL {
-                let made = site.make(group, &mut caches)?;
-                for (path, bytes) in &made.bytes {
-                    staging.write(path, bytes)?;
-                }
-                let print = site
-                    .inputs(group)
-                    .unwrap_or_else(|| fingerprint::of(&made.bytes));
-                groups.insert(group.name(), (print, made.paths));
+            let caches = Caches::default();
+            // The site-wide files are made while the pages render: each is
+            // mostly one long task, which would otherwise leave a core idle.
+            let (pages, groups) = rayon::join(
+                || {
+                    jobs.par_iter().try_for_each(|job| {
+                        let (url, html) = renderer.render(job)?;
+                        staging.write_page(&url, &html)?;
+                        progress.advance();
+                        Ok::<(), BuildError>(())
+                    })
+                },
+                || {
+                    SiteWide::ALL
+                        .par_iter()
+                        .filter(|group| **group != SiteWide::Assets)
+                        .map(|&group| {
+                            let made = site.make(group, &caches)?;
+                            for (path, bytes) in &made.bytes {
+                                staging.write(path, bytes)?;
+                            }
+                            Ok((group.name(), site.print(group, &made)))
+                        })
+                        .collect::<Result<HashMap<_, _>, BuildError>>()
+                },
+            );
+            pages?;
+            let mut groups = groups?;
+            progress.pages_written();
+            // The site's own static files are written last, over any other.
+            let assets = site.make(SiteWide::Assets, &caches)?;
+            for (path, bytes) in &assets.bytes {
+                staging.write(path, bytes)?;
             }
+            groups.insert(
+                SiteWide::Assets.name(),
+                site.print(SiteWide::Assets, &assets),
+            );
             staging.publish()?;
             memory.groups = groups;
             memory.caches = caches;
@@ -320,13 +351,22 @@ pub fn rebuild(
                 live.remove(&output::page_path(url))?;
             }
             progress.pages_written();
-            for group in SiteWide::ALL {
-                let print = site.inputs(group);
-                let known = memory.groups.get(group.name()).map(|(p, _)| *p);
-                if print.is_some() && print == known {
-                    continue;
-                }
-                let made = site.make(group, &mut memory.caches)?;
+            // The groups whose inputs changed are made in parallel, then
+            // written in order, the static files last.
+            let stale: Vec<SiteWide> = SiteWide::ALL
+                .into_iter()
+                .filter(|group| {
+                    let print = site.inputs(*group);
+                    let known = memory.groups.get(group.name()).map(|(p, _)| *p);
+                    print.is_none() || print != known
+                })
+                .collect();
+            let caches = &memory.caches;
+            let made: Vec<Made> = stale
+                .par_iter()
+                .map(|&group| site.make(group, caches))
+                .collect::<Result<_, _>>()?;
+            for (group, made) in stale.into_iter().zip(made) {
                 for (path, bytes) in &made.bytes {
                     live.write(path, bytes)?;
                 }
@@ -336,8 +376,7 @@ pub fn rebuild(
                         live.remove(path)?;
                     }
                 }
-                let print = print.unwrap_or_else(|| fingerprint::of(&made.bytes));
-                memory.groups.insert(group.name(), (print, made.paths));
+                memory.groups.insert(group.name(), site.print(group, &made));
             }
             pages.len()
         }
@@ -432,8 +471,17 @@ impl Site<'_> {
         })
     }
 
+    /// What a group's files as made are known by: the fingerprint of their
+    /// inputs, or of their bytes, and every path.
+    fn print(&self, group: SiteWide, made: &Made) -> (u64, Vec<PathBuf>) {
+        let print = self
+            .inputs(group)
+            .unwrap_or_else(|| fingerprint::of(&made.bytes));
+        (print, made.paths.clone())
+    }
+
     /// A group's files.
-    fn make(&self, group: SiteWide, caches: &mut Caches) -> Result<Made, BuildError> {
+    fn make(&self, group: SiteWide, caches: &Caches) -> Result<Made, BuildError> {
         let index = self.index;
         let dir = index.dir;
         let text = |files: Vec<(PathBuf, String)>| -> Files {
@@ -460,9 +508,9 @@ impl Site<'_> {
             }
             SiteWide::Export => vec![(
                 PathBuf::from("directory.json"),
-                export::directory_json(index, &mut caches.export),
+                export::directory_json(index, &mut lock(&caches.export)),
             )],
-            SiteWide::Search => return Ok(search::files(index, &mut caches.search)),
+            SiteWide::Search => return Ok(search::files(index, &mut lock(&caches.search))),
             SiteWide::Assets => {
                 let mut assets = self.theme.assets.clone();
                 assets.extend(theme::read_folder(&self.root.join("static"))?);
@@ -470,6 +518,14 @@ impl Site<'_> {
             }
         }))
     }
+}
+
+/// A cache's lock; a panic while it was held leaves nothing half-written
+/// that matters, as every entry in it is checked against its key.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The directory as the public may see it: no internal profiles, and no
@@ -682,6 +738,8 @@ struct Renderer<'a> {
     /// Every profile's card, ready for templates, with its A–Z letter:
     /// made when a page first shows it (a profile is on many list pages).
     profile_cards: Vec<OnceLock<(String, tera::Value)>>,
+    /// Every term as a tag, ready for templates: a term is on many pages.
+    tags: HashMap<(TaxonomyKind, &'a str), tera::Value>,
     /// What the cards are made from, for fingerprints.
     keys: fingerprint::Keys,
 }
@@ -851,33 +909,37 @@ impl Renderer<'_> {
                 let entry = &dir.profiles[i];
                 let p = &entry.data;
                 let card = ix.profile_card(i);
-                let swap = p.swap.as_ref().map(|s| {
-                    serde_json::json!({
-                        "months": s.months,
-                        "sectors": s.sectors.iter().map(|x| ix.sector_tag(*x)).collect::<Vec<_>>(),
-                        "policy_areas": ix.tags(TaxonomyKind::PolicyArea, s.policy_areas.iter().map(String::as_str)),
-                        "locations": s.locations,
-                    })
-                });
-                let profile = serde_json::json!({
-                    "name": card.name, "url": card.url, "role": card.role,
-                    "organisation": card.organisation, "sector": card.sector,
-                    "location": card.location, "open_to": card.open_to, "origin": card.origin,
-                    "grade": p.grade, "pronouns": p.pronouns,
-                    "languages": p.languages.iter().map(|l| format::language_name(l)).collect::<Vec<_>>(),
-                    "policy_areas": ix.tags(TaxonomyKind::PolicyArea, p.policy_areas.iter().map(String::as_str)),
-                    "interests": ix.tags(TaxonomyKind::Interest, p.interests.iter().map(String::as_str)),
-                    "contact": {
-                        "email_html": p.contact.email.as_deref().map(email_html),
-                        "fediverse": p.contact.fediverse,
-                        "fediverse_url": p.contact.fediverse.as_deref().and_then(fediverse_url),
-                        "linkedin": p.contact.linkedin.as_ref().map(Url::as_str),
+                let profile = ProfileView {
+                    card: &card,
+                    grade: p.grade.as_deref(),
+                    pronouns: p.pronouns.as_deref(),
+                    languages: p
+                        .languages
+                        .iter()
+                        .map(|l| format::language_name(l))
+                        .collect(),
+                    policy_areas: self.tags(TaxonomyKind::PolicyArea, &p.policy_areas),
+                    interests: self.tags(TaxonomyKind::Interest, &p.interests),
+                    contact: ContactView {
+                        email_html: p.contact.email.as_deref().map(email_html),
+                        fediverse: p.contact.fediverse.as_deref(),
+                        fediverse_url: p.contact.fediverse.as_deref().and_then(fediverse_url),
+                        linkedin: p.contact.linkedin.as_ref().map(Url::as_str),
                     },
-                    "photo_url": p.photo.as_deref().map(asset_url),
-                    "swap": swap,
-                    "bio_html": ix.body_html(entry),
-                    "updated": entry.updated.map(|d| d.strftime("%-d %B %Y").to_string()),
-                });
+                    photo_url: p.photo.as_deref().map(asset_url),
+                    swap: p.swap.as_ref().map(|s| SwapView {
+                        months: s.months,
+                        sectors: s
+                            .sectors
+                            .iter()
+                            .map(|x| self.tag(TaxonomyKind::Sector, x.slug()))
+                            .collect(),
+                        policy_areas: self.tags(TaxonomyKind::PolicyArea, &s.policy_areas),
+                        locations: &s.locations,
+                    }),
+                    bio_html: ix.body_html(entry),
+                    updated: entry.updated.map(|d| d.strftime("%-d %B %Y").to_string()),
+                };
                 let hosted: Vec<_> = ix
                     .events_by_host
                     .get(entry.slug.as_str())
@@ -890,12 +952,14 @@ impl Renderer<'_> {
                     .unwrap_or_default();
                 let suggestions: Vec<_> = ix.suggestions[i]
                     .iter()
-                    .map(|s| {
-                        serde_json::json!({
-                            "card": ix.profile_card(s.profile),
-                            "shared": s.shared.iter().map(|(kind, slug)| ix.tag((*kind).into(), slug)).collect::<Vec<_>>(),
-                            "place": s.place,
-                        })
+                    .map(|s| SuggestionView {
+                        card: &self.card(s.profile).1,
+                        shared: s
+                            .shared
+                            .iter()
+                            .map(|(kind, slug)| self.tag((*kind).into(), slug))
+                            .collect(),
+                        place: s.place.as_deref(),
                     })
                     .collect();
                 c.insert("profile", &profile);
@@ -1198,6 +1262,28 @@ impl Renderer<'_> {
         }
     }
 
+    /// A profile's card, ready for templates, with its A–Z letter.
+    fn card(&self, i: usize) -> &(String, tera::Value) {
+        self.profile_cards[i].get_or_init(|| {
+            let card = self.index.profile_card(i);
+            let letter = letter(&self.index.dir.profiles[i].data.sort_key.0);
+            (letter, tera::Value::from_serializable(&card))
+        })
+    }
+
+    /// A term as a tag, ready for templates.
+    fn tag(&self, kind: TaxonomyKind, slug: &str) -> tera::Value {
+        self.tags
+            .get(&(kind, slug))
+            .cloned()
+            .unwrap_or_else(|| tera::Value::from_serializable(&self.index.tag(kind, slug)))
+    }
+
+    /// Terms as tags, ready for templates.
+    fn tags(&self, kind: TaxonomyKind, slugs: &[String]) -> Vec<tera::Value> {
+        slugs.iter().map(|slug| self.tag(kind, slug)).collect()
+    }
+
     fn term_counts(&self, kind: TaxonomyKind, terms: &[index::Term]) -> Vec<TagCount> {
         terms
             .iter()
@@ -1211,16 +1297,7 @@ impl Renderer<'_> {
     /// A page of profile cards: `items`, `groups`, `total`, `pagination`.
     fn people(&self, c: &mut Context, people: &[usize], base: &str, number: usize) {
         let page = &people[page_range(people.len(), number)];
-        let cards: Vec<&(String, tera::Value)> = page
-            .iter()
-            .map(|&i| {
-                self.profile_cards[i].get_or_init(|| {
-                    let card = self.index.profile_card(i);
-                    let letter = letter(&self.index.dir.profiles[i].data.sort_key.0);
-                    (letter, tera::Value::from_serializable(&card))
-                })
-            })
-            .collect();
+        let cards: Vec<&(String, tera::Value)> = page.iter().map(|&i| self.card(i)).collect();
         let mut groups: Vec<(String, Vec<tera::Value>)> = Vec::new();
         for (letter, card) in &cards {
             match groups.last_mut() {
@@ -1401,6 +1478,49 @@ impl Renderer<'_> {
         );
         (template, None, meta, c)
     }
+}
+
+/// A profile's page, for its template: its card and the rest.
+#[derive(Serialize)]
+struct ProfileView<'a> {
+    #[serde(flatten)]
+    card: &'a views::ProfileCard,
+    grade: Option<&'a str>,
+    pronouns: Option<&'a str>,
+    languages: Vec<String>,
+    policy_areas: Vec<tera::Value>,
+    interests: Vec<tera::Value>,
+    contact: ContactView<'a>,
+    photo_url: Option<String>,
+    swap: Option<SwapView<'a>>,
+    bio_html: String,
+    updated: Option<String>,
+}
+
+/// How to reach someone, as their page shows it.
+#[derive(Serialize)]
+struct ContactView<'a> {
+    email_html: Option<String>,
+    fediverse: Option<&'a str>,
+    fediverse_url: Option<String>,
+    linkedin: Option<&'a str>,
+}
+
+/// The job swap someone offers.
+#[derive(Serialize)]
+struct SwapView<'a> {
+    months: u32,
+    sectors: Vec<tera::Value>,
+    policy_areas: Vec<tera::Value>,
+    locations: &'a [String],
+}
+
+/// Someone a profile page suggests meeting, and what they share.
+#[derive(Serialize)]
+struct SuggestionView<'a> {
+    card: &'a tera::Value,
+    shared: Vec<tera::Value>,
+    place: Option<&'a str>,
 }
 
 /// A page's title, with its number after the first: `Profiles (page 2 of 5)`.

@@ -29,6 +29,9 @@ pub struct Staging {
     folder: PathBuf,
     /// Every file written, relative to `folder`.
     written: Mutex<HashSet<PathBuf>>,
+    /// Whether `folder` was empty when the build began: then there is no
+    /// old file to compare with or to remove.
+    fresh: bool,
 }
 
 /// Writes `bytes` at `path` (making its folder) through a hidden file beside
@@ -87,27 +90,34 @@ impl Staging {
             first
         };
         std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+        let fresh = std::fs::read_dir(&folder)
+            .map_err(io(&folder))?
+            .next()
+            .is_none();
         Ok(Self {
             output: output.to_path_buf(),
             folder,
             written: Mutex::new(HashSet::new()),
+            fresh,
         })
     }
 
     /// Writes a file at `relative`, unless it already holds exactly `bytes`.
     pub fn write(&self, relative: &Path, bytes: &[u8]) -> Result<(), BuildError> {
         let path = self.folder.join(relative);
-        let same = std::fs::read(&path).is_ok_and(|old| old == bytes);
+        let same = !self.fresh && std::fs::read(&path).is_ok_and(|old| old == bytes);
         if !same {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }
             std::fs::write(&path, bytes).map_err(io(&path))?;
         }
-        self.written
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(relative.to_path_buf());
+        if !self.fresh {
+            self.written
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(relative.to_path_buf());
+        }
         Ok(())
     }
 
@@ -119,6 +129,9 @@ impl Staging {
     /// Removes what this build did not write, then points the output at the
     /// new site in one rename.
     pub fn publish(self) -> Result<(), BuildError> {
+        if self.fresh {
+            return point(&self.output, &self.folder);
+        }
         let written = self
             .written
             .into_inner()
