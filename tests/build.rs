@@ -451,6 +451,51 @@ fn a_site_can_override_one_template() {
 }
 
 #[test]
+fn lists_show_each_card_as_the_theme_draws_it_and_a_broken_card_is_named() {
+    let site = small_site("Works on housing.");
+    let public = site.path().join("public");
+    common::write(
+        site.path(),
+        "interchange.toml",
+        &format!("{}theme = \"mine\"\n", common::SMALL_CONFIG),
+    );
+    fs::create_dir_all(site.path().join("themes/mine/templates")).expect("folders");
+    let card = site.path().join("themes/mine/templates/profile_card.html");
+    fs::write(&card, "<li class=\"mine\">{{ p.name }}, h{{ level }}</li>").expect("written");
+    let output = build(site.path(), &public, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Under the letter headings (h2) of the A–Z list and of a term's page,
+    // one level deeper on the organisation's page.
+    for url in ["/profiles/", "/policy-areas/housing/"] {
+        let html = page(&public, url);
+        assert!(
+            html.contains("<li class=\"mine\">Priya Shah, h3</li>"),
+            "{url}: {html}"
+        );
+    }
+    let html = page(&public, "/organisations/acme/");
+    assert!(
+        html.contains("<li class=\"mine\">Priya Shah, h4</li>"),
+        "{html}"
+    );
+
+    let before = snapshot(&public);
+    fs::write(&card, "<li>{{ p.no_such_field }}</li>").expect("written");
+    let broken = build(site.path(), &public, &[]);
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains("profile_card.html"),
+        "names the template: {stderr}"
+    );
+    assert_eq!(snapshot(&public), before);
+}
+
+#[test]
 fn long_listings_are_paginated() {
     let site = small_site("Bio.");
     for i in 0..120 {

@@ -238,6 +238,12 @@ pub fn rebuild(
         profile_cards: (0..directory.profiles.len())
             .map(|_| OnceLock::new())
             .collect(),
+        listed: [(); 2].map(|()| {
+            (0..directory.profiles.len())
+                .map(|_| OnceLock::new())
+                .collect()
+        }),
+        card_error: Mutex::new(None),
         tags: index
             .taxonomies
             .iter()
@@ -740,6 +746,12 @@ struct Renderer<'a> {
     profile_cards: Vec<OnceLock<(String, tera::Value)>>,
     /// Every term as a tag, ready for templates: a term is on many pages.
     tags: HashMap<(TaxonomyKind, &'a str), tera::Value>,
+    /// Every profile's card as listed, with its HTML drawn once by the
+    /// theme's `profile_card` component, at each heading level lists use:
+    /// a profile is on many list pages.
+    listed: [Vec<OnceLock<Option<tera::Value>>>; 2],
+    /// The first error drawing a listed card, reported by the page showing it.
+    card_error: Mutex<Option<String>>,
     /// What the cards are made from, for fingerprints.
     keys: fingerprint::Keys,
 }
@@ -772,6 +784,16 @@ impl Renderer<'_> {
 
     fn render(&self, job: &Job) -> Result<(String, String), BuildError> {
         let (template, entry, mut meta, mut context) = self.context(job);
+        // Once a card fails to draw, the build fails with its error, from
+        // whichever page notices first.
+        if let Some(message) = lock(&self.card_error).clone() {
+            return Err(BuildError::Render {
+                page: meta.url,
+                template: LISTED_CARD.to_string(),
+                entry,
+                message,
+            });
+        }
         let ix = self.index;
         let mut graph = match *job {
             Job::Profile(i) => {
@@ -990,7 +1012,7 @@ impl Renderer<'_> {
                     .get(entry.slug.as_str())
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                self.people(&mut c, people, &url, number);
+                self.people(&mut c, people, &url, number, CardLevel::UnderSection);
                 let events: Vec<_> = ix
                     .events_by_organisation
                     .get(entry.slug.as_str())
@@ -1227,7 +1249,7 @@ impl Renderer<'_> {
             Job::Term(kind, t, number) => {
                 let term = &ix.terms(kind)[t];
                 let url = term_url(kind, &term.slug);
-                self.people(&mut c, &term.profiles, &url, number);
+                self.people(&mut c, &term.profiles, &url, number, CardLevel::UnderPage);
                 c.insert(
                     "taxonomy",
                     &Link {
@@ -1271,6 +1293,30 @@ impl Renderer<'_> {
         })
     }
 
+    /// A profile's card as a list shows it: with its `html`, drawn by the
+    /// theme at heading `level`. Without it if drawing failed, and the
+    /// error kept for the page to report.
+    fn listed_card(&self, i: usize, level: CardLevel) -> tera::Value {
+        let drawn = self.listed[level as usize][i].get_or_init(|| {
+            let card = &self.card(i).1;
+            let mut context = Context::new();
+            context.insert_value("p", card.clone());
+            context.insert("level", &level.heading());
+            match self.tera.render(LISTED_CARD, &context) {
+                Ok(html) => {
+                    let mut map = card.as_map().cloned().unwrap_or_default();
+                    map.insert("html".into(), tera::Value::safe_string(html.trim()));
+                    Some(tera::Value::from(map))
+                }
+                Err(e) => {
+                    lock(&self.card_error).get_or_insert_with(|| error_text(&e));
+                    None
+                }
+            }
+        });
+        drawn.clone().unwrap_or_else(|| self.card(i).1.clone())
+    }
+
     /// A term as a tag, ready for templates.
     fn tag(&self, kind: TaxonomyKind, slug: &str) -> tera::Value {
         self.tags
@@ -1294,15 +1340,26 @@ impl Renderer<'_> {
             .collect()
     }
 
-    /// A page of profile cards: `items`, `groups`, `total`, `pagination`.
-    fn people(&self, c: &mut Context, people: &[usize], base: &str, number: usize) {
+    /// A page of profile cards: `items`, `groups`, `total`, `pagination`;
+    /// each card with its `html`, drawn at heading `level`.
+    fn people(
+        &self,
+        c: &mut Context,
+        people: &[usize],
+        base: &str,
+        number: usize,
+        level: CardLevel,
+    ) {
         let page = &people[page_range(people.len(), number)];
-        let cards: Vec<&(String, tera::Value)> = page.iter().map(|&i| self.card(i)).collect();
+        let cards: Vec<(&str, tera::Value)> = page
+            .iter()
+            .map(|&i| (self.card(i).0.as_str(), self.listed_card(i, level)))
+            .collect();
         let mut groups: Vec<(String, Vec<tera::Value>)> = Vec::new();
         for (letter, card) in &cards {
             match groups.last_mut() {
                 Some((last, items)) if last == letter => items.push(card.clone()),
-                _ => groups.push((letter.clone(), vec![card.clone()])),
+                _ => groups.push(((*letter).to_string(), vec![card.clone()])),
             }
         }
         let groups: Vec<tera::Value> = groups
@@ -1347,7 +1404,7 @@ impl Renderer<'_> {
         let url = page_url(base, number);
         let (template, title, section, description) = match list {
             List::Profiles => {
-                self.people(&mut c, &ix.profiles_az, base, number);
+                self.people(&mut c, &ix.profiles_az, base, number, CardLevel::UnderPage);
                 (
                     "profiles.html",
                     "Profiles",
@@ -1477,6 +1534,28 @@ impl Renderer<'_> {
             breadcrumbs,
         );
         (template, None, meta, c)
+    }
+}
+
+/// The template that draws one listed profile card: the theme's
+/// `profile_card` component, given `p` and `level`.
+const LISTED_CARD: &str = "profile_card.html";
+
+/// The heading levels profile cards are listed at: under a page's letter
+/// headings (`h2`) on profile and term lists, and one deeper on an
+/// organisation's page.
+#[derive(Debug, Clone, Copy)]
+enum CardLevel {
+    UnderPage = 0,
+    UnderSection = 1,
+}
+
+impl CardLevel {
+    fn heading(self) -> usize {
+        match self {
+            CardLevel::UnderPage => 3,
+            CardLevel::UnderSection => 4,
+        }
     }
 }
 

@@ -66,7 +66,7 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// The tokens worth indexing: all but the stop words.
 fn indexed_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    tokens(text).filter(|t| !STOP_WORDS.contains(&t.as_str()))
+    tokens(text).filter(|t| STOP_WORDS.binary_search(&t.as_str()).is_err())
 }
 
 /// The shard a token is in: its first two characters, `_` for any outside `a-z0-9`.
@@ -85,9 +85,9 @@ pub fn shard_key(token: &str) -> String {
 }
 
 /// The plain text of a Markdown body, its first `BODY_WORDS` words.
-fn body_text<T>(entry: &Entry<T>) -> String {
+fn body_text(body: &str) -> String {
     let mut text = String::new();
-    for event in Parser::new(&entry.body) {
+    for event in Parser::new(body) {
         if let Event::Text(t) | Event::Code(t) = event {
             text.push_str(&t);
             text.push(' ');
@@ -104,8 +104,29 @@ fn cached_body<T>(bodies: &mut HashMap<u64, Arc<str>>, entry: &Entry<T>) -> Arc<
     Arc::clone(
         bodies
             .entry(entry.file.digest())
-            .or_insert_with(|| Arc::from(body_text(entry))),
+            .or_insert_with(|| Arc::from(body_text(&entry.body))),
     )
+}
+
+/// Reads into the cache, in parallel, the text of every body not in it.
+fn read_bodies(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) {
+    let dir = index.dir;
+    fn bodies_of<T>(entries: &[Arc<Entry<T>>]) -> impl Iterator<Item = (u64, &str)> {
+        entries.iter().map(|e| (e.file.digest(), e.body.as_str()))
+    }
+    let missing: Vec<(u64, &str)> = bodies_of(&dir.profiles)
+        .chain(bodies_of(&dir.organisations))
+        .chain(bodies_of(&dir.events))
+        .chain(bodies_of(&dir.consultations))
+        .chain(bodies_of(&dir.asks))
+        .chain(bodies_of(&dir.pages))
+        .filter(|(digest, _)| !bodies.contains_key(digest))
+        .collect();
+    let read: Vec<(u64, Arc<str>)> = missing
+        .into_par_iter()
+        .map(|(digest, body)| (digest, Arc::from(body_text(body))))
+        .collect();
+    bodies.extend(read);
 }
 
 /// A document and the weighted text it is found by.
@@ -136,6 +157,7 @@ pub struct Cache {
 
 /// The index files: every path, and the bytes of those that may have changed.
 pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
+    read_bodies(index, &mut cache.bodies);
     let sources = sources(index, &mut cache.bodies);
     let hashes: Vec<u64> = sources
         .iter()
@@ -201,18 +223,24 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
             touched_chunks.insert(id as usize / CHUNK_SIZE);
         }
     } else {
-        cache.shards = Shards::new();
+        // Postings gathered by token first: one key per token, not per posting.
+        let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
         for (id, hash) in hashes.iter().enumerate() {
             for (token, weight) in cache.weights.get(hash).into_iter().flatten() {
-                cache
-                    .shards
-                    .entry(shard_key(token))
-                    .or_default()
-                    .entry(token.clone())
+                postings
+                    .entry(token.as_str())
                     .or_default()
                     .push((id as u32, *weight));
             }
         }
+        let mut shards = Shards::new();
+        for (token, list) in postings {
+            shards
+                .entry(shard_key(token))
+                .or_default()
+                .insert(token.to_string(), list);
+        }
+        cache.shards = shards;
         touched_shards.extend(cache.shards.keys().cloned());
         touched_chunks.extend(0..sources.len().div_ceil(CHUNK_SIZE));
     }
@@ -270,7 +298,7 @@ fn index_digests(index: &Index<'_>) -> std::collections::HashSet<u64> {
 
 /// A doc's tokens, each with the weight of the weightiest field it is in.
 fn weights(source: &Source) -> Vec<(String, u32)> {
-    let mut weights: HashMap<String, u32> = HashMap::new();
+    let mut weights: HashMap<String, u32> = HashMap::with_capacity(256);
     for (weight, text) in &source.fields {
         for token in indexed_tokens(text) {
             let w = weights.entry(token).or_default();
@@ -426,6 +454,11 @@ fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.is_sorted());
+    }
 
     #[test]
     fn tokens_and_shards() {
