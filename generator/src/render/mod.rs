@@ -795,17 +795,6 @@ impl Renderer<'_> {
             });
         }
         let ix = self.index;
-        let mut graph = match *job {
-            Job::Profile(i) => {
-                meta.og_type = "profile";
-                vec![structured::person(ix, i)]
-            }
-            Job::Event(i) => vec![structured::event(ix, i)],
-            Job::Organisation(i, _) => structured::organisation(ix, &ix.dir.organisations[i].slug)
-                .into_iter()
-                .collect(),
-            _ => Vec::new(),
-        };
         // A mirrored entry's canonical page is the one in its own directory.
         let mirrored = match *job {
             Job::Profile(i) => Some(&ix.dir.profiles[i].origin),
@@ -818,17 +807,40 @@ impl Renderer<'_> {
         if let Some(origin) = mirrored.and_then(origin) {
             meta.canonical = origin.url;
         }
-        if !meta.breadcrumbs.is_empty() {
-            graph.push(structured::breadcrumbs(
-                ix,
-                &meta.breadcrumbs,
-                &meta.title,
-                &meta.url,
-            ));
+        if matches!(job, Job::Profile(_)) {
+            meta.og_type = "profile";
         }
-        if !graph.is_empty() {
-            meta.json_ld = Some(structured::script(graph));
-        }
+        let json_ld = {
+            use structured::Node;
+            let person_url;
+            let mut graph = match *job {
+                Job::Profile(i) => {
+                    person_url = ix
+                        .dir
+                        .site
+                        .absolute(&entry_url(Kind::Profile, &ix.dir.profiles[i].slug));
+                    vec![Node::Person(structured::person(ix, i, &person_url))]
+                }
+                Job::Event(i) => vec![Node::Event(structured::event(ix, i))],
+                Job::Organisation(i, _) => {
+                    structured::organisation(ix, &ix.dir.organisations[i].slug)
+                        .map(Node::Organisation)
+                        .into_iter()
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            if !meta.breadcrumbs.is_empty() {
+                graph.push(Node::Breadcrumbs(structured::breadcrumbs(
+                    ix,
+                    &meta.breadcrumbs,
+                    &meta.title,
+                    &meta.url,
+                )));
+            }
+            (!graph.is_empty()).then(|| structured::script(&graph))
+        };
+        meta.json_ld = json_ld;
         debug_assert_eq!(meta.url, self.url(job), "a page's address has one rule");
         context.insert("page", &meta);
         let html = self

@@ -9,6 +9,7 @@
 //! results shown. Built straight from the typed entries, it costs no HTML
 //! parsing and scales with the directory's words.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -64,9 +65,20 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-/// The tokens worth indexing: all but the stop words.
-fn indexed_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    tokens(text).filter(|t| STOP_WORDS.binary_search(&t.as_str()).is_err())
+/// The tokens worth indexing, all but the stop words: lower-cased as
+/// [`tokens`] does, borrowed from `text` when they already are.
+fn indexed_tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| t.len() >= 2 && (t.is_ascii() || t.chars().count() >= 2))
+        .map(|t| {
+            // Lower-casing changes only letters that are not lower case.
+            if t.chars().all(|c| c.is_ascii_digit() || c.is_lowercase()) {
+                Cow::Borrowed(t)
+            } else {
+                Cow::Owned(t.to_lowercase())
+            }
+        })
+        .filter(|t| STOP_WORDS.binary_search(&t.as_ref()).is_err())
 }
 
 /// The shard a token is in: its first two characters, `_` for any outside `a-z0-9`.
@@ -301,8 +313,12 @@ fn weights(source: &Source) -> Vec<(String, u32)> {
     let mut weights: HashMap<String, u32> = HashMap::with_capacity(256);
     for (weight, text) in &source.fields {
         for token in indexed_tokens(text) {
-            let w = weights.entry(token).or_default();
-            *w = (*w).max(*weight);
+            match weights.get_mut(token.as_ref()) {
+                Some(w) => *w = (*w).max(*weight),
+                None => {
+                    weights.insert(token.into_owned(), *weight);
+                }
+            }
         }
     }
     weights.into_iter().collect()
@@ -454,6 +470,17 @@ fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indexed_tokens_are_the_tokens_less_stop_words() {
+        let text = "The Children's services & Data-science, Café ÉLAN 2027 a of ǅemal 東京";
+        let indexed: Vec<String> = indexed_tokens(text).map(Cow::into_owned).collect();
+        let expected: Vec<String> = tokens(text)
+            .filter(|t| !STOP_WORDS.contains(&t.as_str()))
+            .collect();
+        assert_eq!(indexed, expected);
+        assert!(indexed.contains(&"élan".to_string()));
+    }
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {

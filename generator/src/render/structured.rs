@@ -1,48 +1,177 @@
 //! schema.org JSON-LD for each page, so search engines and other tools read
 //! people, events and organisations as such.
+//!
+//! Each node is a typed struct, serialised straight to text: a page's graph
+//! is written once per page, so it is not built as a JSON tree first.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::index::Index;
 use super::views::{Link, entry_url};
 use crate::content::Kind;
 
+/// One node of a page's graph.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Node<'a> {
+    /// A `GovernmentOrganization`.
+    Organisation(Organisation<'a>),
+    /// A `Person`.
+    Person(Person<'a>),
+    /// An `Event`.
+    Event(Event<'a>),
+    /// A `BreadcrumbList`.
+    Breadcrumbs(Breadcrumbs<'a>),
+}
+
 /// A `GovernmentOrganization`.
-pub fn organisation(index: &Index<'_>, slug: &str) -> Option<Value> {
-    let entry = index.dir.organisation(slug)?;
-    let o = &entry.data;
-    Some(json!({
-        "@type": "GovernmentOrganization",
-        "@id": index.dir.site.absolute(&entry_url(Kind::Organisation, slug)),
-        "name": o.name,
-        "url": o.website.as_ref().map_or_else(|| index.dir.site.absolute(&entry_url(Kind::Organisation, slug)), ToString::to_string),
-        "areaServed": o.region,
-    }))
+#[derive(Debug, Serialize)]
+pub struct Organisation<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    name: &'a str,
+    url: String,
+    #[serde(rename = "areaServed")]
+    area_served: Option<&'a str>,
 }
 
 /// A `Person` working for their organisation.
-pub fn person(index: &Index<'_>, i: usize) -> Value {
-    let entry = &index.dir.profiles[i];
-    let p = &entry.data;
-    let url = index
+#[derive(Debug, Serialize)]
+pub struct Person<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: &'a str,
+    name: &'a str,
+    #[serde(rename = "jobTitle")]
+    job_title: &'a str,
+    url: &'a str,
+    #[serde(rename = "worksFor")]
+    works_for: Option<Organisation<'a>>,
+    #[serde(rename = "knowsAbout")]
+    knows_about: Vec<&'a str>,
+    #[serde(rename = "workLocation")]
+    work_location: Option<Place<'a>>,
+    #[serde(rename = "knowsLanguage")]
+    knows_language: &'a [String],
+}
+
+/// A `Place`, with its address when it has one.
+#[derive(Debug, Serialize)]
+pub struct Place<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<Option<&'a str>>,
+}
+
+/// Where an event happens: a venue or an address online.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Location<'a> {
+    /// A venue.
+    Place(Place<'a>),
+    /// A `VirtualLocation`.
+    Online {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        url: &'a str,
+    },
+}
+
+/// An `Event`.
+#[derive(Debug, Serialize)]
+pub struct Event<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    name: &'a str,
+    #[serde(rename = "startDate")]
+    start_date: String,
+    #[serde(rename = "endDate")]
+    end_date: Option<String>,
+    #[serde(rename = "eventAttendanceMode")]
+    attendance_mode: &'static str,
+    #[serde(rename = "eventStatus")]
+    status: &'static str,
+    location: Vec<Location<'a>>,
+    organizer: Option<Organisation<'a>>,
+    #[serde(rename = "maximumAttendeeCapacity")]
+    capacity: Option<u32>,
+    url: String,
+}
+
+/// A `BreadcrumbList`.
+#[derive(Debug, Serialize)]
+pub struct Breadcrumbs<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    items: Vec<Crumb<'a>>,
+}
+
+/// One step of a `BreadcrumbList`.
+#[derive(Debug, Serialize)]
+struct Crumb<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    position: usize,
+    name: &'a str,
+    item: String,
+}
+
+/// A `GovernmentOrganization`.
+pub fn organisation<'a>(index: &'a Index<'_>, slug: &str) -> Option<Organisation<'a>> {
+    let entry = index.dir.organisation(slug)?;
+    let o = &entry.data;
+    let id = index
         .dir
         .site
-        .absolute(&entry_url(Kind::Profile, &entry.slug));
-    json!({
-        "@type": "Person",
-        "@id": url,
-        "name": p.name,
-        "jobTitle": p.role,
-        "url": url,
-        "worksFor": organisation(index, &p.organisation),
-        "knowsAbout": p.policy_areas.iter().chain(&p.interests).collect::<Vec<_>>(),
-        "workLocation": p.location.as_ref().map(|l| json!({ "@type": "Place", "name": l })),
-        "knowsLanguage": p.languages,
+        .absolute(&entry_url(Kind::Organisation, slug));
+    Some(Organisation {
+        kind: "GovernmentOrganization",
+        url: o
+            .website
+            .as_ref()
+            .map_or_else(|| id.clone(), ToString::to_string),
+        id,
+        name: &o.name,
+        area_served: o.region.as_deref(),
     })
 }
 
+/// A `Person` working for their organisation; `url` is their page's
+/// absolute address.
+pub fn person<'a>(index: &'a Index<'_>, i: usize, url: &'a str) -> Person<'a> {
+    let p = &index.dir.profiles[i].data;
+    Person {
+        kind: "Person",
+        id: url,
+        name: &p.name,
+        job_title: &p.role,
+        url,
+        works_for: organisation(index, &p.organisation),
+        knows_about: p
+            .policy_areas
+            .iter()
+            .chain(&p.interests)
+            .map(String::as_str)
+            .collect(),
+        work_location: p.location.as_deref().map(|name| Place {
+            kind: "Place",
+            name,
+            address: None,
+        }),
+        knows_language: &p.languages,
+    }
+}
+
 /// An `Event`, with its attendance mode, place, organiser and status.
-pub fn event(index: &Index<'_>, i: usize) -> Value {
+pub fn event<'a>(index: &'a Index<'_>, i: usize) -> Event<'a> {
     let entry = &index.dir.events[i];
     let e = &entry.data;
     let mode = match (&e.venue, &e.online) {
@@ -52,44 +181,89 @@ pub fn event(index: &Index<'_>, i: usize) -> Value {
     };
     let mut location = Vec::new();
     if let Some(venue) = &e.venue {
-        location.push(json!({ "@type": "Place", "name": venue.name, "address": venue.address }));
+        location.push(Location::Place(Place {
+            kind: "Place",
+            name: &venue.name,
+            address: Some(venue.address.as_deref()),
+        }));
     }
     if let Some(online) = &e.online {
-        location.push(json!({ "@type": "VirtualLocation", "url": online.as_str() }));
+        location.push(Location::Online {
+            kind: "VirtualLocation",
+            url: online.as_str(),
+        });
     }
     let start = index.upcoming_of(i).first().unwrap_or(&e.start);
-    json!({
-        "@type": "Event",
-        "@id": index.dir.site.absolute(&entry_url(Kind::Event, &entry.slug)),
-        "name": e.title,
-        "startDate": start.timestamp().to_string(),
-        "endDate": e.end.as_ref().map(|end| end.timestamp().to_string()),
-        "eventAttendanceMode": mode,
-        "eventStatus": if e.cancelled { "https://schema.org/EventCancelled" } else { "https://schema.org/EventScheduled" },
-        "location": location,
-        "organizer": e.organisation.as_deref().and_then(|o| organisation(index, o)),
-        "maximumAttendeeCapacity": e.capacity,
-        "url": index.dir.site.absolute(&entry_url(Kind::Event, &entry.slug)),
-    })
+    let url = index
+        .dir
+        .site
+        .absolute(&entry_url(Kind::Event, &entry.slug));
+    Event {
+        kind: "Event",
+        id: url.clone(),
+        name: &e.title,
+        start_date: start.timestamp().to_string(),
+        end_date: e.end.as_ref().map(|end| end.timestamp().to_string()),
+        attendance_mode: mode,
+        status: if e.cancelled {
+            "https://schema.org/EventCancelled"
+        } else {
+            "https://schema.org/EventScheduled"
+        },
+        location,
+        organizer: e
+            .organisation
+            .as_deref()
+            .and_then(|o| organisation(index, o)),
+        capacity: e.capacity,
+        url,
+    }
 }
 
 /// A `BreadcrumbList` ending at the page itself.
-pub fn breadcrumbs(index: &Index<'_>, crumbs: &[Link], title: &str, url: &str) -> Value {
-    let items: Vec<Value> = crumbs
+pub fn breadcrumbs<'a>(
+    index: &Index<'_>,
+    crumbs: &'a [Link],
+    title: &'a str,
+    url: &'a str,
+) -> Breadcrumbs<'a> {
+    let items = crumbs
         .iter()
         .map(|c| (c.title.as_str(), c.url.as_str()))
         .chain(std::iter::once((title, url)))
         .enumerate()
-        .map(|(n, (name, path))| {
-            json!({ "@type": "ListItem", "position": n + 1, "name": name, "item": index.dir.site.absolute(path) })
+        .map(|(n, (name, path))| Crumb {
+            kind: "ListItem",
+            position: n + 1,
+            name,
+            item: index.dir.site.absolute(path),
         })
         .collect();
-    json!({ "@type": "BreadcrumbList", "itemListElement": items })
+    Breadcrumbs {
+        kind: "BreadcrumbList",
+        items,
+    }
 }
 
 /// The JSON-LD of a page, safe inside a `<script>` element.
-pub fn script(graph: Vec<Value>) -> String {
-    let document = json!({ "@context": "https://schema.org", "@graph": graph });
+pub fn script(graph: &[Node<'_>]) -> String {
+    #[derive(Serialize)]
+    struct Document<'g, 'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        #[serde(rename = "@graph")]
+        graph: &'g [Node<'a>],
+    }
+    let document = Document {
+        context: "https://schema.org",
+        graph,
+    };
+    // Structs of strings and numbers always serialise.
+    let text = serde_json::to_string(&document).unwrap_or_default();
     // `</script>` inside a string must not end the element.
-    document.to_string().replace('<', "\\u003c")
+    if text.contains('<') {
+        text.replace('<', "\\u003c")
+    } else {
+        text
+    }
 }
