@@ -33,6 +33,9 @@ pub struct History {
     files: HashMap<PathBuf, Changes>,
     modified: std::collections::HashSet<PathBuf>,
     root: PathBuf,
+    /// Files' times as read, once each: feeds and calendars ask for the
+    /// same entries' times, and a file's time is a system call.
+    times: std::sync::Mutex<HashMap<PathBuf, Option<Timestamp>>>,
 }
 
 fn git(root: &Path, args: &[&str]) -> Option<String> {
@@ -121,11 +124,20 @@ impl History {
     }
 
     fn modified_time(&self, path: &Path) -> Option<Timestamp> {
+        let times = || {
+            self.times
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(known) = times().get(path) {
+            return *known;
+        }
         let time = std::fs::metadata(self.root.join(path))
-            .ok()?
-            .modified()
-            .ok()?;
-        Timestamp::try_from(time).ok()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| Timestamp::try_from(t).ok());
+        times().insert(path.to_path_buf(), time);
+        time
     }
 
     /// When the entry last changed: its `updated` date when written, else its

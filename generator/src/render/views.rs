@@ -151,11 +151,24 @@ pub fn term_url(kind: TaxonomyKind, slug: &str) -> String {
 /// Character references for every character: people and screen readers read
 /// them as the text, simple address harvesters do not.
 fn obfuscate(text: &str) -> String {
-    use std::fmt::Write;
     let mut out = String::with_capacity(text.len() * 6);
     for c in text.chars() {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "&#{};", u32::from(c));
+        out.push_str("&#");
+        // The code point in decimal, most significant digit first.
+        let code = u32::from(c);
+        let mut digits = [0u8; 7];
+        let mut n = code;
+        let mut len = 0;
+        loop {
+            digits[len] = b'0' + (n % 10) as u8;
+            len += 1;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
+        out.push(';');
     }
     out
 }
@@ -377,6 +390,12 @@ pub fn status(status: crate::content::ConsultationStatus) -> Status {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_character_becomes_its_decimal_reference() {
+        assert_eq!(super::obfuscate("a@b.é"), "&#97;&#64;&#98;&#46;&#233;");
+        assert_eq!(super::obfuscate("\u{10FFFF}0"), "&#1114111;&#48;");
+    }
+
     use super::*;
 
     #[test]
