@@ -539,3 +539,38 @@ fn build_says_when_the_site_next_changes_by_itself() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_page_rendered_on_its_own_is_the_page_the_build_writes() {
+    use generator::render::theme::Theme;
+    let out = build_demo(&[]);
+    let options = generator::LoadOptions {
+        root: repository(),
+        as_of: "2026-11-23".parse().expect("a date"),
+    };
+    let loaded = generator::load(&options).expect("loads");
+    let mut theme = Theme::load(&repository(), &loaded.directory.site.theme).expect("a theme");
+    let build = generator::BuildOptions {
+        output: out.path().join("public"),
+        base_url: None,
+        internal: false,
+    };
+    generator::render::with_pages(&loaded.directory, loaded.now, &build, &mut theme, |pages| {
+        for url in [
+            "/profiles/amira-hussain/",
+            "/policy-areas/housing/",
+            "/organisations/",
+        ] {
+            let alone = pages.render(url).expect("renders").expect("a page");
+            assert_eq!(alone, page(&out.path().join("public"), url), "{url}");
+        }
+        assert!(pages.render("/no/such/page/").expect("renders").is_none());
+        // Internal profiles have no page on the public site.
+        assert!(
+            pages
+                .render("/profiles/fiona-mcleod/")
+                .expect("renders")
+                .is_none()
+        );
+    });
+}

@@ -186,6 +186,63 @@ pub fn build(
     )
 }
 
+/// The directory as a build shows it: without internal profiles unless
+/// the build is internal, at the base URL the build asks for.
+fn view<'d>(directory: &'d Directory, options: &BuildOptions) -> Cow<'d, Directory> {
+    let mut directory = if options.internal {
+        Cow::Borrowed(directory)
+    } else {
+        Cow::Owned(public_view(directory))
+    };
+    if let Some(base_url) = &options.base_url {
+        directory.to_mut().site.base_url = base_url.clone();
+    }
+    directory
+}
+
+/// One page at a time: a directory made ready to render any page of its
+/// site on its own, as a preview would, without writing anything.
+pub struct Pages<'a> {
+    renderer: Renderer<'a>,
+    jobs: HashMap<String, Job>,
+}
+
+impl Pages<'_> {
+    /// The HTML of the page at `url` (`/profiles/priya-shah/`), or `None`
+    /// when the site has no page there.
+    pub fn render(&self, url: &str) -> Result<Option<String>, BuildError> {
+        match self.jobs.get(url) {
+            Some(job) => Ok(Some(self.renderer.render(job)?.1)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Calls `f` with the pages of `directory`'s site as of `now`, made ready to
+/// render one at a time with `theme`.
+pub fn with_pages<R>(
+    directory: &Directory,
+    now: Timestamp,
+    options: &BuildOptions,
+    theme: &mut Theme,
+    f: impl FnOnce(&Pages<'_>) -> R,
+) -> R {
+    use crate::matching::suggestions;
+    let directory = view(directory, options);
+    let made = suggestions::suggestions(&directory, suggestions::PER_PROFILE);
+    let index = Index::new(&directory, now, Arc::new(made));
+    theme
+        .tera
+        .global_context()
+        .insert("site", &site_view(&directory, options.internal));
+    let renderer = Renderer::new(&index, &theme.tera);
+    let jobs = jobs(&index)
+        .into_iter()
+        .map(|job| (renderer.url(&job), job))
+        .collect();
+    f(&Pages { renderer, jobs })
+}
+
 /// Builds the site of `directory` again, remembering in `memory` what was
 /// written. With an empty memory (or none of the output left), the whole
 /// site is written beside the old one and swapped in; otherwise only the
@@ -200,14 +257,7 @@ pub fn rebuild(
     memory: &mut Memory,
     progress: &dyn Progress,
 ) -> Result<Built, BuildError> {
-    let mut directory: Cow<'_, Directory> = if options.internal {
-        Cow::Borrowed(directory)
-    } else {
-        Cow::Owned(public_view(directory))
-    };
-    if let Some(base_url) = &options.base_url {
-        directory.to_mut().site.base_url = base_url.clone();
-    }
+    let directory = view(directory, options);
     if memory.next_change.is_some_and(|t| now >= t) {
         memory.epoch += 1;
     }
@@ -232,31 +282,7 @@ pub fn rebuild(
         .global_context()
         .insert("site", &site_view(&directory, options.internal));
     let global = fingerprint::global(&directory, options.internal, theme.digest, memory.epoch);
-    let renderer = Renderer {
-        index: &index,
-        tera: &theme.tera,
-        profile_cards: (0..directory.profiles.len())
-            .map(|_| OnceLock::new())
-            .collect(),
-        listed: [(); 2].map(|()| {
-            (0..directory.profiles.len())
-                .map(|_| OnceLock::new())
-                .collect()
-        }),
-        card_error: Mutex::new(None),
-        tags: index
-            .taxonomies
-            .iter()
-            .flat_map(|(kind, terms)| {
-                let index = &index;
-                terms.iter().map(move |t| {
-                    let tag = tera::Value::from_serializable(&index.tag(*kind, &t.slug));
-                    ((*kind, t.slug.as_str()), tag)
-                })
-            })
-            .collect(),
-        keys: fingerprint::Keys::new(&index),
-    };
+    let renderer = Renderer::new(&index, &theme.tera);
     let jobs = jobs(&index);
     let planned: Vec<(String, u64)> = jobs
         .par_iter()
@@ -756,7 +782,29 @@ struct Renderer<'a> {
     keys: fingerprint::Keys,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    fn new(index: &'a Index<'a>, tera: &'a tera::Tera) -> Self {
+        let profiles = index.dir.profiles.len();
+        Renderer {
+            index,
+            tera,
+            profile_cards: (0..profiles).map(|_| OnceLock::new()).collect(),
+            listed: [(); 2].map(|()| (0..profiles).map(|_| OnceLock::new()).collect()),
+            card_error: Mutex::new(None),
+            tags: index
+                .taxonomies
+                .iter()
+                .flat_map(|(kind, terms)| {
+                    terms.iter().map(move |t| {
+                        let tag = tera::Value::from_serializable(&index.tag(*kind, &t.slug));
+                        ((*kind, t.slug.as_str()), tag)
+                    })
+                })
+                .collect(),
+            keys: fingerprint::Keys::new(index),
+        }
+    }
+
     /// The address of a job's page.
     fn url(&self, job: &Job) -> String {
         let dir = self.index.dir;
