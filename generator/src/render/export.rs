@@ -7,35 +7,55 @@ use std::hash::{Hash, Hasher};
 use super::fingerprint::hasher;
 
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
+use url::Url;
 
 use super::index::Index;
 use super::views::{entry_url, origin};
-use crate::content::{Entry, Kind};
+use crate::content::{AskKind, Entry, EventKind, Kind, OpenTo, Sector, Visibility};
 
-fn common<T>(index: &Index<'_>, kind: Kind, entry: &Entry<T>) -> serde_json::Map<String, Value> {
-    let mut map = serde_json::Map::new();
-    map.insert("slug".into(), json!(entry.slug));
-    map.insert(
-        "url".into(),
-        json!(index.dir.site.absolute(&entry_url(kind, &entry.slug))),
-    );
-    map.insert("origin".into(), json!(origin(&entry.origin).map(|o| o.url)));
-    map.insert(
-        "updated".into(),
-        json!(entry.updated.map(|d| d.to_string())),
-    );
-    // The body as the page shows it: rendered and sanitised, so a tool that
-    // displays it cannot be made to run a script.
-    map.insert("body_html".into(), json!(index.body_html(entry)));
-    map
+/// What every entry has, before its own fields.
+#[derive(Serialize)]
+struct Common {
+    slug: String,
+    url: String,
+    origin: Option<String>,
+    updated: Option<String>,
+    /// The body as the page shows it: rendered and sanitised, so a tool that
+    /// displays it cannot be made to run a script.
+    body_html: String,
 }
 
-fn with(mut map: serde_json::Map<String, Value>, fields: Value) -> Value {
-    if let Value::Object(fields) = fields {
-        map.extend(fields);
-    }
-    Value::Object(map)
+/// An entry as exported: the common fields, then its own.
+#[derive(Serialize)]
+struct Exported<F> {
+    #[serde(flatten)]
+    common: Common,
+    #[serde(flatten)]
+    fields: F,
+}
+
+/// An entry's JSON, written straight from typed fields (not built as a JSON
+/// tree first: the export holds every entry of the directory).
+fn exported<T, F: Serialize>(
+    index: &Index<'_>,
+    kind: Kind,
+    entry: &Entry<T>,
+    fields: F,
+) -> Vec<u8> {
+    let entry = Exported {
+        common: Common {
+            slug: entry.slug.clone(),
+            url: index.dir.site.absolute(&entry_url(kind, &entry.slug)),
+            origin: origin(&entry.origin).map(|o| o.url),
+            updated: entry.updated.map(|d| d.to_string()),
+            body_html: index.body_html(entry),
+        },
+        fields,
+    };
+    // Strings, numbers and lists of them always serialise.
+    serde_json::to_vec(&entry).unwrap_or_default()
 }
 
 /// Each entry's JSON as last written, with what it was made from, so that
@@ -77,7 +97,7 @@ impl Lists<'_, '_> {
         kind: Kind,
         entries: &[std::sync::Arc<Entry<T>>],
         extra: impl Fn(usize) -> u64 + Sync,
-        make: impl Fn(usize, &Entry<T>) -> Value + Sync,
+        make: impl Fn(usize, &Entry<T>) -> Vec<u8> + Sync,
     ) -> Vec<u8> {
         let (index, site) = (self.index, self.site);
         let cache = &*self.cache;
@@ -90,9 +110,7 @@ impl Lists<'_, '_> {
                     .entries
                     .get(&(kind, entry.slug.clone()))
                     .is_some_and(|(k, _)| *k == key);
-                // Maps and strings always serialise.
-                let bytes =
-                    (!known).then(|| serde_json::to_vec(&make(i, entry)).unwrap_or_default());
+                let bytes = (!known).then(|| make(i, entry));
                 (key, bytes)
             })
             .collect();
@@ -135,103 +153,239 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
         site,
     };
     let none = |_| 0;
-    let organisations = lists.list(Kind::Organisation,
-        &dir.organisations,
-        none,
-        |_, e| {
-            let o = &e.data;
-            with(
-                common(index, Kind::Organisation, e),
-                json!({
-                    "name": o.name, "sector": o.sector, "website": o.website, "logo": o.logo, "region": o.region,
+    let organisations = lists.list(Kind::Organisation, &dir.organisations, none, |_, e| {
+        let o = &e.data;
+        #[derive(Serialize)]
+        struct Fields<'a> {
+            name: &'a str,
+            sector: Sector,
+            website: Option<&'a Url>,
+            logo: Option<&'a str>,
+            region: Option<&'a str>,
+        }
+        exported(
+            index,
+            Kind::Organisation,
+            e,
+            Fields {
+                name: &o.name,
+                sector: o.sector,
+                website: o.website.as_ref(),
+                logo: o.logo.as_deref(),
+                region: o.region.as_deref(),
+            },
+        )
+    });
+    let profiles = lists.list(Kind::Profile, &dir.profiles, none, |_, e| {
+        let p = &e.data;
+        #[derive(Serialize)]
+        struct Contact<'a> {
+            email: Option<&'a str>,
+            fediverse: Option<&'a str>,
+            linkedin: Option<&'a Url>,
+        }
+        #[derive(Serialize)]
+        struct Swap<'a> {
+            months: u32,
+            sectors: &'a [Sector],
+            policy_areas: &'a [String],
+            locations: &'a [String],
+        }
+        #[derive(Serialize)]
+        struct Fields<'a> {
+            name: &'a str,
+            role: &'a str,
+            organisation: &'a str,
+            grade: Option<&'a str>,
+            location: Option<&'a str>,
+            policy_areas: &'a [String],
+            interests: &'a [String],
+            open_to: &'a [OpenTo],
+            languages: &'a [String],
+            pronouns: Option<&'a str>,
+            contact: Contact<'a>,
+            visibility: Visibility,
+            federate: bool,
+            paused_until: Option<String>,
+            swap: Option<Swap<'a>>,
+        }
+        exported(
+            index,
+            Kind::Profile,
+            e,
+            Fields {
+                name: &p.name,
+                role: &p.role,
+                organisation: &p.organisation,
+                grade: p.grade.as_deref(),
+                location: p.location.as_deref(),
+                policy_areas: &p.policy_areas,
+                interests: &p.interests,
+                open_to: &p.open_to,
+                languages: &p.languages,
+                pronouns: p.pronouns.as_deref(),
+                contact: Contact {
+                    email: p.contact.email.as_deref(),
+                    fediverse: p.contact.fediverse.as_deref(),
+                    linkedin: p.contact.linkedin.as_ref(),
+                },
+                visibility: p.visibility,
+                federate: p.federate,
+                paused_until: p.paused_until.map(|d| d.to_string()),
+                swap: p.swap.as_ref().map(|s| Swap {
+                    months: s.months,
+                    sectors: &s.sectors,
+                    policy_areas: &s.policy_areas,
+                    locations: &s.locations,
                 }),
-            )
-        },
-    );
-    let profiles = lists.list(Kind::Profile,
-        &dir.profiles,
-        none,
-        |_, e| {
-            let p = &e.data;
-            with(
-                common(index, Kind::Profile, e),
-                json!({
-                    "name": p.name, "role": p.role, "organisation": p.organisation, "grade": p.grade,
-                    "location": p.location, "policy_areas": p.policy_areas, "interests": p.interests,
-                    "open_to": p.open_to, "languages": p.languages, "pronouns": p.pronouns,
-                    "contact": { "email": p.contact.email, "fediverse": p.contact.fediverse, "linkedin": p.contact.linkedin },
-                    "visibility": p.visibility, "federate": p.federate,
-                    "paused_until": p.paused_until.map(|d| d.to_string()),
-                    "swap": p.swap.as_ref().map(|s| json!({
-                        "months": s.months, "sectors": s.sectors, "policy_areas": s.policy_areas, "locations": s.locations,
-                    })),
-                }),
-            )
-        },
-    );
+            },
+        )
+    });
     let upcoming = |i: usize| {
         let mut hasher = hasher();
         index.upcoming_of(i).hash(&mut hasher);
         hasher.finish()
     };
-    let events = lists.list(Kind::Event,
-        &dir.events,
-        upcoming,
-        |i, e| {
-            let v = &e.data;
-            with(
-                common(index, Kind::Event, e),
-                json!({
-                    "title": v.title, "kind": v.kind,
-                    "start": v.start.timestamp().to_string(),
-                    "end": v.end.as_ref().map(|t| t.timestamp().to_string()),
-                    "time_zone": v.start.time_zone().iana_name(),
-                    "repeat": v.repeat,
-                    "upcoming": index.upcoming_of(i).iter().map(|z| z.timestamp().to_string()).collect::<Vec<_>>(),
-                    "venue": v.venue.as_ref().map(|x| json!({ "name": x.name, "address": x.address })),
-                    "online": v.online, "audience": v.audience, "capacity": v.capacity, "booking": v.booking,
-                    "host": v.host, "organisation": v.organisation, "consultation": v.consultation,
-                    "policy_areas": v.policy_areas, "accessibility": v.accessibility, "cancelled": v.cancelled,
+    let events = lists.list(Kind::Event, &dir.events, upcoming, |i, e| {
+        let v = &e.data;
+        #[derive(Serialize)]
+        struct Venue<'a> {
+            name: &'a str,
+            address: Option<&'a str>,
+        }
+        #[derive(Serialize)]
+        struct Fields<'a> {
+            title: &'a str,
+            kind: EventKind,
+            start: String,
+            end: Option<String>,
+            time_zone: Option<&'a str>,
+            repeat: Option<&'a str>,
+            upcoming: Vec<String>,
+            venue: Option<Venue<'a>>,
+            online: Option<&'a Url>,
+            audience: &'a [Sector],
+            capacity: Option<u32>,
+            booking: Option<&'a Url>,
+            host: Option<&'a str>,
+            organisation: Option<&'a str>,
+            consultation: Option<&'a str>,
+            policy_areas: &'a [String],
+            accessibility: Option<&'a str>,
+            cancelled: bool,
+        }
+        exported(
+            index,
+            Kind::Event,
+            e,
+            Fields {
+                title: &v.title,
+                kind: v.kind,
+                start: v.start.timestamp().to_string(),
+                end: v.end.as_ref().map(|t| t.timestamp().to_string()),
+                time_zone: v.start.time_zone().iana_name(),
+                repeat: v.repeat.as_deref(),
+                upcoming: index
+                    .upcoming_of(i)
+                    .iter()
+                    .map(|z| z.timestamp().to_string())
+                    .collect(),
+                venue: v.venue.as_ref().map(|x| Venue {
+                    name: &x.name,
+                    address: x.address.as_deref(),
                 }),
-            )
-        },
-    );
+                online: v.online.as_ref(),
+                audience: &v.audience,
+                capacity: v.capacity,
+                booking: v.booking.as_ref(),
+                host: v.host.as_deref(),
+                organisation: v.organisation.as_deref(),
+                consultation: v.consultation.as_deref(),
+                policy_areas: &v.policy_areas,
+                accessibility: v.accessibility.as_deref(),
+                cancelled: v.cancelled,
+            },
+        )
+    });
     let status = |i: usize| dir.consultations[i].data.status(index.now) as u64;
-    let consultations = lists.list(Kind::Consultation,
-        &dir.consultations,
-        status,
-        |_, e| {
-            let c = &e.data;
-            with(
-                common(index, Kind::Consultation, e),
-                json!({
-                    "title": c.title, "opens": c.opens.timestamp().to_string(), "closes": c.closes.timestamp().to_string(),
-                    "status": super::views::status(c.status(index.now)).slug,
-                    "policy_areas": c.policy_areas, "lead": c.lead, "organisation": c.organisation,
-                    "respond": { "url": c.respond.url, "email": c.respond.email, "post": c.respond.post },
-                    "outcome": c.outcome,
-                }),
-            )
-        },
-    );
-    let asks = lists.list(Kind::Ask,
-        &dir.asks,
-        none,
-        |_, e| {
-            let a = &e.data;
-            with(
-                common(index, Kind::Ask, e),
-                json!({
-                    "title": a.title, "kind": a.kind, "by": a.by, "closes": a.closes.map(|d| d.to_string()),
-                    "policy_areas": a.policy_areas, "filled": a.filled,
-                }),
-            )
-        },
-    );
+    let consultations = lists.list(Kind::Consultation, &dir.consultations, status, |_, e| {
+        let c = &e.data;
+        #[derive(Serialize)]
+        struct Respond<'a> {
+            url: Option<&'a Url>,
+            email: Option<&'a str>,
+            post: Option<&'a str>,
+        }
+        #[derive(Serialize)]
+        struct Fields<'a> {
+            title: &'a str,
+            opens: String,
+            closes: String,
+            status: &'static str,
+            policy_areas: &'a [String],
+            lead: Option<&'a str>,
+            organisation: Option<&'a str>,
+            respond: Respond<'a>,
+            outcome: Option<&'a Url>,
+        }
+        exported(
+            index,
+            Kind::Consultation,
+            e,
+            Fields {
+                title: &c.title,
+                opens: c.opens.timestamp().to_string(),
+                closes: c.closes.timestamp().to_string(),
+                status: super::views::status(c.status(index.now)).slug,
+                policy_areas: &c.policy_areas,
+                lead: c.lead.as_deref(),
+                organisation: c.organisation.as_deref(),
+                respond: Respond {
+                    url: c.respond.url.as_ref(),
+                    email: c.respond.email.as_deref(),
+                    post: c.respond.post.as_deref(),
+                },
+                outcome: c.outcome.as_ref(),
+            },
+        )
+    });
+    let asks = lists.list(Kind::Ask, &dir.asks, none, |_, e| {
+        let a = &e.data;
+        #[derive(Serialize)]
+        struct Fields<'a> {
+            title: &'a str,
+            kind: AskKind,
+            by: &'a str,
+            closes: Option<String>,
+            policy_areas: &'a [String],
+            filled: bool,
+        }
+        exported(
+            index,
+            Kind::Ask,
+            e,
+            Fields {
+                title: &a.title,
+                kind: a.kind,
+                by: &a.by,
+                closes: a.closes.map(|d| d.to_string()),
+                policy_areas: &a.policy_areas,
+                filled: a.filled,
+            },
+        )
+    });
     let pages = lists.list(Kind::Page, &dir.pages, none, |_, e| {
-        with(
-            common(index, Kind::Page, e),
-            json!({ "title": e.data.title }),
+        #[derive(Serialize)]
+        struct Fields<'a> {
+            title: &'a str,
+        }
+        exported(
+            index,
+            Kind::Page,
+            e,
+            Fields {
+                title: &e.data.title,
+            },
         )
     });
     // Entries gone from the directory are forgotten.
