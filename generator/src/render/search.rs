@@ -236,7 +236,7 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
         }
     } else {
         // Postings gathered by token first: one key per token, not per posting.
-        let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+        let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = ahash::AHashMap::new();
         for (id, hash) in hashes.iter().enumerate() {
             for (token, weight) in cache.weights.get(hash).into_iter().flatten() {
                 postings
@@ -310,7 +310,8 @@ fn index_digests(index: &Index<'_>) -> std::collections::HashSet<u64> {
 
 /// A doc's tokens, each with the weight of the weightiest field it is in.
 fn weights(source: &Source) -> Vec<(String, u32)> {
-    let mut weights: HashMap<String, u32> = HashMap::with_capacity(256);
+    // A fast hash: every word of every entry goes through this map.
+    let mut weights: ahash::AHashMap<String, u32> = ahash::AHashMap::with_capacity(256);
     for (weight, text) in &source.fields {
         for token in indexed_tokens(text) {
             match weights.get_mut(token.as_ref()) {
