@@ -347,7 +347,6 @@ pub fn rebuild(
             );
             pages?;
             let mut groups = groups?;
-            progress.pages_written();
             // The site's own static files are written last, over any other.
             let assets = site.make(SiteWide::Assets, &caches)?;
             for (path, bytes) in &assets.bytes {
@@ -358,6 +357,8 @@ pub fn rebuild(
                 site.print(SiteWide::Assets, &assets),
             );
             staging.publish()?;
+            // A new site is seen whole, once it is swapped in.
+            progress.pages_written();
             memory.groups = groups;
             memory.caches = caches;
             jobs.len()
