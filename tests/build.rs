@@ -364,6 +364,17 @@ fn scripts_in_markdown_never_reach_the_page() {
     }
 }
 
+/// Switches a small site to its own theme, `themes/mine`, with `template`
+/// holding `text`; every other template is the default theme's.
+fn own_template(site: &Path, template: &str, text: &str) {
+    common::write(
+        site,
+        "interchange.toml",
+        &format!("{}theme = \"mine\"\n", common::SMALL_CONFIG),
+    );
+    common::write(site, &format!("themes/mine/templates/{template}"), text);
+}
+
 #[test]
 fn a_failed_build_keeps_the_last_good_site_byte_for_byte() {
     let site = small_site("Works on housing.");
@@ -395,17 +406,11 @@ fn a_failed_build_keeps_the_last_good_site_byte_for_byte() {
 
     // A template error: the theme fails while rendering, nothing is replaced.
     fs::remove_file(site.path().join("content/profiles/tom-young.md")).expect("removed");
-    common::write(
+    own_template(
         site.path(),
-        "interchange.toml",
-        &format!("{}theme = \"mine\"\n", common::SMALL_CONFIG),
-    );
-    fs::create_dir_all(site.path().join("themes/mine/templates")).expect("folders");
-    fs::write(
-        site.path().join("themes/mine/templates/profile.html"),
+        "profile.html",
         "{% extends \"base.html\" %}{% block content %}\n<p>{{ profile.no_such_field }}</p>\n{% endblock content %}",
-    )
-    .expect("written");
+    );
     let broken = build(site.path(), &public, &[]);
     assert_eq!(broken.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&broken.stderr);
@@ -427,17 +432,11 @@ fn a_failed_build_keeps_the_last_good_site_byte_for_byte() {
 #[test]
 fn a_site_can_override_one_template() {
     let site = small_site("Works on housing.");
-    common::write(
+    own_template(
         site.path(),
-        "interchange.toml",
-        &format!("{}theme = \"mine\"\n", common::SMALL_CONFIG),
-    );
-    fs::create_dir_all(site.path().join("themes/mine/templates")).expect("folders");
-    fs::write(
-        site.path().join("themes/mine/templates/profile.html"),
+        "profile.html",
         "{% extends \"base.html\" %}{% block content %}<h1>Custom {{ profile.name }}</h1>{% endblock content %}",
-    )
-    .expect("written");
+    );
     let output = build(site.path(), &site.path().join("public"), &[]);
     assert!(
         output.status.success(),
@@ -454,14 +453,11 @@ fn a_site_can_override_one_template() {
 fn lists_show_each_card_as_the_theme_draws_it_and_a_broken_card_is_named() {
     let site = small_site("Works on housing.");
     let public = site.path().join("public");
-    common::write(
+    own_template(
         site.path(),
-        "interchange.toml",
-        &format!("{}theme = \"mine\"\n", common::SMALL_CONFIG),
+        "profile_card.html",
+        "<li class=\"mine\">{{ p.name }}, h{{ level }}</li>",
     );
-    fs::create_dir_all(site.path().join("themes/mine/templates")).expect("folders");
-    let card = site.path().join("themes/mine/templates/profile_card.html");
-    fs::write(&card, "<li class=\"mine\">{{ p.name }}, h{{ level }}</li>").expect("written");
     let output = build(site.path(), &public, &[]);
     assert!(
         output.status.success(),
@@ -484,7 +480,11 @@ fn lists_show_each_card_as_the_theme_draws_it_and_a_broken_card_is_named() {
     );
 
     let before = snapshot(&public);
-    fs::write(&card, "<li>{{ p.no_such_field }}</li>").expect("written");
+    own_template(
+        site.path(),
+        "profile_card.html",
+        "<li>{{ p.no_such_field }}</li>",
+    );
     let broken = build(site.path(), &public, &[]);
     assert_eq!(broken.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&broken.stderr);

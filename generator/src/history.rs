@@ -124,19 +124,14 @@ impl History {
     }
 
     fn modified_time(&self, path: &Path) -> Option<Timestamp> {
-        let times = || {
-            self.times
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(known) = times().get(path) {
+        if let Some(known) = crate::lock(&self.times).get(path) {
             return *known;
         }
         let time = std::fs::metadata(self.root.join(path))
             .ok()
             .and_then(|m| m.modified().ok())
             .and_then(|t| Timestamp::try_from(t).ok());
-        times().insert(path.to_path_buf(), time);
+        crate::lock(&self.times).insert(path.to_path_buf(), time);
         time
     }
 

@@ -62,7 +62,8 @@ fn exported<T, F: Serialize>(
 /// a save writes again only the entries that changed.
 #[derive(Debug, Default)]
 pub struct Cache {
-    entries: HashMap<(Kind, String), (u64, Vec<u8>)>,
+    /// By kind, then slug: the key the bytes were made from, and the bytes.
+    entries: HashMap<Kind, HashMap<String, (u64, Vec<u8>)>>,
 }
 
 /// What an entry's JSON is made from: the site's settings (addresses, the
@@ -83,8 +84,6 @@ fn key<T>(index: &Index<'_>, site: u64, entry: &Entry<T>, extra: impl Hash) -> u
 struct Lists<'a, 'i> {
     index: &'a Index<'i>,
     cache: &'a mut Cache,
-    /// Every entry written, to forget the others.
-    seen: Vec<(Kind, String)>,
     /// The site's settings, as a hash.
     site: u64,
 }
@@ -100,39 +99,34 @@ impl Lists<'_, '_> {
         make: impl Fn(usize, &Entry<T>) -> Vec<u8> + Sync,
     ) -> Vec<u8> {
         let (index, site) = (self.index, self.site);
-        let cache = &*self.cache;
+        // The kind's entries as last made; those not in the directory now
+        // are dropped with it.
+        let mut known = self.cache.entries.remove(&kind).unwrap_or_default();
         let made: Vec<(u64, Option<Vec<u8>>)> = entries
             .par_iter()
             .enumerate()
             .map(|(i, entry)| {
                 let key = key(index, site, entry, extra(i));
-                let known = cache
-                    .entries
-                    .get(&(kind, entry.slug.clone()))
-                    .is_some_and(|(k, _)| *k == key);
-                let bytes = (!known).then(|| make(i, entry));
-                (key, bytes)
+                let same = known.get(&entry.slug).is_some_and(|(k, _)| *k == key);
+                (key, (!same).then(|| make(i, entry)))
             })
             .collect();
-        let cache = &mut *self.cache;
+        let mut kept = HashMap::with_capacity(entries.len());
         let mut out = Vec::with_capacity(2 + entries.len() * 1_300);
         out.push(b'[');
-        for (i, (entry, (key, bytes))) in entries.iter().zip(made).enumerate() {
-            let id = (kind, entry.slug.clone());
+        for (i, (entry, (key, made))) in entries.iter().zip(made).enumerate() {
+            let bytes = match made {
+                Some(bytes) => bytes,
+                None => known
+                    .remove(&entry.slug)
+                    .map(|(_, b)| b)
+                    .unwrap_or_default(),
+            };
             out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            match bytes {
-                Some(bytes) => {
-                    out.extend_from_slice(&bytes);
-                    cache.entries.insert(id.clone(), (key, bytes));
-                }
-                None => {
-                    if let Some((_, bytes)) = cache.entries.get(&id) {
-                        out.extend_from_slice(bytes);
-                    }
-                }
-            }
-            self.seen.push(id);
+            out.extend_from_slice(&bytes);
+            kept.insert(entry.slug.clone(), (key, bytes));
         }
+        self.cache.entries.insert(kind, kept);
         out.extend_from_slice(b"\n]");
         out
     }
@@ -146,12 +140,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
         format!("{:?}", dir.site).hash(&mut hasher);
         hasher.finish()
     };
-    let mut lists = Lists {
-        index,
-        cache,
-        seen: Vec::with_capacity(dir.len()),
-        site,
-    };
+    let mut lists = Lists { index, cache, site };
     let none = |_| 0;
     let organisations = lists.list(Kind::Organisation, &dir.organisations, none, |_, e| {
         let o = &e.data;
@@ -388,10 +377,6 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
             },
         )
     });
-    // Entries gone from the directory are forgotten.
-    let seen: std::collections::HashSet<(Kind, String)> = lists.seen.into_iter().collect();
-    lists.cache.entries.retain(|id, _| seen.contains(id));
-
     let head = json!({
         "title": dir.site.title, "base_url": dir.site.base_url,
         "language": dir.site.language, "timezone": dir.site.timezone,

@@ -33,6 +33,7 @@ use url::Url;
 
 use crate::content::{Directory, Kind};
 use crate::history::History;
+use crate::lock;
 use index::{Index, TaxonomyKind};
 use output::{InPlace, Staging};
 use paginate::{page_count, page_range, page_url, pagination};
@@ -231,10 +232,7 @@ pub fn with_pages<R>(
     let directory = view(directory, options);
     let made = suggestions::suggestions(&directory, suggestions::PER_PROFILE);
     let index = Index::new(&directory, now, Arc::new(made));
-    theme
-        .tera
-        .global_context()
-        .insert("site", &site_view(&directory, options.internal));
+    show_site(theme, &directory, options.internal);
     let renderer = Renderer::new(&index, &theme.tera);
     let jobs = jobs(&index)
         .into_iter()
@@ -277,10 +275,7 @@ pub fn rebuild(
         }
     };
     let index = Index::new(&directory, now, suggestions);
-    theme
-        .tera
-        .global_context()
-        .insert("site", &site_view(&directory, options.internal));
+    show_site(theme, &directory, options.internal);
     let global = fingerprint::global(&directory, options.internal, theme.digest, memory.epoch);
     let renderer = Renderer::new(&index, &theme.tera);
     let jobs = jobs(&index);
@@ -340,7 +335,7 @@ pub fn rebuild(
                             for (path, bytes) in &made.bytes {
                                 staging.write(path, bytes)?;
                             }
-                            Ok((group.name(), site.print(group, &made)))
+                            Ok((group.name(), site.print(group, made)))
                         })
                         .collect::<Result<HashMap<_, _>, BuildError>>()
                 },
@@ -354,7 +349,7 @@ pub fn rebuild(
             }
             groups.insert(
                 SiteWide::Assets.name(),
-                site.print(SiteWide::Assets, &assets),
+                site.print(SiteWide::Assets, assets),
             );
             staging.publish()?;
             // A new site is seen whole, once it is swapped in.
@@ -409,7 +404,7 @@ pub fn rebuild(
                         live.remove(path)?;
                     }
                 }
-                memory.groups.insert(group.name(), site.print(group, &made));
+                memory.groups.insert(group.name(), site.print(group, made));
             }
             pages.len()
         }
@@ -506,11 +501,11 @@ impl Site<'_> {
 
     /// What a group's files as made are known by: the fingerprint of their
     /// inputs, or of their bytes, and every path.
-    fn print(&self, group: SiteWide, made: &Made) -> (u64, Vec<PathBuf>) {
+    fn print(&self, group: SiteWide, made: Made) -> (u64, Vec<PathBuf>) {
         let print = self
             .inputs(group)
             .unwrap_or_else(|| fingerprint::of(&made.bytes));
-        (print, made.paths.clone())
+        (print, made.paths)
     }
 
     /// A group's files.
@@ -553,14 +548,6 @@ impl Site<'_> {
     }
 }
 
-/// A cache's lock; a panic while it was held leaves nothing half-written
-/// that matters, as every entry in it is checked against its key.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// The directory as the public may see it: no internal profiles, and no
 /// trace of them (asks they posted, their names on events and consultations).
 pub fn public_view(directory: &Directory) -> Directory {
@@ -594,6 +581,14 @@ struct SiteView {
     language: String,
     footer_pages: Vec<Link>,
     internal: bool,
+}
+
+/// Gives every template the site's `site` variables.
+fn show_site(theme: &mut Theme, directory: &Directory, internal: bool) {
+    theme
+        .tera
+        .global_context()
+        .insert("site", &site_view(directory, internal));
 }
 
 fn site_view(directory: &Directory, internal: bool) -> SiteView {

@@ -113,10 +113,7 @@ impl Staging {
             std::fs::write(&path, bytes).map_err(io(&path))?;
         }
         if !self.fresh {
-            self.written
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(relative.to_path_buf());
+            crate::lock(&self.written).insert(relative.to_path_buf());
         }
         Ok(())
     }

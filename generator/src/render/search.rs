@@ -58,16 +58,9 @@ const STOP_WORDS: &[&str] = &[
     "would",
 ];
 
-/// Splits text into search tokens, as the browser does.
-pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|t| t.chars().count() >= 2)
-        .map(str::to_lowercase)
-}
-
-/// The tokens worth indexing, all but the stop words: lower-cased as
-/// [`tokens`] does, borrowed from `text` when they already are.
-fn indexed_tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+/// Splits text into search tokens, as the browser does: lower-cased (and
+/// borrowed from `text` when they already are), at least two characters.
+pub fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|t| t.len() >= 2 && (t.is_ascii() || t.chars().count() >= 2))
         .map(|t| {
@@ -78,7 +71,11 @@ fn indexed_tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
                 Cow::Owned(t.to_lowercase())
             }
         })
-        .filter(|t| STOP_WORDS.binary_search(&t.as_ref()).is_err())
+}
+
+/// The tokens worth indexing: all but the stop words.
+fn indexed_tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+    tokens(text).filter(|t| STOP_WORDS.binary_search(&t.as_ref()).is_err())
 }
 
 /// The shard a token is in: its first two characters, `_` for any outside `a-z0-9`.
@@ -120,18 +117,23 @@ fn cached_body<T>(bodies: &mut HashMap<u64, Arc<str>>, entry: &Entry<T>) -> Arc<
     )
 }
 
-/// Reads into the cache, in parallel, the text of every body not in it.
-fn read_bodies(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) {
-    let dir = index.dir;
-    fn bodies_of<T>(entries: &[Arc<Entry<T>>]) -> impl Iterator<Item = (u64, &str)> {
+/// Every entry's body, with its file's digest.
+fn entry_bodies<'d>(index: &Index<'d>) -> impl Iterator<Item = (u64, &'d str)> {
+    fn of<T>(entries: &[Arc<Entry<T>>]) -> impl Iterator<Item = (u64, &str)> {
         entries.iter().map(|e| (e.file.digest(), e.body.as_str()))
     }
-    let missing: Vec<(u64, &str)> = bodies_of(&dir.profiles)
-        .chain(bodies_of(&dir.organisations))
-        .chain(bodies_of(&dir.events))
-        .chain(bodies_of(&dir.consultations))
-        .chain(bodies_of(&dir.asks))
-        .chain(bodies_of(&dir.pages))
+    let dir = index.dir;
+    of(&dir.profiles)
+        .chain(of(&dir.organisations))
+        .chain(of(&dir.events))
+        .chain(of(&dir.consultations))
+        .chain(of(&dir.asks))
+        .chain(of(&dir.pages))
+}
+
+/// Reads into the cache, in parallel, the text of every body not in it.
+fn read_bodies(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) {
+    let missing: Vec<(u64, &str)> = entry_bodies(index)
         .filter(|(digest, _)| !bodies.contains_key(digest))
         .collect();
     let read: Vec<(u64, Arc<str>)> = missing
@@ -264,7 +266,8 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
     // Forget the weights of docs no longer in the index.
     let current: std::collections::HashSet<u64> = hashes.iter().copied().collect();
     cache.weights.retain(|hash, _| current.contains(hash));
-    let digests: std::collections::HashSet<u64> = index_digests(index);
+    let digests: std::collections::HashSet<u64> =
+        entry_bodies(index).map(|(digest, _)| digest).collect();
     cache.bodies.retain(|digest, _| digests.contains(digest));
 
     let meta = PathBuf::from("search/meta.json");
@@ -293,19 +296,6 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
         }
     }
     super::Made { paths, bytes }
-}
-
-/// The digests of every entry's file.
-fn index_digests(index: &Index<'_>) -> std::collections::HashSet<u64> {
-    let dir = index.dir;
-    let mut digests = std::collections::HashSet::with_capacity(dir.len());
-    digests.extend(dir.profiles.iter().map(|e| e.file.digest()));
-    digests.extend(dir.organisations.iter().map(|e| e.file.digest()));
-    digests.extend(dir.events.iter().map(|e| e.file.digest()));
-    digests.extend(dir.consultations.iter().map(|e| e.file.digest()));
-    digests.extend(dir.asks.iter().map(|e| e.file.digest()));
-    digests.extend(dir.pages.iter().map(|e| e.file.digest()));
-    digests
 }
 
 /// A doc's tokens, each with the weight of the weightiest field it is in.
@@ -473,14 +463,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn indexed_tokens_are_the_tokens_less_stop_words() {
-        let text = "The Children's services & Data-science, Café ÉLAN 2027 a of ǅemal 東京";
-        let indexed: Vec<String> = indexed_tokens(text).map(Cow::into_owned).collect();
-        let expected: Vec<String> = tokens(text)
-            .filter(|t| !STOP_WORDS.contains(&t.as_str()))
+    fn tokens_are_every_word_lower_cased_whether_borrowed_or_not() {
+        let text = "The Children's services & Data-science, Café ÉLAN 2027 a ǅemal 東京 Σοφία x9";
+        // The rule as the browser applies it, lower-casing every word.
+        let expected: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| t.chars().count() >= 2)
+            .map(str::to_lowercase)
             .collect();
-        assert_eq!(indexed, expected);
-        assert!(indexed.contains(&"élan".to_string()));
+        let found: Vec<String> = tokens(text).map(Cow::into_owned).collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn indexed_tokens_leave_out_stop_words() {
+        let indexed: Vec<Cow<'_, str>> =
+            indexed_tokens("The services of the Council, and ÉLAN").collect();
+        assert_eq!(indexed, ["services", "council", "élan"]);
     }
 
     #[test]
@@ -490,7 +489,7 @@ mod tests {
 
     #[test]
     fn tokens_and_shards() {
-        let found: Vec<String> =
+        let found: Vec<Cow<'_, str>> =
             tokens("Children's services & Data-science, Café 2027 a").collect();
         assert_eq!(
             found,

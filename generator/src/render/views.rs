@@ -152,22 +152,10 @@ pub fn term_url(kind: TaxonomyKind, slug: &str) -> String {
 /// them as the text, simple address harvesters do not.
 fn obfuscate(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 6);
+    let mut decimal = itoa::Buffer::new();
     for c in text.chars() {
         out.push_str("&#");
-        // The code point in decimal, most significant digit first.
-        let code = u32::from(c);
-        let mut digits = [0u8; 7];
-        let mut n = code;
-        let mut len = 0;
-        loop {
-            digits[len] = b'0' + (n % 10) as u8;
-            len += 1;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
+        out.push_str(decimal.format(u32::from(c)));
         out.push(';');
     }
     out
