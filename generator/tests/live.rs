@@ -248,6 +248,33 @@ fn new_deleted_and_renamed_files_match_a_full_build() {
 }
 
 #[test]
+fn a_profile_first_in_name_order_coming_and_going_renders_only_the_pages_that_show_it() {
+    let mut demo = Demo::new();
+    let profiles = std::fs::read_dir(demo.root.join("content/profiles"))
+        .expect("profiles")
+        .count();
+    // First in name order, so every other profile moves one place along;
+    // open only to shadowing, so no page suggests them.
+    let new = demo.write(
+        "content/profiles/aaron-abbott.md",
+        "---\nname: Aaron Abbott\nrole: Analyst\norganisation: kirkby-vale-hospitals\npolicy_areas: [public-health]\nopen_to: [shadowing]\nconsent: 2026-05-26\n---\nAaron analyses waiting lists.\n",
+    );
+    let rendered = demo.save(std::slice::from_ref(&new));
+    assert!(
+        rendered < profiles,
+        "a new profile rendered {rendered} pages: the other {profiles} profiles' pages did not change"
+    );
+    demo.assert_same_as_full_build("a profile added first");
+    std::fs::remove_file(&new).expect("deleted");
+    let rendered = demo.save(&[new]);
+    assert!(
+        rendered < profiles,
+        "a deleted profile rendered {rendered} pages"
+    );
+    demo.assert_same_as_full_build("a profile deleted");
+}
+
+#[test]
 fn events_consultations_asks_and_pages_match_a_full_build() {
     let mut demo = Demo::new();
     // (file, text before, text after, what the editor did)

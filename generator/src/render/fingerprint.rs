@@ -166,9 +166,11 @@ impl Renderer<'_> {
                 let entry = &dir.profiles[i];
                 self.keys.profile_cards[i].hash(&mut h);
                 self.hash_body(entry, &mut h);
+                // The card and the reasons, not the position, which shifts
+                // whenever a profile before it comes or goes.
                 for s in &ix.suggestions[i] {
                     self.keys.profile_cards[s.profile].hash(&mut h);
-                    s.hash(&mut h);
+                    (&s.shared, &s.place).hash(&mut h);
                 }
                 for &e in ix
                     .events_by_host
