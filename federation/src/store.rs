@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "published objects, follows",
         include_str!("../migrations/0004_publishing.sql"),
     ),
+    (
+        5,
+        "the directory's key",
+        include_str!("../migrations/0005_directory_key.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary (no folder to ship).
@@ -77,6 +82,14 @@ pub struct Keys {
     pub private_pem: String,
 }
 
+/// The keys in a row whose first two columns are the public and private PEM.
+fn keys_of(row: &sqlx::any::AnyRow) -> Result<Keys, sqlx::Error> {
+    Ok(Keys {
+        public_pem: row.try_get(0)?,
+        private_pem: row.try_get(1)?,
+    })
+}
+
 /// The database.
 #[derive(Clone)]
 pub struct Store {
@@ -115,9 +128,14 @@ impl Store {
         Ok(Self { pool })
     }
 
-    /// The keys of the actor `actor` (its id), made the first time it is asked for.
+    /// The keys of the actor `actor` (its id): its own if it has them (a
+    /// database from before actors shared one), else the directory's, made
+    /// the first time any actor needs them.
     pub async fn keys(&self, actor: &str) -> Result<Keys, FederationError> {
         if let Some(keys) = self.stored_keys(actor).await? {
+            return Ok(keys);
+        }
+        if let Some(keys) = self.directory_key().await? {
             return Ok(keys);
         }
         // Making an RSA key takes a good fraction of a second: off the
@@ -129,20 +147,29 @@ impl Store {
         .map_err(|e| FederationError::Keys(e.to_string()))?
         .map_err(|e| FederationError::Keys(e.to_string()))?;
         let now = jiff::Timestamp::now().as_second();
-        // Two requests may race to make the first keys: the first stored wins.
+        // Two requests may race to make the key: the first stored wins.
         sqlx::query(
-            "INSERT INTO actor_keys (actor, public_key, private_key, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (actor) DO NOTHING",
+            "INSERT INTO directory_key (id, public_key, private_key, created_at) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING",
         )
-        .bind(actor)
         .bind(&pair.public_key)
         .bind(&pair.private_key)
         .bind(now)
         .execute(&self.pool)
         .await
-        .map_err(failed(format!("cannot store the keys of {actor}")))?;
-        self.stored_keys(actor)
+        .map_err(failed("cannot store the directory's key"))?;
+        self.directory_key()
             .await?
-            .ok_or_else(|| FederationError::Keys(format!("the keys of {actor} were not kept")))
+            .ok_or_else(|| FederationError::Keys("the directory's key was not kept".into()))
+    }
+
+    async fn directory_key(&self) -> Result<Option<Keys>, FederationError> {
+        let row = sqlx::query("SELECT public_key, private_key FROM directory_key WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(failed("cannot read the directory's key"))?;
+        row.map(|row| keys_of(&row))
+            .transpose()
+            .map_err(failed("the directory's key is unreadable"))
     }
 
     async fn stored_keys(&self, actor: &str) -> Result<Option<Keys>, FederationError> {
@@ -151,14 +178,9 @@ impl Store {
             .fetch_optional(&self.pool)
             .await
             .map_err(failed(format!("cannot read the keys of {actor}")))?;
-        row.map(|row| {
-            Ok(Keys {
-                public_pem: row.try_get(0)?,
-                private_pem: row.try_get(1)?,
-            })
-        })
-        .transpose()
-        .map_err(failed(format!("the keys of {actor} are unreadable")))
+        row.map(|row| keys_of(&row))
+            .transpose()
+            .map_err(failed(format!("the keys of {actor} are unreadable")))
     }
 
     /// How many actors follow `actor`.

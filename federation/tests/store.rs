@@ -128,3 +128,42 @@ async fn follows_receipts_and_actors_are_kept_across_a_reopen() {
             .expect("recorded")
     );
 }
+
+#[tokio::test]
+async fn a_directorys_actors_share_one_key_and_an_older_own_key_is_kept() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let organisation = "https://directory.leeds.gov.uk/";
+    let person = "https://directory.leeds.gov.uk/profiles/asha-patel/";
+    let other = "https://directory.leeds.gov.uk/profiles/tom-reed/";
+    let first = {
+        let store = open(&dir).await;
+        let first = store.keys(person).await.expect("made");
+        assert!(first.public_pem.contains("BEGIN PUBLIC KEY"));
+        let again = store.keys(other).await.expect("read");
+        assert_eq!(again.public_pem, first.public_pem, "one key, made once");
+        assert_eq!(again.private_pem, first.private_pem);
+        first
+    };
+
+    // A database from before actors shared a key holds the organisation's own.
+    let url = format!("sqlite://{}", dir.path().join("store.sqlite").display());
+    let pool = sqlx::AnyPool::connect(&url).await.expect("opened");
+    sqlx::query("INSERT INTO actor_keys (actor, public_key, private_key, created_at) VALUES ($1, 'OWN PUBLIC', 'OWN PRIVATE', 0)")
+        .bind(organisation)
+        .execute(&pool)
+        .await
+        .expect("inserted");
+    pool.close().await;
+
+    let store = open(&dir).await;
+    let own = store.keys(organisation).await.expect("read");
+    assert_eq!(
+        own.public_pem, "OWN PUBLIC",
+        "an actor's own key never changes"
+    );
+    let shared = store.keys(person).await.expect("read");
+    assert_eq!(
+        shared.public_pem, first.public_pem,
+        "the shared key survives a reopen"
+    );
+}
