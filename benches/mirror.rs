@@ -4,8 +4,9 @@
 //!
 //! Run with `cargo bench --bench mirror`; sizes from `MIRROR_BENCH_SIZES`
 //! (default `1000`). Prints a Markdown table:
-//! - "A's keys": A serving every `Person` once, which makes each actor's
-//!   RSA key (once in a directory's life; A's first publishing does the same);
+//! - "A's first publishing": `interchange publish` on A, new, with no
+//!   followers: its key made and every object's fingerprint recorded, as
+//!   a directory does once in its life, before anyone follows it;
 //! - "follow → mirror/": from B's start to every published profile written
 //!   under B's `mirror/` (resolve, Follow, Accept, backfill);
 //! - "follow → pages": until the last of them is built into B's pages;
@@ -114,7 +115,7 @@ fn main() {
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000]);
     println!(
-        "| profiles | profiles published | A's keys | follow → mirror/ | follow → pages | delete → page gone |"
+        "| profiles | profiles published | A's first publishing | follow → mirror/ | follow → pages | delete → page gone |"
     );
     println!("|---:|---:|---:|---:|---:|---:|");
     for profiles in sizes {
@@ -139,6 +140,18 @@ fn main() {
         )
         .expect("written");
 
+        let started = Instant::now();
+        let published = Command::new(env!("CARGO_BIN_EXE_interchange"))
+            .args(["publish", "--insecure-local", "--root"])
+            .arg(&a)
+            .output()
+            .expect("publish runs");
+        assert!(
+            published.status.success(),
+            "{}",
+            String::from_utf8_lossy(&published.stderr)
+        );
+        let first = started.elapsed();
         let _a = federate(&a, a_port);
         let entries: serde_json::Value =
             serde_json::from_str(&get(a_port, "/entries")).expect("the entries collection");
@@ -150,11 +163,6 @@ fn main() {
             .filter_map(|i| i.split("/profiles/").nth(1))
             .map(|s| s.trim_end_matches('/').to_string())
             .collect();
-        let started = Instant::now();
-        for slug in &people {
-            get(a_port, &format!("/profiles/{slug}/"));
-        }
-        let keys = started.elapsed();
 
         let mirror = b.join(format!("mirror/localhost:{a_port}/profiles"));
         let last = b.join(format!(
@@ -176,7 +184,7 @@ fn main() {
         println!(
             "| {profiles} | {} | {} | {} | {} | {} |",
             people.len(),
-            seconds(keys),
+            seconds(first),
             seconds(mirrored),
             seconds(built),
             seconds(deleted)
