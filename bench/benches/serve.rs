@@ -4,7 +4,8 @@
 //! the comparison.
 //!
 //! Run with `cargo bench -p bench --bench serve`; sizes from
-//! `SERVE_BENCH_SIZES` (default `1000,10000`). Prints a Markdown table.
+//! `SERVE_BENCH_SIZES` (default `1000,10000`), `SERVE_BENCH_SAVES` saves
+//! each (default 21). Prints a Markdown table.
 //! "pages written" is when the browser is told to reload; "all written"
 //! includes the site-wide files (feeds, search index, `directory.json`).
 //! The watcher's debounce (20 ms in `serve`) comes on top of both.
@@ -17,7 +18,9 @@ use generator::BuildOptions;
 use generator::live::{LiveSite, Outcome};
 use generator::render::{Progress, Quiet};
 
-const SAVES: usize = 21;
+// The allocator `interchange` itself uses, so the figures are the program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Notes when the pages are written.
 struct Stopwatch {
@@ -52,6 +55,10 @@ fn a_profile(site: &Path) -> PathBuf {
 
 fn main() {
     let sizes = bench::sizes_from_env("SERVE_BENCH_SIZES");
+    let saves: usize = std::env::var("SERVE_BENCH_SAVES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(21);
     println!(
         "| profiles | pages | save → pages written (median) | save → all written (median) | slowest save | pages rendered per save | full build |"
     );
@@ -89,7 +96,7 @@ fn main() {
         let mut to_pages = Vec::new();
         let mut to_all = Vec::new();
         let mut rendered = Vec::new();
-        for save in 0..SAVES {
+        for save in 0..saves {
             let marker = format!("Edited in save {save}.");
             std::fs::write(&profile, format!("{original}\n{marker}\n")).expect("saved");
             let watch = Stopwatch {
