@@ -275,6 +275,39 @@ fn a_profile_first_in_name_order_coming_and_going_renders_only_the_pages_that_sh
 }
 
 #[test]
+fn a_new_card_template_redraws_every_listed_card() {
+    let mut demo = Demo::new();
+    let card = |marker: &str| {
+        format!(
+            "<div class=\"{marker}\">{{{{ <profile_card p={{p}} level={{level}} /> }}}}</div>\n"
+        )
+    };
+    let template = demo.write(
+        "themes/mine/templates/profile_card.html",
+        &card("drawn-once"),
+    );
+    let config = demo.edit(
+        "interchange.toml",
+        "theme = \"default\"",
+        "theme = \"mine\"",
+    );
+    demo.save(&[template.clone(), config]);
+    let page = demo.output.join("profiles/index.html");
+    let list = || std::fs::read_to_string(&page).expect("the A–Z list");
+    assert!(list().contains("drawn-once"));
+    demo.assert_same_as_full_build("a theme with its own card");
+
+    std::fs::write(&template, card("drawn-again")).expect("saved");
+    demo.save(&[template]);
+    assert!(
+        !list().contains("drawn-once"),
+        "no card kept from the old template"
+    );
+    assert!(list().contains("drawn-again"));
+    demo.assert_same_as_full_build("the card template changed");
+}
+
+#[test]
 fn events_consultations_asks_and_pages_match_a_full_build() {
     let mut demo = Demo::new();
     // (file, text before, text after, what the editor did)
