@@ -174,7 +174,8 @@ pub struct Directory {
     pub pages: Vec<Arc<Entry<Page>>>,
 }
 
-fn find<'a, T>(entries: &'a [Arc<Entry<T>>], slug: &str) -> Option<&'a Entry<T>> {
+/// The entry with `slug` among `entries`, which are in slug order.
+pub(crate) fn find<'a, T>(entries: &'a [Arc<Entry<T>>], slug: &str) -> Option<&'a Entry<T>> {
     entries
         .binary_search_by(|e| e.slug.as_str().cmp(slug))
         .ok()

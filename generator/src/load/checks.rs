@@ -5,7 +5,6 @@ use crate::content::Kind;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fields::ReferenceFrom;
 use crate::suggest::did_you_mean;
-use std::collections::BTreeMap;
 
 /// Maps and sets with a fast hash: the checks run on every save while a
 /// site is served.
@@ -120,14 +119,18 @@ pub(super) fn interest_key(interest: &str) -> String {
 /// same word: matching relies on shared terms, so each less common spelling
 /// is a warning pointing to the most common one.
 pub(super) fn similar_interests(findings: &[&Findings]) -> Vec<Diagnostic> {
-    let mut spellings: HashMap<&str, BTreeMap<&str, usize>> = HashMap::default();
+    // Each key's spellings and how often each is used: almost always one.
+    let mut spellings: HashMap<&str, Vec<(&str, usize)>> = HashMap::default();
     for &Findings { interests, .. } in findings {
         for (interest, key, _) in interests {
-            *spellings
-                .entry(key.as_str())
-                .or_default()
-                .entry(interest.as_str())
-                .or_default() += 1;
+            let forms = spellings.entry(key.as_str()).or_default();
+            match forms
+                .iter_mut()
+                .find(|(form, _)| *form == interest.as_str())
+            {
+                Some((_, count)) => *count += 1,
+                None => forms.push((interest.as_str(), 1)),
+            }
         }
     }
     let mut preferred: HashMap<&str, (&str, usize)> = HashMap::default();
@@ -136,17 +139,20 @@ pub(super) fn similar_interests(findings: &[&Findings]) -> Vec<Diagnostic> {
         let (best, count) = forms
             .iter()
             .max_by(|a, b| {
-                a.1.cmp(b.1)
+                a.1.cmp(&b.1)
                     .then(a.0.contains('-').cmp(&b.0.contains('-')))
                     .then(b.0.cmp(a.0))
             })
-            .map(|(form, count)| (*form, *count))
+            .copied()
             .unwrap_or_default();
-        for form in forms.keys() {
+        for (form, _) in forms {
             if *form != best {
                 preferred.insert(form, (best, count));
             }
         }
+    }
+    if preferred.is_empty() {
+        return Vec::new();
     }
     let mut diagnostics = Vec::new();
     // Mirrored spellings count towards the common one, but only local files,

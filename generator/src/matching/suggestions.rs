@@ -31,13 +31,21 @@ pub struct Suggestion {
 /// ways of meeting, and each organisation's sector. Equal numbers, equal
 /// suggestions: a save that changes only a biography keeps them.
 pub fn inputs(dir: &Directory) -> u64 {
+    use crate::render::fingerprint::of;
     use std::hash::{Hash, Hasher};
+    let profiles: Vec<u64> = dir
+        .profiles
+        .par_iter()
+        .map(|e| {
+            let p = &e.data;
+            of((
+                (super::people::person_id(e), &p.organisation),
+                (&p.policy_areas, &p.interests, &p.location, &p.open_to),
+            ))
+        })
+        .collect();
     let mut h = crate::render::fingerprint::hasher();
-    for e in &dir.profiles {
-        let p = &e.data;
-        (super::people::person_id(e), &p.organisation).hash(&mut h);
-        (&p.policy_areas, &p.interests, &p.location, &p.open_to).hash(&mut h);
-    }
+    profiles.hash(&mut h);
     for o in &dir.organisations {
         (&o.slug, o.data.sector).hash(&mut h);
     }

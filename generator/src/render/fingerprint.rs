@@ -339,8 +339,7 @@ impl Renderer<'_> {
         let ix = self.index;
         let ask = &ix.dir.asks[i];
         ask.file.digest().hash(h);
-        let today = ix.now.to_zoned(ix.dir.site.time_zone()).date();
-        ask.data.is_open(today).hash(h);
+        ask.data.is_open(ix.today).hash(h);
         ix.dir
             .profile(&ask.data.by)
             .map(|p| p.file.digest())

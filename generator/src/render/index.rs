@@ -100,6 +100,8 @@ pub struct Index<'a> {
     pub dir: &'a Directory,
     /// The moment the build is as of.
     pub now: Timestamp,
+    /// Its day where the site is.
+    pub today: jiff::civil::Date,
     /// Profiles in A–Z order (by family name, then the whole name).
     pub profiles_az: Vec<usize>,
     /// Organisations in A–Z order.
@@ -139,13 +141,16 @@ impl<'a> Index<'a> {
     /// [`suggestions`](crate::matching::suggestions::suggestions) for `dir`,
     /// made by the caller so that a rebuild can keep the last ones.
     pub fn new(dir: &'a Directory, now: Timestamp, suggestions: Arc<Vec<Vec<Suggestion>>>) -> Self {
-        let mut profiles_az: Vec<usize> = (0..dir.profiles.len()).collect();
-        profiles_az.par_sort_by(|&a, &b| {
-            dir.profiles[a]
-                .data
-                .sort_key
-                .cmp(&dir.profiles[b].data.sort_key)
-        });
+        // Sorted beside their keys, not through the entries: a sort reads
+        // each key many times. Equal names keep the directory's (slug) order.
+        let mut keyed: Vec<(&(String, String), usize)> = dir
+            .profiles
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (&p.data.sort_key, i))
+            .collect();
+        keyed.par_sort_unstable();
+        let profiles_az: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
         let mut organisations_az: Vec<usize> = (0..dir.organisations.len()).collect();
         organisations_az.sort_by_cached_key(|&i| dir.organisations[i].data.name.to_lowercase());
 
@@ -236,6 +241,7 @@ impl<'a> Index<'a> {
         Self {
             dir,
             now,
+            today,
             profiles_az,
             organisations_az,
             people_by_organisation,

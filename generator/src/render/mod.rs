@@ -119,7 +119,7 @@ impl Progress for Quiet {}
 #[derive(Debug, Default)]
 pub struct Memory {
     /// Each page's address and fingerprint.
-    pages: HashMap<String, u64>,
+    pages: index::Map<String, u64>,
     /// Each group of site-wide files: its fingerprint and its files.
     groups: HashMap<&'static str, (u64, Vec<PathBuf>)>,
     /// When the site changes next with no edit; past it, every page is
@@ -287,12 +287,19 @@ pub fn rebuild(
             (url, print)
         })
         .collect();
+    let mut known = 0;
     let changed: Vec<&Job> = jobs
         .iter()
         .zip(&planned)
-        .filter(|(_, (url, print))| memory.pages.get(url) != Some(print))
+        .filter(|(_, (url, print))| {
+            let before = memory.pages.get(url);
+            known += usize::from(before.is_some());
+            before != Some(print)
+        })
         .map(|(job, _)| job)
         .collect();
+    // Every page of the last build is still planned: none to remove.
+    let none_removed = known == memory.pages.len();
     // A few pages are changed in place; many (a new theme, a new day) are
     // written as a whole new site beside the old, which costs less memory.
     let in_place = if memory.pages.is_empty() || changed.len() * 4 > jobs.len() {
@@ -370,13 +377,15 @@ pub fn rebuild(
                 live.write(&output::page_path(url), html.as_bytes())?;
                 progress.advance();
             }
-            let current: HashSet<&str> = planned.iter().map(|(url, _)| url.as_str()).collect();
-            for url in memory
-                .pages
-                .keys()
-                .filter(|url| !current.contains(url.as_str()))
-            {
-                live.remove(&output::page_path(url))?;
+            if !none_removed {
+                let current: HashSet<&str> = planned.iter().map(|(url, _)| url.as_str()).collect();
+                for url in memory
+                    .pages
+                    .keys()
+                    .filter(|url| !current.contains(url.as_str()))
+                {
+                    live.remove(&output::page_path(url))?;
+                }
             }
             progress.pages_written();
             // The groups whose inputs changed are made in parallel, then
@@ -553,21 +562,16 @@ impl Site<'_> {
 pub fn public_view(directory: &Directory) -> Directory {
     let mut public = directory.clone();
     public.profiles.retain(|p| p.data.is_public());
-    let shown: std::collections::HashSet<String> =
-        public.profiles.iter().map(|p| p.slug.clone()).collect();
-    public.asks.retain(|a| shown.contains(&a.data.by));
+    let profiles = &public.profiles;
+    let shown = |slug: &String| crate::content::find(profiles, slug).is_some();
+    public.asks.retain(|a| shown(&a.data.by));
     for event in &mut public.events {
-        if event.data.host.as_ref().is_some_and(|h| !shown.contains(h)) {
+        if event.data.host.as_ref().is_some_and(|h| !shown(h)) {
             Arc::make_mut(event).data.host = None;
         }
     }
     for consultation in &mut public.consultations {
-        if consultation
-            .data
-            .lead
-            .as_ref()
-            .is_some_and(|l| !shown.contains(l))
-        {
+        if consultation.data.lead.as_ref().is_some_and(|l| !shown(l)) {
             Arc::make_mut(consultation).data.lead = None;
         }
     }

@@ -140,12 +140,13 @@ pub struct AskCard {
 
 /// The address of an entry's page.
 pub fn entry_url(kind: Kind, slug: &str) -> String {
-    format!("/{}/{slug}/", kind.folder())
+    // Joined, not formatted: made for every link of every page.
+    ["/", kind.folder(), "/", slug, "/"].concat()
 }
 
 /// The address of a taxonomy term's page.
 pub fn term_url(kind: TaxonomyKind, slug: &str) -> String {
-    format!("{}{slug}/", kind.url())
+    [kind.url(), slug, "/"].concat()
 }
 
 /// Character references for every character: people and screen readers read
@@ -310,7 +311,7 @@ impl Index<'_> {
     pub fn ask_card(&self, i: usize) -> AskCard {
         let entry = &self.dir.asks[i];
         let a = &entry.data;
-        let today = self.now.to_zoned(self.dir.site.time_zone()).date();
+        let today = self.today;
         AskCard {
             title: a.title.clone(),
             url: entry_url(Kind::Ask, &entry.slug),
