@@ -33,8 +33,9 @@ pub struct History {
     files: HashMap<PathBuf, Changes>,
     modified: std::collections::HashSet<PathBuf>,
     root: PathBuf,
-    /// Files' times as read, once each: feeds and calendars ask for the
-    /// same entries' times, and a file's time is a system call.
+    /// The times of files that came without one, asked once each: feeds
+    /// and calendars ask for the same entries' times, and a file's time is
+    /// a system call.
     times: std::sync::Mutex<HashMap<PathBuf, Option<Timestamp>>>,
 }
 
@@ -123,7 +124,12 @@ impl History {
         history
     }
 
-    fn modified_time(&self, path: &Path) -> Option<Timestamp> {
+    /// When an entry's file was last modified: as read with it, else asked.
+    fn modified_time<T>(&self, entry: &Entry<T>) -> Option<Timestamp> {
+        if let Some(time) = entry.file.modified() {
+            return Some(time);
+        }
+        let path = entry.path();
         if let Some(known) = crate::lock(&self.times).get(path) {
             return *known;
         }
@@ -145,7 +151,7 @@ impl History {
         }
         let committed = self.files.get(entry.path());
         if (committed.is_none() || self.modified.contains(entry.path()))
-            && let Some(time) = self.modified_time(entry.path())
+            && let Some(time) = self.modified_time(entry)
         {
             return time;
         }
@@ -156,9 +162,7 @@ impl History {
     pub fn published<T>(&self, entry: &Entry<T>) -> Timestamp {
         match self.files.get(entry.path()) {
             Some(changes) => changes.first,
-            None => self
-                .modified_time(entry.path())
-                .unwrap_or(Timestamp::UNIX_EPOCH),
+            None => self.modified_time(entry).unwrap_or(Timestamp::UNIX_EPOCH),
         }
     }
 

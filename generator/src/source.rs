@@ -35,6 +35,8 @@ pub struct SourceFile {
     text: Arc<str>,
     line_starts: Vec<usize>,
     digest: u64,
+    /// When the file was last modified, if it was read from disk.
+    modified: Option<jiff::Timestamp>,
 }
 
 impl SourceFile {
@@ -57,7 +59,20 @@ impl SourceFile {
             text,
             line_starts,
             digest,
+            modified: None,
         }
+    }
+
+    /// The same file, last modified at `modified` (as read with its text,
+    /// which spares asking the system again).
+    pub fn modified_at(mut self, modified: Option<jiff::Timestamp>) -> Self {
+        self.modified = modified;
+        self
+    }
+
+    /// When the file was last modified, if known.
+    pub fn modified(&self) -> Option<jiff::Timestamp> {
+        self.modified
     }
 
     /// A hash of the path and text: equal digests, same file. Rebuilds use it

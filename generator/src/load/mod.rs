@@ -465,8 +465,26 @@ fn place(relative: &Path) -> Result<Place, String> {
     })
 }
 
+/// A file's bytes and its modification time, from one open.
+fn read_with_time(path: &Path) -> std::io::Result<(Vec<u8>, Option<jiff::Timestamp>)> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    let modified = metadata
+        .modified()
+        .ok()
+        .and_then(|t| jiff::Timestamp::try_from(t).ok());
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    // Through `take`: a `File`'s own `read_to_end` asks for its size again.
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    Ok((bytes, modified))
+}
+
 fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
-    let text = std::fs::read(root.join(relative));
+    let (text, modified) = match read_with_time(&root.join(relative)) {
+        Ok((bytes, modified)) => (Ok(bytes), modified),
+        Err(e) => (Err(e), None),
+    };
     let (text, unreadable) = match text {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => (text, None),
@@ -480,7 +498,7 @@ fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
         },
         Err(e) => (String::new(), Some(format!("cannot read the file: {e}"))),
     };
-    let file = Arc::new(SourceFile::new(relative, text));
+    let file = Arc::new(SourceFile::new(relative, text).modified_at(modified));
     let mut out = ReadFile {
         entry: None,
         claim: None,
