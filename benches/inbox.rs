@@ -84,14 +84,8 @@ fn like(s: &Setup, who: &str, n: usize, object: &str) -> Value {
 }
 
 fn main() {
-    let env = |name: &str, default: usize| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let count = env("INBOX_BENCH_COUNT", 2_000);
-    let senders = env("INBOX_BENCH_SENDERS", 4);
+    let count = bench::number_from_env("INBOX_BENCH_COUNT", 2_000);
+    let senders = bench::number_from_env("INBOX_BENCH_SENDERS", 4);
     let s = setup("{remote}");
     let site = s.site_actor();
     let profile = format!("{site}profiles/priya-shah/");

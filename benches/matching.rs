@@ -18,13 +18,6 @@ use std::time::{Duration, Instant};
 use generator::matching::pairing::Method;
 use generator::matching::{BuddyOptions, History, Month, buddy_round};
 
-fn sizes(variable: &str, default: &[usize]) -> Vec<usize> {
-    std::env::var(variable)
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| default.to_vec())
-}
-
 fn site(profiles: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     bench::write_site(dir.path(), bench::Sizes::for_profiles(profiles), 1).expect("written");
@@ -94,7 +87,7 @@ fn main() {
         "| profiles | taking part | possible pairs | exact total | exact time | approximate total | approximate time | gap |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for profiles in sizes("MATCH_GAP_SIZES", &[1_000, 2_000, 4_000]) {
+    for profiles in bench::sizes_from_env("MATCH_GAP_SIZES", &[1_000, 2_000, 4_000]) {
         let dir = site(profiles);
         let loaded = generator::load(&bench::load_options(dir.path())).expect("loads");
         assert!(
@@ -130,7 +123,7 @@ fn main() {
         "| profiles | taking part | possible pairs | pairing | buddy round | whole command | peak memory | swap offers | possible cycles | placed | swap round | whole command | peak memory |"
     );
     println!("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for profiles in sizes("MATCH_BENCH_SIZES", &[10_000, 100_000]) {
+    for profiles in bench::sizes_from_env("MATCH_BENCH_SIZES", &[10_000, 100_000]) {
         let dir = site(profiles);
         let (wall, peak, said) = run(dir.path(), "buddies");
         assert!(said.contains("pairs from"), "{said}");

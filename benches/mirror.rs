@@ -110,10 +110,7 @@ fn unreferenced_profile(site: &Path, slugs: &[String]) -> String {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("MIRROR_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000]);
+    let sizes = bench::sizes_from_env("MIRROR_BENCH_SIZES", &[1_000]);
     println!(
         "| profiles | profiles published | A's first publishing | follow → mirror/ | follow → pages | delete → page gone |"
     );

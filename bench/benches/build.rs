@@ -12,7 +12,7 @@ use generator::render::Quiet;
 const RUNS: usize = 5;
 
 fn main() {
-    let sizes = bench::sizes_from_env("BUILD_BENCH_SIZES");
+    let sizes = bench::sizes_from_env("BUILD_BENCH_SIZES", &[1_000, 10_000]);
     println!("| profiles | pages | median | min | max | load | render and write |");
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     for profiles in sizes {

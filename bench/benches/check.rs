@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 const RUNS: usize = 7;
 
 fn main() {
-    let sizes = bench::sizes_from_env("CHECK_BENCH_SIZES");
+    let sizes = bench::sizes_from_env("CHECK_BENCH_SIZES", &[1_000, 10_000]);
     println!("| profiles | files | median | min | max | per file |");
     println!("|---:|---:|---:|---:|---:|---:|");
     for profiles in sizes {

@@ -54,11 +54,8 @@ fn a_profile(site: &Path) -> PathBuf {
 }
 
 fn main() {
-    let sizes = bench::sizes_from_env("SERVE_BENCH_SIZES");
-    let saves: usize = std::env::var("SERVE_BENCH_SAVES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(21);
+    let sizes = bench::sizes_from_env("SERVE_BENCH_SIZES", &[1_000, 10_000]);
+    let saves = bench::number_from_env("SERVE_BENCH_SAVES", 21);
     println!(
         "| profiles | pages | save → pages written (median) | save → all written (median) | slowest save | pages rendered per save | full build |"
     );

@@ -14,13 +14,21 @@ use std::path::Path;
 use generator::content::vocabulary::DEFAULT_POLICY_AREAS;
 use generator::{AsOf, LoadOptions};
 
-/// The sizes (in profiles) a benchmark runs at: the comma-separated list in
-/// the environment variable `variable`, else 1,000 and 10,000.
-pub fn sizes_from_env(variable: &str) -> Vec<usize> {
+/// The sizes a benchmark runs at: the comma-separated list in the
+/// environment variable `variable`, else `default`.
+pub fn sizes_from_env(variable: &str, default: &[usize]) -> Vec<usize> {
     std::env::var(variable)
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 10_000])
+        .unwrap_or_else(|| default.to_vec())
+}
+
+/// The number in the environment variable `variable`, else `default`.
+pub fn number_from_env(variable: &str, default: usize) -> usize {
+    std::env::var(variable)
+        .ok()
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(default)
 }
 
 /// How benchmarks load a synthetic site: as of a fixed day, so that every
