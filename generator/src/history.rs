@@ -32,11 +32,6 @@ struct Changes {
 pub struct History {
     files: HashMap<PathBuf, Changes>,
     modified: std::collections::HashSet<PathBuf>,
-    root: PathBuf,
-    /// The times of files that came without one, asked once each: feeds
-    /// and calendars ask for the same entries' times, and a file's time is
-    /// a system call.
-    times: std::sync::Mutex<HashMap<PathBuf, Option<Timestamp>>>,
 }
 
 fn git(root: &Path, args: &[&str]) -> Option<String> {
@@ -55,10 +50,7 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
 impl History {
     /// Reads the history of the site at `root`; empty when it is not in git.
     pub fn read(root: &Path) -> Self {
-        let mut history = History {
-            root: root.to_path_buf(),
-            ..History::default()
-        };
+        let mut history = History::default();
         let Some(log) = git(
             root,
             &[
@@ -124,23 +116,6 @@ impl History {
         history
     }
 
-    /// When an entry's file was last modified: as read with it, else asked.
-    fn modified_time<T>(&self, entry: &Entry<T>) -> Option<Timestamp> {
-        if let Some(time) = entry.file.modified() {
-            return Some(time);
-        }
-        let path = entry.path();
-        if let Some(known) = crate::lock(&self.times).get(path) {
-            return *known;
-        }
-        let time = std::fs::metadata(self.root.join(path))
-            .ok()
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| Timestamp::try_from(t).ok());
-        crate::lock(&self.times).insert(path.to_path_buf(), time);
-        time
-    }
-
     /// When the entry last changed: its `updated` date when written, else its
     /// last commit (or its file's time, when changed since or not in git).
     pub fn updated<T>(&self, entry: &Entry<T>, zone: &TimeZone) -> Timestamp {
@@ -151,7 +126,7 @@ impl History {
         }
         let committed = self.files.get(entry.path());
         if (committed.is_none() || self.modified.contains(entry.path()))
-            && let Some(time) = self.modified_time(entry)
+            && let Some(time) = entry.file.modified()
         {
             return time;
         }
@@ -162,7 +137,8 @@ impl History {
     pub fn published<T>(&self, entry: &Entry<T>) -> Timestamp {
         match self.files.get(entry.path()) {
             Some(changes) => changes.first,
-            None => self.modified_time(entry).unwrap_or(Timestamp::UNIX_EPOCH),
+            // The time the file was read with.
+            None => entry.file.modified().unwrap_or(Timestamp::UNIX_EPOCH),
         }
     }
 
