@@ -375,6 +375,18 @@ fn own_template(site: &Path, template: &str, text: &str) {
     common::write(site, &format!("themes/mine/templates/{template}"), text);
 }
 
+/// Builds `site` into `public`, which must fail and leave `public` as it
+/// was (`before`); what it said.
+fn refused_build(site: &Path, public: &Path, before: &BTreeMap<PathBuf, Vec<u8>>) -> String {
+    let broken = build(site, public, &[]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        snapshot(public) == *before,
+        "the last good site is kept, byte for byte"
+    );
+    String::from_utf8_lossy(&broken.stderr).into_owned()
+}
+
 #[test]
 fn a_failed_build_keeps_the_last_good_site_byte_for_byte() {
     let site = small_site("Works on housing.");
@@ -394,15 +406,12 @@ fn a_failed_build_keeps_the_last_good_site_byte_for_byte() {
         "---\nname: Tom Young\nrole: [oops]\n---\n",
     )
     .expect("written");
-    let broken = build(site.path(), &public, &[]);
-    assert_eq!(broken.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&broken.stderr);
+    let stderr = refused_build(site.path(), &public, &before);
     assert!(
         stderr.contains("content/profiles/tom-young.md:3"),
         "{stderr}"
     );
     assert!(stderr.contains("was not built"), "{stderr}");
-    assert_eq!(snapshot(&public), before);
 
     // A template error: the theme fails while rendering, nothing is replaced.
     fs::remove_file(site.path().join("content/profiles/tom-young.md")).expect("removed");
@@ -411,9 +420,7 @@ fn a_failed_build_keeps_the_last_good_site_byte_for_byte() {
         "profile.html",
         "{% extends \"base.html\" %}{% block content %}\n<p>{{ profile.no_such_field }}</p>\n{% endblock content %}",
     );
-    let broken = build(site.path(), &public, &[]);
-    assert_eq!(broken.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&broken.stderr);
+    let stderr = refused_build(site.path(), &public, &before);
     assert!(
         stderr.contains("profile.html"),
         "names the template: {stderr}"
@@ -422,7 +429,6 @@ fn a_failed_build_keeps_the_last_good_site_byte_for_byte() {
         stderr.contains("content/profiles/priya-shah.md"),
         "names the entry: {stderr}"
     );
-    assert_eq!(snapshot(&public), before);
     assert!(
         !site.path().join(".public.building").exists(),
         "the staging folder is removed"
@@ -485,14 +491,11 @@ fn lists_show_each_card_as_the_theme_draws_it_and_a_broken_card_is_named() {
         "profile_card.html",
         "<li>{{ p.no_such_field }}</li>",
     );
-    let broken = build(site.path(), &public, &[]);
-    assert_eq!(broken.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&broken.stderr);
+    let stderr = refused_build(site.path(), &public, &before);
     assert!(
         stderr.contains("profile_card.html"),
         "names the template: {stderr}"
     );
-    assert_eq!(snapshot(&public), before);
 }
 
 #[test]

@@ -3,9 +3,13 @@
 
 use federation::store::{RemoteActorRow, Store};
 
+/// The address of the test's database in `dir`.
+fn url(dir: &tempfile::TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("store.sqlite").display())
+}
+
 async fn open(dir: &tempfile::TempDir) -> Store {
-    let url = format!("sqlite://{}", dir.path().join("store.sqlite").display());
-    Store::open(&url).await.expect("the store opens")
+    Store::open(&url(dir)).await.expect("the store opens")
 }
 
 #[tokio::test]
@@ -146,8 +150,7 @@ async fn a_directorys_actors_share_one_key_and_an_older_own_key_is_kept() {
     };
 
     // A database from before actors shared a key holds the organisation's own.
-    let url = format!("sqlite://{}", dir.path().join("store.sqlite").display());
-    let pool = sqlx::AnyPool::connect(&url).await.expect("opened");
+    let pool = sqlx::AnyPool::connect(&url(&dir)).await.expect("opened");
     sqlx::query("INSERT INTO actor_keys (actor, public_key, private_key, created_at) VALUES ($1, 'OWN PUBLIC', 'OWN PRIVATE', 0)")
         .bind(organisation)
         .execute(&pool)
