@@ -169,13 +169,16 @@ impl Files {
             || entry_files(root, "mirror"),
         );
         let paths: Vec<PathBuf> = content.into_iter().chain(mirror).collect();
-        let entries = paths
+        let entries: Vec<(PathBuf, ReadFile)> = paths
             .into_par_iter()
             .map(|path| {
                 let read = read_entry(root, &path, &context);
                 (path, read)
             })
             .collect();
+        // Already in order: the map is built in one pass, with no search
+        // per file (comparing paths component by component is slow).
+        let entries = entries.into_iter().collect();
         let config = ReadFile {
             findings: Findings {
                 file: config_file,
@@ -369,13 +372,16 @@ fn read_site(file: &Arc<SourceFile>, root: &Path) -> (Site, Vec<Diagnostic>, Vec
     (site, reader.diagnostics, reader.references)
 }
 
-/// Every file under `root/folder`, sorted, skipping hidden files and folders.
+/// Every file under `root/folder`, in path order, skipping hidden files
+/// and folders.
 fn entry_files(root: &Path, folder: &str) -> Vec<PathBuf> {
     let base = root.join(folder);
     if !base.is_dir() {
         return Vec::new();
     }
-    let mut paths: Vec<PathBuf> = WalkDir::new(&base)
+    // Each folder's names sorted, depth first: the order of the paths.
+    WalkDir::new(&base)
+        .sort_by_file_name()
         .follow_links(true)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
@@ -388,9 +394,7 @@ fn entry_files(root: &Path, folder: &str) -> Vec<PathBuf> {
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|_| e.into_path())
         })
-        .collect();
-    paths.sort();
-    paths
+        .collect()
 }
 
 /// An entry of any kind.
