@@ -59,7 +59,7 @@ pub fn run(options: &LoadOptions, build: &BuildOptions) -> ExitCode {
         Some(bar) => bar,
         None => &Quiet,
     };
-    let result = generator::build(
+    let result = generator::build_once(
         &loaded.directory,
         &options.root,
         loaded.now,
@@ -69,6 +69,8 @@ pub fn run(options: &LoadOptions, build: &BuildOptions) -> ExitCode {
     if let Some(bar) = &bar {
         bar.0.finish_and_clear();
     }
+    // The process ends after the build, and frees the directory with it.
+    std::mem::forget(loaded);
     match result {
         Ok(built) => {
             println!(
