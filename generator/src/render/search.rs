@@ -61,21 +61,86 @@ const STOP_WORDS: &[&str] = &[
 /// Splits text into search tokens, as the browser does: lower-cased (and
 /// borrowed from `text` when they already are), at least two characters.
 pub fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|t| t.len() >= 2 && (t.is_ascii() || t.chars().count() >= 2))
-        .map(|t| {
-            // Lower-casing changes only letters that are not lower case.
-            if t.chars().all(|c| c.is_ascii_digit() || c.is_lowercase()) {
-                Cow::Borrowed(t)
+    words(text).filter_map(|(word, ascii)| {
+        if ascii {
+            // Most words: bytes are characters, and lower-casing is ASCII's.
+            if word.len() < 2 {
+                None
+            } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                Some(Cow::Owned(word.to_ascii_lowercase()))
             } else {
-                Cow::Owned(t.to_lowercase())
+                Some(Cow::Borrowed(word))
             }
-        })
+        } else if word.chars().count() < 2 {
+            None
+        } else if word.chars().all(|c| c.is_ascii_digit() || c.is_lowercase()) {
+            // Lower-casing changes only letters that are not lower case.
+            Some(Cow::Borrowed(word))
+        } else {
+            Some(Cow::Owned(word.to_lowercase()))
+        }
+    })
 }
+
+/// The words of `text`, its runs of letters and digits, each with whether
+/// it is all ASCII. Read byte by byte, a character only where one is not
+/// ASCII: every word of every entry goes through here.
+fn words(text: &str) -> impl Iterator<Item = (&str, bool)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // Whether the character at `i` is a letter or digit, and its length.
+    let letter_at = move |i: usize| -> (bool, usize) {
+        if bytes[i].is_ascii() {
+            (bytes[i].is_ascii_alphanumeric(), 1)
+        } else {
+            text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
+        }
+    };
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let (letter, len) = letter_at(at);
+            if letter {
+                break;
+            }
+            at += len;
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        let mut ascii = true;
+        while at < bytes.len() {
+            let (letter, len) = letter_at(at);
+            if !letter {
+                break;
+            }
+            ascii &= len == 1;
+            at += len;
+        }
+        Some((&text[start..at], ascii))
+    })
+}
+
+/// The longest stop word: longer tokens need no search of the list.
+const LONGEST_STOP_WORD: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        if STOP_WORDS[i].len() > longest {
+            longest = STOP_WORDS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 
 /// The tokens worth indexing: all but the stop words.
 fn indexed_tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-    tokens(text).filter(|t| STOP_WORDS.binary_search(&t.as_ref()).is_err())
+    tokens(text)
+        .filter(|t| t.len() > LONGEST_STOP_WORD || STOP_WORDS.binary_search(&t.as_ref()).is_err())
 }
 
 /// The shard a token is in: its first two characters, `_` for any outside `a-z0-9`.
@@ -485,6 +550,21 @@ mod tests {
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
         assert!(STOP_WORDS.is_sorted());
+    }
+
+    proptest::proptest! {
+        /// Words are split and lower-cased as by the rule the browser
+        /// applies, character by character, in any script.
+        #[test]
+        fn tokens_follow_the_browsers_rule(text in "[ a-zA-Z0-9,.'é É ǅ Σσ 東京 \u{301}-]{0,40}") {
+            let expected: Vec<String> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|t| t.chars().count() >= 2)
+                .map(str::to_lowercase)
+                .collect();
+            let found: Vec<String> = tokens(&text).map(Cow::into_owned).collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 
     #[test]
