@@ -226,7 +226,7 @@ pub struct Cache {
     /// Each doc's page and a hash of everything it is found by, in id order.
     docs: Vec<(String, u64)>,
     /// Each doc's token weights, by that hash.
-    weights: HashMap<u64, Vec<(String, u32)>>,
+    weights: HashMap<u64, Weights>,
     /// Each body's text, by its file's digest: parsing Markdown is the
     /// costly part of reading a doc.
     bodies: HashMap<u64, Arc<str>>,
@@ -256,7 +256,7 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
             .zip(&sources)
             .all(|((url, _), s)| *url == s.doc.url);
     // Weights of the docs not seen before, worked out in parallel.
-    let fresh: Vec<(u64, Vec<(String, u32)>)> = sources
+    let fresh: Vec<(u64, Weights)> = sources
         .par_iter()
         .zip(&hashes)
         .filter(|(_, hash)| !cache.weights.contains_key(hash))
@@ -272,7 +272,7 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
                 continue;
             }
             let id = id as u32;
-            for (token, _) in cache.weights.get(old).into_iter().flatten() {
+            for (token, _) in cache.weights.get(old).into_iter().flat_map(Weights::iter) {
                 let key = shard_key(token);
                 if let Some(terms) = cache.shards.get_mut(&key) {
                     if let Some(postings) = terms.get_mut(token) {
@@ -287,16 +287,16 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
                 }
                 touched_shards.insert(key);
             }
-            for (token, weight) in cache.weights.get(hash).into_iter().flatten() {
+            for (token, weight) in cache.weights.get(hash).into_iter().flat_map(Weights::iter) {
                 let key = shard_key(token);
                 let postings = cache
                     .shards
                     .entry(key.clone())
                     .or_default()
-                    .entry(token.clone())
+                    .entry(token.to_string())
                     .or_default();
                 let at = postings.partition_point(|(doc, _)| *doc < id);
-                postings.insert(at, (id, *weight));
+                postings.insert(at, (id, weight));
                 touched_shards.insert(key);
             }
             touched_chunks.insert(id as usize / CHUNK_SIZE);
@@ -305,11 +305,8 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
         // Postings gathered by token first: one key per token, not per posting.
         let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = ahash::AHashMap::new();
         for (id, hash) in hashes.iter().enumerate() {
-            for (token, weight) in cache.weights.get(hash).into_iter().flatten() {
-                postings
-                    .entry(token.as_str())
-                    .or_default()
-                    .push((id as u32, *weight));
+            for (token, weight) in cache.weights.get(hash).into_iter().flat_map(Weights::iter) {
+                postings.entry(token).or_default().push((id as u32, weight));
             }
         }
         let mut shards = Shards::new();
@@ -363,21 +360,49 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
     super::Made { paths, bytes }
 }
 
+/// A doc's tokens, each with the weight of the weightiest field it is in,
+/// kept in two allocations rather than one a token: a site of 10,000
+/// profiles has over a million.
+#[derive(Debug, Default)]
+struct Weights {
+    /// The tokens, each followed by a space (no token has one).
+    tokens: String,
+    /// Their weights, in the same order.
+    weights: Vec<u32>,
+}
+
+impl Weights {
+    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.tokens
+            .split_terminator(' ')
+            .zip(self.weights.iter().copied())
+    }
+}
+
 /// A doc's tokens, each with the weight of the weightiest field it is in.
-fn weights(source: &Source) -> Vec<(String, u32)> {
+fn weights(source: &Source) -> Weights {
     // A fast hash: every word of every entry goes through this map.
-    let mut weights: ahash::AHashMap<String, u32> = ahash::AHashMap::with_capacity(256);
+    let mut weights: ahash::AHashMap<Cow<'_, str>, u32> = ahash::AHashMap::with_capacity(256);
     for (weight, text) in &source.fields {
         for token in indexed_tokens(text) {
             match weights.get_mut(token.as_ref()) {
                 Some(w) => *w = (*w).max(*weight),
                 None => {
-                    weights.insert(token.into_owned(), *weight);
+                    weights.insert(token, *weight);
                 }
             }
         }
     }
-    weights.into_iter().collect()
+    let mut made = Weights {
+        tokens: String::with_capacity(weights.keys().map(|t| t.len() + 1).sum()),
+        weights: Vec::with_capacity(weights.len()),
+    };
+    for (token, weight) in weights {
+        made.tokens.push_str(&token);
+        made.tokens.push(' ');
+        made.weights.push(weight);
+    }
+    made
 }
 
 fn json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
