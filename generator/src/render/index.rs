@@ -3,12 +3,12 @@
 //! Built once per build, in time proportional to the directory.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
 
-use crate::content::{ConsultationStatus, Directory, OpenTo, Sector};
+use crate::content::{ConsultationStatus, Directory, Entry, OpenTo, Sector};
 use crate::matching::suggestions::Suggestion;
 
 /// A hash map keyed by slugs and positions: built many times a second
@@ -134,6 +134,23 @@ pub struct Index<'a> {
     pub taxonomies: Vec<(TaxonomyKind, Vec<Term>)>,
     /// The people each profile page suggests meeting, by profile.
     pub suggestions: Arc<Vec<Vec<Suggestion>>>,
+    /// Each entry's body as HTML, by its file (see [`Index::body_key`]):
+    /// made when first asked for, as its page and `directory.json` both
+    /// show it.
+    pub(super) bodies: Map<usize, OnceLock<String>>,
+}
+
+/// The body key of every entry of `dir`.
+fn body_keys(dir: &Directory) -> impl Iterator<Item = usize> + '_ {
+    fn of<T>(entries: &[Arc<Entry<T>>]) -> impl Iterator<Item = usize> + '_ {
+        entries.iter().map(|e| Index::body_key(e))
+    }
+    of(&dir.profiles)
+        .chain(of(&dir.organisations))
+        .chain(of(&dir.events))
+        .chain(of(&dir.consultations))
+        .chain(of(&dir.asks))
+        .chain(of(&dir.pages))
 }
 
 impl<'a> Index<'a> {
@@ -258,7 +275,14 @@ impl<'a> Index<'a> {
             closed_asks,
             taxonomies,
             suggestions,
+            bodies: body_keys(dir).map(|key| (key, OnceLock::new())).collect(),
         }
+    }
+
+    /// The key of an entry's body among [`Index::bodies`]: its file, which
+    /// is one allocation for as long as the directory is.
+    pub(super) fn body_key<T>(entry: &Entry<T>) -> usize {
+        Arc::as_ptr(&entry.file) as usize
     }
 
     /// The next moment after `now` at which the site's pages would change

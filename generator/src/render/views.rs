@@ -331,12 +331,18 @@ impl Index<'_> {
     /// build (an entry left out becomes plain text), raw HTML sanitised
     /// unless the site trusts its own editors.
     pub fn body_html<T>(&self, entry: &Entry<T>) -> String {
-        let url_of = |link: &EntryLink| {
-            self.entry_exists(link.kind, &link.slug)
-                .then(|| entry_url(link.kind, &link.slug))
+        let make = || {
+            let url_of = |link: &EntryLink| {
+                self.entry_exists(link.kind, &link.slug)
+                    .then(|| entry_url(link.kind, &link.slug))
+            };
+            let trusted = self.dir.site.trust_html && !entry.origin.is_mirror();
+            markdown::to_html(&entry.body, entry.path(), &url_of, trusted)
         };
-        let trusted = self.dir.site.trust_html && !entry.origin.is_mirror();
-        markdown::to_html(&entry.body, entry.path(), &url_of, trusted)
+        match self.bodies.get(&Index::body_key(entry)) {
+            Some(made) => made.get_or_init(make).clone(),
+            None => make(),
+        }
     }
 
     /// Whether an entry is in this build.
