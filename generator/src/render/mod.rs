@@ -158,6 +158,19 @@ struct Caches {
     search: Mutex<search::Cache>,
 }
 
+impl Caches {
+    /// Empties a group's cache, for a build with no next build to use it:
+    /// the memory goes to the pages still rendering rather than to fresh
+    /// pages from the system, which cost more here than the freeing.
+    fn clear(&self, group: SiteWide) {
+        match group {
+            SiteWide::Export => *lock(&self.export) = export::Cache::default(),
+            SiteWide::Search => *lock(&self.search) = search::Cache::default(),
+            _ => {}
+        }
+    }
+}
+
 /// A group of site-wide files as made: every file of the group, and the
 /// bytes of those that may have changed (all of them, unless a cache knew
 /// better).
@@ -375,6 +388,7 @@ pub fn rebuild(
             let staging = Staging::begin(&options.output)?;
             // A new site is written whole: what the caches knew of the old is moot.
             let caches = Caches::default();
+            let once = memory.once;
             // The site-wide files are made while the pages render: each is
             // mostly one long task, which would otherwise leave a core idle.
             let (pages, groups) = rayon::join(
@@ -392,6 +406,9 @@ pub fn rebuild(
                         .filter(|group| **group != SiteWide::Assets)
                         .map(|&group| {
                             let made = site.make(group, &caches)?;
+                            if once {
+                                caches.clear(group);
+                            }
                             for (path, bytes) in &made.bytes {
                                 staging.write(path, bytes)?;
                             }
