@@ -3,7 +3,7 @@
 //! Built once per build, in time proportional to the directory.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
@@ -136,21 +136,9 @@ pub struct Index<'a> {
     pub suggestions: Arc<Vec<Vec<Suggestion>>>,
     /// Each entry's body as HTML, by its file (see [`Index::body_key`]):
     /// made when first asked for, as its page and `directory.json` both
-    /// show it.
-    pub(super) bodies: Map<usize, OnceLock<String>>,
-}
-
-/// The body key of every entry of `dir`.
-fn body_keys(dir: &Directory) -> impl Iterator<Item = usize> + '_ {
-    fn of<T>(entries: &[Arc<Entry<T>>]) -> impl Iterator<Item = usize> + '_ {
-        entries.iter().map(|e| Index::body_key(e))
-    }
-    of(&dir.profiles)
-        .chain(of(&dir.organisations))
-        .chain(of(&dir.events))
-        .chain(of(&dir.consultations))
-        .chain(of(&dir.asks))
-        .chain(of(&dir.pages))
+    /// show it. Filled as asked, so that a save showing a few bodies does
+    /// not make a place for every one.
+    pub(super) bodies: Mutex<Map<usize, Arc<OnceLock<String>>>>,
 }
 
 impl<'a> Index<'a> {
@@ -275,7 +263,7 @@ impl<'a> Index<'a> {
             closed_asks,
             taxonomies,
             suggestions,
-            bodies: body_keys(dir).map(|key| (key, OnceLock::new())).collect(),
+            bodies: Mutex::default(),
         }
     }
 

@@ -339,10 +339,12 @@ impl Index<'_> {
             let trusted = self.dir.site.trust_html && !entry.origin.is_mirror();
             markdown::to_html(&entry.body, entry.path(), &url_of, trusted)
         };
-        match self.bodies.get(&Index::body_key(entry)) {
-            Some(made) => made.get_or_init(make).clone(),
-            None => make(),
-        }
+        // The lock is held only to find the body's place, not to make it.
+        let made = crate::lock(&self.bodies)
+            .entry(Index::body_key(entry))
+            .or_default()
+            .clone();
+        made.get_or_init(make).clone()
     }
 
     /// Whether an entry is in this build.
