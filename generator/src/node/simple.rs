@@ -1,14 +1,15 @@
 //! The simple shape most front matter has, read without the general parser.
 //!
 //! Nearly every file is a block mapping of `field: value` lines, with
-//! lists written `[a, b]` or as `- item` lines and a few nested mappings,
-//! in plain ASCII. Reading that shape line by line is several times faster
-//! than the general YAML parser, and loading reads thousands of files. The
-//! result is the tree the general parser gives, spans included; anything
-//! outside the shape (quotes, comments, empty values, anchors, multi-line
-//! text, any byte that is not plain printable ASCII, any doubt) is left to
-//! the general parser, which also reports every mistake. In debug builds
-//! the two are compared on every file read.
+//! lists written `[a, b]` or as `- item` lines, a few nested mappings and
+//! now and then quoted text, in plain ASCII. Reading that shape line by
+//! line is several times faster than the general YAML parser, and loading
+//! reads thousands of files. The result is the tree the general parser
+//! gives, spans included; anything outside the shape (escapes, comments,
+//! empty values, anchors, multi-line text, any byte that is not plain
+//! printable ASCII, any doubt) is left to the general parser, which also
+//! reports every mistake. In debug builds the two are compared on every
+//! file read.
 
 use super::{Node, Value, resolve_plain};
 use crate::source::Span;
