@@ -59,11 +59,12 @@ pub fn run(options: &LoadOptions, build: &BuildOptions) -> ExitCode {
         Some(bar) => bar,
         None => &Quiet,
     };
-    let result = generator::build_once(
+    let result = generator::build_with(
         &loaded.directory,
         &options.root,
         loaded.now,
         build,
+        generator::Memory::once(),
         progress,
     );
     if let Some(bar) = &bar {

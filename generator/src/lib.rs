@@ -33,4 +33,4 @@ pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, 
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 pub use load::{AsOf, LoadError, LoadOptions, Loaded, load};
-pub use render::{BuildError, BuildOptions, Built, build, build_once};
+pub use render::{BuildError, BuildOptions, Built, Memory, build, build_with};

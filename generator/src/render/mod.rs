@@ -214,25 +214,17 @@ pub fn build(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<Built, BuildError> {
-    let mut theme = Theme::load(root, &directory.site.theme)?;
-    rebuild(
-        directory,
-        root,
-        now,
-        options,
-        &mut theme,
-        &mut Memory::default(),
-        progress,
-    )
+    build_with(directory, root, now, options, Memory::default(), progress)
 }
 
-/// Builds the site of `directory` as [`build`] does, for a process that
-/// ends after it: see [`Memory::once`].
-pub fn build_once(
+/// Builds the site of `directory` as [`build`] does, from `memory`: for
+/// a process that ends after the build, [`Memory::once`].
+pub fn build_with(
     directory: &Directory,
     root: &Path,
     now: Timestamp,
     options: &BuildOptions,
+    mut memory: Memory,
     progress: &dyn Progress,
 ) -> Result<Built, BuildError> {
     let mut theme = Theme::load(root, &directory.site.theme)?;
@@ -242,7 +234,7 @@ pub fn build_once(
         now,
         options,
         &mut theme,
-        &mut Memory::once(),
+        &mut memory,
         progress,
     )
 }
