@@ -259,7 +259,7 @@ impl Renderer<'_> {
             }
             Job::Page(i) => self.hash_body(&dir.pages[i], &mut h),
             Job::Topics => {
-                for (_, terms) in &ix.taxonomies {
+                for (_, terms) in ix.taxonomies.iter() {
                     for term in terms {
                         (&term.slug, term.profiles.len()).hash(&mut h);
                     }

@@ -131,7 +131,9 @@ pub struct Index<'a> {
     /// Closed or filled asks, newest first.
     pub closed_asks: Vec<usize>,
     /// The terms of each taxonomy, with the profiles under them.
-    pub taxonomies: Vec<(TaxonomyKind, Vec<Term>)>,
+    pub taxonomies: Taxonomies,
+    /// The A–Z order `taxonomies` follow, as a number (see [`KnownTerms`]).
+    pub terms_order: u64,
     /// The people each profile page suggests meeting, by profile.
     pub suggestions: Arc<Vec<Vec<Suggestion>>>,
     /// Each entry's body as HTML, by its file (see [`Index::body_key`]):
@@ -141,11 +143,44 @@ pub struct Index<'a> {
     pub(super) bodies: Mutex<Map<usize, Arc<OnceLock<String>>>>,
 }
 
+/// The terms of each taxonomy, with the profiles under them, shared so
+/// that a save which changes none of them keeps them.
+pub type Taxonomies = Arc<Vec<(TaxonomyKind, Vec<Term>)>>;
+
+/// Terms made by an earlier index, to be kept if the next is made from the
+/// same things.
+#[derive(Debug, Clone)]
+pub struct KnownTerms {
+    /// A number for what terms are made from besides the A–Z order: each
+    /// profile's tags, ways of meeting and organisation, each
+    /// organisation's sector, and the site's settings (labels come from its
+    /// vocabulary).
+    pub inputs: u64,
+    /// The A–Z order of the profiles, which orders each term's profiles,
+    /// as a number.
+    pub order: u64,
+    /// The terms.
+    pub taxonomies: Taxonomies,
+}
+
 impl<'a> Index<'a> {
     /// Builds every lookup; `suggestions` are those of
     /// [`suggestions`](crate::matching::suggestions::suggestions) for `dir`,
     /// made by the caller so that a rebuild can keep the last ones.
     pub fn new(dir: &'a Directory, now: Timestamp, suggestions: Arc<Vec<Vec<Suggestion>>>) -> Self {
+        Self::keeping(dir, now, suggestions, None)
+    }
+
+    /// Builds every lookup as [`Index::new`] does, keeping the `known`
+    /// terms, made from the same inputs as `dir`'s, if the A–Z order is the
+    /// same too: a save that changes no tag, name or organisation (a
+    /// biography, a role) need not make them again.
+    pub fn keeping(
+        dir: &'a Directory,
+        now: Timestamp,
+        suggestions: Arc<Vec<Vec<Suggestion>>>,
+        known: Option<&KnownTerms>,
+    ) -> Self {
         // Sorted beside their keys, not through the entries: a sort reads
         // each key many times. Equal names keep the directory's (slug) order.
         let mut keyed: Vec<(&(String, String), usize)> = dir
@@ -239,10 +274,16 @@ impl<'a> Index<'a> {
                 .push(i);
         }
 
-        let taxonomies = TaxonomyKind::ALL
-            .into_par_iter()
-            .map(|kind| (kind, terms(dir, kind, &profiles_az)))
-            .collect();
+        let terms_order = super::fingerprint::of(&profiles_az);
+        let taxonomies = match known {
+            Some(known) if known.order == terms_order => known.taxonomies.clone(),
+            _ => Arc::new(
+                TaxonomyKind::ALL
+                    .into_par_iter()
+                    .map(|kind| (kind, terms(dir, kind, &profiles_az)))
+                    .collect(),
+            ),
+        };
         Self {
             dir,
             now,
@@ -262,6 +303,7 @@ impl<'a> Index<'a> {
             open_asks,
             closed_asks,
             taxonomies,
+            terms_order,
             suggestions,
             bodies: Mutex::default(),
         }

@@ -133,6 +133,8 @@ pub struct Memory {
     /// The suggestions on profile pages, with what they were made from:
     /// most saves change no tag, place or organisation and keep them.
     suggestions: Option<(u64, Arc<Vec<Vec<crate::matching::suggestions::Suggestion>>>)>,
+    /// The terms of the last build, for the same reason.
+    terms: Option<index::KnownTerms>,
     /// Whether this is the memory of the one build of a process that ends
     /// after it (see [`Memory::once`]).
     once: bool,
@@ -146,6 +148,7 @@ impl Drop for Memory {
             std::mem::forget(std::mem::take(&mut self.groups));
             std::mem::forget(std::mem::take(&mut self.caches));
             std::mem::forget(self.suggestions.take());
+            std::mem::forget(self.terms.take());
         }
     }
 }
@@ -311,9 +314,9 @@ pub fn rebuild(
     if memory.next_change.is_some_and(|t| now >= t) {
         memory.epoch += 1;
     }
+    let inputs = crate::matching::suggestions::inputs(&directory);
     let suggestions = {
         use crate::matching::suggestions;
-        let inputs = suggestions::inputs(&directory);
         match &memory.suggestions {
             Some((made_from, kept)) if *made_from == inputs => kept.clone(),
             _ => {
@@ -326,9 +329,23 @@ pub fn rebuild(
             }
         }
     };
-    let index = Index::new(&directory, now, suggestions);
-    show_site(theme, &directory, options.internal);
     let global = fingerprint::global(&directory, options.internal, theme.digest, memory.epoch);
+    // Terms are made from the suggestions' inputs and the site's settings
+    // (their labels), and the A–Z order the index makes.
+    let terms_inputs = fingerprint::of((inputs, global));
+    let known = memory
+        .terms
+        .take()
+        .filter(|known| known.inputs == terms_inputs);
+    let index = Index::keeping(&directory, now, suggestions, known.as_ref());
+    if !memory.once {
+        memory.terms = Some(index::KnownTerms {
+            inputs: terms_inputs,
+            order: index.terms_order,
+            taxonomies: index.taxonomies.clone(),
+        });
+    }
+    show_site(theme, &directory, options.internal);
     let renderer = Renderer::new(&index, &theme.tera);
     let jobs = jobs(&index);
     let planned: Vec<(String, u64)> = jobs
@@ -770,7 +787,7 @@ fn jobs(index: &Index<'_>) -> Vec<Job> {
     jobs.extend((0..dir.consultations.len()).map(Job::Consultation));
     jobs.extend((0..dir.asks.len()).map(Job::Ask));
     jobs.extend((0..dir.pages.len()).map(Job::Page));
-    for (kind, terms) in &index.taxonomies {
+    for (kind, terms) in index.taxonomies.iter() {
         jobs.push(Job::Taxonomy(*kind));
         for (t, term) in terms.iter().enumerate() {
             jobs.extend((1..=page_count(term.profiles.len())).map(|n| Job::Term(*kind, t, n)));
