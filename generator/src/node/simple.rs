@@ -160,10 +160,12 @@ fn mapping(lines: &mut Lines<'_>, indent: usize, depth: usize) -> Option<Node> {
             return None;
         }
         let (name, rest) = line.content.split_once(':')?;
-        let name_ok = name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            && plain(name, true);
+        // A field name: letters, digits, `_` and `-`, not first (a list item).
+        let name_ok = !name.is_empty()
+            && !name.starts_with('-')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         if !name_ok || !(rest.is_empty() || rest.starts_with(' ')) {
             return None;
         }
@@ -210,7 +212,7 @@ fn mapping(lines: &mut Lines<'_>, indent: usize, depth: usize) -> Option<Node> {
     })
 }
 
-/// A block list of plain items, its dashes at `indent`. A list at its key's
+/// A block list of items written on their lines, its dashes at `indent`. A list at its key's
 /// own indentation starts, for the general parser, at its first item.
 fn sequence(lines: &mut Lines<'_>, indent: usize, indentless: bool) -> Option<Node> {
     let mut start = lines.peek()?.start;
