@@ -47,13 +47,7 @@ impl SourceFile {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let path = path.into();
-        let digest = {
-            use std::hash::{Hash, Hasher};
-            let mut hasher = std::hash::DefaultHasher::new();
-            path.hash(&mut hasher);
-            text.hash(&mut hasher);
-            hasher.finish()
-        };
+        let digest = crate::render::fingerprint::of((&path, &text));
         Self {
             path,
             text,

@@ -46,6 +46,17 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&temporary, path)
 }
 
+/// Makes `folder` and any missing parents. Most pages have a folder of
+/// their own, so making it is tried first: `create_dir_all` would first ask
+/// whether it exists, one more system call per page.
+fn make_folder(folder: &Path) -> std::io::Result<()> {
+    match std::fs::create_dir(folder) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && folder.is_dir() => Ok(()),
+        Err(_) => std::fs::create_dir_all(folder),
+    }
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     move |source| BuildError::Io {
         path: path.to_path_buf(),
@@ -108,7 +119,7 @@ impl Staging {
         let same = !self.fresh && std::fs::read(&path).is_ok_and(|old| old == bytes);
         if !same {
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(io(parent))?;
+                make_folder(parent).map_err(io(parent))?;
             }
             std::fs::write(&path, bytes).map_err(io(&path))?;
         }
