@@ -34,7 +34,52 @@ pub fn to_html(
     url_of: &dyn Fn(&EntryLink) -> Option<String>,
     trusted: bool,
 ) -> String {
+    render(body, from, url_of, trusted, None)
+}
+
+/// A body's HTML, as [`to_html`] makes it, and its [`text`], from one
+/// reading of the Markdown: a build needs both of every body.
+pub fn to_html_and_text(
+    body: &str,
+    from: &Path,
+    url_of: &dyn Fn(&EntryLink) -> Option<String>,
+    trusted: bool,
+) -> (String, String) {
+    let mut text = String::new();
+    let html = render(body, from, url_of, trusted, Some(&mut text));
+    (html, text)
+}
+
+/// The words a body shows, for searching: its text and code, each piece
+/// followed by a space, without markup, links' addresses or raw HTML.
+pub fn text(body: &str) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(body, options()) {
+        push_text(&mut text, &event);
+    }
+    text
+}
+
+fn push_text(text: &mut String, event: &Event<'_>) {
+    if let Event::Text(t) | Event::Code(t) = event {
+        text.push_str(t);
+        text.push(' ');
+    }
+}
+
+fn render(
+    body: &str,
+    from: &Path,
+    url_of: &dyn Fn(&EntryLink) -> Option<String>,
+    trusted: bool,
+    text: Option<&mut String>,
+) -> String {
     let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
+    if let Some(text) = text {
+        for event in &events {
+            push_text(text, event);
+        }
+    }
     let has_raw_html = events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
@@ -221,6 +266,35 @@ mod tests {
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("onerror"), "{out}");
         assert!(!out.contains("javascript:"), "{out}");
+    }
+
+    #[test]
+    fn text_is_what_the_page_shows_read_once_or_alone() {
+        let body = "# Our work\n\nSee [Priya](@/profiles/priya-shah.md) about `data`.\n\n| Area | Lead |\n|---|---|\n| Housing | ~~Sam~~ Jo |\n\n<b>raw</b>\n";
+        let (html, text) = to_html_and_text(
+            body,
+            Path::new("content/events/open-day.md"),
+            &|_| None,
+            false,
+        );
+        assert_eq!(
+            html,
+            super::to_html(
+                body,
+                Path::new("content/events/open-day.md"),
+                &|_| None,
+                false
+            )
+        );
+        assert_eq!(text, super::text(body));
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [
+                "Our", "work", "See", "Priya", "about", "data", ".", "Area", "Lead", "Housing",
+                "Sam", "Jo", "raw"
+            ]
+        );
     }
 
     #[test]

@@ -136,11 +136,21 @@ pub struct Index<'a> {
     pub terms_order: u64,
     /// The people each profile page suggests meeting, by profile.
     pub suggestions: Arc<Vec<Vec<Suggestion>>>,
-    /// Each entry's body as HTML, by its file (see [`Index::body_key`]):
-    /// made when first asked for, as its page and `directory.json` both
-    /// show it. Filled as asked, so that a save showing a few bodies does
-    /// not make a place for every one.
-    pub(super) bodies: Mutex<Map<usize, Arc<OnceLock<String>>>>,
+    /// Each entry's body, by its file (see [`Index::body_key`]): made when
+    /// first asked for, as its page, `directory.json` and the search index
+    /// all read it. Filled as asked, so that a save showing a few bodies
+    /// does not make a place for every one.
+    pub(super) bodies: Mutex<Map<usize, Arc<OnceLock<Body>>>>,
+}
+
+/// An entry's body, read once a build for everything that shows it.
+#[derive(Debug)]
+pub(super) struct Body {
+    /// As its page shows it.
+    pub html: String,
+    /// Its words as the search index keeps them, until the index takes
+    /// them: read with the HTML, but needed only once.
+    pub words: Mutex<Option<Arc<str>>>,
 }
 
 /// The terms of each taxonomy, with the profiles under them, shared so

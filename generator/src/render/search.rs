@@ -14,7 +14,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, Parser};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -158,34 +157,30 @@ pub fn shard_key(token: &str) -> String {
         .collect()
 }
 
-/// The plain text of a Markdown body, its first `BODY_WORDS` words.
-fn body_text(body: &str) -> String {
-    let mut text = String::new();
-    for event in Parser::new(body) {
-        if let Event::Text(t) | Event::Code(t) = event {
-            text.push_str(&t);
-            text.push(' ');
-        }
-    }
-    text.split_whitespace()
-        .take(BODY_WORDS)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The words of a body's text ([`crate::markdown::text`]) the index
+/// keeps: the first `BODY_WORDS`.
+pub(super) fn body_words(text: &str) -> Arc<str> {
+    let words: Vec<&str> = text.split_whitespace().take(BODY_WORDS).collect();
+    Arc::from(words.join(" "))
 }
 
-/// A body's text, from the cache when its file is unchanged.
-fn cached_body<T>(bodies: &mut HashMap<u64, Arc<str>>, entry: &Entry<T>) -> Arc<str> {
+/// An entry's body words, from the cache when its file is unchanged.
+fn cached_body<T>(
+    index: &Index<'_>,
+    bodies: &mut HashMap<u64, Arc<str>>,
+    entry: &Entry<T>,
+) -> Arc<str> {
     Arc::clone(
         bodies
             .entry(entry.file.digest())
-            .or_insert_with(|| Arc::from(body_text(&entry.body))),
+            .or_insert_with(|| index.body_words(entry)),
     )
 }
 
-/// Every entry's body, with its file's digest.
-fn entry_bodies<'d>(index: &Index<'d>) -> impl Iterator<Item = (u64, &'d str)> {
-    fn of<T>(entries: &[Arc<Entry<T>>]) -> impl Iterator<Item = (u64, &str)> {
-        entries.iter().map(|e| (e.file.digest(), e.body.as_str()))
+/// The digest of every entry's file.
+fn digests(index: &Index<'_>) -> impl Iterator<Item = u64> {
+    fn of<T>(entries: &[Arc<Entry<T>>]) -> impl Iterator<Item = u64> {
+        entries.iter().map(|e| e.file.digest())
     }
     let dir = index.dir;
     of(&dir.profiles)
@@ -196,16 +191,29 @@ fn entry_bodies<'d>(index: &Index<'d>) -> impl Iterator<Item = (u64, &'d str)> {
         .chain(of(&dir.pages))
 }
 
-/// Reads into the cache, in parallel, the text of every body not in it.
+/// Reads into the cache, in parallel, the words of every body not in it.
 fn read_bodies(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) {
-    let missing: Vec<(u64, &str)> = entry_bodies(index)
-        .filter(|(digest, _)| !bodies.contains_key(digest))
-        .collect();
-    let read: Vec<(u64, Arc<str>)> = missing
-        .into_par_iter()
-        .map(|(digest, body)| (digest, Arc::from(body_text(body))))
-        .collect();
-    bodies.extend(read);
+    fn missing<T: Send + Sync>(
+        index: &Index<'_>,
+        entries: &[Arc<Entry<T>>],
+        known: &HashMap<u64, Arc<str>>,
+    ) -> Vec<(u64, Arc<str>)> {
+        entries
+            .par_iter()
+            .filter(|e| !known.contains_key(&e.file.digest()))
+            .map(|e| (e.file.digest(), index.body_words(e)))
+            .collect()
+    }
+    let dir = index.dir;
+    let read = [
+        missing(index, &dir.profiles, bodies),
+        missing(index, &dir.organisations, bodies),
+        missing(index, &dir.events, bodies),
+        missing(index, &dir.consultations, bodies),
+        missing(index, &dir.asks, bodies),
+        missing(index, &dir.pages, bodies),
+    ];
+    bodies.extend(read.into_iter().flatten());
 }
 
 /// A document and the weighted text it is found by.
@@ -328,8 +336,7 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
     // Forget the weights of docs no longer in the index.
     let current: std::collections::HashSet<u64> = hashes.iter().copied().collect();
     cache.weights.retain(|hash, _| current.contains(hash));
-    let digests: std::collections::HashSet<u64> =
-        entry_bodies(index).map(|(digest, _)| digest).collect();
+    let digests: std::collections::HashSet<u64> = digests(index).collect();
     cache.bodies.retain(|digest, _| digests.contains(digest));
 
     let meta = PathBuf::from("search/meta.json");
@@ -475,7 +482,7 @@ fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source
             &p.name,
             summary,
             tags,
-            cached_body(bodies, e),
+            cached_body(index, bodies, e),
         );
     }
     for &i in &index.organisations_az {
@@ -487,7 +494,7 @@ fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source
             &o.name,
             o.sector.label().to_string(),
             o.region.clone().unwrap_or_default(),
-            cached_body(bodies, e),
+            cached_body(index, bodies, e),
         );
     }
     for e in &dir.events {
@@ -504,7 +511,7 @@ fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source
             &v.title,
             summary,
             format!("{place} {}", v.policy_areas.join(" ")),
-            cached_body(bodies, e),
+            cached_body(index, bodies, e),
         );
     }
     for e in &dir.consultations {
@@ -521,7 +528,7 @@ fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source
             &c.title,
             summary,
             c.policy_areas.join(" "),
-            cached_body(bodies, e),
+            cached_body(index, bodies, e),
         );
     }
     for e in &dir.asks {
@@ -532,7 +539,7 @@ fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source
             &a.title,
             a.kind.label().to_string(),
             a.policy_areas.join(" "),
-            cached_body(bodies, e),
+            cached_body(index, bodies, e),
         );
     }
     for e in &dir.pages {
@@ -542,7 +549,7 @@ fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source
             &e.data.title,
             String::new(),
             String::new(),
-            cached_body(bodies, e),
+            cached_body(index, bodies, e),
         );
     }
     sources

@@ -1,11 +1,14 @@
 //! What templates receive: the entries turned into plain values, with URLs,
 //! labels and dates in words. The shapes are documented in docs/templates.md.
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 use jiff::Zoned;
 use serde::Serialize;
 
 use super::format;
-use super::index::{Index, TaxonomyKind};
+use super::index::{Body, Index, TaxonomyKind};
+use super::search;
 use crate::content::links::EntryLink;
 use crate::content::{Entry, Kind, Origin, Sector};
 use crate::markdown;
@@ -331,20 +334,42 @@ impl Index<'_> {
     /// build (an entry left out becomes plain text), raw HTML sanitised
     /// unless the site trusts its own editors.
     pub fn body_html<T>(&self, entry: &Entry<T>) -> String {
-        let make = || {
-            let url_of = |link: &EntryLink| {
-                self.entry_exists(link.kind, &link.slug)
-                    .then(|| entry_url(link.kind, &link.slug))
-            };
-            let trusted = self.dir.site.trust_html && !entry.origin.is_mirror();
-            markdown::to_html(&entry.body, entry.path(), &url_of, trusted)
-        };
-        // The lock is held only to find the body's place, not to make it.
-        let made = crate::lock(&self.bodies)
+        self.body(entry)
+            .get_or_init(|| self.read_body(entry))
+            .html
+            .clone()
+    }
+
+    /// An entry's body as the search index keeps it ([`search::body_words`]):
+    /// from the reading that made its HTML, when that came first.
+    pub fn body_words<T>(&self, entry: &Entry<T>) -> Arc<str> {
+        let body = self.body(entry);
+        let read = body.get_or_init(|| self.read_body(entry));
+        crate::lock(&read.words)
+            .take()
+            .unwrap_or_else(|| search::body_words(&markdown::text(&entry.body)))
+    }
+
+    /// The place of an entry's body in this build. The lock is held only to
+    /// find the place, not to read the body.
+    fn body<T>(&self, entry: &Entry<T>) -> Arc<OnceLock<Body>> {
+        crate::lock(&self.bodies)
             .entry(Index::body_key(entry))
             .or_default()
-            .clone();
-        made.get_or_init(make).clone()
+            .clone()
+    }
+
+    fn read_body<T>(&self, entry: &Entry<T>) -> Body {
+        let url_of = |link: &EntryLink| {
+            self.entry_exists(link.kind, &link.slug)
+                .then(|| entry_url(link.kind, &link.slug))
+        };
+        let trusted = self.dir.site.trust_html && !entry.origin.is_mirror();
+        let (html, text) = markdown::to_html_and_text(&entry.body, entry.path(), &url_of, trusted);
+        Body {
+            html,
+            words: Mutex::new(Some(search::body_words(&text))),
+        }
     }
 
     /// Whether an entry is in this build.
