@@ -125,7 +125,12 @@ pub struct Loaded {
 
 /// Loads and checks the site at `options.root`.
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
-    Ok(Files::read(options)?.loaded())
+    let files = Files::read(options)?;
+    let loaded = files.loaded();
+    // What was read is freed beside whatever the caller does next, rather
+    // than before it: at 10,000 files that is a few milliseconds of one core.
+    rayon::spawn(move || drop(files));
+    Ok(loaded)
 }
 
 /// Every file of a site as last read, so that a site being served reads

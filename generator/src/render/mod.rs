@@ -315,20 +315,6 @@ pub fn rebuild(
         memory.epoch += 1;
     }
     let inputs = crate::matching::suggestions::inputs(&directory);
-    let suggestions = {
-        use crate::matching::suggestions;
-        match &memory.suggestions {
-            Some((made_from, kept)) if *made_from == inputs => kept.clone(),
-            _ => {
-                let made = Arc::new(suggestions::suggestions(
-                    &directory,
-                    suggestions::PER_PROFILE,
-                ));
-                memory.suggestions = Some((inputs, made.clone()));
-                made
-            }
-        }
-    };
     let global = fingerprint::global(&directory, options.internal, theme.digest, memory.epoch);
     // Terms are made from the suggestions' inputs and the site's settings
     // (their labels), and the A–Z order the index makes.
@@ -337,7 +323,27 @@ pub fn rebuild(
         .terms
         .take()
         .filter(|known| known.inputs == terms_inputs);
-    let index = Index::keeping(&directory, now, suggestions, known.as_ref());
+    let kept = memory
+        .suggestions
+        .take()
+        .filter(|(made_from, _)| *made_from == inputs);
+    // The suggestions and the rest of the index are made side by side:
+    // each begins with a part that takes one core.
+    let (suggestions, mut index) = rayon::join(
+        || {
+            use crate::matching::suggestions;
+            match kept {
+                Some((_, kept)) => kept,
+                None => Arc::new(suggestions::suggestions(
+                    &directory,
+                    suggestions::PER_PROFILE,
+                )),
+            }
+        },
+        || Index::keeping(&directory, now, Arc::default(), known.as_ref()),
+    );
+    memory.suggestions = Some((inputs, suggestions.clone()));
+    index.suggestions = suggestions;
     if !memory.once {
         memory.terms = Some(index::KnownTerms {
             inputs: terms_inputs,
@@ -857,7 +863,7 @@ struct Renderer<'a> {
     /// made when a page first shows it (a profile is on many list pages).
     profile_cards: Vec<OnceLock<(String, tera::Value)>>,
     /// Every term as a tag, ready for templates: a term is on many pages.
-    tags: HashMap<(TaxonomyKind, &'a str), tera::Value>,
+    tags: ahash::AHashMap<(TaxonomyKind, &'a str), tera::Value>,
     /// Every profile's card as listed, with its HTML drawn once by the
     /// theme's `profile_card` component, at each heading level lists use:
     /// a profile is on many list pages.
