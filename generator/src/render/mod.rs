@@ -409,8 +409,13 @@ pub fn rebuild(
             let (pages, groups) = rayon::join(
                 || {
                     jobs.par_iter().try_for_each(|job| {
-                        let (url, html) = renderer.render(job)?;
+                        // Taken, not borrowed: a thread waiting inside a
+                        // page may be given another page meanwhile.
+                        let mut html = PAGE.take();
+                        html.clear();
+                        let url = renderer.render_into(job, &mut html)?;
                         staging.write_page(&url, &html)?;
+                        PAGE.set(html);
                         progress.advance();
                         Ok::<(), BuildError>(())
                     })
@@ -523,6 +528,11 @@ pub fn rebuild(
         memory.pages = planned.into_iter().collect();
     }
     Ok(built)
+}
+
+thread_local! {
+    /// The buffer a thread renders pages into, kept from one to the next.
+    static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// The files made from the whole directory rather than one page each, in
@@ -922,7 +932,20 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// A page's address and HTML.
     fn render(&self, job: &Job) -> Result<(String, String), BuildError> {
+        let mut html = Vec::new();
+        let url = self.render_into(job, &mut html)?;
+        // Tera writes only text: its output is UTF-8.
+        let html = String::from_utf8(html)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        Ok((url, html))
+    }
+
+    /// Writes a page's HTML at the end of `html`, and gives its address. A
+    /// whole build writes every page through one buffer a thread, which
+    /// spares growing a new one for each.
+    fn render_into(&self, job: &Job, html: &mut Vec<u8>) -> Result<String, BuildError> {
         let (template, entry, mut meta, mut context) = self.context(job);
         // Once a card fails to draw, the build fails with its error, from
         // whichever page notices first.
@@ -983,16 +1006,15 @@ impl<'a> Renderer<'a> {
         meta.json_ld = json_ld;
         debug_assert_eq!(meta.url, self.url(job), "a page's address has one rule");
         context.insert("page", &meta);
-        let html = self
-            .tera
-            .render(template, &context)
+        self.tera
+            .render_to(template, &context, html)
             .map_err(|e| BuildError::Render {
                 page: meta.url.clone(),
                 template: template.to_string(),
                 entry,
                 message: error_text(&e),
             })?;
-        Ok((meta.url, html))
+        Ok(meta.url)
     }
 
     fn meta(

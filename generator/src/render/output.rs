@@ -130,8 +130,8 @@ impl Staging {
     }
 
     /// Writes a page at its address: `/profiles/` → `profiles/index.html`.
-    pub fn write_page(&self, url: &str, html: &str) -> Result<(), BuildError> {
-        self.write(&page_path(url), html.as_bytes())
+    pub fn write_page(&self, url: &str, html: &[u8]) -> Result<(), BuildError> {
+        self.write(&page_path(url), html)
     }
 
     /// Removes what this build did not write, then points the output at the
