@@ -37,33 +37,87 @@ pub fn to_html(
     render(body, from, url_of, trusted, None)
 }
 
-/// A body's HTML, as [`to_html`] makes it, and its [`text`], from one
-/// reading of the Markdown: a build needs both of every body.
+/// A body's HTML, as [`to_html`] makes it, and its first `words` words of
+/// [`text`], from one reading of the Markdown: a build needs both of every
+/// body.
 pub fn to_html_and_text(
     body: &str,
     from: &Path,
     url_of: &dyn Fn(&EntryLink) -> Option<String>,
     trusted: bool,
+    words: usize,
 ) -> (String, String) {
-    let mut text = String::new();
+    let mut text = Words::new(words);
     let html = render(body, from, url_of, trusted, Some(&mut text));
-    (html, text)
+    (html, text.text)
 }
 
-/// The words a body shows, for searching: its text and code, each piece
-/// followed by a space, without markup, links' addresses or raw HTML.
-pub fn text(body: &str) -> String {
-    let mut text = String::new();
+/// The first `words` words a body shows, for searching, each separated by
+/// one space: its text and code, without markup, links' addresses or raw
+/// HTML.
+pub fn text(body: &str, words: usize) -> String {
+    let mut text = Words::new(words);
     for event in Parser::new_ext(body, options()) {
-        push_text(&mut text, &event);
+        text.push(&event);
     }
-    text
+    text.text
 }
 
-fn push_text(text: &mut String, event: &Event<'_>) {
-    if let Event::Text(t) | Event::Code(t) = event {
-        text.push_str(t);
-        text.push(' ');
+/// Words gathered from a body's events, up to a number of them.
+struct Words {
+    text: String,
+    left: usize,
+}
+
+impl Words {
+    fn new(words: usize) -> Self {
+        Self {
+            text: String::new(),
+            left: words,
+        }
+    }
+
+    /// Adds the words of an event's text or code; each event's text is
+    /// apart from the next, as the page shows them.
+    fn push(&mut self, event: &Event<'_>) {
+        let (Event::Text(piece) | Event::Code(piece)) = event else {
+            return;
+        };
+        if !piece.is_ascii() {
+            for word in piece.split_whitespace() {
+                self.add(word);
+            }
+            return;
+        }
+        // Most text: white space is one byte, so the words are found byte
+        // by byte, without decoding characters.
+        let mut start = None;
+        for (i, byte) in piece.bytes().enumerate() {
+            // Unicode's white space, as far as ASCII goes.
+            let space = matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+            match start {
+                Some(from) if space => {
+                    self.add(&piece[from..i]);
+                    start = None;
+                }
+                None if !space => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(from) = start {
+            self.add(&piece[from..]);
+        }
+    }
+
+    fn add(&mut self, word: &str) {
+        if self.left == 0 {
+            return;
+        }
+        if !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.text.push_str(word);
+        self.left -= 1;
     }
 }
 
@@ -72,12 +126,12 @@ fn render(
     from: &Path,
     url_of: &dyn Fn(&EntryLink) -> Option<String>,
     trusted: bool,
-    text: Option<&mut String>,
+    text: Option<&mut Words>,
 ) -> String {
     let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
     if let Some(text) = text {
         for event in &events {
-            push_text(text, event);
+            text.push(event);
         }
     }
     let has_raw_html = events
@@ -270,31 +324,34 @@ mod tests {
 
     #[test]
     fn text_is_what_the_page_shows_read_once_or_alone() {
-        let body = "# Our work\n\nSee [Priya](@/profiles/priya-shah.md) about `data`.\n\n| Area | Lead |\n|---|---|\n| Housing | ~~Sam~~ Jo |\n\n<b>raw</b>\n";
-        let (html, text) = to_html_and_text(
-            body,
-            Path::new("content/events/open-day.md"),
-            &|_| None,
-            false,
-        );
+        let body = "# Our work\n\nSee [Priya](@/profiles/priya-shah.md) about `data`.\n\n| Area | Lead |\n|---|---|\n| Housing | ~~Sam~~ Jo |\n\n<b>raw</b> and\u{a0}café\u{2003}too\n";
+        let from = Path::new("content/events/open-day.md");
+        let (html, text) = to_html_and_text(body, from, &|_| None, false, 100);
+        assert_eq!(html, super::to_html(body, from, &|_| None, false));
+        assert_eq!(text, super::text(body, 100));
         assert_eq!(
-            html,
-            super::to_html(
-                body,
-                Path::new("content/events/open-day.md"),
-                &|_| None,
-                false
-            )
+            text,
+            "Our work See Priya about data . Area Lead Housing Sam Jo raw and café too"
         );
-        assert_eq!(text, super::text(body));
-        let words: Vec<&str> = text.split_whitespace().collect();
-        assert_eq!(
-            words,
-            [
-                "Our", "work", "See", "Priya", "about", "data", ".", "Area", "Lead", "Housing",
-                "Sam", "Jo", "raw"
-            ]
-        );
+        assert_eq!(super::text(body, 3), "Our work See");
+        assert_eq!(super::text(body, 0), "");
+    }
+
+    proptest::proptest! {
+        /// ASCII text is split without decoding characters, by the same
+        /// rule as any other: Unicode's white space.
+        #[test]
+        fn words_split_as_unicode_does(
+            ascii in "[ab \t\n\r\u{b}\u{c}.]{0,30}",
+            other in "(\u{a0}|\u{2003}|é)?",
+        ) {
+            // Half are ASCII; the rest end with a character that is not.
+            let piece = ascii + &other;
+            let mut words = Words::new(usize::MAX);
+            words.push(&Event::Text(CowStr::from(piece.as_str())));
+            let expected: Vec<&str> = piece.split_whitespace().collect();
+            proptest::prop_assert_eq!(words.text, expected.join(" "));
+        }
     }
 
     #[test]

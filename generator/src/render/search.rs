@@ -25,7 +25,7 @@ use crate::content::{Entry, Kind};
 /// are kept small (about 13 KB at 100 profiles).
 pub const CHUNK_SIZE: usize = 100;
 /// Body words indexed per entry: enough to find people by what they work on.
-const BODY_WORDS: usize = 300;
+pub(super) const BODY_WORDS: usize = 300;
 
 /// A search result as the page lists it.
 #[derive(Debug, Clone, Serialize)]
@@ -155,13 +155,6 @@ pub fn shard_key(token: &str) -> String {
             }
         })
         .collect()
-}
-
-/// The words of a body's text ([`crate::markdown::text`]) the index
-/// keeps: the first `BODY_WORDS`.
-pub(super) fn body_words(text: &str) -> Arc<str> {
-    let words: Vec<&str> = text.split_whitespace().take(BODY_WORDS).collect();
-    Arc::from(words.join(" "))
 }
 
 /// An entry's body words, from the cache when its file is unchanged.

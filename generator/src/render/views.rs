@@ -340,14 +340,15 @@ impl Index<'_> {
             .clone()
     }
 
-    /// An entry's body as the search index keeps it ([`search::body_words`]):
-    /// from the reading that made its HTML, when that came first.
+    /// An entry's body as the search index keeps it, its first words
+    /// ([`markdown::text`]): from the reading that made its HTML, when that
+    /// came first.
     pub fn body_words<T>(&self, entry: &Entry<T>) -> Arc<str> {
         let body = self.body(entry);
         let read = body.get_or_init(|| self.read_body(entry));
         crate::lock(&read.words)
             .take()
-            .unwrap_or_else(|| search::body_words(&markdown::text(&entry.body)))
+            .unwrap_or_else(|| Arc::from(markdown::text(&entry.body, search::BODY_WORDS)))
     }
 
     /// The place of an entry's body in this build. The lock is held only to
@@ -365,10 +366,16 @@ impl Index<'_> {
                 .then(|| entry_url(link.kind, &link.slug))
         };
         let trusted = self.dir.site.trust_html && !entry.origin.is_mirror();
-        let (html, text) = markdown::to_html_and_text(&entry.body, entry.path(), &url_of, trusted);
+        let (html, words) = markdown::to_html_and_text(
+            &entry.body,
+            entry.path(),
+            &url_of,
+            trusted,
+            search::BODY_WORDS,
+        );
         Body {
             html,
-            words: Mutex::new(Some(search::body_words(&text))),
+            words: Mutex::new(Some(Arc::from(words))),
         }
     }
 
