@@ -1105,8 +1105,7 @@ impl<'a> Renderer<'a> {
                 let entry = &dir.profiles[i];
                 let p = &entry.data;
                 let card = ix.profile_card(i);
-                let profile = ProfileView {
-                    card: &card,
+                let rest = ProfileView {
                     grade: p.grade.as_deref(),
                     pronouns: p.pronouns.as_deref(),
                     languages: p
@@ -1158,7 +1157,15 @@ impl<'a> Renderer<'a> {
                         place: s.place.as_deref(),
                     })
                     .collect();
-                c.insert("profile", &profile);
+                // The card is made once a build, for every list the profile
+                // is on: the page adds the rest to it rather than making it again.
+                let mut profile = self.card(i).1.clone().into_map().unwrap_or_default();
+                profile.extend(
+                    tera::Value::from_serializable(&rest)
+                        .into_map()
+                        .unwrap_or_default(),
+                );
+                c.insert_value("profile", tera::Value::from(profile));
                 c.insert("suggestions", &suggestions);
                 c.insert("hosted_events", &hosted);
                 c.insert("asks", &asks);
@@ -1733,11 +1740,9 @@ impl CardLevel {
     }
 }
 
-/// A profile's page, for its template: its card and the rest.
+/// What a profile's page shows besides its card.
 #[derive(Serialize)]
 struct ProfileView<'a> {
-    #[serde(flatten)]
-    card: &'a views::ProfileCard,
     grade: Option<&'a str>,
     pronouns: Option<&'a str>,
     languages: Vec<String>,

@@ -365,17 +365,26 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
 /// profiles has over a million.
 #[derive(Debug, Default)]
 struct Weights {
-    /// The tokens, each followed by a space (no token has one).
+    /// The tokens, one after another.
     tokens: String,
-    /// Their weights, in the same order.
-    weights: Vec<u32>,
+    /// Where each token ends in `tokens`: found without searching for a
+    /// separator.
+    ends: Vec<u32>,
+    /// Their weights, in the same order (the weightiest field's is 8).
+    weights: Vec<u8>,
 }
 
 impl Weights {
     fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.tokens
-            .split_terminator(' ')
-            .zip(self.weights.iter().copied())
+        let mut start = 0;
+        self.ends
+            .iter()
+            .zip(&self.weights)
+            .map(move |(&end, &weight)| {
+                let token = &self.tokens[start..end as usize];
+                start = end as usize;
+                (token, u32::from(weight))
+            })
     }
 }
 
@@ -394,13 +403,16 @@ fn weights(source: &Source) -> Weights {
         }
     }
     let mut made = Weights {
-        tokens: String::with_capacity(weights.keys().map(|t| t.len() + 1).sum()),
+        tokens: String::with_capacity(weights.keys().map(|t| t.len()).sum()),
+        ends: Vec::with_capacity(weights.len()),
         weights: Vec::with_capacity(weights.len()),
     };
     for (token, weight) in weights {
         made.tokens.push_str(&token);
-        made.tokens.push(' ');
-        made.weights.push(weight);
+        // A doc's text is far shorter than 4 GB; its weights are 1 to 8.
+        made.ends
+            .push(u32::try_from(made.tokens.len()).unwrap_or(u32::MAX));
+        made.weights.push(u8::try_from(weight).unwrap_or(u8::MAX));
     }
     made
 }
