@@ -178,19 +178,18 @@ impl<'a> Index<'a> {
     /// [`suggestions`](crate::matching::suggestions::suggestions) for `dir`,
     /// made by the caller so that a rebuild can keep the last ones.
     pub fn new(dir: &'a Directory, now: Timestamp, suggestions: Arc<Vec<Vec<Suggestion>>>) -> Self {
-        Self::keeping(dir, now, suggestions, None)
+        Self {
+            suggestions,
+            ..Self::keeping(dir, now, None)
+        }
     }
 
-    /// Builds every lookup as [`Index::new`] does, keeping the `known`
-    /// terms, made from the same inputs as `dir`'s, if the A–Z order is the
-    /// same too: a save that changes no tag, name or organisation (a
-    /// biography, a role) need not make them again.
-    pub fn keeping(
-        dir: &'a Directory,
-        now: Timestamp,
-        suggestions: Arc<Vec<Vec<Suggestion>>>,
-        known: Option<&KnownTerms>,
-    ) -> Self {
+    /// Builds every lookup as [`Index::new`] does but the suggestions, which
+    /// the caller gives once made (a build makes them beside the index),
+    /// keeping the `known` terms, made from the same inputs as `dir`'s, if
+    /// the A–Z order is the same too: a save that changes no tag, name or
+    /// organisation (a biography, a role) need not make them again.
+    pub fn keeping(dir: &'a Directory, now: Timestamp, known: Option<&KnownTerms>) -> Self {
         // Sorted beside their keys, not through the entries: a sort reads
         // each key many times. Equal names keep the directory's (slug) order.
         let mut keyed: Vec<(&(String, String), usize)> = dir
@@ -314,7 +313,7 @@ impl<'a> Index<'a> {
             closed_asks,
             taxonomies,
             terms_order,
-            suggestions,
+            suggestions: Arc::default(),
             bodies: Mutex::default(),
         }
     }

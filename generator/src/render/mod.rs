@@ -340,7 +340,7 @@ pub fn rebuild(
                 )),
             }
         },
-        || Index::keeping(&directory, now, Arc::default(), known.as_ref()),
+        || Index::keeping(&directory, now, known.as_ref()),
     );
     memory.suggestions = Some((inputs, suggestions.clone()));
     index.suggestions = suggestions;

@@ -62,12 +62,7 @@ impl Theme {
                 assets.push((path, bytes));
             }
         }
-        let digest = {
-            use std::hash::{Hash, Hasher};
-            let mut hasher = std::hash::DefaultHasher::new();
-            templates.hash(&mut hasher);
-            hasher.finish()
-        };
+        let digest = super::fingerprint::of(&templates);
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.add_raw_templates(templates)
