@@ -458,11 +458,23 @@ fn a_site_can_override_one_template() {
 #[test]
 fn lists_show_each_card_as_the_theme_draws_it_and_a_broken_card_is_named() {
     let site = small_site("Works on housing.");
+    // Someone from another sector with the same policy area, for Priya's
+    // page to suggest.
+    common::write(
+        site.path(),
+        "content/organisations/nhs-leeds.md",
+        "---\nname: NHS Leeds\nsector: nhs\n---\n",
+    );
+    common::write(
+        site.path(),
+        "content/profiles/tom-baker.md",
+        "---\nname: Tom Baker\nrole: Nurse\norganisation: nhs-leeds\npolicy_areas: [housing]\nopen_to: [buddy]\nconsent: 2026-01-01\n---\n",
+    );
     let public = site.path().join("public");
     own_template(
         site.path(),
         "profile_card.html",
-        "<li class=\"mine\">{{ p.name }}, h{{ level }}</li>",
+        "<span class=\"mine\">{{ p.name }}, h{{ level }}</span>",
     );
     let output = build(site.path(), &public, &[]);
     assert!(
@@ -470,19 +482,25 @@ fn lists_show_each_card_as_the_theme_draws_it_and_a_broken_card_is_named() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    // Under the letter headings (h2) of the A–Z list and of a term's page,
-    // one level deeper on the organisation's page.
-    for url in ["/profiles/", "/policy-areas/housing/"] {
+    // The same card, in the item the list writes, under the letter headings
+    // (h2) of the A–Z list and of a term's page, under the organisation's
+    // "People" (h2), and among the people another profile suggests.
+    for url in [
+        "/profiles/",
+        "/policy-areas/housing/",
+        "/organisations/acme/",
+    ] {
         let html = page(&public, url);
         assert!(
-            html.contains("<li class=\"mine\">Priya Shah, h3</li>"),
+            html.contains("<li class=\"result\"><span class=\"mine\">Priya Shah, h3</span></li>"),
             "{url}: {html}"
         );
     }
-    let html = page(&public, "/organisations/acme/");
+    let html = page(&public, "/profiles/tom-baker/");
+    let meet = &html[html.find("id=\"meet\"").expect("suggestions")..];
     assert!(
-        html.contains("<li class=\"mine\">Priya Shah, h4</li>"),
-        "{html}"
+        meet.contains("<li class=\"result\"><span class=\"mine\">Priya Shah, h3</span>\n<p>In common: <a href=\"/policy-areas/housing/\">"),
+        "{meet}"
     );
 
     let before = snapshot(&public);

@@ -875,9 +875,9 @@ struct Renderer<'a> {
     /// Every term as a tag, ready for templates: a term is on many pages.
     tags: ahash::AHashMap<(TaxonomyKind, &'a str), tera::Value>,
     /// Every profile's card as listed, with its HTML drawn once by the
-    /// theme's `profile_card` component, at each heading level lists use:
-    /// a profile is on many list pages.
-    listed: [Vec<OnceLock<Option<tera::Value>>>; 2],
+    /// theme's `profile_card.html`: a profile is on many list pages, and in
+    /// other profiles' suggestions.
+    listed: Vec<OnceLock<Option<tera::Value>>>,
     /// The first error drawing a listed card, reported by the page showing it.
     card_error: Mutex<Option<String>>,
     /// What the cards are made from, for fingerprints.
@@ -891,7 +891,7 @@ impl<'a> Renderer<'a> {
             index,
             tera,
             profile_cards: (0..profiles).map(|_| OnceLock::new()).collect(),
-            listed: [(); 2].map(|()| (0..profiles).map(|_| OnceLock::new()).collect()),
+            listed: (0..profiles).map(|_| OnceLock::new()).collect(),
             card_error: Mutex::new(None),
             tags: index
                 .taxonomies
@@ -1145,16 +1145,21 @@ impl<'a> Renderer<'a> {
                     .get(entry.slug.as_str())
                     .map(|asks| asks.iter().map(|&a| ix.ask_card(a)).collect())
                     .unwrap_or_default();
-                let suggestions: Vec<_> = ix.suggestions[i]
+                // Made as template values straight away: each suggestion's
+                // card is shared with every list it is on, drawn once.
+                let suggestions: Vec<tera::Value> = ix.suggestions[i]
                     .iter()
-                    .map(|s| SuggestionView {
-                        card: &self.card(s.profile).1,
-                        shared: s
+                    .map(|s| {
+                        let shared: Vec<tera::Value> = s
                             .shared
                             .iter()
                             .map(|(kind, slug)| self.tag((*kind).into(), slug))
-                            .collect(),
-                        place: s.place.as_deref(),
+                            .collect();
+                        let mut view = tera::Map::new();
+                        view.insert("card".into(), self.listed_card(s.profile));
+                        view.insert("shared".into(), tera::Value::from(shared));
+                        view.insert("place".into(), tera::Value::from(s.place.as_deref()));
+                        tera::Value::from(view)
                     })
                     .collect();
                 // The card is made once a build, for every list the profile
@@ -1166,7 +1171,7 @@ impl<'a> Renderer<'a> {
                         .unwrap_or_default(),
                 );
                 c.insert_value("profile", tera::Value::from(profile));
-                c.insert("suggestions", &suggestions);
+                c.insert_value("suggestions", tera::Value::from(suggestions));
                 c.insert("hosted_events", &hosted);
                 c.insert("asks", &asks);
                 let organisation = card.organisation.as_ref().map_or("", |o| o.title.as_str());
@@ -1193,7 +1198,7 @@ impl<'a> Renderer<'a> {
                     .get(entry.slug.as_str())
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                self.people(&mut c, people, &url, number, CardLevel::UnderSection);
+                self.people(&mut c, people, &url, number);
                 let events: Vec<_> = ix
                     .events_by_organisation
                     .get(entry.slug.as_str())
@@ -1430,7 +1435,7 @@ impl<'a> Renderer<'a> {
             Job::Term(kind, t, number) => {
                 let term = &ix.terms(kind)[t];
                 let url = term_url(kind, &term.slug);
-                self.people(&mut c, &term.profiles, &url, number, CardLevel::UnderPage);
+                self.people(&mut c, &term.profiles, &url, number);
                 c.insert(
                     "taxonomy",
                     &Link {
@@ -1475,14 +1480,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// A profile's card as a list shows it: with its `html`, drawn by the
-    /// theme at heading `level`. Without it if drawing failed, and the
-    /// error kept for the page to report.
-    fn listed_card(&self, i: usize, level: CardLevel) -> tera::Value {
-        let drawn = self.listed[level as usize][i].get_or_init(|| {
+    /// theme. Without it if drawing failed, and the error kept for the page
+    /// to report.
+    fn listed_card(&self, i: usize) -> tera::Value {
+        let drawn = self.listed[i].get_or_init(|| {
             let card = &self.card(i).1;
             let mut context = Context::new();
             context.insert_value("p", card.clone());
-            context.insert("level", &level.heading());
+            context.insert("level", &CARD_HEADING);
             match self.tera.render(LISTED_CARD, &context) {
                 Ok(html) => {
                     let mut map = card.as_map().cloned().unwrap_or_default();
@@ -1522,19 +1527,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// A page of profile cards: `items`, `groups`, `total`, `pagination`;
-    /// each card with its `html`, drawn at heading `level`.
-    fn people(
-        &self,
-        c: &mut Context,
-        people: &[usize],
-        base: &str,
-        number: usize,
-        level: CardLevel,
-    ) {
+    /// each card with its `html`.
+    fn people(&self, c: &mut Context, people: &[usize], base: &str, number: usize) {
         let page = &people[page_range(people.len(), number)];
         let cards: Vec<(&str, tera::Value)> = page
             .iter()
-            .map(|&i| (self.card(i).0.as_str(), self.listed_card(i, level)))
+            .map(|&i| (self.card(i).0.as_str(), self.listed_card(i)))
             .collect();
         let mut groups: Vec<(String, Vec<tera::Value>)> = Vec::new();
         for (letter, card) in &cards {
@@ -1585,7 +1583,7 @@ impl<'a> Renderer<'a> {
         let url = page_url(base, number);
         let (template, title, section, description) = match list {
             List::Profiles => {
-                self.people(&mut c, &ix.profiles_az, base, number, CardLevel::UnderPage);
+                self.people(&mut c, &ix.profiles_az, base, number);
                 (
                     "profiles.html",
                     "Profiles",
@@ -1722,23 +1720,11 @@ impl<'a> Renderer<'a> {
 /// `profile_card` component, given `p` and `level`.
 const LISTED_CARD: &str = "profile_card.html";
 
-/// The heading levels profile cards are listed at: under a page's letter
-/// headings (`h2`) on profile and term lists, and one deeper on an
-/// organisation's page.
-#[derive(Debug, Clone, Copy)]
-enum CardLevel {
-    UnderPage = 0,
-    UnderSection = 1,
-}
-
-impl CardLevel {
-    fn heading(self) -> usize {
-        match self {
-            CardLevel::UnderPage => 3,
-            CardLevel::UnderSection => 4,
-        }
-    }
-}
+/// The heading level of a listed profile card: under the letter headings
+/// (`h2`) of the A–Z list and a term's page, and under the `h2` of an
+/// organisation's people and of a profile's suggestions. One level
+/// everywhere lets each card be drawn once a build.
+const CARD_HEADING: usize = 3;
 
 /// What a profile's page shows besides its card.
 #[derive(Serialize)]
@@ -1771,14 +1757,6 @@ struct SwapView<'a> {
     sectors: Vec<tera::Value>,
     policy_areas: Vec<tera::Value>,
     locations: &'a [String],
-}
-
-/// Someone a profile page suggests meeting, and what they share.
-#[derive(Serialize)]
-struct SuggestionView<'a> {
-    card: &'a tera::Value,
-    shared: Vec<tera::Value>,
-    place: Option<&'a str>,
 }
 
 /// A page's title, with its number after the first: `Profiles (page 2 of 5)`.
