@@ -123,23 +123,38 @@ fn words(text: &str) -> impl Iterator<Item = (&str, bool)> + '_ {
     })
 }
 
-/// The longest stop word: longer tokens need no search of the list.
-const LONGEST_STOP_WORD: usize = {
-    let mut longest = 0;
+/// A word of up to eight bytes as one number, its bytes zero-padded, in
+/// the order of the words (tokens hold no zero byte, so no two collide).
+const fn packed(word: &[u8]) -> u64 {
+    let mut bytes = [0; 8];
     let mut i = 0;
-    while i < STOP_WORDS.len() {
-        if STOP_WORDS[i].len() > longest {
-            longest = STOP_WORDS[i].len();
-        }
+    while i < word.len() {
+        bytes[i] = word[i];
         i += 1;
     }
-    longest
+    u64::from_be_bytes(bytes)
+}
+
+/// The stop words as numbers, in the same order: looking a token up
+/// compares numbers, not strings, for every short word of every entry.
+const STOP_KEYS: [u64; STOP_WORDS.len()] = {
+    let mut keys = [0; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        assert!(STOP_WORDS[i].len() <= 8);
+        keys[i] = packed(STOP_WORDS[i].as_bytes());
+        i += 1;
+    }
+    keys
 };
+
+fn is_stop_word(token: &str) -> bool {
+    token.len() <= 8 && STOP_KEYS.binary_search(&packed(token.as_bytes())).is_ok()
+}
 
 /// The tokens worth indexing: all but the stop words.
 fn indexed_tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-    tokens(text)
-        .filter(|t| t.len() > LONGEST_STOP_WORD || STOP_WORDS.binary_search(&t.as_ref()).is_err())
+    tokens(text).filter(|t| !is_stop_word(t))
 }
 
 /// The shard a token is in: its first two characters, `_` for any outside `a-z0-9`.
@@ -582,11 +597,17 @@ mod tests {
         let indexed: Vec<Cow<'_, str>> =
             indexed_tokens("The services of the Council, and ÉLAN").collect();
         assert_eq!(indexed, ["services", "council", "élan"]);
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        for word in ["a", "th", "ann", "thee", "wills", "abouts", "théir"] {
+            assert!(!is_stop_word(word), "{word}");
+        }
     }
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
         assert!(STOP_WORDS.is_sorted());
+        // And so are their numbers, which the lookup searches.
+        assert!(STOP_KEYS.is_sorted());
     }
 
     proptest::proptest! {
