@@ -148,6 +148,7 @@ const STOP_KEYS: [u64; STOP_WORDS.len()] = {
     keys
 };
 
+/// Whether a token is too common to index.
 fn is_stop_word(token: &str) -> bool {
     token.len() <= 8 && STOP_KEYS.binary_search(&packed(token.as_bytes())).is_ok()
 }
