@@ -1104,7 +1104,6 @@ impl<'a> Renderer<'a> {
             Job::Profile(i) => {
                 let entry = &dir.profiles[i];
                 let p = &entry.data;
-                let card = ix.profile_card(i);
                 let rest = ProfileView {
                     grade: p.grade.as_deref(),
                     pronouns: p.pronouns.as_deref(),
@@ -1174,15 +1173,15 @@ impl<'a> Renderer<'a> {
                 c.insert_value("suggestions", tera::Value::from(suggestions));
                 c.insert("hosted_events", &hosted);
                 c.insert("asks", &asks);
-                let organisation = card.organisation.as_ref().map_or("", |o| o.title.as_str());
-                let description = if organisation.is_empty() {
-                    p.role.clone()
-                } else {
-                    format!("{}, {organisation}", p.role)
+                // Not from a second making of the card: the description
+                // needs only the organisation's name.
+                let description = match ix.organisation_link(&p.organisation) {
+                    Some(o) => format!("{}, {}", p.role, o.title),
+                    None => p.role.clone(),
                 };
                 let meta = self.meta(
                     p.name.clone(),
-                    card.url.clone(),
+                    entry_url(Kind::Profile, &entry.slug),
                     description,
                     "profiles",
                     vec![home(), crumb("Profiles", "/profiles/")],
