@@ -36,14 +36,15 @@ struct Exported<F> {
     fields: F,
 }
 
-/// An entry's JSON, written straight from typed fields (not built as a JSON
-/// tree first: the export holds every entry of the directory).
+/// Appends an entry's JSON to `out`, written straight from typed fields (not
+/// built as a JSON tree first: the export holds every entry of the directory).
 fn exported<T, F: Serialize>(
     index: &Index<'_>,
     kind: Kind,
     entry: &Entry<T>,
     fields: F,
-) -> Vec<u8> {
+    out: &mut Vec<u8>,
+) {
     let entry = Exported {
         common: Common {
             slug: entry.slug.clone(),
@@ -54,17 +55,36 @@ fn exported<T, F: Serialize>(
         },
         fields,
     };
-    // Strings, numbers and lists of them always serialise.
-    serde_json::to_vec(&entry).unwrap_or_default()
+    // Strings, numbers and lists of them always serialise, and a `Vec`
+    // takes whatever is written.
+    let _ = serde_json::to_writer(out, &entry);
 }
 
 /// Each entry's JSON as last written, with what it was made from, so that
 /// a save writes again only the entries that changed.
 #[derive(Debug, Default)]
 pub struct Cache {
+    /// Whether to keep the entries for a next build: a build with none to
+    /// come writes each entry once, in place, and keeps nothing.
+    keep: bool,
     /// By kind, then slug: the key the bytes were made from, and the bytes.
     entries: HashMap<Kind, HashMap<String, (u64, Vec<u8>)>>,
 }
+
+impl Cache {
+    /// A cache that keeps what it makes for the next build when `keep`.
+    pub fn new(keep: bool) -> Self {
+        Self {
+            keep,
+            entries: HashMap::new(),
+        }
+    }
+}
+
+/// How many entries a thread writes into one piece of the export, when
+/// nothing is kept: enough to keep both cores busy, few enough pieces that
+/// joining them is one copy.
+const PIECE: usize = 512;
 
 /// What an entry's JSON is made from: the site's settings (addresses, the
 /// trust in raw HTML), its file, the entries its body links to, and its
@@ -89,15 +109,39 @@ struct Lists<'a, 'i> {
 }
 
 impl Lists<'_, '_> {
-    /// The JSON of every entry of one kind: the cached bytes where the key
-    /// is unchanged, else `make`'s, made in parallel.
+    /// Appends the JSON list of every entry of one kind to `out`: the cached
+    /// bytes where the key is unchanged, else `make`'s, made in parallel.
     fn list<T: Send + Sync>(
         &mut self,
+        out: &mut Vec<u8>,
         kind: Kind,
         entries: &[std::sync::Arc<Entry<T>>],
         extra: impl Fn(usize) -> u64 + Sync,
-        make: impl Fn(usize, &Entry<T>) -> Vec<u8> + Sync,
-    ) -> Vec<u8> {
+        make: impl Fn(usize, &Entry<T>, &mut Vec<u8>) + Sync,
+    ) {
+        out.push(b'[');
+        let separator = |i: usize| if i == 0 { &b"\n"[..] } else { &b",\n"[..] };
+        if !self.cache.keep {
+            let pieces: Vec<Vec<u8>> = entries
+                .par_chunks(PIECE)
+                .enumerate()
+                .map(|(n, chunk)| {
+                    let mut piece = Vec::with_capacity(chunk.len() * 1_400);
+                    for (j, entry) in chunk.iter().enumerate() {
+                        let i = n * PIECE + j;
+                        piece.extend_from_slice(separator(i));
+                        make(i, entry, &mut piece);
+                    }
+                    piece
+                })
+                .collect();
+            out.reserve(pieces.iter().map(Vec::len).sum::<usize>() + 2);
+            for piece in pieces {
+                out.extend_from_slice(&piece);
+            }
+            out.extend_from_slice(b"\n]");
+            return;
+        }
         let (index, site) = (self.index, self.site);
         // The kind's entries as last made; those not in the directory now
         // are dropped with it.
@@ -108,12 +152,17 @@ impl Lists<'_, '_> {
             .map(|(i, entry)| {
                 let key = key(index, site, entry, extra(i));
                 let same = known.get(&entry.slug).is_some_and(|(k, _)| *k == key);
-                (key, (!same).then(|| make(i, entry)))
+                (
+                    key,
+                    (!same).then(|| {
+                        let mut bytes = Vec::new();
+                        make(i, entry, &mut bytes);
+                        bytes
+                    }),
+                )
             })
             .collect();
         let mut kept = HashMap::with_capacity(entries.len());
-        let mut out = Vec::with_capacity(2 + entries.len() * 1_300);
-        out.push(b'[');
         for (i, (entry, (key, made))) in entries.iter().zip(made).enumerate() {
             let bytes = match made {
                 Some(bytes) => bytes,
@@ -122,13 +171,12 @@ impl Lists<'_, '_> {
                     .map(|(_, b)| b)
                     .unwrap_or_default(),
             };
-            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            out.extend_from_slice(separator(i));
             out.extend_from_slice(&bytes);
             kept.insert(entry.slug.clone(), (key, bytes));
         }
         self.cache.entries.insert(kind, kept);
         out.extend_from_slice(b"\n]");
-        out
     }
 }
 
@@ -141,31 +189,55 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
         hasher.finish()
     };
     let mut lists = Lists { index, cache, site };
-    let none = |_| 0;
-    let organisations = lists.list(Kind::Organisation, &dir.organisations, none, |_, e| {
-        let o = &e.data;
-        #[derive(Serialize)]
-        struct Fields<'a> {
-            name: &'a str,
-            sector: Sector,
-            website: Option<&'a Url>,
-            logo: Option<&'a str>,
-            region: Option<&'a str>,
-        }
-        exported(
-            index,
-            Kind::Organisation,
-            e,
-            Fields {
-                name: &o.name,
-                sector: o.sector,
-                website: o.website.as_ref(),
-                logo: o.logo.as_deref(),
-                region: o.region.as_deref(),
-            },
-        )
+    let head = json!({
+        "title": dir.site.title, "base_url": dir.site.base_url,
+        "language": dir.site.language, "timezone": dir.site.timezone,
     });
-    let profiles = lists.list(Kind::Profile, &dir.profiles, none, |_, e| {
+    // About a kilobyte an entry: one buffer, not grown and copied.
+    let entries = dir.organisations.len()
+        + dir.profiles.len()
+        + dir.events.len()
+        + dir.consultations.len()
+        + dir.asks.len()
+        + dir.pages.len();
+    let mut out = Vec::with_capacity(512 + entries * 1_200);
+    out.extend_from_slice(b"{\"version\":1,\"site\":");
+    out.extend_from_slice(&serde_json::to_vec(&head).unwrap_or_default());
+    out.extend_from_slice(format!(",\"as_of\":\"{}\"", index.now).as_bytes());
+    let none = |_| 0;
+    out.extend_from_slice(b",\n\"organisations\":");
+    lists.list(
+        &mut out,
+        Kind::Organisation,
+        &dir.organisations,
+        none,
+        |_, e, out| {
+            let o = &e.data;
+            #[derive(Serialize)]
+            struct Fields<'a> {
+                name: &'a str,
+                sector: Sector,
+                website: Option<&'a Url>,
+                logo: Option<&'a str>,
+                region: Option<&'a str>,
+            }
+            exported(
+                index,
+                Kind::Organisation,
+                e,
+                Fields {
+                    name: &o.name,
+                    sector: o.sector,
+                    website: o.website.as_ref(),
+                    logo: o.logo.as_deref(),
+                    region: o.region.as_deref(),
+                },
+                out,
+            )
+        },
+    );
+    out.extend_from_slice(b",\n\"profiles\":");
+    lists.list(&mut out, Kind::Profile, &dir.profiles, none, |_, e, out| {
         let p = &e.data;
         #[derive(Serialize)]
         struct Contact<'a> {
@@ -228,6 +300,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
                     locations: &s.locations,
                 }),
             },
+            out,
         )
     });
     let upcoming = |i: usize| {
@@ -235,7 +308,8 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
         index.upcoming_of(i).hash(&mut hasher);
         hasher.finish()
     };
-    let events = lists.list(Kind::Event, &dir.events, upcoming, |i, e| {
+    out.extend_from_slice(b",\n\"events\":");
+    lists.list(&mut out, Kind::Event, &dir.events, upcoming, |i, e, out| {
         let v = &e.data;
         #[derive(Serialize)]
         struct Venue<'a> {
@@ -294,51 +368,61 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
                 accessibility: v.accessibility.as_deref(),
                 cancelled: v.cancelled,
             },
+            out,
         )
     });
     let status = |i: usize| dir.consultations[i].data.status(index.now) as u64;
-    let consultations = lists.list(Kind::Consultation, &dir.consultations, status, |_, e| {
-        let c = &e.data;
-        #[derive(Serialize)]
-        struct Respond<'a> {
-            url: Option<&'a Url>,
-            email: Option<&'a str>,
-            post: Option<&'a str>,
-        }
-        #[derive(Serialize)]
-        struct Fields<'a> {
-            title: &'a str,
-            opens: String,
-            closes: String,
-            status: &'static str,
-            policy_areas: &'a [String],
-            lead: Option<&'a str>,
-            organisation: Option<&'a str>,
-            respond: Respond<'a>,
-            outcome: Option<&'a Url>,
-        }
-        exported(
-            index,
-            Kind::Consultation,
-            e,
-            Fields {
-                title: &c.title,
-                opens: c.opens.timestamp().to_string(),
-                closes: c.closes.timestamp().to_string(),
-                status: super::views::status(c.status(index.now)).slug,
-                policy_areas: &c.policy_areas,
-                lead: c.lead.as_deref(),
-                organisation: c.organisation.as_deref(),
-                respond: Respond {
-                    url: c.respond.url.as_ref(),
-                    email: c.respond.email.as_deref(),
-                    post: c.respond.post.as_deref(),
+    out.extend_from_slice(b",\n\"consultations\":");
+    lists.list(
+        &mut out,
+        Kind::Consultation,
+        &dir.consultations,
+        status,
+        |_, e, out| {
+            let c = &e.data;
+            #[derive(Serialize)]
+            struct Respond<'a> {
+                url: Option<&'a Url>,
+                email: Option<&'a str>,
+                post: Option<&'a str>,
+            }
+            #[derive(Serialize)]
+            struct Fields<'a> {
+                title: &'a str,
+                opens: String,
+                closes: String,
+                status: &'static str,
+                policy_areas: &'a [String],
+                lead: Option<&'a str>,
+                organisation: Option<&'a str>,
+                respond: Respond<'a>,
+                outcome: Option<&'a Url>,
+            }
+            exported(
+                index,
+                Kind::Consultation,
+                e,
+                Fields {
+                    title: &c.title,
+                    opens: c.opens.timestamp().to_string(),
+                    closes: c.closes.timestamp().to_string(),
+                    status: super::views::status(c.status(index.now)).slug,
+                    policy_areas: &c.policy_areas,
+                    lead: c.lead.as_deref(),
+                    organisation: c.organisation.as_deref(),
+                    respond: Respond {
+                        url: c.respond.url.as_ref(),
+                        email: c.respond.email.as_deref(),
+                        post: c.respond.post.as_deref(),
+                    },
+                    outcome: c.outcome.as_ref(),
                 },
-                outcome: c.outcome.as_ref(),
-            },
-        )
-    });
-    let asks = lists.list(Kind::Ask, &dir.asks, none, |_, e| {
+                out,
+            )
+        },
+    );
+    out.extend_from_slice(b",\n\"asks\":");
+    lists.list(&mut out, Kind::Ask, &dir.asks, none, |_, e, out| {
         let a = &e.data;
         #[derive(Serialize)]
         struct Fields<'a> {
@@ -361,9 +445,11 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
                 policy_areas: &a.policy_areas,
                 filled: a.filled,
             },
+            out,
         )
     });
-    let pages = lists.list(Kind::Page, &dir.pages, none, |_, e| {
+    out.extend_from_slice(b",\n\"pages\":");
+    lists.list(&mut out, Kind::Page, &dir.pages, none, |_, e, out| {
         #[derive(Serialize)]
         struct Fields<'a> {
             title: &'a str,
@@ -375,35 +461,9 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
             Fields {
                 title: &e.data.title,
             },
+            out,
         )
     });
-    let head = json!({
-        "title": dir.site.title, "base_url": dir.site.base_url,
-        "language": dir.site.language, "timezone": dir.site.timezone,
-    });
-    let mut out = Vec::with_capacity(
-        organisations.len()
-            + profiles.len()
-            + events.len()
-            + consultations.len()
-            + asks.len()
-            + pages.len()
-            + 512,
-    );
-    out.extend_from_slice(b"{\"version\":1,\"site\":");
-    out.extend_from_slice(&serde_json::to_vec(&head).unwrap_or_default());
-    out.extend_from_slice(format!(",\"as_of\":\"{}\"", index.now).as_bytes());
-    for (name, list) in [
-        ("organisations", organisations),
-        ("profiles", profiles),
-        ("events", events),
-        ("consultations", consultations),
-        ("asks", asks),
-        ("pages", pages),
-    ] {
-        out.extend_from_slice(format!(",\n\"{name}\":").as_bytes());
-        out.extend_from_slice(&list);
-    }
     out.extend_from_slice(b"}\n");
     out
 }

@@ -162,6 +162,14 @@ struct Caches {
 }
 
 impl Caches {
+    /// Caches that keep what they make for a next build when `keep`.
+    fn new(keep: bool) -> Self {
+        Self {
+            export: Mutex::new(export::Cache::new(keep)),
+            search: Mutex::default(),
+        }
+    }
+
     /// Empties a group's cache, for a build with no next build to use it:
     /// the memory goes to the pages still rendering rather than to fresh
     /// pages from the system, which cost more here than the freeing.
@@ -402,8 +410,8 @@ pub fn rebuild(
             progress.start(jobs.len());
             let staging = Staging::begin(&options.output)?;
             // A new site is written whole: what the caches knew of the old is moot.
-            let caches = Caches::default();
             let once = memory.once;
+            let caches = Caches::new(!once);
             // The site-wide files are made while the pages render: each is
             // mostly one long task, which would otherwise leave a core idle.
             let (pages, groups) = rayon::join(
@@ -866,18 +874,23 @@ fn groups<T: Clone>(items: &[T], key: impl Fn(&T) -> String) -> Vec<Group<T>> {
     groups
 }
 
+/// A profile's card, ready for templates.
+struct Card {
+    /// Its A–Z letter.
+    letter: String,
+    /// Its fields, and the `html` the theme's `profile_card.html` draws from
+    /// them (unless that failed, and the build with it).
+    listed: tera::Value,
+}
+
 struct Renderer<'a> {
     index: &'a Index<'a>,
     tera: &'a tera::Tera,
-    /// Every profile's card, ready for templates, with its A–Z letter:
-    /// made when a page first shows it (a profile is on many list pages).
-    profile_cards: Vec<OnceLock<(String, tera::Value)>>,
+    /// Every profile's card, made when a page first shows it: a profile
+    /// is on many list pages, and in other profiles' suggestions.
+    profile_cards: Vec<OnceLock<Card>>,
     /// Every term as a tag, ready for templates: a term is on many pages.
     tags: ahash::AHashMap<(TaxonomyKind, &'a str), tera::Value>,
-    /// Every profile's card as listed, with its HTML drawn once by the
-    /// theme's `profile_card.html`: a profile is on many list pages, and in
-    /// other profiles' suggestions.
-    listed: Vec<OnceLock<Option<tera::Value>>>,
     /// The first error drawing a listed card, reported by the page showing it.
     card_error: Mutex<Option<String>>,
     /// What the cards are made from, for fingerprints.
@@ -891,7 +904,6 @@ impl<'a> Renderer<'a> {
             index,
             tera,
             profile_cards: (0..profiles).map(|_| OnceLock::new()).collect(),
-            listed: (0..profiles).map(|_| OnceLock::new()).collect(),
             card_error: Mutex::new(None),
             tags: index
                 .taxonomies
@@ -1163,7 +1175,9 @@ impl<'a> Renderer<'a> {
                     .collect();
                 // The card is made once a build, for every list the profile
                 // is on: the page adds the rest to it rather than making it again.
-                let mut profile = self.card(i).1.clone().into_map().unwrap_or_default();
+                let mut profile = self.listed_card(i).into_map().unwrap_or_default();
+                // The page is the profile, not its card in a list.
+                profile.remove(&tera::value::Key::from("html"));
                 profile.extend(
                     tera::Value::from_serializable(&rest)
                         .into_map()
@@ -1469,12 +1483,29 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// A profile's card, ready for templates, with its A–Z letter.
-    fn card(&self, i: usize) -> &(String, tera::Value) {
+    /// A profile's card, made and drawn once a build.
+    fn card(&self, i: usize) -> &Card {
         self.profile_cards[i].get_or_init(|| {
-            let card = self.index.profile_card(i);
+            let card = tera::Value::from_serializable(&self.index.profile_card(i));
             let letter = letter(&self.index.dir.profiles[i].data.sort_key.0);
-            (letter, tera::Value::from_serializable(&card))
+            let mut context = Context::new();
+            context.insert_value("p", card.clone());
+            context.insert("level", &CARD_HEADING);
+            let drawn = self.tera.render(LISTED_CARD, &context);
+            drop(context);
+            let listed = match drawn {
+                Ok(html) => {
+                    // The fields are not copied: the context that shared them is gone.
+                    let mut map = card.into_map().unwrap_or_default();
+                    map.insert("html".into(), tera::Value::safe_string(html.trim()));
+                    tera::Value::from(map)
+                }
+                Err(e) => {
+                    lock(&self.card_error).get_or_insert_with(|| error_text(&e));
+                    card
+                }
+            };
+            Card { letter, listed }
         })
     }
 
@@ -1482,24 +1513,7 @@ impl<'a> Renderer<'a> {
     /// theme. Without it if drawing failed, and the error kept for the page
     /// to report.
     fn listed_card(&self, i: usize) -> tera::Value {
-        let drawn = self.listed[i].get_or_init(|| {
-            let card = &self.card(i).1;
-            let mut context = Context::new();
-            context.insert_value("p", card.clone());
-            context.insert("level", &CARD_HEADING);
-            match self.tera.render(LISTED_CARD, &context) {
-                Ok(html) => {
-                    let mut map = card.as_map().cloned().unwrap_or_default();
-                    map.insert("html".into(), tera::Value::safe_string(html.trim()));
-                    Some(tera::Value::from(map))
-                }
-                Err(e) => {
-                    lock(&self.card_error).get_or_insert_with(|| error_text(&e));
-                    None
-                }
-            }
-        });
-        drawn.clone().unwrap_or_else(|| self.card(i).1.clone())
+        self.card(i).listed.clone()
     }
 
     /// A term as a tag, ready for templates.
@@ -1531,7 +1545,10 @@ impl<'a> Renderer<'a> {
         let page = &people[page_range(people.len(), number)];
         let cards: Vec<(&str, tera::Value)> = page
             .iter()
-            .map(|&i| (self.card(i).0.as_str(), self.listed_card(i)))
+            .map(|&i| {
+                let card = self.card(i);
+                (card.letter.as_str(), card.listed.clone())
+            })
             .collect();
         let mut groups: Vec<(String, Vec<tera::Value>)> = Vec::new();
         for (letter, card) in &cards {
