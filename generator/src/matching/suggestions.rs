@@ -2,6 +2,8 @@
 //! sectors who are open to a buddy or a coffee and have the most in common
 //! with the person shown, scored as buddy rounds score a pair.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::people::{BASE_POINTS, People, TagKind};
@@ -10,7 +12,7 @@ use super::people::{BASE_POINTS, People, TagKind};
 /// sample of a few hundred sharers finds good ones at a fraction of the
 /// cost of a buddy round's search, on every build.
 const SCAN_PER_TAG: usize = 24;
-use crate::content::{Directory, OpenTo};
+use crate::content::{Directory, Entry, OpenTo, Profile};
 
 /// How many people a profile page suggests.
 pub const PER_PROFILE: usize = 5;
@@ -26,29 +28,49 @@ pub struct Suggestion {
     pub place: Option<String>,
 }
 
+/// Each profile's part of [`inputs`] at the last build, beside the entry it
+/// was worked out from.
+pub type KnownInputs = Vec<(Arc<Entry<Profile>>, u64)>;
+
 /// A number standing for everything suggestions are made from: each
 /// profile's slug, origin, organisation, policy areas, interests, place and
 /// ways of meeting, and each organisation's sector. Equal numbers, equal
 /// suggestions: a save that changes only a biography keeps them.
-pub fn inputs(dir: &Directory) -> u64 {
+///
+/// A profile's part is taken from `known` when its entry is the one it was
+/// worked out from (a file not read again since): reading every profile's
+/// fields was most of the cost, on every save. `known` is left holding this
+/// build's parts.
+pub fn inputs(dir: &Directory, known: &mut KnownInputs) -> u64 {
     use crate::render::fingerprint::of;
     use std::hash::{Hash, Hasher};
-    let profiles: Vec<u64> = dir
+    let parts: KnownInputs = dir
         .profiles
         .par_iter()
-        .map(|e| {
-            let p = &e.data;
-            of((
-                (super::people::person_id(e), &p.organisation),
-                (&p.policy_areas, &p.interests, &p.location, &p.open_to),
-            ))
+        .enumerate()
+        .map(|(i, e)| {
+            let part = match known.get(i) {
+                Some((entry, part)) if Arc::ptr_eq(entry, e) => *part,
+                _ => {
+                    let p = &e.data;
+                    of((
+                        (super::people::person_id(e), &p.organisation),
+                        (&p.policy_areas, &p.interests, &p.location, &p.open_to),
+                    ))
+                }
+            };
+            (Arc::clone(e), part)
         })
         .collect();
     let mut h = crate::render::fingerprint::hasher();
-    profiles.hash(&mut h);
+    parts.len().hash(&mut h);
+    for (_, part) in &parts {
+        part.hash(&mut h);
+    }
     for o in &dir.organisations {
         (&o.slug, o.data.sector).hash(&mut h);
     }
+    *known = parts;
     h.finish()
 }
 

@@ -65,15 +65,20 @@ pub(super) fn directory(dir: &crate::content::Directory) -> u64 {
 impl Keys {
     pub(super) fn new(index: &Index<'_>) -> Self {
         let dir = index.dir;
+        // Through each organisation's people, not a search for each
+        // person's organisation: this is made on every save.
+        let mut organisation_of: Vec<Option<u64>> = vec![None; dir.profiles.len()];
+        for o in &dir.organisations {
+            let people = index.people_by_organisation.get(o.slug.as_str());
+            for &i in people.into_iter().flatten() {
+                organisation_of[i] = Some(o.file.digest());
+            }
+        }
         let profile_cards = dir
             .profiles
             .iter()
-            .map(|p| {
-                let organisation = dir
-                    .organisation(&p.data.organisation)
-                    .map(|o| o.file.digest());
-                of((p.file.digest(), organisation))
-            })
+            .zip(organisation_of)
+            .map(|(p, organisation)| of((p.file.digest(), organisation)))
             .collect();
         Self { profile_cards }
     }

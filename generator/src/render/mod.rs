@@ -135,6 +135,8 @@ pub struct Memory {
     suggestions: Option<(u64, Arc<Vec<Vec<crate::matching::suggestions::Suggestion>>>)>,
     /// The terms of the last build, for the same reason.
     terms: Option<index::KnownTerms>,
+    /// Each profile's part of the suggestions' inputs, by entry.
+    inputs: crate::matching::suggestions::KnownInputs,
     /// Whether this is the memory of the one build of a process that ends
     /// after it (see [`Memory::once`]).
     once: bool,
@@ -322,7 +324,11 @@ pub fn rebuild(
     if memory.next_change.is_some_and(|t| now >= t) {
         memory.epoch += 1;
     }
-    let inputs = crate::matching::suggestions::inputs(&directory);
+    let inputs = crate::matching::suggestions::inputs(&directory, &mut memory.inputs);
+    if memory.once {
+        // No next build to read them.
+        std::mem::forget(std::mem::take(&mut memory.inputs));
+    }
     let global = fingerprint::global(&directory, options.internal, theme.digest, memory.epoch);
     // Terms are made from the suggestions' inputs and the site's settings
     // (their labels), and the A–Z order the index makes.
