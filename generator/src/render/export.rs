@@ -109,17 +109,19 @@ struct Lists<'a, 'i> {
 }
 
 impl Lists<'_, '_> {
-    /// Appends the JSON list of every entry of one kind to `out`: the cached
-    /// bytes where the key is unchanged, else `make`'s, made in parallel.
+    /// Appends `name` and the JSON list of every entry of one kind to `out`:
+    /// the cached bytes where the key is unchanged, else `make`'s, made in
+    /// parallel.
     fn list<T: Send + Sync>(
         &mut self,
         out: &mut Vec<u8>,
+        name: &str,
         kind: Kind,
         entries: &[std::sync::Arc<Entry<T>>],
         extra: impl Fn(usize) -> u64 + Sync,
         make: impl Fn(usize, &Entry<T>, &mut Vec<u8>) + Sync,
     ) {
-        out.push(b'[');
+        out.extend_from_slice(format!(",\n\"{name}\":[").as_bytes());
         let separator = |i: usize| if i == 0 { &b"\n"[..] } else { &b",\n"[..] };
         if !self.cache.keep {
             let pieces: Vec<Vec<u8>> = entries
@@ -205,9 +207,9 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
     out.extend_from_slice(&serde_json::to_vec(&head).unwrap_or_default());
     out.extend_from_slice(format!(",\"as_of\":\"{}\"", index.now).as_bytes());
     let none = |_| 0;
-    out.extend_from_slice(b",\n\"organisations\":");
     lists.list(
         &mut out,
+        "organisations",
         Kind::Organisation,
         &dir.organisations,
         none,
@@ -236,145 +238,157 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
             )
         },
     );
-    out.extend_from_slice(b",\n\"profiles\":");
-    lists.list(&mut out, Kind::Profile, &dir.profiles, none, |_, e, out| {
-        let p = &e.data;
-        #[derive(Serialize)]
-        struct Contact<'a> {
-            email: Option<&'a str>,
-            fediverse: Option<&'a str>,
-            linkedin: Option<&'a Url>,
-        }
-        #[derive(Serialize)]
-        struct Swap<'a> {
-            months: u32,
-            sectors: &'a [Sector],
-            policy_areas: &'a [String],
-            locations: &'a [String],
-        }
-        #[derive(Serialize)]
-        struct Fields<'a> {
-            name: &'a str,
-            role: &'a str,
-            organisation: &'a str,
-            grade: Option<&'a str>,
-            location: Option<&'a str>,
-            policy_areas: &'a [String],
-            interests: &'a [String],
-            open_to: &'a [OpenTo],
-            languages: &'a [String],
-            pronouns: Option<&'a str>,
-            contact: Contact<'a>,
-            visibility: Visibility,
-            federate: bool,
-            paused_until: Option<String>,
-            swap: Option<Swap<'a>>,
-        }
-        exported(
-            index,
-            Kind::Profile,
-            e,
-            Fields {
-                name: &p.name,
-                role: &p.role,
-                organisation: &p.organisation,
-                grade: p.grade.as_deref(),
-                location: p.location.as_deref(),
-                policy_areas: &p.policy_areas,
-                interests: &p.interests,
-                open_to: &p.open_to,
-                languages: &p.languages,
-                pronouns: p.pronouns.as_deref(),
-                contact: Contact {
-                    email: p.contact.email.as_deref(),
-                    fediverse: p.contact.fediverse.as_deref(),
-                    linkedin: p.contact.linkedin.as_ref(),
+    lists.list(
+        &mut out,
+        "profiles",
+        Kind::Profile,
+        &dir.profiles,
+        none,
+        |_, e, out| {
+            let p = &e.data;
+            #[derive(Serialize)]
+            struct Contact<'a> {
+                email: Option<&'a str>,
+                fediverse: Option<&'a str>,
+                linkedin: Option<&'a Url>,
+            }
+            #[derive(Serialize)]
+            struct Swap<'a> {
+                months: u32,
+                sectors: &'a [Sector],
+                policy_areas: &'a [String],
+                locations: &'a [String],
+            }
+            #[derive(Serialize)]
+            struct Fields<'a> {
+                name: &'a str,
+                role: &'a str,
+                organisation: &'a str,
+                grade: Option<&'a str>,
+                location: Option<&'a str>,
+                policy_areas: &'a [String],
+                interests: &'a [String],
+                open_to: &'a [OpenTo],
+                languages: &'a [String],
+                pronouns: Option<&'a str>,
+                contact: Contact<'a>,
+                visibility: Visibility,
+                federate: bool,
+                paused_until: Option<String>,
+                swap: Option<Swap<'a>>,
+            }
+            exported(
+                index,
+                Kind::Profile,
+                e,
+                Fields {
+                    name: &p.name,
+                    role: &p.role,
+                    organisation: &p.organisation,
+                    grade: p.grade.as_deref(),
+                    location: p.location.as_deref(),
+                    policy_areas: &p.policy_areas,
+                    interests: &p.interests,
+                    open_to: &p.open_to,
+                    languages: &p.languages,
+                    pronouns: p.pronouns.as_deref(),
+                    contact: Contact {
+                        email: p.contact.email.as_deref(),
+                        fediverse: p.contact.fediverse.as_deref(),
+                        linkedin: p.contact.linkedin.as_ref(),
+                    },
+                    visibility: p.visibility,
+                    federate: p.federate,
+                    paused_until: p.paused_until.map(|d| d.to_string()),
+                    swap: p.swap.as_ref().map(|s| Swap {
+                        months: s.months,
+                        sectors: &s.sectors,
+                        policy_areas: &s.policy_areas,
+                        locations: &s.locations,
+                    }),
                 },
-                visibility: p.visibility,
-                federate: p.federate,
-                paused_until: p.paused_until.map(|d| d.to_string()),
-                swap: p.swap.as_ref().map(|s| Swap {
-                    months: s.months,
-                    sectors: &s.sectors,
-                    policy_areas: &s.policy_areas,
-                    locations: &s.locations,
-                }),
-            },
-            out,
-        )
-    });
+                out,
+            )
+        },
+    );
     let upcoming = |i: usize| {
         let mut hasher = hasher();
         index.upcoming_of(i).hash(&mut hasher);
         hasher.finish()
     };
-    out.extend_from_slice(b",\n\"events\":");
-    lists.list(&mut out, Kind::Event, &dir.events, upcoming, |i, e, out| {
-        let v = &e.data;
-        #[derive(Serialize)]
-        struct Venue<'a> {
-            name: &'a str,
-            address: Option<&'a str>,
-        }
-        #[derive(Serialize)]
-        struct Fields<'a> {
-            title: &'a str,
-            kind: EventKind,
-            start: String,
-            end: Option<String>,
-            time_zone: Option<&'a str>,
-            repeat: Option<&'a str>,
-            upcoming: Vec<String>,
-            venue: Option<Venue<'a>>,
-            online: Option<&'a Url>,
-            audience: &'a [Sector],
-            capacity: Option<u32>,
-            booking: Option<&'a Url>,
-            host: Option<&'a str>,
-            organisation: Option<&'a str>,
-            consultation: Option<&'a str>,
-            policy_areas: &'a [String],
-            accessibility: Option<&'a str>,
-            cancelled: bool,
-        }
-        exported(
-            index,
-            Kind::Event,
-            e,
-            Fields {
-                title: &v.title,
-                kind: v.kind,
-                start: v.start.timestamp().to_string(),
-                end: v.end.as_ref().map(|t| t.timestamp().to_string()),
-                time_zone: v.start.time_zone().iana_name(),
-                repeat: v.repeat.as_deref(),
-                upcoming: index
-                    .upcoming_of(i)
-                    .iter()
-                    .map(|z| z.timestamp().to_string())
-                    .collect(),
-                venue: v.venue.as_ref().map(|x| Venue {
-                    name: &x.name,
-                    address: x.address.as_deref(),
-                }),
-                online: v.online.as_ref(),
-                audience: &v.audience,
-                capacity: v.capacity,
-                booking: v.booking.as_ref(),
-                host: v.host.as_deref(),
-                organisation: v.organisation.as_deref(),
-                consultation: v.consultation.as_deref(),
-                policy_areas: &v.policy_areas,
-                accessibility: v.accessibility.as_deref(),
-                cancelled: v.cancelled,
-            },
-            out,
-        )
-    });
-    let status = |i: usize| dir.consultations[i].data.status(index.now) as u64;
-    out.extend_from_slice(b",\n\"consultations\":");
     lists.list(
         &mut out,
+        "events",
+        Kind::Event,
+        &dir.events,
+        upcoming,
+        |i, e, out| {
+            let v = &e.data;
+            #[derive(Serialize)]
+            struct Venue<'a> {
+                name: &'a str,
+                address: Option<&'a str>,
+            }
+            #[derive(Serialize)]
+            struct Fields<'a> {
+                title: &'a str,
+                kind: EventKind,
+                start: String,
+                end: Option<String>,
+                time_zone: Option<&'a str>,
+                repeat: Option<&'a str>,
+                upcoming: Vec<String>,
+                venue: Option<Venue<'a>>,
+                online: Option<&'a Url>,
+                audience: &'a [Sector],
+                capacity: Option<u32>,
+                booking: Option<&'a Url>,
+                host: Option<&'a str>,
+                organisation: Option<&'a str>,
+                consultation: Option<&'a str>,
+                policy_areas: &'a [String],
+                accessibility: Option<&'a str>,
+                cancelled: bool,
+            }
+            exported(
+                index,
+                Kind::Event,
+                e,
+                Fields {
+                    title: &v.title,
+                    kind: v.kind,
+                    start: v.start.timestamp().to_string(),
+                    end: v.end.as_ref().map(|t| t.timestamp().to_string()),
+                    time_zone: v.start.time_zone().iana_name(),
+                    repeat: v.repeat.as_deref(),
+                    upcoming: index
+                        .upcoming_of(i)
+                        .iter()
+                        .map(|z| z.timestamp().to_string())
+                        .collect(),
+                    venue: v.venue.as_ref().map(|x| Venue {
+                        name: &x.name,
+                        address: x.address.as_deref(),
+                    }),
+                    online: v.online.as_ref(),
+                    audience: &v.audience,
+                    capacity: v.capacity,
+                    booking: v.booking.as_ref(),
+                    host: v.host.as_deref(),
+                    organisation: v.organisation.as_deref(),
+                    consultation: v.consultation.as_deref(),
+                    policy_areas: &v.policy_areas,
+                    accessibility: v.accessibility.as_deref(),
+                    cancelled: v.cancelled,
+                },
+                out,
+            )
+        },
+    );
+    let status = |i: usize| dir.consultations[i].data.status(index.now) as u64;
+    lists.list(
+        &mut out,
+        "consultations",
         Kind::Consultation,
         &dir.consultations,
         status,
@@ -421,8 +435,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
             )
         },
     );
-    out.extend_from_slice(b",\n\"asks\":");
-    lists.list(&mut out, Kind::Ask, &dir.asks, none, |_, e, out| {
+    lists.list(&mut out, "asks", Kind::Ask, &dir.asks, none, |_, e, out| {
         let a = &e.data;
         #[derive(Serialize)]
         struct Fields<'a> {
@@ -448,22 +461,28 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
             out,
         )
     });
-    out.extend_from_slice(b",\n\"pages\":");
-    lists.list(&mut out, Kind::Page, &dir.pages, none, |_, e, out| {
-        #[derive(Serialize)]
-        struct Fields<'a> {
-            title: &'a str,
-        }
-        exported(
-            index,
-            Kind::Page,
-            e,
-            Fields {
-                title: &e.data.title,
-            },
-            out,
-        )
-    });
+    lists.list(
+        &mut out,
+        "pages",
+        Kind::Page,
+        &dir.pages,
+        none,
+        |_, e, out| {
+            #[derive(Serialize)]
+            struct Fields<'a> {
+                title: &'a str,
+            }
+            exported(
+                index,
+                Kind::Page,
+                e,
+                Fields {
+                    title: &e.data.title,
+                },
+                out,
+            )
+        },
+    );
     out.extend_from_slice(b"}\n");
     out
 }
