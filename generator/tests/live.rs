@@ -392,3 +392,115 @@ fn a_broken_save_keeps_the_site_and_the_next_good_one_catches_up() {
     demo.save(&[path]);
     demo.assert_same_as_full_build("a fixed save");
 }
+
+/// Every problem a check reports, as an editor reads them.
+fn problems(diagnostics: &generator::Diagnostics) -> Vec<String> {
+    diagnostics.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn problems_across_files_after_each_save_are_those_of_a_fresh_check() {
+    let mut demo = Demo::new();
+    let fresh = |demo: &Demo| {
+        problems(
+            &generator::load(&load_options(&demo.root))
+                .expect("loads")
+                .diagnostics,
+        )
+    };
+    let before = fresh(&demo);
+    let dcls = std::fs::read_to_string(demo.root.join("content/organisations/dcls.md"))
+        .expect("the organisation");
+    // What is done, how (giving the file changed), and a problem it leaves.
+    type Step<'a> = (&'a str, Box<dyn Fn(&Demo) -> PathBuf + 'a>, &'a str);
+    let steps: Vec<Step> = vec![
+        (
+            "an interest spelled another way",
+            Box::new(|demo| {
+                demo.edit(
+                    "content/profiles/amira-hussain.md",
+                    "service-design,",
+                    "service-designs,",
+                )
+            }),
+            "is spelled `service-design` elsewhere",
+        ),
+        (
+            "an interest no one else has",
+            Box::new(|demo| {
+                demo.edit(
+                    "content/profiles/amira-hussain.md",
+                    "lived-experience,",
+                    "horticulture,",
+                )
+            }),
+            "service-designs",
+        ),
+        (
+            // Counting the old spelling still would make this one a warning.
+            "that interest spelled another way",
+            Box::new(|demo| {
+                demo.edit(
+                    "content/profiles/amira-hussain.md",
+                    "horticulture,",
+                    "horticultures,",
+                )
+            }),
+            "service-designs",
+        ),
+        (
+            "an organisation misspelled",
+            Box::new(|demo| {
+                demo.edit(
+                    "content/profiles/ben-harrow.md",
+                    "organisation: vale-and-moorland-police",
+                    "organisation: vale-and-moorland-polic",
+                )
+            }),
+            "names the organisation `vale-and-moorland-polic`",
+        ),
+        (
+            "an organisation deleted",
+            Box::new(|demo| {
+                let path = demo.root.join("content/organisations/dcls.md");
+                std::fs::remove_file(&path).expect("deleted");
+                path
+            }),
+            "content/organisations/dcls.md does not exist",
+        ),
+        (
+            "the organisation back",
+            Box::new(|demo| demo.write("content/organisations/dcls.md", &dcls)),
+            "vale-and-moorland-polic",
+        ),
+        (
+            "the spelling put back",
+            Box::new(|demo| {
+                demo.edit(
+                    "content/profiles/amira-hussain.md",
+                    "service-designs,",
+                    "service-design,",
+                )
+            }),
+            "vale-and-moorland-polic",
+        ),
+    ];
+    for (step, change, expected) in steps {
+        let path = change(&demo);
+        let update = demo.live.update(&[path], &Quiet);
+        let saved = problems(&update.diagnostics);
+        assert_eq!(saved, fresh(&demo), "after {step}");
+        assert!(
+            saved.iter().any(|p| p.contains(expected)),
+            "after {step}: {saved:#?}"
+        );
+    }
+    let path = demo.edit(
+        "content/profiles/ben-harrow.md",
+        "organisation: vale-and-moorland-polic",
+        "organisation: vale-and-moorland-police",
+    );
+    let update = demo.live.update(&[path], &Quiet);
+    assert_eq!(problems(&update.diagnostics), before, "all put back");
+    assert!(matches!(update.outcome, Outcome::Built(_)));
+}

@@ -6,10 +6,66 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::fields::ReferenceFrom;
 use crate::suggest::did_you_mean;
 
-/// Maps and sets with a fast hash: the checks run on every save while a
+/// Maps with a fast hash: the checks run on every save while a
 /// site is served.
 type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
-type HashSet<T> = std::collections::HashSet<T, ahash::RandomState>;
+
+/// What the checks count over every file, kept up to date file by file as
+/// a served site's files are read again: counting them all again took most
+/// of the checks' time on every save.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    /// How many files claim each slug, by kind.
+    slugs: HashMap<Kind, HashMap<String, usize>>,
+    /// Each interest's spellings, by the form compared, with how many
+    /// times each is used.
+    spellings: HashMap<String, Vec<(String, usize)>>,
+}
+
+impl Tally {
+    /// Counts a file in.
+    pub(super) fn add(&mut self, claim: Option<&Claim>, findings: &Findings) {
+        if let Some(claim) = claim {
+            *self
+                .slugs
+                .entry(claim.kind)
+                .or_default()
+                .entry(claim.slug.clone())
+                .or_default() += 1;
+        }
+        for (interest, key, _) in &findings.interests {
+            let forms = self.spellings.entry(key.clone()).or_default();
+            match forms.iter_mut().find(|(form, _)| form == interest) {
+                Some((_, count)) => *count += 1,
+                None => forms.push((interest.clone(), 1)),
+            }
+        }
+    }
+
+    /// Counts a file out, as it was counted in.
+    pub(super) fn remove(&mut self, claim: Option<&Claim>, findings: &Findings) {
+        if let Some(claim) = claim
+            && let Some(slugs) = self.slugs.get_mut(&claim.kind)
+            && let Some(count) = slugs.get_mut(claim.slug.as_str())
+        {
+            *count -= 1;
+            if *count == 0 {
+                slugs.remove(claim.slug.as_str());
+            }
+        }
+        for (interest, key, _) in &findings.interests {
+            if let Some(forms) = self.spellings.get_mut(key.as_str()) {
+                if let Some((_, count)) = forms.iter_mut().find(|(form, _)| form == interest) {
+                    *count -= 1;
+                }
+                forms.retain(|(_, count)| *count > 0);
+                if forms.is_empty() {
+                    self.spellings.remove(key.as_str());
+                }
+            }
+        }
+    }
+}
 
 /// Two entries of one kind with one slug: within `content/` folders that
 /// cannot happen, so the clash is between `content/` and `mirror/`, or
@@ -57,29 +113,22 @@ pub(super) fn duplicate_slugs(claims: &[&Claim]) -> Vec<Diagnostic> {
 
 /// References to entries that do not exist, each naming the file that would
 /// have to exist.
-pub(super) fn references(claims: &[&Claim], findings: &[&Findings]) -> Vec<Diagnostic> {
-    let mut known: HashMap<Kind, HashSet<&str>> = HashMap::default();
-    for claim in claims {
-        known
-            .entry(claim.kind)
-            .or_default()
-            .insert(claim.slug.as_str());
-    }
-    let empty = HashSet::default();
+pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnostic> {
+    let empty = HashMap::default();
     let mut diagnostics = Vec::new();
     for &Findings {
         file, references, ..
     } in findings
     {
         for reference in references {
-            let slugs = known.get(&reference.kind).unwrap_or(&empty);
-            if slugs.contains(reference.slug.as_str()) {
+            let slugs = tally.slugs.get(&reference.kind).unwrap_or(&empty);
+            if slugs.contains_key(reference.slug.as_str()) {
                 continue;
             }
             let folder = reference.kind.folder();
             let expected = format!("content/{folder}/{}.md", reference.slug);
             let mut hint = format!("create {expected}, or correct the slug");
-            if let Some(guess) = did_you_mean(&reference.slug, slugs.iter().copied()) {
+            if let Some(guess) = did_you_mean(&reference.slug, slugs.keys().map(String::as_str)) {
                 hint = format!("{guess} Otherwise create {expected}");
             }
             let kind = reference.kind.name();
@@ -118,36 +167,24 @@ pub(super) fn interest_key(interest: &str) -> String {
 /// Interests spelled differently across the directory though they are the
 /// same word: matching relies on shared terms, so each less common spelling
 /// is a warning pointing to the most common one.
-pub(super) fn similar_interests(findings: &[&Findings]) -> Vec<Diagnostic> {
-    // Each key's spellings and how often each is used: almost always one.
-    let mut spellings: HashMap<&str, Vec<(&str, usize)>> = HashMap::default();
-    for &Findings { interests, .. } in findings {
-        for (interest, key, _) in interests {
-            let forms = spellings.entry(key.as_str()).or_default();
-            match forms
-                .iter_mut()
-                .find(|(form, _)| *form == interest.as_str())
-            {
-                Some((_, count)) => *count += 1,
-                None => forms.push((interest.as_str(), 1)),
-            }
-        }
-    }
+pub(super) fn similar_interests(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnostic> {
+    // Each key's spellings are almost always one: then there is nothing to
+    // warn about, and no file to read.
     let mut preferred: HashMap<&str, (&str, usize)> = HashMap::default();
-    for forms in spellings.values().filter(|forms| forms.len() > 1) {
+    for forms in tally.spellings.values().filter(|forms| forms.len() > 1) {
         // The most used spelling wins; among equals, the one with hyphens, then the first.
         let (best, count) = forms
             .iter()
             .max_by(|a, b| {
                 a.1.cmp(&b.1)
                     .then(a.0.contains('-').cmp(&b.0.contains('-')))
-                    .then(b.0.cmp(a.0))
+                    .then(b.0.cmp(&a.0))
             })
-            .copied()
+            .map(|(form, count)| (form.as_str(), *count))
             .unwrap_or_default();
         for (form, _) in forms {
-            if *form != best {
-                preferred.insert(form, (best, count));
+            if form != best {
+                preferred.insert(form.as_str(), (best, count));
             }
         }
     }

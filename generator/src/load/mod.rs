@@ -144,6 +144,8 @@ pub struct Files {
     /// Entry files by path (relative to the root): `content/` sorts before
     /// `mirror/`, the order the duplicate check expects.
     entries: std::collections::BTreeMap<PathBuf, ReadFile>,
+    /// What the checks across files count over `entries`.
+    tally: checks::Tally,
 }
 
 impl Files {
@@ -183,7 +185,11 @@ impl Files {
             .collect();
         // Already in order: the map is built in one pass, with no search
         // per file (comparing paths component by component is slow).
-        let entries = entries.into_iter().collect();
+        let entries: std::collections::BTreeMap<PathBuf, ReadFile> = entries.into_iter().collect();
+        let mut tally = checks::Tally::default();
+        for read in entries.values() {
+            tally.add(read.claim.as_ref(), &read.findings);
+        }
         let config = ReadFile {
             findings: Findings {
                 file: config_file,
@@ -200,6 +206,7 @@ impl Files {
             site,
             context,
             entries,
+            tally,
         })
     }
 
@@ -224,14 +231,24 @@ impl Files {
             let full = root.join(&path);
             if full.is_file() {
                 let read = read_entry(&root, &path, &self.context);
-                self.entries.insert(path, read);
+                self.tally.add(read.claim.as_ref(), &read.findings);
+                if let Some(old) = self.entries.insert(path, read) {
+                    self.tally.remove(old.claim.as_ref(), &old.findings);
+                }
             } else if full.is_dir() {
                 // A folder moved in or out: its files are not told one by one.
                 *self = Self::read(&self.options)?;
                 return Ok(());
             } else {
                 // Deleted, or a folder moved away: drop everything under it.
-                self.entries.retain(|p, _| !p.starts_with(&path));
+                let tally = &mut self.tally;
+                self.entries.retain(|p, read| {
+                    let keep = !p.starts_with(&path);
+                    if !keep {
+                        tally.remove(read.claim.as_ref(), &read.findings);
+                    }
+                    keep
+                });
             }
         }
         Ok(())
@@ -270,12 +287,12 @@ impl Files {
             || {
                 rayon::join(
                     || checks::duplicate_slugs(&claims),
-                    || checks::references(&claims, &findings),
+                    || checks::references(&self.tally, &findings),
                 )
             },
             || {
                 rayon::join(
-                    || checks::similar_interests(&findings),
+                    || checks::similar_interests(&self.tally, &findings),
                     || finish(&mut directory),
                 )
             },

@@ -134,6 +134,8 @@ pub struct Index<'a> {
     pub taxonomies: Taxonomies,
     /// The A–Z order `taxonomies` follow, as a number (see [`KnownTerms`]).
     pub terms_order: u64,
+    /// What the A–Z order is made from, as a number (see [`KnownOrder`]).
+    order_keys: u64,
     /// The people each profile page suggests meeting, by profile.
     pub suggestions: Arc<Vec<Vec<Suggestion>>>,
     /// Each entry's body, by its file (see [`Index::body_key`]): made when
@@ -173,6 +175,28 @@ pub struct KnownTerms {
     pub taxonomies: Taxonomies,
 }
 
+/// The A–Z order of an earlier index, and each organisation's people in
+/// it: kept while every profile keeps its place in the directory, its name
+/// and its organisation, as on most saves.
+#[derive(Debug, Clone)]
+pub struct KnownOrder {
+    /// Each profile's name and organisation, in directory order, as a number.
+    keys: u64,
+    profiles_az: Vec<usize>,
+    /// Each organisation's people, A–Z.
+    people: Vec<Vec<usize>>,
+}
+
+/// What an earlier index made, for [`Index::keeping`] to keep where the
+/// next is made from the same things.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Known<'k> {
+    /// The terms, if made from the same inputs as the next index's.
+    pub terms: Option<&'k KnownTerms>,
+    /// The A–Z order.
+    pub order: Option<&'k KnownOrder>,
+}
+
 impl<'a> Index<'a> {
     /// Builds every lookup; `suggestions` are those of
     /// [`suggestions`](crate::matching::suggestions::suggestions) for `dir`,
@@ -180,36 +204,44 @@ impl<'a> Index<'a> {
     pub fn new(dir: &'a Directory, now: Timestamp, suggestions: Arc<Vec<Vec<Suggestion>>>) -> Self {
         Self {
             suggestions,
-            ..Self::keeping(dir, now, None)
+            ..Self::keeping(dir, now, Known::default())
         }
     }
 
     /// Builds every lookup as [`Index::new`] does but the suggestions, which
     /// the caller gives once made (a build makes them beside the index),
-    /// keeping the `known` terms, made from the same inputs as `dir`'s, if
-    /// the A–Z order is the same too: a save that changes no tag, name or
-    /// organisation (a biography, a role) need not make them again.
-    pub fn keeping(dir: &'a Directory, now: Timestamp, known: Option<&KnownTerms>) -> Self {
-        // Sorted beside their keys, not through the entries: a sort reads
-        // each key many times. Equal names keep the directory's (slug) order.
-        let mut keyed: Vec<(&(String, String), usize)> = dir
-            .profiles
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (&p.data.sort_key, i))
-            .collect();
-        keyed.par_sort_unstable();
-        let profiles_az: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    /// keeping what an earlier index made from the same things (see
+    /// [`Known`]): a save that changes no tag, name or organisation (a
+    /// biography, a role) need not sort the profiles or make the terms again.
+    pub fn keeping(dir: &'a Directory, now: Timestamp, known: Known<'_>) -> Self {
+        let order_keys = order_keys(dir);
+        let (profiles_az, people_by_organisation) =
+            match known.order.filter(|order| order.keys == order_keys) {
+                Some(order) => (
+                    order.profiles_az.clone(),
+                    order
+                        .people
+                        .iter()
+                        .filter_map(|people| {
+                            let first = dir.profiles.get(*people.first()?)?;
+                            Some((first.data.organisation.as_str(), people.clone()))
+                        })
+                        .collect(),
+                ),
+                None => {
+                    let profiles_az = a_to_z(dir);
+                    let mut people: Map<&str, Vec<usize>> = Map::default();
+                    for &i in &profiles_az {
+                        people
+                            .entry(dir.profiles[i].data.organisation.as_str())
+                            .or_default()
+                            .push(i);
+                    }
+                    (profiles_az, people)
+                }
+            };
         let mut organisations_az: Vec<usize> = (0..dir.organisations.len()).collect();
         organisations_az.sort_by_cached_key(|&i| dir.organisations[i].data.name.to_lowercase());
-
-        let mut people_by_organisation: Map<&str, Vec<usize>> = Map::default();
-        for &i in &profiles_az {
-            people_by_organisation
-                .entry(dir.profiles[i].data.organisation.as_str())
-                .or_default()
-                .push(i);
-        }
 
         let (upcoming, past, occurrences) = dates(dir, now);
         let mut events_by_host: Map<&str, Vec<usize>> = Map::default();
@@ -268,9 +300,9 @@ impl<'a> Index<'a> {
         let today = now.to_zoned(dir.site.time_zone()).date();
         let mut asks: Vec<usize> = (0..dir.asks.len()).collect();
         // Newest first: by `updated`, then by closing date, latest first.
-        asks.sort_by_key(|&i| {
-            let a = &dir.asks[i];
-            std::cmp::Reverse((a.updated, a.data.closes, a.slug.clone()))
+        asks.sort_by(|&i, &j| {
+            let key = |a: &'a Entry<crate::content::Ask>| (a.updated, a.data.closes, &a.slug);
+            key(&dir.asks[j]).cmp(&key(&dir.asks[i]))
         });
         let (open_asks, closed_asks): (Vec<usize>, Vec<usize>) = asks
             .into_iter()
@@ -284,7 +316,7 @@ impl<'a> Index<'a> {
         }
 
         let terms_order = super::fingerprint::of(&profiles_az);
-        let taxonomies = match known {
+        let taxonomies = match known.terms {
             Some(known) if known.order == terms_order => known.taxonomies.clone(),
             _ => Arc::new(
                 TaxonomyKind::ALL
@@ -313,8 +345,18 @@ impl<'a> Index<'a> {
             closed_asks,
             taxonomies,
             terms_order,
+            order_keys,
             suggestions: Arc::default(),
             bodies: Mutex::default(),
+        }
+    }
+
+    /// Its A–Z order, for the next index to keep (see [`Known`]).
+    pub fn known_order(&self) -> KnownOrder {
+        KnownOrder {
+            keys: self.order_keys,
+            profiles_az: self.profiles_az.clone(),
+            people: self.people_by_organisation.values().cloned().collect(),
         }
     }
 
@@ -369,6 +411,31 @@ impl<'a> Index<'a> {
             .map(|(_, terms)| terms.as_slice())
             .unwrap_or_default()
     }
+}
+
+/// The profiles in A–Z order (by family name, then the whole name).
+fn a_to_z(dir: &Directory) -> Vec<usize> {
+    // Sorted beside their keys, not through the entries: a sort reads
+    // each key many times. Equal names keep the directory's (slug) order.
+    let mut keyed: Vec<(&(String, String), usize)> = dir
+        .profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (&p.data.sort_key, i))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// What [`a_to_z`] and each organisation's people are made from: every
+/// profile's name and organisation, in directory order.
+fn order_keys(dir: &Directory) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = super::fingerprint::hasher();
+    for p in &dir.profiles {
+        (&p.data.sort_key, &p.data.organisation).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// Every upcoming occurrence, the past events, and each event's next dates.

@@ -135,6 +135,8 @@ pub struct Memory {
     suggestions: Option<(u64, Arc<Vec<Vec<crate::matching::suggestions::Suggestion>>>)>,
     /// The terms of the last build, for the same reason.
     terms: Option<index::KnownTerms>,
+    /// The A–Z order of the last build, for the same reason.
+    order: Option<index::KnownOrder>,
     /// Each profile's part of the suggestions' inputs, by entry.
     inputs: crate::matching::suggestions::KnownInputs,
     /// Whether this is the memory of the one build of a process that ends
@@ -354,11 +356,18 @@ pub fn rebuild(
                 )),
             }
         },
-        || Index::keeping(&directory, now, known.as_ref()),
+        || {
+            let known = index::Known {
+                terms: known.as_ref(),
+                order: memory.order.as_ref(),
+            };
+            Index::keeping(&directory, now, known)
+        },
     );
     memory.suggestions = Some((inputs, suggestions.clone()));
     index.suggestions = suggestions;
     if !memory.once {
+        memory.order = Some(index.known_order());
         memory.terms = Some(index::KnownTerms {
             inputs: terms_inputs,
             order: index.terms_order,
@@ -410,6 +419,7 @@ pub fn rebuild(
         global,
         urls: planned.iter().map(|(url, _)| url.as_str()).collect(),
         history: OnceLock::new(),
+        entries: OnceLock::new(),
     };
     let rendered = match in_place {
         None => {
@@ -595,6 +605,8 @@ struct Site<'a> {
     urls: Vec<&'a str>,
     /// When each entry changed, from git: read once, when first needed.
     history: OnceLock<History>,
+    /// Every entry, as one number: made once, though several groups ask.
+    entries: OnceLock<u64>,
 }
 
 type Files = Vec<(PathBuf, Vec<u8>)>;
@@ -618,7 +630,8 @@ impl Site<'_> {
             )),
             SiteWide::Sitemap => fingerprint::of((self.global, &self.urls)),
             SiteWide::Feeds | SiteWide::Export | SiteWide::Search => {
-                fingerprint::of((self.global, fingerprint::directory(dir)))
+                let entries = self.entries.get_or_init(|| fingerprint::directory(dir));
+                fingerprint::of((self.global, *entries))
             }
             SiteWide::Assets => return None,
         })
