@@ -504,3 +504,62 @@ fn problems_across_files_after_each_save_are_those_of_a_fresh_check() {
     assert_eq!(problems(&update.diagnostics), before, "all put back");
     assert!(matches!(update.outcome, Outcome::Built(_)));
 }
+
+#[test]
+fn the_search_index_kept_between_saves_is_the_one_a_full_build_makes() {
+    let mut demo = Demo::new();
+    // Enough people that a save changes few pages and keeps the rest of
+    // the index: one of them at an organisation of their own.
+    let organisations = [
+        "dcls",
+        "kirkby-vale-council",
+        "kirkby-vale-hospitals",
+        "vale-and-moorland-police",
+    ];
+    let mut written = Vec::new();
+    for n in 0..120 {
+        written.push(demo.write(
+            &format!("content/profiles/analyst-{n}.md"),
+            &format!(
+                "---\nname: Sam Analyst{n}\nrole: Analyst\norganisation: {}\n\
+                 policy_areas: [public-health]\ninterests: [evaluation]\n\
+                 open_to: [buddy]\nconsent: 2026-05-26\nvisibility: public\n---\n\
+                 Sam works on evaluation and reporting.\n",
+                organisations[n % organisations.len()]
+            ),
+        ));
+    }
+    written.push(demo.write(
+        "content/organisations/moorland-archives.md",
+        "---\nname: Moorland Archives\nsector: local-government\n---\nThe county's archives.\n",
+    ));
+    written.push(demo.write(
+        "content/profiles/rowan-archivist.md",
+        "---\nname: Rowan Archivist\nrole: Archivist\norganisation: moorland-archives\n\
+         policy_areas: [public-health]\ninterests: [heritage]\nopen_to: [buddy]\n\
+         consent: 2026-05-26\nvisibility: public\n---\n\
+         Rowan looks after the county's records and its planning history.\n",
+    ));
+    demo.save(&written);
+    demo.assert_same_as_full_build("many new profiles");
+
+    // A profile's search result shows its organisation's name.
+    let path = demo.edit(
+        "content/organisations/moorland-archives.md",
+        "name: Moorland Archives",
+        "name: Moorland Record Office",
+    );
+    let rendered = demo.save(&[path]);
+    assert!(rendered < first_build_pages(&demo) / 4, "{rendered} pages");
+    demo.assert_same_as_full_build("an organisation renamed, in search");
+
+    // A word of the body now in the role as well: the same word, weighing more.
+    let path = demo.edit(
+        "content/profiles/rowan-archivist.md",
+        "role: Archivist",
+        "role: Archivist for planning",
+    );
+    let rendered = demo.save(&[path]);
+    assert!(rendered < first_build_pages(&demo) / 4, "{rendered} pages");
+    demo.assert_same_as_full_build("a word weighing more");
+}

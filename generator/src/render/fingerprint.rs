@@ -62,22 +62,28 @@ pub(super) fn directory(dir: &crate::content::Directory) -> u64 {
     ])
 }
 
+/// The digest of each profile's organisation's file, by profile: found
+/// through each organisation's people, not by a search for each person's
+/// organisation, as it is made on every save.
+pub(super) fn organisations_of(index: &Index<'_>) -> Vec<Option<u64>> {
+    let dir = index.dir;
+    let mut organisation_of: Vec<Option<u64>> = vec![None; dir.profiles.len()];
+    for o in &dir.organisations {
+        let people = index.people_by_organisation.get(o.slug.as_str());
+        for &i in people.into_iter().flatten() {
+            organisation_of[i] = Some(o.file.digest());
+        }
+    }
+    organisation_of
+}
+
 impl Keys {
     pub(super) fn new(index: &Index<'_>) -> Self {
-        let dir = index.dir;
-        // Through each organisation's people, not a search for each
-        // person's organisation: this is made on every save.
-        let mut organisation_of: Vec<Option<u64>> = vec![None; dir.profiles.len()];
-        for o in &dir.organisations {
-            let people = index.people_by_organisation.get(o.slug.as_str());
-            for &i in people.into_iter().flatten() {
-                organisation_of[i] = Some(o.file.digest());
-            }
-        }
-        let profile_cards = dir
+        let profile_cards = index
+            .dir
             .profiles
             .iter()
-            .zip(organisation_of)
+            .zip(organisations_of(index))
             .map(|(p, organisation)| of((p.file.digest(), organisation)))
             .collect();
         Self { profile_cards }

@@ -676,7 +676,9 @@ impl Site<'_> {
                 PathBuf::from("directory.json"),
                 export::directory_json(index, &mut lock(&caches.export)),
             )],
-            SiteWide::Search => return Ok(search::files(index, &mut lock(&caches.search))),
+            SiteWide::Search => {
+                return Ok(search::files(index, self.global, &mut lock(&caches.search)));
+            }
             SiteWide::Assets => {
                 let mut assets = self.theme.assets.clone();
                 assets.extend(theme::read_folder(&self.root.join("static"))?);

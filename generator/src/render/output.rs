@@ -46,6 +46,21 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&temporary, path)
 }
 
+/// Whether the file at `path` holds exactly `bytes`. Its size is asked
+/// first: a file that grew or shrank (`directory.json`, many megabytes, on
+/// most saves) is not read to find out.
+fn same_file(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file.metadata().is_ok_and(|m| m.len() == bytes.len() as u64) {
+        return false;
+    }
+    let mut old = vec![0; bytes.len()];
+    file.read_exact(&mut old).is_ok() && old == bytes
+}
+
 /// Makes `folder` and any missing parents. Most pages have a folder of
 /// their own, so making it is tried first: `create_dir_all` would first ask
 /// whether it exists, one more system call per page.
@@ -116,7 +131,7 @@ impl Staging {
     /// Writes a file at `relative`, unless it already holds exactly `bytes`.
     pub fn write(&self, relative: &Path, bytes: &[u8]) -> Result<(), BuildError> {
         let path = self.folder.join(relative);
-        let same = !self.fresh && std::fs::read(&path).is_ok_and(|old| old == bytes);
+        let same = !self.fresh && same_file(&path, bytes);
         if !same {
             if let Some(parent) = path.parent() {
                 make_folder(parent).map_err(io(parent))?;
@@ -198,7 +213,7 @@ impl InPlace {
     /// Writes a file at `relative`, unless it already holds exactly `bytes`.
     pub fn write(&self, relative: &Path, bytes: &[u8]) -> Result<(), BuildError> {
         let path = self.folder.join(relative);
-        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+        if same_file(&path, bytes) {
             return Ok(());
         }
         write_atomically(&path, bytes).map_err(io(&path))

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::index::Index;
 use super::views::entry_url;
-use crate::content::{Entry, Kind};
+use crate::content::Kind;
 
 /// Documents per chunk file: a page of results spreads over chunks, so they
 /// are kept small (about 13 KB at 100 profiles).
@@ -28,10 +28,8 @@ pub const CHUNK_SIZE: usize = 100;
 pub(super) const BODY_WORDS: usize = 300;
 
 /// A search result as the page lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Doc {
-    /// Its number in the index.
-    pub id: u32,
     /// Name or title.
     pub title: String,
     /// Page.
@@ -40,6 +38,17 @@ pub struct Doc {
     pub kind: &'static str,
     /// One line about it.
     pub summary: String,
+}
+
+/// A doc as a chunk file holds it: with its number in the index, which
+/// changes as docs before it come and go while the doc stays the same.
+#[derive(Serialize)]
+struct Numbered<'a> {
+    id: u32,
+    title: &'a str,
+    url: &'a str,
+    kind: &'static str,
+    summary: &'a str,
 }
 
 /// Weights of where a word is found.
@@ -173,58 +182,6 @@ pub fn shard_key(token: &str) -> String {
         .collect()
 }
 
-/// An entry's body words, from the cache when its file is unchanged.
-fn cached_body<T>(
-    index: &Index<'_>,
-    bodies: &mut HashMap<u64, Arc<str>>,
-    entry: &Entry<T>,
-) -> Arc<str> {
-    Arc::clone(
-        bodies
-            .entry(entry.file.digest())
-            .or_insert_with(|| index.body_words(entry)),
-    )
-}
-
-/// The digest of every entry's file.
-fn digests(index: &Index<'_>) -> impl Iterator<Item = u64> {
-    fn of<T>(entries: &[Arc<Entry<T>>]) -> impl Iterator<Item = u64> {
-        entries.iter().map(|e| e.file.digest())
-    }
-    let dir = index.dir;
-    of(&dir.profiles)
-        .chain(of(&dir.organisations))
-        .chain(of(&dir.events))
-        .chain(of(&dir.consultations))
-        .chain(of(&dir.asks))
-        .chain(of(&dir.pages))
-}
-
-/// Reads into the cache, in parallel, the words of every body not in it.
-fn read_bodies(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) {
-    fn missing<T: Send + Sync>(
-        index: &Index<'_>,
-        entries: &[Arc<Entry<T>>],
-        known: &HashMap<u64, Arc<str>>,
-    ) -> Vec<(u64, Arc<str>)> {
-        entries
-            .par_iter()
-            .filter(|e| !known.contains_key(&e.file.digest()))
-            .map(|e| (e.file.digest(), index.body_words(e)))
-            .collect()
-    }
-    let dir = index.dir;
-    let read = [
-        missing(index, &dir.profiles, bodies),
-        missing(index, &dir.organisations, bodies),
-        missing(index, &dir.events, bodies),
-        missing(index, &dir.consultations, bodies),
-        missing(index, &dir.asks, bodies),
-        missing(index, &dir.pages, bodies),
-    ];
-    bodies.extend(read.into_iter().flatten());
-}
-
 /// A document and the weighted text it is found by.
 struct Source {
     doc: Doc,
@@ -237,11 +194,13 @@ struct Source {
 type Shards = BTreeMap<String, BTreeMap<String, Vec<(u32, u32)>>>;
 
 /// What the index was last made from, so that a save makes again only the
-/// shards and chunks that changed.
+/// docs, shards and chunks that changed.
 #[derive(Debug, Default)]
 pub struct Cache {
-    /// Each doc's page and a hash of everything it is found by, in id order.
-    docs: Vec<(String, u64)>,
+    /// Each doc and a hash of everything it is found by, in id order.
+    docs: Vec<(Arc<Doc>, u64)>,
+    /// The same docs, by what each is made from (see [`Maker::key`]).
+    made: HashMap<u64, (Arc<Doc>, u64)>,
     /// Each doc's token weights, by that hash.
     weights: HashMap<u64, Weights>,
     /// Each body's text, by its file's digest: parsing Markdown is the
@@ -251,45 +210,101 @@ pub struct Cache {
     shards: Shards,
 }
 
-/// The index files: every path, and the bytes of those that may have changed.
-pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
-    read_bodies(index, &mut cache.bodies);
-    let sources = sources(index, &mut cache.bodies);
-    let hashes: Vec<u64> = sources
-        .iter()
-        .map(|source| {
-            super::fingerprint::of((
+/// A doc made at this build, not kept from the last.
+struct Fresh {
+    key: u64,
+    doc: Arc<Doc>,
+    hash: u64,
+    /// Its weights, unless a doc found by the same texts has them.
+    weights: Option<Weights>,
+    /// Its body's words, by its file's digest.
+    body: (u64, Arc<str>),
+}
+
+/// The index files: every path, and the bytes of those that may have
+/// changed. `global` covers what every doc may show of the site's settings
+/// (the vocabulary's labels, the time zone of dates).
+pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super::Made {
+    let makers = makers(index);
+    let organisations = super::fingerprint::organisations_of(index);
+    let keys: Vec<u64> = makers
+        .par_iter()
+        .map(|maker| maker.key(index, &organisations, global))
+        .collect();
+    // Docs made from the same things as at the last build are kept; the
+    // others are made, with their weights, in parallel.
+    let fresh: Vec<Fresh> = makers
+        .par_iter()
+        .zip(&keys)
+        .filter(|(_, key)| !cache.made.contains_key(*key))
+        .map(|(maker, &key)| {
+            let digest = maker.digest(index);
+            let body = match cache.bodies.get(&digest) {
+                Some(body) => Arc::clone(body),
+                None => maker.body_words(index),
+            };
+            let source = maker.source(index, Arc::clone(&body));
+            let hash = super::fingerprint::of((
                 &source.doc.title,
                 &source.doc.summary,
                 source.doc.kind,
                 &source.fields,
-            ))
+            ));
+            let weights = (!cache.weights.contains_key(&hash)).then(|| weights(&source));
+            Fresh {
+                key,
+                doc: Arc::new(source.doc),
+                hash,
+                weights,
+                body: (digest, body),
+            }
         })
         .collect();
-    let same_docs = cache.docs.len() == sources.len()
+    let remade = !fresh.is_empty();
+    for fresh in fresh {
+        cache.bodies.insert(fresh.body.0, fresh.body.1);
+        if let Some(weights) = fresh.weights {
+            cache.weights.insert(fresh.hash, weights);
+        }
+        cache.made.insert(fresh.key, (fresh.doc, fresh.hash));
+    }
+    let docs: Vec<(Arc<Doc>, u64)> = keys
+        .iter()
+        .filter_map(|key| cache.made.get(key).cloned())
+        .collect();
+    let same_docs = cache.docs.len() == docs.len()
         && cache
             .docs
             .iter()
-            .zip(&sources)
-            .all(|((url, _), s)| *url == s.doc.url);
-    // Weights of the docs not seen before, worked out in parallel.
-    let fresh: Vec<(u64, Weights)> = sources
-        .par_iter()
-        .zip(&hashes)
-        .filter(|(_, hash)| !cache.weights.contains_key(hash))
-        .map(|(source, hash)| (*hash, weights(source)))
-        .collect();
-    cache.weights.extend(fresh);
+            .zip(&docs)
+            .all(|((old, _), (new, _))| Arc::ptr_eq(old, new) || old.url == new.url);
 
     let mut touched_shards: BTreeSet<String> = BTreeSet::new();
     let mut touched_chunks: BTreeSet<usize> = BTreeSet::new();
     if same_docs {
-        for (id, (hash, (_, old))) in hashes.iter().zip(&cache.docs).enumerate() {
+        for (id, ((_, hash), (_, old))) in docs.iter().zip(&cache.docs).enumerate() {
             if hash == old {
                 continue;
             }
             let id = id as u32;
-            for (token, _) in cache.weights.get(old).into_iter().flat_map(Weights::iter) {
+            let before: ahash::AHashMap<&str, u32> = cache
+                .weights
+                .get(old)
+                .into_iter()
+                .flat_map(Weights::iter)
+                .collect();
+            let after: ahash::AHashMap<&str, u32> = cache
+                .weights
+                .get(hash)
+                .into_iter()
+                .flat_map(Weights::iter)
+                .collect();
+            // Only the postings that differ: a shard whose postings are the
+            // same is not written again.
+            for (&token, weight) in &before {
+                if after.get(token) == Some(weight) {
+                    continue;
+                }
                 let key = shard_key(token);
                 if let Some(terms) = cache.shards.get_mut(&key) {
                     if let Some(postings) = terms.get_mut(token) {
@@ -304,7 +319,10 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
                 }
                 touched_shards.insert(key);
             }
-            for (token, weight) in cache.weights.get(hash).into_iter().flat_map(Weights::iter) {
+            for (&token, &weight) in &after {
+                if before.get(token) == Some(&weight) {
+                    continue;
+                }
                 let key = shard_key(token);
                 let postings = cache
                     .shards
@@ -321,7 +339,7 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
     } else {
         // Postings gathered by token first: one key per token, not per posting.
         let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = ahash::AHashMap::new();
-        for (id, hash) in hashes.iter().enumerate() {
+        for (id, (_, hash)) in docs.iter().enumerate() {
             for (token, weight) in cache.weights.get(hash).into_iter().flat_map(Weights::iter) {
                 postings.entry(token).or_default().push((id as u32, weight));
             }
@@ -335,41 +353,55 @@ pub(super) fn files(index: &Index<'_>, cache: &mut Cache) -> super::Made {
         }
         cache.shards = shards;
         touched_shards.extend(cache.shards.keys().cloned());
-        touched_chunks.extend(0..sources.len().div_ceil(CHUNK_SIZE));
+        touched_chunks.extend(0..docs.len().div_ceil(CHUNK_SIZE));
     }
-    cache.docs = sources
-        .iter()
-        .zip(&hashes)
-        .map(|(source, hash)| (source.doc.url.clone(), *hash))
-        .collect();
-    // Forget the weights of docs no longer in the index.
-    let current: std::collections::HashSet<u64> = hashes.iter().copied().collect();
-    cache.weights.retain(|hash, _| current.contains(hash));
-    let digests: std::collections::HashSet<u64> = digests(index).collect();
-    cache.bodies.retain(|digest, _| digests.contains(digest));
+    if remade || !same_docs {
+        // Forget the docs, weights and bodies no longer in the index.
+        let current: std::collections::HashSet<u64> = keys.iter().copied().collect();
+        cache.made.retain(|key, _| current.contains(key));
+        let current: std::collections::HashSet<u64> = docs.iter().map(|(_, hash)| *hash).collect();
+        cache.weights.retain(|hash, _| current.contains(hash));
+        let digests: std::collections::HashSet<u64> =
+            makers.iter().map(|maker| maker.digest(index)).collect();
+        cache.bodies.retain(|digest, _| digests.contains(digest));
+    }
+    cache.docs = docs;
 
     let meta = PathBuf::from("search/meta.json");
     let shard_path = |key: &str| PathBuf::from(format!("search/terms/{key}.json"));
     let chunk_path = |n: usize| PathBuf::from(format!("search/docs/{n}.json"));
-    let chunks = sources.len().div_ceil(CHUNK_SIZE);
+    let count = cache.docs.len();
+    let chunks = count.div_ceil(CHUNK_SIZE);
     let mut paths = vec![meta.clone()];
     paths.extend(cache.shards.keys().map(|key| shard_path(key)));
     paths.extend((0..chunks).map(chunk_path));
 
     let mut bytes = vec![(
         meta,
-        json(
-            &serde_json::json!({ "version": 1, "count": sources.len(), "chunk_size": CHUNK_SIZE }),
-        ),
+        json(&serde_json::json!({ "version": 1, "count": count, "chunk_size": CHUNK_SIZE })),
     )];
     for key in &touched_shards {
         if let Some(terms) = cache.shards.get(key) {
             bytes.push((shard_path(key), json(terms)));
         }
     }
-    let docs: Vec<&Doc> = sources.iter().map(|s| &s.doc).collect();
     for n in touched_chunks {
-        if let Some(chunk) = docs.chunks(CHUNK_SIZE).nth(n) {
+        let from = n * CHUNK_SIZE;
+        let chunk: Vec<Numbered<'_>> = cache
+            .docs
+            .iter()
+            .enumerate()
+            .skip(from)
+            .take(CHUNK_SIZE)
+            .map(|(id, (doc, _))| Numbered {
+                id: id as u32,
+                title: &doc.title,
+                url: &doc.url,
+                kind: doc.kind,
+                summary: &doc.summary,
+            })
+            .collect();
+        if !chunk.is_empty() {
             bytes.push((chunk_path(n), json(&chunk)));
         }
     }
@@ -438,17 +470,198 @@ fn json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
-fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source> {
+/// The entry a doc is made from, by its position in the directory.
+#[derive(Debug, Clone, Copy)]
+enum Maker {
+    Profile(usize),
+    Organisation(usize),
+    Event(usize),
+    Consultation(usize),
+    Ask(usize),
+    Page(usize),
+}
+
+/// Every doc's entry, in the index's order: profiles and organisations A–Z,
+/// then events, consultations, asks and pages.
+fn makers(index: &Index<'_>) -> Vec<Maker> {
     let dir = index.dir;
-    let mut sources = Vec::new();
-    let mut push = |kind: &'static str,
-                    url: String,
-                    title: &str,
-                    summary: String,
-                    tags: String,
-                    body: Arc<str>| {
-        let id = sources.len() as u32;
-        sources.push(Source {
+    let mut makers = Vec::with_capacity(
+        dir.profiles.len()
+            + dir.organisations.len()
+            + dir.events.len()
+            + dir.consultations.len()
+            + dir.asks.len()
+            + dir.pages.len(),
+    );
+    makers.extend(index.profiles_az.iter().map(|&i| Maker::Profile(i)));
+    makers.extend(
+        index
+            .organisations_az
+            .iter()
+            .map(|&i| Maker::Organisation(i)),
+    );
+    makers.extend((0..dir.events.len()).map(Maker::Event));
+    makers.extend((0..dir.consultations.len()).map(Maker::Consultation));
+    makers.extend((0..dir.asks.len()).map(Maker::Ask));
+    makers.extend((0..dir.pages.len()).map(Maker::Page));
+    makers
+}
+
+impl Maker {
+    /// The digest of the entry's file.
+    fn digest(self, index: &Index<'_>) -> u64 {
+        let dir = index.dir;
+        match self {
+            Maker::Profile(i) => dir.profiles[i].file.digest(),
+            Maker::Organisation(i) => dir.organisations[i].file.digest(),
+            Maker::Event(i) => dir.events[i].file.digest(),
+            Maker::Consultation(i) => dir.consultations[i].file.digest(),
+            Maker::Ask(i) => dir.asks[i].file.digest(),
+            Maker::Page(i) => dir.pages[i].file.digest(),
+        }
+    }
+
+    /// Everything the doc is made from, as one number, found without making
+    /// it: the entry's file and what else its doc shows (a profile's
+    /// organisation, by `organisations`; a consultation's status today),
+    /// and `global`.
+    fn key(self, index: &Index<'_>, organisations: &[Option<u64>], global: u64) -> u64 {
+        let digest = self.digest(index);
+        let dir = index.dir;
+        let extra = match self {
+            Maker::Profile(i) => organisations.get(i).copied().flatten(),
+            Maker::Consultation(i) => Some(dir.consultations[i].data.status(index.now) as u64),
+            _ => None,
+        };
+        super::fingerprint::of((global, std::mem::discriminant(&self), digest, extra))
+    }
+
+    /// The words of the entry's body.
+    fn body_words(self, index: &Index<'_>) -> Arc<str> {
+        let dir = index.dir;
+        match self {
+            Maker::Profile(i) => index.body_words(&dir.profiles[i]),
+            Maker::Organisation(i) => index.body_words(&dir.organisations[i]),
+            Maker::Event(i) => index.body_words(&dir.events[i]),
+            Maker::Consultation(i) => index.body_words(&dir.consultations[i]),
+            Maker::Ask(i) => index.body_words(&dir.asks[i]),
+            Maker::Page(i) => index.body_words(&dir.pages[i]),
+        }
+    }
+
+    /// The doc and its weighted texts, with the entry's `body` words.
+    fn source(self, index: &Index<'_>, body: Arc<str>) -> Source {
+        let dir = index.dir;
+        let organisation_name = |slug: &str| {
+            dir.organisation(slug)
+                .map(|o| o.data.name.clone())
+                .unwrap_or_default()
+        };
+        let (kind, url, title, summary, tags): (&'static str, String, &str, String, String) =
+            match self {
+                Maker::Profile(i) => {
+                    let e = &dir.profiles[i];
+                    let p = &e.data;
+                    let organisation = organisation_name(&p.organisation);
+                    let summary = if organisation.is_empty() {
+                        p.role.clone()
+                    } else {
+                        format!("{}, {organisation}", p.role)
+                    };
+                    let tags = [
+                        p.policy_areas
+                            .iter()
+                            .map(|a| dir.site.vocabulary.policy_area_label(a).unwrap_or(a))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        p.interests.join(" "),
+                        p.open_to
+                            .iter()
+                            .map(|o| o.label())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        p.location.clone().unwrap_or_default(),
+                        index
+                            .sector_of(i)
+                            .map(|s| s.label().to_string())
+                            .unwrap_or_default(),
+                    ]
+                    .join(" ");
+                    (
+                        "profile",
+                        entry_url(Kind::Profile, &e.slug),
+                        &p.name,
+                        summary,
+                        tags,
+                    )
+                }
+                Maker::Organisation(i) => {
+                    let e = &dir.organisations[i];
+                    let o = &e.data;
+                    (
+                        "organisation",
+                        entry_url(Kind::Organisation, &e.slug),
+                        &o.name,
+                        o.sector.label().to_string(),
+                        o.region.clone().unwrap_or_default(),
+                    )
+                }
+                Maker::Event(i) => {
+                    let e = &dir.events[i];
+                    let v = &e.data;
+                    let place = v
+                        .venue
+                        .as_ref()
+                        .map(|v| format!("{} {}", v.name, v.address.clone().unwrap_or_default()))
+                        .unwrap_or_default();
+                    (
+                        "event",
+                        entry_url(Kind::Event, &e.slug),
+                        &v.title,
+                        format!("{}, {}", v.kind.label(), super::format::date(&v.start)),
+                        format!("{place} {}", v.policy_areas.join(" ")),
+                    )
+                }
+                Maker::Consultation(i) => {
+                    let e = &dir.consultations[i];
+                    let c = &e.data;
+                    let summary = format!(
+                        "{}: {} to {}",
+                        c.status(index.now).label(),
+                        super::format::date(&c.opens),
+                        super::format::date(&c.closes)
+                    );
+                    (
+                        "consultation",
+                        entry_url(Kind::Consultation, &e.slug),
+                        &c.title,
+                        summary,
+                        c.policy_areas.join(" "),
+                    )
+                }
+                Maker::Ask(i) => {
+                    let e = &dir.asks[i];
+                    let a = &e.data;
+                    (
+                        "ask",
+                        entry_url(Kind::Ask, &e.slug),
+                        &a.title,
+                        a.kind.label().to_string(),
+                        a.policy_areas.join(" "),
+                    )
+                }
+                Maker::Page(i) => {
+                    let e = &dir.pages[i];
+                    (
+                        "page",
+                        entry_url(Kind::Page, &e.slug),
+                        &e.data.title,
+                        String::new(),
+                        String::new(),
+                    )
+                }
+            };
+        Source {
             fields: vec![
                 (TITLE, Arc::from(title)),
                 (SUMMARY, Arc::from(summary.as_str())),
@@ -456,124 +669,13 @@ fn sources(index: &Index<'_>, bodies: &mut HashMap<u64, Arc<str>>) -> Vec<Source
                 (BODY, body),
             ],
             doc: Doc {
-                id,
                 title: title.to_string(),
                 url,
                 kind,
                 summary,
             },
-        });
-    };
-    let organisation_name = |slug: &str| {
-        dir.organisation(slug)
-            .map(|o| o.data.name.clone())
-            .unwrap_or_default()
-    };
-    for &i in &index.profiles_az {
-        let e = &dir.profiles[i];
-        let p = &e.data;
-        let organisation = organisation_name(&p.organisation);
-        let summary = if organisation.is_empty() {
-            p.role.clone()
-        } else {
-            format!("{}, {organisation}", p.role)
-        };
-        let tags = [
-            p.policy_areas
-                .iter()
-                .map(|a| dir.site.vocabulary.policy_area_label(a).unwrap_or(a))
-                .collect::<Vec<_>>()
-                .join(" "),
-            p.interests.join(" "),
-            p.open_to
-                .iter()
-                .map(|o| o.label())
-                .collect::<Vec<_>>()
-                .join(" "),
-            p.location.clone().unwrap_or_default(),
-            index
-                .sector_of(i)
-                .map(|s| s.label().to_string())
-                .unwrap_or_default(),
-        ]
-        .join(" ");
-        push(
-            "profile",
-            entry_url(Kind::Profile, &e.slug),
-            &p.name,
-            summary,
-            tags,
-            cached_body(index, bodies, e),
-        );
+        }
     }
-    for &i in &index.organisations_az {
-        let e = &dir.organisations[i];
-        let o = &e.data;
-        push(
-            "organisation",
-            entry_url(Kind::Organisation, &e.slug),
-            &o.name,
-            o.sector.label().to_string(),
-            o.region.clone().unwrap_or_default(),
-            cached_body(index, bodies, e),
-        );
-    }
-    for e in &dir.events {
-        let v = &e.data;
-        let place = v
-            .venue
-            .as_ref()
-            .map(|v| format!("{} {}", v.name, v.address.clone().unwrap_or_default()))
-            .unwrap_or_default();
-        let summary = format!("{}, {}", v.kind.label(), super::format::date(&v.start));
-        push(
-            "event",
-            entry_url(Kind::Event, &e.slug),
-            &v.title,
-            summary,
-            format!("{place} {}", v.policy_areas.join(" ")),
-            cached_body(index, bodies, e),
-        );
-    }
-    for e in &dir.consultations {
-        let c = &e.data;
-        let summary = format!(
-            "{}: {} to {}",
-            c.status(index.now).label(),
-            super::format::date(&c.opens),
-            super::format::date(&c.closes)
-        );
-        push(
-            "consultation",
-            entry_url(Kind::Consultation, &e.slug),
-            &c.title,
-            summary,
-            c.policy_areas.join(" "),
-            cached_body(index, bodies, e),
-        );
-    }
-    for e in &dir.asks {
-        let a = &e.data;
-        push(
-            "ask",
-            entry_url(Kind::Ask, &e.slug),
-            &a.title,
-            a.kind.label().to_string(),
-            a.policy_areas.join(" "),
-            cached_body(index, bodies, e),
-        );
-    }
-    for e in &dir.pages {
-        push(
-            "page",
-            entry_url(Kind::Page, &e.slug),
-            &e.data.title,
-            String::new(),
-            String::new(),
-            cached_body(index, bodies, e),
-        );
-    }
-    sources
 }
 
 #[cfg(test)]
