@@ -32,6 +32,10 @@ use crate::content::{ConsultationStatus, Entry};
 pub(super) struct Keys {
     /// Each profile's card: the profile and its organisation.
     profile_cards: Vec<u64>,
+    /// Each event's card: the event and its organisation.
+    event_cards: Vec<u64>,
+    /// Each ask's card: the ask, whether it is open, and who asks.
+    ask_cards: Vec<u64>,
 }
 
 /// The hash of anything hashable.
@@ -86,7 +90,33 @@ impl Keys {
             .zip(organisations_of(index))
             .map(|(p, organisation)| of((p.file.digest(), organisation)))
             .collect();
-        Self { profile_cards }
+        let dir = index.dir;
+        let event_cards = dir
+            .events
+            .iter()
+            .map(|event| {
+                let organisation = event
+                    .data
+                    .organisation
+                    .as_deref()
+                    .and_then(|o| dir.organisation(o))
+                    .map(|o| o.file.digest());
+                of((event.file.digest(), organisation))
+            })
+            .collect();
+        let ask_cards = dir
+            .asks
+            .iter()
+            .map(|ask| {
+                let by = dir.profile(&ask.data.by).map(|p| p.file.digest());
+                of((ask.file.digest(), ask.data.is_open(index.today), by))
+            })
+            .collect();
+        Self {
+            profile_cards,
+            event_cards,
+            ask_cards,
+        }
     }
 }
 
@@ -318,16 +348,7 @@ impl Renderer<'_> {
     }
 
     fn hash_event_card(&self, i: usize, h: &mut Fingerprinter) {
-        let dir = self.index.dir;
-        let event = &dir.events[i];
-        event.file.digest().hash(h);
-        event
-            .data
-            .organisation
-            .as_deref()
-            .and_then(|o| dir.organisation(o))
-            .map(|o| o.file.digest())
-            .hash(h);
+        self.keys.event_cards[i].hash(h);
     }
 
     fn hash_next_event_card(&self, i: usize, h: &mut Fingerprinter) {
@@ -347,14 +368,7 @@ impl Renderer<'_> {
     }
 
     fn hash_ask_card(&self, i: usize, h: &mut Fingerprinter) {
-        let ix = self.index;
-        let ask = &ix.dir.asks[i];
-        ask.file.digest().hash(h);
-        ask.data.is_open(ix.today).hash(h);
-        ix.dir
-            .profile(&ask.data.by)
-            .map(|p| p.file.digest())
-            .hash(h);
+        self.keys.ask_cards[i].hash(h);
     }
 }
 
