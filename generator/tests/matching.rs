@@ -15,7 +15,20 @@ use proptest::strategy::ValueTree;
 
 const SECTORS: [&str; 4] = ["local-government", "central-government", "nhs", "police"];
 const AREAS: [&str; 4] = ["housing", "adult-social-care", "policing", "mental-health"];
-const INTERESTS: [&str; 4] = ["data", "service-design", "coaching", "mapping"];
+// More than fit beside a person in the matcher's packed lines (11 tags
+// with their policy areas), so that both places tags are kept are tested.
+const INTERESTS: [&str; 10] = [
+    "data",
+    "service-design",
+    "coaching",
+    "mapping",
+    "evaluation",
+    "procurement",
+    "digital",
+    "finance",
+    "planning",
+    "research",
+];
 const PLACES: [&str; 3] = ["Leeds", "London", "Kirkby Vale"];
 
 /// A swap offer: months, and the sectors, policy areas and places wanted.

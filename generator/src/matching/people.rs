@@ -87,12 +87,16 @@ pub struct Common {
     pub same_place: bool,
 }
 
-/// What the hot path reads of a person, packed together: searching reads
-/// thousands of people per person, and each read is a cache miss.
+/// How many of a person's tags are kept in their [`Packed`] line; a person
+/// with more has them all in `People::tag_flat` instead.
+const INLINE_TAGS: usize = 11;
+
+/// What the hot path reads of a person, in one cache line: searching reads
+/// thousands of people per person, and each read is a cache miss, so a
+/// person's tags are kept beside the rest rather than in a list of their own.
 #[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
 struct Packed {
-    /// The sector's position in the fixed list, or `u8::MAX` if unknown.
-    sector: u8,
     /// The organisation, numbered.
     organisation: u32,
     /// The place, numbered, or `u32::MAX` if none.
@@ -101,6 +105,10 @@ struct Packed {
     tags_from: u32,
     /// How many tags they have.
     tags_len: u32,
+    /// Their tags, when they have at most [`INLINE_TAGS`].
+    tags: [u32; INLINE_TAGS],
+    /// The sector's position in the fixed list, or `u8::MAX` if unknown.
+    sector: u8,
 }
 
 /// The people considered for one kind of matching, indexed for finding each
@@ -200,7 +208,12 @@ impl<'a> People<'a> {
                 let organisation = *organisations.entry(p.organisation).or_insert(next);
                 let tags_from = tag_flat.len() as u32;
                 tag_flat.extend_from_slice(numbers);
+                let mut tags = [0; INLINE_TAGS];
+                if numbers.len() <= INLINE_TAGS {
+                    tags[..numbers.len()].copy_from_slice(numbers);
+                }
                 Packed {
+                    tags,
                     sector: p
                         .sector
                         .and_then(|s| Sector::ALL.iter().position(|(_, x)| *x == s))
@@ -255,7 +268,12 @@ impl<'a> People<'a> {
     /// Person `i`'s policy areas and interests, as sorted tag numbers.
     fn tags_of(&self, i: usize) -> &[u32] {
         let p = &self.packed[i];
-        &self.tag_flat[p.tags_from as usize..(p.tags_from + p.tags_len) as usize]
+        let len = p.tags_len as usize;
+        if len <= INLINE_TAGS {
+            &p.tags[..len]
+        } else {
+            &self.tag_flat[p.tags_from as usize..p.tags_from as usize + len]
+        }
     }
 
     /// The score of a pair, without saying why: the hot path of every search.
