@@ -408,3 +408,82 @@ fn a_buddy_round_is_the_same_every_time() {
         assert_eq!(format!("{first:?}"), format!("{again:?}"));
     }
 }
+
+/// A pair's score is the base, the place, and the points of every tag both
+/// have, however many tags there are: many more than the matcher keeps as
+/// bits, and more than fit beside a person.
+#[test]
+fn a_pairs_score_counts_every_shared_tag_common_or_rare() {
+    use generator::matching::people::{BASE_POINTS, PLACE_POINTS, People};
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path();
+    write(
+        root,
+        "interchange.toml",
+        "title = \"Test\"\nbase_url = \"https://directory.example.gov.uk\"\norganisations = [\"org-0\"]\n",
+    );
+    for (i, sector) in ["nhs", "police"].iter().enumerate() {
+        write(
+            root,
+            &format!("content/organisations/org-{i}.md"),
+            &format!("---\nname: Organisation {i}\nsector: {sector}\n---\n"),
+        );
+    }
+    // 300 interests, each person with about half of them, overlapping unevenly.
+    let interests = |i: usize| -> Vec<String> {
+        (0..300)
+            .filter(|k| (k / (i + 1)).is_multiple_of(2))
+            .map(|k| format!("topic-{k}"))
+            .collect()
+    };
+    for i in 0..8 {
+        write(
+            root,
+            &format!("content/profiles/person-{i}.md"),
+            &format!(
+                "---\nname: Person {i}\nrole: Officer\norganisation: org-{}\nlocation: {}\npolicy_areas: [housing]\ninterests: [{}]\nopen_to: [buddy]\nconsent: 2026-10-01\n---\nA person.\n",
+                i % 2,
+                PLACES[i % 2],
+                interests(i).join(", "),
+            ),
+        );
+    }
+    let directory = load(root);
+    let people = People::new(&directory, |_| true);
+    assert_eq!(people.len(), 8);
+    for a in 0..people.len() {
+        for b in (0..people.len()).filter(|&b| b != a) {
+            let common = people.common(a, b);
+            // The shared tags, from the profiles themselves.
+            let theirs = |i: usize| {
+                let p = &people.people[i].entry.data;
+                let mut tags: Vec<String> = p.interests.clone();
+                tags.extend(p.policy_areas.iter().cloned());
+                tags
+            };
+            let mut expected: Vec<String> = theirs(a)
+                .into_iter()
+                .filter(|t| theirs(b).contains(t))
+                .collect();
+            let mut found: Vec<String> = common
+                .tags
+                .iter()
+                .map(|&t| people.tag(t).slug.clone())
+                .collect();
+            expected.sort();
+            found.sort();
+            assert_eq!(found, expected, "{a} and {b} share");
+            assert!(expected.len() > 30, "{a} and {b} share many tags");
+            let place =
+                people.people[a].entry.data.location == people.people[b].entry.data.location;
+            let points = BASE_POINTS
+                + if place { PLACE_POINTS } else { 0 }
+                + common
+                    .tags
+                    .iter()
+                    .map(|&t| people.tag(t).points)
+                    .sum::<i32>();
+            assert_eq!(people.points(a, b), points, "{a} and {b} score");
+        }
+    }
+}

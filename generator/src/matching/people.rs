@@ -89,7 +89,11 @@ pub struct Common {
 
 /// How many of a person's tags are kept in their [`Packed`] line; a person
 /// with more has them all in `People::tag_flat` instead.
-const INLINE_TAGS: usize = 11;
+const INLINE_TAGS: usize = 7;
+
+/// How many of the most used tags a person's [`Packed`] line marks as bits:
+/// two people's shared ones are then found in one `and`.
+const COMMON_TAGS: usize = 128;
 
 /// What the hot path reads of a person, in one cache line: searching reads
 /// thousands of people per person, and each read is a cache miss, so a
@@ -97,6 +101,8 @@ const INLINE_TAGS: usize = 11;
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(64))]
 struct Packed {
+    /// Which of the [`COMMON_TAGS`] most used tags they have, as bits.
+    common: u128,
     /// The organisation, numbered.
     organisation: u32,
     /// The place, numbered, or `u32::MAX` if none.
@@ -109,6 +115,8 @@ struct Packed {
     tags: [u32; INLINE_TAGS],
     /// The sector's position in the fixed list, or `u8::MAX` if unknown.
     sector: u8,
+    /// Whether they have a tag beyond the [`COMMON_TAGS`].
+    rare: bool,
 }
 
 /// The people considered for one kind of matching, indexed for finding each
@@ -192,6 +200,32 @@ impl<'a> People<'a> {
                 places[*place as usize].push(i as u32);
             }
         }
+        // Numbered from the most used: the first [`COMMON_TAGS`] are kept as
+        // bits, and most shared tags are among them.
+        let mut order: Vec<usize> = (0..tags.len()).collect();
+        order.sort_by(|&x, &y| {
+            postings[y]
+                .len()
+                .cmp(&postings[x].len())
+                .then_with(|| (tags[x].kind, &tags[x].slug).cmp(&(tags[y].kind, &tags[y].slug)))
+        });
+        let mut renumbered = vec![0u32; tags.len()];
+        for (new, &old) in order.iter().enumerate() {
+            renumbered[old] = new as u32;
+        }
+        let mut taken: Vec<Option<Tag>> = tags.into_iter().map(Some).collect();
+        let mut tags: Vec<Tag> = order.iter().filter_map(|&old| taken[old].take()).collect();
+        let mut taken: Vec<Vec<u32>> = postings;
+        let postings: Vec<Vec<u32>> = order
+            .iter()
+            .map(|&old| std::mem::take(&mut taken[old]))
+            .collect();
+        for (_, numbers, _) in &mut people {
+            for t in numbers.iter_mut() {
+                *t = renumbered[*t as usize];
+            }
+            numbers.sort_unstable();
+        }
         let n = people.len().max(1) as f64;
         for (tag, list) in tags.iter_mut().zip(&postings) {
             // ln(1 + n/df): a tag everyone has still counts a little; one
@@ -212,7 +246,13 @@ impl<'a> People<'a> {
                 if numbers.len() <= INLINE_TAGS {
                     tags[..numbers.len()].copy_from_slice(numbers);
                 }
+                let common = numbers
+                    .iter()
+                    .filter(|&&t| (t as usize) < COMMON_TAGS)
+                    .fold(0u128, |bits, &t| bits | 1 << t);
                 Packed {
+                    common,
+                    rare: numbers.last().is_some_and(|&t| t as usize >= COMMON_TAGS),
                     tags,
                     sector: p
                         .sector
@@ -282,7 +322,20 @@ impl<'a> People<'a> {
         if self.same_place(a, b) {
             points += PLACE_POINTS;
         }
+        let (x, y) = (&self.packed[a], &self.packed[b]);
+        let mut shared = x.common & y.common;
+        while shared != 0 {
+            points += self.tag_points[shared.trailing_zeros() as usize];
+            shared &= shared - 1;
+        }
+        if !(x.rare && y.rare) {
+            return points;
+        }
+        // The rest, in sorted lists: the rare tags come last.
+        let rare =
+            |tags: &'_ [u32]| -> usize { tags.partition_point(|&t| (t as usize) < COMMON_TAGS) };
         let (s, t) = (self.tags_of(a), self.tags_of(b));
+        let (s, t) = (&s[rare(s)..], &t[rare(t)..]);
         let (mut i, mut j) = (0, 0);
         while i < s.len() && j < t.len() {
             match s[i].cmp(&t[j]) {
