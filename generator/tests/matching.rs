@@ -123,8 +123,9 @@ fn write(root: &Path, path: &str, text: &str) {
     fs::write(path, text).expect("written");
 }
 
-/// The instance as a site on disk, with its earlier round in `rounds/`.
-fn site(instance: &Instance) -> tempfile::TempDir {
+/// A site on disk with its config and an organisation `org-N` in each of
+/// `sectors`, for the caller to add people to.
+fn organisations(sectors: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path();
     write(
@@ -132,16 +133,21 @@ fn site(instance: &Instance) -> tempfile::TempDir {
         "interchange.toml",
         "title = \"Test\"\nbase_url = \"https://directory.example.gov.uk\"\norganisations = [\"org-0\"]\n",
     );
-    for (i, sector) in instance.sectors.iter().enumerate() {
+    for (i, sector) in sectors.iter().enumerate() {
         write(
             root,
             &format!("content/organisations/org-{i}.md"),
-            &format!(
-                "---\nname: Organisation {i}\nsector: {}\n---\n",
-                SECTORS[*sector]
-            ),
+            &format!("---\nname: Organisation {i}\nsector: {sector}\n---\n"),
         );
     }
+    dir
+}
+
+/// The instance as a site on disk, with its earlier round in `rounds/`.
+fn site(instance: &Instance) -> tempfile::TempDir {
+    let sectors: Vec<&str> = instance.sectors.iter().map(|&s| SECTORS[s]).collect();
+    let dir = organisations(&sectors);
+    let root = dir.path();
     for (i, p) in instance.people.iter().enumerate() {
         let mut open_to = vec!["coffee"];
         if p.buddy {
@@ -415,20 +421,8 @@ fn a_buddy_round_is_the_same_every_time() {
 #[test]
 fn a_pairs_score_counts_every_shared_tag_common_or_rare() {
     use generator::matching::people::{BASE_POINTS, PLACE_POINTS, People};
-    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = organisations(&["nhs", "police"]);
     let root = dir.path();
-    write(
-        root,
-        "interchange.toml",
-        "title = \"Test\"\nbase_url = \"https://directory.example.gov.uk\"\norganisations = [\"org-0\"]\n",
-    );
-    for (i, sector) in ["nhs", "police"].iter().enumerate() {
-        write(
-            root,
-            &format!("content/organisations/org-{i}.md"),
-            &format!("---\nname: Organisation {i}\nsector: {sector}\n---\n"),
-        );
-    }
     // 300 interests, each person with about half of them, overlapping unevenly.
     let interests = |i: usize| -> Vec<String> {
         (0..300)
