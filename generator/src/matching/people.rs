@@ -107,7 +107,8 @@ struct Packed {
     organisation: u32,
     /// The place, numbered, or `u32::MAX` if none.
     place: u32,
-    /// Where their tags start in `People::tag_flat`.
+    /// Where their tags start in `People::tag_flat`, if they have more
+    /// than [`INLINE_TAGS`].
     tags_from: u32,
     /// How many tags they have.
     tags_len: u32,
@@ -241,10 +242,11 @@ impl<'a> People<'a> {
                 let next = organisations.len() as u32;
                 let organisation = *organisations.entry(p.organisation).or_insert(next);
                 let tags_from = tag_flat.len() as u32;
-                tag_flat.extend_from_slice(numbers);
                 let mut tags = [0; INLINE_TAGS];
                 if numbers.len() <= INLINE_TAGS {
                     tags[..numbers.len()].copy_from_slice(numbers);
+                } else {
+                    tag_flat.extend_from_slice(numbers);
                 }
                 let common = numbers
                     .iter()

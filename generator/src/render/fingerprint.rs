@@ -83,14 +83,13 @@ pub(super) fn organisations_of(index: &Index<'_>) -> Vec<Option<u64>> {
 
 impl Keys {
     pub(super) fn new(index: &Index<'_>) -> Self {
-        let profile_cards = index
-            .dir
+        let dir = index.dir;
+        let profile_cards = dir
             .profiles
             .iter()
             .zip(organisations_of(index))
             .map(|(p, organisation)| of((p.file.digest(), organisation)))
             .collect();
-        let dir = index.dir;
         let event_cards = dir
             .events
             .iter()

@@ -1196,9 +1196,17 @@ impl<'a> Renderer<'a> {
                     .collect();
                 // The card is made once a build, for every list the profile
                 // is on: the page adds the rest to it rather than making it again.
-                let mut profile = self.listed_card(i).into_map().unwrap_or_default();
-                // The page is the profile, not its card in a list.
-                profile.remove(&tera::value::Key::from("html"));
+                // The page is the profile, not its card in a list: the card's
+                // fields are copied, not its drawn HTML.
+                let mut profile: tera::Map = self
+                    .card(i)
+                    .listed
+                    .as_map()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(key, _)| key.as_str() != Some("html"))
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect();
                 profile.extend(
                     tera::Value::from_serializable(&rest)
                         .into_map()
