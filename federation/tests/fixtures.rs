@@ -1,6 +1,6 @@
-//! Events and places as Mobilizon and Gancio send them: every sample in the
-//! shared fixtures (read from `../shared/fixtures/activitypub/` beside the
-//! repository, never copied in) is read, or refused with a reason.
+//! Events and places as Mobilizon and Gancio send them: every sample in
+//! `tests/fixtures/activitypub/` (real documents from other servers; their
+//! sources and licence are in its README) is read, or refused with a reason.
 
 use std::path::PathBuf;
 
@@ -10,13 +10,7 @@ use federation::objects::remote::RemoteActorDocument;
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/activitypub");
-    assert!(
-        path.is_dir(),
-        "the shared ActivityPub fixtures are not at {}: they live in ../shared beside the repository",
-        path.display()
-    );
-    path
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/activitypub")
 }
 
 fn read(path: &str) -> Value {
