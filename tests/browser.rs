@@ -5,14 +5,46 @@
 //! answered in the browser from the static index. The browser side is
 //! `tests/browser/check-pages.mjs` and `tests/browser/search.mjs`.
 //!
-//! Needs node, Chromium and `npm ci --prefix tests/browser`. Without them the
-//! test is skipped with a note, except under CI (`CI` set), where it fails.
+//! Needs node, Chromium and `npm ci --prefix tests/browser`. Without them
+//! both tests are reported as ignored, with a note saying what is missing,
+//! except under CI (`CI` set), where they run and fail. (Its own harness,
+//! libtest-mimic, is what lets a test be ignored for a reason found when it
+//! runs.)
 //! Set `INTERCHANGE_SCREENSHOTS=DIR` to also save screenshots at 375 and
 //! 1280 pixels.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitCode};
+
+use libtest_mimic::{Arguments, Trial};
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let missing = missing(&repository());
+    let ignored = !missing.is_empty() && std::env::var_os("CI").is_none();
+    if ignored {
+        eprintln!(
+            "note: the browser tests are ignored: {} (set CI=1 to make this a failure)",
+            missing.join("; ")
+        );
+    }
+    let trials = vec![
+        Trial::test("demo_pages_pass_axe_at_wcag_22_aa", || {
+            demo_pages_pass_axe_at_wcag_22_aa();
+            Ok(())
+        }),
+        Trial::test("search_finds_a_profile_from_the_home_page", || {
+            search_finds_a_profile_from_the_home_page();
+            Ok(())
+        }),
+    ];
+    let trials = trials
+        .into_iter()
+        .map(|trial| trial.with_ignored_flag(ignored))
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
+}
 
 /// One page of every kind the site has.
 const PAGES: &[&str] = &[
@@ -33,13 +65,10 @@ fn repository() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Fails under CI, where a missing tool must not pass for a clean site;
-/// elsewhere leaves a note and lets the test pass.
-fn cannot_run(what: &str) {
-    if std::env::var_os("CI").is_some() {
-        panic!("the browser test cannot run under CI: {what}");
-    }
-    eprintln!("note: skipping the browser test: {what} (set CI=1 to make this a failure)");
+/// Fails: the test was not ignored, so what it needs should have been here
+/// (under CI a missing tool must not pass for a clean site).
+fn cannot_run(what: &str) -> ! {
+    panic!("the browser test cannot run: {what}");
 }
 
 fn node_runs() -> bool {
@@ -162,7 +191,6 @@ fn build_demo(repo: &Path, tmp: &Path) -> PathBuf {
     site
 }
 
-#[test]
 fn demo_pages_pass_axe_at_wcag_22_aa() {
     let repo = repository();
     let tmp = tempfile::tempdir().expect("a temporary folder");
@@ -170,7 +198,7 @@ fn demo_pages_pass_axe_at_wcag_22_aa() {
 
     let missing = missing(&repo);
     if !missing.is_empty() {
-        return cannot_run(&missing.join("; "));
+        cannot_run(&missing.join("; "));
     }
 
     let mut node = Command::new("node");
@@ -191,7 +219,7 @@ fn demo_pages_pass_axe_at_wcag_22_aa() {
     match output.status.code() {
         Some(0) => {}
         // The browser check could not start: the machine, not the site.
-        Some(2) => return cannot_run(stderr.trim()),
+        Some(2) => cannot_run(stderr.trim()),
         _ => panic!("check-pages.mjs failed ({}):\n{stderr}", output.status),
     }
 
@@ -206,7 +234,6 @@ fn demo_pages_pass_axe_at_wcag_22_aa() {
     );
 }
 
-#[test]
 fn search_finds_a_profile_from_the_home_page() {
     let repo = repository();
     let tmp = tempfile::tempdir().expect("a temporary folder");
@@ -214,7 +241,7 @@ fn search_finds_a_profile_from_the_home_page() {
 
     let missing = missing(&repo);
     if !missing.is_empty() {
-        return cannot_run(&missing.join("; "));
+        cannot_run(&missing.join("; "));
     }
 
     let output = Command::new("node")
@@ -229,7 +256,7 @@ fn search_finds_a_profile_from_the_home_page() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     if output.status.code() == Some(2) {
         // The search could not start: the machine, not the site.
-        return cannot_run(stderr.trim());
+        cannot_run(stderr.trim());
     }
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
