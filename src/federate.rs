@@ -206,8 +206,7 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
         return ExitCode::FAILURE;
     }
     let options = options(&directory, &root, listen, insecure_local);
-    let (built, directories) =
-        tokio::sync::watch::channel(Arc::new(generator::render::public_view(&directory)));
+    let (built, directories) = tokio::sync::watch::channel(Arc::new(directory.public_view()));
 
     // Saves and mirrored entries arrive on one channel; one thread builds,
     // so builds never overlap, and each good build is published.
@@ -234,7 +233,7 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
                 changed.extend(more);
             }
             if let Some(directory) = build(&mut site, &site_root, &changed) {
-                let _ = built.send(Arc::new(generator::render::public_view(&directory)));
+                let _ = built.send(Arc::new(directory.public_view()));
             }
         }
     });
@@ -271,7 +270,7 @@ pub fn publish(root: PathBuf, insecure_local: bool) -> ExitCode {
     // Nothing listens: only the database and the sending are used.
     let listen = SocketAddr::from(([127, 0, 0, 1], 0));
     let options = options(&loaded.directory, &root, listen, insecure_local);
-    let directory = generator::render::public_view(&loaded.directory);
+    let directory = loaded.directory.public_view();
     let Some(runtime) = crate::runtime() else {
         return ExitCode::FAILURE;
     };

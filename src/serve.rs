@@ -119,10 +119,7 @@ async fn overlay(
         return Response::from_parts(parts, Body::empty());
     };
     let page = String::from_utf8_lossy(&bytes);
-    let escaped = problems
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let escaped = generator::escape::markup(&problems);
     let panel = format!(
         "<div id=\"interchange-problems\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;margin:0;padding:1rem;background:#fff;color:#0b0c0c;border-top:5px solid #d4351c;font:16px/1.4 system-ui,sans-serif;z-index:1000\"><strong>The last save has problems; this page is from the last good build.</strong><pre style=\"white-space:pre-wrap;font-size:14px\">{escaped}</pre></div>"
     );

@@ -14,7 +14,7 @@ use jiff::tz::{AmbiguousOffset, TimeZone};
 use jiff::{Timestamp, Zoned};
 use url::Url;
 
-use crate::content::taxonomy::Choice;
+use crate::content::choices::Choice;
 use crate::content::{Kind, Vocabulary};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::node::{Node, Value};

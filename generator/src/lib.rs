@@ -6,6 +6,9 @@
 //! matching rounds, ActivityPub objects) is a function of that `Directory`.
 
 pub mod diagnostic;
+pub mod escape;
+pub mod files;
+pub mod fingerprint;
 pub mod node;
 pub mod render;
 pub mod scaffold;

@@ -47,7 +47,7 @@ impl SourceFile {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let path = path.into();
-        let digest = crate::render::fingerprint::of((&path, &text));
+        let digest = crate::fingerprint::of((&path, &text));
         Self {
             path,
             text,

@@ -115,7 +115,7 @@ fn write_document(
     if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
         return Ok(None);
     }
-    generator::render::output::write_atomically(&path, text.as_bytes()).map_err(|source| {
+    generator::files::write_atomically(&path, text.as_bytes()).map_err(|source| {
         FederationError::Mirror {
             path: path.clone(),
             source,

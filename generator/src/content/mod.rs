@@ -1,6 +1,7 @@
 //! The content model: the typed form of everything a site is made of.
 
 pub mod ask;
+pub mod choices;
 pub mod consultation;
 pub mod event;
 pub mod links;
@@ -8,7 +9,7 @@ pub mod organisation;
 pub mod page;
 pub mod profile;
 pub mod site;
-pub mod taxonomy;
+pub mod taxonomies;
 pub mod vocabulary;
 
 use std::path::Path;
@@ -20,13 +21,14 @@ use url::Url;
 use crate::source::SourceFile;
 
 pub use ask::Ask;
+pub use choices::{AskKind, Choice, EventKind, OpenTo, Sector, Visibility};
 pub use consultation::{Consultation, ConsultationStatus};
 pub use event::Event;
 pub use organisation::Organisation;
 pub use page::Page;
 pub use profile::Profile;
 pub use site::Site;
-pub use taxonomy::{AskKind, Choice, EventKind, OpenTo, Sector, Visibility};
+pub use taxonomies::{TaxonomyKind, term_label, term_url};
 pub use vocabulary::Vocabulary;
 
 /// The kinds of entry, each a folder under `content/` (and `mirror/<host>/`).
@@ -67,6 +69,14 @@ impl Kind {
             Kind::Ask => "asks",
             Kind::Page => "pages",
         }
+    }
+
+    /// The address of an entry's page on its site, `/profiles/priya-shah/`:
+    /// the one rule for it, which pages, feeds, calendars and federation
+    /// (through [`Site::entry_id`]) all follow.
+    pub fn url(self, slug: &str) -> String {
+        // Joined, not formatted: made for every link of every page.
+        ["/", self.folder(), "/", slug, "/"].concat()
     }
 
     /// The kind a folder holds.
@@ -226,5 +236,41 @@ impl Directory {
     /// Whether the directory holds no entry at all.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Whether the directory holds the entry of this kind and slug: a link
+    /// to one it does not hold is shown as plain text.
+    pub fn contains(&self, kind: Kind, slug: &str) -> bool {
+        match kind {
+            Kind::Organisation => self.organisation(slug).is_some(),
+            Kind::Profile => self.profile(slug).is_some(),
+            Kind::Event => self.event(slug).is_some(),
+            Kind::Consultation => self.consultation(slug).is_some(),
+            Kind::Ask => self.ask(slug).is_some(),
+            Kind::Page => self.page(slug).is_some(),
+        }
+    }
+
+    /// The directory as the public may see it: no internal profiles, and no
+    /// trace of them (asks they posted, their names on events and
+    /// consultations). The public site, `directory.json`, the search index
+    /// and federation all show this, never more.
+    pub fn public_view(&self) -> Directory {
+        let mut public = self.clone();
+        public.profiles.retain(|p| p.data.is_public());
+        let profiles = &public.profiles;
+        let shown = |slug: &String| find(profiles, slug).is_some();
+        public.asks.retain(|a| shown(&a.data.by));
+        for event in &mut public.events {
+            if event.data.host.as_ref().is_some_and(|h| !shown(h)) {
+                Arc::make_mut(event).data.host = None;
+            }
+        }
+        for consultation in &mut public.consultations {
+            if consultation.data.lead.as_ref().is_some_and(|l| !shown(l)) {
+                Arc::make_mut(consultation).data.lead = None;
+            }
+        }
+        public
     }
 }

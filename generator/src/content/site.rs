@@ -110,6 +110,19 @@ impl Site {
         format!("{}{path}", self.base_url.as_str().trim_end_matches('/'))
     }
 
+    /// The absolute address of an entry of this site: its page's URL and,
+    /// for an entry the site federates, its ActivityPub id.
+    pub fn entry_id(&self, kind: Kind, slug: &str) -> String {
+        self.absolute(&kind.url(slug))
+    }
+
+    /// Whether an entry's raw HTML is kept rather than sanitised: only for
+    /// the site's own entries, and only when it trusts its editors
+    /// (`trust_html`). A mirrored entry is another directory's editors' work.
+    pub fn trusts_html(&self, origin: &super::Origin) -> bool {
+        self.trust_html && !origin.is_mirror()
+    }
+
     /// Reads the settings, reporting every problem; missing values fall back
     /// to those of [`Site::fallback`].
     pub(crate) fn read(r: &mut Reader<'_>, node: &Node) -> Self {

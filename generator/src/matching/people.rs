@@ -468,5 +468,14 @@ fn place_key(place: &str) -> String {
 
 /// A number from an id that is the same on every run and machine.
 fn spread(id: &str) -> u64 {
-    crate::render::fingerprint::of(id)
+    crate::fingerprint::of(id)
+}
+
+impl From<TagKind> for crate::content::TaxonomyKind {
+    fn from(kind: TagKind) -> Self {
+        match kind {
+            TagKind::PolicyArea => crate::content::TaxonomyKind::PolicyArea,
+            TagKind::Interest => crate::content::TaxonomyKind::Interest,
+        }
+    }
 }

@@ -341,11 +341,9 @@ pub fn write_summary(
 }
 
 fn replace(path: &Path, text: &str) -> Result<(), RoundError> {
-    crate::render::output::write_atomically(path, text.as_bytes()).map_err(|source| {
-        RoundError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+    crate::files::write_atomically(path, text.as_bytes()).map_err(|source| RoundError::Io {
+        path: path.to_path_buf(),
+        source,
     })
 }
 

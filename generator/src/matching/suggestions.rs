@@ -42,7 +42,7 @@ pub type KnownInputs = Vec<(Arc<Entry<Profile>>, u64)>;
 /// fields was most of the cost, on every save. `known` is left holding this
 /// build's parts.
 pub fn inputs(dir: &Directory, known: &mut KnownInputs) -> u64 {
-    use crate::render::fingerprint::of;
+    use crate::fingerprint::of;
     use std::hash::{Hash, Hasher};
     let parts: KnownInputs = dir
         .profiles
@@ -62,7 +62,7 @@ pub fn inputs(dir: &Directory, known: &mut KnownInputs) -> u64 {
             (Arc::clone(e), part)
         })
         .collect();
-    let mut h = crate::render::fingerprint::hasher();
+    let mut h = crate::fingerprint::hasher();
     parts.len().hash(&mut h);
     for (_, part) in &parts {
         part.hash(&mut h);

@@ -12,7 +12,7 @@ use super::round::{CycleRecord, Month, PairRecord};
 use super::swaps::{Offer, SwapRound};
 use crate::content::profile::Profile;
 use crate::content::{Directory, Entry};
-use crate::render::index::{TaxonomyKind, term_label};
+use crate::content::{TaxonomyKind, term_label};
 
 /// The pairs and the unmatched of a buddy round, as recorded.
 pub fn buddy_records(round: &BuddyRound<'_>) -> (Vec<PairRecord>, Vec<String>) {

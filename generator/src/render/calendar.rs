@@ -12,7 +12,6 @@ use icalendar::{Calendar, Component, EventLike, EventStatus};
 use jiff::{Timestamp, Zoned};
 
 use super::index::Index;
-use super::views::entry_url;
 use crate::content::Kind;
 use crate::history::History;
 
@@ -39,7 +38,7 @@ pub fn calendar(index: &Index<'_>, history: &History, name: &str, dates: &[Dated
     for dated in dates {
         let entry = &dir.events[dated.event];
         let e = &entry.data;
-        let url = dir.site.absolute(&entry_url(Kind::Event, &entry.slug));
+        let url = dir.site.absolute(&Kind::Event.url(&entry.slug));
         let uid = if dated.repeating {
             format!("{url}#{}", dated.start.timestamp())
         } else {

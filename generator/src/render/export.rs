@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use super::fingerprint::hasher;
+use crate::fingerprint::hasher;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -12,7 +12,7 @@ use serde_json::json;
 use url::Url;
 
 use super::index::Index;
-use super::views::{entry_url, origin};
+use super::views::origin;
 use crate::content::{AskKind, Entry, EventKind, Kind, OpenTo, Sector, Visibility};
 
 /// What every entry has, before its own fields.
@@ -48,7 +48,7 @@ fn exported<T, F: Serialize>(
     let entry = Exported {
         common: Common {
             slug: entry.slug.clone(),
-            url: index.dir.site.absolute(&entry_url(kind, &entry.slug)),
+            url: index.dir.site.absolute(&kind.url(&entry.slug)),
             origin: origin(&entry.origin).map(|o| o.url),
             updated: entry.updated.map(|d| d.to_string()),
             body_html: index.body_html(entry),
@@ -94,7 +94,7 @@ fn key<T>(index: &Index<'_>, site: u64, entry: &Entry<T>, extra: impl Hash) -> u
     site.hash(&mut hasher);
     entry.file.digest().hash(&mut hasher);
     for (kind, slug) in &entry.links {
-        index.entry_exists(*kind, slug).hash(&mut hasher);
+        index.dir.contains(*kind, slug).hash(&mut hasher);
     }
     extra.hash(&mut hasher);
     hasher.finish()

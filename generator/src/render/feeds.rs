@@ -10,7 +10,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::index::Index;
-use super::views::entry_url;
 use super::{BuildError, theme::error_text};
 use crate::content::{Entry, Kind};
 use crate::history::History;
@@ -51,7 +50,7 @@ pub fn files(
         |kind: Kind, e: Dated<'_>, title: &str, summary: String, categories: Vec<String>| {
             FeedEntry {
                 title: title.to_string(),
-                id: dir.site.absolute(&entry_url(kind, e.slug)),
+                id: dir.site.absolute(&kind.url(e.slug)),
                 // First publication is never after the last change (an
                 // `updated:` date may be older than the file's first commit).
                 published: e.first.min(e.changed).to_string(),

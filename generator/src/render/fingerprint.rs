@@ -12,21 +12,14 @@
 //! Every input of a page's template context must be named here; the tests
 //! compare a site updated save by save with one built afresh, file by file.
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
-/// The hasher fingerprints are made with: fast, and with fixed keys, so that
-/// a page's fingerprint is the same from one build to the next.
-pub(crate) type Fingerprinter = ahash::AHasher;
-
-/// A new hasher for a fingerprint.
-pub(crate) fn hasher() -> Fingerprinter {
-    ahash::RandomState::with_seeds(0x1e, 0x7e, 0x2c, 0x4a).build_hasher()
-}
-
-use super::index::{Index, TaxonomyKind};
+use super::index::Index;
 use super::paginate::{page_count, page_range};
 use super::{Job, List, Renderer};
+use crate::content::TaxonomyKind;
 use crate::content::{ConsultationStatus, Entry};
+use crate::fingerprint::{Fingerprinter, digests, hasher, of};
 
 /// Hashes of the cards every list shows, made once per build.
 pub(super) struct Keys {
@@ -36,34 +29,6 @@ pub(super) struct Keys {
     event_cards: Vec<u64>,
     /// Each ask's card: the ask, whether it is open, and who asks.
     ask_cards: Vec<u64>,
-}
-
-/// The hash of anything hashable.
-pub(crate) fn of(value: impl Hash) -> u64 {
-    let mut hasher = hasher();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// The digests of a list of entries, as one number.
-pub(super) fn digests<T>(entries: &[std::sync::Arc<Entry<T>>]) -> u64 {
-    let mut hasher = hasher();
-    for entry in entries {
-        entry.file.digest().hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
-/// Every entry of the directory, as one number.
-pub(super) fn directory(dir: &crate::content::Directory) -> u64 {
-    of([
-        digests(&dir.organisations),
-        digests(&dir.profiles),
-        digests(&dir.events),
-        digests(&dir.consultations),
-        digests(&dir.asks),
-        digests(&dir.pages),
-    ])
 }
 
 /// The digest of each profile's organisation's file, by profile: found
@@ -333,7 +298,7 @@ impl Renderer<'_> {
         let ix = self.index;
         entry.file.digest().hash(h);
         for (kind, slug) in &entry.links {
-            ix.entry_exists(*kind, slug).hash(h);
+            ix.dir.contains(*kind, slug).hash(h);
         }
     }
 

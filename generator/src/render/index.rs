@@ -8,64 +8,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
 
-use crate::content::{ConsultationStatus, Directory, Entry, OpenTo, Sector};
+use crate::content::{ConsultationStatus, Directory, Entry, Sector, TaxonomyKind, term_label};
 use crate::matching::suggestions::Suggestion;
 
 /// A hash map keyed by slugs and positions: built many times a second
 /// while a site is served, so with a fast hash.
 pub type Map<K, V> = HashMap<K, V, ahash::RandomState>;
-
-/// The taxonomies every site has, in the order the topics page lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TaxonomyKind {
-    /// The sector of a person's organisation.
-    Sector,
-    /// Policy areas, from the vocabulary.
-    PolicyArea,
-    /// Open tags.
-    Interest,
-    /// Ways of meeting.
-    OpenTo,
-}
-
-impl TaxonomyKind {
-    /// Every taxonomy.
-    pub const ALL: [TaxonomyKind; 4] = [
-        TaxonomyKind::Sector,
-        TaxonomyKind::PolicyArea,
-        TaxonomyKind::Interest,
-        TaxonomyKind::OpenTo,
-    ];
-
-    /// Its title.
-    pub fn title(self) -> &'static str {
-        match self {
-            TaxonomyKind::Sector => "Sectors",
-            TaxonomyKind::PolicyArea => "Policy areas",
-            TaxonomyKind::Interest => "Interests",
-            TaxonomyKind::OpenTo => "Open to",
-        }
-    }
-
-    /// The address of its index, which prefixes its terms' addresses.
-    pub fn url(self) -> &'static str {
-        match self {
-            TaxonomyKind::Sector => "/sectors/",
-            TaxonomyKind::PolicyArea => "/policy-areas/",
-            TaxonomyKind::Interest => "/interests/",
-            TaxonomyKind::OpenTo => "/open-to/",
-        }
-    }
-}
-
-impl From<crate::matching::people::TagKind> for TaxonomyKind {
-    fn from(kind: crate::matching::people::TagKind) -> Self {
-        match kind {
-            crate::matching::people::TagKind::PolicyArea => TaxonomyKind::PolicyArea,
-            crate::matching::people::TagKind::Interest => TaxonomyKind::Interest,
-        }
-    }
-}
 
 /// One term of a taxonomy and the profiles under it.
 #[derive(Debug, Clone)]
@@ -315,7 +263,7 @@ impl<'a> Index<'a> {
                 .push(i);
         }
 
-        let terms_order = super::fingerprint::of(&profiles_az);
+        let terms_order = crate::fingerprint::of(&profiles_az);
         let taxonomies = match known.terms {
             Some(known) if known.order == terms_order => known.taxonomies.clone(),
             _ => Arc::new(
@@ -431,7 +379,7 @@ fn a_to_z(dir: &Directory) -> Vec<usize> {
 /// profile's name and organisation, in directory order.
 fn order_keys(dir: &Directory) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut hasher = super::fingerprint::hasher();
+    let mut hasher = crate::fingerprint::hasher();
     for p in &dir.profiles {
         (&p.data.sort_key, &p.data.organisation).hash(&mut hasher);
     }
@@ -513,26 +461,4 @@ fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term
     // By label; among equal labels, by slug, as the slugs' order is not kept.
     terms.sort_by_cached_key(|t| (t.label.to_lowercase(), t.slug.clone()));
     terms
-}
-
-/// The label of a term, as pages show it.
-pub fn term_label(dir: &Directory, kind: TaxonomyKind, slug: &str) -> String {
-    use crate::content::Choice;
-    match kind {
-        TaxonomyKind::Sector => Sector::from_slug(slug)
-            .map(Sector::label)
-            .unwrap_or(slug)
-            .to_string(),
-        TaxonomyKind::PolicyArea => dir
-            .site
-            .vocabulary
-            .policy_area_label(slug)
-            .unwrap_or(slug)
-            .to_string(),
-        TaxonomyKind::OpenTo => OpenTo::from_slug(slug)
-            .map(OpenTo::label)
-            .unwrap_or(slug)
-            .to_string(),
-        TaxonomyKind::Interest => crate::content::vocabulary::label_from_slug(slug),
-    }
 }

@@ -31,14 +31,16 @@ use serde::Serialize;
 use tera::Context;
 use url::Url;
 
+use crate::content::TaxonomyKind;
+use crate::content::term_url;
 use crate::content::{Directory, Kind};
 use crate::history::History;
 use crate::lock;
-use index::{Index, TaxonomyKind};
+use index::Index;
 use output::{InPlace, Staging};
 use paginate::{page_count, page_range, page_url, pagination};
 use theme::{Theme, error_text};
-use views::{Link, TagCount, email_html, entry_url, origin, term_url};
+use views::{Link, TagCount, email_html, origin};
 
 /// How to build.
 #[derive(Debug, Clone)]
@@ -260,7 +262,7 @@ fn view<'d>(directory: &'d Directory, options: &BuildOptions) -> Cow<'d, Directo
     let mut directory = if options.internal {
         Cow::Borrowed(directory)
     } else {
-        Cow::Owned(public_view(directory))
+        Cow::Owned(directory.public_view())
     };
     if let Some(base_url) = &options.base_url {
         directory.to_mut().site.base_url = base_url.clone();
@@ -334,7 +336,7 @@ pub fn rebuild(
     let global = fingerprint::global(&directory, options.internal, theme.digest, memory.epoch);
     // Terms are made from the suggestions' inputs and the site's settings
     // (their labels), and the A–Z order the index makes.
-    let terms_inputs = fingerprint::of((inputs, global));
+    let terms_inputs = crate::fingerprint::of((inputs, global));
     let known = memory
         .terms
         .take()
@@ -622,16 +624,18 @@ impl Site<'_> {
     fn inputs(&self, group: SiteWide) -> Option<u64> {
         let dir = self.index.dir;
         Some(match group {
-            SiteWide::Calendars => fingerprint::of((
+            SiteWide::Calendars => crate::fingerprint::of((
                 self.global,
-                fingerprint::digests(&dir.events),
-                fingerprint::digests(&dir.organisations),
-                fingerprint::digests(&dir.consultations),
+                crate::fingerprint::digests(&dir.events),
+                crate::fingerprint::digests(&dir.organisations),
+                crate::fingerprint::digests(&dir.consultations),
             )),
-            SiteWide::Sitemap => fingerprint::of((self.global, &self.urls)),
+            SiteWide::Sitemap => crate::fingerprint::of((self.global, &self.urls)),
             SiteWide::Feeds | SiteWide::Export | SiteWide::Search => {
-                let entries = self.entries.get_or_init(|| fingerprint::directory(dir));
-                fingerprint::of((self.global, *entries))
+                let entries = self
+                    .entries
+                    .get_or_init(|| crate::fingerprint::directory(dir));
+                crate::fingerprint::of((self.global, *entries))
             }
             SiteWide::Assets => return None,
         })
@@ -642,7 +646,7 @@ impl Site<'_> {
     fn print(&self, group: SiteWide, made: Made) -> (u64, Vec<PathBuf>) {
         let print = self
             .inputs(group)
-            .unwrap_or_else(|| fingerprint::of(&made.bytes));
+            .unwrap_or_else(|| crate::fingerprint::of(&made.bytes));
         (print, made.paths)
     }
 
@@ -688,27 +692,6 @@ impl Site<'_> {
     }
 }
 
-/// The directory as the public may see it: no internal profiles, and no
-/// trace of them (asks they posted, their names on events and consultations).
-pub fn public_view(directory: &Directory) -> Directory {
-    let mut public = directory.clone();
-    public.profiles.retain(|p| p.data.is_public());
-    let profiles = &public.profiles;
-    let shown = |slug: &String| crate::content::find(profiles, slug).is_some();
-    public.asks.retain(|a| shown(&a.data.by));
-    for event in &mut public.events {
-        if event.data.host.as_ref().is_some_and(|h| !shown(h)) {
-            Arc::make_mut(event).data.host = None;
-        }
-    }
-    for consultation in &mut public.consultations {
-        if consultation.data.lead.as_ref().is_some_and(|l| !shown(l)) {
-            Arc::make_mut(consultation).data.lead = None;
-        }
-    }
-    public
-}
-
 #[derive(Serialize)]
 struct SiteView {
     title: String,
@@ -741,7 +724,7 @@ fn site_view(directory: &Directory, internal: bool) -> SiteView {
             .iter()
             .map(|p| Link {
                 title: p.data.title.clone(),
-                url: entry_url(Kind::Page, &p.slug),
+                url: Kind::Page.url(&p.slug),
             })
             .collect(),
         internal,
@@ -946,15 +929,14 @@ impl<'a> Renderer<'a> {
         match *job {
             Job::Home => "/".into(),
             Job::List(list, number) => page_url(list.url(), number),
-            Job::Profile(i) => entry_url(Kind::Profile, &dir.profiles[i].slug),
-            Job::Organisation(i, number) => page_url(
-                &entry_url(Kind::Organisation, &dir.organisations[i].slug),
-                number,
-            ),
-            Job::Event(i) => entry_url(Kind::Event, &dir.events[i].slug),
-            Job::Consultation(i) => entry_url(Kind::Consultation, &dir.consultations[i].slug),
-            Job::Ask(i) => entry_url(Kind::Ask, &dir.asks[i].slug),
-            Job::Page(i) => entry_url(Kind::Page, &dir.pages[i].slug),
+            Job::Profile(i) => Kind::Profile.url(&dir.profiles[i].slug),
+            Job::Organisation(i, number) => {
+                page_url(&Kind::Organisation.url(&dir.organisations[i].slug), number)
+            }
+            Job::Event(i) => Kind::Event.url(&dir.events[i].slug),
+            Job::Consultation(i) => Kind::Consultation.url(&dir.consultations[i].slug),
+            Job::Ask(i) => Kind::Ask.url(&dir.asks[i].slug),
+            Job::Page(i) => Kind::Page.url(&dir.pages[i].slug),
             Job::Topics => "/topics/".into(),
             Job::Search => "/search/".into(),
             Job::Taxonomy(kind) => kind.url().into(),
@@ -1014,7 +996,7 @@ impl<'a> Renderer<'a> {
                     person_url = ix
                         .dir
                         .site
-                        .absolute(&entry_url(Kind::Profile, &ix.dir.profiles[i].slug));
+                        .absolute(&Kind::Profile.url(&ix.dir.profiles[i].slug));
                     vec![Node::Person(structured::person(ix, i, &person_url))]
                 }
                 Job::Event(i) => vec![Node::Event(structured::event(ix, i))],
@@ -1224,7 +1206,7 @@ impl<'a> Renderer<'a> {
                 };
                 let meta = self.meta(
                     p.name.clone(),
-                    entry_url(Kind::Profile, &entry.slug),
+                    Kind::Profile.url(&entry.slug),
                     description,
                     "profiles",
                     vec![home(), crumb("Profiles", "/profiles/")],
@@ -1234,7 +1216,7 @@ impl<'a> Renderer<'a> {
             Job::Organisation(i, number) => {
                 let entry = &dir.organisations[i];
                 let o = &entry.data;
-                let url = entry_url(Kind::Organisation, &entry.slug);
+                let url = Kind::Organisation.url(&entry.slug);
                 let people = ix
                     .people_by_organisation
                     .get(entry.slug.as_str())
@@ -1412,7 +1394,7 @@ impl<'a> Renderer<'a> {
                     "updated": entry.updated.map(|d| d.strftime("%-d %B %Y").to_string()),
                 });
                 c.insert("entry", &page);
-                let url = entry_url(Kind::Page, &entry.slug);
+                let url = Kind::Page.url(&entry.slug);
                 let meta = self.meta(
                     entry.data.title.clone(),
                     url,
@@ -1643,7 +1625,7 @@ impl<'a> Renderer<'a> {
                         let o = &dir.organisations[i];
                         serde_json::json!({
                             "name": o.data.name,
-                            "url": entry_url(Kind::Organisation, &o.slug),
+                            "url": Kind::Organisation.url(&o.slug),
                             "sector": ix.sector_tag(o.data.sector),
                             "region": o.data.region.as_deref().map(format::region_name),
                             "people": ix.people_by_organisation.get(o.slug.as_str()).map_or(0, Vec::len),

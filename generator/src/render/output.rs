@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use walkdir::WalkDir;
 
 use super::BuildError;
+use crate::files::write_atomically;
 
 /// A site being written.
 pub struct Staging {
@@ -32,18 +33,6 @@ pub struct Staging {
     /// Whether `folder` was empty when the build began: then there is no
     /// old file to compare with or to remove.
     fresh: bool,
-}
-
-/// Writes `bytes` at `path` (making its folder) through a hidden file beside
-/// it renamed into place, so that a reader never sees half a file and a crash
-/// leaves the old one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder)?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temporary = folder.join(format!(".{name}.new"));
-    std::fs::write(&temporary, bytes)?;
-    std::fs::rename(&temporary, path)
 }
 
 /// Whether the file at `path` holds exactly `bytes`. Its size is asked

@@ -18,7 +18,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::index::Index;
-use super::views::entry_url;
 use crate::content::Kind;
 
 /// Documents per chunk file: a page of results spreads over chunks, so they
@@ -244,7 +243,7 @@ pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super:
                 None => maker.body_words(index),
             };
             let source = maker.source(index, Arc::clone(&body));
-            let hash = super::fingerprint::of((
+            let hash = crate::fingerprint::of((
                 &source.doc.title,
                 &source.doc.summary,
                 source.doc.kind,
@@ -533,7 +532,7 @@ impl Maker {
             Maker::Consultation(i) => Some(dir.consultations[i].data.status(index.now) as u64),
             _ => None,
         };
-        super::fingerprint::of((global, std::mem::discriminant(&self), digest, extra))
+        crate::fingerprint::of((global, std::mem::discriminant(&self), digest, extra))
     }
 
     /// The words of the entry's body.
@@ -589,7 +588,7 @@ impl Maker {
                     .join(" ");
                     (
                         "profile",
-                        entry_url(Kind::Profile, &e.slug),
+                        Kind::Profile.url(&e.slug),
                         &p.name,
                         summary,
                         tags,
@@ -600,7 +599,7 @@ impl Maker {
                     let o = &e.data;
                     (
                         "organisation",
-                        entry_url(Kind::Organisation, &e.slug),
+                        Kind::Organisation.url(&e.slug),
                         &o.name,
                         o.sector.label().to_string(),
                         o.region.clone().unwrap_or_default(),
@@ -616,7 +615,7 @@ impl Maker {
                         .unwrap_or_default();
                     (
                         "event",
-                        entry_url(Kind::Event, &e.slug),
+                        Kind::Event.url(&e.slug),
                         &v.title,
                         format!("{}, {}", v.kind.label(), super::format::date(&v.start)),
                         format!("{place} {}", v.policy_areas.join(" ")),
@@ -633,7 +632,7 @@ impl Maker {
                     );
                     (
                         "consultation",
-                        entry_url(Kind::Consultation, &e.slug),
+                        Kind::Consultation.url(&e.slug),
                         &c.title,
                         summary,
                         c.policy_areas.join(" "),
@@ -644,7 +643,7 @@ impl Maker {
                     let a = &e.data;
                     (
                         "ask",
-                        entry_url(Kind::Ask, &e.slug),
+                        Kind::Ask.url(&e.slug),
                         &a.title,
                         a.kind.label().to_string(),
                         a.policy_areas.join(" "),
@@ -654,7 +653,7 @@ impl Maker {
                     let e = &dir.pages[i];
                     (
                         "page",
-                        entry_url(Kind::Page, &e.slug),
+                        Kind::Page.url(&e.slug),
                         &e.data.title,
                         String::new(),
                         String::new(),

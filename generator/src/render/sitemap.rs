@@ -3,16 +3,10 @@
 
 use std::path::PathBuf;
 
+use crate::escape::markup;
+
 /// Addresses per sitemap file: the protocol's limit.
 pub const MAX_URLS: usize = 50_000;
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
 
 fn urlset(base: &str, paths: &[String]) -> String {
     let mut xml = String::from(
@@ -21,7 +15,7 @@ fn urlset(base: &str, paths: &[String]) -> String {
     for path in paths {
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            escape(&format!("{base}{path}"))
+            markup(&format!("{base}{path}"))
         ));
     }
     xml.push_str("</urlset>\n");
@@ -53,7 +47,7 @@ pub fn files(base_url: &str, paths: &[String], internal: bool) -> Vec<(PathBuf, 
         let name = format!("sitemap-{}.xml", n + 1);
         index.push_str(&format!(
             "  <sitemap><loc>{}</loc></sitemap>\n",
-            escape(&format!("{base}/{name}"))
+            markup(&format!("{base}/{name}"))
         ));
         files.push((PathBuf::from(name), urlset(base, chunk)));
     }

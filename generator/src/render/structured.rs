@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::index::Index;
-use super::views::{Link, entry_url};
+use super::views::Link;
 use crate::content::Kind;
 
 /// One node of a page's graph.
@@ -128,10 +128,7 @@ struct Crumb<'a> {
 pub fn organisation<'a>(index: &'a Index<'_>, slug: &str) -> Option<Organisation<'a>> {
     let entry = index.dir.organisation(slug)?;
     let o = &entry.data;
-    let id = index
-        .dir
-        .site
-        .absolute(&entry_url(Kind::Organisation, slug));
+    let id = index.dir.site.absolute(&Kind::Organisation.url(slug));
     Some(Organisation {
         kind: "GovernmentOrganization",
         url: o
@@ -194,10 +191,7 @@ pub fn event<'a>(index: &'a Index<'_>, i: usize) -> Event<'a> {
         });
     }
     let start = index.upcoming_of(i).first().unwrap_or(&e.start);
-    let url = index
-        .dir
-        .site
-        .absolute(&entry_url(Kind::Event, &entry.slug));
+    let url = index.dir.site.absolute(&Kind::Event.url(&entry.slug));
     Event {
         kind: "Event",
         id: url.clone(),
@@ -259,11 +253,5 @@ pub fn script(graph: &[Node<'_>]) -> String {
         graph,
     };
     // Structs of strings and numbers always serialise.
-    let text = serde_json::to_string(&document).unwrap_or_default();
-    // `</script>` inside a string must not end the element.
-    if text.contains('<') {
-        text.replace('<', "\\u003c")
-    } else {
-        text
-    }
+    crate::escape::script_json(serde_json::to_string(&document).unwrap_or_default())
 }

@@ -62,7 +62,7 @@ impl Theme {
                 assets.push((path, bytes));
             }
         }
-        let digest = super::fingerprint::of(&templates);
+        let digest = crate::fingerprint::of(&templates);
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.add_raw_templates(templates)

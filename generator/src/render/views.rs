@@ -7,10 +7,10 @@ use jiff::Zoned;
 use serde::Serialize;
 
 use super::format;
-use super::index::{Body, Index, TaxonomyKind};
+use super::index::{Body, Index};
 use super::search;
 use crate::content::links::EntryLink;
-use crate::content::{Entry, Kind, Origin, Sector};
+use crate::content::{Entry, Kind, Origin, Sector, TaxonomyKind, term_url};
 use crate::markdown;
 
 /// A titled link.
@@ -141,17 +141,6 @@ pub struct AskCard {
     pub open: bool,
 }
 
-/// The address of an entry's page.
-pub fn entry_url(kind: Kind, slug: &str) -> String {
-    // Joined, not formatted: made for every link of every page.
-    ["/", kind.folder(), "/", slug, "/"].concat()
-}
-
-/// The address of a taxonomy term's page.
-pub fn term_url(kind: TaxonomyKind, slug: &str) -> String {
-    [kind.url(), slug, "/"].concat()
-}
-
 /// Character references for every character: people and screen readers read
 /// them as the text, simple address harvesters do not.
 fn obfuscate(text: &str) -> String {
@@ -178,7 +167,7 @@ impl Index<'_> {
     /// A term of a taxonomy as a tag.
     pub fn tag(&self, kind: TaxonomyKind, slug: &str) -> Tag {
         Tag {
-            label: super::index::term_label(self.dir, kind, slug),
+            label: crate::content::term_label(self.dir, kind, slug),
             slug: slug.to_string(),
             url: term_url(kind, slug),
         }
@@ -202,7 +191,7 @@ impl Index<'_> {
     pub fn organisation_link(&self, slug: &str) -> Option<Link> {
         self.dir.organisation(slug).map(|o| Link {
             title: o.data.name.clone(),
-            url: entry_url(Kind::Organisation, &o.slug),
+            url: Kind::Organisation.url(&o.slug),
         })
     }
 
@@ -210,7 +199,7 @@ impl Index<'_> {
     pub fn profile_link(&self, slug: &str) -> Option<Link> {
         self.dir.profile(slug).map(|p| Link {
             title: p.data.name.clone(),
-            url: entry_url(Kind::Profile, &p.slug),
+            url: Kind::Profile.url(&p.slug),
         })
     }
 
@@ -220,7 +209,7 @@ impl Index<'_> {
         let p = &entry.data;
         ProfileCard {
             name: p.name.clone(),
-            url: entry_url(Kind::Profile, &entry.slug),
+            url: Kind::Profile.url(&entry.slug),
             role: p.role.clone(),
             organisation: self.organisation_link(&p.organisation),
             sector: self.sector_of(i).map(|s| self.sector_tag(s)),
@@ -251,7 +240,7 @@ impl Index<'_> {
         };
         EventCard {
             title: e.title.clone(),
-            url: entry_url(Kind::Event, &entry.slug),
+            url: Kind::Event.url(&entry.slug),
             kind: Tag {
                 label: e.kind.label().to_string(),
                 slug: e.kind.slug().to_string(),
@@ -299,7 +288,7 @@ impl Index<'_> {
         let c = &entry.data;
         ConsultationCard {
             title: c.title.clone(),
-            url: entry_url(Kind::Consultation, &entry.slug),
+            url: Kind::Consultation.url(&entry.slug),
             status: status(c.status(self.now)),
             opens: format::date(&c.opens),
             closes: format::date(&c.closes),
@@ -317,7 +306,7 @@ impl Index<'_> {
         let today = self.today;
         AskCard {
             title: a.title.clone(),
-            url: entry_url(Kind::Ask, &entry.slug),
+            url: Kind::Ask.url(&entry.slug),
             kind: Tag {
                 label: a.kind.label().to_string(),
                 slug: a.kind.slug().to_string(),
@@ -362,10 +351,11 @@ impl Index<'_> {
 
     fn read_body<T>(&self, entry: &Entry<T>) -> Body {
         let url_of = |link: &EntryLink| {
-            self.entry_exists(link.kind, &link.slug)
-                .then(|| entry_url(link.kind, &link.slug))
+            self.dir
+                .contains(link.kind, &link.slug)
+                .then(|| link.kind.url(&link.slug))
         };
-        let trusted = self.dir.site.trust_html && !entry.origin.is_mirror();
+        let trusted = self.dir.site.trusts_html(&entry.origin);
         let (html, words) = markdown::to_html_and_text(
             &entry.body,
             entry.path(),
@@ -376,18 +366,6 @@ impl Index<'_> {
         Body {
             html,
             words: Mutex::new(Some(Arc::from(words))),
-        }
-    }
-
-    /// Whether an entry is in this build.
-    pub(super) fn entry_exists(&self, kind: Kind, slug: &str) -> bool {
-        match kind {
-            Kind::Organisation => self.dir.organisation(slug).is_some(),
-            Kind::Profile => self.dir.profile(slug).is_some(),
-            Kind::Event => self.dir.event(slug).is_some(),
-            Kind::Consultation => self.dir.consultation(slug).is_some(),
-            Kind::Ask => self.dir.ask(slug).is_some(),
-            Kind::Page => self.dir.page(slug).is_some(),
         }
     }
 }
