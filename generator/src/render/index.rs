@@ -314,6 +314,21 @@ impl<'a> Index<'a> {
         Arc::as_ptr(&entry.file) as usize
     }
 
+    /// The digest of each profile's organisation's file, by profile: found
+    /// through each organisation's people, not by a search for each person's
+    /// organisation, as it is made on every save.
+    pub fn organisation_digests(&self) -> Vec<Option<u64>> {
+        let dir = self.dir;
+        let mut organisation_of: Vec<Option<u64>> = vec![None; dir.profiles.len()];
+        for o in &dir.organisations {
+            let people = self.people_by_organisation.get(o.slug.as_str());
+            for &i in people.into_iter().flatten() {
+                organisation_of[i] = Some(o.file.digest());
+            }
+        }
+        organisation_of
+    }
+
     /// The next moment after `now` at which the site's pages would change
     /// with no edit: an event starting or ending, a consultation opening or
     /// closing, an ask's closing day ending. A scheduled rebuild then keeps

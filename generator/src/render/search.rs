@@ -225,7 +225,7 @@ struct Fresh {
 /// (the vocabulary's labels, the time zone of dates).
 pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super::Made {
     let makers = makers(index);
-    let organisations = super::fingerprint::organisations_of(index);
+    let organisations = index.organisation_digests();
     let keys: Vec<u64> = makers
         .par_iter()
         .map(|maker| maker.key(index, &organisations, global))

@@ -43,11 +43,11 @@ pub struct Person<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     #[serde(rename = "@id")]
-    id: &'a str,
+    id: String,
     name: &'a str,
     #[serde(rename = "jobTitle")]
     job_title: &'a str,
-    url: &'a str,
+    url: String,
     #[serde(rename = "worksFor")]
     works_for: Option<Organisation<'a>>,
     #[serde(rename = "knowsAbout")]
@@ -128,7 +128,7 @@ struct Crumb<'a> {
 pub fn organisation<'a>(index: &'a Index<'_>, slug: &str) -> Option<Organisation<'a>> {
     let entry = index.dir.organisation(slug)?;
     let o = &entry.data;
-    let id = index.dir.site.absolute(&Kind::Organisation.url(slug));
+    let id = index.dir.site.entry_id(Kind::Organisation, slug);
     Some(Organisation {
         kind: "GovernmentOrganization",
         url: o
@@ -141,13 +141,14 @@ pub fn organisation<'a>(index: &'a Index<'_>, slug: &str) -> Option<Organisation
     })
 }
 
-/// A `Person` working for their organisation; `url` is their page's
-/// absolute address.
-pub fn person<'a>(index: &'a Index<'_>, i: usize, url: &'a str) -> Person<'a> {
-    let p = &index.dir.profiles[i].data;
+/// A `Person` working for their organisation.
+pub fn person<'a>(index: &'a Index<'_>, i: usize) -> Person<'a> {
+    let entry = &index.dir.profiles[i];
+    let p = &entry.data;
+    let url = index.dir.site.entry_id(Kind::Profile, &entry.slug);
     Person {
         kind: "Person",
-        id: url,
+        id: url.clone(),
         name: &p.name,
         job_title: &p.role,
         url,
@@ -191,7 +192,7 @@ pub fn event<'a>(index: &'a Index<'_>, i: usize) -> Event<'a> {
         });
     }
     let start = index.upcoming_of(i).first().unwrap_or(&e.start);
-    let url = index.dir.site.absolute(&Kind::Event.url(&entry.slug));
+    let url = index.dir.site.entry_id(Kind::Event, &entry.slug);
     Event {
         kind: "Event",
         id: url.clone(),

@@ -1,0 +1,83 @@
+//! A consultation's page: its status and dates, who leads it, how to
+//! respond, and its sessions.
+
+use tera::Context;
+use url::Url;
+
+use super::shown::{ConsultationCard, NextEventCard, Own, ProfileCardOf};
+use super::{PageKind, Rendered, Renderer, canonical, crumb, home, page_inputs};
+use crate::content::Consultation;
+use crate::render::format;
+use crate::render::index::Index;
+use crate::render::views::{email_html, origin};
+
+page_inputs! {
+    /// What a consultation's page shows.
+    pub(super) struct ConsultationPage<'a> {
+        card: ConsultationCard,
+        consultation: Own<'a, Consultation>,
+        lead: Option<ProfileCardOf<'a>>,
+        sessions: Vec<NextEventCard>,
+    }
+}
+
+impl<'a> ConsultationPage<'a> {
+    pub(super) fn new(ix: &'a Index<'a>, i: usize) -> Self {
+        let entry = &ix.dir.consultations[i];
+        ConsultationPage {
+            card: ConsultationCard(i),
+            consultation: Own(entry),
+            lead: entry.data.lead.as_deref().map(ProfileCardOf),
+            sessions: ix
+                .events_by_consultation
+                .get(entry.slug.as_str())
+                .into_iter()
+                .flatten()
+                .map(|&e| NextEventCard(e))
+                .collect(),
+        }
+    }
+}
+
+impl PageKind for ConsultationPage<'_> {
+    fn render<'r>(&self, r: &'r Renderer<'_>) -> Rendered<'r> {
+        let ix = r.index;
+        let entry = self.consultation.0;
+        let k = &entry.data;
+        let mut c = Context::new();
+        let card = self.card.value(ix);
+        let sessions: Vec<_> = self.sessions.iter().map(|e| e.value(ix)).collect();
+        let consultation = serde_json::json!({
+            "title": card.title, "url": card.url, "status": card.status, "opens": card.opens,
+            "closes": card.closes, "policy_areas": card.policy_areas,
+            "opens_iso": format::iso(&k.opens), "closes_iso": format::iso(&k.closes),
+            "lead": self.lead.as_ref().and_then(|l| l.value(ix)),
+            "respond": {
+                "url": k.respond.url.as_ref().map(Url::as_str),
+                "email_html": k.respond.email.as_deref().map(email_html),
+                "post": k.respond.post,
+            },
+            "outcome_url": k.outcome.as_ref().map(Url::as_str),
+            "body_html": self.consultation.body_html(ix),
+            "origin": origin(&entry.origin),
+        });
+        c.insert("consultation", &consultation);
+        c.insert("sessions", &sessions);
+        let description = format!(
+            "{}: open from {} to {}.",
+            card.status.label, card.opens, card.closes
+        );
+        let mut meta = r.meta(
+            k.title.clone(),
+            card.url.clone(),
+            description,
+            "consultations",
+            vec![home(), crumb("Consultations", "/consultations/")],
+        );
+        canonical(&mut meta, &entry.origin);
+        Rendered {
+            entry: Some(entry.path().to_path_buf()),
+            ..Rendered::plain("consultation.html", meta, c)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! An event's page: when and where, each date of a series, who hosts it,
+//! the consultation it is a session of, and how to book.
+
+use std::hash::Hash;
+
+use tera::Context;
+use url::Url;
+
+use super::shown::{ConsultationCard, NextEventCard, Own, ProfileCardOf, Shown};
+use super::{PageKind, Rendered, Renderer, canonical, crumb, home, page_inputs};
+use crate::content::{Event, TaxonomyKind};
+use crate::fingerprint::Fingerprinter;
+use crate::render::format;
+use crate::render::index::Index;
+use crate::render::structured;
+
+/// An event's dates to come.
+pub(super) struct Dates(usize);
+
+impl Shown for Dates {
+    fn hash_into(&self, r: &Renderer<'_>, h: &mut Fingerprinter) {
+        for start in r.index.upcoming_of(self.0) {
+            start.timestamp().hash(h);
+        }
+    }
+}
+
+page_inputs! {
+    /// What an event's page shows.
+    pub(super) struct EventPage<'a> {
+        card: NextEventCard,
+        event: Own<'a, Event>,
+        dates: Dates,
+        host: Option<ProfileCardOf<'a>>,
+        consultation: Option<ConsultationCard>,
+    }
+}
+
+impl<'a> EventPage<'a> {
+    pub(super) fn new(ix: &'a Index<'a>, i: usize) -> Self {
+        let dir = ix.dir;
+        let entry = &dir.events[i];
+        EventPage {
+            card: NextEventCard(i),
+            event: Own(entry),
+            dates: Dates(i),
+            host: entry.data.host.as_deref().map(ProfileCardOf),
+            consultation: entry.data.consultation.as_deref().and_then(|slug| {
+                dir.consultations
+                    .binary_search_by(|c| c.slug.as_str().cmp(slug))
+                    .ok()
+                    .map(ConsultationCard)
+            }),
+        }
+    }
+}
+
+impl PageKind for EventPage<'_> {
+    fn render<'r>(&self, r: &'r Renderer<'_>) -> Rendered<'r> {
+        let ix = r.index;
+        let i = self.card.0;
+        let entry = self.event.0;
+        let e = &entry.data;
+        let mut c = Context::new();
+        let card = self.card.value(ix);
+        let occurrences: Vec<_> = if e.repeat.is_some() {
+            ix.upcoming_of(self.dates.0)
+                .iter()
+                .map(|start| serde_json::json!({ "when": format::when(start, None), "start_iso": format::iso(start) }))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let venue = e.venue.as_ref().map(|v| {
+            let address = v.address.clone();
+            let map = address.as_deref().unwrap_or(&v.name);
+            serde_json::json!({ "name": v.name, "address": address, "map_url": format::map_url(map) })
+        });
+        let booking_label = e.booking.as_ref().map(|b| {
+            if b.scheme() == "mailto" {
+                "Email to book"
+            } else {
+                "Book a place"
+            }
+        });
+        let event = serde_json::json!({
+            "title": card.title, "url": card.url, "kind": card.kind, "when": card.when,
+            "start_iso": card.start_iso, "place": card.place, "cancelled": card.cancelled,
+            "organisation": card.organisation, "origin": card.origin,
+            "time_zone": e.start.time_zone().iana_name().unwrap_or("UTC"),
+            "end_iso": e.end.as_ref().map(format::iso),
+            "occurrences": occurrences,
+            "venue": venue,
+            "online_url": e.online.as_ref().map(Url::as_str),
+            "audience": e.audience.iter().map(|s| ix.sector_tag(*s)).collect::<Vec<_>>(),
+            "capacity": e.capacity,
+            "booking_url": e.booking.as_ref().map(Url::as_str),
+            "booking_label": booking_label,
+            "accessibility": e.accessibility,
+            "policy_areas": ix.tags(TaxonomyKind::PolicyArea, e.policy_areas.iter().map(String::as_str)),
+            "host": self.host.as_ref().and_then(|h| h.value(ix)),
+            "consultation": self.consultation.map(|k| k.value(ix)),
+            "body_html": self.event.body_html(ix),
+        });
+        c.insert("event", &event);
+        let mut meta = r.meta(
+            e.title.clone(),
+            card.url.clone(),
+            format!("{}. {}.", card.when, card.place),
+            "events",
+            vec![home(), crumb("Events", "/events/")],
+        );
+        canonical(&mut meta, &entry.origin);
+        Rendered {
+            template: "event.html",
+            entry: Some(entry.path().to_path_buf()),
+            meta,
+            context: c,
+            node: Some(structured::Node::Event(structured::event(ix, i))),
+        }
+    }
+}

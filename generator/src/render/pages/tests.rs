@@ -1,0 +1,141 @@
+//! Fingerprints against the pages themselves: on the demo site, every
+//! entry's file is changed in turn (its name or title edited, then the file
+//! removed), and every page whose HTML changed must have a new fingerprint.
+//! A page kind that shows something its inputs leave out fails here.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Renderer, global, jobs};
+use crate::load::{AsOf, LoadOptions};
+use crate::matching::suggestions;
+use crate::render::index::Index;
+use crate::render::theme::Theme;
+
+/// Every page of the site at `root`, as of the demo's date: its
+/// fingerprint and HTML by address. `None` when the site has an error.
+fn pages(root: &Path) -> Option<BTreeMap<String, (u64, String)>> {
+    let options = LoadOptions {
+        root: root.to_path_buf(),
+        as_of: AsOf::Date(jiff::civil::date(2026, 11, 23)),
+    };
+    let loaded = crate::load(&options).expect("the site loads");
+    if loaded.diagnostics.iter().any(|d| d.is_error()) {
+        return None;
+    }
+    let dir = loaded.directory.public_view();
+    let made = suggestions::suggestions(&dir, suggestions::PER_PROFILE);
+    let index = Index::new(&dir, loaded.now, Arc::new(made));
+    let mut theme = Theme::load(root, &dir.site.theme).expect("the theme loads");
+    crate::render::show_site(&mut theme, &dir, false);
+    let global = global(&dir, false, theme.digest, 0);
+    let renderer = Renderer::new(&index, &theme.tera);
+    let pages = jobs(&index)
+        .iter()
+        .map(|job| {
+            let url = renderer.url(job);
+            let print = renderer.fingerprint(job, &url, global);
+            let (_, html) = renderer.render(job).expect("the page renders");
+            (url, (print, html))
+        })
+        .collect();
+    Some(pages)
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("a demo file");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("a folder");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("a copy");
+        }
+    }
+}
+
+/// Every entry file of the site: its content and its mirror.
+fn entry_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ["content", "mirror"]
+        .iter()
+        .flat_map(|folder| walkdir::WalkDir::new(root.join(folder)))
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.path().strip_prefix(root).expect("inside").to_path_buf())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The file with its first `name:` or `title:` changed: what every card
+/// and list shows of an entry.
+fn renamed(text: &str) -> String {
+    let mut done = false;
+    text.lines()
+        .map(|line| {
+            if !done && (line.starts_with("name: ") || line.starts_with("title: ")) {
+                done = true;
+                format!("{line} Renamed")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn every_page_whose_html_changes_has_a_new_fingerprint() {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let root = tmp.path();
+    for part in ["interchange.toml", "content", "mirror", "static"] {
+        let from = demo.join(part);
+        if from.is_dir() {
+            copy_folder(&from, &root.join(part));
+        } else {
+            std::fs::copy(&from, root.join(part)).expect("the config");
+        }
+    }
+    let before = pages(root).expect("the demo site has no error");
+    let mut missed = Vec::new();
+    let mut changed_pages = 0;
+    for file in entry_files(root) {
+        let path = root.join(&file);
+        let text = std::fs::read_to_string(&path).expect("an entry");
+        let edits: [(&str, Option<String>); 2] =
+            [("renamed", Some(renamed(&text))), ("removed", None)];
+        for (edit, new) in edits {
+            match &new {
+                Some(new) => std::fs::write(&path, new).expect("the edit"),
+                None => std::fs::remove_file(&path).expect("the removal"),
+            }
+            if let Some(after) = pages(root) {
+                for (url, (print, html)) in &after {
+                    let Some((old_print, old_html)) = before.get(url) else {
+                        continue;
+                    };
+                    if html != old_html {
+                        changed_pages += 1;
+                        if print == old_print {
+                            missed.push(format!("{} {edit}: {url}", file.display()));
+                        }
+                    }
+                }
+            }
+            std::fs::write(&path, &text).expect("the file put back");
+        }
+    }
+    assert!(
+        changed_pages > 500,
+        "only {changed_pages} pages changed: the edits do not reach the pages"
+    );
+    assert!(
+        missed.is_empty(),
+        "{} pages changed with the same fingerprint (a page kind shows something its inputs leave out):\n{}",
+        missed.len(),
+        missed.join("\n")
+    );
+}
