@@ -223,7 +223,7 @@ struct Fresh {
 /// The index files: every path, and the bytes of those that may have
 /// changed. `global` covers what every doc may show of the site's settings
 /// (the vocabulary's labels, the time zone of dates).
-pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super::Made {
+pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super::site_files::Made {
     let makers = makers(index);
     let organisations = index.organisation_digests();
     let keys: Vec<u64> = makers
@@ -404,7 +404,7 @@ pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super:
             bytes.push((chunk_path(n), json(&chunk)));
         }
     }
-    super::Made { paths, bytes }
+    super::site_files::Made { paths, bytes }
 }
 
 /// A doc's tokens, each with the weight of the weightiest field it is in,

@@ -1,0 +1,338 @@
+//! One build of a site, whole or after a save: the index, the pages whose
+//! fingerprints changed, and the site-wide files whose inputs changed.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use super::index::{self, Index};
+use super::memory::Memory;
+use super::output::{self, InPlace, Staging};
+use super::pages::{self, Job, Renderer, jobs};
+use super::site_files::{Caches, Made, SiteFiles, SiteWide};
+use super::theme::Theme;
+use super::{BuildError, BuildOptions, Built, Progress, show_site, view};
+use crate::content::Directory;
+use crate::matching::suggestions;
+
+/// Builds the site of `directory` again, remembering in `memory` what was
+/// written. With an empty memory (or none of the output left), the whole
+/// site is written beside the old one and swapped in; otherwise only the
+/// pages and files whose inputs changed are rendered, and written in place
+/// once they all rendered, so a failed build still leaves the last good site.
+pub fn rebuild(
+    directory: &Directory,
+    root: &Path,
+    now: Timestamp,
+    options: &BuildOptions,
+    theme: &mut Theme,
+    memory: &mut Memory,
+    progress: &dyn Progress,
+) -> Result<Built, BuildError> {
+    let directory = view(directory, options);
+    if memory.next_change.is_some_and(|t| now >= t) {
+        memory.epoch += 1;
+    }
+    let global = pages::global(&directory, options.internal, theme.digest, memory.epoch);
+    let index = index_keeping(&directory, now, global, memory);
+    show_site(theme, &directory, options.internal);
+    let renderer = Renderer::new(&index, &theme.tera);
+    let jobs = jobs(&index);
+    let planned = plan(&jobs, &renderer, global, memory.once);
+    let mut known = 0;
+    let changed: Vec<&Job> = jobs
+        .iter()
+        .zip(&planned)
+        .filter(|(_, (url, print))| {
+            let before = memory.pages.get(url);
+            known += usize::from(before.is_some());
+            before != Some(print)
+        })
+        .map(|(job, _)| job)
+        .collect();
+    // Every page of the last build is still planned: none to remove.
+    let none_removed = known == memory.pages.len();
+    // A few pages are changed in place; many (a new theme, a new day) are
+    // written as a whole new site beside the old, which costs less memory.
+    let in_place = if memory.pages.is_empty() || changed.len() * 4 > jobs.len() {
+        None
+    } else {
+        InPlace::open(&options.output)
+    };
+    let urls = planned.iter().map(|(url, _)| url.as_str()).collect();
+    let site = SiteFiles::new(&index, root, options, theme, global, urls);
+    let rendered = match in_place {
+        None => {
+            let whole = Whole {
+                jobs: &jobs,
+                renderer: &renderer,
+                site: &site,
+                output: &options.output,
+            };
+            whole.write(memory, progress)?
+        }
+        Some(live) => {
+            let changes = Changes {
+                changed: &changed,
+                planned: &planned,
+                none_removed,
+                renderer: &renderer,
+                site: &site,
+                live,
+            };
+            changes.write(memory, progress)?
+        }
+    };
+    let built = Built {
+        pages: jobs.len(),
+        rendered,
+        files: memory
+            .groups
+            .get(SiteWide::Assets.name())
+            .map_or(0, |(_, files)| files.len()),
+        next_change: index
+            .next_change()
+            .map(|t| t.to_zoned(directory.site.time_zone())),
+    };
+    memory.next_change = index.next_change();
+    drop(site);
+    if memory.once {
+        std::mem::forget(planned);
+        std::mem::forget(renderer);
+    } else {
+        memory.pages = planned.into_iter().collect();
+    }
+    Ok(built)
+}
+
+/// The index of `directory`, keeping from `memory` the suggestions, terms
+/// and A–Z order of the last build where they are made from the same
+/// things, and leaving in it what the next build may keep.
+fn index_keeping<'d>(
+    directory: &'d Directory,
+    now: Timestamp,
+    global: u64,
+    memory: &mut Memory,
+) -> Index<'d> {
+    let inputs = suggestions::inputs(directory, &mut memory.inputs);
+    if memory.once {
+        // No next build to read them.
+        std::mem::forget(std::mem::take(&mut memory.inputs));
+    }
+    // Terms are made from the suggestions' inputs and the site's settings
+    // (their labels), and the A–Z order the index makes.
+    let terms_inputs = crate::fingerprint::of((inputs, global));
+    let known = memory
+        .terms
+        .take()
+        .filter(|known| known.inputs == terms_inputs);
+    let kept = memory
+        .suggestions
+        .take()
+        .filter(|(made_from, _)| *made_from == inputs);
+    // The suggestions and the rest of the index are made side by side:
+    // each begins with a part that takes one core.
+    let (made, mut index) = rayon::join(
+        || match kept {
+            Some((_, kept)) => kept,
+            None => Arc::new(suggestions::suggestions(
+                directory,
+                suggestions::PER_PROFILE,
+            )),
+        },
+        || {
+            let known = index::Known {
+                terms: known.as_ref(),
+                order: memory.order.as_ref(),
+            };
+            Index::keeping(directory, now, known)
+        },
+    );
+    memory.suggestions = Some((inputs, made.clone()));
+    index.suggestions = made;
+    if !memory.once {
+        memory.order = Some(index.known_order());
+        memory.terms = Some(index::KnownTerms {
+            inputs: terms_inputs,
+            order: index.terms_order,
+            taxonomies: index.taxonomies.clone(),
+        });
+    }
+    index
+}
+
+/// Every page's address and fingerprint, in the order of `jobs`.
+fn plan(jobs: &[Job], renderer: &Renderer<'_>, global: u64, once: bool) -> Vec<(String, u64)> {
+    jobs.par_iter()
+        .map(|job| {
+            let url = renderer.url(job);
+            // Fingerprints tell the next build what changed: with none to
+            // come, none are needed.
+            let print = if once {
+                0
+            } else {
+                renderer.fingerprint(job, &url, global)
+            };
+            (url, print)
+        })
+        .collect()
+}
+
+/// A whole site, written beside the last and swapped in.
+struct Whole<'a> {
+    jobs: &'a [Job],
+    renderer: &'a Renderer<'a>,
+    site: &'a SiteFiles<'a>,
+    output: &'a Path,
+}
+
+impl Whole<'_> {
+    /// Writes every page and file; gives how many pages it rendered.
+    fn write(&self, memory: &mut Memory, progress: &dyn Progress) -> Result<usize, BuildError> {
+        let Whole {
+            jobs,
+            renderer,
+            site,
+            output,
+        } = *self;
+        progress.start(jobs.len());
+        let staging = Staging::begin(output)?;
+        // A new site is written whole: what the caches knew of the old is moot.
+        let once = memory.once;
+        let caches = Caches::new(!once);
+        // The site-wide files are made while the pages render: each is
+        // mostly one long task, which would otherwise leave a core idle.
+        let (pages, groups) = rayon::join(
+            || {
+                jobs.par_iter().try_for_each(|job| {
+                    // Taken, not borrowed: a thread waiting inside a
+                    // page may be given another page meanwhile.
+                    let mut html = PAGE.take();
+                    html.clear();
+                    let url = renderer.render_into(job, &mut html)?;
+                    staging.write_page(&url, &html)?;
+                    PAGE.set(html);
+                    progress.advance();
+                    Ok::<(), BuildError>(())
+                })
+            },
+            || {
+                SiteWide::ALL
+                    .par_iter()
+                    .filter(|group| **group != SiteWide::Assets)
+                    .map(|&group| {
+                        let made = site.make(group, &caches)?;
+                        if once {
+                            caches.clear(group);
+                        }
+                        for (path, bytes) in &made.bytes {
+                            staging.write(path, bytes)?;
+                        }
+                        Ok((group.name(), site.print(group, made)))
+                    })
+                    .collect::<Result<HashMap<_, _>, BuildError>>()
+            },
+        );
+        pages?;
+        let mut groups = groups?;
+        // The site's own static files are written last, over any other.
+        let assets = site.make(SiteWide::Assets, &caches)?;
+        for (path, bytes) in &assets.bytes {
+            staging.write(path, bytes)?;
+        }
+        groups.insert(
+            SiteWide::Assets.name(),
+            site.print(SiteWide::Assets, assets),
+        );
+        staging.publish()?;
+        // A new site is seen whole, once it is swapped in.
+        progress.pages_written();
+        memory.groups = groups;
+        memory.caches = caches;
+        Ok(jobs.len())
+    }
+}
+
+/// The pages and files that changed since the last build, written over it.
+struct Changes<'a> {
+    changed: &'a [&'a Job],
+    planned: &'a [(String, u64)],
+    /// Whether every page of the last build is still planned.
+    none_removed: bool,
+    renderer: &'a Renderer<'a>,
+    site: &'a SiteFiles<'a>,
+    live: InPlace,
+}
+
+impl Changes<'_> {
+    /// Writes the changed pages and files, and removes those gone; gives
+    /// how many pages it rendered.
+    fn write(&self, memory: &mut Memory, progress: &dyn Progress) -> Result<usize, BuildError> {
+        let live = &self.live;
+        progress.start(self.changed.len());
+        // Every page renders before any is written: a template error
+        // leaves the site as it was.
+        let pages: Vec<(String, String)> = self
+            .changed
+            .par_iter()
+            .map(|job| self.renderer.render(job))
+            .collect::<Result<_, _>>()?;
+        for (url, html) in &pages {
+            live.write(&output::page_path(url), html.as_bytes())?;
+            progress.advance();
+        }
+        if !self.none_removed {
+            let current: HashSet<&str> = self.planned.iter().map(|(url, _)| url.as_str()).collect();
+            for url in memory
+                .pages
+                .keys()
+                .filter(|url| !current.contains(url.as_str()))
+            {
+                live.remove(&output::page_path(url))?;
+            }
+        }
+        progress.pages_written();
+        self.write_site_files(memory)?;
+        Ok(pages.len())
+    }
+
+    /// Makes the groups of site-wide files whose inputs changed, in
+    /// parallel, then writes them in order, the static files last.
+    fn write_site_files(&self, memory: &mut Memory) -> Result<(), BuildError> {
+        let site = self.site;
+        let stale: Vec<SiteWide> = SiteWide::ALL
+            .into_iter()
+            .filter(|group| {
+                let print = site.inputs(*group);
+                let known = memory.groups.get(group.name()).map(|(p, _)| *p);
+                print.is_none() || print != known
+            })
+            .collect();
+        let caches = &memory.caches;
+        let made: Vec<Made> = stale
+            .par_iter()
+            .map(|&group| site.make(group, caches))
+            .collect::<Result<_, _>>()?;
+        for (group, made) in stale.into_iter().zip(made) {
+            for (path, bytes) in &made.bytes {
+                self.live.write(path, bytes)?;
+            }
+            if let Some((_, old)) = memory.groups.get(group.name()) {
+                let current: HashSet<&PathBuf> = made.paths.iter().collect();
+                for path in old.iter().filter(|p| !current.contains(p)) {
+                    self.live.remove(path)?;
+                }
+            }
+            memory.groups.insert(group.name(), site.print(group, made));
+        }
+        Ok(())
+    }
+}
+
+thread_local! {
+    /// The buffer a thread renders pages into, kept from one to the next.
+    static PAGE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}

@@ -1,0 +1,211 @@
+//! The files made from the whole directory rather than one page each:
+//! calendars, feeds, the sitemap, `directory.json`, the search index and
+//! the static files, in groups made and written together.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use super::index::Index;
+use super::theme::{self, Theme};
+use super::{BuildError, BuildOptions, calendar, export, feeds, search, sitemap};
+use crate::history::History;
+use crate::lock;
+
+/// The files made from the whole directory rather than one page each, in
+/// groups made and written together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SiteWide {
+    Calendars,
+    Feeds,
+    Sitemap,
+    Export,
+    Search,
+    /// The theme's static files and the site's own, which come last so that
+    /// they may replace the theme's.
+    Assets,
+}
+
+impl SiteWide {
+    pub(super) const ALL: [SiteWide; 6] = [
+        SiteWide::Calendars,
+        SiteWide::Feeds,
+        SiteWide::Sitemap,
+        SiteWide::Export,
+        SiteWide::Search,
+        SiteWide::Assets,
+    ];
+
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            SiteWide::Calendars => "calendars",
+            SiteWide::Feeds => "feeds",
+            SiteWide::Sitemap => "sitemap",
+            SiteWide::Export => "export",
+            SiteWide::Search => "search",
+            SiteWide::Assets => "assets",
+        }
+    }
+}
+
+/// What the site-wide files are made from.
+pub(super) struct SiteFiles<'a> {
+    index: &'a Index<'a>,
+    root: &'a Path,
+    options: &'a BuildOptions,
+    theme: &'a Theme,
+    global: u64,
+    urls: Vec<&'a str>,
+    /// When each entry changed, from git: read once, when first needed.
+    history: OnceLock<History>,
+    /// Every entry, as one number: made once, though several groups ask.
+    entries: OnceLock<u64>,
+}
+
+pub(super) type Files = Vec<(PathBuf, Vec<u8>)>;
+
+impl<'a> SiteFiles<'a> {
+    /// What the site-wide files of a build are made from: its index and
+    /// settings, what every page shows (`global`) and every page's address.
+    pub(super) fn new(
+        index: &'a Index<'a>,
+        root: &'a Path,
+        options: &'a BuildOptions,
+        theme: &'a Theme,
+        global: u64,
+        urls: Vec<&'a str>,
+    ) -> Self {
+        SiteFiles {
+            index,
+            root,
+            options,
+            theme,
+            global,
+            urls,
+            history: OnceLock::new(),
+            entries: OnceLock::new(),
+        }
+    }
+
+    fn history(&self) -> &History {
+        self.history.get_or_init(|| History::read(self.root))
+    }
+
+    /// The fingerprint of what a group is made from, or `None` for the
+    /// static files, which are read each time (a handful of small files)
+    /// and known by their bytes.
+    pub(super) fn inputs(&self, group: SiteWide) -> Option<u64> {
+        let dir = self.index.dir;
+        Some(match group {
+            SiteWide::Calendars => crate::fingerprint::of((
+                self.global,
+                crate::fingerprint::digests(&dir.events),
+                crate::fingerprint::digests(&dir.organisations),
+                crate::fingerprint::digests(&dir.consultations),
+            )),
+            SiteWide::Sitemap => crate::fingerprint::of((self.global, &self.urls)),
+            SiteWide::Feeds | SiteWide::Export | SiteWide::Search => {
+                let entries = self
+                    .entries
+                    .get_or_init(|| crate::fingerprint::directory(dir));
+                crate::fingerprint::of((self.global, *entries))
+            }
+            SiteWide::Assets => return None,
+        })
+    }
+
+    /// What a group's files as made are known by: the fingerprint of their
+    /// inputs, or of their bytes, and every path.
+    pub(super) fn print(&self, group: SiteWide, made: Made) -> (u64, Vec<PathBuf>) {
+        let print = self
+            .inputs(group)
+            .unwrap_or_else(|| crate::fingerprint::of(&made.bytes));
+        (print, made.paths)
+    }
+
+    /// A group's files.
+    pub(super) fn make(&self, group: SiteWide, caches: &Caches) -> Result<Made, BuildError> {
+        let index = self.index;
+        let dir = index.dir;
+        let text = |files: Vec<(PathBuf, String)>| -> Files {
+            files
+                .into_iter()
+                .map(|(path, text)| (path, text.into_bytes()))
+                .collect()
+        };
+        Ok(Made::whole(match group {
+            SiteWide::Calendars => text(calendar::files(index, self.history())),
+            SiteWide::Feeds => text(feeds::files(index, self.history(), &self.theme.tera)?),
+            SiteWide::Sitemap => {
+                let pages: Vec<String> = self
+                    .urls
+                    .iter()
+                    .filter(|url| url.ends_with('/'))
+                    .map(|url| (*url).to_string())
+                    .collect();
+                text(sitemap::files(
+                    dir.site.base_url.as_str(),
+                    &pages,
+                    self.options.internal,
+                ))
+            }
+            SiteWide::Export => vec![(
+                PathBuf::from("directory.json"),
+                export::directory_json(index, &mut lock(&caches.export)),
+            )],
+            SiteWide::Search => {
+                return Ok(search::files(index, self.global, &mut lock(&caches.search)));
+            }
+            SiteWide::Assets => {
+                let mut assets = self.theme.assets.clone();
+                assets.extend(theme::read_folder(&self.root.join("static"))?);
+                assets
+            }
+        }))
+    }
+}
+
+/// The caches of the site-wide files, one lock each, so that the groups
+/// can be made at the same time.
+#[derive(Debug, Default)]
+pub(super) struct Caches {
+    export: Mutex<export::Cache>,
+    search: Mutex<search::Cache>,
+}
+
+impl Caches {
+    /// Caches that keep what they make for a next build when `keep`.
+    pub(super) fn new(keep: bool) -> Self {
+        Self {
+            export: Mutex::new(export::Cache::new(keep)),
+            search: Mutex::default(),
+        }
+    }
+
+    /// Empties a group's cache, for a build with no next build to use it:
+    /// the memory goes to the pages still rendering rather than to fresh
+    /// pages from the system, which cost more here than the freeing.
+    pub(super) fn clear(&self, group: SiteWide) {
+        match group {
+            SiteWide::Export => *lock(&self.export) = export::Cache::default(),
+            SiteWide::Search => *lock(&self.search) = search::Cache::default(),
+            _ => {}
+        }
+    }
+}
+
+/// A group of site-wide files as made: every file of the group, and the
+/// bytes of those that may have changed (all of them, unless a cache knew
+/// better).
+pub(super) struct Made {
+    pub(super) paths: Vec<PathBuf>,
+    pub(super) bytes: Files,
+}
+
+impl Made {
+    fn whole(bytes: Files) -> Self {
+        Self {
+            paths: bytes.iter().map(|(path, _)| path.clone()).collect(),
+            bytes,
+        }
+    }
+}
