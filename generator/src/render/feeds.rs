@@ -45,133 +45,26 @@ pub fn files(
     tera: &tera::Tera,
 ) -> Result<Vec<(PathBuf, String)>, BuildError> {
     let dir = index.dir;
-    let zone = dir.site.time_zone();
-    let entry =
-        |kind: Kind, e: Dated<'_>, title: &str, summary: String, categories: Vec<String>| {
-            FeedEntry {
-                title: title.to_string(),
-                id: dir.site.absolute(&kind.url(e.slug)),
-                // First publication is never after the last change (an
-                // `updated:` date may be older than the file's first commit).
-                published: e.first.min(e.changed).to_string(),
-                updated: e.changed.to_string(),
-                summary,
-                categories,
-                changed: e.changed,
-            }
-        };
-    // Only the newest profiles are in the feed: find them by date first,
-    // then make their entries.
-    let mut newest: Vec<(Timestamp, &str, usize)> = index
-        .profiles_az
-        .par_iter()
-        .map(|&i| {
-            let p = &dir.profiles[i];
-            (history.updated(p, &zone), p.slug.as_str(), i)
-        })
-        .collect();
-    // Among equals, in the order of their addresses (`/profiles/<slug>/`).
-    fn address(slug: &str) -> impl Iterator<Item = u8> + '_ {
-        slug.bytes().chain(std::iter::once(b'/'))
-    }
-    newest.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| address(a.1).cmp(address(b.1))));
-    let profiles: Vec<FeedEntry> = newest
-        .iter()
-        .take(FEED_LENGTH)
-        .map(|&(_, _, i)| {
-            let p = &dir.profiles[i];
-            let organisation = dir
-                .organisation(&p.data.organisation)
-                .map(|o| o.data.name.as_str())
-                .unwrap_or_default();
-            entry(
-                Kind::Profile,
-                Dated::of(p, history, &zone),
-                &p.data.name,
-                format!("{}, {organisation}", p.data.role),
-                p.data.policy_areas.clone(),
-            )
-        })
-        .collect();
-
-    let mut seen = std::collections::HashSet::new();
-    let events: Vec<FeedEntry> = index
-        .upcoming
-        .iter()
-        .filter(|o| seen.insert(o.event))
-        .take(FEED_LENGTH)
-        .map(|o| {
-            let e = &dir.events[o.event];
-            let when = super::format::when(&o.start, None);
-            let mut summary = when;
-            if e.data.cancelled {
-                summary = format!("Cancelled: {summary}");
-            }
-            entry(
-                Kind::Event,
-                Dated::of(e, history, &zone),
-                &e.data.title,
-                summary,
-                vec![e.data.kind.slug().to_string()],
-            )
-        })
-        .collect();
-
-    let mut consultations: Vec<FeedEntry> = index
-        .consultations
-        .iter()
-        .map(|&i| {
-            let c = &dir.consultations[i];
-            let status = c.data.status(index.now);
-            let summary = format!(
-                "{}: {} to {}",
-                status.label(),
-                super::format::date(&c.data.opens),
-                super::format::date(&c.data.closes)
-            );
-            entry(
-                Kind::Consultation,
-                Dated::of(c, history, &zone),
-                &c.data.title,
-                summary,
-                c.data.policy_areas.clone(),
-            )
-        })
-        .collect();
-    consultations.sort_by(|a, b| b.changed.cmp(&a.changed).then(a.id.cmp(&b.id)));
-    consultations.truncate(FEED_LENGTH);
-
-    let asks: Vec<FeedEntry> = index
-        .open_asks
-        .iter()
-        .take(FEED_LENGTH)
-        .map(|&i| {
-            let a = &dir.asks[i];
-            entry(
-                Kind::Ask,
-                Dated::of(a, history, &zone),
-                &a.data.title,
-                a.data.kind.label().to_string(),
-                a.data.policy_areas.clone(),
-            )
-        })
-        .collect();
-
+    let entries = Entries {
+        index,
+        history,
+        zone: dir.site.time_zone(),
+    };
     let feeds = [
         (
             "profiles",
             "New and changed profiles",
             "/profiles/",
-            profiles,
+            entries.profiles(),
         ),
-        ("events", "Upcoming events", "/events/", events),
+        ("events", "Upcoming events", "/events/", entries.events()),
         (
             "consultations",
             "Consultations",
             "/consultations/",
-            consultations,
+            entries.consultations(),
         ),
-        ("asks", "Open asks", "/asks/", asks),
+        ("asks", "Open asks", "/asks/", entries.asks()),
     ];
     let mut files = Vec::new();
     for (name, title, alternate, entries) in feeds {
@@ -203,20 +96,151 @@ pub fn files(
     Ok(files)
 }
 
-/// When an entry first appeared and last changed.
-#[derive(Clone, Copy)]
-struct Dated<'a> {
-    slug: &'a str,
-    first: Timestamp,
-    changed: Timestamp,
+/// What the feeds' entries are made from.
+struct Entries<'a> {
+    index: &'a Index<'a>,
+    history: &'a History,
+    zone: jiff::tz::TimeZone,
 }
 
-impl<'a> Dated<'a> {
-    fn of<T>(entry: &'a Entry<T>, history: &History, zone: &jiff::tz::TimeZone) -> Self {
-        Self {
-            slug: &entry.slug,
-            first: history.published(entry),
-            changed: history.updated(entry, zone),
+impl Entries<'_> {
+    /// An entry of a feed.
+    fn entry<T>(
+        &self,
+        kind: Kind,
+        e: &Entry<T>,
+        title: &str,
+        summary: String,
+        categories: Vec<String>,
+    ) -> FeedEntry {
+        let first = self.history.published(e);
+        let changed = self.history.updated(e, &self.zone);
+        FeedEntry {
+            title: title.to_string(),
+            id: self.index.dir.site.entry_id(kind, &e.slug),
+            // First publication is never after the last change (an
+            // `updated:` date may be older than the file's first commit).
+            published: first.min(changed).to_string(),
+            updated: changed.to_string(),
+            summary,
+            categories,
+            changed,
         }
+    }
+
+    /// The newest profiles.
+    fn profiles(&self) -> Vec<FeedEntry> {
+        let dir = self.index.dir;
+        // Only the newest profiles are in the feed: find them by date first,
+        // then make their entries.
+        let mut newest: Vec<(Timestamp, &str, usize)> = self
+            .index
+            .profiles_az
+            .par_iter()
+            .map(|&i| {
+                let p = &dir.profiles[i];
+                (self.history.updated(p, &self.zone), p.slug.as_str(), i)
+            })
+            .collect();
+        // Among equals, in the order of their addresses (`/profiles/<slug>/`).
+        fn address(slug: &str) -> impl Iterator<Item = u8> + '_ {
+            slug.bytes().chain(std::iter::once(b'/'))
+        }
+        newest.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| address(a.1).cmp(address(b.1))));
+        newest
+            .iter()
+            .take(FEED_LENGTH)
+            .map(|&(_, _, i)| {
+                let p = &dir.profiles[i];
+                let organisation = dir
+                    .organisation(&p.data.organisation)
+                    .map(|o| o.data.name.as_str())
+                    .unwrap_or_default();
+                self.entry(
+                    Kind::Profile,
+                    p,
+                    &p.data.name,
+                    format!("{}, {organisation}", p.data.role),
+                    p.data.policy_areas.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// The next events, each once.
+    fn events(&self) -> Vec<FeedEntry> {
+        let dir = self.index.dir;
+        let mut seen = std::collections::HashSet::new();
+        self.index
+            .upcoming
+            .iter()
+            .filter(|o| seen.insert(o.event))
+            .take(FEED_LENGTH)
+            .map(|o| {
+                let e = &dir.events[o.event];
+                let when = super::format::when(&o.start, None);
+                let mut summary = when;
+                if e.data.cancelled {
+                    summary = format!("Cancelled: {summary}");
+                }
+                self.entry(
+                    Kind::Event,
+                    e,
+                    &e.data.title,
+                    summary,
+                    vec![e.data.kind.slug().to_string()],
+                )
+            })
+            .collect()
+    }
+
+    /// The consultations that changed last.
+    fn consultations(&self) -> Vec<FeedEntry> {
+        let index = self.index;
+        let dir = index.dir;
+        let mut consultations: Vec<FeedEntry> = index
+            .consultations
+            .iter()
+            .map(|&i| {
+                let c = &dir.consultations[i];
+                let status = c.data.status(index.now);
+                let summary = format!(
+                    "{}: {} to {}",
+                    status.label(),
+                    super::format::date(&c.data.opens),
+                    super::format::date(&c.data.closes)
+                );
+                self.entry(
+                    Kind::Consultation,
+                    c,
+                    &c.data.title,
+                    summary,
+                    c.data.policy_areas.clone(),
+                )
+            })
+            .collect();
+        consultations.sort_by(|a, b| b.changed.cmp(&a.changed).then(a.id.cmp(&b.id)));
+        consultations.truncate(FEED_LENGTH);
+        consultations
+    }
+
+    /// The newest open asks.
+    fn asks(&self) -> Vec<FeedEntry> {
+        let dir = self.index.dir;
+        self.index
+            .open_asks
+            .iter()
+            .take(FEED_LENGTH)
+            .map(|&i| {
+                let a = &dir.asks[i];
+                self.entry(
+                    Kind::Ask,
+                    a,
+                    &a.data.title,
+                    a.data.kind.label().to_string(),
+                    a.data.policy_areas.clone(),
+                )
+            })
+            .collect()
     }
 }

@@ -230,43 +230,7 @@ pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super:
         .par_iter()
         .map(|maker| maker.key(index, &organisations, global))
         .collect();
-    // Docs made from the same things as at the last build are kept; the
-    // others are made, with their weights, in parallel.
-    let fresh: Vec<Fresh> = makers
-        .par_iter()
-        .zip(&keys)
-        .filter(|(_, key)| !cache.made.contains_key(*key))
-        .map(|(maker, &key)| {
-            let digest = maker.digest(index);
-            let body = match cache.bodies.get(&digest) {
-                Some(body) => Arc::clone(body),
-                None => maker.body_words(index),
-            };
-            let source = maker.source(index, Arc::clone(&body));
-            let hash = crate::fingerprint::of((
-                &source.doc.title,
-                &source.doc.summary,
-                source.doc.kind,
-                &source.fields,
-            ));
-            let weights = (!cache.weights.contains_key(&hash)).then(|| weights(&source));
-            Fresh {
-                key,
-                doc: Arc::new(source.doc),
-                hash,
-                weights,
-                body: (digest, body),
-            }
-        })
-        .collect();
-    let remade = !fresh.is_empty();
-    for fresh in fresh {
-        cache.bodies.insert(fresh.body.0, fresh.body.1);
-        if let Some(weights) = fresh.weights {
-            cache.weights.insert(fresh.hash, weights);
-        }
-        cache.made.insert(fresh.key, (fresh.doc, fresh.hash));
-    }
+    let remade = cache.make_docs(index, &makers, &keys);
     let docs: Vec<(Arc<Doc>, u64)> = keys
         .iter()
         .filter_map(|key| cache.made.get(key).cloned())
@@ -277,10 +241,75 @@ pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super:
             .iter()
             .zip(&docs)
             .all(|((old, _), (new, _))| Arc::ptr_eq(old, new) || old.url == new.url);
+    let touched = if same_docs {
+        cache.patch_postings(&docs)
+    } else {
+        cache.all_postings(&docs)
+    };
+    if remade || !same_docs {
+        cache.forget_unused(index, &makers, &keys, &docs);
+    }
+    cache.docs = docs;
+    cache.files(touched)
+}
 
-    let mut touched_shards: BTreeSet<String> = BTreeSet::new();
-    let mut touched_chunks: BTreeSet<usize> = BTreeSet::new();
-    if same_docs {
+/// The shards and chunks of the index that changed.
+#[derive(Default)]
+struct Touched {
+    shards: BTreeSet<String>,
+    chunks: BTreeSet<usize>,
+}
+
+impl Cache {
+    /// Makes the docs of `keys` that it does not have, with their weights,
+    /// in parallel; gives whether it made any.
+    fn make_docs(&mut self, index: &Index<'_>, makers: &[Maker], keys: &[u64]) -> bool {
+        let cache = &*self;
+        // Docs made from the same things as at the last build are kept; the
+        // others are made, with their weights, in parallel.
+        let fresh: Vec<Fresh> = makers
+            .par_iter()
+            .zip(keys)
+            .filter(|(_, key)| !cache.made.contains_key(*key))
+            .map(|(maker, &key)| {
+                let digest = maker.digest(index);
+                let body = match cache.bodies.get(&digest) {
+                    Some(body) => Arc::clone(body),
+                    None => maker.body_words(index),
+                };
+                let source = maker.source(index, Arc::clone(&body));
+                let hash = crate::fingerprint::of((
+                    &source.doc.title,
+                    &source.doc.summary,
+                    source.doc.kind,
+                    &source.fields,
+                ));
+                let weights = (!cache.weights.contains_key(&hash)).then(|| weights(&source));
+                Fresh {
+                    key,
+                    doc: Arc::new(source.doc),
+                    hash,
+                    weights,
+                    body: (digest, body),
+                }
+            })
+            .collect();
+        let remade = !fresh.is_empty();
+        for fresh in fresh {
+            self.bodies.insert(fresh.body.0, fresh.body.1);
+            if let Some(weights) = fresh.weights {
+                self.weights.insert(fresh.hash, weights);
+            }
+            self.made.insert(fresh.key, (fresh.doc, fresh.hash));
+        }
+        remade
+    }
+
+    /// Changes only the postings of the docs whose weights changed, when
+    /// the docs are the same, in the same order, as at the last build.
+    fn patch_postings(&mut self, docs: &[(Arc<Doc>, u64)]) -> Touched {
+        let cache = self;
+        let mut touched = Touched::default();
         for (id, ((_, hash), (_, old))) in docs.iter().zip(&cache.docs).enumerate() {
             if hash == old {
                 continue;
@@ -316,7 +345,7 @@ pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super:
                         cache.shards.remove(&key);
                     }
                 }
-                touched_shards.insert(key);
+                touched.shards.insert(key);
             }
             for (&token, &weight) in &after {
                 if before.get(token) == Some(&weight) {
@@ -331,11 +360,17 @@ pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super:
                     .or_default();
                 let at = postings.partition_point(|(doc, _)| *doc < id);
                 postings.insert(at, (id, weight));
-                touched_shards.insert(key);
+                touched.shards.insert(key);
             }
-            touched_chunks.insert(id as usize / CHUNK_SIZE);
+            touched.chunks.insert(id as usize / CHUNK_SIZE);
         }
-    } else {
+        touched
+    }
+
+    /// Every posting, made again from the docs' weights.
+    fn all_postings(&mut self, docs: &[(Arc<Doc>, u64)]) -> Touched {
+        let cache = self;
+        let mut touched = Touched::default();
         // Postings gathered by token first: one key per token, not per posting.
         let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = ahash::AHashMap::new();
         for (id, (_, hash)) in docs.iter().enumerate() {
@@ -351,11 +386,20 @@ pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super:
                 .insert(token.to_string(), list);
         }
         cache.shards = shards;
-        touched_shards.extend(cache.shards.keys().cloned());
-        touched_chunks.extend(0..docs.len().div_ceil(CHUNK_SIZE));
+        touched.shards.extend(cache.shards.keys().cloned());
+        touched.chunks.extend(0..docs.len().div_ceil(CHUNK_SIZE));
+        touched
     }
-    if remade || !same_docs {
-        // Forget the docs, weights and bodies no longer in the index.
+
+    /// Forgets the docs, weights and bodies no longer in the index.
+    fn forget_unused(
+        &mut self,
+        index: &Index<'_>,
+        makers: &[Maker],
+        keys: &[u64],
+        docs: &[(Arc<Doc>, u64)],
+    ) {
+        let cache = self;
         let current: std::collections::HashSet<u64> = keys.iter().copied().collect();
         cache.made.retain(|key, _| current.contains(key));
         let current: std::collections::HashSet<u64> = docs.iter().map(|(_, hash)| *hash).collect();
@@ -364,47 +408,50 @@ pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super:
             makers.iter().map(|maker| maker.digest(index)).collect();
         cache.bodies.retain(|digest, _| digests.contains(digest));
     }
-    cache.docs = docs;
 
-    let meta = PathBuf::from("search/meta.json");
-    let shard_path = |key: &str| PathBuf::from(format!("search/terms/{key}.json"));
-    let chunk_path = |n: usize| PathBuf::from(format!("search/docs/{n}.json"));
-    let count = cache.docs.len();
-    let chunks = count.div_ceil(CHUNK_SIZE);
-    let mut paths = vec![meta.clone()];
-    paths.extend(cache.shards.keys().map(|key| shard_path(key)));
-    paths.extend((0..chunks).map(chunk_path));
+    /// The index's files: every path, and the bytes of those touched.
+    fn files(&self, touched: Touched) -> super::site_files::Made {
+        let cache = self;
+        let meta = PathBuf::from("search/meta.json");
+        let shard_path = |key: &str| PathBuf::from(format!("search/terms/{key}.json"));
+        let chunk_path = |n: usize| PathBuf::from(format!("search/docs/{n}.json"));
+        let count = cache.docs.len();
+        let chunks = count.div_ceil(CHUNK_SIZE);
+        let mut paths = vec![meta.clone()];
+        paths.extend(cache.shards.keys().map(|key| shard_path(key)));
+        paths.extend((0..chunks).map(chunk_path));
 
-    let mut bytes = vec![(
-        meta,
-        json(&serde_json::json!({ "version": 1, "count": count, "chunk_size": CHUNK_SIZE })),
-    )];
-    for key in &touched_shards {
-        if let Some(terms) = cache.shards.get(key) {
-            bytes.push((shard_path(key), json(terms)));
+        let mut bytes = vec![(
+            meta,
+            json(&serde_json::json!({ "version": 1, "count": count, "chunk_size": CHUNK_SIZE })),
+        )];
+        for key in &touched.shards {
+            if let Some(terms) = cache.shards.get(key) {
+                bytes.push((shard_path(key), json(terms)));
+            }
         }
-    }
-    for n in touched_chunks {
-        let from = n * CHUNK_SIZE;
-        let chunk: Vec<Numbered<'_>> = cache
-            .docs
-            .iter()
-            .enumerate()
-            .skip(from)
-            .take(CHUNK_SIZE)
-            .map(|(id, (doc, _))| Numbered {
-                id: id as u32,
-                title: &doc.title,
-                url: &doc.url,
-                kind: doc.kind,
-                summary: &doc.summary,
-            })
-            .collect();
-        if !chunk.is_empty() {
-            bytes.push((chunk_path(n), json(&chunk)));
+        for n in touched.chunks {
+            let from = n * CHUNK_SIZE;
+            let chunk: Vec<Numbered<'_>> = cache
+                .docs
+                .iter()
+                .enumerate()
+                .skip(from)
+                .take(CHUNK_SIZE)
+                .map(|(id, (doc, _))| Numbered {
+                    id: id as u32,
+                    title: &doc.title,
+                    url: &doc.url,
+                    kind: doc.kind,
+                    summary: &doc.summary,
+                })
+                .collect();
+            if !chunk.is_empty() {
+                bytes.push((chunk_path(n), json(&chunk)));
+            }
         }
+        super::site_files::Made { paths, bytes }
     }
-    super::site_files::Made { paths, bytes }
 }
 
 /// A doc's tokens, each with the weight of the weightiest field it is in,

@@ -1,19 +1,22 @@
 //! `directory.json`: every entry with its fields and its page's address, for
-//! councils' own tools. Its shape is documented in docs/export.md.
+//! councils' own tools. Its shape is documented in docs/outputs.md.
+
+mod fields;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use crate::fingerprint::hasher;
-
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
-use url::Url;
 
 use super::index::Index;
 use super::views::origin;
-use crate::content::{AskKind, Entry, EventKind, Kind, OpenTo, Sector, Visibility};
+use crate::content::{Entry, Kind};
+use crate::fingerprint::hasher;
+use fields::{
+    AskFields, ConsultationFields, EventFields, OrganisationFields, PageFields, ProfileFields,
+};
 
 /// What every entry has, before its own fields.
 #[derive(Serialize)]
@@ -207,35 +210,21 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
     out.extend_from_slice(&serde_json::to_vec(&head).unwrap_or_default());
     out.extend_from_slice(format!(",\"as_of\":\"{}\"", index.now).as_bytes());
     let none = |_| 0;
+    let organisations = &dir.organisations;
     lists.list(
         &mut out,
         "organisations",
         Kind::Organisation,
-        &dir.organisations,
+        organisations,
         none,
         |_, e, out| {
-            let o = &e.data;
-            #[derive(Serialize)]
-            struct Fields<'a> {
-                name: &'a str,
-                sector: Sector,
-                website: Option<&'a Url>,
-                logo: Option<&'a str>,
-                region: Option<&'a str>,
-            }
             exported(
                 index,
                 Kind::Organisation,
                 e,
-                Fields {
-                    name: &o.name,
-                    sector: o.sector,
-                    website: o.website.as_ref(),
-                    logo: o.logo.as_deref(),
-                    region: o.region.as_deref(),
-                },
+                OrganisationFields::new(&e.data),
                 out,
-            )
+            );
         },
     );
     lists.list(
@@ -245,70 +234,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
         &dir.profiles,
         none,
         |_, e, out| {
-            let p = &e.data;
-            #[derive(Serialize)]
-            struct Contact<'a> {
-                email: Option<&'a str>,
-                fediverse: Option<&'a str>,
-                linkedin: Option<&'a Url>,
-            }
-            #[derive(Serialize)]
-            struct Swap<'a> {
-                months: u32,
-                sectors: &'a [Sector],
-                policy_areas: &'a [String],
-                locations: &'a [String],
-            }
-            #[derive(Serialize)]
-            struct Fields<'a> {
-                name: &'a str,
-                role: &'a str,
-                organisation: &'a str,
-                grade: Option<&'a str>,
-                location: Option<&'a str>,
-                policy_areas: &'a [String],
-                interests: &'a [String],
-                open_to: &'a [OpenTo],
-                languages: &'a [String],
-                pronouns: Option<&'a str>,
-                contact: Contact<'a>,
-                visibility: Visibility,
-                federate: bool,
-                paused_until: Option<String>,
-                swap: Option<Swap<'a>>,
-            }
-            exported(
-                index,
-                Kind::Profile,
-                e,
-                Fields {
-                    name: &p.name,
-                    role: &p.role,
-                    organisation: &p.organisation,
-                    grade: p.grade.as_deref(),
-                    location: p.location.as_deref(),
-                    policy_areas: &p.policy_areas,
-                    interests: &p.interests,
-                    open_to: &p.open_to,
-                    languages: &p.languages,
-                    pronouns: p.pronouns.as_deref(),
-                    contact: Contact {
-                        email: p.contact.email.as_deref(),
-                        fediverse: p.contact.fediverse.as_deref(),
-                        linkedin: p.contact.linkedin.as_ref(),
-                    },
-                    visibility: p.visibility,
-                    federate: p.federate,
-                    paused_until: p.paused_until.map(|d| d.to_string()),
-                    swap: p.swap.as_ref().map(|s| Swap {
-                        months: s.months,
-                        sectors: &s.sectors,
-                        policy_areas: &s.policy_areas,
-                        locations: &s.locations,
-                    }),
-                },
-                out,
-            )
+            exported(index, Kind::Profile, e, ProfileFields::new(&e.data), out);
         },
     );
     let upcoming = |i: usize| {
@@ -323,143 +249,35 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
         &dir.events,
         upcoming,
         |i, e, out| {
-            let v = &e.data;
-            #[derive(Serialize)]
-            struct Venue<'a> {
-                name: &'a str,
-                address: Option<&'a str>,
-            }
-            #[derive(Serialize)]
-            struct Fields<'a> {
-                title: &'a str,
-                kind: EventKind,
-                start: String,
-                end: Option<String>,
-                time_zone: Option<&'a str>,
-                repeat: Option<&'a str>,
-                upcoming: Vec<String>,
-                venue: Option<Venue<'a>>,
-                online: Option<&'a Url>,
-                audience: &'a [Sector],
-                capacity: Option<u32>,
-                booking: Option<&'a Url>,
-                host: Option<&'a str>,
-                organisation: Option<&'a str>,
-                consultation: Option<&'a str>,
-                policy_areas: &'a [String],
-                accessibility: Option<&'a str>,
-                cancelled: bool,
-            }
             exported(
                 index,
                 Kind::Event,
                 e,
-                Fields {
-                    title: &v.title,
-                    kind: v.kind,
-                    start: v.start.timestamp().to_string(),
-                    end: v.end.as_ref().map(|t| t.timestamp().to_string()),
-                    time_zone: v.start.time_zone().iana_name(),
-                    repeat: v.repeat.as_deref(),
-                    upcoming: index
-                        .upcoming_of(i)
-                        .iter()
-                        .map(|z| z.timestamp().to_string())
-                        .collect(),
-                    venue: v.venue.as_ref().map(|x| Venue {
-                        name: &x.name,
-                        address: x.address.as_deref(),
-                    }),
-                    online: v.online.as_ref(),
-                    audience: &v.audience,
-                    capacity: v.capacity,
-                    booking: v.booking.as_ref(),
-                    host: v.host.as_deref(),
-                    organisation: v.organisation.as_deref(),
-                    consultation: v.consultation.as_deref(),
-                    policy_areas: &v.policy_areas,
-                    accessibility: v.accessibility.as_deref(),
-                    cancelled: v.cancelled,
-                },
+                EventFields::new(index, i, &e.data),
                 out,
-            )
+            );
         },
     );
     let status = |i: usize| dir.consultations[i].data.status(index.now) as u64;
+    let consultations = &dir.consultations;
     lists.list(
         &mut out,
         "consultations",
         Kind::Consultation,
-        &dir.consultations,
+        consultations,
         status,
         |_, e, out| {
-            let c = &e.data;
-            #[derive(Serialize)]
-            struct Respond<'a> {
-                url: Option<&'a Url>,
-                email: Option<&'a str>,
-                post: Option<&'a str>,
-            }
-            #[derive(Serialize)]
-            struct Fields<'a> {
-                title: &'a str,
-                opens: String,
-                closes: String,
-                status: &'static str,
-                policy_areas: &'a [String],
-                lead: Option<&'a str>,
-                organisation: Option<&'a str>,
-                respond: Respond<'a>,
-                outcome: Option<&'a Url>,
-            }
             exported(
                 index,
                 Kind::Consultation,
                 e,
-                Fields {
-                    title: &c.title,
-                    opens: c.opens.timestamp().to_string(),
-                    closes: c.closes.timestamp().to_string(),
-                    status: super::views::status(c.status(index.now)).slug,
-                    policy_areas: &c.policy_areas,
-                    lead: c.lead.as_deref(),
-                    organisation: c.organisation.as_deref(),
-                    respond: Respond {
-                        url: c.respond.url.as_ref(),
-                        email: c.respond.email.as_deref(),
-                        post: c.respond.post.as_deref(),
-                    },
-                    outcome: c.outcome.as_ref(),
-                },
+                ConsultationFields::new(index, &e.data),
                 out,
-            )
+            );
         },
     );
     lists.list(&mut out, "asks", Kind::Ask, &dir.asks, none, |_, e, out| {
-        let a = &e.data;
-        #[derive(Serialize)]
-        struct Fields<'a> {
-            title: &'a str,
-            kind: AskKind,
-            by: &'a str,
-            closes: Option<String>,
-            policy_areas: &'a [String],
-            filled: bool,
-        }
-        exported(
-            index,
-            Kind::Ask,
-            e,
-            Fields {
-                title: &a.title,
-                kind: a.kind,
-                by: &a.by,
-                closes: a.closes.map(|d| d.to_string()),
-                policy_areas: &a.policy_areas,
-                filled: a.filled,
-            },
-            out,
-        )
+        exported(index, Kind::Ask, e, AskFields::new(&e.data), out);
     });
     lists.list(
         &mut out,
@@ -468,19 +286,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
         &dir.pages,
         none,
         |_, e, out| {
-            #[derive(Serialize)]
-            struct Fields<'a> {
-                title: &'a str,
-            }
-            exported(
-                index,
-                Kind::Page,
-                e,
-                Fields {
-                    title: &e.data.title,
-                },
-                out,
-            )
+            exported(index, Kind::Page, e, PageFields::new(&e.data), out);
         },
     );
     out.extend_from_slice(b"}\n");
