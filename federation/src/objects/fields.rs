@@ -42,22 +42,8 @@ pub fn terms<T>(
 
 /// Adds `terms` to a document, and the project's context to its contexts.
 pub fn add_to(document: &mut Value, terms: EntryTerms, directory: &Directory) {
-    let Value::Object(object) = document else {
-        return;
-    };
-    let Ok(Value::Object(terms)) = serde_json::to_value(terms) else {
-        return;
-    };
-    let ours = Value::String(directory.site.absolute(super::page::CONTEXT_PATH));
-    match object.get_mut("@context") {
-        Some(Value::Array(contexts)) if !contexts.contains(&ours) => contexts.push(ours),
-        Some(Value::Array(_)) => {}
-        Some(other) => *other = json!([other.clone(), ours]),
-        None => {
-            object.insert("@context".into(), json!([ours]));
-        }
-    }
-    object.extend(terms);
+    let context = directory.site.absolute(super::page::CONTEXT_PATH);
+    crate::protocol::add_terms(document, terms, context);
 }
 
 /// The organisation an entry names, as terms with its id, if the site has it.

@@ -105,3 +105,24 @@ impl EntryDocument {
         self.content.as_deref().or(self.summary.as_deref())
     }
 }
+
+/// Adds `terms` to `document`, and `context` (the one defining them) to
+/// its contexts, after those it names.
+pub fn add_terms(document: &mut Value, terms: EntryTerms, context: String) {
+    let Value::Object(object) = document else {
+        return;
+    };
+    let Ok(Value::Object(terms)) = serde_json::to_value(terms) else {
+        return;
+    };
+    let ours = Value::String(context);
+    match object.get_mut("@context") {
+        Some(Value::Array(contexts)) if !contexts.contains(&ours) => contexts.push(ours),
+        Some(Value::Array(_)) => {}
+        Some(other) => *other = Value::Array(vec![other.clone(), ours]),
+        None => {
+            object.insert("@context".into(), Value::Array(vec![ours]));
+        }
+    }
+    object.extend(terms);
+}

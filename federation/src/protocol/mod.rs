@@ -28,7 +28,7 @@ pub use discovery::{
     Jrd, JrdLink, NodeInfo, NodeInfoLink, NodeInfoLinks, NodeInfoMetadata, NodeInfoServices,
     NodeInfoSoftware, NodeInfoUsage, NodeInfoUsers,
 };
-pub use entry::{EntryDocument, EntryTerms, OrganisationEntry, Source};
+pub use entry::{EntryDocument, EntryTerms, OrganisationEntry, Source, add_terms};
 pub use event::{EventObject, Location, Place, PostalAddress, VirtualLocation};
 pub use page::{Page, PageTerms, context_document};
 pub use tombstone::Tombstone;
