@@ -30,8 +30,8 @@ fn database_url(configured: &str, root: &Path) -> String {
 
 /// When failed deliveries are tried again: after a minute, doubling, unless
 /// `INTERCHANGE_FIRST_RETRY` (seconds) says otherwise.
-fn backoff() -> federation::delivery::Backoff {
-    let mut backoff = federation::delivery::Backoff::default();
+fn backoff() -> federation::Backoff {
+    let mut backoff = federation::Backoff::default();
     if let Some(seconds) = std::env::var("INTERCHANGE_FIRST_RETRY")
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
@@ -75,7 +75,7 @@ fn options(
 
 /// Checks that the site can federate; warns of what will surprise.
 fn ready(directory: &Directory, insecure_local: bool) -> bool {
-    if let Err(error) = federation::server::check(directory, insecure_local) {
+    if let Err(error) = federation::check(directory, insecure_local) {
         eprintln!("error: {error}");
         return false;
     }
@@ -122,7 +122,7 @@ fn build(site: &mut LiveSite, root: &Path, changed: &[PathBuf]) -> Option<Direct
                     return built;
                 }
                 retried = true;
-                changed = federation::mirror::restore_waiting(root);
+                changed = federation::restore_waiting(root);
                 if changed.is_empty() {
                     return built;
                 }
@@ -148,7 +148,7 @@ fn build(site: &mut LiveSite, root: &Path, changed: &[PathBuf]) -> Option<Direct
                         .iter()
                         .filter(|d| d.file.path() == error.file.path())
                         .all(|d| d.code == generator::Code::UnknownReference);
-                    if federation::mirror::set_aside(&path, waiting).is_ok() {
+                    if federation::set_aside(&path, waiting).is_ok() {
                         tracing::warn!(
                             file = %error.file.path().display(),
                             problem = %error,
@@ -274,7 +274,7 @@ pub fn publish(root: PathBuf, insecure_local: bool) -> ExitCode {
     let Some(runtime) = crate::runtime() else {
         return ExitCode::FAILURE;
     };
-    match runtime.block_on(federation::server::publish_once(directory, &options)) {
+    match runtime.block_on(federation::publish_once(directory, &options)) {
         Ok((published, pending)) => {
             println!("Published: {published}.");
             if pending > 0 {

@@ -267,7 +267,7 @@ fn events_are_served_in_the_form_mobilizon_reads() {
 }
 
 fn federation_event(json: &Value) -> String {
-    federation::objects::event::EventObject::read(json)
+    federation::EventObject::read(json)
         .expect("our own event reads back")
         .name
 }

@@ -19,9 +19,11 @@ use serde_json::Value;
 use tokio::sync::Notify;
 use url::Url;
 
+use crate::address::authority;
 use crate::error::{FederationError, InboxError};
-use crate::instance::{Data, Instance, authority};
+use crate::instance::{Data, Instance};
 use crate::objects::local::LocalActor;
+use crate::protocol::Activity;
 use crate::store::PendingDelivery;
 
 /// How many times a delivery is tried before it is given up on: with the
@@ -71,15 +73,22 @@ impl Backoff {
     }
 }
 
-/// Queues `activity` (with `id`, sent by the local actor `actor`) for
-/// each of `inboxes` other than this site's own, and wakes the worker.
-pub async fn queue(
+/// Queues `activity` (signed, when sent, by its actor, one of this
+/// site's) for each of `inboxes` other than this site's own, and wakes the
+/// worker.
+pub async fn queue<O: Serialize>(
     instance: &Instance,
-    id: &Url,
-    actor: &str,
-    activity: &Value,
+    activity: &Activity<O>,
     inboxes: &[Url],
 ) -> Result<(), FederationError> {
+    let id = Url::parse(&activity.id).map_err(|e| {
+        FederationError::Config(format!(
+            "an activity's id {} is not a URL: {e}",
+            activity.id
+        ))
+    })?;
+    let json = serde_json::to_string(activity)
+        .map_err(|e| FederationError::Config(format!("an activity cannot be written: {e}")))?;
     let targets: Vec<(String, String)> = inboxes
         .iter()
         .filter(|inbox| !instance.is_local(inbox))
@@ -87,7 +96,7 @@ pub async fn queue(
         .collect();
     instance
         .store
-        .queue(id.as_str(), actor, &activity.to_string(), &targets)
+        .queue(id.as_str(), &activity.actor, &json, &targets)
         .await?;
     instance.deliveries.notify_one();
     Ok(())

@@ -2,14 +2,18 @@
 //! NodeInfo 2.1 (what software this is) and host-meta (where WebFinger is).
 
 use generator::content::Directory;
-use serde_json::{Value, json};
 
+use crate::address::authority;
 use crate::objects::{organisation, person};
+use crate::protocol::{
+    ACTIVITY_JSON, Jrd, JrdLink, NodeInfo, NodeInfoLink, NodeInfoLinks, NodeInfoMetadata,
+    NodeInfoServices, NodeInfoSoftware, NodeInfoUsage, NodeInfoUsers,
+};
 
 /// The actor a WebFinger `resource` names, as (subject, actor id, page), or
 /// `None` when it is not one of this site's. Handles and hosts are compared
 /// without regard to case, as Mastodon does.
-pub fn webfinger(directory: &Directory, host: &str, resource: &str) -> Option<Value> {
+pub fn webfinger(directory: &Directory, host: &str, resource: &str) -> Option<Jrd> {
     let handle = directory.site.federation.as_ref()?.handle.as_str();
     let (name, asked_host) = if let Some(account) = resource
         .strip_prefix("acct:")
@@ -25,7 +29,7 @@ pub fn webfinger(directory: &Directory, host: &str, resource: &str) -> Option<Va
         } else {
             path.strip_prefix("/profiles/")?.trim_end_matches('/')
         };
-        let authority = crate::instance::authority(&url)?;
+        let authority = authority(&url)?;
         return webfinger(directory, host, &format!("acct:{name}@{authority}"));
     };
     if !asked_host.eq_ignore_ascii_case(host) {
@@ -46,56 +50,76 @@ pub fn webfinger(directory: &Directory, host: &str, resource: &str) -> Option<Va
             "Person",
         )
     };
-    Some(json!({
-        "subject": format!("acct:{name}@{host}"),
-        "aliases": [id],
-        "links": [
-            {
-                "rel": "self",
-                "type": "application/activity+json",
-                "href": id,
-                "properties": { "https://www.w3.org/ns/activitystreams#type": kind },
+    Some(Jrd {
+        subject: format!("acct:{name}@{host}"),
+        aliases: vec![id.clone()],
+        links: vec![
+            JrdLink {
+                rel: "self".into(),
+                kind: ACTIVITY_JSON.into(),
+                href: id.clone(),
+                properties: Some(
+                    [(
+                        "https://www.w3.org/ns/activitystreams#type".to_string(),
+                        kind.to_string(),
+                    )]
+                    .into(),
+                ),
             },
-            { "rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": id },
+            JrdLink {
+                rel: "http://webfinger.net/rel/profile-page".into(),
+                kind: "text/html".into(),
+                href: id,
+                properties: None,
+            },
         ],
-    }))
+    })
 }
 
 /// The NodeInfo discovery document, linking the 2.1 schema.
-pub fn nodeinfo_links(directory: &Directory) -> Value {
-    json!({
-        "links": [{
-            "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1",
-            "href": directory.site.absolute("/nodeinfo/2.1"),
+pub fn nodeinfo_links(directory: &Directory) -> NodeInfoLinks {
+    NodeInfoLinks {
+        links: vec![NodeInfoLink {
+            rel: "http://nodeinfo.diaspora.software/ns/schema/2.1".into(),
+            href: directory.site.absolute("/nodeinfo/2.1"),
         }],
-    })
+    }
 }
 
 /// NodeInfo 2.1: the software, the protocol and how many people and
 /// entries the directory publishes.
-pub fn nodeinfo(directory: &Directory) -> Value {
+pub fn nodeinfo(directory: &Directory) -> NodeInfo {
     let people = directory
         .profiles
         .iter()
         .filter(|p| person::federates(p))
         .count();
     let posts = directory.events.len() + directory.consultations.len() + directory.asks.len();
-    json!({
-        "version": "2.1",
-        "software": {
-            "name": "interchange",
-            "version": env!("CARGO_PKG_VERSION"),
-            "repository": env!("CARGO_PKG_REPOSITORY"),
+    NodeInfo {
+        version: "2.1".into(),
+        software: NodeInfoSoftware {
+            name: "interchange".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            repository: env!("CARGO_PKG_REPOSITORY").into(),
         },
-        "protocols": ["activitypub"],
-        "services": { "inbound": [], "outbound": ["atom1.0"] },
-        "openRegistrations": false,
-        "usage": {
-            "users": { "total": people, "activeMonth": people, "activeHalfyear": people },
-            "localPosts": posts,
+        protocols: vec!["activitypub".into()],
+        services: NodeInfoServices {
+            inbound: Vec::new(),
+            outbound: vec!["atom1.0".into()],
         },
-        "metadata": { "nodeName": directory.site.title },
-    })
+        open_registrations: false,
+        usage: NodeInfoUsage {
+            users: NodeInfoUsers {
+                total: people,
+                active_month: people,
+                active_halfyear: people,
+            },
+            local_posts: posts,
+        },
+        metadata: NodeInfoMetadata {
+            node_name: directory.site.title.clone(),
+        },
+    }
 }
 
 /// host-meta (XRD), for servers that look for WebFinger there first.

@@ -1,4 +1,5 @@
-//! Why the federation server could not start or answer.
+//! Why the federation server could not start or answer, and why what
+//! another server sent was refused.
 
 /// A failure of the federation server.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +77,28 @@ impl InboxError {
             reason: reason.into(),
         }
     }
+}
+
+/// Why a received document is refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Refused {
+    /// The JSON is not of the expected shape.
+    #[error("not an ActivityStreams {expected}: {reason}")]
+    Shape {
+        /// What was expected.
+        expected: &'static str,
+        /// What serde said.
+        reason: String,
+    },
+    /// A place with no name cannot be shown.
+    #[error("a place needs a name to be shown")]
+    UnnamedPlace,
+    /// The start is not a moment.
+    #[error("`startTime` {0} is not a date and time with an offset")]
+    BadStart(String),
+    /// It breaks a rule the message states.
+    #[error("{0}")]
+    Rule(String),
 }
 
 /// An error and its causes, as one line.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use generator::content::Directory;
 use url::Url;
 
-use crate::objects::{organisation, person};
+use crate::address::authority;
 use crate::store::Store;
 
 /// The federation crate's per-request data: the instance, and a count of
@@ -59,43 +59,4 @@ impl Instance {
     pub fn is_local(&self, url: &Url) -> bool {
         authority(url).is_some_and(|a| a == self.host)
     }
-
-    /// The id of the local actor at `url`: the site's, or a federating
-    /// profile's.
-    pub fn local_actor(&self, url: &Url) -> Option<String> {
-        if !self.is_local(url) {
-            return None;
-        }
-        actor_id(&self.directory(), url.path())
-    }
-}
-
-/// `host[:port]` of `url`, lower-cased, as the `Host` header and handles
-/// give it.
-pub fn authority(url: &Url) -> Option<String> {
-    let host = url.host_str()?.to_ascii_lowercase();
-    Some(match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    })
-}
-
-/// The id of the actor whose page is at `path`: the site's, or a
-/// federating profile's.
-pub fn actor_id(directory: &Directory, path: &str) -> Option<String> {
-    if path == "/" {
-        return Some(organisation::id(directory));
-    }
-    let slug = entry_slug(path, "/profiles/")?;
-    directory
-        .profile(slug)
-        .filter(|e| person::federates(e))
-        .map(|e| person::id(directory, &e.slug))
-}
-
-/// The slug in `{folder}{slug}/`.
-pub fn entry_slug<'p>(path: &'p str, folder: &str) -> Option<&'p str> {
-    path.strip_prefix(folder)
-        .and_then(|s| s.strip_suffix('/'))
-        .filter(|s| !s.is_empty() && !s.contains('/'))
 }

@@ -2,23 +2,67 @@
 //! organisations' directories.
 //!
 //! Each site is an `Organization` actor and each public profile a `Person`
-//! actor at its page's URL; other directories follow the site, mirror its
-//! entries, and receive `Create`, `Update` and `Delete` as its content changes.
-//! The design is in the project's federation notes; this crate is built on
+//! actor at its page's address; other directories follow the site, mirror
+//! its entries, and receive `Create`, `Update` and `Delete` as its content
+//! changes. The design is in `docs/architecture.md`; this crate is built on
 //! the content model of the `generator` crate, which knows nothing of it.
+//!
+//! The modules, each using only those listed before it:
+//!
+//! - `error`: why the server could not start or answer, and why what
+//!   another server sent was refused;
+//! - `protocol`: the ActivityPub vocabulary, serde types only;
+//! - `address`, `signature`: which server an address is on; HTTP
+//!   Signatures on what arrives;
+//! - `store`: the database (keys, followers, receipts, deliveries, what was
+//!   published, the directories followed);
+//! - `outgoing`: the guarded HTTP client, and fetching documents;
+//! - `instance`: one served directory, as every handler sees it;
+//! - `objects`: the documents of the site's entries, and the actors of this
+//!   site and of others;
+//! - `delivery`: the durable outbox;
+//! - `discovery`: WebFinger, NodeInfo, host-meta;
+//! - `publish`: what changed, sent to followers;
+//! - `mirror`: following other directories and keeping their entries;
+//! - `activities`: what each received activity does;
+//! - `inbox`: where activities arrive, and the checks they pass;
+//! - `routes`: every route of a served site ([`app`]);
+//! - `server`: serving on a socket, with what runs beside.
 
-pub mod activities;
-pub mod delivery;
-pub mod discovery;
-pub mod error;
-pub mod inbox;
-pub mod instance;
-pub mod mirror;
-pub mod objects;
-pub mod outgoing;
-pub mod publish;
-pub mod server;
-pub mod store;
+#![warn(missing_docs)]
 
-pub use error::FederationError;
-pub use server::{Options, serve};
+mod error;
+mod protocol;
+
+mod address;
+mod signature;
+mod store;
+
+mod outgoing;
+
+mod instance;
+
+mod objects;
+
+mod delivery;
+mod discovery;
+mod publish;
+
+mod mirror;
+
+mod activities;
+
+mod inbox;
+
+mod routes;
+
+mod server;
+
+pub use delivery::Backoff;
+pub use error::{FederationError, InboxError, Refused};
+pub use mirror::{restore_waiting, set_aside};
+pub use protocol::{ActivityKind, EventObject, Place, Received, RemoteActorDocument};
+pub use publish::Published;
+pub use routes::{AppState, app};
+pub use server::{Options, check, open, publish_once, serve};
+pub use store::{RemoteActorRow, Store};

@@ -9,6 +9,7 @@ use activitypub_federation::resolver::ValidatingDnsResolver;
 use reqwest::redirect::Policy;
 
 use crate::error::FederationError;
+use crate::protocol::{ACTIVITY_JSON, BODY_LIMIT, document_id};
 
 /// How long a fetch or delivery may take.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -43,7 +44,7 @@ pub enum Fetched {
 }
 
 /// Fetches the ActivityPub document at `url`: served as ActivityPub JSON,
-/// at most [`crate::inbox::BODY_LIMIT`] bytes, with `id` its own address.
+/// at most [`BODY_LIMIT`] bytes, with `id` its own address.
 /// Outside local mode only `https` is fetched.
 pub async fn fetch_document(
     client: &reqwest::Client,
@@ -59,7 +60,7 @@ pub async fn fetch_document(
     }
     let mut response = client
         .get(url.as_str())
-        .header(reqwest::header::ACCEPT, crate::server::ACTIVITY_JSON)
+        .header(reqwest::header::ACCEPT, ACTIVITY_JSON)
         .send()
         .await
         .map_err(|e| failed(crate::error::chain(&e)))?;
@@ -76,8 +77,7 @@ pub async fn fetch_document(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    if !(content_type.starts_with(crate::server::ACTIVITY_JSON)
-        || content_type.starts_with("application/ld+json"))
+    if !(content_type.starts_with(ACTIVITY_JSON) || content_type.starts_with("application/ld+json"))
     {
         return Err(failed(format!(
             "it is served as `{content_type}`, not as ActivityPub JSON"
@@ -89,17 +89,14 @@ pub async fn fetch_document(
         .await
         .map_err(|e| failed(crate::error::chain(&e)))?
     {
-        if body.len() + chunk.len() > crate::inbox::BODY_LIMIT {
-            return Err(failed(format!(
-                "it is larger than {} bytes",
-                crate::inbox::BODY_LIMIT
-            )));
+        if body.len() + chunk.len() > BODY_LIMIT {
+            return Err(failed(format!("it is larger than {BODY_LIMIT} bytes")));
         }
         body.extend_from_slice(&chunk);
     }
     let json: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| failed(format!("it is not JSON: {e}")))?;
-    let id = json.get("id").and_then(serde_json::Value::as_str);
+    let id = document_id(&json);
     if id != Some(url.as_str()) {
         return Err(failed(format!(
             "it names itself {}",

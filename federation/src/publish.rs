@@ -12,7 +12,9 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use serde_json::{Value, json};
+use activitypub_federation::kinds::object::TombstoneType;
+use serde::Serialize;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use url::Url;
 
@@ -20,6 +22,7 @@ use crate::error::FederationError;
 use crate::instance::Instance;
 use crate::objects::document;
 use crate::objects::organisation;
+use crate::protocol::{ACTIVITY_STREAMS, Activity, ActivityKind, PUBLIC, Tombstone};
 
 /// What one round of publishing sent.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -42,9 +45,6 @@ impl std::fmt::Display for Published {
     }
 }
 
-/// The activities addressed to everyone and copied to `actor`'s followers.
-const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
-
 /// Publishes what changed since the last time.
 pub async fn publish(instance: &Instance) -> Result<Published, FederationError> {
     let directory = instance.directory();
@@ -64,28 +64,34 @@ pub async fn publish(instance: &Instance) -> Result<Published, FederationError> 
         let fingerprint = fingerprint(&document.json);
         let kind = match previous.get(&document.id) {
             Some(row) if row.deleted_at.is_none() && row.fingerprint == fingerprint => continue,
-            Some(row) if row.deleted_at.is_none() => "Update",
-            _ => "Create",
+            Some(row) if row.deleted_at.is_none() => ActivityKind::Update,
+            _ => ActivityKind::Create,
         };
         let inboxes = inboxes(instance, &site_inboxes, &document.actor).await?;
-        send(
-            instance,
+        let created = kind == ActivityKind::Create;
+        let activity = published_activity(
             &document.actor,
             kind,
             document.json.clone(),
-            &inboxes,
+            &document.id,
             now,
-        )
-        .await?;
+        );
+        send(instance, &activity, &inboxes).await?;
         if document.kind != "Person" {
-            let announce = announce(&site, &document.id, now);
-            send_activity(instance, &site, announce, &site_urls).await?;
+            let announce = published_activity(
+                &site,
+                ActivityKind::Announce,
+                document.id.clone(),
+                &document.id,
+                now,
+            );
+            send(instance, &announce, &site_urls).await?;
         }
         instance
             .store
             .record_published(&document.id, &document.actor, document.kind, &fingerprint)
             .await?;
-        if kind == "Create" {
+        if created {
             published.created += 1;
         } else {
             published.updated += 1;
@@ -99,8 +105,15 @@ pub async fn publish(instance: &Instance) -> Result<Published, FederationError> 
         // object to check is answered 410.
         instance.store.record_deleted(id).await?;
         let inboxes = inboxes(instance, &site_inboxes, &row.actor).await?;
-        let tombstone = json!({ "type": "Tombstone", "id": id, "formerType": row.kind });
-        send(instance, &row.actor, "Delete", tombstone, &inboxes, now).await?;
+        let tombstone = Tombstone {
+            context: None,
+            kind: TombstoneType::Tombstone,
+            id: id.clone(),
+            former_type: row.kind.clone(),
+            deleted: None,
+        };
+        let delete = published_activity(&row.actor, ActivityKind::Delete, tombstone, id, now);
+        send(instance, &delete, &inboxes).await?;
         published.deleted += 1;
     }
     if published != Published::default() {
@@ -144,67 +157,49 @@ fn activity_id(object: &str, kind: &str, now: jiff::Timestamp) -> String {
     id
 }
 
-/// Queues `kind` of `object` by `actor`.
-async fn send(
-    instance: &Instance,
+/// `kind` of `object` (whose id is `object_id`) by `actor`, published
+/// `now`: addressed to everyone and copied to `actor`'s followers.
+fn published_activity<O>(
     actor: &str,
-    kind: &str,
-    object: Value,
-    inboxes: &[Url],
+    kind: ActivityKind,
+    object: O,
+    object_id: &str,
     now: jiff::Timestamp,
-) -> Result<(), FederationError> {
-    let object_id = object.get("id").and_then(Value::as_str).unwrap_or(actor);
-    let activity = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": activity_id(object_id, kind, now),
-        "type": kind,
-        "actor": actor,
-        "published": now.to_string(),
-        "to": [PUBLIC],
-        "cc": [format!("{actor}followers")],
-        "object": object,
-    });
-    send_activity(instance, actor, activity, inboxes).await
+) -> Activity<O> {
+    let id = activity_id(object_id, kind.as_str(), now);
+    let mut activity = Activity::new(
+        id,
+        kind,
+        actor.to_string(),
+        object,
+        vec![PUBLIC.to_string()],
+    );
+    activity.published = Some(now.to_string());
+    activity.cc = vec![format!("{actor}followers")];
+    activity
 }
 
-/// An `Announce` of `object` by the site.
-fn announce(site: &str, object: &str, now: jiff::Timestamp) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": activity_id(object, "announce", now),
-        "type": "Announce",
-        "actor": site,
-        "published": now.to_string(),
-        "to": [PUBLIC],
-        "cc": [format!("{site}followers")],
-        "object": object,
-    })
-}
-
-async fn send_activity(
+/// Queues `activity` for `inboxes`, if there are any.
+async fn send<O: Serialize>(
     instance: &Instance,
-    actor: &str,
-    activity: Value,
+    activity: &Activity<O>,
     inboxes: &[Url],
 ) -> Result<(), FederationError> {
     if inboxes.is_empty() {
         return Ok(());
     }
-    let id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .and_then(|id| Url::parse(id).ok())
-        .ok_or_else(|| FederationError::Config("an activity without an id".into()))?;
-    crate::delivery::queue(instance, &id, actor, &activity, inboxes).await
+    crate::delivery::queue(instance, activity, inboxes).await
 }
 
 /// The document served at a deleted object's address.
-pub fn tombstone(id: &str, former_type: &str, deleted: i64) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "type": "Tombstone",
-        "id": id,
-        "formerType": former_type,
-        "deleted": jiff::Timestamp::from_second(deleted).map(|t| t.to_string()).ok(),
-    })
+pub fn tombstone(id: &str, former_type: &str, deleted: i64) -> Tombstone {
+    Tombstone {
+        context: Some(ACTIVITY_STREAMS.to_string()),
+        kind: TombstoneType::Tombstone,
+        id: id.to_string(),
+        former_type: former_type.to_string(),
+        deleted: jiff::Timestamp::from_second(deleted)
+            .map(|t| t.to_string())
+            .ok(),
+    }
 }

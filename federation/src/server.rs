@@ -1,35 +1,21 @@
-//! The production server: the built site and its ActivityPub documents on
-//! the same addresses. A browser asking for `/profiles/priya-shah/` gets the
-//! page; a server asking for `application/activity+json` gets the `Person`.
+//! The production server: the site's routes ([`app`]) on a socket, with
+//! what runs beside them as long as it does: publishing each new build,
+//! delivering, mirroring the directories followed, forgetting old receipts.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::{Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use generator::content::Directory;
-use serde::Deserialize;
-use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
-
 use activitypub_federation::config::FederationConfig;
-use axum::extract::FromRef;
-use axum::routing::post;
-
-use crate::error::FederationError;
-use crate::instance::{Instance, Rebuild, authority};
-use crate::objects::{document, page};
-use crate::store::Store;
-use crate::{delivery, discovery, inbox, mirror, outgoing, publish};
+use generator::content::Directory;
 use tokio::sync::watch;
 
-/// The content type of ActivityPub documents, exactly as servers expect it.
-pub const ACTIVITY_JSON: &str = "application/activity+json";
+use crate::address::authority;
+use crate::error::FederationError;
+use crate::instance::{Instance, Rebuild};
+use crate::routes::{AppState, app};
+use crate::store::Store;
+use crate::{delivery, mirror, outgoing, publish};
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -76,7 +62,7 @@ pub fn check(directory: &Directory, insecure_local: bool) -> Result<(), Federati
 
 /// The instance serving `site` (its directory now and as rebuilt),
 /// with its database open and up to date.
-pub async fn instance(
+async fn instance(
     site: watch::Receiver<Arc<Directory>>,
     rebuild: Rebuild,
     options: &Options,
@@ -98,6 +84,19 @@ pub async fn instance(
     })
 }
 
+/// What [`app`] serves for `site` (its directory now and as rebuilt, the
+/// paths of mirrored files that change sent to `rebuild`): the instance
+/// with its database open and up to date, in the federation crate's
+/// configuration.
+pub async fn open(
+    site: watch::Receiver<Arc<Directory>>,
+    rebuild: Rebuild,
+    options: &Options,
+) -> Result<AppState, FederationError> {
+    let instance = instance(site, rebuild, options).await?;
+    federation_config(instance, options.insecure_local).await
+}
+
 /// Serves until SIGTERM or Ctrl+C: the site as `site` gives it (each new
 /// build published as it arrives), mirrors of the directories it follows
 /// (their changed files sent to `rebuild`), and the deliveries.
@@ -106,11 +105,11 @@ pub async fn serve(
     rebuild: Rebuild,
     options: Options,
 ) -> Result<(), FederationError> {
-    let instance = instance(site, rebuild, &options).await?;
-    let federation = federation_config(instance.clone(), options.insecure_local).await?;
+    let state = open(site, rebuild, &options).await?;
+    let instance = Instance::clone(&state);
     tokio::spawn(prune_receipts(instance.store.clone()));
     // Deliveries left pending by the last run are resumed here.
-    tokio::spawn(delivery::run(federation.clone(), options.backoff));
+    tokio::spawn(delivery::run(state.clone(), options.backoff));
     tokio::spawn(publish_changes(instance.clone()));
     tokio::spawn(mirror::keep_following(instance.clone()));
     let listener = tokio::net::TcpListener::bind(options.listen)
@@ -127,11 +126,7 @@ pub async fn serve(
         })?;
     tracing::info!(%address, "federating");
     println!("Federating on http://{address}/ (Ctrl+C to stop)");
-    let state = AppState {
-        instance,
-        federation,
-    };
-    axum::serve(listener, router(state, &options.public))
+    axum::serve(listener, app(state, &options.public))
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|source| FederationError::Listen {
@@ -151,10 +146,10 @@ pub async fn publish_once(
     let (_site, site) = watch::channel(Arc::new(directory));
     // Nothing is mirrored here: what would be rebuilt goes nowhere.
     let (rebuild, _) = std::sync::mpsc::channel();
-    let instance = instance(site, rebuild, options).await?;
-    let federation = federation_config(instance.clone(), options.insecure_local).await?;
-    let published = publish::publish(&instance).await?;
-    while delivery::send_due(&federation, options.backoff).await > 0 {}
+    let state = open(site, rebuild, options).await?;
+    let instance: &Instance = &state;
+    let published = publish::publish(instance).await?;
+    while delivery::send_due(&state, options.backoff).await > 0 {}
     Ok((published, instance.store.pending_deliveries().await?))
 }
 
@@ -211,26 +206,6 @@ async fn shutdown() {
     tracing::info!("stopping");
 }
 
-/// What the routes share: the instance, and the federation crate's
-/// configuration made around it.
-#[derive(Clone)]
-struct AppState {
-    instance: Instance,
-    federation: FederationConfig<Instance>,
-}
-
-impl FromRef<AppState> for Instance {
-    fn from_ref(state: &AppState) -> Self {
-        state.instance.clone()
-    }
-}
-
-impl FromRef<AppState> for FederationConfig<Instance> {
-    fn from_ref(state: &AppState) -> Self {
-        state.federation.clone()
-    }
-}
-
 /// The federation crate's configuration: the site's host, the guarded
 /// HTTP client, and (in local mode only) leave to use http and ports.
 async fn federation_config(
@@ -246,164 +221,4 @@ async fn federation_config(
         .build()
         .await
         .map_err(|e| FederationError::Config(format!("cannot set up federation: {e}")))
-}
-
-fn router(state: AppState, public: &std::path::Path) -> Router {
-    let site = ServeDir::new(public).not_found_service(ServeFile::new(public.join("404.html")));
-    let instance = state.instance.clone();
-    Router::new()
-        // Every actor's inbox, and the shared one (the site's).
-        .route("/inbox", post(inbox::post))
-        .route("/profiles/{slug}/inbox", post(inbox::post))
-        .route("/.well-known/webfinger", get(webfinger))
-        .route("/.well-known/nodeinfo", get(nodeinfo_links))
-        .route("/nodeinfo/2.1", get(nodeinfo))
-        .route("/.well-known/host-meta", get(host_meta))
-        .route(page::CONTEXT_PATH, get(context_document))
-        .fallback_service(site)
-        .layer(middleware::from_fn_with_state(instance.clone(), negotiate))
-        // Pages change when the site is rebuilt: caches may keep them a few minutes.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=300"),
-        ))
-        .with_state(state)
-}
-
-/// Whether a request asks for ActivityPub JSON rather than a page.
-fn wants_activity(request: &Request) -> bool {
-    request
-        .headers()
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|kind| {
-            let kind = kind.trim().to_ascii_lowercase();
-            kind.starts_with(ACTIVITY_JSON)
-                || (kind.starts_with("application/ld+json") && kind.contains("activitystreams"))
-        })
-}
-
-/// Answers ActivityPub requests for actors at their pages' addresses; passes
-/// every other request to the site.
-async fn negotiate(State(instance): State<Instance>, request: Request, next: Next) -> Response {
-    if request.method() != axum::http::Method::GET || !wants_activity(&request) {
-        return next.run(request).await;
-    }
-    let path = request.uri().path().to_string();
-    if path.starts_with("/.well-known/")
-        || path.starts_with("/nodeinfo/")
-        || path.starts_with("/ns/")
-    {
-        return next.run(request).await;
-    }
-    match served(&instance, &path).await {
-        Ok(Served::Document(json)) => activity_json(json),
-        Ok(Served::Gone(json)) => {
-            let mut response = activity_json(json);
-            *response.status_mut() = StatusCode::GONE;
-            response
-        }
-        Ok(Served::Nothing) => {
-            (StatusCode::NOT_FOUND, "no ActivityPub object here").into_response()
-        }
-        Err(error) => {
-            tracing::error!(%error, path, "cannot answer");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the server cannot answer now",
-            )
-                .into_response()
-        }
-    }
-}
-
-/// What a server asking for ActivityPub at a path is given.
-enum Served {
-    /// The document there.
-    Document(serde_json::Value),
-    /// The `Tombstone` of what was deleted there (410).
-    Gone(serde_json::Value),
-    /// Nothing (404).
-    Nothing,
-}
-
-async fn served(instance: &Instance, path: &str) -> Result<Served, FederationError> {
-    let directory = instance.directory();
-    if let Some(json) = document::at(&directory, &instance.store, path).await? {
-        return Ok(Served::Document(json));
-    }
-    let id = directory.site.absolute(path);
-    Ok(match instance.store.tombstone(&id).await? {
-        Some((kind, deleted)) => Served::Gone(publish::tombstone(&id, &kind, deleted)),
-        None => Served::Nothing,
-    })
-}
-
-fn activity_json(json: serde_json::Value) -> Response {
-    let mut response = axum::Json(json).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(ACTIVITY_JSON),
-    );
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept"));
-    response
-}
-
-#[derive(Deserialize)]
-struct Resource {
-    resource: Option<String>,
-}
-
-async fn webfinger(State(instance): State<Instance>, Query(query): Query<Resource>) -> Response {
-    let Some(resource) = query.resource else {
-        return (StatusCode::BAD_REQUEST, "a `resource` parameter is needed").into_response();
-    };
-    match discovery::webfinger(&instance.directory(), &instance.host, &resource) {
-        Some(json) => {
-            let mut response = axum::Json(json).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/jrd+json"),
-            );
-            response
-        }
-        None => (StatusCode::NOT_FOUND, "no such account here").into_response(),
-    }
-}
-
-async fn nodeinfo_links(State(instance): State<Instance>) -> Response {
-    axum::Json(discovery::nodeinfo_links(&instance.directory())).into_response()
-}
-
-async fn nodeinfo(State(instance): State<Instance>) -> Response {
-    let mut response = axum::Json(discovery::nodeinfo(&instance.directory())).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",
-        ),
-    );
-    response
-}
-
-async fn context_document(State(instance): State<Instance>) -> Response {
-    let mut response = axum::Json(page::context_document(&instance.directory())).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/ld+json"),
-    );
-    response
-}
-
-async fn host_meta(State(instance): State<Instance>) -> Response {
-    let mut response = discovery::host_meta(&instance.directory()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/xrd+xml; charset=utf-8"),
-    );
-    response
 }

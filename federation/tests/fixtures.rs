@@ -4,9 +4,7 @@
 
 use std::path::PathBuf;
 
-use federation::activities::Received;
-use federation::objects::event::{EventObject, Place, Refused};
-use federation::objects::remote::RemoteActorDocument;
+use federation::{EventObject, Place, Received, Refused, RemoteActorDocument};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {

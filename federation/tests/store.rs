@@ -1,7 +1,7 @@
 //! The store on a real SQLite file: what the inbox keeps survives a reopen,
 //! each activity id is received once, and old ids are forgotten.
 
-use federation::store::{RemoteActorRow, Store};
+use federation::{RemoteActorRow, Store};
 
 /// The address of the test's database in `dir`.
 fn url(dir: &tempfile::TempDir) -> String {

@@ -4,11 +4,11 @@
 
 use url::Url;
 
-use super::Received;
 use crate::error::InboxError;
 use crate::instance::Data;
 use crate::mirror;
 use crate::objects::remote::RemoteActor;
+use crate::protocol::Received;
 
 /// Acts on a verified `Delete`.
 pub async fn receive(

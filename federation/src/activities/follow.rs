@@ -5,11 +5,13 @@
 
 use activitypub_federation::traits::Actor as _;
 
-use super::{Received, Reply, send};
+use super::send_reply;
 use crate::error::InboxError;
 use crate::instance::Data;
 use crate::objects::local::LocalActor;
+use crate::objects::local_actor_id;
 use crate::objects::remote::RemoteActor;
+use crate::protocol::{ActivityKind, Received};
 
 /// Acts on a verified `Follow`.
 pub async fn receive(
@@ -19,7 +21,7 @@ pub async fn receive(
 ) -> Result<(), InboxError> {
     let followed = activity
         .object_id()
-        .and_then(|url| data.local_actor(&url))
+        .and_then(|url| local_actor_id(data, &url))
         .ok_or_else(|| {
             InboxError::refused(
                 404,
@@ -40,10 +42,10 @@ pub async fn receive(
             )
             .await?;
         tracing::info!(follower = %actor.id, %followed, "follow accepted");
-        send(Reply::new("Accept", &from, activity), &from, actor, data).await?;
+        send_reply(ActivityKind::Accept, activity, &from, actor, data).await?;
     } else {
         tracing::info!(follower = %actor.id, %followed, "follow rejected: the host is not in [federation] allow");
-        send(Reply::new("Reject", &from, activity), &from, actor, data).await?;
+        send_reply(ActivityKind::Reject, activity, &from, actor, data).await?;
     }
     Ok(())
 }

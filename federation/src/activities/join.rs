@@ -2,12 +2,13 @@
 //! organiser's own booking page (`joinMode: external`), so the answer is
 //! `Ignore`, which tells Mobilizon to send the person there.
 
-use super::{Received, Reply, send};
+use super::send_reply;
 use crate::error::InboxError;
-use crate::instance::{Data, entry_slug};
+use crate::instance::Data;
 use crate::objects::local::LocalActor;
-use crate::objects::organisation;
 use crate::objects::remote::RemoteActor;
+use crate::objects::{entry_slug, organisation};
+use crate::protocol::{ActivityKind, Received};
 
 /// Acts on a verified `Join`.
 pub async fn receive(
@@ -29,6 +30,6 @@ pub async fn receive(
         ));
     }
     let from = LocalActor::load(&organisation::id(&data.directory()), data).await?;
-    send(Reply::new("Ignore", &from, activity), &from, actor, data).await?;
+    send_reply(ActivityKind::Ignore, activity, &from, actor, data).await?;
     Ok(())
 }

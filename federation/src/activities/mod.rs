@@ -1,82 +1,64 @@
-//! Activities: what arrives in an inbox (one file a kind acted on) and the
-//! replies sent back. (What this site publishes is made in `publish`.)
+//! Activities: what arrives in an inbox (one file a type acted on) and the
+//! replies sent back. (What this site publishes is made in `publish`, the
+//! follows it sends in `mirror`.)
 //!
 //! Every activity is read into one envelope, [`Received`], checked the same
-//! way whatever its kind, and then handed to the file of its kind. Kinds
-//! this server does not act on are taken in and left: a directory is not a
-//! microblog, and likes or replies have nowhere to go.
+//! way whatever its type ([`check`]), and then handed to the file of its
+//! type. Types this server does not act on are taken in and left: a
+//! directory is not a microblog, and likes or replies have nowhere to go.
 
-pub mod accept;
-pub mod create;
+mod accept;
+mod create;
 pub mod delete;
-pub mod follow;
-pub mod join;
-pub mod undo;
-pub mod update;
+mod follow;
+mod join;
+mod reject;
+mod undo;
+mod update;
 
 use activitypub_federation::traits::Actor as _;
-use serde::Serialize;
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use crate::address::authority;
 use crate::error::InboxError;
-use crate::instance::{Data, authority};
-use crate::objects::Refused;
+use crate::instance::Data;
 use crate::objects::local::LocalActor;
 use crate::objects::remote::RemoteActor;
+use crate::protocol::{Activity, ActivityKind, Received};
 
-/// Kinds whose object must live on their actor's host: only the server an
-/// object lives on may create, change, delete or take back its own things.
-const OWN_OBJECT_KINDS: &[&str] = &["Create", "Update", "Delete", "Undo"];
-
-/// An activity as received: what every kind shares.
-#[derive(Debug, Clone)]
-pub struct Received {
-    /// Its id.
-    pub id: Url,
-    /// `Follow`, `Undo`, …
-    pub kind: String,
-    /// Who sent it.
-    pub actor: Url,
-    /// What it is about: an id, or the object itself.
-    pub object: Value,
+/// Checks what every received activity must meet, whatever its type,
+/// before its actor is fetched: it is its actor's, about its actor's own
+/// objects where it changes them, from outside this site, and signed
+/// (with the key `key_id`) on its actor's host.
+pub fn check(activity: &Received, key_id: &str, data: &Data) -> Result<(), InboxError> {
+    activity.check_id_host()?;
+    activity.check_object_host()?;
+    if data.is_local(&activity.actor) {
+        return Err(InboxError::refused(
+            400,
+            format!(
+                "{} is this site's own address: it cannot deliver from outside",
+                activity.actor
+            ),
+        ));
+    }
+    let key_host = Url::parse(key_id).ok();
+    if key_host.as_ref().and_then(authority) != authority(&activity.actor) {
+        return Err(InboxError::refused(
+            401,
+            format!(
+                "the request is signed with the key {key_id}, which is not on the actor {}'s host",
+                activity.actor
+            ),
+        ));
+    }
+    Ok(())
 }
 
+// The rules an activity meets are behaviour, so they are here rather than
+// beside the type in `protocol`.
 impl Received {
-    /// Reads an activity, or says why it is not one.
-    pub fn read(json: &Value) -> Result<Self, Refused> {
-        let shape = |reason: &str| Refused::Shape {
-            expected: "activity",
-            reason: reason.to_string(),
-        };
-        let id = json
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| shape("it has no `id`"))?;
-        let id = Url::parse(id).map_err(|e| shape(&format!("its id {id} is not a URL: {e}")))?;
-        let kind = json
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| shape("it has no `type`"))?
-            .to_string();
-        let actor = json
-            .get("actor")
-            .and_then(reference)
-            .ok_or_else(|| shape("it has no `actor` that is a URL"))?;
-        Ok(Self {
-            id,
-            kind,
-            actor,
-            object: json.get("object").cloned().unwrap_or(Value::Null),
-        })
-    }
-
-    /// The id of its object, given inline or by reference.
-    pub fn object_id(&self) -> Option<Url> {
-        reference(&self.object)
-    }
-
     /// The activity is on its actor's host (port included): no server
     /// makes activities for another's actors.
     pub fn check_id_host(&self) -> Result<(), InboxError> {
@@ -96,7 +78,11 @@ impl Received {
     /// actor's host (port included): only the server an object lives on
     /// may make, change, delete or take it back.
     pub fn check_object_host(&self) -> Result<(), InboxError> {
-        if OWN_OBJECT_KINDS.contains(&self.kind.as_str())
+        let own_object = matches!(
+            self.kind,
+            ActivityKind::Create | ActivityKind::Update | ActivityKind::Delete | ActivityKind::Undo
+        );
+        if own_object
             && let Some(object) = self.object_id()
             && authority(&object) != authority(&self.actor)
         {
@@ -107,31 +93,11 @@ impl Received {
                     self.kind,
                     self.actor,
                     object,
-                    self.kind.to_lowercase()
+                    self.kind.as_str().to_lowercase()
                 ),
             ));
         }
         Ok(())
-    }
-
-    /// The activity as replies embed it.
-    fn embedded(&self) -> Value {
-        json!({
-            "id": self.id,
-            "type": self.kind,
-            "actor": self.actor,
-            "object": self.object,
-        })
-    }
-}
-
-/// The id in a reference: a URL, an object with an `id`, or a list of one.
-pub fn reference(value: &Value) -> Option<Url> {
-    match value {
-        Value::String(id) => Url::parse(id).ok(),
-        Value::Object(object) => object.get("id").and_then(reference),
-        Value::Array(items) if items.len() == 1 => reference(&items[0]),
-        _ => None,
     }
 }
 
@@ -141,66 +107,62 @@ pub async fn receive(
     actor: &RemoteActor,
     data: &Data,
 ) -> Result<(), InboxError> {
-    match activity.kind.as_str() {
-        "Follow" => follow::receive(activity, actor, data).await,
-        "Accept" => accept::accept(activity, actor, data).await,
-        "Reject" => accept::reject(activity, actor, data).await,
-        "Create" => create::receive(activity, actor, data).await,
-        "Undo" => undo::receive(activity, actor, data).await,
-        "Join" => join::receive(activity, actor, data).await,
-        "Update" => update::receive(activity, actor, data).await,
-        "Delete" => delete::receive(activity, actor, data).await,
-        kind => {
-            tracing::debug!(kind, id = %activity.id, "taken in, not acted on");
+    match &activity.kind {
+        ActivityKind::Follow => follow::receive(activity, actor, data).await,
+        ActivityKind::Accept => accept::receive(activity, actor, data).await,
+        ActivityKind::Reject => reject::receive(activity, actor, data).await,
+        ActivityKind::Create => create::receive(activity, actor, data).await,
+        ActivityKind::Undo => undo::receive(activity, actor, data).await,
+        ActivityKind::Join => join::receive(activity, actor, data).await,
+        ActivityKind::Update => update::receive(activity, actor, data).await,
+        ActivityKind::Delete => delete::receive(activity, actor, data).await,
+        ActivityKind::Announce | ActivityKind::Ignore | ActivityKind::Other(_) => {
+            tracing::debug!(kind = %activity.kind, id = %activity.id, "taken in, not acted on");
             Ok(())
         }
     }
 }
 
-/// A reply to a received activity: `Accept`, `Reject` or `Ignore`, with
-/// the activity embedded so that the sender knows which it answers.
-#[derive(Debug, Serialize)]
-pub struct Reply {
-    #[serde(rename = "@context")]
-    context: &'static str,
-    id: Url,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    actor: Url,
-    object: Value,
-    to: [Url; 1],
-}
-
-impl Reply {
-    /// `kind` of `activity`, sent by `from`. Its id is made from the
-    /// activity's, so a reply made twice is the same reply.
-    pub fn new(kind: &'static str, from: &LocalActor, activity: &Received) -> Self {
-        let digest = Sha256::digest(activity.id.as_str().as_bytes());
-        let short: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-        let mut id = from.id.clone();
-        id.set_fragment(Some(&format!("{}/{short}", kind.to_lowercase())));
-        Self {
-            context: "https://www.w3.org/ns/activitystreams",
-            id,
-            kind,
-            actor: from.id.clone(),
-            object: activity.embedded(),
-            to: [activity.actor.clone()],
-        }
+/// Whether an `Accept` or `Reject` is about a Follow: embedded, or named
+/// by an id (as some servers send it), which only a Follow of this site
+/// can carry.
+fn answers_follow(activity: &Received) -> bool {
+    match activity.inner().kind {
+        Some(kind) => kind == ActivityKind::Follow,
+        None => activity.object_id().is_some(),
     }
 }
 
-/// Queues `reply` from `from` for `to`'s own inbox: it is delivered, signed,
-/// once the inbox has answered the sender, and retried until it arrives.
-pub async fn send(
-    reply: Reply,
+/// A reply to `activity` (`Accept`, `Reject` or `Ignore`) from `from`,
+/// with the activity embedded so that the sender knows which it answers.
+/// Its id is made from the activity's, so a reply made twice is the same
+/// reply.
+fn reply(kind: ActivityKind, from: &LocalActor, activity: &Received) -> Activity<Received> {
+    let digest = Sha256::digest(activity.id.as_str().as_bytes());
+    let short: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let mut id = from.id.clone();
+    id.set_fragment(Some(&format!("{}/{short}", kind.as_str().to_lowercase())));
+    Activity::new(
+        id.to_string(),
+        kind,
+        from.id.to_string(),
+        activity.clone(),
+        vec![activity.actor.to_string()],
+    )
+}
+
+/// Queues `kind` of `activity` from `from` for `to`'s own inbox: it is
+/// delivered, signed, once the inbox has answered the sender, and retried
+/// until it arrives.
+async fn send_reply(
+    kind: ActivityKind,
+    activity: &Received,
     from: &LocalActor,
     to: &RemoteActor,
     data: &Data,
 ) -> Result<(), InboxError> {
-    let json = serde_json::to_value(&reply)
-        .map_err(|e| InboxError::refused(500, format!("a reply cannot be written: {e}")))?;
-    crate::delivery::queue(data, &reply.id, from.id.as_str(), &json, &[to.inbox()]).await?;
-    tracing::info!(kind = reply.kind, id = %reply.id, "reply queued");
+    let reply = reply(kind, from, activity);
+    crate::delivery::queue(data, &reply, &[to.inbox()]).await?;
+    tracing::info!(kind = %reply.kind, id = %reply.id, "reply queued");
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! `Undo`: an actor takes back one of its activities. Only an undone
 //! `Follow` changes anything here: the follower stops receiving.
 
-use super::{Received, reference};
 use crate::error::InboxError;
 use crate::instance::Data;
+use crate::objects::local_actor_id;
 use crate::objects::remote::RemoteActor;
+use crate::protocol::{ActivityKind, Received, Reference};
 
 /// Acts on a verified `Undo`.
 pub async fn receive(
@@ -12,19 +13,20 @@ pub async fn receive(
     actor: &RemoteActor,
     data: &Data,
 ) -> Result<(), InboxError> {
-    let undone = &activity.object;
-    let removed = match undone.get("type").and_then(|t| t.as_str()) {
-        Some("Follow") => {
-            if undone.get("actor").and_then(reference).as_ref() != Some(&actor.id) {
+    let undone = activity.inner();
+    let removed = match undone.kind {
+        Some(ActivityKind::Follow) => {
+            if undone.actor.as_ref().and_then(Reference::id) != Some(&actor.id) {
                 return Err(InboxError::refused(
                     403,
                     format!("{} cannot undo another actor's Follow", actor.id),
                 ));
             }
             match undone
-                .get("object")
-                .and_then(reference)
-                .and_then(|u| data.local_actor(&u))
+                .object
+                .as_ref()
+                .and_then(Reference::id)
+                .and_then(|u| local_actor_id(data, u))
             {
                 Some(followed) => {
                     data.store

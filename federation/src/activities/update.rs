@@ -2,11 +2,11 @@
 //! replaces the one kept (a new key or inbox takes effect at once); an
 //! entry of a followed directory (a profile is both) is mirrored again.
 
-use super::Received;
 use crate::error::InboxError;
 use crate::instance::Data;
 use crate::mirror;
-use crate::objects::remote::{RemoteActor, RemoteActorDocument};
+use crate::objects::remote::RemoteActor;
+use crate::protocol::{Received, RemoteActorDocument};
 
 /// Acts on a verified `Update`.
 pub async fn receive(

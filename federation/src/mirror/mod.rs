@@ -19,16 +19,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use generator::Kind;
-use serde_json::{Value, json};
+use serde_json::Value;
 use url::Url;
 
-use crate::activities::reference;
+use crate::address::authority;
 use crate::error::FederationError;
-use crate::instance::{Instance, authority};
-use crate::objects::fields::MARKDOWN;
+use crate::instance::Instance;
 use crate::objects::organisation;
-use crate::objects::remote::RemoteActorDocument;
 use crate::outgoing::{Fetched, fetch_document};
+use crate::protocol::{
+    Activity, ActivityKind, CollectionPage, EntryDocument, Reference, RemoteActorDocument,
+};
 use crate::store::FollowRow;
 
 /// The kinds a directory publishes, each mirrored into its folder.
@@ -70,20 +71,21 @@ pub fn file_of(id: &Url) -> Option<(PathBuf, Kind)> {
 /// under `root`. The paths written; none if the document is not an
 /// Interchange entry or nothing changed.
 pub fn write_entry(root: &Path, document: &Value) -> Result<Vec<PathBuf>, FederationError> {
+    let document = EntryDocument::read(document);
     let mut written = Vec::new();
-    let Some((id, relative, kind)) = entry_place(document) else {
+    let Some((id, relative, kind)) = entry_place(&document) else {
         return Ok(written);
     };
     if kind == Kind::Organisation || !PUBLISHED.contains(&kind) {
         return Ok(written);
     }
-    if let Some(path) = write_document(root, &id, &relative, document)? {
+    if let Some(path) = write_document(root, &id, &relative, &document)? {
         written.push(path);
     }
-    if let Some(organisation) = document.get("organisationEntry")
-        && let Some((org_id, org_relative, Kind::Organisation)) = entry_place(organisation)
+    if let Some(organisation) = document.organisation()
+        && let Some((org_id, org_relative, Kind::Organisation)) = entry_place(&organisation)
         && authority(&org_id) == authority(&id)
-        && let Some(path) = write_document(root, &org_id, &org_relative, organisation)?
+        && let Some(path) = write_document(root, &org_id, &org_relative, &organisation)?
     {
         written.push(path);
     }
@@ -91,13 +93,11 @@ pub fn write_entry(root: &Path, document: &Value) -> Result<Vec<PathBuf>, Federa
 }
 
 /// An entry document's id, file and kind, if it carries its fields.
-fn entry_place(document: &Value) -> Option<(Url, PathBuf, Kind)> {
-    let id = document.get("id").and_then(Value::as_str)?;
-    let id = Url::parse(id).ok()?;
+fn entry_place(document: &EntryDocument) -> Option<(Url, PathBuf, Kind)> {
+    let id = document.id.clone()?;
     let (relative, kind) = file_of(&id)?;
-    let said = document.get("entryKind").and_then(Value::as_str);
-    (said == Some(kind.folder()) && document.get("fields").is_some_and(Value::is_object))
-        .then_some((id, relative, kind))
+    let said = document.entry_kind.as_deref();
+    (said == Some(kind.folder()) && document.fields().is_some()).then_some((id, relative, kind))
 }
 
 /// Writes one document's file if it differs from the one there.
@@ -105,12 +105,12 @@ fn write_document(
     root: &Path,
     id: &Url,
     relative: &Path,
-    document: &Value,
+    document: &EntryDocument,
 ) -> Result<Option<PathBuf>, FederationError> {
-    let Some(Value::Object(fields)) = document.get("fields") else {
+    let Some(fields) = document.fields() else {
         return Ok(None);
     };
-    let text = markdown::entry_file(fields, id.as_str(), &body(document));
+    let text = markdown::entry_file(fields, id.as_str(), document.text().unwrap_or_default());
     let path = root.join(relative);
     if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
         return Ok(None);
@@ -187,23 +187,6 @@ pub fn restore_waiting(root: &Path) -> Vec<PathBuf> {
     restored
 }
 
-/// The Markdown of a document: its `source` when that is Markdown, else its
-/// HTML (which the site sanitises as it does every mirrored body).
-fn body(document: &Value) -> String {
-    let source = document.get("source");
-    if let Some(source) = source
-        && source.get("mediaType").and_then(Value::as_str) == Some(MARKDOWN)
-        && let Some(content) = source.get("content").and_then(Value::as_str)
-    {
-        return content.to_string();
-    }
-    ["content", "summary"]
-        .iter()
-        .find_map(|k| document.get(*k).and_then(Value::as_str))
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// Removes the mirrored entry `id`. Its path, if there was a file.
 pub fn remove_entry(root: &Path, id: &Url) -> Result<Option<PathBuf>, FederationError> {
     let Some((relative, _)) = file_of(id) else {
@@ -250,10 +233,10 @@ pub async fn receive(
         tracing::debug!(%actor, "not a followed directory: nothing mirrored");
         return Ok(());
     }
-    let document = if object.get("fields").is_some() {
+    let document = if EntryDocument::read(object).fields.is_some() {
         object.clone()
     } else {
-        let Some(id) = reference(object) else {
+        let Some(id) = Reference::id_in(object) else {
             return Ok(());
         };
         match fetch_document(&instance.client, &id, instance.insecure_local).await? {
@@ -261,10 +244,8 @@ pub async fn receive(
             Fetched::Gone => return remove(instance, actor, &id).await,
         }
     };
-    if document
-        .get("id")
-        .and_then(Value::as_str)
-        .and_then(|i| Url::parse(i).ok())
+    if EntryDocument::read(&document)
+        .id
         .as_ref()
         .and_then(authority)
         != authority(actor)
@@ -375,14 +356,13 @@ async fn follow(instance: &Instance, source: &Url) -> Result<(), FederationError
     let host = authority(&actor.id).unwrap_or_default();
     let site = organisation::id(&instance.directory());
     let follow_id = format!("{site}#follow/{}", jiff::Timestamp::now().as_nanosecond());
-    let activity = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": follow_id,
-        "type": "Follow",
-        "actor": site,
-        "object": actor.id,
-        "to": [actor.id],
-    });
+    let activity = Activity::new(
+        follow_id.clone(),
+        ActivityKind::Follow,
+        site,
+        actor.id.to_string(),
+        vec![actor.id.to_string()],
+    );
     instance
         .store
         .put_follow(&FollowRow {
@@ -390,16 +370,12 @@ async fn follow(instance: &Instance, source: &Url) -> Result<(), FederationError
             actor: actor.id.to_string(),
             host,
             inbox: actor.inbox.to_string(),
-            entries: document
-                .get("entries")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            follow_id: follow_id.clone(),
+            entries: actor.entries.clone(),
+            follow_id,
             state: "pending".into(),
         })
         .await?;
-    let id = Url::parse(&follow_id).map_err(|e| FederationError::Config(e.to_string()))?;
-    crate::delivery::queue(instance, &id, &site, &activity, &[actor.inbox]).await?;
+    crate::delivery::queue(instance, &activity, &[actor.inbox]).await?;
     tracing::info!(%source, "follow sent");
     Ok(())
 }
@@ -408,19 +384,23 @@ async fn follow(instance: &Instance, source: &Url) -> Result<(), FederationError
 /// is sent and its mirrored entries removed.
 async fn unfollow(instance: &Instance, row: &FollowRow) -> Result<(), FederationError> {
     let site = organisation::id(&instance.directory());
-    let activity = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{site}#undo/{}", jiff::Timestamp::now().as_nanosecond()),
-        "type": "Undo",
-        "actor": site,
-        "object": { "id": row.follow_id, "type": "Follow", "actor": site, "object": row.actor },
-        "to": [row.actor],
-    });
-    if let (Some(id), Ok(inbox)) = (
-        activity["id"].as_str().and_then(|i| Url::parse(i).ok()),
-        Url::parse(&row.inbox),
-    ) {
-        crate::delivery::queue(instance, &id, &site, &activity, &[inbox]).await?;
+    let follow = Activity::new(
+        row.follow_id.clone(),
+        ActivityKind::Follow,
+        site.clone(),
+        row.actor.clone(),
+        Vec::new(),
+    )
+    .embedded();
+    let activity = Activity::new(
+        format!("{site}#undo/{}", jiff::Timestamp::now().as_nanosecond()),
+        ActivityKind::Undo,
+        site,
+        follow,
+        vec![row.actor.clone()],
+    );
+    if let Ok(inbox) = Url::parse(&row.inbox) {
+        crate::delivery::queue(instance, &activity, &[inbox]).await?;
     }
     instance.store.remove_follow_of(&row.source).await?;
     let folder = instance.root.join("mirror").join(&row.host);
@@ -572,15 +552,10 @@ async fn collection_items(
                 Fetched::Document(document) => document,
                 Fetched::Gone => break,
             };
-        for key in ["orderedItems", "items"] {
-            if let Some(items) = document.get(key).and_then(Value::as_array) {
-                ids.extend(items.iter().filter_map(reference));
-            }
-        }
-        next = document
-            .get("next")
-            .or_else(|| document.get("first"))
-            .and_then(reference)
+        let page = CollectionPage::read(&document);
+        ids.extend(page.item_ids());
+        next = page
+            .next_page()
             .filter(|u| authority(u).as_deref() == Some(host));
     }
     ids.retain(|id| authority(id).as_deref() == Some(host));

@@ -3,34 +3,20 @@
 //! follower fetches what was published before it followed.
 
 use generator::content::Directory;
-use serde_json::{Value, json};
 
 use super::{event, page, person};
-
-/// An `OrderedCollection` of `items` (or only its size).
-fn ordered(id: &str, total: usize, items: Option<Vec<String>>) -> Value {
-    let mut collection = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "type": "OrderedCollection",
-        "id": id,
-        "totalItems": total,
-    });
-    if let Some(items) = items {
-        collection["orderedItems"] = json!(items);
-    }
-    collection
-}
+use crate::protocol::OrderedCollection;
 
 /// An actor's outbox: empty. Followers receive what is published by
 /// delivery, and a new follower reads the site's `entries` instead.
-pub fn outbox(actor: &str) -> Value {
-    ordered(&format!("{actor}outbox"), 0, Some(Vec::new()))
+pub fn outbox(actor: &str) -> OrderedCollection {
+    OrderedCollection::new(format!("{actor}outbox"), 0, Some(Vec::new()))
 }
 
 /// An actor's followers: how many, not who (as Mastodon shows them).
-pub fn followers(actor: &str, count: i64) -> Value {
-    ordered(
-        &format!("{actor}followers"),
+pub fn followers(actor: &str, count: i64) -> OrderedCollection {
+    OrderedCollection::new(
+        format!("{actor}followers"),
         usize::try_from(count).unwrap_or(0),
         None,
     )
@@ -44,7 +30,7 @@ pub fn entries_id(directory: &Directory) -> String {
 /// Every entry the site publishes to other servers: its federating people,
 /// events, consultations and asks, by id (mirrored entries belong to their
 /// own directories and are left out).
-pub fn entries(directory: &Directory) -> Value {
+pub fn entries(directory: &Directory) -> OrderedCollection {
     let mut ids: Vec<String> = directory
         .profiles
         .iter()
@@ -72,5 +58,5 @@ pub fn entries(directory: &Directory) -> Value {
             .filter(|e| !e.origin.is_mirror())
             .map(|e| page::ask_id(directory, &e.slug)),
     );
-    ordered(&entries_id(directory), ids.len(), Some(ids))
+    OrderedCollection::new(entries_id(directory), ids.len(), Some(ids))
 }

@@ -6,9 +6,8 @@ use generator::content::Directory;
 use generator::{Entry, Kind};
 use serde_json::Value;
 
-use super::{collection, event, fields, organisation, page, person};
+use super::{actor_id, collection, entry_slug, event, fields, organisation, page, person};
 use crate::error::FederationError;
-use crate::instance::{actor_id, entry_slug};
 use crate::store::Store;
 
 /// An entry as published.
@@ -67,7 +66,7 @@ pub async fn at(
     path: &str,
 ) -> Result<Option<Value>, FederationError> {
     if path == "/entries" {
-        return Ok(Some(collection::entries(directory)));
+        return Ok(serde_json::to_value(collection::entries(directory)).ok());
     }
     // An actor's collections: `{actor}outbox`, `{actor}followers`.
     for name in ["outbox", "followers"] {
@@ -75,11 +74,12 @@ pub async fn at(
             let Some(actor) = actor_id(directory, actor_path) else {
                 return Ok(None);
             };
-            return Ok(Some(if name == "outbox" {
+            let collection = if name == "outbox" {
                 collection::outbox(&actor)
             } else {
                 collection::followers(&actor, store.follower_count(&actor).await?)
-            }));
+            };
+            return Ok(serde_json::to_value(collection).ok());
         }
     }
     if path == "/" {
@@ -161,7 +161,8 @@ fn consultation(
     entry: &Entry<generator::content::Consultation>,
     now: jiff::Timestamp,
 ) -> Document {
-    let mut json = page::consultation(directory, entry, now);
+    let mut json =
+        serde_json::to_value(page::consultation(directory, entry, now)).unwrap_or(Value::Null);
     let c = &entry.data;
     let terms = fields::terms(directory, Kind::Consultation, entry, |f| {
         f.insert("opens".into(), fields::moment(&c.opens));
@@ -178,7 +179,7 @@ fn consultation(
 }
 
 fn ask(directory: &Directory, entry: &Entry<generator::content::Ask>) -> Document {
-    let mut json = page::ask(directory, entry);
+    let mut json = serde_json::to_value(page::ask(directory, entry)).unwrap_or(Value::Null);
     let terms = fields::terms(directory, Kind::Ask, entry, |_| {});
     fields::add_to(&mut json, terms, directory);
     Document {

@@ -17,8 +17,7 @@ use generator::node::{Node, Value as Yaml, parse_yaml};
 use generator::{Entry, Kind};
 use serde_json::{Map, Value, json};
 
-/// The media type of an entry's `source`.
-pub const MARKDOWN: &str = "text/markdown";
+use crate::protocol::{EntryTerms, MARKDOWN, OrganisationEntry, Source};
 
 /// The terms of `entry`, of `kind`, with `adjust` applied to its fields.
 pub fn terms<T>(
@@ -26,42 +25,33 @@ pub fn terms<T>(
     kind: Kind,
     entry: &Entry<T>,
     adjust: impl FnOnce(&mut Map<String, Value>),
-) -> Map<String, Value> {
+) -> EntryTerms {
     let mut fields = front_matter(entry);
     fields.remove("origin");
     adjust(&mut fields);
-    let mut terms = Map::new();
-    terms.insert("entryKind".into(), json!(kind.folder()));
-    terms.insert("fields".into(), Value::Object(fields));
-    terms.insert(
-        "source".into(),
-        json!({ "content": entry.body, "mediaType": MARKDOWN }),
-    );
-    if let Some(organisation) = organisation_of(directory, kind, entry) {
-        terms.insert("organisationEntry".into(), organisation);
+    EntryTerms {
+        entry_kind: kind.folder().to_string(),
+        fields,
+        source: Source {
+            content: Some(entry.body.clone()),
+            media_type: Some(MARKDOWN.to_string()),
+        },
+        organisation_entry: organisation_of(directory, kind, entry).map(Box::new),
     }
-    terms
 }
 
 /// Adds `terms` to a document, and the project's context to its contexts.
-pub fn add_to(document: &mut Value, terms: Map<String, Value>, directory: &Directory) {
-    let Value::Object(object) = document else {
-        return;
-    };
-    let ours = Value::String(directory.site.absolute(super::page::CONTEXT_PATH));
-    match object.get_mut("@context") {
-        Some(Value::Array(contexts)) if !contexts.contains(&ours) => contexts.push(ours),
-        Some(Value::Array(_)) => {}
-        Some(other) => *other = json!([other.clone(), ours]),
-        None => {
-            object.insert("@context".into(), json!([ours]));
-        }
-    }
-    object.extend(terms);
+pub fn add_to(document: &mut Value, terms: EntryTerms, directory: &Directory) {
+    let context = directory.site.absolute(super::page::CONTEXT_PATH);
+    crate::protocol::add_terms(document, terms, context);
 }
 
 /// The organisation an entry names, as terms with its id, if the site has it.
-fn organisation_of<T>(directory: &Directory, kind: Kind, entry: &Entry<T>) -> Option<Value> {
+fn organisation_of<T>(
+    directory: &Directory,
+    kind: Kind,
+    entry: &Entry<T>,
+) -> Option<OrganisationEntry> {
     if kind == Kind::Organisation {
         return None;
     }
@@ -76,14 +66,13 @@ fn organisation_of<T>(directory: &Directory, kind: Kind, entry: &Entry<T>) -> Op
                 .flatten()
         })?;
     let organisation = directory.organisation(&slug)?;
-    let mut terms = terms(directory, Kind::Organisation, organisation, |fields| {
+    let terms = terms(directory, Kind::Organisation, organisation, |fields| {
         absolute_file(directory, fields, "logo");
     });
-    terms.insert(
-        "id".into(),
-        json!(directory.site.absolute(&format!("/organisations/{slug}/"))),
-    );
-    Some(Value::Object(terms))
+    Some(OrganisationEntry {
+        id: directory.site.absolute(&format!("/organisations/{slug}/")),
+        terms,
+    })
 }
 
 /// The front matter of an entry's file, as JSON.

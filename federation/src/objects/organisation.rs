@@ -3,7 +3,7 @@
 
 use generator::content::Directory;
 
-use super::Actor;
+use crate::protocol::{Actor, ActorKind};
 use crate::store::Keys;
 
 /// The site actor's id: the home page.
@@ -18,8 +18,8 @@ pub fn organization(directory: &Directory, keys: &Keys) -> Actor {
         .federation
         .as_ref()
         .map_or_else(String::new, |f| f.handle.clone());
-    let mut site = Actor::new(
-        "Organization",
+    let mut site = super::actor(
+        ActorKind::Organization,
         id(directory),
         handle,
         directory.site.title.clone(),

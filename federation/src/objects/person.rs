@@ -4,7 +4,8 @@
 use generator::Entry;
 use generator::content::{Directory, Profile};
 
-use super::{Actor, PropertyValue};
+use super::property;
+use crate::protocol::{Actor, ActorKind, Image};
 use crate::store::Keys;
 
 /// The address of a profile's page, which is its actor id.
@@ -23,10 +24,10 @@ pub fn person(directory: &Directory, entry: &Entry<Profile>, keys: &Keys) -> Act
     let p = &entry.data;
     let id = id(directory, &entry.slug);
     let organisation = directory.organisation(&p.organisation);
-    let mut attachment = vec![PropertyValue::text("Role", &p.role)];
+    let mut attachment = vec![property("Role", &p.role)];
     if let Some(o) = organisation {
-        attachment.push(PropertyValue::text("Organisation", &o.data.name));
-        attachment.push(PropertyValue::text("Sector", o.data.sector.label()));
+        attachment.push(property("Organisation", &o.data.name));
+        attachment.push(property("Sector", o.data.sector.label()));
     }
     if !p.policy_areas.is_empty() {
         let areas: Vec<&str> = p
@@ -34,17 +35,24 @@ pub fn person(directory: &Directory, entry: &Entry<Profile>, keys: &Keys) -> Act
             .iter()
             .map(|a| directory.site.vocabulary.policy_area_label(a).unwrap_or(a))
             .collect();
-        attachment.push(PropertyValue::text("Policy areas", &areas.join(", ")));
+        attachment.push(property("Policy areas", &areas.join(", ")));
     }
     if !p.open_to.is_empty() {
         let open: Vec<&str> = p.open_to.iter().map(|o| o.label()).collect();
-        attachment.push(PropertyValue::text("Open to", &open.join(", ")));
+        attachment.push(property("Open to", &open.join(", ")));
     }
     let summary = super::body_html(directory, entry);
-    let icon = p.photo.as_deref().map(|photo| {
-        serde_json::json!({ "type": "Image", "url": super::fields::file_url(directory, photo) })
+    let icon = p.photo.as_deref().map(|photo| Image {
+        kind: activitypub_federation::kinds::object::ImageType::Image,
+        url: super::fields::file_url(directory, photo),
     });
-    let mut person = Actor::new("Person", id, entry.slug.clone(), p.name.clone(), keys);
+    let mut person = super::actor(
+        ActorKind::Person,
+        id,
+        entry.slug.clone(),
+        p.name.clone(),
+        keys,
+    );
     person.summary = summary;
     person.attachment = attachment;
     person.icon = icon;

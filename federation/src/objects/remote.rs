@@ -4,65 +4,20 @@
 
 use activitypub_federation::traits::{Actor, Object};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
-use super::Refused;
-use crate::error::InboxError;
-use crate::instance::{Data, Instance, authority};
+use crate::address::authority;
+use crate::error::{InboxError, Refused};
+use crate::instance::{Data, Instance};
+use crate::protocol::{RemoteActorDocument, RemoteEndpoints, RemoteKey};
 use crate::store::RemoteActorRow;
 
 /// The types of actor that may follow or be followed.
 const ACTOR_TYPES: &[&str] = &["Person", "Organization", "Group", "Service", "Application"];
 
-/// An actor document as another server serves it: only the fields this
-/// server uses, each as lenient as the servers in use need.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RemoteActorDocument {
-    /// Its id.
-    pub id: Url,
-    /// `Person`, `Group`, …
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The name in its handle.
-    #[serde(default)]
-    pub preferred_username: Option<String>,
-    /// The name shown.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Where to deliver to it.
-    pub inbox: Url,
-    /// Its server's endpoints: the shared inbox.
-    #[serde(default)]
-    pub endpoints: Option<Endpoints>,
-    /// The key its activities are signed with.
-    pub public_key: RemoteKey,
-}
-
-/// An actor's server endpoints.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Endpoints {
-    /// One inbox for every actor on the server.
-    #[serde(default)]
-    pub shared_inbox: Option<Url>,
-}
-
-/// An actor's public key.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RemoteKey {
-    /// The key's id, as signatures name it in `keyId`.
-    pub id: String,
-    /// The actor it belongs to.
-    #[serde(default)]
-    pub owner: Option<Url>,
-    /// The key in PEM.
-    pub public_key_pem: String,
-}
-
+// The rules of what an actor document must be are behaviour, so they are
+// here rather than beside the type in `protocol`.
 impl RemoteActorDocument {
     /// Reads an actor another server serves, or says why not.
     pub fn read(json: &Value) -> Result<Self, Refused> {
@@ -109,7 +64,7 @@ impl RemoteActorDocument {
                 self.id
             )));
         }
-        if crate::inbox::signature::public_key(&self.public_key.public_key_pem).is_none() {
+        if crate::signature::public_key(&self.public_key.public_key_pem).is_none() {
             return Err(Refused::Rule(format!(
                 "the key of {} is not an RSA public key in PEM",
                 self.id
@@ -201,9 +156,10 @@ impl Object for RemoteActor {
             kind: "Person".into(),
             preferred_username: None,
             name: None,
-            endpoints: Some(Endpoints {
+            endpoints: Some(RemoteEndpoints {
                 shared_inbox: self.shared_inbox,
             }),
+            entries: None,
             public_key: RemoteKey {
                 id: self.key_id,
                 owner: Some(self.id.clone()),

@@ -13,8 +13,6 @@
 //! 5. it has not been received before: a redelivery is answered 202 and not
 //!    acted on again.
 
-pub mod signature;
-
 use std::time::SystemTime;
 
 use activitypub_federation::config::FederationConfig;
@@ -24,17 +22,13 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use url::Url;
 
-use crate::activities::{self, Received, delete};
+use crate::activities::{self, delete};
 use crate::error::InboxError;
-use crate::instance::{Data, Instance, authority};
+use crate::instance::{Data, Instance};
 use crate::objects::remote::RemoteActor;
-use signature::Signature;
-
-/// The largest body taken in. Larger ones are refused before being read:
-/// no activity needs more, and a server must not be made to hold more.
-pub const BODY_LIMIT: usize = 1024 * 1024;
+use crate::protocol::{ActivityKind, BODY_LIMIT, Received};
+use crate::signature::{self, Signature};
 
 /// A kept actor younger than this is not fetched again when a signature
 /// fails to verify with its key (the key may have changed since).
@@ -60,28 +54,7 @@ async fn receive(request: Request, data: &Data) -> Result<(), InboxError> {
         .map_err(|e| InboxError::refused(400, format!("the body is not JSON: {e}")))?;
     let activity =
         Received::read(&json).map_err(|refused| InboxError::refused(400, refused.to_string()))?;
-    activity.check_id_host()?;
-    activity.check_object_host()?;
-    if data.is_local(&activity.actor) {
-        return Err(InboxError::refused(
-            400,
-            format!(
-                "{} is this site's own address: it cannot deliver from outside",
-                activity.actor
-            ),
-        ));
-    }
-    let key_host = Url::parse(signature.key_id()).ok();
-    if key_host.as_ref().and_then(authority) != authority(&activity.actor) {
-        return Err(InboxError::refused(
-            401,
-            format!(
-                "the request is signed with the key {}, which is not on the actor {}'s host",
-                signature.key_id(),
-                activity.actor
-            ),
-        ));
-    }
+    activities::check(&activity, signature.key_id(), data)?;
 
     let actor_id = ObjectId::<RemoteActor>::from(activity.actor.clone());
     let actor = match actor_id.dereference(data).await {
@@ -89,7 +62,7 @@ async fn receive(request: Request, data: &Data) -> Result<(), InboxError> {
         // An actor deleted on its server announces it, and its document is
         // gone: that it is gone (410 from its own host) is the proof.
         Err(InboxError::Protocol(ProtocolError::ObjectDeleted(_)))
-            if activity.kind == "Delete"
+            if activity.kind == ActivityKind::Delete
                 && activity.object_id().as_ref() == Some(&activity.actor) =>
         {
             return delete::forget(&activity.actor, data).await;

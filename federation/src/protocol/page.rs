@@ -1,0 +1,109 @@
+//! Consultations and asks as ActivityPub `Page`s. ActivityStreams has no
+//! words for a consultation's dates or an ask's kind, so they travel as
+//! the project's own terms, defined in a context document each instance
+//! serves ([`context_document`]): another directory reads them back into
+//! the same fields, and any other server still shows the page's name and
+//! text.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// A `Page`: what consultations and asks share, and the terms of each.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page {
+    /// The JSON-LD contexts: ActivityStreams and the project's own.
+    #[serde(rename = "@context")]
+    pub context: Value,
+    /// Always `Page`.
+    #[serde(rename = "type")]
+    pub kind: activitypub_federation::kinds::object::PageType,
+    /// Its page's address.
+    pub id: String,
+    /// Its page (the same).
+    pub url: String,
+    /// The title.
+    pub name: String,
+    /// One line about it.
+    pub summary: String,
+    /// Its text, in HTML.
+    pub content: String,
+    /// Who publishes it.
+    pub attributed_to: String,
+    /// Who it is addressed to: everyone.
+    pub to: Vec<String>,
+    /// The terms of its kind.
+    #[serde(flatten)]
+    pub terms: PageTerms,
+}
+
+/// The terms of a consultation or an ask. Each is always written, `null`
+/// when unknown, so that a mirror can tell "none" from "not said".
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PageTerms {
+    /// A consultation's.
+    #[serde(rename_all = "camelCase")]
+    Consultation {
+        /// When it opens.
+        opens: String,
+        /// When it closes.
+        closes: String,
+        /// Open, closed, upcoming…
+        status: String,
+        /// Where to respond online.
+        respond_url: Option<String>,
+        /// Where to respond by email.
+        respond_email: Option<String>,
+        /// Where to respond by post.
+        respond_post: Option<String>,
+        /// The page of its outcome.
+        outcome: Option<String>,
+        /// The actor that leads it.
+        lead: Option<String>,
+        /// Its policy areas.
+        policy_areas: Vec<String>,
+    },
+    /// An ask's.
+    #[serde(rename_all = "camelCase")]
+    Ask {
+        /// Its kind (`mentor`, …).
+        ask_kind: String,
+        /// The actor asking.
+        by: Option<String>,
+        /// Until when.
+        closes: Option<String>,
+        /// Whether it has been answered.
+        filled: bool,
+        /// Its policy areas.
+        policy_areas: Vec<String>,
+    },
+}
+
+/// The project's JSON-LD context, for its namespace `ns`
+/// (`{base_url}/ns/interchange#`): every term it publishes.
+pub fn context_document(ns: &str) -> Value {
+    let term = |name: &str| format!("{ns}{name}");
+    let time = |name: &str| json!({ "@id": term(name), "@type": "http://www.w3.org/2001/XMLSchema#dateTime" });
+    json!({
+        "@context": {
+            "ix": ns,
+            "opens": time("opens"),
+            "closes": time("closes"),
+            "status": term("status"),
+            "respond": term("respond"),
+            "respondUrl": { "@id": term("respondUrl"), "@type": "@id" },
+            "respondEmail": term("respondEmail"),
+            "respondPost": term("respondPost"),
+            "outcome": { "@id": term("outcome"), "@type": "@id" },
+            "lead": { "@id": term("lead"), "@type": "@id" },
+            "askKind": term("askKind"),
+            "by": { "@id": term("by"), "@type": "@id" },
+            "filled": term("filled"),
+            "policyAreas": term("policyAreas"),
+            "entryKind": term("entryKind"),
+            "fields": { "@id": term("fields"), "@type": "@json" },
+            "organisationEntry": { "@id": term("organisationEntry"), "@type": "@json" },
+        }
+    })
+}

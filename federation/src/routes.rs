@@ -1,0 +1,190 @@
+//! The routes of a served site: the built site and its ActivityPub
+//! documents on the same addresses. A browser asking for
+//! `/profiles/priya-shah/` gets the page; a server asking for
+//! `application/activity+json` gets the `Person`.
+
+use std::path::Path;
+
+use activitypub_federation::config::FederationConfig;
+use axum::Router;
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::FederationError;
+use crate::instance::Instance;
+use crate::objects::{document, page};
+use crate::protocol::ACTIVITY_JSON;
+use crate::{discovery, inbox, publish};
+
+/// What every route is given: the instance, in the federation crate's
+/// configuration (which the inbox needs to fetch and verify actors).
+pub type AppState = FederationConfig<Instance>;
+
+/// Every route of the site: its inboxes, discovery documents and
+/// ActivityPub documents, and the built site in `public` for everything
+/// else. Served by [`crate::serve`]; callable in-process, without a socket.
+pub fn app(state: AppState, public: &Path) -> Router {
+    let site = ServeDir::new(public).not_found_service(ServeFile::new(public.join("404.html")));
+    Router::new()
+        // Every actor's inbox, and the shared one (the site's).
+        .route("/inbox", post(inbox::post))
+        .route("/profiles/{slug}/inbox", post(inbox::post))
+        .route("/.well-known/webfinger", get(webfinger))
+        .route("/.well-known/nodeinfo", get(nodeinfo_links))
+        .route("/nodeinfo/2.1", get(nodeinfo))
+        .route("/.well-known/host-meta", get(host_meta))
+        .route(page::CONTEXT_PATH, get(context_document))
+        .fallback_service(site)
+        .layer(middleware::from_fn_with_state(state.clone(), negotiate))
+        // Pages change when the site is rebuilt: caches may keep them a few minutes.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        ))
+        .with_state(state)
+}
+
+/// Whether a request asks for ActivityPub JSON rather than a page.
+fn wants_activity(request: &Request) -> bool {
+    request
+        .headers()
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|kind| {
+            let kind = kind.trim().to_ascii_lowercase();
+            kind.starts_with(ACTIVITY_JSON)
+                || (kind.starts_with("application/ld+json") && kind.contains("activitystreams"))
+        })
+}
+
+/// Answers ActivityPub requests for actors at their pages' addresses; passes
+/// every other request to the site.
+async fn negotiate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != axum::http::Method::GET || !wants_activity(&request) {
+        return next.run(request).await;
+    }
+    let path = request.uri().path().to_string();
+    if path.starts_with("/.well-known/")
+        || path.starts_with("/nodeinfo/")
+        || path.starts_with("/ns/")
+    {
+        return next.run(request).await;
+    }
+    match served(&state, &path).await {
+        Ok(Served::Document(json)) => activity_json(json),
+        Ok(Served::Gone(tombstone)) => {
+            let mut response = activity_json(tombstone);
+            *response.status_mut() = StatusCode::GONE;
+            response
+        }
+        Ok(Served::Nothing) => {
+            (StatusCode::NOT_FOUND, "no ActivityPub object here").into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, path, "cannot answer");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the server cannot answer now",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// What a server asking for ActivityPub at a path is given.
+enum Served {
+    /// The document there.
+    Document(serde_json::Value),
+    /// The `Tombstone` of what was deleted there (410).
+    Gone(crate::protocol::Tombstone),
+    /// Nothing (404).
+    Nothing,
+}
+
+async fn served(instance: &Instance, path: &str) -> Result<Served, FederationError> {
+    let directory = instance.directory();
+    if let Some(json) = document::at(&directory, &instance.store, path).await? {
+        return Ok(Served::Document(json));
+    }
+    let id = directory.site.absolute(path);
+    Ok(match instance.store.tombstone(&id).await? {
+        Some((kind, deleted)) => Served::Gone(publish::tombstone(&id, &kind, deleted)),
+        None => Served::Nothing,
+    })
+}
+
+/// `json` as an ActivityPub document.
+fn activity_json(json: impl serde::Serialize) -> Response {
+    let mut response = axum::Json(json).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(ACTIVITY_JSON),
+    );
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    response
+}
+
+#[derive(Deserialize)]
+struct Resource {
+    resource: Option<String>,
+}
+
+async fn webfinger(State(state): State<AppState>, Query(query): Query<Resource>) -> Response {
+    let Some(resource) = query.resource else {
+        return (StatusCode::BAD_REQUEST, "a `resource` parameter is needed").into_response();
+    };
+    match discovery::webfinger(&state.directory(), &state.host, &resource) {
+        Some(json) => {
+            let mut response = axum::Json(json).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/jrd+json"),
+            );
+            response
+        }
+        None => (StatusCode::NOT_FOUND, "no such account here").into_response(),
+    }
+}
+
+async fn nodeinfo_links(State(state): State<AppState>) -> Response {
+    axum::Json(discovery::nodeinfo_links(&state.directory())).into_response()
+}
+
+async fn nodeinfo(State(state): State<AppState>) -> Response {
+    let mut response = axum::Json(discovery::nodeinfo(&state.directory())).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",
+        ),
+    );
+    response
+}
+
+async fn context_document(State(state): State<AppState>) -> Response {
+    let mut response = axum::Json(page::context_document(&state.directory())).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/ld+json"),
+    );
+    response
+}
+
+async fn host_meta(State(state): State<AppState>) -> Response {
+    let mut response = discovery::host_meta(&state.directory()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xrd+xml; charset=utf-8"),
+    );
+    response
+}
