@@ -1,6 +1,7 @@
 //! How other servers find a directory's actors: WebFinger (`acct:` handles),
 //! NodeInfo 2.1 (what software this is) and host-meta (where WebFinger is).
 
+use generator::Kind;
 use generator::content::Directory;
 
 use crate::address::authority;
@@ -25,9 +26,14 @@ pub fn webfinger(directory: &Directory, host: &str, resource: &str) -> Option<Jr
         let url = url::Url::parse(resource).ok()?;
         let path = url.path();
         let name = if path == "/" {
-            handle
+            handle.to_string()
         } else {
-            path.strip_prefix("/profiles/")?.trim_end_matches('/')
+            // With or without its last slash.
+            let page = format!("{}/", path.trim_end_matches('/'));
+            match Kind::entry_at(&page) {
+                Some((Kind::Profile, slug)) => slug.to_string(),
+                _ => return None,
+            }
         };
         let authority = authority(&url)?;
         return webfinger(directory, host, &format!("acct:{name}@{authority}"));
@@ -46,7 +52,7 @@ pub fn webfinger(directory: &Directory, host: &str, resource: &str) -> Option<Jr
         let entry = directory.profile(&slug).filter(|e| person::federates(e))?;
         (
             entry.slug.clone(),
-            person::id(directory, &entry.slug),
+            directory.site.entry_id(Kind::Profile, &entry.slug),
             "Person",
         )
     };
@@ -129,6 +135,6 @@ pub fn host_meta(directory: &Directory) -> String {
         .absolute("/.well-known/webfinger?resource={uri}");
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n  <Link rel=\"lrdd\" template=\"{}\"/>\n</XRD>\n",
-        crate::objects::escape(&template)
+        generator::escape::markup(&template)
     )
 }

@@ -6,9 +6,10 @@ use super::send_reply;
 use crate::error::InboxError;
 use crate::instance::Data;
 use crate::objects::local::LocalActor;
+use crate::objects::organisation;
 use crate::objects::remote::RemoteActor;
-use crate::objects::{entry_slug, organisation};
 use crate::protocol::{ActivityKind, Received};
+use generator::Kind;
 
 /// Acts on a verified `Join`.
 pub async fn receive(
@@ -20,7 +21,10 @@ pub async fn receive(
         .object_id()
         .filter(|url| data.is_local(url))
         .and_then(|url| {
-            let slug = entry_slug(url.path(), "/events/")?.to_string();
+            let Some((Kind::Event, slug)) = Kind::entry_at(url.path()) else {
+                return None;
+            };
+            let slug = slug.to_string();
             data.directory().event(&slug).map(|_| slug)
         });
     if event.is_none() {

@@ -2,9 +2,10 @@
 //! site's `entries` (the id of every entry it publishes), from which a new
 //! follower fetches what was published before it followed.
 
+use generator::Kind;
 use generator::content::Directory;
 
-use super::{event, page, person};
+use super::person;
 use crate::protocol::OrderedCollection;
 
 /// An actor's outbox: empty. Followers receive what is published by
@@ -35,28 +36,28 @@ pub fn entries(directory: &Directory) -> OrderedCollection {
         .profiles
         .iter()
         .filter(|p| person::federates(p))
-        .map(|p| person::id(directory, &p.slug))
+        .map(|p| directory.site.entry_id(Kind::Profile, &p.slug))
         .collect();
     ids.extend(
         directory
             .events
             .iter()
             .filter(|e| !e.origin.is_mirror())
-            .map(|e| event::id(directory, &e.slug)),
+            .map(|e| directory.site.entry_id(Kind::Event, &e.slug)),
     );
     ids.extend(
         directory
             .consultations
             .iter()
             .filter(|e| !e.origin.is_mirror())
-            .map(|e| page::consultation_id(directory, &e.slug)),
+            .map(|e| directory.site.entry_id(Kind::Consultation, &e.slug)),
     );
     ids.extend(
         directory
             .asks
             .iter()
             .filter(|e| !e.origin.is_mirror())
-            .map(|e| page::ask_id(directory, &e.slug)),
+            .map(|e| directory.site.entry_id(Kind::Ask, &e.slug)),
     );
     OrderedCollection::new(entries_id(directory), ids.len(), Some(ids))
 }

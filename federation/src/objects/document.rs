@@ -6,7 +6,7 @@ use generator::content::Directory;
 use generator::{Entry, Kind};
 use serde_json::Value;
 
-use super::{actor_id, collection, entry_slug, event, fields, organisation, page, person};
+use super::{actor_id, collection, event, fields, organisation, page, person};
 use crate::error::FederationError;
 use crate::store::Store;
 
@@ -87,28 +87,26 @@ pub async fn at(
         return Ok(serde_json::to_value(organisation::organization(directory, &keys)).ok());
     }
     let local = |origin: &generator::Origin| !origin.is_mirror();
-    let document = if let Some(slug) = entry_slug(path, "/consultations/") {
-        directory
+    let document = match Kind::entry_at(path) {
+        Some((Kind::Consultation, slug)) => directory
             .consultation(slug)
             .filter(|e| local(&e.origin))
-            .map(|e| consultation(directory, e, jiff::Timestamp::now()))
-    } else if let Some(slug) = entry_slug(path, "/asks/") {
-        directory
+            .map(|e| consultation(directory, e, jiff::Timestamp::now())),
+        Some((Kind::Ask, slug)) => directory
             .ask(slug)
             .filter(|e| local(&e.origin))
-            .map(|e| ask(directory, e))
-    } else if let Some(slug) = entry_slug(path, "/events/") {
-        directory
+            .map(|e| ask(directory, e)),
+        Some((Kind::Event, slug)) => directory
             .event(slug)
             .filter(|e| local(&e.origin))
-            .map(|e| event_document(directory, e))
-    } else if let Some(slug) = entry_slug(path, "/profiles/") {
-        match directory.profile(slug).filter(|e| person::federates(e)) {
-            Some(entry) => Some(profile(directory, entry, store).await?),
-            None => None,
+            .map(|e| event_document(directory, e)),
+        Some((Kind::Profile, slug)) => {
+            match directory.profile(slug).filter(|e| person::federates(e)) {
+                Some(entry) => Some(profile(directory, entry, store).await?),
+                None => None,
+            }
         }
-    } else {
-        None
+        _ => None,
     };
     Ok(document.map(|d| d.json))
 }
@@ -119,7 +117,7 @@ async fn profile(
     entry: &Entry<generator::content::Profile>,
     store: &Store,
 ) -> Result<Document, FederationError> {
-    let id = person::id(directory, &entry.slug);
+    let id = directory.site.entry_id(Kind::Profile, &entry.slug);
     let keys = store.keys(&id).await?;
     let mut json =
         serde_json::to_value(person::person(directory, entry, &keys)).unwrap_or(Value::Null);
@@ -149,7 +147,7 @@ fn event_document(directory: &Directory, entry: &Entry<generator::content::Event
     });
     fields::add_to(&mut json, terms, directory);
     Document {
-        id: event::id(directory, &entry.slug),
+        id: directory.site.entry_id(Kind::Event, &entry.slug),
         actor: organisation::id(directory),
         kind: "Event",
         json,
@@ -171,7 +169,7 @@ fn consultation(
     });
     fields::add_to(&mut json, terms, directory);
     Document {
-        id: page::consultation_id(directory, &entry.slug),
+        id: directory.site.entry_id(Kind::Consultation, &entry.slug),
         actor: organisation::id(directory),
         kind: "Page",
         json,
@@ -183,7 +181,7 @@ fn ask(directory: &Directory, entry: &Entry<generator::content::Ask>) -> Documen
     let terms = fields::terms(directory, Kind::Ask, entry, |_| {});
     fields::add_to(&mut json, terms, directory);
     Document {
-        id: page::ask_id(directory, &entry.slug),
+        id: directory.site.entry_id(Kind::Ask, &entry.slug),
         actor: organisation::id(directory),
         kind: "Page",
         json,

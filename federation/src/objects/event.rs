@@ -3,6 +3,7 @@
 //! people book where the event says, not through the fediverse.
 
 use generator::Entry;
+use generator::Kind;
 use generator::content::{Directory, Event};
 use serde_json::Value;
 
@@ -10,15 +11,10 @@ use crate::protocol::{
     EventObject, Location, PUBLIC, Place, PostalAddress, VirtualLocation, contexts,
 };
 
-/// The address of an event's page, which is its id.
-pub fn id(directory: &Directory, slug: &str) -> String {
-    directory.site.absolute(&format!("/events/{slug}/"))
-}
-
 /// The `Event` of an entry.
 pub fn event(directory: &Directory, entry: &Entry<Event>) -> EventObject {
     let e = &entry.data;
-    let page = id(directory, &entry.slug);
+    let page = directory.site.entry_id(Kind::Event, &entry.slug);
     let mut places = Vec::new();
     if let Some(venue) = &e.venue {
         places.push(Location::Place(Place {

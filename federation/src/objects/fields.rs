@@ -13,7 +13,6 @@
 //!   for the mirror to write beside it.
 
 use generator::content::Directory;
-use generator::node::{Node, Value as Yaml, parse_yaml};
 use generator::{Entry, Kind};
 use serde_json::{Map, Value, json};
 
@@ -70,43 +69,14 @@ fn organisation_of<T>(
         absolute_file(directory, fields, "logo");
     });
     Some(OrganisationEntry {
-        id: directory.site.absolute(&format!("/organisations/{slug}/")),
+        id: directory.site.entry_id(Kind::Organisation, &slug),
         terms,
     })
 }
 
 /// The front matter of an entry's file, as JSON.
 fn front_matter<T>(entry: &Entry<T>) -> Map<String, Value> {
-    let text = entry.file.text();
-    generator::load::front_matter::split(text)
-        .ok()
-        .and_then(|split| parse_yaml(split.yaml).ok())
-        .and_then(|node| match node_json(&node) {
-            Value::Object(map) => Some(map),
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-/// A parsed YAML value as JSON.
-fn node_json(node: &Node) -> Value {
-    match &node.value {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(*b),
-        Yaml::Int(i) => json!(i),
-        Yaml::Float(f) => json!(f),
-        Yaml::Str(s) => Value::String(s.clone()),
-        Yaml::Seq(items) => Value::Array(items.iter().map(node_json).collect()),
-        Yaml::Map(pairs) => Value::Object(
-            pairs
-                .iter()
-                .filter_map(|(key, value)| match &key.value {
-                    Yaml::Str(key) => Some((key.clone(), node_json(value))),
-                    _ => None,
-                })
-                .collect(),
-        ),
-    }
+    generator::load::fields_as_written(&entry.file)
 }
 
 /// Replaces the file named at `field` (under `static/`) by its address.

@@ -71,41 +71,20 @@ pub fn property(name: &str, value: &str) -> PropertyValue {
     PropertyValue {
         kind: "PropertyValue".into(),
         name: name.to_string(),
-        value: escape(value),
+        value: generator::escape::markup(value),
     }
-}
-
-/// Text made safe to place in HTML.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// An entry's body as HTML, as its page shows it, with links to other
 /// entries made absolute (a link to an entry not published is plain text).
 pub fn body_html<T>(directory: &Directory, entry: &Entry<T>) -> String {
     let url_of = |link: &generator::content::links::EntryLink| {
-        exists(directory, link.kind, &link.slug).then(|| {
-            directory
-                .site
-                .absolute(&format!("/{}/{}/", link.kind.folder(), link.slug))
-        })
+        directory
+            .contains(link.kind, &link.slug)
+            .then(|| directory.site.entry_id(link.kind, &link.slug))
     };
-    let trusted = directory.site.trust_html && !entry.origin.is_mirror();
+    let trusted = directory.site.trusts_html(&entry.origin);
     generator::markdown::to_html(&entry.body, entry.path(), &url_of, trusted)
-}
-
-fn exists(directory: &Directory, kind: Kind, slug: &str) -> bool {
-    match kind {
-        Kind::Organisation => directory.organisation(slug).is_some(),
-        Kind::Profile => directory.profile(slug).is_some(),
-        Kind::Event => directory.event(slug).is_some(),
-        Kind::Consultation => directory.consultation(slug).is_some(),
-        Kind::Ask => directory.ask(slug).is_some(),
-        Kind::Page => directory.page(slug).is_some(),
-    }
 }
 
 /// The id of the actor whose page is at `path`: the site's, or a
@@ -114,11 +93,13 @@ pub fn actor_id(directory: &Directory, path: &str) -> Option<String> {
     if path == "/" {
         return Some(organisation::id(directory));
     }
-    let slug = entry_slug(path, "/profiles/")?;
+    let Some((Kind::Profile, slug)) = Kind::entry_at(path) else {
+        return None;
+    };
     directory
         .profile(slug)
         .filter(|e| person::federates(e))
-        .map(|e| person::id(directory, &e.slug))
+        .map(|e| directory.site.entry_id(Kind::Profile, &e.slug))
 }
 
 /// The id of the local actor at `url`: the site's, or a federating
@@ -128,11 +109,4 @@ pub fn local_actor_id(instance: &Instance, url: &Url) -> Option<String> {
         return None;
     }
     actor_id(&instance.directory(), url.path())
-}
-
-/// The slug in `{folder}{slug}/`.
-pub fn entry_slug<'p>(path: &'p str, folder: &str) -> Option<&'p str> {
-    path.strip_prefix(folder)
-        .and_then(|s| s.strip_suffix('/'))
-        .filter(|s| !s.is_empty() && !s.contains('/'))
 }

@@ -4,6 +4,7 @@
 
 use activitypub_federation::kinds::object::PageType;
 use generator::Entry;
+use generator::Kind;
 use generator::content::{Ask, Consultation, Directory};
 use serde_json::{Value, json};
 
@@ -29,17 +30,7 @@ fn actor_of(directory: &Directory, slug: &str) -> Option<String> {
     directory
         .profile(slug)
         .filter(|p| person::federates(p))
-        .map(|p| person::id(directory, &p.slug))
-}
-
-/// The address of a consultation's page, which is its id.
-pub fn consultation_id(directory: &Directory, slug: &str) -> String {
-    directory.site.absolute(&format!("/consultations/{slug}/"))
-}
-
-/// The address of an ask's page, which is its id.
-pub fn ask_id(directory: &Directory, slug: &str) -> String {
-    directory.site.absolute(&format!("/asks/{slug}/"))
+        .map(|p| directory.site.entry_id(Kind::Profile, &p.slug))
 }
 
 /// A consultation: its dates, status as of `now`, how to respond.
@@ -49,7 +40,7 @@ pub fn consultation(
     now: jiff::Timestamp,
 ) -> Page {
     let c = &entry.data;
-    let id = consultation_id(directory, &entry.slug);
+    let id = directory.site.entry_id(Kind::Consultation, &entry.slug);
     let status = c.status(now);
     Page {
         context: contexts(directory),
@@ -83,7 +74,7 @@ pub fn consultation(
 /// An ask: what is asked, by whom, until when.
 pub fn ask(directory: &Directory, entry: &Entry<Ask>) -> Page {
     let a = &entry.data;
-    let id = ask_id(directory, &entry.slug);
+    let id = directory.site.entry_id(Kind::Ask, &entry.slug);
     Page {
         context: contexts(directory),
         kind: PageType::Page,

@@ -2,16 +2,12 @@
 //! Mastodon shows on a profile.
 
 use generator::Entry;
+use generator::Kind;
 use generator::content::{Directory, Profile};
 
 use super::property;
 use crate::protocol::{Actor, ActorKind, Image};
 use crate::store::Keys;
-
-/// The address of a profile's page, which is its actor id.
-pub fn id(directory: &Directory, slug: &str) -> String {
-    directory.site.absolute(&format!("/profiles/{slug}/"))
-}
 
 /// Whether a profile may leave the instance as an actor: public, local and
 /// not kept back with `federate: false`.
@@ -22,7 +18,7 @@ pub fn federates(entry: &Entry<Profile>) -> bool {
 /// The `Person` of a profile.
 pub fn person(directory: &Directory, entry: &Entry<Profile>, keys: &Keys) -> Actor {
     let p = &entry.data;
-    let id = id(directory, &entry.slug);
+    let id = directory.site.entry_id(Kind::Profile, &entry.slug);
     let organisation = directory.organisation(&p.organisation);
     let mut attachment = vec![property("Role", &p.role)];
     if let Some(o) = organisation {

@@ -79,6 +79,15 @@ impl Kind {
         ["/", self.folder(), "/", slug, "/"].concat()
     }
 
+    /// The kind and slug of the entry whose page is at `path`
+    /// (`/profiles/priya-shah/`): the inverse of [`Kind::url`].
+    pub fn entry_at(path: &str) -> Option<(Kind, &str)> {
+        let (folder, rest) = path.strip_prefix('/')?.split_once('/')?;
+        let slug = rest.strip_suffix('/')?;
+        let kind = Kind::from_folder(folder)?;
+        (!slug.is_empty() && !slug.contains('/')).then_some((kind, slug))
+    }
+
     /// The kind a folder holds.
     pub fn from_folder(folder: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.folder() == folder)
@@ -272,5 +281,28 @@ impl Directory {
             }
         }
         public
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    #[test]
+    fn an_entrys_address_is_read_back_as_its_kind_and_slug() {
+        for kind in Kind::ALL {
+            let url = kind.url("priya-shah");
+            assert_eq!(Kind::entry_at(&url), Some((kind, "priya-shah")), "{url}");
+        }
+        for path in [
+            "/",
+            "/profiles/",
+            "/profiles/priya-shah",
+            "/profiles/priya-shah/inbox",
+            "/topics/housing/",
+            "profiles/priya-shah/",
+        ] {
+            assert_eq!(Kind::entry_at(path), None, "{path}");
+        }
     }
 }

@@ -123,6 +123,21 @@ pub struct Loaded {
     pub now: Timestamp,
 }
 
+/// The front matter of an entry's file as it is written, as JSON: for a
+/// directory that carries an entry's fields as its editors wrote them
+/// (federation, to a mirror). Empty for a file that has none, which no
+/// loaded entry is.
+pub fn fields_as_written(file: &SourceFile) -> serde_json::Map<String, serde_json::Value> {
+    front_matter::split(file.text())
+        .ok()
+        .and_then(|split| parse_yaml(split.yaml).ok())
+        .and_then(|node| match node.to_json() {
+            serde_json::Value::Object(map) => Some(map),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 /// Loads and checks the site at `options.root`.
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let files = Files::read(options)?;

@@ -51,6 +51,30 @@ impl Value {
     }
 }
 
+impl Node {
+    /// The value as JSON, mappings' keys that are not text left out.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match &self.value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::from(*i),
+            Value::Float(f) => Json::from(*f),
+            Value::Str(s) => Json::String(s.clone()),
+            Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(pairs) => Json::Object(
+                pairs
+                    .iter()
+                    .filter_map(|(key, value)| match &key.value {
+                        Value::Str(key) => Some((key.clone(), value.to_json())),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
 /// Why a document could not be read.
 #[derive(Debug, Clone)]
 pub struct SyntaxError {
