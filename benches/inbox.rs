@@ -84,8 +84,8 @@ fn like(s: &Setup, who: &str, n: usize, object: &str) -> Value {
 }
 
 fn main() {
-    let count = bench::number_from_env("INBOX_BENCH_COUNT", 2_000);
-    let senders = bench::number_from_env("INBOX_BENCH_SENDERS", 4);
+    let count = synth::number_from_env("INBOX_BENCH_COUNT", 2_000);
+    let senders = synth::number_from_env("INBOX_BENCH_SENDERS", 4);
     let s = setup("{remote}");
     let site = s.site_actor();
     let profile = format!("{site}profiles/priya-shah/");

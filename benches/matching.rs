@@ -16,11 +16,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use generator::matching::pairing::Method;
-use generator::matching::{BuddyOptions, History, Month, buddy_round};
+use generator::matching::{BuddyOptions, Month, PastRounds, buddy_round};
 
 fn site(profiles: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    bench::write_site(dir.path(), bench::Sizes::for_profiles(profiles), 1).expect("written");
+    synth::write_site(dir.path(), synth::Sizes::for_profiles(profiles), 1).expect("written");
     dir
 }
 
@@ -87,14 +87,14 @@ fn main() {
         "| profiles | taking part | possible pairs | exact total | exact time | approximate total | approximate time | gap |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for profiles in bench::sizes_from_env("MATCH_GAP_SIZES", &[1_000, 2_000, 4_000]) {
+    for profiles in synth::sizes_from_env("MATCH_GAP_SIZES", &[1_000, 2_000, 4_000]) {
         let dir = site(profiles);
-        let loaded = generator::load(&bench::load_options(dir.path())).expect("loads");
+        let loaded = generator::load(&synth::load_options(dir.path())).expect("loads");
         assert!(
             !loaded.diagnostics.has_errors(),
             "the synthetic site checks clean"
         );
-        let history = History::default();
+        let history = PastRounds::default();
         let mut results = Vec::new();
         for method in [Method::Exact, Method::Approximate] {
             let options = BuddyOptions {
@@ -123,7 +123,7 @@ fn main() {
         "| profiles | taking part | possible pairs | pairing | buddy round | whole command | peak memory | swap offers | possible cycles | placed | swap round | whole command | peak memory |"
     );
     println!("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for profiles in bench::sizes_from_env("MATCH_BENCH_SIZES", &[10_000, 100_000]) {
+    for profiles in synth::sizes_from_env("MATCH_BENCH_SIZES", &[10_000, 100_000]) {
         let dir = site(profiles);
         let (wall, peak, said) = run(dir.path(), "buddies");
         assert!(said.contains("pairs from"), "{said}");

@@ -110,7 +110,7 @@ fn unreferenced_profile(site: &Path, slugs: &[String]) -> String {
 }
 
 fn main() {
-    let sizes = bench::sizes_from_env("MIRROR_BENCH_SIZES", &[1_000]);
+    let sizes = synth::sizes_from_env("MIRROR_BENCH_SIZES", &[1_000]);
     println!(
         "| profiles | profiles published | A's first publishing | follow → mirror/ | follow → pages | delete → page gone |"
     );
@@ -119,7 +119,7 @@ fn main() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
         let (a_port, b_port) = (free_port(), free_port());
-        bench::write_site(&a, bench::Sizes::for_profiles(profiles), 1).expect("written");
+        synth::write_site(&a, synth::Sizes::for_profiles(profiles), 1).expect("written");
         std::fs::write(
             a.join("interchange.toml"),
             format!("title = \"A\"\nbase_url = \"http://localhost:{a_port}\"\norganisations = [\"organisation-0\"]\n\n[federation]\nhandle = \"a\"\nallow = [\"localhost\"]\ndatabase = \"sqlite://federation.sqlite\"\n"),

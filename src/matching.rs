@@ -8,7 +8,7 @@ use std::time::Instant;
 use generator::matching::pairing::Method;
 use generator::matching::round::{self, RoundFile, RoundKind};
 use generator::matching::{
-    BuddyOptions, History, Month, RoundError, SwapOptions, buddy_round, summary, swap_round,
+    BuddyOptions, Month, PastRounds, RoundError, SwapOptions, buddy_round, summary, swap_round,
 };
 use generator::{Directory, LoadOptions};
 
@@ -69,7 +69,7 @@ pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
         Ok(file) => file,
         Err(error) => return fail(&error),
     };
-    let history = match History::read(&run.root, month, lookback) {
+    let history = match PastRounds::read(&run.root, month, lookback) {
         Ok(history) => history,
         Err(error) => return fail(&error),
     };

@@ -563,7 +563,7 @@ fn build_says_when_the_site_next_changes_by_itself() {
 
 #[test]
 fn a_page_rendered_on_its_own_is_the_page_the_build_writes() {
-    use generator::render::theme::Theme;
+    use generator::render::Theme;
     let out = build_demo(&[]);
     let options = generator::LoadOptions {
         root: repository(),

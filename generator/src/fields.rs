@@ -17,9 +17,9 @@ use url::Url;
 use crate::content::choices::Choice;
 use crate::content::{Kind, Vocabulary};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::did_you_mean::{did_you_mean, quoted_list, suggestions};
 use crate::node::{Node, Value};
 use crate::source::{SourceFile, Span};
-use crate::suggest::{did_you_mean, quoted_list, suggestions};
 
 /// What reading any file needs to know about the site.
 #[derive(Debug, Clone)]

@@ -1,39 +1,63 @@
-//! The content of an Interchange site: its model, loading and checking.
+//! An Interchange site: its content model, loading and checking, the static
+//! site made from it, and the matching rounds run on it.
 //!
-//! A site is a folder holding `interchange.toml`, `content/` and `mirror/`.
-//! [`load`] reads all of it into one [`Directory`] and reports every problem at
-//! once as [`Diagnostic`]s; everything else the program makes (pages, feeds,
-//! matching rounds, ActivityPub objects) is a function of that `Directory`.
+//! Data flows one way. A site is a folder holding `interchange.toml`,
+//! `content/` and `mirror/`; [`load`] reads all of it into one
+//! [`Directory`], reporting every problem at once as [`Diagnostic`]s.
+//! Everything else is a function of that `Directory`: the site
+//! ([`render`]), a site kept up to date while served ([`live`]), the
+//! matching rounds and profiles' suggestions ([`matching`]), and, in the
+//! `federation` crate, the ActivityPub documents. `docs/architecture.md`
+//! draws the whole.
+//!
+//! The modules, each using only those listed before it:
+//!
+//! - helpers at the bottom: [`escape`] (text made safe for each format),
+//!   [`files`] (atomic writes), [`fingerprint`] (what a thing is made from,
+//!   as one number), and locks that survive a panic;
+//! - a file and its problems: [`SourceFile`], [`Diagnostic`]; the YAML and
+//!   TOML tree files are read into, and did-you-mean suggestions;
+//! - [`content`]: the model (entries, kinds, addresses, taxonomies, the
+//!   site's settings) and reading each field of it;
+//! - [`load`]: reading and checking a whole site;
+//! - [`markdown`]: entries' bodies as HTML;
+//! - [`git_dates`]: when each entry first appeared and last changed;
+//! - [`matching`]: buddy rounds, job-swap cycles and suggestions;
+//! - [`render`]: the site's pages and site-wide files;
+//! - [`live`]: a site rebuilt on every save; [`scaffold`]: new sites and
+//!   entries.
 
-pub mod diagnostic;
+#![warn(missing_docs)]
+
 pub mod escape;
 pub mod files;
 pub mod fingerprint;
-pub mod node;
-pub mod render;
-pub mod scaffold;
-pub mod source;
+mod sync;
 
-pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
-pub use source::{SourceFile, Span};
+mod diagnostic;
+mod did_you_mean;
+mod node;
+mod source;
+
 pub mod content;
-pub mod fields;
-pub mod history;
-pub mod live;
+mod fields;
+
 pub mod load;
+
 pub mod markdown;
+
+pub mod git_dates;
+
 pub mod matching;
-mod suggest;
+
+pub mod render;
+
+pub mod live;
+pub mod scaffold;
 
 pub use content::{Directory, Entry, Kind, Origin};
-
-/// A lock's guard, even after a panic while it was held: what the crate's
-/// locks guard (caches checked against their keys, lists of files written)
-/// is never left half-changed in a way that matters.
-pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use load::{AsOf, LoadError, LoadOptions, Loaded, load};
 pub use render::{BuildError, BuildOptions, Built, Memory, build, build_with};
+pub use source::{SourceFile, Span};
+pub(crate) use sync::lock;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostics;
 use crate::load::{CONFIG_FILE, Files, LoadError, LoadOptions};
-use crate::render::theme::Theme;
+use crate::render::Theme;
 use crate::render::{BuildError, BuildOptions, Built, Memory, Progress};
 
 /// A site being served.

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use generator::matching::round::{self, CycleRecord, PairRecord, RoundFile};
-use generator::matching::{BuddyOptions, History, Month, SwapOptions, buddy_round, swap_round};
+use generator::matching::{BuddyOptions, Month, PastRounds, SwapOptions, buddy_round, swap_round};
 use generator::{AsOf, Directory, LoadOptions};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -337,7 +337,7 @@ proptest! {
     fn buddy_pairs_are_the_best_cross_sector_pairing(instance in instance()) {
         let dir = site(&instance);
         let directory = load(dir.path());
-        let history = History::read(dir.path(), january(), 6).expect("history");
+        let history = PastRounds::read(dir.path(), january(), 6).expect("history");
         let round = buddy_round(&directory, &history, &BuddyOptions::new(january()));
         let (pairs, unmatched) = generator::matching::summary::buddy_records(&round);
 
@@ -403,7 +403,7 @@ fn a_buddy_round_is_the_same_every_time() {
             .current();
         let dir = site(&instance);
         let directory = load(dir.path());
-        let history = History::read(dir.path(), january(), 6).expect("history");
+        let history = PastRounds::read(dir.path(), january(), 6).expect("history");
         let options = BuddyOptions::new(january());
         let first = generator::matching::summary::buddy_records(&buddy_round(
             &directory, &history, &options,

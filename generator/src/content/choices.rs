@@ -32,7 +32,7 @@ macro_rules! choice {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name {
-            $($(#[doc = $vdoc])* $variant,)*
+            $($(#[doc = $vdoc])* #[doc = concat!("`", $slug, "`: ", $label, ".")] $variant,)*
         }
 
         impl Choice for $name {

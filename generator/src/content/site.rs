@@ -6,9 +6,9 @@ use url::Url;
 use super::vocabulary::label_from_slug;
 use super::{Kind, Vocabulary};
 use crate::diagnostic::Code;
+use crate::did_you_mean::suggestions;
 use crate::fields::{Fields, Reader, is_slug};
 use crate::node::{Node, Value};
-use crate::suggest::suggestions;
 
 /// The site's settings.
 #[derive(Debug, Clone)]
@@ -197,7 +197,10 @@ fn time_zone(r: &mut Reader<'_>, node: &Node) -> Option<String> {
     let hint = if near.is_empty() {
         "use an IANA time zone name, like `Europe/London`".to_string()
     } else {
-        format!("did you mean {}?", crate::suggest::quoted_list(&near, "or"))
+        format!(
+            "did you mean {}?",
+            crate::did_you_mean::quoted_list(&near, "or")
+        )
     };
     r.push(
         r.error(

@@ -3,8 +3,8 @@
 use super::{Claim, Findings};
 use crate::content::Kind;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::did_you_mean::did_you_mean;
 use crate::fields::ReferenceFrom;
-use crate::suggest::did_you_mean;
 
 /// Maps with a fast hash: the checks run on every save while a
 /// site is served.

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::pairing::{self, Edge, Method};
 use super::people::{Common, People, paused};
-use super::round::{History, Month};
+use super::round::{Month, PastRounds};
 use crate::content::{Directory, OpenTo};
 
 /// Extra points on every possible pair of someone left without a buddy in
@@ -95,7 +95,7 @@ impl BuddyRound<'_> {
 /// mirrored profiles included.
 pub fn buddy_round<'a>(
     dir: &'a Directory,
-    history: &History,
+    history: &PastRounds,
     options: &BuddyOptions,
 ) -> BuddyRound<'a> {
     let open = |p: &crate::content::Profile| p.open_to.contains(&OpenTo::Buddy);
@@ -194,7 +194,7 @@ pub fn buddy_round<'a>(
 }
 
 fn history_pairs<'h>(
-    history: &'h History,
+    history: &'h PastRounds,
     position: &'h AHashMap<&str, u32>,
 ) -> impl Iterator<Item = (u32, u32)> + 'h {
     history.pairs().filter_map(|(a, b)| {

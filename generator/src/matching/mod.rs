@@ -20,5 +20,5 @@ pub mod summary;
 pub mod swaps;
 
 pub use buddies::{BuddyOptions, BuddyRound, buddy_round};
-pub use round::{History, Month, RoundError};
+pub use round::{Month, PastRounds, RoundError};
 pub use swaps::{SwapOptions, SwapRound, swap_round};

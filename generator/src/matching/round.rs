@@ -196,7 +196,7 @@ pub enum RoundError {
 
 /// What earlier rounds say about a new one.
 #[derive(Debug, Clone, Default)]
-pub struct History {
+pub struct PastRounds {
     /// The months read, oldest first.
     pub months: Vec<Month>,
     /// Every pair of the rounds read, each as (smaller id, larger id).
@@ -205,7 +205,7 @@ pub struct History {
     pub unmatched: Vec<String>,
 }
 
-impl History {
+impl PastRounds {
     /// The `lookback` rounds before `month` kept under `root` (none if there
     /// is no `rounds/` folder).
     pub fn read(root: &Path, month: Month, lookback: usize) -> Result<Self, RoundError> {
@@ -396,18 +396,18 @@ mod tests {
             "{text}"
         );
         let later: Month = "2027-02".parse().unwrap();
-        let history = History::read(dir.path(), later, 6).unwrap();
+        let history = PastRounds::read(dir.path(), later, 6).unwrap();
         assert!(history.paired("dhsc.example/tom-young", "priya-shah"));
         assert!(!history.paired("priya-shah", "gareth-jones"));
         assert_eq!(history.unmatched, vec!["gareth-jones".to_string()]);
         // A round does not look at itself or later ones.
         assert!(
-            !History::read(dir.path(), month, 6)
+            !PastRounds::read(dir.path(), month, 6)
                 .unwrap()
                 .paired("priya-shah", "dhsc.example/tom-young")
         );
         assert!(
-            History::read(dir.path(), later, 0)
+            PastRounds::read(dir.path(), later, 0)
                 .unwrap()
                 .months
                 .is_empty()
@@ -423,7 +423,7 @@ mod tests {
             "month: 2027-01\nbuddies:\n  - pair: [a, b]\n    weight: lots\n",
         )
         .unwrap();
-        let error = History::read(dir.path(), "2027-02".parse().unwrap(), 6).unwrap_err();
+        let error = PastRounds::read(dir.path(), "2027-02".parse().unwrap(), 6).unwrap_err();
         let message = error.to_string();
         assert!(message.contains("rounds/2027-01.yaml:4:"), "{message}");
     }

@@ -13,7 +13,7 @@ use jiff::{Timestamp, Zoned};
 
 use super::index::Index;
 use crate::content::Kind;
-use crate::history::History;
+use crate::git_dates::GitDates;
 
 /// One date of an event to put in a calendar.
 pub struct Dated<'a> {
@@ -30,7 +30,7 @@ fn utc(at: Timestamp) -> chrono::DateTime<chrono::Utc> {
 }
 
 /// A calendar named `name` holding `dates`.
-pub fn calendar(index: &Index<'_>, history: &History, name: &str, dates: &[Dated<'_>]) -> String {
+pub fn calendar(index: &Index<'_>, history: &GitDates, name: &str, dates: &[Dated<'_>]) -> String {
     let dir = index.dir;
     let zone = dir.site.time_zone();
     let mut calendar = Calendar::new();
@@ -87,7 +87,7 @@ pub fn calendar(index: &Index<'_>, history: &History, name: &str, dates: &[Dated
 }
 
 /// Every calendar file of the site: (path, text).
-pub fn files(index: &Index<'_>, history: &History) -> Vec<(std::path::PathBuf, String)> {
+pub fn files(index: &Index<'_>, history: &GitDates) -> Vec<(std::path::PathBuf, String)> {
     use std::path::PathBuf;
     let dir = index.dir;
     let dated = |events: &mut dyn Iterator<Item = usize>| -> Vec<Dated<'_>> {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::index::Index;
 use super::{BuildError, theme::error_text};
 use crate::content::{Entry, Kind};
-use crate::history::History;
+use crate::git_dates::GitDates;
 
 /// Entries per feed.
 const FEED_LENGTH: usize = 50;
@@ -41,7 +41,7 @@ struct FeedEntry {
 /// Every feed, rendered with the theme's `feeds/atom.xml`.
 pub fn files(
     index: &Index<'_>,
-    history: &History,
+    history: &GitDates,
     tera: &tera::Tera,
 ) -> Result<Vec<(PathBuf, String)>, BuildError> {
     let dir = index.dir;
@@ -99,7 +99,7 @@ pub fn files(
 /// What the feeds' entries are made from.
 struct Entries<'a> {
     index: &'a Index<'a>,
-    history: &'a History,
+    history: &'a GitDates,
     zone: jiff::tz::TimeZone,
 }
 

@@ -6,22 +6,22 @@
 //! staging folder beside the output and swapped in only when every page and
 //! file is written, so a failed build leaves the last good site untouched.
 
-pub mod calendar;
-pub mod export;
-pub mod feeds;
-pub mod format;
-pub mod index;
+mod calendar;
+mod export;
+mod feeds;
+mod format;
+mod index;
 mod memory;
-pub mod output;
+mod output;
 mod pages;
-pub mod paginate;
+mod paginate;
 mod rebuild;
-pub mod search;
+mod search;
 mod site_files;
-pub mod sitemap;
-pub mod structured;
-pub mod theme;
-pub mod views;
+mod sitemap;
+mod structured;
+mod theme;
+mod views;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -35,11 +35,11 @@ use url::Url;
 use crate::content::{Directory, Kind};
 use index::Index;
 use pages::{Job, Renderer, jobs};
-use theme::Theme;
 use views::Link;
 
 pub use memory::Memory;
 pub use rebuild::rebuild;
+pub use theme::Theme;
 
 /// How to build.
 #[derive(Debug, Clone)]

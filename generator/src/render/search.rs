@@ -195,7 +195,7 @@ type Shards = BTreeMap<String, BTreeMap<String, Vec<(u32, u32)>>>;
 /// What the index was last made from, so that a save makes again only the
 /// docs, shards and chunks that changed.
 #[derive(Debug, Default)]
-pub struct Cache {
+pub struct LastIndex {
     /// Each doc and a hash of everything it is found by, in id order.
     docs: Vec<(Arc<Doc>, u64)>,
     /// The same docs, by what each is made from (see [`Maker::key`]).
@@ -223,7 +223,11 @@ struct Fresh {
 /// The index files: every path, and the bytes of those that may have
 /// changed. `global` covers what every doc may show of the site's settings
 /// (the vocabulary's labels, the time zone of dates).
-pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut Cache) -> super::site_files::Made {
+pub(super) fn files(
+    index: &Index<'_>,
+    global: u64,
+    cache: &mut LastIndex,
+) -> super::site_files::Made {
     let makers = makers(index);
     let organisations = index.organisation_digests();
     let keys: Vec<u64> = makers
@@ -260,7 +264,7 @@ struct Touched {
     chunks: BTreeSet<usize>,
 }
 
-impl Cache {
+impl LastIndex {
     /// Makes the docs of `keys` that it does not have, with their weights,
     /// in parallel; gives whether it made any.
     fn make_docs(&mut self, index: &Index<'_>, makers: &[Maker], keys: &[u64]) -> bool {

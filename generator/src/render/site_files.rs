@@ -8,7 +8,7 @@ use std::sync::{Mutex, OnceLock};
 use super::index::Index;
 use super::theme::{self, Theme};
 use super::{BuildError, BuildOptions, calendar, export, feeds, search, sitemap};
-use crate::history::History;
+use crate::git_dates::GitDates;
 use crate::lock;
 
 /// The files made from the whole directory rather than one page each, in
@@ -56,7 +56,7 @@ pub(super) struct SiteFiles<'a> {
     global: u64,
     urls: Vec<&'a str>,
     /// When each entry changed, from git: read once, when first needed.
-    history: OnceLock<History>,
+    history: OnceLock<GitDates>,
     /// Every entry, as one number: made once, though several groups ask.
     entries: OnceLock<u64>,
 }
@@ -86,8 +86,8 @@ impl<'a> SiteFiles<'a> {
         }
     }
 
-    fn history(&self) -> &History {
-        self.history.get_or_init(|| History::read(self.root))
+    fn history(&self) -> &GitDates {
+        self.history.get_or_init(|| GitDates::read(self.root))
     }
 
     /// The fingerprint of what a group is made from, or `None` for the
@@ -168,15 +168,15 @@ impl<'a> SiteFiles<'a> {
 /// can be made at the same time.
 #[derive(Debug, Default)]
 pub(super) struct Caches {
-    export: Mutex<export::Cache>,
-    search: Mutex<search::Cache>,
+    export: Mutex<export::LastExport>,
+    search: Mutex<search::LastIndex>,
 }
 
 impl Caches {
     /// Caches that keep what they make for a next build when `keep`.
     pub(super) fn new(keep: bool) -> Self {
         Self {
-            export: Mutex::new(export::Cache::new(keep)),
+            export: Mutex::new(export::LastExport::new(keep)),
             search: Mutex::default(),
         }
     }
@@ -186,8 +186,8 @@ impl Caches {
     /// pages from the system, which cost more here than the freeing.
     pub(super) fn clear(&self, group: SiteWide) {
         match group {
-            SiteWide::Export => *lock(&self.export) = export::Cache::default(),
-            SiteWide::Search => *lock(&self.search) = search::Cache::default(),
+            SiteWide::Export => *lock(&self.export) = export::LastExport::default(),
+            SiteWide::Search => *lock(&self.search) = search::LastIndex::default(),
             _ => {}
         }
     }

@@ -13,7 +13,7 @@ use crate::content::Kind;
 /// One node of a page's graph.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-pub enum Node<'a> {
+pub enum Thing<'a> {
     /// A `GovernmentOrganization`.
     Organisation(Organisation<'a>),
     /// A `Person`.
@@ -76,8 +76,10 @@ pub enum Location<'a> {
     Place(Place<'a>),
     /// A `VirtualLocation`.
     Online {
+        /// Always `VirtualLocation`.
         #[serde(rename = "@type")]
         kind: &'static str,
+        /// Where to join.
         url: &'a str,
     },
 }
@@ -241,13 +243,13 @@ pub fn breadcrumbs<'a>(
 }
 
 /// The JSON-LD of a page, safe inside a `<script>` element.
-pub fn script(graph: &[Node<'_>]) -> String {
+pub fn script(graph: &[Thing<'_>]) -> String {
     #[derive(Serialize)]
     struct Document<'g, 'a> {
         #[serde(rename = "@context")]
         context: &'static str,
         #[serde(rename = "@graph")]
-        graph: &'g [Node<'a>],
+        graph: &'g [Thing<'a>],
     }
     let document = Document {
         context: "https://schema.org",

@@ -66,7 +66,7 @@ fn exported<T, F: Serialize>(
 /// Each entry's JSON as last written, with what it was made from, so that
 /// a save writes again only the entries that changed.
 #[derive(Debug, Default)]
-pub struct Cache {
+pub struct LastExport {
     /// Whether to keep the entries for a next build: a build with none to
     /// come writes each entry once, in place, and keeps nothing.
     keep: bool,
@@ -74,7 +74,7 @@ pub struct Cache {
     entries: HashMap<Kind, HashMap<String, (u64, Vec<u8>)>>,
 }
 
-impl Cache {
+impl LastExport {
     /// A cache that keeps what it makes for the next build when `keep`.
     pub fn new(keep: bool) -> Self {
         Self {
@@ -106,7 +106,7 @@ fn key<T>(index: &Index<'_>, site: u64, entry: &Entry<T>, extra: impl Hash) -> u
 /// The lists of entries being written.
 struct Lists<'a, 'i> {
     index: &'a Index<'i>,
-    cache: &'a mut Cache,
+    cache: &'a mut LastExport,
     /// The site's settings, as a hash.
     site: u64,
 }
@@ -186,7 +186,7 @@ impl Lists<'_, '_> {
 }
 
 /// The whole directory as JSON, one entry a line.
-pub fn directory_json(index: &Index<'_>, cache: &mut Cache) -> Vec<u8> {
+pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
     let dir = index.dir;
     let site = {
         let mut hasher = hasher();

@@ -116,7 +116,7 @@ impl PageKind for EventPage<'_> {
             entry: Some(entry.path().to_path_buf()),
             meta,
             context: c,
-            node: Some(structured::Node::Event(structured::event(ix, i))),
+            node: Some(structured::Thing::Event(structured::event(ix, i))),
         }
     }
 }

@@ -120,7 +120,7 @@ struct Rendered<'a> {
     context: Context,
     /// What the page is about, as schema.org JSON-LD (breadcrumbs are added
     /// to every page that has them).
-    node: Option<structured::Node<'a>>,
+    node: Option<structured::Thing<'a>>,
 }
 
 impl Rendered<'_> {
@@ -324,9 +324,9 @@ impl<'a> Renderer<'a> {
             });
         }
         let json_ld = {
-            let mut graph: Vec<structured::Node<'_>> = node.into_iter().collect();
+            let mut graph: Vec<structured::Thing<'_>> = node.into_iter().collect();
             if !meta.breadcrumbs.is_empty() {
-                graph.push(structured::Node::Breadcrumbs(structured::breadcrumbs(
+                graph.push(structured::Thing::Breadcrumbs(structured::breadcrumbs(
                     self.index,
                     &meta.breadcrumbs,
                     &meta.title,

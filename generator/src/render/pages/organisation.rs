@@ -98,7 +98,7 @@ impl PageKind for OrganisationPage<'_> {
             entry: Some(entry.path().to_path_buf()),
             meta,
             context: c,
-            node: structured::organisation(ix, &entry.slug).map(structured::Node::Organisation),
+            node: structured::organisation(ix, &entry.slug).map(structured::Thing::Organisation),
         }
     }
 }

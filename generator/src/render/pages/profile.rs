@@ -165,7 +165,7 @@ impl PageKind for ProfilePage<'_> {
             entry: Some(entry.path().to_path_buf()),
             meta,
             context: c,
-            node: Some(structured::Node::Person(structured::person(ix, i))),
+            node: Some(structured::Thing::Person(structured::person(ix, i))),
         }
     }
 }

@@ -29,7 +29,7 @@ struct Changes {
 
 /// The change history of a site's entries.
 #[derive(Debug, Default)]
-pub struct History {
+pub struct GitDates {
     files: HashMap<PathBuf, Changes>,
     modified: std::collections::HashSet<PathBuf>,
 }
@@ -47,10 +47,10 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-impl History {
+impl GitDates {
     /// Reads the history of the site at `root`; empty when it is not in git.
     pub fn read(root: &Path) -> Self {
-        let mut history = History::default();
+        let mut history = GitDates::default();
         let Some(log) = git(
             root,
             &[

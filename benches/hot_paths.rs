@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use divan::Bencher;
 use generator::BuildOptions;
 use generator::load::Files;
-use generator::render::theme::Theme;
+use generator::render::Theme;
 
 // The allocator `interchange` itself uses, so the figures are the program's.
 #[global_allocator]
@@ -28,7 +28,7 @@ struct Site {
 static SITE: LazyLock<Site> = LazyLock::new(|| {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path().join("site");
-    bench::write_site(&root, bench::Sizes::for_profiles(PROFILES), 1).expect("written");
+    synth::write_site(&root, synth::Sizes::for_profiles(PROFILES), 1).expect("written");
     Site { _dir: dir, root }
 });
 
@@ -41,7 +41,7 @@ fn main() {
 #[divan::bench]
 fn read_one_profile_file(bencher: Bencher) {
     let site = &*SITE;
-    let mut files = Files::read(&bench::load_options(&site.root)).expect("reads");
+    let mut files = Files::read(&synth::load_options(&site.root)).expect("reads");
     let path = site.root.join("content/profiles/person-1.md");
     bencher.bench_local(|| files.reread(std::slice::from_ref(&path)).expect("reads"));
 }
@@ -50,7 +50,7 @@ fn read_one_profile_file(bencher: Bencher) {
 #[divan::bench(args = ["/profiles/person-1/", "/policy-areas/housing/", "/events/event-1/"])]
 fn render_one_page(bencher: Bencher, url: &str) {
     let site = &*SITE;
-    let loaded = generator::load(&bench::load_options(&site.root)).expect("loads");
+    let loaded = generator::load(&synth::load_options(&site.root)).expect("loads");
     let mut theme = Theme::load(&site.root, &loaded.directory.site.theme).expect("a theme");
     let options = BuildOptions {
         output: site.root.join("public"),

@@ -54,8 +54,8 @@ fn a_profile(site: &Path) -> PathBuf {
 }
 
 fn main() {
-    let sizes = bench::sizes_from_env("SERVE_BENCH_SIZES", &[1_000, 10_000]);
-    let saves = bench::number_from_env("SERVE_BENCH_SAVES", 21);
+    let sizes = synth::sizes_from_env("SERVE_BENCH_SIZES", &[1_000, 10_000]);
+    let saves = synth::number_from_env("SERVE_BENCH_SAVES", 21);
     println!(
         "| profiles | pages | save → pages written (median) | save → all written (median) | slowest save | pages rendered per save | full build |"
     );
@@ -63,8 +63,8 @@ fn main() {
     for profiles in sizes {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let site = dir.path().join("site");
-        bench::write_site(&site, bench::Sizes::for_profiles(profiles), 1).expect("written");
-        let load = bench::load_options(&site);
+        synth::write_site(&site, synth::Sizes::for_profiles(profiles), 1).expect("written");
+        let load = synth::load_options(&site);
         let output = dir.path().join("public");
         let options = BuildOptions {
             output: output.clone(),

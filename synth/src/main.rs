@@ -15,11 +15,11 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
-    let sizes = bench::Sizes::for_profiles(profiles);
+    let sizes = synth::Sizes::for_profiles(profiles);
     let root = PathBuf::from(dir);
-    let written = bench::write_site(&root, sizes, seed).and_then(|()| {
+    let written = synth::write_site(&root, sizes, seed).and_then(|()| {
         if hugo {
-            bench::write_hugo(&root)
+            synth::write_hugo(&root)
         } else {
             Ok(())
         }

@@ -12,14 +12,14 @@ use generator::render::Quiet;
 const RUNS: usize = 5;
 
 fn main() {
-    let sizes = bench::sizes_from_env("BUILD_BENCH_SIZES", &[1_000, 10_000]);
+    let sizes = synth::sizes_from_env("BUILD_BENCH_SIZES", &[1_000, 10_000]);
     println!("| profiles | pages | median | min | max | load | render and write |");
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     for profiles in sizes {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let site = dir.path().join("site");
-        bench::write_site(&site, bench::Sizes::for_profiles(profiles), 1).expect("written");
-        let load = bench::load_options(&site);
+        synth::write_site(&site, synth::Sizes::for_profiles(profiles), 1).expect("written");
+        let load = synth::load_options(&site);
         let options = BuildOptions {
             output: dir.path().join("public"),
             base_url: None,

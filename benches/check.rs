@@ -10,14 +10,14 @@ use std::time::{Duration, Instant};
 const RUNS: usize = 7;
 
 fn main() {
-    let sizes = bench::sizes_from_env("CHECK_BENCH_SIZES", &[1_000, 10_000]);
+    let sizes = synth::sizes_from_env("CHECK_BENCH_SIZES", &[1_000, 10_000]);
     println!("| profiles | files | median | min | max | per file |");
     println!("|---:|---:|---:|---:|---:|---:|");
     for profiles in sizes {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let sizes = bench::Sizes::for_profiles(profiles);
-        bench::write_site(dir.path(), sizes, 1).expect("the synthetic site is written");
-        let options = bench::load_options(dir.path());
+        let sizes = synth::Sizes::for_profiles(profiles);
+        synth::write_site(dir.path(), sizes, 1).expect("the synthetic site is written");
+        let options = synth::load_options(dir.path());
         let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
         for run in 0..=RUNS {
             let start = Instant::now();
