@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::FederationError;
 use crate::instance::Instance;
-use crate::objects::{document, page};
+use crate::objects::{document, fields};
 use crate::protocol::ACTIVITY_JSON;
 use crate::{discovery, inbox, publish};
 
@@ -39,7 +39,7 @@ pub fn app(state: AppState, public: &Path) -> Router {
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
         .route("/nodeinfo/2.1", get(nodeinfo))
         .route("/.well-known/host-meta", get(host_meta))
-        .route(page::CONTEXT_PATH, get(context_document))
+        .route(fields::CONTEXT_PATH, get(context_document))
         .fallback_service(site)
         .layer(middleware::from_fn_with_state(state.clone(), negotiate))
         // Pages change when the site is rebuilt: caches may keep them a few minutes.
@@ -172,7 +172,7 @@ async fn nodeinfo(State(state): State<AppState>) -> Response {
 }
 
 async fn context_document(State(state): State<AppState>) -> Response {
-    let mut response = axum::Json(page::context_document(&state.directory())).into_response();
+    let mut response = axum::Json(fields::context_document(&state.directory())).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/ld+json"),

@@ -4,9 +4,6 @@
 //! carry one as their digest.
 
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::sync::Arc;
-
-use crate::content::{Directory, Entry};
 
 /// The hasher fingerprints are made with: fast, and with fixed keys, so that
 /// a page's fingerprint is the same from one build to the next.
@@ -22,25 +19,4 @@ pub fn of(value: impl Hash) -> u64 {
     let mut hasher = hasher();
     value.hash(&mut hasher);
     hasher.finish()
-}
-
-/// The digests of a list of entries, as one number.
-pub fn digests<T>(entries: &[Arc<Entry<T>>]) -> u64 {
-    let mut hasher = hasher();
-    for entry in entries {
-        entry.file.digest().hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
-/// Every entry of the directory, as one number.
-pub fn directory(dir: &Directory) -> u64 {
-    of([
-        digests(&dir.organisations),
-        digests(&dir.profiles),
-        digests(&dir.events),
-        digests(&dir.consultations),
-        digests(&dir.asks),
-        digests(&dir.pages),
-    ])
 }

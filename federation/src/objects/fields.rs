@@ -18,6 +18,15 @@ use serde_json::{Map, Value, json};
 
 use crate::protocol::{EntryTerms, MARKDOWN, OrganisationEntry, Source};
 
+/// Where an instance serves the project's JSON-LD context.
+pub const CONTEXT_PATH: &str = "/ns/interchange";
+
+/// The project's JSON-LD context: its terms, under the instance's own
+/// address (`{base_url}/ns/interchange#term`).
+pub fn context_document(directory: &Directory) -> Value {
+    crate::protocol::context_document(&format!("{}#", directory.site.absolute(CONTEXT_PATH)))
+}
+
 /// The terms of `entry`, of `kind`, with `adjust` applied to its fields.
 pub fn terms<T>(
     directory: &Directory,
@@ -41,7 +50,7 @@ pub fn terms<T>(
 
 /// Adds `terms` to a document, and the project's context to its contexts.
 pub fn add_to(document: &mut Value, terms: EntryTerms, directory: &Directory) {
-    let context = directory.site.absolute(super::page::CONTEXT_PATH);
+    let context = directory.site.absolute(CONTEXT_PATH);
     crate::protocol::add_terms(document, terms, context);
 }
 

@@ -11,18 +11,12 @@ use serde_json::{Value, json};
 use super::person;
 use crate::protocol::{ACTIVITY_STREAMS, PUBLIC, Page, PageTerms};
 
-/// Where an instance serves the project's JSON-LD context.
-pub const CONTEXT_PATH: &str = "/ns/interchange";
-
-/// The project's JSON-LD context: its terms, under the instance's own
-/// address (`{base_url}/ns/interchange#term`).
-pub fn context_document(directory: &Directory) -> Value {
-    crate::protocol::context_document(&format!("{}#", directory.site.absolute(CONTEXT_PATH)))
-}
-
 /// The contexts a `Page` names: ActivityStreams and the project's own.
 fn contexts(directory: &Directory) -> Value {
-    json!([ACTIVITY_STREAMS, directory.site.absolute(CONTEXT_PATH)])
+    json!([
+        ACTIVITY_STREAMS,
+        directory.site.absolute(super::fields::CONTEXT_PATH)
+    ])
 }
 
 /// A profile's actor id, if it may leave the instance.

@@ -193,6 +193,16 @@ pub struct Directory {
     pub pages: Vec<Arc<Entry<Page>>>,
 }
 
+/// The digests of a list of entries' files, as one number.
+pub fn digests<T>(entries: &[Arc<Entry<T>>]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = crate::fingerprint::hasher();
+    for entry in entries {
+        entry.file.digest().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// The entry with `slug` among `entries`, which are in slug order.
 pub(crate) fn find<'a, T>(entries: &'a [Arc<Entry<T>>], slug: &str) -> Option<&'a Entry<T>> {
     entries
@@ -245,6 +255,19 @@ impl Directory {
     /// Whether the directory holds no entry at all.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Every entry's file, as one number: the same exactly when every
+    /// file is.
+    pub fn digest(&self) -> u64 {
+        crate::fingerprint::of([
+            digests(&self.organisations),
+            digests(&self.profiles),
+            digests(&self.events),
+            digests(&self.consultations),
+            digests(&self.asks),
+            digests(&self.pages),
+        ])
     }
 
     /// Whether the directory holds the entry of this kind and slug: a link

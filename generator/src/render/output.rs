@@ -256,6 +256,26 @@ fn remove_dir(path: &Path) -> Result<(), BuildError> {
     }
 }
 
+/// Files as made, each path relative to the site, with its bytes.
+pub(super) type Files = Vec<(PathBuf, Vec<u8>)>;
+
+/// A group of site-wide files as made: every file of the group, and the
+/// bytes of those that may have changed (all of them, unless a cache knew
+/// better).
+pub(super) struct Made {
+    pub(super) paths: Vec<PathBuf>,
+    pub(super) bytes: Files,
+}
+
+impl Made {
+    pub(super) fn whole(bytes: Files) -> Self {
+        Self {
+            paths: bytes.iter().map(|(path, _)| path.clone()).collect(),
+            bytes,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

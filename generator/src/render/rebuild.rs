@@ -10,9 +10,10 @@ use rayon::prelude::*;
 
 use super::index::{self, Index};
 use super::memory::Memory;
+use super::output::Made;
 use super::output::{self, InPlace, Staging};
 use super::pages::{self, Job, Renderer, jobs};
-use super::site_files::{Caches, Made, SiteFiles, SiteWide};
+use super::site_files::{Caches, SiteFiles, SiteWide};
 use super::theme::Theme;
 use super::{BuildError, BuildOptions, Built, Progress, show_site, view};
 use crate::content::Directory;

@@ -23,8 +23,6 @@ use crate::content::Kind;
 /// Documents per chunk file: a page of results spreads over chunks, so they
 /// are kept small (about 13 KB at 100 profiles).
 pub const CHUNK_SIZE: usize = 100;
-/// Body words indexed per entry: enough to find people by what they work on.
-pub(super) const BODY_WORDS: usize = 300;
 
 /// A search result as the page lists it.
 #[derive(Debug, Clone)]
@@ -223,11 +221,7 @@ struct Fresh {
 /// The index files: every path, and the bytes of those that may have
 /// changed. `global` covers what every doc may show of the site's settings
 /// (the vocabulary's labels, the time zone of dates).
-pub(super) fn files(
-    index: &Index<'_>,
-    global: u64,
-    cache: &mut LastIndex,
-) -> super::site_files::Made {
+pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut LastIndex) -> super::output::Made {
     let makers = makers(index);
     let organisations = index.organisation_digests();
     let keys: Vec<u64> = makers
@@ -414,7 +408,7 @@ impl LastIndex {
     }
 
     /// The index's files: every path, and the bytes of those touched.
-    fn files(&self, touched: Touched) -> super::site_files::Made {
+    fn files(&self, touched: Touched) -> super::output::Made {
         let cache = self;
         let meta = PathBuf::from("search/meta.json");
         let shard_path = |key: &str| PathBuf::from(format!("search/terms/{key}.json"));
@@ -454,7 +448,7 @@ impl LastIndex {
                 bytes.push((chunk_path(n), json(&chunk)));
             }
         }
-        super::site_files::Made { paths, bytes }
+        super::output::Made { paths, bytes }
     }
 }
 

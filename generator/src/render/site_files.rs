@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use super::index::Index;
+use super::output::{Files, Made};
 use super::theme::{self, Theme};
 use super::{BuildError, BuildOptions, calendar, export, feeds, search, sitemap};
 use crate::git_dates::GitDates;
@@ -61,8 +62,6 @@ pub(super) struct SiteFiles<'a> {
     entries: OnceLock<u64>,
 }
 
-pub(super) type Files = Vec<(PathBuf, Vec<u8>)>;
-
 impl<'a> SiteFiles<'a> {
     /// What the site-wide files of a build are made from: its index and
     /// settings, what every page shows (`global`) and every page's address.
@@ -98,15 +97,13 @@ impl<'a> SiteFiles<'a> {
         Some(match group {
             SiteWide::Calendars => crate::fingerprint::of((
                 self.global,
-                crate::fingerprint::digests(&dir.events),
-                crate::fingerprint::digests(&dir.organisations),
-                crate::fingerprint::digests(&dir.consultations),
+                crate::content::digests(&dir.events),
+                crate::content::digests(&dir.organisations),
+                crate::content::digests(&dir.consultations),
             )),
             SiteWide::Sitemap => crate::fingerprint::of((self.global, &self.urls)),
             SiteWide::Feeds | SiteWide::Export | SiteWide::Search => {
-                let entries = self
-                    .entries
-                    .get_or_init(|| crate::fingerprint::directory(dir));
+                let entries = self.entries.get_or_init(|| dir.digest());
                 crate::fingerprint::of((self.global, *entries))
             }
             SiteWide::Assets => return None,
@@ -189,23 +186,6 @@ impl Caches {
             SiteWide::Export => *lock(&self.export) = export::LastExport::default(),
             SiteWide::Search => *lock(&self.search) = search::LastIndex::default(),
             _ => {}
-        }
-    }
-}
-
-/// A group of site-wide files as made: every file of the group, and the
-/// bytes of those that may have changed (all of them, unless a cache knew
-/// better).
-pub(super) struct Made {
-    pub(super) paths: Vec<PathBuf>,
-    pub(super) bytes: Files,
-}
-
-impl Made {
-    fn whole(bytes: Files) -> Self {
-        Self {
-            paths: bytes.iter().map(|(path, _)| path.clone()).collect(),
-            bytes,
         }
     }
 }

@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use super::format;
 use super::index::{Body, Index};
-use super::search;
 use crate::content::links::EntryLink;
 use crate::content::{Entry, Kind, Origin, Sector, TaxonomyKind, term_url};
 use crate::markdown;
@@ -140,6 +139,9 @@ pub struct AskCard {
     /// Whether it still wants answers.
     pub open: bool,
 }
+
+/// Body words indexed per entry: enough to find people by what they work on.
+pub(super) const BODY_WORDS: usize = 300;
 
 /// Character references for every character: people and screen readers read
 /// them as the text, simple address harvesters do not.
@@ -337,7 +339,7 @@ impl Index<'_> {
         let read = body.get_or_init(|| self.read_body(entry));
         crate::lock(&read.words)
             .take()
-            .unwrap_or_else(|| Arc::from(markdown::text(&entry.body, search::BODY_WORDS)))
+            .unwrap_or_else(|| Arc::from(markdown::text(&entry.body, BODY_WORDS)))
     }
 
     /// The place of an entry's body in this build. The lock is held only to
@@ -356,13 +358,8 @@ impl Index<'_> {
                 .then(|| link.kind.url(&link.slug))
         };
         let trusted = self.dir.site.trusts_html(&entry.origin);
-        let (html, words) = markdown::to_html_and_text(
-            &entry.body,
-            entry.path(),
-            &url_of,
-            trusted,
-            search::BODY_WORDS,
-        );
+        let (html, words) =
+            markdown::to_html_and_text(&entry.body, entry.path(), &url_of, trusted, BODY_WORDS);
         Body {
             html,
             words: Mutex::new(Some(Arc::from(words))),
