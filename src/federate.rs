@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
-use generator::live::{LiveSite, Outcome};
+use generator::live::{LiveSite, Outcome, Watch, rebuild_on_change};
 use generator::render::Quiet;
 use generator::{BuildOptions, Directory, LoadOptions};
 
@@ -212,7 +212,7 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
     // so builds never overlap, and each good build is published.
     let (changes, saved) = mpsc::channel::<Vec<PathBuf>>();
     // Mirrored files are written by the server, which says when it has.
-    let watch = match crate::watch::watch(&root, changes.clone(), false) {
+    let watch = match Watch::start(&root, changes.clone(), false) {
         Ok(watch) => watch,
         Err(error) => {
             eprintln!("error: {error}");
@@ -221,21 +221,11 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
     };
     let site_root = root.clone();
     std::thread::spawn(move || {
-        loop {
-            // Wait for a change, or for the next moment the site changes by
-            // itself (a consultation closing).
-            let mut changed = match saved.recv_timeout(crate::watch::until(site.next_change())) {
-                Ok(paths) => paths,
-                Err(mpsc::RecvTimeoutError::Timeout) => Vec::new(),
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            };
-            while let Ok(more) = saved.try_recv() {
-                changed.extend(more);
-            }
-            if let Some(directory) = build(&mut site, &site_root, &changed) {
+        rebuild_on_change(&mut site, &saved, |site, changed| {
+            if let Some(directory) = build(site, &site_root, changed) {
                 let _ = built.send(Arc::new(directory.public_view()));
             }
-        }
+        });
     });
 
     let Some(runtime) = crate::runtime() else {
