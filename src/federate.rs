@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
-use generator::live::{LiveSite, Outcome, Watch, rebuild_on_change};
-use generator::render::Quiet;
+use federation::BuildStep;
+use generator::live::{LiveSite, Watch, rebuild_on_change};
 use generator::{BuildOptions, Directory, LoadOptions};
 
 use crate::report;
@@ -99,87 +99,40 @@ fn ready(directory: &Directory, insecure_local: bool) -> bool {
     true
 }
 
-/// Builds what `changed` calls for. Mirrored files the loader refuses are
-/// set aside and the build tried again without them, so that an entry from
-/// another directory never holds this site back; they are tried again once
-/// more mirrored entries have arrived (an event may name a profile that
-/// comes a moment later). The directory built, or none (the last good site
+/// Builds what `changed` calls for (see [`federation::build_site`]) and
+/// tells what happened. The directory built, or none (the last good site
 /// stays served).
-fn build(site: &mut LiveSite, root: &Path, changed: &[PathBuf]) -> Option<Directory> {
-    let mut changed = changed.to_vec();
-    let mut retried = false;
-    let mut built = None;
-    for _ in 0..4 {
-        let update = site.update(&changed, &Quiet);
-        match update.outcome {
-            Outcome::Built(pages) => {
-                if !update.diagnostics.is_empty() {
-                    report::print_human(&update.diagnostics);
+fn build(site: &mut LiveSite, changed: &[PathBuf]) -> Option<Directory> {
+    let build = federation::build_site(site, changed);
+    for step in build.steps {
+        match step {
+            BuildStep::Built { built, warnings } => {
+                if !warnings.is_empty() {
+                    report::print_human(&warnings);
                 }
-                tracing::info!(rendered = pages.rendered, pages = pages.pages, "site built");
-                built = update.directory;
-                if retried || !changed.iter().any(|p| is_mirrored(root, p)) {
-                    return built;
-                }
-                retried = true;
-                changed = federation::restore_waiting(root);
-                if changed.is_empty() {
-                    return built;
-                }
+                tracing::info!(rendered = built.rendered, pages = built.pages, "site built");
             }
-            Outcome::Problems => {
-                let errors: Vec<_> = update.diagnostics.iter().filter(|d| d.is_error()).collect();
-                if !errors.iter().all(|d| d.file.path().starts_with("mirror")) {
-                    report::print_human(&update.diagnostics);
-                    eprintln!(
-                        "The site has problems: the pages served are from the last good build."
-                    );
-                    return built;
-                }
-                changed.clear();
-                for error in &errors {
-                    let path = root.join(error.file.path());
-                    if changed.contains(&path) {
-                        continue;
-                    }
-                    // Only a missing entry can arrive later; anything else
-                    // waits for a new version from its directory.
-                    let waiting = errors
-                        .iter()
-                        .filter(|d| d.file.path() == error.file.path())
-                        .all(|d| d.code == generator::Code::UnknownReference);
-                    if federation::set_aside(&path, waiting).is_ok() {
-                        tracing::warn!(
-                            file = %error.file.path().display(),
-                            problem = %error,
-                            waiting,
-                            "a mirrored entry is set aside: the site is built without it"
-                        );
-                        changed.push(path);
-                    }
-                }
-                if changed.is_empty() {
-                    return built;
-                }
+            BuildStep::SetAside {
+                file,
+                problem,
+                waiting,
+            } => {
+                tracing::warn!(
+                    file = %file.display(),
+                    %problem,
+                    waiting,
+                    "a mirrored entry is set aside: the site is built without it"
+                );
             }
-            Outcome::Unreadable(error) => {
-                eprintln!("error: {error}");
-                return built;
+            BuildStep::Problems(diagnostics) => {
+                report::print_human(&diagnostics);
+                eprintln!("The site has problems: the pages served are from the last good build.");
             }
-            Outcome::Failed(error) => {
-                eprintln!("error: {error}");
-                return built;
-            }
+            BuildStep::Unreadable(error) => eprintln!("error: {error}"),
+            BuildStep::Failed(error) => eprintln!("error: {error}"),
         }
     }
-    built
-}
-
-/// Whether `path` is under the site's `mirror/`.
-fn is_mirrored(root: &Path, path: &Path) -> bool {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .starts_with("mirror")
+    build.directory
 }
 
 /// Builds and serves until stopped.
@@ -198,7 +151,7 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
             return ExitCode::FAILURE;
         }
     };
-    let Some(directory) = build(&mut site, &root, &[]) else {
+    let Some(directory) = build(&mut site, &[]) else {
         eprintln!("error: the site could not be built; fix the problems above and start again");
         return ExitCode::FAILURE;
     };
@@ -219,10 +172,9 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
             return ExitCode::FAILURE;
         }
     };
-    let site_root = root.clone();
     std::thread::spawn(move || {
         rebuild_on_change(&mut site, &saved, |site, changed| {
-            if let Some(directory) = build(site, &site_root, changed) {
+            if let Some(directory) = build(site, changed) {
                 let _ = built.send(Arc::new(directory.public_view()));
             }
         });
