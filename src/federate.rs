@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
-use generator::live::{LiveSite, Outcome};
-use generator::render::Quiet;
+use federation::BuildStep;
+use generator::live::{LiveSite, Watch, rebuild_on_change};
 use generator::{BuildOptions, Directory, LoadOptions};
 
 use crate::report;
@@ -99,87 +99,40 @@ fn ready(directory: &Directory, insecure_local: bool) -> bool {
     true
 }
 
-/// Builds what `changed` calls for. Mirrored files the loader refuses are
-/// set aside and the build tried again without them, so that an entry from
-/// another directory never holds this site back; they are tried again once
-/// more mirrored entries have arrived (an event may name a profile that
-/// comes a moment later). The directory built, or none (the last good site
+/// Builds what `changed` calls for (see [`federation::build_site`]) and
+/// tells what happened. The directory built, or none (the last good site
 /// stays served).
-fn build(site: &mut LiveSite, root: &Path, changed: &[PathBuf]) -> Option<Directory> {
-    let mut changed = changed.to_vec();
-    let mut retried = false;
-    let mut built = None;
-    for _ in 0..4 {
-        let update = site.update(&changed, &Quiet);
-        match update.outcome {
-            Outcome::Built(pages) => {
-                if !update.diagnostics.is_empty() {
-                    report::print_human(&update.diagnostics);
+fn build(site: &mut LiveSite, changed: &[PathBuf]) -> Option<Directory> {
+    let build = federation::build_site(site, changed);
+    for step in build.steps {
+        match step {
+            BuildStep::Built { built, warnings } => {
+                if !warnings.is_empty() {
+                    report::print_human(&warnings);
                 }
-                tracing::info!(rendered = pages.rendered, pages = pages.pages, "site built");
-                built = update.directory;
-                if retried || !changed.iter().any(|p| is_mirrored(root, p)) {
-                    return built;
-                }
-                retried = true;
-                changed = federation::restore_waiting(root);
-                if changed.is_empty() {
-                    return built;
-                }
+                tracing::info!(rendered = built.rendered, pages = built.pages, "site built");
             }
-            Outcome::Problems => {
-                let errors: Vec<_> = update.diagnostics.iter().filter(|d| d.is_error()).collect();
-                if !errors.iter().all(|d| d.file.path().starts_with("mirror")) {
-                    report::print_human(&update.diagnostics);
-                    eprintln!(
-                        "The site has problems: the pages served are from the last good build."
-                    );
-                    return built;
-                }
-                changed.clear();
-                for error in &errors {
-                    let path = root.join(error.file.path());
-                    if changed.contains(&path) {
-                        continue;
-                    }
-                    // Only a missing entry can arrive later; anything else
-                    // waits for a new version from its directory.
-                    let waiting = errors
-                        .iter()
-                        .filter(|d| d.file.path() == error.file.path())
-                        .all(|d| d.code == generator::Code::UnknownReference);
-                    if federation::set_aside(&path, waiting).is_ok() {
-                        tracing::warn!(
-                            file = %error.file.path().display(),
-                            problem = %error,
-                            waiting,
-                            "a mirrored entry is set aside: the site is built without it"
-                        );
-                        changed.push(path);
-                    }
-                }
-                if changed.is_empty() {
-                    return built;
-                }
+            BuildStep::SetAside {
+                file,
+                problem,
+                waiting,
+            } => {
+                tracing::warn!(
+                    file = %file.display(),
+                    %problem,
+                    waiting,
+                    "a mirrored entry is set aside: the site is built without it"
+                );
             }
-            Outcome::Unreadable(error) => {
-                eprintln!("error: {error}");
-                return built;
+            BuildStep::Problems(diagnostics) => {
+                report::print_human(&diagnostics);
+                eprintln!("The site has problems: the pages served are from the last good build.");
             }
-            Outcome::Failed(error) => {
-                eprintln!("error: {error}");
-                return built;
-            }
+            BuildStep::Unreadable(error) => eprintln!("error: {error}"),
+            BuildStep::Failed(error) => eprintln!("error: {error}"),
         }
     }
-    built
-}
-
-/// Whether `path` is under the site's `mirror/`.
-fn is_mirrored(root: &Path, path: &Path) -> bool {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .starts_with("mirror")
+    build.directory
 }
 
 /// Builds and serves until stopped.
@@ -198,7 +151,7 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
             return ExitCode::FAILURE;
         }
     };
-    let Some(directory) = build(&mut site, &root, &[]) else {
+    let Some(directory) = build(&mut site, &[]) else {
         eprintln!("error: the site could not be built; fix the problems above and start again");
         return ExitCode::FAILURE;
     };
@@ -212,30 +165,19 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
     // so builds never overlap, and each good build is published.
     let (changes, saved) = mpsc::channel::<Vec<PathBuf>>();
     // Mirrored files are written by the server, which says when it has.
-    let watch = match crate::watch::watch(&root, changes.clone(), false) {
+    let watch = match Watch::start(&root, changes.clone(), false) {
         Ok(watch) => watch,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let site_root = root.clone();
     std::thread::spawn(move || {
-        loop {
-            // Wait for a change, or for the next moment the site changes by
-            // itself (a consultation closing).
-            let mut changed = match saved.recv_timeout(crate::watch::until(site.next_change())) {
-                Ok(paths) => paths,
-                Err(mpsc::RecvTimeoutError::Timeout) => Vec::new(),
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            };
-            while let Ok(more) = saved.try_recv() {
-                changed.extend(more);
-            }
-            if let Some(directory) = build(&mut site, &site_root, &changed) {
+        rebuild_on_change(&mut site, &saved, |site, changed| {
+            if let Some(directory) = build(site, changed) {
                 let _ = built.send(Arc::new(directory.public_view()));
             }
-        }
+        });
     });
 
     let Some(runtime) = crate::runtime() else {

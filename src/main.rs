@@ -8,7 +8,6 @@ mod federate;
 mod matching;
 mod report;
 mod serve;
-mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

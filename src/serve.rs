@@ -18,7 +18,7 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use generator::live::{LiveSite, Outcome};
+use generator::live::{LiveSite, Outcome, Watch, rebuild_on_change};
 use generator::render::Progress;
 use generator::{BuildOptions, LoadOptions};
 use tower_http::services::{ServeDir, ServeFile};
@@ -176,8 +176,8 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
         .root
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
-    let debouncer = match crate::watch::watch(&root, changes, true) {
-        Ok(debouncer) => debouncer,
+    let watch = match Watch::start(&root, changes, true) {
+        Ok(watch) => watch,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::FAILURE;
@@ -189,26 +189,14 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
             reloader: &reloader,
             problems: &build_problems,
         };
-        loop {
-            // Wait for a save, or for the next moment the site changes by
-            // itself (an event starting, a consultation closing).
-            let wait = crate::watch::until(site.next_change());
-            let mut changed = match saved.recv_timeout(wait) {
-                Ok(paths) => paths,
-                Err(mpsc::RecvTimeoutError::Timeout) => Vec::new(),
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            };
-            // Take every save queued meanwhile: one build covers them all.
-            while let Ok(more) = saved.try_recv() {
-                changed.extend(more);
-            }
-            let found = update(&mut site, &changed, &reload);
+        rebuild_on_change(&mut site, &saved, |site, changed| {
+            let found = update(site, changed, &reload);
             let failed = found.is_some();
             set(&build_problems, found);
             if failed {
                 reloader.reload();
             }
-        }
+        });
     });
 
     let Some(runtime) = crate::runtime() else {
@@ -229,7 +217,7 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
             })
             .await
     });
-    drop(debouncer);
+    drop(watch);
     let _ = std::fs::remove_dir_all(output.parent().unwrap_or(&output));
     match served {
         Ok(()) => ExitCode::SUCCESS,

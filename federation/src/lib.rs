@@ -23,7 +23,8 @@
 //! - `delivery`: the durable outbox;
 //! - `discovery`: WebFinger, NodeInfo, host-meta;
 //! - `publish`: what changed, sent to followers;
-//! - `mirror`: following other directories and keeping their entries;
+//! - `mirror`: following other directories and keeping their entries,
+//!   and building the site with them;
 //! - `activities`: what each received activity does;
 //! - `inbox`: where activities arrive, and the checks they pass;
 //! - `routes`: every route of a served site ([`app`]);
@@ -60,7 +61,7 @@ mod server;
 
 pub use delivery::Backoff;
 pub use error::{FederationError, InboxError, Refused};
-pub use mirror::{restore_waiting, set_aside};
+pub use mirror::build::{BuildStep, SiteBuild, build_site};
 pub use protocol::{ActivityKind, EventObject, Place, Received, RemoteActorDocument};
 pub use publish::Published;
 pub use routes::{AppState, app};

@@ -11,6 +11,7 @@
 //! sends is written in the content format and checked by the loader like
 //! any file, and a mirrored entry is never published again from here.
 
+pub mod build;
 pub mod markdown;
 
 use std::collections::HashSet;

@@ -4,7 +4,10 @@
 //! each page was made from: a save reads again only the files that changed,
 //! checks the whole directory (the checks are cheap; reading is not), and
 //! renders only the pages whose inputs changed. The result is the site a
-//! full build would write, file for file.
+//! full build would write, file for file. [`watch`] keeps it so while its
+//! folder is saved.
+
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +15,8 @@ use crate::diagnostic::Diagnostics;
 use crate::load::{CONFIG_FILE, Files, LoadError, LoadOptions};
 use crate::render::Theme;
 use crate::render::{BuildError, BuildOptions, Built, Memory, Progress};
+
+pub use watch::{Watch, WatchError, rebuild_on_change};
 
 /// A site being served.
 pub struct LiveSite {
@@ -55,6 +60,11 @@ impl LiveSite {
             memory: Memory::default(),
             options,
         })
+    }
+
+    /// The site's folder.
+    pub fn root(&self) -> &Path {
+        self.files.root()
     }
 
     /// When the site would next change with no edit, if it was built.
