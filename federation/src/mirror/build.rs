@@ -66,6 +66,9 @@ pub fn build_site(site: &mut LiveSite, changed: &[PathBuf]) -> SiteBuild {
     let root = site.root().to_path_buf();
     let mut changed = changed.to_vec();
     let mut retried = false;
+    // Files set aside by this call: building without them is not news
+    // that a waiting entry could use.
+    let mut set_aside_now: Vec<PathBuf> = Vec::new();
     let mut result = SiteBuild {
         directory: None,
         steps: Vec::new(),
@@ -79,7 +82,10 @@ pub fn build_site(site: &mut LiveSite, changed: &[PathBuf]) -> SiteBuild {
                     warnings: update.diagnostics,
                 });
                 result.directory = update.directory;
-                if retried || !changed.iter().any(|p| is_mirrored(&root, p)) {
+                let arrived = changed
+                    .iter()
+                    .any(|p| is_mirrored(&root, p) && !set_aside_now.contains(p));
+                if retried || !arrived {
                     break;
                 }
                 // New mirrored entries may be what a waiting one names.
@@ -93,7 +99,9 @@ pub fn build_site(site: &mut LiveSite, changed: &[PathBuf]) -> SiteBuild {
                     result.steps.push(BuildStep::Problems(update.diagnostics));
                     break;
                 }
-                set_aside_refused(&root, &errors, &mut result.steps)
+                let set = set_aside_refused(&root, &errors, &mut result.steps);
+                set_aside_now.extend(set.iter().cloned());
+                set
             }
             Outcome::Unreadable(error) => {
                 result.steps.push(BuildStep::Unreadable(error));
@@ -264,19 +272,17 @@ mod tests {
     }
 
     /// The files set aside, relative to the site folder, with whether each
-    /// waits. (A waiting one set aside is also tried again at once, with
-    /// the entries that came with it, so it may be set aside twice.)
+    /// waits, in the order they were (each once: building without a file
+    /// just set aside does not bring it back).
     fn set_aside_in(build: &SiteBuild) -> Vec<(PathBuf, bool)> {
-        let mut set: Vec<_> = build
+        build
             .steps
             .iter()
             .filter_map(|step| match step {
                 BuildStep::SetAside { file, waiting, .. } => Some((file.clone(), *waiting)),
                 _ => None,
             })
-            .collect();
-        set.dedup();
-        set
+            .collect()
     }
 
     fn has_event(build: &SiteBuild, slug: &str) -> bool {
