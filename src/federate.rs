@@ -159,7 +159,7 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
         return ExitCode::FAILURE;
     }
     let options = options(&directory, &root, listen, insecure_local);
-    let (built, directories) = tokio::sync::watch::channel(Arc::new(directory.public_view()));
+    let (built, directories) = tokio::sync::watch::channel(Arc::new(directory));
 
     // Saves and mirrored entries arrive on one channel; one thread builds,
     // so builds never overlap, and each good build is published.
@@ -175,7 +175,7 @@ pub fn run(root: PathBuf, listen: SocketAddr, insecure_local: bool) -> ExitCode 
     std::thread::spawn(move || {
         rebuild_on_change(&mut site, &saved, |site, changed| {
             if let Some(directory) = build(site, changed) {
-                let _ = built.send(Arc::new(directory.public_view()));
+                let _ = built.send(Arc::new(directory));
             }
         });
     });
@@ -212,7 +212,7 @@ pub fn publish(root: PathBuf, insecure_local: bool) -> ExitCode {
     // Nothing listens: only the database and the sending are used.
     let listen = SocketAddr::from(([127, 0, 0, 1], 0));
     let options = options(&loaded.directory, &root, listen, insecure_local);
-    let directory = loaded.directory.public_view();
+    let directory = loaded.directory;
     let Some(runtime) = crate::runtime() else {
         return ExitCode::FAILURE;
     };

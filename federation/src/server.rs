@@ -98,7 +98,8 @@ pub async fn open(
 }
 
 /// Serves until SIGTERM or Ctrl+C: the site as `site` gives it (each new
-/// build published as it arrives), mirrors of the directories it follows
+/// build published as it arrives; [`build_site`](crate::build_site) gives
+/// the public view every served directory must be), mirrors of the directories it follows
 /// (their changed files sent to `rebuild`), and the deliveries.
 pub async fn serve(
     site: watch::Receiver<Arc<Directory>>,
@@ -135,7 +136,8 @@ pub async fn serve(
         })
 }
 
-/// Publishes what changed in `directory` once, sends what can be sent now,
+/// Publishes what changed in `directory` (its public view: nothing else
+/// ever leaves the site) once, sends what can be sent now,
 /// and leaves the rest queued for the server (`interchange publish`, for
 /// a site built and edited away from its server). What was published, and
 /// how many deliveries are left.
@@ -143,7 +145,7 @@ pub async fn publish_once(
     directory: Directory,
     options: &Options,
 ) -> Result<(publish::Published, i64), FederationError> {
-    let (_site, site) = watch::channel(Arc::new(directory));
+    let (_site, site) = watch::channel(Arc::new(directory.public_view()));
     // Nothing is mirrored here: what would be rebuilt goes nowhere.
     let (rebuild, _) = std::sync::mpsc::channel();
     let state = open(site, rebuild, options).await?;

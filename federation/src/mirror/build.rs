@@ -21,8 +21,8 @@ const MOST_BUILDS: usize = 4;
 /// What building a site for a batch of changes gave.
 #[derive(Debug)]
 pub struct SiteBuild {
-    /// The directory last built, to serve and publish; none if no build
-    /// succeeded (the last good site stays served).
+    /// The directory last built as the public may see it, to serve and
+    /// publish; none if no build succeeded (the last good site stays served).
     pub directory: Option<Directory>,
     /// What happened, in order, for the command to tell.
     pub steps: Vec<BuildStep>,
@@ -81,7 +81,7 @@ pub fn build_site(site: &mut LiveSite, changed: &[PathBuf]) -> SiteBuild {
                     built,
                     warnings: update.diagnostics,
                 });
-                result.directory = update.directory;
+                result.directory = update.directory.map(|d| d.public_view());
                 let arrived = changed
                     .iter()
                     .any(|p| is_mirrored(&root, p) && !set_aside_now.contains(p));
