@@ -346,12 +346,12 @@ fn url_origin(url: &str) -> String {
 #[test]
 fn every_activity_other_servers_sent_is_taken_in_or_refused_never_failed() {
     let s = setup("{remote}");
-    let fixtures =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/activitypub");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("federation/tests/fixtures/activitypub");
     let mut files = Vec::new();
     let mut folders = vec![fixtures];
     while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).expect("the shared fixtures") {
+        for entry in std::fs::read_dir(&folder).expect("the ActivityPub samples") {
             let path = entry.expect("an entry").path();
             if path.is_dir() {
                 folders.push(path);
