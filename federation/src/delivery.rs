@@ -24,7 +24,7 @@ use crate::error::{FederationError, InboxError};
 use crate::instance::{Data, Instance};
 use crate::objects::local::LocalActor;
 use crate::protocol::Activity;
-use crate::store::PendingDelivery;
+use crate::store::{PendingDelivery, Queued};
 
 /// How many times a delivery is tried before it is given up on: with the
 /// default first delay of a minute, about a week.
@@ -81,7 +81,22 @@ pub async fn queue<O: Serialize>(
     activity: &Activity<O>,
     inboxes: &[Url],
 ) -> Result<(), FederationError> {
-    let id = Url::parse(&activity.id).map_err(|e| {
+    instance
+        .store
+        .queue(&queued(instance, activity, inboxes)?)
+        .await?;
+    instance.deliveries.notify_one();
+    Ok(())
+}
+
+/// `activity` ready to queue for each of `inboxes` other than this site's
+/// own: for the store to queue, alone or with the change it tells of.
+pub fn queued<'a, O: Serialize>(
+    instance: &Instance,
+    activity: &'a Activity<O>,
+    inboxes: &[Url],
+) -> Result<Queued<'a>, FederationError> {
+    Url::parse(&activity.id).map_err(|e| {
         FederationError::Config(format!(
             "an activity's id {} is not a URL: {e}",
             activity.id
@@ -89,17 +104,16 @@ pub async fn queue<O: Serialize>(
     })?;
     let json = serde_json::to_string(activity)
         .map_err(|e| FederationError::Config(format!("an activity cannot be written: {e}")))?;
-    let targets: Vec<(String, String)> = inboxes
-        .iter()
-        .filter(|inbox| !instance.is_local(inbox))
-        .filter_map(|inbox| Some((inbox.to_string(), authority(inbox)?)))
-        .collect();
-    instance
-        .store
-        .queue(id.as_str(), &activity.actor, &json, &targets)
-        .await?;
-    instance.deliveries.notify_one();
-    Ok(())
+    Ok(Queued {
+        id: &activity.id,
+        actor: &activity.actor,
+        json,
+        inboxes: inboxes
+            .iter()
+            .filter(|inbox| !instance.is_local(inbox))
+            .filter_map(|inbox| Some((inbox.to_string(), authority(inbox)?)))
+            .collect(),
+    })
 }
 
 /// Sends what is due, for as long as the server runs.

@@ -13,16 +13,17 @@
 use std::collections::{BTreeSet, HashSet};
 
 use activitypub_federation::kinds::object::TombstoneType;
-use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use crate::delivery::queued;
 use crate::error::FederationError;
 use crate::instance::Instance;
 use crate::objects::document;
 use crate::objects::organisation;
 use crate::protocol::{ACTIVITY_STREAMS, Activity, ActivityKind, PUBLIC, Tombstone};
+use crate::store::{Change, Queued};
 
 /// What one round of publishing sent.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -76,21 +77,26 @@ pub async fn publish(instance: &Instance) -> Result<Published, FederationError> 
             &document.id,
             now,
         );
-        send(instance, &activity, &inboxes).await?;
-        if document.kind != "Person" {
-            let announce = published_activity(
+        let announce = (document.kind != "Person").then(|| {
+            published_activity(
                 &site,
                 ActivityKind::Announce,
                 document.id.clone(),
                 &document.id,
                 now,
-            );
-            send(instance, &announce, &site_urls).await?;
+            )
+        });
+        let mut activities = vec![queued(instance, &activity, &inboxes)?];
+        if let Some(announce) = &announce {
+            activities.push(queued(instance, announce, &site_urls)?);
         }
-        instance
-            .store
-            .record_published(&document.id, &document.actor, document.kind, &fingerprint)
-            .await?;
+        let change = Change::Published {
+            id: &document.id,
+            actor: &document.actor,
+            kind: document.kind,
+            fingerprint: &fingerprint,
+        };
+        record_and_queue(instance, &change, activities).await?;
         if created {
             published.created += 1;
         } else {
@@ -101,9 +107,6 @@ pub async fn publish(instance: &Instance) -> Result<Published, FederationError> 
         if row.deleted_at.is_some() || current.contains(id.as_str()) {
             continue;
         }
-        // Recorded first: a server told of the deletion that fetches the
-        // object to check is answered 410.
-        instance.store.record_deleted(id).await?;
         let inboxes = inboxes(instance, &site_inboxes, &row.actor).await?;
         let tombstone = Tombstone {
             context: None,
@@ -113,7 +116,11 @@ pub async fn publish(instance: &Instance) -> Result<Published, FederationError> 
             deleted: None,
         };
         let delete = published_activity(&row.actor, ActivityKind::Delete, tombstone, id, now);
-        send(instance, &delete, &inboxes).await?;
+        // Recorded with the Delete queued, in one transaction: the address
+        // answers 410 (to a server told of the deletion that fetches it to
+        // check) exactly when the Delete is on its way, even across a crash.
+        let activities = vec![queued(instance, &delete, &inboxes)?];
+        record_and_queue(instance, &Change::Deleted { id }, activities).await?;
         published.deleted += 1;
     }
     if published != Published::default() {
@@ -179,16 +186,22 @@ fn published_activity<O>(
     activity
 }
 
-/// Queues `activity` for `inboxes`, if there are any.
-async fn send<O: Serialize>(
+/// Records `change` and queues the activities that tell of it, in one
+/// transaction, and wakes the worker.
+async fn record_and_queue(
     instance: &Instance,
-    activity: &Activity<O>,
-    inboxes: &[Url],
+    change: &Change<'_>,
+    activities: Vec<Queued<'_>>,
 ) -> Result<(), FederationError> {
-    if inboxes.is_empty() {
-        return Ok(());
+    let activities: Vec<Queued<'_>> = activities
+        .into_iter()
+        .filter(|a| !a.inboxes.is_empty())
+        .collect();
+    instance.store.record_and_queue(change, &activities).await?;
+    if !activities.is_empty() {
+        instance.deliveries.notify_one();
     }
-    crate::delivery::queue(instance, activity, inboxes).await
+    Ok(())
 }
 
 /// The document served at a deleted object's address.

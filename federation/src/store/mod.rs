@@ -12,32 +12,36 @@ use sqlx::{AnyPool, Row, SqlSafeStr};
 
 use crate::error::FederationError;
 
+mod outbox;
+
+pub use outbox::{Change, Queued};
+
 /// The schema, in order. Each runs once, in a transaction, and is recorded.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
         "keys, followers, received activities",
-        include_str!("../migrations/0001_federation.sql"),
+        include_str!("../../migrations/0001_federation.sql"),
     ),
     (
         2,
         "remote actors",
-        include_str!("../migrations/0002_remote_actors.sql"),
+        include_str!("../../migrations/0002_remote_actors.sql"),
     ),
     (
         3,
         "deliveries",
-        include_str!("../migrations/0003_deliveries.sql"),
+        include_str!("../../migrations/0003_deliveries.sql"),
     ),
     (
         4,
         "published objects, follows",
-        include_str!("../migrations/0004_publishing.sql"),
+        include_str!("../../migrations/0004_publishing.sql"),
     ),
     (
         5,
         "the directory's key",
-        include_str!("../migrations/0005_directory_key.sql"),
+        include_str!("../../migrations/0005_directory_key.sql"),
     ),
 ];
 
@@ -358,34 +362,6 @@ impl Store {
         .map_err(failed(format!("cannot keep the actor {}", actor.id)))
     }
 
-    /// Queues `activity` (JSON, by the local actor `actor`) for each of
-    /// `inboxes`, to be tried at once.
-    pub async fn queue(
-        &self,
-        activity_id: &str,
-        actor: &str,
-        activity: &str,
-        inboxes: &[(String, String)],
-    ) -> Result<(), FederationError> {
-        let now = jiff::Timestamp::now().as_second();
-        for (inbox, host) in inboxes {
-            sqlx::query(
-                "INSERT INTO deliveries (activity_id, inbox, host, actor, activity, attempts, next_try, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, 0, $6, $6) ON CONFLICT (activity_id, inbox) DO NOTHING",
-            )
-            .bind(activity_id)
-            .bind(inbox)
-            .bind(host)
-            .bind(actor)
-            .bind(activity)
-            .bind(now)
-            .execute(&self.pool)
-            .await
-            .map_err(failed(format!("cannot queue {activity_id} for {inbox}")))?;
-        }
-        Ok(())
-    }
-
     /// Deliveries due at `now`, whose hosts are not being waited on,
     /// oldest first.
     pub async fn due_deliveries(
@@ -540,42 +516,6 @@ impl Store {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(failed(what))
-    }
-
-    /// Records `id` as published with `fingerprint` (again, if it had
-    /// been deleted).
-    pub async fn record_published(
-        &self,
-        id: &str,
-        actor: &str,
-        kind: &str,
-        fingerprint: &str,
-    ) -> Result<(), FederationError> {
-        sqlx::query(
-            "INSERT INTO published (id, actor, kind, fingerprint, published_at, deleted_at) VALUES ($1, $2, $3, $4, $5, NULL) \
-             ON CONFLICT (id) DO UPDATE SET actor = excluded.actor, kind = excluded.kind, \
-             fingerprint = excluded.fingerprint, published_at = excluded.published_at, deleted_at = NULL",
-        )
-        .bind(id)
-        .bind(actor)
-        .bind(kind)
-        .bind(fingerprint)
-        .bind(jiff::Timestamp::now().as_second())
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
-        .map_err(failed(format!("cannot record {id} as published")))
-    }
-
-    /// Records `id` as deleted: its address answers 410 from now on.
-    pub async fn record_deleted(&self, id: &str) -> Result<(), FederationError> {
-        sqlx::query("UPDATE published SET deleted_at = $1 WHERE id = $2")
-            .bind(jiff::Timestamp::now().as_second())
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(failed(format!("cannot record {id} as deleted")))
     }
 
     /// The type of the deleted object `id` and when it was deleted, if
