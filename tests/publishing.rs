@@ -116,3 +116,67 @@ fn each_change_reaches_each_following_server_once_and_a_deleted_profile_answers_
         "an Announce of the event",
     );
 }
+
+/// The objects of `kind` taken in by the remote whose ids hold `part`, each once.
+fn objects_sent(remote: &common::remote::Remote, kind: &str, part: &str) -> usize {
+    remote
+        .deliveries()
+        .iter()
+        .filter(|d| d.status < 300)
+        .map(|d| d.json())
+        .filter(|json| json["type"] == kind)
+        .filter_map(|json| json["object"]["id"].as_str().map(str::to_string))
+        .filter(|id| id.contains(part))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+}
+
+#[test]
+fn deletions_reach_followers_though_the_server_is_killed_while_publishing_them() {
+    use rand::Rng as _;
+    const PEOPLE: usize = 100;
+    let s = setup("{remote}");
+    let answer = s.deliver(&follow(&s.remote, "alice", 1, &s.site_actor()), "alice");
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    s.remote.wait_for("Accept");
+    let root = s.site.path().to_path_buf();
+    for n in 0..PEOPLE {
+        write(
+            &root,
+            &format!("content/profiles/person-{n:03}.md"),
+            &format!(
+                "---\nname: Person {n}\nrole: Adviser\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nWorks on housing.\n"
+            ),
+        );
+    }
+    wait_until("a Create of every person", || {
+        objects_sent(&s.remote, "Create", "/profiles/person-") == PEOPLE
+    });
+
+    // Every profile removed, and the server killed (SIGKILL, no goodbye) at
+    // a random moment while it publishes the deletions, then again at
+    // random moments of each restart's own publishing.
+    let common::followed::Setup {
+        remote,
+        server,
+        site,
+        ..
+    } = s;
+    let port = server.port;
+    let mut server = Some(server);
+    for n in 0..PEOPLE {
+        std::fs::remove_file(root.join(format!("content/profiles/person-{n:03}.md")))
+            .expect("removed");
+    }
+    let mut random = rand::thread_rng();
+    for _ in 0..4 {
+        std::thread::sleep(Duration::from_millis(random.gen_range(0..600)));
+        drop(server.take());
+        server = Some(common::federation::federate(&root, port));
+    }
+    wait_until("a Delete of every person at the follower", || {
+        objects_sent(&remote, "Delete", "/profiles/person-") == PEOPLE
+    });
+    drop(server);
+    drop(site);
+}
