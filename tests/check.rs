@@ -22,7 +22,7 @@ const EXPECTED: &[&str] = &[
     "content/events/spring-forward.md:3 invalid-value",
     "content/events/spring-forward.md:4 nonexistent-local-time",
     "content/events/spring-forward.md:6 invalid-repeat",
-    "content/events/spring-forward.md:8 unknown-reference",
+    "content/events/spring-forward.md:8 unlisted-profile",
     "content/organisations/northmoor-council.md:3 invalid-value",
     "content/organisations/northmoor-council.md:4 invalid-url",
     "content/organisations/northmoor-council.md:5 missing-file",
@@ -94,7 +94,7 @@ fn broken_site_shows_each_problem_with_its_place_and_advice() {
     // Not a terminal: no colour codes.
     assert!(!stderr.contains('\u{1b}'), "colour codes in piped output");
     assert!(
-        stderr.contains("Checked 13 files: 22 errors and 2 warnings."),
+        stderr.contains("Checked 13 files: 21 errors and 3 warnings."),
         "{stderr}"
     );
 }

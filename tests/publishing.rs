@@ -180,3 +180,45 @@ fn deletions_reach_followers_though_the_server_is_killed_while_publishing_them()
     drop(server);
     drop(site);
 }
+
+#[test]
+fn removing_a_profile_an_event_names_still_removes_it_everywhere() {
+    let s = setup("{remote}");
+    let site = s.site_actor();
+    let priya = format!("{site}profiles/priya-shah/");
+    let event = format!("{site}events/housing-open-day/");
+    let ask = format!("{site}asks/mentor-wanted/");
+    let answer = s.deliver(&follow(&s.remote, "alice", 1, &site), "alice");
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    s.remote.wait_for("Accept");
+
+    // Priya is the event's host, the consultation's lead and the ask's
+    // author; removing her is not blocked by any of them.
+    std::fs::remove_file(s.site.path().join("content/profiles/priya-shah.md")).expect("removed");
+    s.remote.wait_until(
+        |d| !sent(std::slice::from_ref(d), "Delete", &priya).is_empty(),
+        "a Delete of Priya",
+    );
+    s.remote.wait_until(
+        |d| !sent(std::slice::from_ref(d), "Delete", &ask).is_empty(),
+        "a Delete of her ask",
+    );
+    let update = s.remote.wait_until(
+        |d| !sent(std::slice::from_ref(d), "Update", &event).is_empty(),
+        "an Update of the event she hosted",
+    );
+    let fields = &update.json()["object"]["fields"];
+    assert!(fields.is_object(), "{}", update.body);
+    assert!(
+        !update.body.contains("priya-shah"),
+        "the event still names her: {}",
+        update.body
+    );
+    assert_eq!(
+        get(s.server.port, "/profiles/priya-shah/", ACTIVITY).status,
+        410
+    );
+    let page = get(s.server.port, "/events/housing-open-day/", "text/html");
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("Priya"), "the event's page shows her");
+}

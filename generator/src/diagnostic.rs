@@ -78,6 +78,9 @@ codes! {
     UnknownReference => "unknown-reference",
     /// A link in a body to an entry that does not exist, or to a file that is not an entry.
     BrokenLink => "broken-link",
+    /// A local entry names or links to a profile that is not listed (removed,
+    /// perhaps): a warning, so that removing a person is never blocked.
+    UnlistedProfile => "unlisted-profile",
     /// A malformed or non-web URL.
     InvalidUrl => "invalid-url",
     /// A malformed email address.

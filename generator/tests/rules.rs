@@ -941,21 +941,86 @@ fn links_in_bodies_must_reach_an_entry() {
         ),
     );
     let found = site.found();
+    // A link to a profile not listed is a warning (it may have been
+    // removed); a link to a file that is not an entry is an error.
     assert_eq!(
         found,
         [
-            (Code::BrokenLink, PROFILE_PATH.into(), 10),
+            (Code::UnlistedProfile, PROFILE_PATH.into(), 10),
             (Code::BrokenLink, PROFILE_PATH.into(), 12),
         ]
     );
     let loaded = site.load();
     let first = loaded.diagnostics.iter().next().expect("a diagnostic");
     assert_eq!(first.line_col(), (10, 50));
-    assert!(
-        first
-            .message
-            .contains("content/profiles/sam-lee.md does not exist"),
-        "{}",
-        first.message
+    assert!(!first.is_error());
+    assert_eq!(
+        first.message,
+        "this link goes to the profile `sam-lee`, which is not listed: the link is shown as plain text"
     );
+}
+
+#[test]
+fn removing_a_profile_is_never_blocked_by_the_entries_that_name_it() {
+    let site = Site::new();
+    site.write(
+        "content/events/open-day.md",
+        "---\ntitle: Open day\nkind: open-day\nstart: 2027-03-04T10:00\nend: 2027-03-04T16:00\nvenue:\n  name: Civic Centre\nhost: sam-lee\n---\nCome and see.\n",
+    );
+    site.write(
+        "content/consultations/allocations.md",
+        "---\ntitle: Allocations review\nopens: 2027-01-10T09:00\ncloses: 2027-03-31T23:59\nlead: sam-lee\nrespond:\n  url: https://consult.example.gov.uk/allocations\n---\nHow homes are allocated.\n",
+    );
+    site.write(
+        "content/asks/mentor-wanted.md",
+        "---\ntitle: A mentor\nkind: mentor\nby: sam-lee\n---\nSomeone who knows funding.\n",
+    );
+    // Sam's profile is gone: every mention is a warning, none an error.
+    let loaded = site.load();
+    let found: Vec<_> = loaded.diagnostics.iter().map(summary).collect();
+    assert_eq!(
+        found,
+        [
+            (
+                Code::UnlistedProfile,
+                "content/asks/mentor-wanted.md".into(),
+                4
+            ),
+            (
+                Code::UnlistedProfile,
+                "content/consultations/allocations.md".into(),
+                5
+            ),
+            (
+                Code::UnlistedProfile,
+                "content/events/open-day.md".into(),
+                8
+            ),
+        ]
+    );
+    assert!(!loaded.diagnostics.has_errors());
+    let messages: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`by` names the profile `sam-lee`, which is not listed: the ask is not shown",
+            "`lead` names the profile `sam-lee`, which is not listed: the consultation is shown without a lead",
+            "`host` names the profile `sam-lee`, which is not listed: the event is shown without a host",
+        ]
+    );
+    // And nothing made from the directory carries the slug.
+    let directory = &loaded.directory;
+    assert_eq!(
+        directory.event("open-day").expect("the event").data.host,
+        None
+    );
+    let consultation = directory
+        .consultation("allocations")
+        .expect("the consultation");
+    assert_eq!(consultation.data.lead, None);
+    assert!(directory.ask("mentor-wanted").is_none(), "the ask is shown");
 }

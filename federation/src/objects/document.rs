@@ -143,6 +143,7 @@ fn event_document(directory: &Directory, entry: &Entry<generator::content::Event
         if let Some(end) = &e.end {
             f.insert("end".into(), fields::moment(end));
         }
+        fields::profile_named(f, "host", e.host.as_deref());
         fields::default_organisation(directory, f);
     });
     fields::add_to(&mut json, terms, directory);
@@ -165,6 +166,7 @@ fn consultation(
     let terms = fields::terms(directory, Kind::Consultation, entry, |f| {
         f.insert("opens".into(), fields::moment(&c.opens));
         f.insert("closes".into(), fields::moment(&c.closes));
+        fields::profile_named(f, "lead", c.lead.as_deref());
         fields::default_organisation(directory, f);
     });
     fields::add_to(&mut json, terms, directory);

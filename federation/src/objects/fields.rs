@@ -111,6 +111,21 @@ pub fn moment(zoned: &jiff::Zoned) -> Value {
     Value::String(zoned.strftime("%Y-%m-%dT%H:%M%:z").to_string())
 }
 
+/// Sets `field` to the profile the entry names as the directory holds it,
+/// or removes it: a profile not listed (removed, internal, kept from
+/// federation's public view) was cleared from the entry, and its slug must
+/// not travel in the fields as written either.
+pub fn profile_named(fields: &mut Map<String, Value>, field: &str, slug: Option<&str>) {
+    match slug {
+        Some(slug) => {
+            fields.insert(field.into(), json!(slug));
+        }
+        None => {
+            fields.remove(field);
+        }
+    }
+}
+
 /// Sets `field` to the site's first organisation if the entry names none.
 pub fn default_organisation(directory: &Directory, fields: &mut Map<String, Value>) {
     if !fields.contains_key("organisation")

@@ -290,20 +290,29 @@ impl Directory {
     pub fn public_view(&self) -> Directory {
         let mut public = self.clone();
         public.profiles.retain(|p| p.data.is_public());
-        let profiles = &public.profiles;
-        let shown = |slug: &String| find(profiles, slug).is_some();
-        public.asks.retain(|a| shown(&a.data.by));
-        for event in &mut public.events {
-            if event.data.host.as_ref().is_some_and(|h| !shown(h)) {
+        public.forget_unlisted_profiles();
+        public
+    }
+
+    /// Leaves no trace of a profile the directory does not list: an ask it
+    /// posted is dropped, and an event or consultation naming it as host or
+    /// lead is shown without one. Removing a person (or keeping them off
+    /// the public site) is never blocked by what names them, and nothing
+    /// made from the directory carries their slug.
+    pub fn forget_unlisted_profiles(&mut self) {
+        let profiles = &self.profiles;
+        let listed = |slug: &String| find(profiles, slug).is_some();
+        self.asks.retain(|a| listed(&a.data.by));
+        for event in &mut self.events {
+            if event.data.host.as_ref().is_some_and(|h| !listed(h)) {
                 Arc::make_mut(event).data.host = None;
             }
         }
-        for consultation in &mut public.consultations {
-            if consultation.data.lead.as_ref().is_some_and(|l| !shown(l)) {
+        for consultation in &mut self.consultations {
+            if consultation.data.lead.as_ref().is_some_and(|l| !listed(l)) {
                 Arc::make_mut(consultation).data.lead = None;
             }
         }
-        public
     }
 }
 

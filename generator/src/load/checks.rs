@@ -4,7 +4,9 @@ use super::{Claim, Findings};
 use crate::content::Kind;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::did_you_mean::did_you_mean;
-use crate::fields::ReferenceFrom;
+use crate::fields::{Reference, ReferenceFrom};
+use crate::source::SourceFile;
+use std::sync::Arc;
 
 /// Maps with a fast hash: the checks run on every save while a
 /// site is served.
@@ -133,6 +135,11 @@ pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnosti
             }
             let kind = reference.kind.name();
             let slug = &reference.slug;
+            if reference.kind == Kind::Profile && !file.path().starts_with("mirror") {
+                let guess = did_you_mean(&reference.slug, slugs.keys().map(String::as_str));
+                diagnostics.push(unlisted_profile(file, reference, guess));
+                continue;
+            }
             let (code, message) = match reference.from {
                 ReferenceFrom::Field(field) => (
                     Code::UnknownReference,
@@ -148,6 +155,38 @@ pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnosti
         }
     }
     diagnostics
+}
+
+/// A local entry naming or linking to a profile that is not listed: a
+/// warning, saying what is shown instead, so that removing a person is never
+/// blocked by the entries that name them.
+fn unlisted_profile(
+    file: &Arc<SourceFile>,
+    reference: &Reference,
+    guess: Option<String>,
+) -> Diagnostic {
+    let slug = &reference.slug;
+    let shown = match reference.from {
+        ReferenceFrom::Field("host") => "the event is shown without a host",
+        ReferenceFrom::Field("lead") => "the consultation is shown without a lead",
+        ReferenceFrom::Field("by") => "the ask is not shown",
+        ReferenceFrom::Field(_) => "it is shown without them",
+        ReferenceFrom::Link => "the link is shown as plain text",
+    };
+    let message = match reference.from {
+        ReferenceFrom::Field(field) => {
+            format!("`{field}` names the profile `{slug}`, which is not listed: {shown}")
+        }
+        ReferenceFrom::Link => {
+            format!("this link goes to the profile `{slug}`, which is not listed: {shown}")
+        }
+    };
+    let hint = match guess {
+        Some(guess) => format!("{guess} If the profile was removed, remove this mention too."),
+        None => "if the profile was removed, remove this mention too; if not, correct the slug"
+            .to_string(),
+    };
+    Diagnostic::warning(Code::UnlistedProfile, file, reference.span, message).with_hint(hint)
 }
 
 /// The form interests are compared in: `Data_Science`, `data-science` and

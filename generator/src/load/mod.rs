@@ -374,6 +374,9 @@ fn finish(directory: &mut Directory) {
     tidy(&mut directory.consultations);
     tidy(&mut directory.asks);
     tidy(&mut directory.pages);
+    // A local entry may still name a profile removed (a warning); a
+    // mirrored one that does is set aside before it gets here.
+    directory.forget_unlisted_profiles();
 }
 
 fn read_site(file: &Arc<SourceFile>, root: &Path) -> (Site, Vec<Diagnostic>, Vec<Reference>) {
