@@ -310,3 +310,74 @@ fn only_followed_directories_change_the_mirror_sanitised_and_in_any_order() {
         .join(format!("mirror/localhost:{}", stranger.port));
     assert!(!strangers.exists(), "nothing from a directory not followed");
 }
+
+#[test]
+fn a_followed_directory_cannot_attach_its_entries_to_ours() {
+    let (a_port, b_port) = (free_port(), free_port());
+    // A: Acme Council, whose Priya posts an ask and hosts an event, and
+    // whose Sam works for Acme.
+    let a = site_with(
+        &format!("http://localhost:{a_port}"),
+        "allow = [\"localhost\"]",
+    );
+    write(
+        a.path(),
+        "content/profiles/sam-okoro.md",
+        "---\nname: Sam Okoro\nrole: Data Lead\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nSam works on data.\n",
+    );
+    let _a_server = federate(a.path(), a_port);
+    // B: its own `acme` and its own `priya-shah`, the same slugs as A's.
+    let b = directory_b(b_port, a_port);
+    let root = b.path();
+    let config = read(&root.join("interchange.toml")).replace("[\"beta-trust\"]", "[\"acme\"]");
+    write(root, "interchange.toml", &config);
+    std::fs::remove_file(root.join("content/organisations/beta-trust.md")).expect("removed");
+    std::fs::remove_file(root.join("content/profiles/tom-young.md")).expect("removed");
+    write(
+        root,
+        "content/organisations/acme.md",
+        "---\nname: Acme Trust\nsector: nhs\n---\nB's own Acme.\n",
+    );
+    write(
+        root,
+        "content/profiles/priya-shah.md",
+        "---\nname: Priya Beta\nrole: Ward Manager\norganisation: acme\npolicy_areas: [adult-social-care]\nopen_to: [buddy]\nconsent: 2026-01-01\n---\nB's own Priya.\n",
+    );
+    let _b_server = federate(root, b_port);
+
+    // Every one of A's entries arrives, and is set aside rather than
+    // attached to B's Acme or B's Priya.
+    let mirror = root.join(format!("mirror/localhost:{a_port}"));
+    let arrived = |folder: &str, slug: &str| {
+        std::fs::read_dir(mirror.join(folder))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .any(|f| f.file_name().to_string_lossy().contains(slug))
+    };
+    wait_until("A's ask, event and Sam at B", || {
+        arrived("asks", "mentor-wanted")
+            && arrived("events", "housing-open-day")
+            && arrived("profiles", "sam-okoro")
+    });
+    let public = root.join("public");
+    wait_until("B's pages built after they arrived", || {
+        !mirror.join("asks/mentor-wanted.md").exists()
+            && !mirror.join("profiles/sam-okoro.md").exists()
+            && !mirror.join("events/housing-open-day.md").exists()
+            && public.join("profiles/priya-shah/index.html").is_file()
+    });
+    let priya = read(&public.join("profiles/priya-shah/index.html"));
+    assert!(priya.contains("Priya Beta"), "{priya}");
+    assert!(
+        !priya.contains("A mentor in central government") && !priya.contains("Housing open day"),
+        "A's ask or event is listed as B's Priya's"
+    );
+    let acme = read(&public.join("organisations/acme/index.html"));
+    assert!(
+        !acme.contains("Sam Okoro") && !acme.contains("Housing open day"),
+        "A's Sam or event is listed under B's Acme"
+    );
+    assert!(!public.join("asks/mentor-wanted/index.html").exists());
+    assert!(!public.join("profiles/sam-okoro/index.html").exists());
+}

@@ -244,13 +244,30 @@ fn site_organisations_must_exist() {
     assert_at(&d, Code::UnknownReference, "interchange.toml", 3, 34);
 }
 
+/// The organisation of `other.example.gov.uk`, as its mirror holds it, for
+/// mirrored profiles to name (a mirrored entry names only its own
+/// directory's entries).
+fn with_other_council(site: &Site) {
+    site.write(
+        "mirror/other.example.gov.uk/organisations/other-council.md",
+        "---\nname: Other Council\nsector: local-government\norigin: https://other.example.gov.uk/organisations/other-council/\n---\nA council.\n",
+    );
+}
+
+/// A profile as `other.example.gov.uk` sends it: of its own organisation.
+fn mirrored_profile(slug: &str) -> String {
+    profile_with(
+        "consent:",
+        &format!("origin: https://other.example.gov.uk/profiles/{slug}/\nconsent:"),
+    )
+    .replace("organisation: acme-council", "organisation: other-council")
+}
+
 #[test]
 fn duplicate_slug_between_content_and_mirror() {
     let site = Site::new();
-    let mirrored = profile_with(
-        "consent:",
-        "origin: https://other.example.gov.uk/profiles/priya-shah/\nconsent:",
-    );
+    with_other_council(&site);
+    let mirrored = mirrored_profile("priya-shah");
     site.write(
         "mirror/other.example.gov.uk/profiles/priya-shah.md",
         &mirrored,
@@ -281,11 +298,8 @@ fn duplicate_slug_between_content_and_mirror() {
 #[test]
 fn mirrored_entries_are_read_with_their_origin() {
     let site = Site::new();
-    let mirrored = profile_with(
-        "consent:",
-        "origin: https://other.example.gov.uk/profiles/sam-lee/\nconsent:",
-    )
-    .replace("Priya Shah", "Sam Lee");
+    with_other_council(&site);
+    let mirrored = mirrored_profile("sam-lee").replace("Priya Shah", "Sam Lee");
     site.write("mirror/other.example.gov.uk/profiles/sam-lee.md", &mirrored);
     let loaded = site.load();
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
@@ -299,10 +313,12 @@ fn mirrored_entries_are_read_with_their_origin() {
 #[test]
 fn mirrored_origin_must_be_on_its_host() {
     let site = Site::new();
+    with_other_council(&site);
     let mirrored = profile_with(
         "consent:",
         "origin: https://elsewhere.example/profiles/sam/\nconsent:",
-    );
+    )
+    .replace("organisation: acme-council", "organisation: other-council");
     site.write("mirror/other.example.gov.uk/profiles/sam.md", &mirrored);
     let d = site.only();
     assert_at(
@@ -914,11 +930,8 @@ fn respond_with_only_empty_ways_is_no_way() {
 fn similar_interests_in_mirrored_files_are_not_warned_about() {
     let site = Site::new();
     site.write(PROFILE_PATH, &profile_with("[data]", "[data-science]"));
-    let mirrored = profile_with(
-        "consent:",
-        "origin: https://other.example.gov.uk/profiles/sam-lee/\nconsent:",
-    )
-    .replace("[data]", "[datascience]");
+    with_other_council(&site);
+    let mirrored = mirrored_profile("sam-lee").replace("[data]", "[datascience]");
     site.write("mirror/other.example.gov.uk/profiles/sam-lee.md", &mirrored);
     site.write(
         "content/profiles/ann-bell.md",
@@ -1023,4 +1036,58 @@ fn removing_a_profile_is_never_blocked_by_the_entries_that_name_it() {
         .expect("the consultation");
     assert_eq!(consultation.data.lead, None);
     assert!(directory.ask("mentor-wanted").is_none(), "the ask is shown");
+}
+
+#[test]
+fn a_mirrored_entry_cannot_attach_itself_to_this_sites_entries() {
+    let site = Site::new();
+    // Another directory's profile naming this site's organisation, and its
+    // ask naming this site's officer.
+    let profile = profile_with(
+        "consent:",
+        "origin: https://other.example.gov.uk/profiles/sam-lee/\nconsent:",
+    )
+    .replace("Priya Shah", "Sam Lee");
+    site.write("mirror/other.example.gov.uk/profiles/sam-lee.md", &profile);
+    site.write(
+        "mirror/other.example.gov.uk/asks/mentor-wanted.md",
+        "---\ntitle: A mentor\nkind: mentor\nby: priya-shah\norigin: https://other.example.gov.uk/asks/mentor-wanted/\n---\nSomeone who knows funding.\n",
+    );
+    let loaded = site.load();
+    let found: Vec<_> = loaded.diagnostics.iter().map(summary).collect();
+    assert_eq!(
+        found,
+        [
+            (
+                Code::UnknownReference,
+                "mirror/other.example.gov.uk/asks/mentor-wanted.md".into(),
+                4
+            ),
+            (
+                Code::UnknownReference,
+                "mirror/other.example.gov.uk/profiles/sam-lee.md".into(),
+                4
+            ),
+        ]
+    );
+    let first = loaded.diagnostics.iter().next().expect("a diagnostic");
+    assert_eq!(
+        first.message,
+        "`by` names the profile `priya-shah`, which other.example.gov.uk has not sent: an entry from another directory names only that directory's entries"
+    );
+    // Once its directory sends its own organisation, the profile is read.
+    with_other_council(&site);
+    site.write(
+        "mirror/other.example.gov.uk/profiles/sam-lee.md",
+        &mirrored_profile("sam-lee").replace("Priya Shah", "Sam Lee"),
+    );
+    let found = site.found();
+    assert_eq!(
+        found,
+        [(
+            Code::UnknownReference,
+            "mirror/other.example.gov.uk/asks/mentor-wanted.md".into(),
+            4
+        )]
+    );
 }

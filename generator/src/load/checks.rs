@@ -17,8 +17,9 @@ type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 /// of the checks' time on every save.
 #[derive(Debug, Default)]
 pub(super) struct Tally {
-    /// How many files claim each slug, by kind.
-    slugs: HashMap<Kind, HashMap<String, usize>>,
+    /// The files that claim each slug, by kind: how many from each origin
+    /// (`None`, this site; else the mirrored directory's host).
+    slugs: HashMap<Kind, HashMap<String, Owners>>,
     /// Each interest's spellings, by the form compared, with how many
     /// times each is used.
     spellings: HashMap<String, Vec<(String, usize)>>,
@@ -28,12 +29,17 @@ impl Tally {
     /// Counts a file in.
     pub(super) fn add(&mut self, claim: Option<&Claim>, findings: &Findings) {
         if let Some(claim) = claim {
-            *self
+            let owners = self
                 .slugs
                 .entry(claim.kind)
                 .or_default()
                 .entry(claim.slug.clone())
-                .or_default() += 1;
+                .or_default();
+            let origin = origin_of(claim.file.path());
+            match owners.iter_mut().find(|(o, _)| *o == origin) {
+                Some((_, count)) => *count += 1,
+                None => owners.push((origin, 1)),
+            }
         }
         for (interest, key, _) in &findings.interests {
             let forms = self.spellings.entry(key.clone()).or_default();
@@ -48,10 +54,14 @@ impl Tally {
     pub(super) fn remove(&mut self, claim: Option<&Claim>, findings: &Findings) {
         if let Some(claim) = claim
             && let Some(slugs) = self.slugs.get_mut(&claim.kind)
-            && let Some(count) = slugs.get_mut(claim.slug.as_str())
+            && let Some(owners) = slugs.get_mut(claim.slug.as_str())
         {
-            *count -= 1;
-            if *count == 0 {
+            let origin = origin_of(claim.file.path());
+            if let Some((_, count)) = owners.iter_mut().find(|(o, _)| *o == origin) {
+                *count -= 1;
+            }
+            owners.retain(|(_, count)| *count > 0);
+            if owners.is_empty() {
                 slugs.remove(claim.slug.as_str());
             }
         }
@@ -124,7 +134,18 @@ pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnosti
     {
         for reference in references {
             let slugs = tally.slugs.get(&reference.kind).unwrap_or(&empty);
-            if slugs.contains_key(reference.slug.as_str()) {
+            let from = origin_of(file.path());
+            let owners = slugs.get(reference.slug.as_str());
+            // A mirrored entry names only entries of its own directory: never
+            // this site's, nor a third's, which it could otherwise attach to.
+            let named = owners.is_some_and(|owners| {
+                from.is_none() || owners.iter().any(|(origin, _)| *origin == from)
+            });
+            if named {
+                continue;
+            }
+            if let (Some(host), Some(_)) = (&from, owners) {
+                diagnostics.push(other_directorys(file, reference, host));
                 continue;
             }
             let folder = reference.kind.folder();
@@ -155,6 +176,45 @@ pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnosti
         }
     }
     diagnostics
+}
+
+/// The files claiming one slug: how many from each origin.
+type Owners = Vec<(Option<String>, usize)>;
+
+/// The directory a file comes from: `None` for this site's own (`content/`),
+/// the host for `mirror/<host>/…`.
+fn origin_of(path: &std::path::Path) -> Option<String> {
+    let mut parts = path.iter();
+    if parts.next()? != "mirror" {
+        return None;
+    }
+    parts.next().map(|host| host.to_string_lossy().into_owned())
+}
+
+/// A mirrored entry naming an entry that exists here, but not among its own
+/// directory's: refused (it waits, as for an entry still to come), so that
+/// another directory cannot attach its entries to this site's people,
+/// organisations or events.
+fn other_directorys(file: &Arc<SourceFile>, reference: &Reference, host: &str) -> Diagnostic {
+    let kind = reference.kind.name();
+    let slug = &reference.slug;
+    let what = match reference.from {
+        ReferenceFrom::Field(field) => format!("`{field}` names"),
+        ReferenceFrom::Link => "this link goes to".to_string(),
+    };
+    let code = match reference.from {
+        ReferenceFrom::Field(_) => Code::UnknownReference,
+        ReferenceFrom::Link => Code::BrokenLink,
+    };
+    Diagnostic::error(
+        code,
+        file,
+        reference.span,
+        format!("{what} the {kind} `{slug}`, which {host} has not sent: an entry from another directory names only that directory's entries"),
+    )
+    .with_hint(format!(
+        "this site's own `{slug}` (or another directory's) is not {host}'s to name; the entry waits until {host} sends its `{slug}`"
+    ))
 }
 
 /// A local entry naming or linking to a profile that is not listed: a
