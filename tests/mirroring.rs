@@ -14,6 +14,21 @@ use serde_json::json;
 
 mod common;
 
+/// Directory A at `http://localhost:{port}`, which localhost may follow:
+/// the small site, with Sam Okoro of Acme besides.
+fn directory_a(port: u16) -> tempfile::TempDir {
+    let a = site_with(
+        &format!("http://localhost:{port}"),
+        "allow = [\"localhost\"]",
+    );
+    write(
+        a.path(),
+        "content/profiles/sam-okoro.md",
+        "---\nname: Sam Okoro\nrole: Data Lead\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nSam works on data.\n",
+    );
+    a
+}
+
 /// Directory B at `http://localhost:{port}`, following A on `a_port`: a
 /// trust with one profile of its own.
 fn directory_b(port: u16, a_port: u16) -> tempfile::TempDir {
@@ -67,15 +82,7 @@ fn pending(database: &Path, inbox: &str) -> (i64, i64) {
 #[test]
 fn a_directory_mirrors_another_through_every_change_and_a_restart() {
     let (a_port, b_port) = (free_port(), free_port());
-    let a = site_with(
-        &format!("http://localhost:{a_port}"),
-        "allow = [\"localhost\"]",
-    );
-    write(
-        a.path(),
-        "content/profiles/sam-okoro.md",
-        "---\nname: Sam Okoro\nrole: Data Lead\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nSam works on data.\n",
-    );
+    let a = directory_a(a_port);
     let retry_fast = [("INTERCHANGE_FIRST_RETRY", "1")];
     let _a_server = federate_env(a.path(), a_port, &["--insecure-local"], &retry_fast);
     let b = directory_b(b_port, a_port);
@@ -316,15 +323,7 @@ fn a_followed_directory_cannot_attach_its_entries_to_ours() {
     let (a_port, b_port) = (free_port(), free_port());
     // A: Acme Council, whose Priya posts an ask and hosts an event, and
     // whose Sam works for Acme.
-    let a = site_with(
-        &format!("http://localhost:{a_port}"),
-        "allow = [\"localhost\"]",
-    );
-    write(
-        a.path(),
-        "content/profiles/sam-okoro.md",
-        "---\nname: Sam Okoro\nrole: Data Lead\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nSam works on data.\n",
-    );
+    let a = directory_a(a_port);
     let _a_server = federate(a.path(), a_port);
     // B: its own `acme` and its own `priya-shah`, the same slugs as A's.
     let b = directory_b(b_port, a_port);

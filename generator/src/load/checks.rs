@@ -132,9 +132,9 @@ pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnosti
         file, references, ..
     } in findings
     {
+        let from = origin_of(file.path());
         for reference in references {
             let slugs = tally.slugs.get(&reference.kind).unwrap_or(&empty);
-            let from = origin_of(file.path());
             let owners = slugs.get(reference.slug.as_str());
             // A mirrored entry names only entries of its own directory: never
             // this site's, nor a third's, which it could otherwise attach to.
@@ -148,19 +148,19 @@ pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnosti
                 diagnostics.push(other_directorys(file, reference, host));
                 continue;
             }
-            let folder = reference.kind.folder();
-            let expected = format!("content/{folder}/{}.md", reference.slug);
-            let mut hint = format!("create {expected}, or correct the slug");
-            if let Some(guess) = did_you_mean(&reference.slug, slugs.keys().map(String::as_str)) {
-                hint = format!("{guess} Otherwise create {expected}");
-            }
-            let kind = reference.kind.name();
-            let slug = &reference.slug;
-            if reference.kind == Kind::Profile && !file.path().starts_with("mirror") {
-                let guess = did_you_mean(&reference.slug, slugs.keys().map(String::as_str));
+            let guess = did_you_mean(&reference.slug, slugs.keys().map(String::as_str));
+            if reference.kind == Kind::Profile && from.is_none() {
                 diagnostics.push(unlisted_profile(file, reference, guess));
                 continue;
             }
+            let folder = reference.kind.folder();
+            let expected = format!("content/{folder}/{}.md", reference.slug);
+            let hint = match guess {
+                Some(guess) => format!("{guess} Otherwise create {expected}"),
+                None => format!("create {expected}, or correct the slug"),
+            };
+            let kind = reference.kind.name();
+            let slug = &reference.slug;
             let (code, message) = match reference.from {
                 ReferenceFrom::Field(field) => (
                     Code::UnknownReference,
