@@ -80,19 +80,25 @@ fn slugs(folder: &str) -> Vec<String> {
 fn the_demo_has_a_page_for_every_entry_and_term() {
     let out = build_demo(&[]);
     let site = out.path().join("public");
-    for (kind, folder) in [
-        ("organisations", "content/organisations"),
-        ("profiles", "content/profiles"),
-        ("events", "content/events"),
-        ("consultations", "content/consultations"),
-        ("asks", "content/asks"),
-        ("pages", "content/pages"),
-        ("profiles", "mirror/fire.example.gov.uk/profiles"),
-        ("events", "mirror/fire.example.gov.uk/events"),
-        ("organisations", "mirror/fire.example.gov.uk/organisations"),
+    // A mirrored entry's page is under its origin's host.
+    let fire = "fire.example.gov.uk/";
+    for (kind, folder, under) in [
+        ("organisations", "content/organisations", ""),
+        ("profiles", "content/profiles", ""),
+        ("events", "content/events", ""),
+        ("consultations", "content/consultations", ""),
+        ("asks", "content/asks", ""),
+        ("pages", "content/pages", ""),
+        ("profiles", "mirror/fire.example.gov.uk/profiles", fire),
+        ("events", "mirror/fire.example.gov.uk/events", fire),
+        (
+            "organisations",
+            "mirror/fire.example.gov.uk/organisations",
+            fire,
+        ),
     ] {
         for slug in slugs(folder) {
-            let path = site.join(kind).join(&slug).join("index.html");
+            let path = site.join(kind).join(under).join(&slug).join("index.html");
             // The internal profile is the one exception, tested below.
             assert_eq!(path.is_file(), slug != "fiona-mcleod", "{}", path.display());
         }
@@ -280,7 +286,10 @@ fn a_repeating_event_lists_its_next_dates() {
 #[test]
 fn mirrored_entries_are_marked_and_point_to_their_origin() {
     let out = build_demo(&[]);
-    let html = page(&out.path().join("public"), "/profiles/nadia-ferreira/");
+    let html = page(
+        &out.path().join("public"),
+        "/profiles/fire.example.gov.uk/nadia-ferreira/",
+    );
     assert!(
         html.contains(
             "rel=\"canonical\" href=\"https://fire.example.gov.uk/profiles/nadia-ferreira/\""

@@ -98,11 +98,17 @@ fn a_directory_mirrors_another_through_every_change_and_a_restart() {
         "asks/mentor-wanted.md",
         "organisations/acme.md",
     ];
+    // A's entries' pages at B are under A's host.
     let public = b.path().join("public");
+    let pages = public.join(format!("profiles/localhost:{a_port}"));
     wait_until("A's entries in B's mirror and pages", || {
         files.iter().all(|f| mirror.join(f).is_file())
-            && public.join("profiles/sam-okoro/index.html").is_file()
-            && public.join("events/housing-open-day/index.html").is_file()
+            && pages.join("sam-okoro/index.html").is_file()
+            && public
+                .join(format!(
+                    "events/localhost:{a_port}/housing-open-day/index.html"
+                ))
+                .is_file()
     });
     assert!(
         !mirror.join("profiles/internal-ian.md").exists(),
@@ -120,7 +126,7 @@ fn a_directory_mirrors_another_through_every_change_and_a_restart() {
         )),
         "{priya}"
     );
-    let page = read(&public.join("profiles/priya-shah/index.html"));
+    let page = read(&pages.join("priya-shah/index.html"));
     assert!(
         page.contains("Priya Shah") && page.contains("Acme Council"),
         "{page}"
@@ -139,7 +145,9 @@ fn a_directory_mirrors_another_through_every_change_and_a_restart() {
         listed.contains("tom-young") && !listed.contains("priya-shah"),
         "{listed}"
     );
-    assert_eq!(get(b_port, "/profiles/priya-shah/", ACTIVITY).status, 404);
+    let mirrored = format!("/profiles/localhost:{a_port}/priya-shah/");
+    assert_eq!(get(b_port, &mirrored, ACTIVITY).status, 404);
+    assert_eq!(get(b_port, &mirrored, "text/html").status, 200);
 
     // An edit in A reaches B's mirror and page.
     let a_priya = a.path().join("content/profiles/priya-shah.md");
@@ -151,8 +159,7 @@ fn a_directory_mirrors_another_through_every_change_and_a_restart() {
     .expect("edited");
     wait_until("the edit in B", || {
         read(&mirror.join("profiles/priya-shah.md")).contains("role: Head of Housing Options")
-            && read(&public.join("profiles/priya-shah/index.html"))
-                .contains("Head of Housing Options")
+            && read(&pages.join("priya-shah/index.html")).contains("Head of Housing Options")
     });
 
     // B stops; A's Update cannot be delivered and stays pending.
@@ -174,14 +181,14 @@ fn a_directory_mirrors_another_through_every_change_and_a_restart() {
         pending(&a_database, &b_inbox).0 == 0
     });
     wait_until("the edit made while B was down, in B", || {
-        read(&public.join("profiles/priya-shah/index.html")).contains("Director of Housing")
+        read(&pages.join("priya-shah/index.html")).contains("Director of Housing")
     });
 
     // A profile deleted in A leaves B's mirror and pages; A answers 410.
     std::fs::remove_file(a.path().join("content/profiles/sam-okoro.md")).expect("deleted");
     wait_until("Sam gone from B", || {
         !mirror.join("profiles/sam-okoro.md").exists()
-            && !public.join("profiles/sam-okoro/index.html").exists()
+            && !pages.join("sam-okoro/index.html").exists()
     });
     assert_eq!(get(a_port, "/profiles/sam-okoro/", ACTIVITY).status, 410);
     let people = read(&public.join("profiles/index.html"));
@@ -246,7 +253,8 @@ fn only_followed_directories_change_the_mirror_sanitised_and_in_any_order() {
         "Eve <script>alert(1)</script> works on **housing**.",
     );
     assert_eq!(s.deliver(&created, "alice").status, 202);
-    let page = s.site.path().join("public/profiles/eve-evans/index.html");
+    let public = s.site.path().join("public");
+    let page = public.join(format!("profiles/{followed}/eve-evans/index.html"));
     wait_until("the mirrored profile's page", || page.is_file());
     let html = read(&page);
     assert!(html.contains("<strong>housing</strong>"), "{html}");
@@ -281,20 +289,11 @@ fn only_followed_directories_change_the_mirror_sanitised_and_in_any_order() {
     wait_until("the event set aside", || {
         mirrored.join(".late-meetup.md.waiting").is_file()
     });
-    assert!(
-        !s.site
-            .path()
-            .join("public/events/late-meetup/index.html")
-            .exists()
-    );
+    let meetup = public.join(format!("events/{followed}/late-meetup/index.html"));
+    assert!(!meetup.exists());
     let lucy = profile_created(&s.remote, "lucy-late", "Lucy.");
     assert_eq!(s.deliver(&lucy, "alice").status, 202);
-    wait_until("the event built once its host arrived", || {
-        s.site
-            .path()
-            .join("public/events/late-meetup/index.html")
-            .is_file()
-    });
+    wait_until("the event built once its host arrived", || meetup.is_file());
     assert!(mirrored.join("late-meetup.md").is_file());
 
     // From an allowed host that is not followed: taken in, nothing written.
@@ -319,16 +318,29 @@ fn only_followed_directories_change_the_mirror_sanitised_and_in_any_order() {
 }
 
 #[test]
-fn a_followed_directory_cannot_attach_its_entries_to_ours() {
-    let (a_port, b_port) = (free_port(), free_port());
-    // A: Acme Council, whose Priya posts an ask and hosts an event, and
-    // whose Sam works for Acme.
+fn one_slug_from_two_followed_directories_and_a_local_file_names_three_and_none_attaches() {
+    let (a_port, c_port, b_port) = (free_port(), free_port(), free_port());
+    // A and C: two councils with the same slugs (`acme`, `priya-shah`,
+    // `sam-okoro`), whose Priya posts an ask and hosts an event.
     let a = directory_a(a_port);
+    let c = directory_a(c_port);
+    let c_priya = c.path().join("content/profiles/priya-shah.md");
+    std::fs::write(
+        &c_priya,
+        read(&c_priya).replace("Priya Shah", "Priya Gamma"),
+    )
+    .expect("C's");
     let _a_server = federate(a.path(), a_port);
-    // B: its own `acme` and its own `priya-shah`, the same slugs as A's.
+    let _c_server = federate(c.path(), c_port);
+    // B: its own `acme` and `priya-shah` too, and follows both.
     let b = directory_b(b_port, a_port);
     let root = b.path();
-    let config = read(&root.join("interchange.toml")).replace("[\"beta-trust\"]", "[\"acme\"]");
+    let config = read(&root.join("interchange.toml"))
+        .replace("[\"beta-trust\"]", "[\"acme\"]")
+        .replace(
+            &format!("follow = [\"http://localhost:{a_port}/\"]"),
+            &format!("follow = [\"http://localhost:{a_port}/\", \"http://localhost:{c_port}/\"]"),
+        );
     write(root, "interchange.toml", &config);
     std::fs::remove_file(root.join("content/organisations/beta-trust.md")).expect("removed");
     std::fs::remove_file(root.join("content/profiles/tom-young.md")).expect("removed");
@@ -344,39 +356,67 @@ fn a_followed_directory_cannot_attach_its_entries_to_ours() {
     );
     let _b_server = federate(root, b_port);
 
-    // Every one of A's entries arrives, and is set aside rather than
-    // attached to B's Acme or B's Priya.
-    let mirror = root.join(format!("mirror/localhost:{a_port}"));
-    let arrived = |folder: &str, slug: &str| {
-        std::fs::read_dir(mirror.join(folder))
-            .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .any(|f| f.file_name().to_string_lossy().contains(slug))
-    };
-    wait_until("A's ask, event and Sam at B", || {
-        arrived("asks", "mentor-wanted")
-            && arrived("events", "housing-open-day")
-            && arrived("profiles", "sam-okoro")
-    });
+    // Every Priya has her page: B's at its slug, A's and C's under their hosts.
     let public = root.join("public");
-    wait_until("B's pages built after they arrived", || {
-        !mirror.join("asks/mentor-wanted.md").exists()
-            && !mirror.join("profiles/sam-okoro.md").exists()
-            && !mirror.join("events/housing-open-day.md").exists()
-            && public.join("profiles/priya-shah/index.html").is_file()
+    let (at_a, at_c) = (format!("localhost:{a_port}"), format!("localhost:{c_port}"));
+    let page_of = |kind: &str, key: &str| read(&public.join(kind).join(key).join("index.html"));
+    wait_until("A's and C's entries built at B", || {
+        [&at_a, &at_c].iter().all(|host| {
+            page_of("profiles", &format!("{host}/sam-okoro")).contains("Sam Okoro")
+                && page_of("events", &format!("{host}/housing-open-day"))
+                    .contains("Housing open day")
+                && page_of("asks", &format!("{host}/mentor-wanted")).contains("A mentor")
+        })
     });
-    let priya = read(&public.join("profiles/priya-shah/index.html"));
-    assert!(priya.contains("Priya Beta"), "{priya}");
+    let b_priya = page_of("profiles", "priya-shah");
+    let a_priya = page_of("profiles", &format!("{at_a}/priya-shah"));
+    let c_priya = page_of("profiles", &format!("{at_c}/priya-shah"));
+    assert!(b_priya.contains("Priya Beta"), "{b_priya}");
+    assert!(a_priya.contains("Priya Shah"), "{a_priya}");
+    assert!(c_priya.contains("Priya Gamma"), "{c_priya}");
+    let people = page_of("profiles", "");
+    for href in [
+        "/profiles/priya-shah/".to_string(),
+        format!("/profiles/{at_a}/priya-shah/"),
+        format!("/profiles/{at_c}/priya-shah/"),
+    ] {
+        assert!(
+            people.contains(&format!("href=\"{href}\"")),
+            "{href} not listed"
+        );
+    }
+    // Each links to its origin.
+    assert!(a_priya.contains(&format!("http://{at_a}/profiles/priya-shah/")));
+
+    // Nothing of A's or C's is attached to B's Priya or B's Acme, nor to
+    // each other's: each directory's ask and event are its own Priya's.
     assert!(
-        !priya.contains("A mentor in central government") && !priya.contains("Housing open day"),
-        "A's ask or event is listed as B's Priya's"
+        !b_priya.contains("A mentor in central government")
+            && !b_priya.contains("Housing open day"),
+        "A's or C's ask or event is listed as B's Priya's"
     );
-    let acme = read(&public.join("organisations/acme/index.html"));
+    for (priya, host) in [(&a_priya, &at_a), (&c_priya, &at_c)] {
+        assert!(
+            priya.contains(&format!("/asks/{host}/mentor-wanted/")),
+            "{priya}"
+        );
+        let other = if host == &at_a { &at_c } else { &at_a };
+        assert!(!priya.contains(&format!("/asks/{other}/")), "{priya}");
+    }
+    let acme = page_of("organisations", "acme");
     assert!(
         !acme.contains("Sam Okoro") && !acme.contains("Housing open day"),
-        "A's Sam or event is listed under B's Acme"
+        "A's or C's Sam or event is listed under B's Acme"
     );
-    assert!(!public.join("asks/mentor-wanted/index.html").exists());
-    assert!(!public.join("profiles/sam-okoro/index.html").exists());
+    let a_acme = page_of("organisations", &format!("{at_a}/acme"));
+    assert!(
+        a_acme.contains(&format!("/profiles/{at_a}/sam-okoro/")),
+        "{a_acme}"
+    );
+    assert!(!a_acme.contains(&format!("/profiles/{at_c}/")), "{a_acme}");
+    let a_event = page_of("events", &format!("{at_a}/housing-open-day"));
+    assert!(
+        a_event.contains(&format!("/profiles/{at_a}/priya-shah/")),
+        "{a_event}"
+    );
 }

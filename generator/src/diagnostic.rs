@@ -72,8 +72,6 @@ codes! {
     InvalidSlug => "invalid-slug",
     /// A file in a folder that holds no kind of entry.
     UnknownKind => "unknown-kind",
-    /// Two entries of one kind with the same slug.
-    DuplicateSlug => "duplicate-slug",
     /// A reference to an entry that does not exist.
     UnknownReference => "unknown-reference",
     /// A link in a body to an entry that does not exist, or to a file that is not an entry.

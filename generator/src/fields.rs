@@ -78,8 +78,9 @@ pub struct Reader<'a> {
     pub references: Vec<Reference>,
     /// Interests as written, for the near-duplicate check across files.
     pub interests: Vec<(String, Span)>,
-    /// Whether the file is a mirrored entry (its files may be URLs).
-    pub mirrored: bool,
+    /// The host a mirrored entry's file came from (its files may be URLs,
+    /// and the slugs it names are that host's); `None` for a local file.
+    pub host: Option<&'a str>,
 }
 
 impl<'a> Reader<'a> {
@@ -91,7 +92,7 @@ impl<'a> Reader<'a> {
             diagnostics: Vec::new(),
             references: Vec::new(),
             interests: Vec::new(),
-            mirrored: false,
+            host: None,
         }
     }
 
@@ -169,16 +170,51 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A reference to another entry by slug, resolved once every file is read.
+    /// A reference to another entry, resolved once every file is read, as
+    /// the key of the entry meant (see [`crate::Entry::slug`]). A mirrored
+    /// entry's slugs name entries of its own directory. A local entry may
+    /// name a mirrored profile (a guest host or lead) by its host and slug,
+    /// `fire.example.gov.uk/callum-reid`: a profile that goes is only
+    /// a warning, so no other directory can stop this site building.
     pub fn reference(&mut self, node: &Node, kind: Kind, field: &'static str) -> Option<String> {
-        let slug = self.slug(node)?;
+        let key = match (self.host, &node.value) {
+            (None, Value::Str(text)) if kind == Kind::Profile && text.contains('/') => {
+                self.mirrored_profile(node, text.trim())?
+            }
+            (None, _) => self.slug(node)?,
+            (Some(host), _) => crate::content::mirrored_key(host, &self.slug(node)?),
+        };
         self.references.push(Reference {
             kind,
-            slug: slug.clone(),
+            slug: key.clone(),
             from: ReferenceFrom::Field(field),
             span: node.span,
         });
-        Some(slug)
+        Some(key)
+    }
+
+    /// A mirrored profile's key, `host/slug`, as a local entry names it.
+    fn mirrored_profile(&mut self, node: &Node, text: &str) -> Option<String> {
+        match text.split_once('/') {
+            Some((host, slug)) if crate::content::is_host(host) && is_slug(slug) => {
+                Some(text.to_string())
+            }
+            _ => {
+                self.push(
+                    self.error(
+                        Code::InvalidSlug,
+                        node.span,
+                        format!("`{text}` is not a profile's slug"),
+                    )
+                    .with_hint(
+                        "name a profile of this site by its slug, like `priya-shah`, or one \
+                         mirrored from another directory by its host and slug, like \
+                         `fire.example.gov.uk/callum-reid`",
+                    ),
+                );
+                None
+            }
+        }
     }
 
     /// An interest: an open tag, kept for the check of near-duplicates.
@@ -493,7 +529,7 @@ impl<'a> Reader<'a> {
     /// entries may give an absolute URL instead.
     pub fn static_file(&mut self, node: &Node) -> Option<String> {
         let text = self.text(node)?;
-        if self.mirrored && (text.starts_with("https://") || text.starts_with("http://")) {
+        if self.host.is_some() && (text.starts_with("https://") || text.starts_with("http://")) {
             return self.url(node, &["https", "http"]).map(|u| u.to_string());
         }
         let relative = Path::new(&text);

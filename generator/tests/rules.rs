@@ -264,35 +264,84 @@ fn mirrored_profile(slug: &str) -> String {
 }
 
 #[test]
-fn duplicate_slug_between_content_and_mirror() {
+fn one_slug_from_this_site_and_two_directories_names_three_profiles() {
     let site = Site::new();
     with_other_council(&site);
-    let mirrored = mirrored_profile("priya-shah");
     site.write(
         "mirror/other.example.gov.uk/profiles/priya-shah.md",
-        &mirrored,
+        &mirrored_profile("priya-shah"),
+    );
+    site.write(
+        "mirror/third.example.gov.uk/organisations/other-council.md",
+        "---\nname: Third Council\nsector: local-government\norigin: https://third.example.gov.uk/organisations/other-council/\n---\nA council.\n",
+    );
+    site.write(
+        "mirror/third.example.gov.uk/profiles/priya-shah.md",
+        &mirrored_profile("priya-shah").replace("other.example", "third.example"),
+    );
+    let loaded = site.load();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let keys: Vec<_> = loaded
+        .directory
+        .profiles
+        .iter()
+        .map(|p| p.slug.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "other.example.gov.uk/priya-shah",
+            "priya-shah",
+            "third.example.gov.uk/priya-shah"
+        ]
+    );
+    // Each names its own directory's `other-council`.
+    let third = loaded
+        .directory
+        .profile("third.example.gov.uk/priya-shah")
+        .expect("the third directory's profile");
+    assert_eq!(
+        third.data.organisation,
+        "third.example.gov.uk/other-council"
+    );
+}
+
+#[test]
+fn a_local_event_names_a_mirrored_profile_by_its_host_and_slug() {
+    let site = Site::new();
+    with_other_council(&site);
+    let sam = mirrored_profile("sam-lee").replace("Priya Shah", "Sam Lee");
+    site.write("mirror/other.example.gov.uk/profiles/sam-lee.md", &sam);
+    site.write(
+        EVENT_PATH,
+        &EVENT.replace("host: priya-shah", "host: other.example.gov.uk/sam-lee"),
+    );
+    let loaded = site.load();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let event = loaded.directory.event("open-day").expect("the event");
+    assert_eq!(
+        event.data.host.as_deref(),
+        Some("other.example.gov.uk/sam-lee")
+    );
+
+    // Gone from its directory, the guest is only a warning.
+    fs::remove_file(
+        site.root()
+            .join("mirror/other.example.gov.uk/profiles/sam-lee.md"),
+    )
+    .expect("removed");
+    let d = site.only();
+    assert_at(&d, Code::UnlistedProfile, EVENT_PATH, 9, 7);
+    assert_eq!(d.severity, Severity::Warning);
+
+    // Written wrongly, it says how to write it.
+    site.write(
+        EVENT_PATH,
+        &EVENT.replace("host: priya-shah", "host: Other/sam-lee"),
     );
     let d = site.only();
-    assert_at(
-        &d,
-        Code::DuplicateSlug,
-        "mirror/other.example.gov.uk/profiles/priya-shah.md",
-        1,
-        1,
-    );
-    assert!(
-        d.message.contains("content/profiles/priya-shah.md"),
-        "{}",
-        d.message
-    );
-    assert_eq!(
-        d.related[0].file.path(),
-        Path::new("content/profiles/priya-shah.md")
-    );
-    // The local entry keeps the slug.
-    let loaded = site.load();
-    assert_eq!(loaded.directory.profiles.len(), 1);
-    assert!(!loaded.directory.profiles[0].origin.is_mirror());
+    assert_at(&d, Code::InvalidSlug, EVENT_PATH, 9, 7);
+    assert!(hint(&d).contains("fire.example.gov.uk/callum-reid"), "{d}");
 }
 
 #[test]
@@ -305,7 +354,7 @@ fn mirrored_entries_are_read_with_their_origin() {
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     let sam = loaded
         .directory
-        .profile("sam-lee")
+        .profile("other.example.gov.uk/sam-lee")
         .expect("mirrored profile");
     assert!(sam.origin.is_mirror());
 }
@@ -1073,7 +1122,7 @@ fn a_mirrored_entry_cannot_attach_itself_to_this_sites_entries() {
     let first = loaded.diagnostics.iter().next().expect("a diagnostic");
     assert_eq!(
         first.message,
-        "`by` names the profile `priya-shah`, which other.example.gov.uk has not sent: an entry from another directory names only that directory's entries"
+        "`by` names the profile `priya-shah`, which other.example.gov.uk has not sent (a directory's entries name only its own)"
     );
     // Once its directory sends its own organisation, the profile is read.
     with_other_council(&site);

@@ -307,7 +307,10 @@ mod tests {
             panic!("the event is set aside first: {:?}", build.steps);
         };
         assert_eq!(problem.code, Code::UnknownReference);
-        assert!(!has_event(&build, "wildfire-day"), "built without it");
+        assert!(
+            !has_event(&build, "fire.example.gov.uk/wildfire-day"),
+            "built without it"
+        );
         assert!(!site.path(event).exists());
         assert!(
             site.path("mirror/fire.example.gov.uk/events/.wildfire-day.md.waiting")
@@ -321,48 +324,31 @@ mod tests {
         ));
         let build = build_site(&mut site.live, &arrived);
         assert!(set_aside_in(&build).is_empty(), "{:?}", build.steps);
-        assert!(has_event(&build, "wildfire-day"), "restored and built");
-        assert!(has_profile(&build, "nadia-ferreira"));
+        assert!(
+            has_event(&build, "fire.example.gov.uk/wildfire-day"),
+            "restored and built"
+        );
+        assert!(has_profile(&build, "fire.example.gov.uk/nadia-ferreira"));
         assert!(site.path(event).is_file());
-        assert!(site.path("public/events/wildfire-day/index.html").is_file());
+        assert!(
+            site.path("public/events/fire.example.gov.uk/wildfire-day/index.html")
+                .is_file()
+        );
     }
 
     #[test]
-    fn an_entry_clashing_with_a_local_one_is_refused_until_a_new_version_arrives() {
+    fn an_entry_with_a_local_ones_slug_is_built_beside_it_at_its_own_address() {
         let mut site = Site::new();
-        let clash = "mirror/fire.example.gov.uk/profiles/priya-shah.md";
-        let refused = site.path("mirror/fire.example.gov.uk/profiles/.priya-shah.md.refused");
-
         let arrived = site.mirror(&remote_profile("priya-shah", "Priya Shah", "coffee"));
         let build = build_site(&mut site.live, &arrived);
-        assert_eq!(set_aside_in(&build), vec![(PathBuf::from(clash), false)]);
-        let Some(BuildStep::SetAside { problem, .. }) = build.steps.first() else {
-            panic!("the profile is set aside first: {:?}", build.steps);
-        };
-        assert_eq!(problem.code, Code::DuplicateSlug);
-        assert!(refused.is_file());
-        assert!(
-            has_profile(&build, "priya-shah"),
-            "the local one keeps its page"
-        );
-
-        // More mirrored entries arriving do not bring it back.
-        let arrived = site.mirror(&remote_profile(
-            "nadia-ferreira",
-            "Nadia Ferreira",
-            "coffee",
-        ));
-        let build = build_site(&mut site.live, &arrived);
         assert!(set_aside_in(&build).is_empty(), "{:?}", build.steps);
-        assert!(has_profile(&build, "nadia-ferreira"));
-        assert!(refused.is_file() && !site.path(clash).exists());
-
-        // A new version is tried, and refused again while it clashes.
-        let arrived = site.mirror(&remote_profile("priya-shah", "Priya Shah", "buddy"));
-        assert!(arrived.contains(&site.path(clash)));
-        let build = build_site(&mut site.live, &arrived);
-        assert_eq!(set_aside_in(&build), vec![(PathBuf::from(clash), false)]);
-        assert!(build.directory.is_some());
+        assert!(has_profile(&build, "priya-shah"), "the local one");
+        assert!(has_profile(&build, "fire.example.gov.uk/priya-shah"));
+        assert!(site.path("public/profiles/priya-shah/index.html").is_file());
+        assert!(
+            site.path("public/profiles/fire.example.gov.uk/priya-shah/index.html")
+                .is_file()
+        );
     }
 
     #[test]
@@ -377,7 +363,7 @@ mod tests {
         ));
         let build = build_site(&mut site.live, &arrived);
         assert_eq!(set_aside_in(&build), vec![(PathBuf::from(file), false)]);
-        assert!(!has_profile(&build, "nadia-ferreira"));
+        assert!(!has_profile(&build, "fire.example.gov.uk/nadia-ferreira"));
 
         let arrived = site.mirror(&remote_profile(
             "nadia-ferreira",
@@ -386,7 +372,7 @@ mod tests {
         ));
         let build = build_site(&mut site.live, &arrived);
         assert!(set_aside_in(&build).is_empty(), "{:?}", build.steps);
-        assert!(has_profile(&build, "nadia-ferreira"));
+        assert!(has_profile(&build, "fire.example.gov.uk/nadia-ferreira"));
         assert!(
             !site
                 .path("mirror/fire.example.gov.uk/profiles/.nadia-ferreira.md.refused")

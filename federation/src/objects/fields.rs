@@ -114,9 +114,11 @@ pub fn moment(zoned: &jiff::Zoned) -> Value {
 /// Sets `field` to the profile the entry names as the directory holds it,
 /// or removes it: a profile not listed (removed, internal, kept from
 /// federation's public view) was cleared from the entry, and its slug must
-/// not travel in the fields as written either.
+/// not travel in the fields as written either. Nor does a guest's mirrored
+/// from another directory: that profile is not this site's to publish, and a
+/// mirror reads the slugs it is sent as this site's.
 pub fn profile_named(fields: &mut Map<String, Value>, field: &str, slug: Option<&str>) {
-    match slug {
+    match slug.filter(|slug| generator::content::origin_host(slug).is_none()) {
         Some(slug) => {
             fields.insert(field.into(), json!(slug));
         }

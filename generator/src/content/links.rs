@@ -5,6 +5,10 @@
 //! editing (`../profiles/priya-shah.md`). The checker reports links to entries
 //! that do not exist; the renderer turns the rest into page URLs. Both go
 //! through [`entry_link`], so what checks clean renders.
+//!
+//! A mirrored entry's links are its own directory's: there `@/` is the
+//! root of that directory's folder, `mirror/<host>/`, and an entry linked to
+//! is known by its key, `<host>/<slug>`.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -15,7 +19,7 @@ use super::Kind;
 pub struct EntryLink {
     /// The kind of entry.
     pub kind: Kind,
-    /// Its slug.
+    /// Its key (see [`super::Entry::slug`]).
     pub slug: String,
     /// A `#fragment`, without the `#`.
     pub fragment: Option<String>,
@@ -32,7 +36,7 @@ pub fn entry_link(destination: &str, from: &Path) -> Option<Result<EntryLink, St
         None => (destination, None),
     };
     let relative = if let Some(rest) = path.strip_prefix("@/") {
-        PathBuf::from("content").join(rest)
+        content_root(from).join(rest)
     } else if path.ends_with(".md") && !path.contains("://") && !path.starts_with('/') {
         from.parent().unwrap_or(Path::new("")).join(path)
     } else {
@@ -50,21 +54,36 @@ pub fn entry_link(destination: &str, from: &Path) -> Option<Result<EntryLink, St
     }
     let shown = destination.to_string();
     let entry = match parts.as_slice() {
-        [top, folder, file] if top == "content" => {
-            Kind::from_folder(folder).zip(file.strip_suffix(".md"))
+        [top, folder, file] if top == "content" => Kind::from_folder(folder)
+            .zip(file.strip_suffix(".md"))
+            .map(|(kind, slug)| (kind, slug.to_string())),
+        [top, host, folder, file] if top == "mirror" && super::is_host(host) => {
+            Kind::from_folder(folder)
+                .zip(file.strip_suffix(".md"))
+                .map(|(kind, slug)| (kind, super::mirrored_key(host, slug)))
         }
         _ => None,
     };
     Some(match entry {
         Some((kind, slug)) => Ok(EntryLink {
             kind,
-            slug: slug.to_string(),
+            slug,
             fragment,
         }),
         None => Err(format!(
             "`{shown}` is not the file of an entry: link to one as `@/profiles/priya-shah.md`"
         )),
     })
+}
+
+/// Where `@/` leads from the file at `from`: `content/`, or the mirrored
+/// directory's own folder for one of its entries.
+fn content_root(from: &Path) -> PathBuf {
+    let mut parts = from.iter();
+    match (parts.next(), parts.next()) {
+        (Some(top), Some(host)) if top == "mirror" => Path::new(top).join(host),
+        _ => PathBuf::from("content"),
+    }
 }
 
 #[cfg(test)]
@@ -102,6 +121,14 @@ mod tests {
             entry(Kind::Profile, "priya-shah", None)
         );
         assert_eq!(link("other-day.md"), entry(Kind::Event, "other-day", None));
+    }
+
+    #[test]
+    fn a_mirrored_entrys_links_stay_in_its_directory() {
+        let from = Path::new("mirror/fire.example.gov.uk/events/open-day.md");
+        let expected = entry(Kind::Profile, "fire.example.gov.uk/callum-reid", None);
+        assert_eq!(entry_link("@/profiles/callum-reid.md", from), expected);
+        assert_eq!(entry_link("../profiles/callum-reid.md", from), expected);
     }
 
     #[test]

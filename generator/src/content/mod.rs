@@ -71,21 +71,28 @@ impl Kind {
         }
     }
 
-    /// The address of an entry's page on its site, `/profiles/priya-shah/`:
-    /// the one rule for it, which pages, feeds, calendars and federation
+    /// The address of an entry's page on its site from its key (see
+    /// [`Entry::slug`]): `/profiles/priya-shah/` for a local entry,
+    /// `/profiles/fire.example.gov.uk/callum-reid/` for a mirrored one. The
+    /// one rule for it, which pages, feeds, calendars and federation
     /// (through [`Site::entry_id`]) all follow.
     pub fn url(self, slug: &str) -> String {
         // Joined, not formatted: made for every link of every page.
         ["/", self.folder(), "/", slug, "/"].concat()
     }
 
-    /// The kind and slug of the entry whose page is at `path`
-    /// (`/profiles/priya-shah/`): the inverse of [`Kind::url`].
+    /// The kind and key of the entry whose page is at `path`
+    /// (`/profiles/priya-shah/`, `/profiles/fire.example.gov.uk/callum-reid/`):
+    /// the inverse of [`Kind::url`].
     pub fn entry_at(path: &str) -> Option<(Kind, &str)> {
         let (folder, rest) = path.strip_prefix('/')?.split_once('/')?;
-        let slug = rest.strip_suffix('/')?;
+        let key = rest.strip_suffix('/')?;
         let kind = Kind::from_folder(folder)?;
-        (!slug.is_empty() && !slug.contains('/')).then_some((kind, slug))
+        let slug = match key.split_once('/') {
+            Some((host, slug)) => is_host(host).then_some(slug)?,
+            None => key,
+        };
+        (!slug.is_empty() && !slug.contains('/')).then_some((kind, key))
     }
 
     /// The kind a folder holds.
@@ -104,6 +111,31 @@ impl Kind {
             Kind::Page => "page",
         }
     }
+}
+
+/// The key of the entry mirrored from `host` with the slug `slug`:
+/// `fire.example.gov.uk/callum-reid`. Every origin's slugs are its own, so
+/// the same slug from this site and from any number of other directories
+/// names as many entries, each with its own address.
+pub fn mirrored_key(host: &str, slug: &str) -> String {
+    [host, "/", slug].concat()
+}
+
+/// The host an entry's key says it was mirrored from; `None` for a local
+/// entry's.
+pub fn origin_host(key: &str) -> Option<&str> {
+    key.split_once('/').map(|(host, _)| host)
+}
+
+/// Whether `text` can be a mirror folder's name: a host, with its port if
+/// it has one, as the federation server writes it (`fire.example.gov.uk`,
+/// `127.0.0.1:8080`). Its characters are safe in an address and a path.
+pub fn is_host(text: &str) -> bool {
+    (1..=253).contains(&text.len())
+        && !text.starts_with(['.', ':', '-'])
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b".-:".contains(&b))
 }
 
 /// Where an entry comes from.
@@ -130,7 +162,10 @@ impl Origin {
 /// One entry: what every kind has in common, and its own fields in `data`.
 #[derive(Debug, Clone)]
 pub struct Entry<T> {
-    /// The file stem, unique within the kind.
+    /// The entry's key, unique within its kind and the tail of its address:
+    /// the file's stem for a local entry (`priya-shah`), and the origin's
+    /// host, a slash and the stem for a mirrored one
+    /// (`fire.example.gov.uk/callum-reid`, see [`mirrored_key`]).
     pub slug: String,
     /// Local or mirrored.
     pub origin: Origin,
@@ -325,6 +360,13 @@ mod tests {
         for kind in Kind::ALL {
             let url = kind.url("priya-shah");
             assert_eq!(Kind::entry_at(&url), Some((kind, "priya-shah")), "{url}");
+            let key = super::mirrored_key("127.0.0.1:8080", "priya-shah");
+            let url = kind.url(&key);
+            assert_eq!(
+                url,
+                format!("/{}/127.0.0.1:8080/priya-shah/", kind.folder())
+            );
+            assert_eq!(Kind::entry_at(&url), Some((kind, key.as_str())), "{url}");
         }
         for path in [
             "/",
@@ -333,6 +375,9 @@ mod tests {
             "/profiles/priya-shah/inbox",
             "/topics/housing/",
             "profiles/priya-shah/",
+            "/profiles/Fire.Example/callum-reid/",
+            "/profiles/a/b/c/",
+            "/profiles/fire.example.gov.uk//",
         ] {
             assert_eq!(Kind::entry_at(path), None, "{path}");
         }

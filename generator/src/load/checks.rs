@@ -1,7 +1,7 @@
 //! The checks that need every file at once.
 
 use super::{Claim, Findings};
-use crate::content::Kind;
+use crate::content::{Kind, origin_host};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::did_you_mean::did_you_mean;
 use crate::fields::{Reference, ReferenceFrom};
@@ -17,9 +17,10 @@ type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 /// of the checks' time on every save.
 #[derive(Debug, Default)]
 pub(super) struct Tally {
-    /// The files that claim each slug, by kind: how many from each origin
-    /// (`None`, this site; else the mirrored directory's host).
-    slugs: HashMap<Kind, HashMap<String, Owners>>,
+    /// The entries' keys, by kind (see [`crate::Entry::slug`]), with how
+    /// many files claim each: one, but a file read again is counted in
+    /// before its old self is counted out.
+    keys: HashMap<Kind, HashMap<String, usize>>,
     /// Each interest's spellings, by the form compared, with how many
     /// times each is used.
     spellings: HashMap<String, Vec<(String, usize)>>,
@@ -29,17 +30,12 @@ impl Tally {
     /// Counts a file in.
     pub(super) fn add(&mut self, claim: Option<&Claim>, findings: &Findings) {
         if let Some(claim) = claim {
-            let owners = self
-                .slugs
+            *self
+                .keys
                 .entry(claim.kind)
                 .or_default()
                 .entry(claim.slug.clone())
-                .or_default();
-            let origin = origin_of(claim.file.path());
-            match owners.iter_mut().find(|(o, _)| *o == origin) {
-                Some((_, count)) => *count += 1,
-                None => owners.push((origin, 1)),
-            }
+                .or_default() += 1;
         }
         for (interest, key, _) in &findings.interests {
             let forms = self.spellings.entry(key.clone()).or_default();
@@ -53,16 +49,12 @@ impl Tally {
     /// Counts a file out, as it was counted in.
     pub(super) fn remove(&mut self, claim: Option<&Claim>, findings: &Findings) {
         if let Some(claim) = claim
-            && let Some(slugs) = self.slugs.get_mut(&claim.kind)
-            && let Some(owners) = slugs.get_mut(claim.slug.as_str())
+            && let Some(keys) = self.keys.get_mut(&claim.kind)
+            && let Some(count) = keys.get_mut(claim.slug.as_str())
         {
-            let origin = origin_of(claim.file.path());
-            if let Some((_, count)) = owners.iter_mut().find(|(o, _)| *o == origin) {
-                *count -= 1;
-            }
-            owners.retain(|(_, count)| *count > 0);
-            if owners.is_empty() {
-                slugs.remove(claim.slug.as_str());
+            *count -= 1;
+            if *count == 0 {
+                keys.remove(claim.slug.as_str());
             }
         }
         for (interest, key, _) in &findings.interests {
@@ -79,52 +71,8 @@ impl Tally {
     }
 }
 
-/// Two entries of one kind with one slug: within `content/` folders that
-/// cannot happen, so the clash is between `content/` and `mirror/`, or
-/// between two mirrors. The later file is reported, naming the first;
-/// `claims` come in path order with `content/` before `mirror/`, so a local
-/// entry always keeps its slug.
-pub(super) fn duplicate_slugs(claims: &[&Claim]) -> Vec<Diagnostic> {
-    let mut first: HashMap<(Kind, &str), &Claim> = HashMap::default();
-    let mut diagnostics = Vec::new();
-    for &claim in claims {
-        match first.get(&(claim.kind, claim.slug.as_str())) {
-            None => {
-                first.insert((claim.kind, claim.slug.as_str()), claim);
-            }
-            Some(original) => {
-                let hint = if claim.mirrored && !original.mirrored {
-                    "a mirrored entry has the slug of a local one, and only one can have the page; rename the local file"
-                } else {
-                    "two mirrored directories use this slug; stop mirroring one, or ask its publisher to rename it"
-                };
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::DuplicateSlug,
-                        &claim.file,
-                        claim.file.line_span(1),
-                        format!(
-                            "another {} is also called `{}`: {}",
-                            claim.kind.name(),
-                            claim.slug,
-                            original.file.path().display()
-                        ),
-                    )
-                    .with_hint(hint)
-                    .with_related(
-                        &original.file,
-                        original.file.line_span(1),
-                        "the first one",
-                    ),
-                );
-            }
-        }
-    }
-    diagnostics
-}
-
 /// References to entries that do not exist, each naming the file that would
-/// have to exist.
+/// have to exist, and a mirrored entry's references outside its directory.
 pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnostic> {
     let empty = HashMap::default();
     let mut diagnostics = Vec::new();
@@ -134,87 +82,107 @@ pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnosti
     {
         let from = origin_of(file.path());
         for reference in references {
-            let slugs = tally.slugs.get(&reference.kind).unwrap_or(&empty);
-            let owners = slugs.get(reference.slug.as_str());
-            // A mirrored entry names only entries of its own directory: never
-            // this site's, nor a third's, which it could otherwise attach to.
-            let named = owners.is_some_and(|owners| {
-                from.is_none() || owners.iter().any(|(origin, _)| *origin == from)
-            });
-            if named {
-                continue;
+            let keys = tally.keys.get(&reference.kind).unwrap_or(&empty);
+            let exists = keys.contains_key(reference.slug.as_str());
+            let to = origin_host(&reference.slug);
+            match from {
+                // Fields name the directory's own entries by construction;
+                // a link could still lead out of its folder.
+                Some(host) if to != Some(host) => {
+                    diagnostics.push(other_directorys(file, reference, host));
+                }
+                Some(host) if !exists => diagnostics.push(not_sent(file, reference, host)),
+                Some(_) => {}
+                None if exists => {}
+                None => {
+                    let guess = did_you_mean(&reference.slug, keys.keys().map(String::as_str));
+                    diagnostics.push(if reference.kind == Kind::Profile {
+                        unlisted_profile(file, reference, guess)
+                    } else {
+                        unknown(file, reference, guess)
+                    });
+                }
             }
-            if let (Some(host), Some(_)) = (&from, owners) {
-                diagnostics.push(other_directorys(file, reference, host));
-                continue;
-            }
-            let guess = did_you_mean(&reference.slug, slugs.keys().map(String::as_str));
-            if reference.kind == Kind::Profile && from.is_none() {
-                diagnostics.push(unlisted_profile(file, reference, guess));
-                continue;
-            }
-            let folder = reference.kind.folder();
-            let expected = format!("content/{folder}/{}.md", reference.slug);
-            let hint = match guess {
-                Some(guess) => format!("{guess} Otherwise create {expected}"),
-                None => format!("create {expected}, or correct the slug"),
-            };
-            let kind = reference.kind.name();
-            let slug = &reference.slug;
-            let (code, message) = match reference.from {
-                ReferenceFrom::Field(field) => (
-                    Code::UnknownReference,
-                    format!("`{field}` names the {kind} `{slug}`, but {expected} does not exist"),
-                ),
-                ReferenceFrom::Link => (
-                    Code::BrokenLink,
-                    format!("this link goes to the {kind} `{slug}`, but {expected} does not exist"),
-                ),
-            };
-            diagnostics
-                .push(Diagnostic::error(code, file, reference.span, message).with_hint(hint));
         }
     }
     diagnostics
 }
 
-/// The files claiming one slug: how many from each origin.
-type Owners = Vec<(Option<String>, usize)>;
-
 /// The directory a file comes from: `None` for this site's own (`content/`),
 /// the host for `mirror/<host>/…`.
-fn origin_of(path: &std::path::Path) -> Option<String> {
+fn origin_of(path: &std::path::Path) -> Option<&str> {
     let mut parts = path.iter();
     if parts.next()? != "mirror" {
         return None;
     }
-    parts.next().map(|host| host.to_string_lossy().into_owned())
+    parts.next().and_then(|host| host.to_str())
 }
 
-/// A mirrored entry naming an entry that exists here, but not among its own
-/// directory's: refused (it waits, as for an entry still to come), so that
-/// another directory cannot attach its entries to this site's people,
-/// organisations or events.
-fn other_directorys(file: &Arc<SourceFile>, reference: &Reference, host: &str) -> Diagnostic {
+/// A local entry naming an entry that does not exist: the file that would
+/// have to.
+fn unknown(file: &Arc<SourceFile>, reference: &Reference, guess: Option<String>) -> Diagnostic {
+    let folder = reference.kind.folder();
+    let expected = match reference.slug.split_once('/') {
+        Some((host, slug)) => format!("mirror/{host}/{folder}/{slug}.md"),
+        None => format!("content/{folder}/{}.md", reference.slug),
+    };
+    let hint = match guess {
+        Some(guess) => format!("{guess} Otherwise create {expected}"),
+        None => format!("create {expected}, or correct the slug"),
+    };
     let kind = reference.kind.name();
     let slug = &reference.slug;
-    let what = match reference.from {
-        ReferenceFrom::Field(field) => format!("`{field}` names"),
-        ReferenceFrom::Link => "this link goes to".to_string(),
+    let (code, message) = match reference.from {
+        ReferenceFrom::Field(field) => (
+            Code::UnknownReference,
+            format!("`{field}` names the {kind} `{slug}`, but {expected} does not exist"),
+        ),
+        ReferenceFrom::Link => (
+            Code::BrokenLink,
+            format!("this link goes to the {kind} `{slug}`, but {expected} does not exist"),
+        ),
     };
-    let code = match reference.from {
-        ReferenceFrom::Field(_) => Code::UnknownReference,
-        ReferenceFrom::Link => Code::BrokenLink,
+    Diagnostic::error(code, file, reference.span, message).with_hint(hint)
+}
+
+/// A mirrored entry naming one of its directory's entries that has not
+/// arrived: it waits (the federation server tries it again as more arrive).
+fn not_sent(file: &Arc<SourceFile>, reference: &Reference, host: &str) -> Diagnostic {
+    let kind = reference.kind.name();
+    let slug = bare_slug(&reference.slug);
+    let (code, what) = match reference.from {
+        ReferenceFrom::Field(field) => (Code::UnknownReference, format!("`{field}` names")),
+        ReferenceFrom::Link => (Code::BrokenLink, "this link goes to".to_string()),
     };
     Diagnostic::error(
         code,
         file,
         reference.span,
-        format!("{what} the {kind} `{slug}`, which {host} has not sent: an entry from another directory names only that directory's entries"),
+        format!("{what} the {kind} `{slug}`, which {host} has not sent (a directory's entries name only its own)"),
     )
     .with_hint(format!(
-        "this site's own `{slug}` (or another directory's) is not {host}'s to name; the entry waits until {host} sends its `{slug}`"
+        "the entry is left out until {host} sends its {kind} `{slug}`"
     ))
+}
+
+/// A key's slug, without the host of a mirrored entry's.
+fn bare_slug(key: &str) -> &str {
+    key.split_once('/').map_or(key, |(_, slug)| slug)
+}
+
+/// A mirrored entry linking outside its own directory's folder: refused, so
+/// that another directory cannot attach its entries to this site's people,
+/// organisations or events, nor to a third directory's.
+fn other_directorys(file: &Arc<SourceFile>, reference: &Reference, host: &str) -> Diagnostic {
+    let kind = reference.kind.name();
+    let slug = &reference.slug;
+    Diagnostic::error(
+        Code::BrokenLink,
+        file,
+        reference.span,
+        format!("this link goes to the {kind} `{slug}`, outside what {host} sent: an entry from another directory links only to that directory's entries"),
+    )
+    .with_hint(format!("the entry is left out until {host} sends a version without the link"))
 }
 
 /// A local entry naming or linking to a profile that is not listed: a

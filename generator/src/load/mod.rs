@@ -2,8 +2,14 @@
 //!
 //! The site config is read first (it sets the time zone and vocabulary), then
 //! every entry file under `content/` and `mirror/` is read in parallel, and
-//! last come the checks that need every file at once: duplicate slugs,
-//! references and near-duplicate interests.
+//! last come the checks that need every file at once: references and
+//! near-duplicate interests.
+//!
+//! Every origin's slugs are its own: a local entry's key is its slug, a
+//! mirrored one's is its host and slug (`fire.example.gov.uk/callum-reid`),
+//! and what a mirrored entry names is looked for among its own origin's
+//! entries. No two files can claim one key, so no entry is ever set aside
+//! for another's name, and no directory can attach its entries to another's.
 
 mod checks;
 pub mod front_matter;
@@ -156,8 +162,7 @@ pub struct Files {
     config: ReadFile,
     site: Site,
     context: Context,
-    /// Entry files by path (relative to the root): `content/` sorts before
-    /// `mirror/`, the order the duplicate check expects.
+    /// Entry files by path (relative to the root).
     entries: std::collections::BTreeMap<PathBuf, ReadFile>,
     /// What the checks across files count over `entries`.
     tally: checks::Tally,
@@ -283,10 +288,8 @@ impl Files {
         };
         let files = std::iter::once(&self.config).chain(self.entries.values());
         let mut findings = Vec::with_capacity(self.entries.len() + 1);
-        let mut claims = Vec::with_capacity(self.entries.len());
         for file in files {
             diagnostics.extend(file.diagnostics.iter().cloned());
-            claims.extend(file.claim.as_ref());
             findings.push(&file.findings);
             match &file.entry {
                 Some(AnyEntry::Organisation(e)) => directory.organisations.push(Arc::clone(e)),
@@ -298,13 +301,8 @@ impl Files {
                 None => {}
             }
         }
-        let ((duplicates, references), (interests, ())) = rayon::join(
-            || {
-                rayon::join(
-                    || checks::duplicate_slugs(&claims),
-                    || checks::references(&self.tally, &findings),
-                )
-            },
+        let (references, (interests, ())) = rayon::join(
+            || checks::references(&self.tally, &findings),
             || {
                 rayon::join(
                     || checks::similar_interests(&self.tally, &findings),
@@ -312,7 +310,6 @@ impl Files {
                 )
             },
         );
-        diagnostics.extend(duplicates);
         diagnostics.extend(references);
         diagnostics.extend(interests);
         diagnostics.sort();
@@ -355,18 +352,12 @@ fn is_entry_path(path: &Path) -> bool {
         && (path.extension().is_none_or(|x| x == "md"))
 }
 
-/// Sorts every listing by slug (local entries first among equals) and drops
-/// the duplicates already reported, so lookups by slug are unambiguous.
+/// Sorts every listing by key, for lookups. Files come in path order, so
+/// each origin's entries are sorted already and only their places among the
+/// others' change; no two files make one key.
 fn finish(directory: &mut Directory) {
-    fn tidy<T>(entries: &mut Vec<Arc<Entry<T>>>) {
-        entries.sort_by(|a, b| {
-            (&a.slug, a.origin.is_mirror(), a.path()).cmp(&(
-                &b.slug,
-                b.origin.is_mirror(),
-                b.path(),
-            ))
-        });
-        entries.dedup_by(|later, first| later.slug == first.slug);
+    fn tidy<T>(entries: &mut [Arc<Entry<T>>]) {
+        entries.sort_by(|a, b| a.slug.cmp(&b.slug));
     }
     tidy(&mut directory.organisations);
     tidy(&mut directory.profiles);
@@ -447,12 +438,11 @@ enum AnyEntry {
     Page(Arc<Entry<Page>>),
 }
 
-/// A slug claimed by a file, for the duplicate check.
+/// The entry a file makes, counted for the reference checks.
 pub(crate) struct Claim {
     pub kind: Kind,
+    /// Its key (see [`Entry::slug`]).
     pub slug: String,
-    pub file: Arc<SourceFile>,
-    pub mirrored: bool,
 }
 
 /// What a file says that is checked against every other file.
@@ -478,6 +468,16 @@ struct Place {
     host: Option<String>,
 }
 
+impl Place {
+    /// The entry's key: the slug, within its origin's namespace.
+    fn key(&self) -> String {
+        match &self.host {
+            None => self.slug.clone(),
+            Some(host) => crate::content::mirrored_key(host, &self.slug),
+        }
+    }
+}
+
 fn place(relative: &Path) -> Result<Place, String> {
     let parts: Vec<String> = relative
         .iter()
@@ -490,7 +490,14 @@ fn place(relative: &Path) -> Result<Place, String> {
     let kinds = Kind::ALL.map(Kind::folder).join("/, ");
     let (host, folder) = match parts.as_slice() {
         [top, folder, _] if top == "content" => (None, folder),
-        [top, host, folder, _] if top == "mirror" => (Some(host.clone()), folder),
+        [top, host, folder, _] if top == "mirror" && crate::content::is_host(host) => {
+            (Some(host.clone()), folder)
+        }
+        [top, host, _, _] if top == "mirror" => {
+            return Err(format!(
+                "`{host}` is not a host: mirror/ holds a folder for each followed directory, named by its host"
+            ));
+        }
         [top, ..] if top == "mirror" => {
             return Err("mirrored entries live at mirror/<host>/<kind>/<slug>.md".into());
         }
@@ -627,7 +634,7 @@ fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
         }
     };
     let mut reader = Reader::new(&file, context);
-    reader.mirrored = place.host.is_some();
+    reader.host = place.host.as_deref();
     body_links(&mut reader, split.body);
     let entry = read_fields(
         &mut reader,
@@ -639,9 +646,7 @@ fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
     );
     out.claim = Some(Claim {
         kind: place.kind,
-        slug: place.slug,
-        file: Arc::clone(&file),
-        mirrored: place.host.is_some(),
+        slug: place.key(),
     });
     out.entry = entry;
     out.diagnostics.extend(reader.diagnostics);
@@ -738,7 +743,7 @@ fn read_fields(
         .collect();
     let local = place.host.is_none();
     let common = Entry {
-        slug: place.slug.clone(),
+        slug: place.key(),
         origin: origin.clone().unwrap_or(Origin::Local),
         file: Arc::clone(r.file),
         body: body.to_string(),

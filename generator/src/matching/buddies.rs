@@ -104,7 +104,7 @@ pub fn buddy_round<'a>(
         .profiles
         .iter()
         .filter(|e| open(&e.data) && paused_now(&e.data))
-        .map(|e| super::people::person_id(e))
+        .map(|e| e.slug.clone())
         .collect();
     paused.sort();
     let people = People::new(dir, |e| open(&e.data) && !paused_now(&e.data));

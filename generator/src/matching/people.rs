@@ -12,7 +12,7 @@ use ahash::AHashMap;
 
 use super::round::Month;
 use crate::content::profile::Profile;
-use crate::content::{Choice, Directory, Entry, Origin, Sector};
+use crate::content::{Choice, Directory, Entry, Sector};
 
 /// Points for any pair from different sectors: meeting at all is the point.
 pub const BASE_POINTS: i32 = 100;
@@ -51,7 +51,8 @@ pub struct Tag {
 pub struct Person<'a> {
     /// Their position in the directory's profiles.
     pub profile: usize,
-    /// How rounds name them: the slug, or `host/slug` for a mirrored profile.
+    /// How rounds name them: the profile's key, its slug or `host/slug`
+    /// for a mirrored profile (see [`Entry::slug`]).
     pub id: String,
     /// Their entry.
     pub entry: &'a Entry<Profile>,
@@ -59,15 +60,6 @@ pub struct Person<'a> {
     pub sector: Option<Sector>,
     /// Their organisation.
     pub organisation: &'a str,
-}
-
-/// How a round names a profile: its slug, or `host/slug` when mirrored, so
-/// that names from different directories cannot collide in a round file.
-pub fn person_id(entry: &Entry<Profile>) -> String {
-    match &entry.origin {
-        Origin::Local => entry.slug.clone(),
-        Origin::Mirror { host, .. } => format!("{host}/{}", entry.slug),
-    }
 }
 
 /// Whether someone sits out the rounds of `month`: their `paused_until` is
@@ -182,7 +174,7 @@ impl<'a> People<'a> {
             });
             let person = Person {
                 profile,
-                id: person_id(entry),
+                id: entry.slug.clone(),
                 entry,
                 sector: dir.organisation(&p.organisation).map(|o| o.data.sector),
                 organisation: p.organisation.as_str(),

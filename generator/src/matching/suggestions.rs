@@ -54,7 +54,7 @@ pub fn inputs(dir: &Directory, known: &mut KnownInputs) -> u64 {
                 _ => {
                     let p = &e.data;
                     of((
-                        (super::people::person_id(e), &p.organisation),
+                        (e.slug.clone(), &p.organisation),
                         (&p.policy_areas, &p.interests, &p.location, &p.open_to),
                     ))
                 }

@@ -16,7 +16,7 @@ use good_lp::{
     WithTimeLimit, microlp, variable,
 };
 
-use super::people::{paused, person_id};
+use super::people::paused;
 use super::round::Month;
 use crate::content::profile::Profile;
 use crate::content::{Directory, Entry, Sector};
@@ -229,7 +229,7 @@ pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a
         .iter()
         .filter(|e| e.data.swap.is_some() && !paused(&e.data, options.month))
         .map(|e| Offer {
-            id: person_id(e),
+            id: e.slug.clone(),
             entry: e,
             sector: dir
                 .organisation(&e.data.organisation)
