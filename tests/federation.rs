@@ -2,7 +2,7 @@
 //! loopback in local mode, asked over plain HTTP the way Mastodon asks.
 
 use common::federation::{federate, free_port, site};
-use common::{Server, get};
+use common::{Server, get, wait_until};
 use serde_json::Value;
 
 mod common;
@@ -326,55 +326,148 @@ fn consultations_and_asks_are_pages_with_the_projects_own_terms() {
     }
 }
 
+/// Every item of the collection at `path` on `port`, read page by page as
+/// a follower would, with how many pages there were and the size the
+/// collection gives. `between` runs after each page.
+fn read_collection(
+    port: u16,
+    path: &str,
+    mut between: impl FnMut(usize),
+) -> (Vec<Value>, usize, u64) {
+    let collection = get(port, path, ACTIVITY).json();
+    assert_eq!(collection["type"], "OrderedCollection", "{collection}");
+    assert!(
+        collection.get("orderedItems").is_none(),
+        "items are on pages"
+    );
+    let total = collection["totalItems"].as_u64().expect("a size");
+    let mut items = Vec::new();
+    let mut next = collection["first"].as_str().map(str::to_string);
+    let mut pages = 0;
+    while let Some(address) = next {
+        let url = url::Url::parse(&address).expect("a page address");
+        let page_path = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+        let page = get(port, &page_path, ACTIVITY).json();
+        assert_eq!(page["type"], "OrderedCollectionPage", "{page}");
+        assert_eq!(page["id"], address.as_str());
+        assert_eq!(page["partOf"], collection["id"]);
+        let on_page = page["orderedItems"].as_array().expect("items").clone();
+        assert!(on_page.len() <= 200, "a page holds a few hundred at most");
+        items.extend(on_page);
+        next = page["next"].as_str().map(str::to_string);
+        pages += 1;
+        between(pages);
+    }
+    (items, pages, total)
+}
+
 #[test]
-fn collections_list_every_entry_for_a_new_follower() {
+fn collections_are_paged_and_list_every_entry_once_while_the_directory_changes() {
     let port = free_port();
     let dir = site(port);
+    // 450 more profiles: three pages of entries.
+    for i in 0..450 {
+        common::write(
+            dir.path(),
+            &format!("content/profiles/person-{i:03}.md"),
+            &format!(
+                "---\nname: Person {i}\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nWorks.\n"
+            ),
+        );
+    }
     let server = federate(dir.path(), port);
     let base = format!("http://localhost:{port}");
 
     let site = get(server.port, "/", ACTIVITY).json();
     assert_eq!(site["entries"], format!("{base}/entries"));
-    let entries = get(server.port, "/entries", ACTIVITY);
-    assert_eq!(entries.header("content-type"), Some(ACTIVITY));
-    let entries = entries.json();
-    assert_eq!(entries["type"], "OrderedCollection");
-    let ids: Vec<&str> = entries["orderedItems"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    assert_eq!(entries["totalItems"], ids.len());
+    assert_eq!(
+        get(server.port, "/entries", ACTIVITY).header("content-type"),
+        Some(ACTIVITY)
+    );
+    // While it is read, a profile already read is removed and one not yet
+    // read is edited: every entry there throughout is listed, once.
+    let (items, pages, total) = read_collection(server.port, "/entries", |page| {
+        if page == 1 {
+            std::fs::remove_file(dir.path().join("content/profiles/person-000.md"))
+                .expect("removed");
+            let last = dir.path().join("content/profiles/person-449.md");
+            let text = std::fs::read_to_string(&last).expect("read");
+            std::fs::write(&last, text.replace("role: Officer", "role: Head Officer"))
+                .expect("edited");
+            wait_until("the site rebuilt", || {
+                get(server.port, "/profiles/person-000/", ACTIVITY).status == 410
+                    && get(server.port, "/profiles/person-449/", ACTIVITY).json()["fields"]["role"]
+                        == "Head Officer"
+            });
+        }
+    });
+    assert!(pages >= 3, "{pages} pages");
+    assert_eq!(
+        items.len() as u64,
+        total,
+        "the size when the collection was read"
+    );
+    let ids: Vec<&str> = items.iter().filter_map(|i| i["id"].as_str()).collect();
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "no entry twice");
     for id in [
         "/profiles/priya-shah/",
+        "/profiles/person-001/",
+        "/profiles/person-449/",
         "/events/housing-open-day/",
         "/consultations/housing-allocations/",
         "/asks/mentor-wanted/",
     ] {
         assert!(
             ids.contains(&format!("{base}{id}").as_str()),
-            "{id} in {ids:?}"
+            "{id} missing"
         );
     }
     assert!(
         !ids.iter()
             .any(|id| id.contains("internal-ian") || id.contains("quiet-quentin"))
     );
+    // Each item is the entry's whole document, as its address serves it.
+    let edited = items
+        .iter()
+        .find(|i| i["id"] == format!("{base}/profiles/person-449/"))
+        .expect("the edited profile");
+    assert_eq!(
+        edited["fields"]["role"], "Head Officer",
+        "the edit, read after it"
+    );
+    assert_eq!(
+        edited,
+        &get(server.port, "/profiles/person-449/", ACTIVITY).json()
+    );
 
-    // The collections the actors name answer.
-    for path in [
-        "/outbox",
-        "/followers",
-        "/profiles/priya-shah/outbox",
-        "/profiles/priya-shah/followers",
-    ] {
-        let collection = get(server.port, path, ACTIVITY);
-        assert_eq!(collection.status, 200, "{path}");
-        assert_eq!(collection.json()["id"], format!("{base}{path}"));
+    // The actors' outboxes list what each published; nobody follows yet.
+    let (created, _, total) = read_collection(server.port, "/outbox", |_| {});
+    assert_eq!(total as usize, created.len());
+    assert!(
+        created
+            .iter()
+            .all(|a| a["type"] == "Create" && a["actor"] == format!("{base}/"))
+    );
+    let objects: Vec<&str> = created
+        .iter()
+        .filter_map(|a| a["object"]["id"].as_str())
+        .collect();
+    assert!(
+        objects.contains(&format!("{base}/events/housing-open-day/").as_str()),
+        "{objects:?}"
+    );
+    let (created, _, _) = read_collection(server.port, "/profiles/priya-shah/outbox", |_| {});
+    assert_eq!(created.len(), 1);
+    assert_eq!(
+        created[0]["object"]["id"],
+        format!("{base}/profiles/priya-shah/")
+    );
+    for path in ["/followers", "/profiles/priya-shah/followers"] {
+        let (followers, _, total) = read_collection(server.port, path, |_| {});
         assert_eq!(
-            collection.json()["totalItems"],
-            0,
+            (followers.len(), total),
+            (0, 0),
             "{path}: nobody follows yet"
         );
     }

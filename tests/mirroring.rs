@@ -139,7 +139,7 @@ fn a_directory_mirrors_another_through_every_change_and_a_restart() {
     assert!(event.contains("host: priya-shah"), "{event}");
 
     // B never passes on what it mirrors.
-    let entries = get(b_port, "/entries", ACTIVITY).json();
+    let entries = get(b_port, "/entries?after=", ACTIVITY).json();
     let listed = entries["orderedItems"].to_string();
     assert!(
         listed.contains("tom-young") && !listed.contains("priya-shah"),
@@ -419,4 +419,54 @@ fn one_slug_from_two_followed_directories_and_a_local_file_names_three_and_none_
         a_event.contains(&format!("/profiles/{at_a}/priya-shah/")),
         "{a_event}"
     );
+}
+
+#[test]
+fn a_followed_directory_is_kept_to_the_entries_this_site_allows_it() {
+    let (a_port, b_port) = (free_port(), free_port());
+    let a = directory_a(a_port);
+    for i in 0..20 {
+        write(
+            a.path(),
+            &format!("content/profiles/person-{i:02}.md"),
+            &format!(
+                "---\nname: Person {i}\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nWorks.\n"
+            ),
+        );
+    }
+    let _a_server = federate(a.path(), a_port);
+    // B keeps at most 8 files of any directory it follows.
+    let b = directory_b(b_port, a_port);
+    let config = read(&b.path().join("interchange.toml"));
+    write(
+        b.path(),
+        "interchange.toml",
+        &config.replace("allow = [", "mirror_max_entries = 8\nallow = ["),
+    );
+    let _b_server = federate(b.path(), b_port);
+    let mirror = b.path().join(format!("mirror/localhost:{a_port}"));
+    let files = || {
+        [
+            "profiles",
+            "organisations",
+            "events",
+            "consultations",
+            "asks",
+        ]
+        .iter()
+        .filter_map(|kind| std::fs::read_dir(mirror.join(kind)).ok())
+        .flat_map(|files| files.filter_map(Result::ok))
+        .count()
+    };
+    wait_until("A's entries at B, up to the cap", || files() == 8);
+    // More arrive (a new profile, an edit's Update): none goes beyond it.
+    write(
+        a.path(),
+        "content/profiles/person-99.md",
+        "---\nname: Person 99\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nNew.\n",
+    );
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(files(), 8, "the cap holds");
+    // B's own site is built and served all the while.
+    assert_eq!(get(b_port, "/profiles/tom-young/", "text/html").status, 200);
 }

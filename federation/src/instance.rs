@@ -38,6 +38,8 @@ pub struct Instance {
     pub host: String,
     /// Wakes the delivery worker when something is queued.
     pub deliveries: Arc<tokio::sync::Notify>,
+    /// What is kept of each followed directory.
+    pub limits: Arc<crate::mirror::limits::Limits>,
 }
 
 impl Instance {
@@ -53,6 +55,12 @@ impl Instance {
             .federation
             .as_ref()
             .is_some_and(|f| f.allows(url))
+    }
+
+    /// How much of one followed directory is kept, as the site's settings
+    /// say now.
+    pub fn caps(&self) -> crate::mirror::limits::Caps {
+        crate::mirror::limits::Caps::of(self.directory().site.federation.as_ref())
     }
 
     /// Whether `url` is on this site (host and port).

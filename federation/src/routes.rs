@@ -72,13 +72,14 @@ async fn negotiate(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let path = request.uri().path().to_string();
+    let query = request.uri().query().map(str::to_string);
     if path.starts_with("/.well-known/")
         || path.starts_with("/nodeinfo/")
         || path.starts_with("/ns/")
     {
         return next.run(request).await;
     }
-    match served(&state, &path).await {
+    match served(&state, &path, query.as_deref()).await {
         Ok(Served::Document(json)) => activity_json(json),
         Ok(Served::Gone(tombstone)) => {
             let mut response = activity_json(tombstone);
@@ -109,9 +110,13 @@ enum Served {
     Nothing,
 }
 
-async fn served(instance: &Instance, path: &str) -> Result<Served, FederationError> {
+async fn served(
+    instance: &Instance,
+    path: &str,
+    query: Option<&str>,
+) -> Result<Served, FederationError> {
     let directory = instance.directory();
-    if let Some(json) = document::at(&directory, &instance.store, path).await? {
+    if let Some(json) = document::at(&directory, &instance.store, path, query).await? {
         return Ok(Served::Document(json));
     }
     let id = directory.site.absolute(path);

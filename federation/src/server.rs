@@ -81,6 +81,7 @@ async fn instance(
         insecure_local: options.insecure_local,
         store,
         deliveries: Arc::new(tokio::sync::Notify::new()),
+        limits: Arc::default(),
     })
 }
 

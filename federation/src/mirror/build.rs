@@ -216,7 +216,9 @@ mod tests {
         /// Mirrors an entry the way the server does on receiving it; the
         /// paths written.
         fn mirror(&self, document: &Value) -> Vec<PathBuf> {
-            write_entry(&self.root, document).expect("mirrored")
+            let limits = crate::mirror::limits::Limits::default();
+            let caps = crate::mirror::limits::Caps::of(None);
+            write_entry(&self.root, &limits, caps, document).expect("mirrored")
         }
 
         fn path(&self, relative: &str) -> PathBuf {

@@ -12,6 +12,7 @@
 //! any file, and a mirrored entry is never published again from here.
 
 pub mod build;
+pub mod limits;
 pub mod markdown;
 
 use std::collections::HashSet;
@@ -32,6 +33,7 @@ use crate::protocol::{
     Activity, ActivityKind, CollectionPage, EntryDocument, Reference, RemoteActorDocument,
 };
 use crate::store::FollowRow;
+use limits::{Caps, Limits};
 
 /// The kinds a directory publishes, each mirrored into its folder.
 const PUBLISHED: [Kind; 4] = [Kind::Profile, Kind::Event, Kind::Consultation, Kind::Ask];
@@ -69,9 +71,15 @@ pub fn file_of(id: &Url) -> Option<(PathBuf, Kind)> {
 }
 
 /// Writes the entry a document carries (and the organisation it names)
-/// under `root`. The paths written; none if the document is not an
-/// Interchange entry or nothing changed.
-pub fn write_entry(root: &Path, document: &Value) -> Result<Vec<PathBuf>, FederationError> {
+/// under `root`, within the `limits` of its host. The paths written; none
+/// if the document is not an Interchange entry, nothing changed, or its
+/// directory has sent all this site keeps.
+pub fn write_entry(
+    root: &Path,
+    limits: &Limits,
+    caps: Caps,
+    document: &Value,
+) -> Result<Vec<PathBuf>, FederationError> {
     let document = EntryDocument::read(document);
     let mut written = Vec::new();
     let Some((id, relative, kind)) = entry_place(&document) else {
@@ -80,13 +88,14 @@ pub fn write_entry(root: &Path, document: &Value) -> Result<Vec<PathBuf>, Federa
     if kind == Kind::Organisation || !PUBLISHED.contains(&kind) {
         return Ok(written);
     }
-    if let Some(path) = write_document(root, &id, &relative, &document)? {
+    let folder = Folder { root, limits, caps };
+    if let Some(path) = folder.write(&id, &relative, &document)? {
         written.push(path);
     }
     if let Some(organisation) = document.organisation()
         && let Some((org_id, org_relative, Kind::Organisation)) = entry_place(&organisation)
         && authority(&org_id) == authority(&id)
-        && let Some(path) = write_document(root, &org_id, &org_relative, &organisation)?
+        && let Some(path) = folder.write(&org_id, &org_relative, &organisation)?
     {
         written.push(path);
     }
@@ -101,21 +110,46 @@ fn entry_place(document: &EntryDocument) -> Option<(Url, PathBuf, Kind)> {
     (said == Some(kind.folder()) && document.fields().is_some()).then_some((id, relative, kind))
 }
 
-/// Writes one document's file if it differs from the one there.
-fn write_document(
-    root: &Path,
-    id: &Url,
-    relative: &Path,
-    document: &EntryDocument,
-) -> Result<Option<PathBuf>, FederationError> {
-    let Some(fields) = document.fields() else {
-        return Ok(None);
-    };
-    let text = markdown::entry_file(fields, id.as_str(), document.text().unwrap_or_default());
-    let path = root.join(relative);
-    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
-        return Ok(None);
+/// Where mirrored files are written, and how much each host may have.
+struct Folder<'a> {
+    root: &'a Path,
+    limits: &'a Limits,
+    caps: Caps,
+}
+
+impl Folder<'_> {
+    /// Writes one document's file if it differs from the one there and
+    /// its host is within its limits.
+    fn write(
+        &self,
+        id: &Url,
+        relative: &Path,
+        document: &EntryDocument,
+    ) -> Result<Option<PathBuf>, FederationError> {
+        let Some(fields) = document.fields() else {
+            return Ok(None);
+        };
+        let text = markdown::entry_file(fields, id.as_str(), document.text().unwrap_or_default());
+        let path = self.root.join(relative);
+        let old = std::fs::read_to_string(&path).ok();
+        if old.as_deref() == Some(text.as_str()) {
+            return Ok(None);
+        }
+        let host = authority(id).unwrap_or_default();
+        let old_len = old.map(|o| o.len() as u64);
+        if !self
+            .limits
+            .admit(self.root, &host, self.caps, old_len, text.len() as u64)
+        {
+            return Ok(None);
+        }
+        write_file(&path, &text)
     }
+}
+
+/// Writes a mirrored file.
+fn write_file(path: &Path, text: &str) -> Result<Option<PathBuf>, FederationError> {
+    let path = path.to_path_buf();
     generator::files::write_atomically(&path, text.as_bytes()).map_err(|source| {
         FederationError::Mirror {
             path: path.clone(),
@@ -188,15 +222,24 @@ pub fn restore_waiting(root: &Path) -> Vec<PathBuf> {
     restored
 }
 
-/// Removes the mirrored entry `id`. Its path, if there was a file.
-pub fn remove_entry(root: &Path, id: &Url) -> Result<Option<PathBuf>, FederationError> {
+/// Removes the mirrored entry `id`, counting it out of `limits`. Its
+/// path, if there was a file.
+pub fn remove_entry(
+    root: &Path,
+    limits: &Limits,
+    id: &Url,
+) -> Result<Option<PathBuf>, FederationError> {
     let Some((relative, _)) = file_of(id) else {
         return Ok(None);
     };
     let path = root.join(relative);
     forget_set_aside(&path);
+    let len = std::fs::metadata(&path).map_or(0, |m| m.len());
     match std::fs::remove_file(&path) {
-        Ok(()) => Ok(Some(path)),
+        Ok(()) => {
+            limits.removed(&authority(id).unwrap_or_default(), len);
+            Ok(Some(path))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(FederationError::Mirror { path, source }),
     }
@@ -253,7 +296,7 @@ pub async fn receive(
     {
         return Ok(());
     }
-    let written = write_entry(&instance.root, &document)?;
+    let written = write_entry(&instance.root, &instance.limits, instance.caps(), &document)?;
     for path in &written {
         tracing::info!(path = %path.display(), "mirrored");
     }
@@ -266,7 +309,7 @@ pub async fn remove(instance: &Instance, actor: &Url, id: &Url) -> Result<(), Fe
     if authority(id) != authority(actor) || followed(instance, actor).await?.is_none() {
         return Ok(());
     }
-    if let Some(path) = remove_entry(&instance.root, id)? {
+    if let Some(path) = remove_entry(&instance.root, &instance.limits, id)? {
         tracing::info!(path = %path.display(), "mirrored entry removed");
         rebuild(instance, vec![path]);
     }
@@ -411,6 +454,7 @@ async fn unfollow(instance: &Instance, row: &FollowRow) -> Result<(), Federation
             source,
         })?;
         rebuild(instance, vec![folder]);
+        instance.limits.recount(&instance.root, &row.host);
     }
     tracing::info!(
         source = row.source,
@@ -458,24 +502,112 @@ pub async fn rejected(instance: &Instance, actor: &Url) -> Result<(), Federation
     Ok(())
 }
 
-/// Reads every entry of a followed directory: writes each new or changed
-/// one, and removes the mirrored ones it no longer lists. How many files
-/// changed.
+/// Reads every entry of a followed directory, page by page: writes each
+/// new or changed one, and removes the mirrored ones it no longer lists.
+/// How many files changed.
+///
+/// A page's entries come whole (an entry of the directory's own host on
+/// its own page is taken as its own document) or as ids, fetched a few at
+/// a time. Each page's files are built as it is read, and where the next
+/// page is is recorded, so memory stays that of a page and a backfill cut
+/// short goes on from where it stopped. The removal of entries no longer
+/// listed needs one whole pass, so a backfill that went on from another
+/// leaves it to the next.
 pub async fn backfill(instance: &Instance, row: &FollowRow) -> Result<usize, FederationError> {
-    let entries = match &row.entries {
-        Some(entries) => entries.clone(),
-        None => {
-            return Err(FederationError::Fetch {
-                url: row.actor.clone(),
-                reason: "it names no `entries` collection to mirror".into(),
-            });
-        }
+    let Some(entries) = row.entries.as_deref().and_then(|e| Url::parse(e).ok()) else {
+        return Err(FederationError::Fetch {
+            url: row.actor.clone(),
+            reason: "it names no `entries` collection to mirror".into(),
+        });
     };
     let started = std::time::Instant::now();
-    let ids = collection_items(instance, &entries, &row.host).await?;
+    let resumed = instance
+        .store
+        .backfill_next(&row.source)
+        .await?
+        .and_then(|next| Url::parse(&next).ok())
+        .filter(|next| authority(next).as_deref() == Some(row.host.as_str()));
+    if let Some(next) = &resumed {
+        tracing::info!(directory = row.actor, page = %next, "backfill going on from where it stopped");
+    }
+    let whole_pass = resumed.is_none();
+    let mut next = Some(resumed.unwrap_or(entries));
+    let mut seen_pages = HashSet::new();
+    let mut listed: HashSet<PathBuf> = HashSet::new();
+    let mut changed_count = 0;
+    let mut complete = false;
+    while let Some(page_url) = next.take() {
+        if seen_pages.len() >= MAX_PAGES || !seen_pages.insert(page_url.clone()) {
+            tracing::warn!(
+                directory = row.actor,
+                pages = seen_pages.len(),
+                "its entries' pages go round in a loop or on too long: read no further"
+            );
+            break;
+        }
+        let document =
+            match fetch_document(&instance.client, &page_url, instance.insecure_local).await? {
+                Fetched::Document(document) => document,
+                Fetched::Gone => break,
+            };
+        let page = CollectionPage::read(&document);
+        let changed = mirror_page(instance, &row.host, &page, &mut listed).await?;
+        changed_count += changed.len();
+        rebuild(instance, changed);
+        next = page
+            .next_page()
+            .filter(|u| authority(u).as_deref() == Some(row.host.as_str()));
+        instance
+            .store
+            .set_backfill_next(&row.source, next.as_ref().map(Url::as_str))
+            .await?;
+        complete = next.is_none();
+    }
+    if complete && whole_pass {
+        let removed = remove_unlisted(instance, &row.host, &listed)?;
+        changed_count += removed.len();
+        rebuild(instance, removed);
+        instance.limits.recount(&instance.root, &row.host);
+    }
+    tracing::info!(
+        directory = row.actor,
+        entries = listed.len(),
+        changed = changed_count,
+        seconds = started.elapsed().as_secs_f64(),
+        "backfilled"
+    );
+    Ok(changed_count)
+}
+
+/// Mirrors the entries on one page of a directory's entries on `host`,
+/// adding their files to `listed`. The files changed.
+async fn mirror_page(
+    instance: &Instance,
+    host: &str,
+    page: &CollectionPage,
+    listed: &mut HashSet<PathBuf>,
+) -> Result<Vec<PathBuf>, FederationError> {
+    let mut changed = Vec::new();
+    let mut to_fetch = Vec::new();
+    let caps = instance.caps();
+    for item in page.items() {
+        let Some(id) = Reference::id_in(item).filter(|id| authority(id).as_deref() == Some(host))
+        else {
+            continue;
+        };
+        if let Some((relative, _)) = file_of(&id) {
+            listed.insert(instance.root.join(relative));
+        }
+        if EntryDocument::read(item).fields.is_some() {
+            // On the directory's own page: its own document.
+            changed.extend(write_entry(&instance.root, &instance.limits, caps, item)?);
+        } else {
+            to_fetch.push(id);
+        }
+    }
     let semaphore = Arc::new(tokio::sync::Semaphore::new(FETCHES_AT_ONCE));
     let mut fetching = tokio::task::JoinSet::new();
-    for id in ids.iter().cloned() {
+    for id in to_fetch {
         let instance = instance.clone();
         let semaphore = semaphore.clone();
         fetching.spawn(async move {
@@ -484,28 +616,33 @@ pub async fn backfill(instance: &Instance, row: &FollowRow) -> Result<usize, Fed
             (id, fetched)
         });
     }
-    let mut changed = Vec::new();
     while let Some(joined) = fetching.join_next().await {
         let Ok((id, fetched)) = joined else { continue };
         match fetched {
-            Ok(Fetched::Document(document)) => {
-                changed.extend(write_entry(&instance.root, &document)?)
+            Ok(Fetched::Document(document)) => changed.extend(write_entry(
+                &instance.root,
+                &instance.limits,
+                caps,
+                &document,
+            )?),
+            Ok(Fetched::Gone) => {
+                changed.extend(remove_entry(&instance.root, &instance.limits, &id)?)
             }
-            Ok(Fetched::Gone) => changed.extend(remove_entry(&instance.root, &id)?),
             Err(error) => tracing::warn!(%error, "an entry could not be mirrored"),
         }
     }
-    let listed: HashSet<PathBuf> = ids
-        .iter()
-        .filter_map(file_of)
-        .map(|(relative, _)| instance.root.join(relative))
-        .collect();
+    Ok(changed)
+}
+
+/// Removes the mirrored entries of `host` that are not `listed`. Their paths.
+fn remove_unlisted(
+    instance: &Instance,
+    host: &str,
+    listed: &HashSet<PathBuf>,
+) -> Result<Vec<PathBuf>, FederationError> {
+    let mut removed = Vec::new();
     for kind in PUBLISHED {
-        let folder = instance
-            .root
-            .join("mirror")
-            .join(&row.host)
-            .join(kind.folder());
+        let folder = instance.root.join("mirror").join(host).join(kind.folder());
         let Ok(files) = std::fs::read_dir(&folder) else {
             continue;
         };
@@ -519,46 +656,9 @@ pub async fn backfill(instance: &Instance, row: &FollowRow) -> Result<usize, Fed
                     path: file.clone(),
                     source,
                 })?;
-                changed.push(file);
+                removed.push(file);
             }
         }
     }
-    let count = changed.len();
-    tracing::info!(
-        directory = row.actor,
-        entries = ids.len(),
-        changed = count,
-        seconds = started.elapsed().as_secs_f64(),
-        "backfilled"
-    );
-    rebuild(instance, changed);
-    Ok(count)
-}
-
-/// The ids in a collection, following its pages, that are on `host`.
-async fn collection_items(
-    instance: &Instance,
-    url: &str,
-    host: &str,
-) -> Result<Vec<Url>, FederationError> {
-    let mut ids = Vec::new();
-    let mut next = Url::parse(url).ok();
-    let mut seen = HashSet::new();
-    while let Some(page) = next.take() {
-        if seen.len() >= MAX_PAGES || !seen.insert(page.clone()) {
-            break;
-        }
-        let document =
-            match fetch_document(&instance.client, &page, instance.insecure_local).await? {
-                Fetched::Document(document) => document,
-                Fetched::Gone => break,
-            };
-        let page = CollectionPage::read(&document);
-        ids.extend(page.item_ids());
-        next = page
-            .next_page()
-            .filter(|u| authority(u).as_deref() == Some(host));
-    }
-    ids.retain(|id| authority(id).as_deref() == Some(host));
-    Ok(ids)
+    Ok(removed)
 }

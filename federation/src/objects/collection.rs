@@ -1,26 +1,87 @@
 //! The collections an actor names: its outbox, its followers, and the
-//! site's `entries` (the id of every entry it publishes), from which a new
-//! follower fetches what was published before it followed.
+//! site's `entries` (every entry it publishes), from which a new follower
+//! reads what was published before it followed.
+//!
+//! Each is an `OrderedCollection` giving its size and its first page; the
+//! items are on `OrderedCollectionPage`s of [`PAGE_SIZE`]. The outbox and
+//! followers are numbered (`?page=1`); the entries are paged by the last
+//! entry of the page before (`?after=profiles/priya-shah`), so that a
+//! follower reading them while the directory changes neither misses nor
+//! repeats an entry that was there throughout, and can go on from where it
+//! stopped.
 
-use generator::Kind;
+use std::sync::Arc;
+
 use generator::content::Directory;
+use generator::{Entry, Kind};
 
 use super::person;
 use crate::protocol::OrderedCollection;
 
-/// An actor's outbox: empty. Followers receive what is published by
-/// delivery, and a new follower reads the site's `entries` instead.
-pub fn outbox(actor: &str) -> OrderedCollection {
-    OrderedCollection::new(format!("{actor}outbox"), 0, Some(Vec::new()))
+/// How many items a page holds: an entries page of whole profiles is a few
+/// hundred kilobytes.
+pub const PAGE_SIZE: usize = 200;
+
+/// The kinds the entries collection holds, in its order.
+const ENTRY_KINDS: [Kind; 4] = [Kind::Profile, Kind::Event, Kind::Consultation, Kind::Ask];
+
+/// Which page of a collection a request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageQuery {
+    /// The collection itself.
+    Collection,
+    /// A numbered page, from 1.
+    Number(usize),
+    /// The entries after this one (`profiles/priya-shah`); after none, the
+    /// first page.
+    After(Option<(Kind, String)>),
 }
 
-/// An actor's followers: how many, not who (as Mastodon shows them).
-pub fn followers(actor: &str, count: i64) -> OrderedCollection {
-    OrderedCollection::new(
-        format!("{actor}followers"),
-        usize::try_from(count).unwrap_or(0),
-        None,
-    )
+impl PageQuery {
+    /// Reads a request's query string.
+    pub fn read(query: Option<&str>) -> PageQuery {
+        let Some(query) = query else {
+            return PageQuery::Collection;
+        };
+        let mut asked = PageQuery::Collection;
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            match &*name {
+                "page" => {
+                    if let Ok(number) = value.parse::<usize>() {
+                        asked = PageQuery::Number(number.max(1));
+                    }
+                }
+                "after" => {
+                    let cursor = value.split_once('/').and_then(|(folder, key)| {
+                        Kind::from_folder(folder).map(|kind| (kind, key.to_string()))
+                    });
+                    return PageQuery::After(cursor);
+                }
+                _ => {}
+            }
+        }
+        asked
+    }
+}
+
+/// The address of page `number` (from 1) of the collection at `id`.
+pub fn numbered_page(id: &str, number: usize) -> String {
+    format!("{id}?page={number}")
+}
+
+/// An actor's outbox: what it has published, as `Create` activities, the
+/// latest first.
+pub fn outbox(actor: &str, total: usize) -> OrderedCollection {
+    let id = format!("{actor}outbox");
+    let first = numbered_page(&id, 1);
+    OrderedCollection::new(id, total, Some(first))
+}
+
+/// An actor's followers.
+pub fn followers(actor: &str, total: usize) -> OrderedCollection {
+    let id = format!("{actor}followers");
+    let first = numbered_page(&id, 1);
+    OrderedCollection::new(id, total, Some(first))
 }
 
 /// The address of the site's entries collection.
@@ -28,36 +89,137 @@ pub fn entries_id(directory: &Directory) -> String {
     directory.site.absolute("/entries")
 }
 
+/// The address of the page of entries after `cursor` (none: the first).
+pub fn entries_page_id(directory: &Directory, cursor: Option<(Kind, &str)>) -> String {
+    let after = cursor.map_or_else(String::new, |(kind, key)| {
+        url::form_urlencoded::byte_serialize(format!("{}/{key}", kind.folder()).as_bytes())
+            .collect()
+    });
+    format!("{}?after={after}", entries_id(directory))
+}
+
 /// Every entry the site publishes to other servers: its federating people,
-/// events, consultations and asks, by id (mirrored entries belong to their
-/// own directories and are left out).
+/// events, consultations and asks (mirrored entries belong to their own
+/// directories and are left out). Its size, and its first page.
 pub fn entries(directory: &Directory) -> OrderedCollection {
-    let mut ids: Vec<String> = directory
-        .profiles
+    let total = ENTRY_KINDS
         .iter()
-        .filter(|p| person::federates(p))
-        .map(|p| directory.site.entry_id(Kind::Profile, &p.slug))
-        .collect();
-    ids.extend(
-        directory
-            .events
-            .iter()
-            .filter(|e| !e.origin.is_mirror())
-            .map(|e| directory.site.entry_id(Kind::Event, &e.slug)),
-    );
-    ids.extend(
-        directory
-            .consultations
-            .iter()
-            .filter(|e| !e.origin.is_mirror())
-            .map(|e| directory.site.entry_id(Kind::Consultation, &e.slug)),
-    );
-    ids.extend(
-        directory
-            .asks
-            .iter()
-            .filter(|e| !e.origin.is_mirror())
-            .map(|e| directory.site.entry_id(Kind::Ask, &e.slug)),
-    );
-    OrderedCollection::new(entries_id(directory), ids.len(), Some(ids))
+        .map(|&kind| published(directory, kind, None).count())
+        .sum();
+    OrderedCollection::new(
+        entries_id(directory),
+        total,
+        Some(entries_page_id(directory, None)),
+    )
+}
+
+/// One published entry of any kind.
+pub enum Published<'a> {
+    /// A federating profile.
+    Profile(&'a Entry<generator::content::Profile>),
+    /// An event.
+    Event(&'a Entry<generator::content::Event>),
+    /// A consultation.
+    Consultation(&'a Entry<generator::content::Consultation>),
+    /// An ask.
+    Ask(&'a Entry<generator::content::Ask>),
+}
+
+impl Published<'_> {
+    /// Its kind and key: where the next page starts after it.
+    pub fn cursor(&self) -> (Kind, &str) {
+        match self {
+            Published::Profile(e) => (Kind::Profile, &e.slug),
+            Published::Event(e) => (Kind::Event, &e.slug),
+            Published::Consultation(e) => (Kind::Consultation, &e.slug),
+            Published::Ask(e) => (Kind::Ask, &e.slug),
+        }
+    }
+}
+
+/// The published entries after `cursor`, in the collection's order: at
+/// most `limit`, and whether more follow.
+pub fn entries_after<'a>(
+    directory: &'a Directory,
+    cursor: Option<&(Kind, String)>,
+    limit: usize,
+) -> (Vec<Published<'a>>, bool) {
+    let start = cursor.map_or(0, |(kind, _)| {
+        ENTRY_KINDS.iter().position(|k| k == kind).unwrap_or(0)
+    });
+    let mut page = Vec::new();
+    for &kind in &ENTRY_KINDS[start..] {
+        let after = cursor
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, key)| key.as_str());
+        for entry in published(directory, kind, after) {
+            if page.len() == limit {
+                return (page, true);
+            }
+            page.push(entry);
+        }
+    }
+    (page, false)
+}
+
+/// The published entries of `kind`, after the key `after` if given.
+fn published<'a>(
+    directory: &'a Directory,
+    kind: Kind,
+    after: Option<&str>,
+) -> Box<dyn Iterator<Item = Published<'a>> + 'a> {
+    fn from<'a, T>(entries: &'a [Arc<Entry<T>>], after: Option<&str>) -> &'a [Arc<Entry<T>>] {
+        // The listings are in key order.
+        let start = after.map_or(0, |key| entries.partition_point(|e| e.slug.as_str() <= key));
+        &entries[start..]
+    }
+    let local = |origin: &generator::Origin| !origin.is_mirror();
+    match kind {
+        Kind::Profile => Box::new(
+            from(&directory.profiles, after)
+                .iter()
+                .filter(|e| person::federates(e))
+                .map(|e| Published::Profile(e)),
+        ),
+        Kind::Event => Box::new(
+            from(&directory.events, after)
+                .iter()
+                .filter(move |e| local(&e.origin))
+                .map(|e| Published::Event(e)),
+        ),
+        Kind::Consultation => Box::new(
+            from(&directory.consultations, after)
+                .iter()
+                .filter(move |e| local(&e.origin))
+                .map(|e| Published::Consultation(e)),
+        ),
+        Kind::Ask => Box::new(
+            from(&directory.asks, after)
+                .iter()
+                .filter(move |e| local(&e.origin))
+                .map(|e| Published::Ask(e)),
+        ),
+        Kind::Organisation | Kind::Page => Box::new(std::iter::empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_names_a_page() {
+        assert_eq!(PageQuery::read(None), PageQuery::Collection);
+        assert_eq!(PageQuery::read(Some("page=3")), PageQuery::Number(3));
+        assert_eq!(PageQuery::read(Some("page=0")), PageQuery::Number(1));
+        assert_eq!(PageQuery::read(Some("after=")), PageQuery::After(None));
+        assert_eq!(
+            PageQuery::read(Some("after=profiles%2Fpriya-shah")),
+            PageQuery::After(Some((Kind::Profile, "priya-shah".into())))
+        );
+        assert_eq!(
+            PageQuery::read(Some("after=nonsense")),
+            PageQuery::After(None)
+        );
+    }
 }

@@ -6,8 +6,10 @@ use generator::content::Directory;
 use generator::{Entry, Kind};
 use serde_json::Value;
 
+use super::collection::{PAGE_SIZE, PageQuery, Published};
 use super::{actor_id, collection, event, fields, organisation, page, person};
 use crate::error::FederationError;
+use crate::protocol::{ACTIVITY_STREAMS, Activity, ActivityKind, OrderedCollectionPage, PUBLIC};
 use crate::store::Store;
 
 /// An entry as published.
@@ -58,15 +60,21 @@ pub async fn all(
     Ok(documents)
 }
 
-/// The document served at `path` to a server asking for ActivityPub: the
-/// site's actor and collections, or an entry.
+/// The document served at `path` (with its `query`) to a server asking
+/// for ActivityPub: the site's actor, its collections and their pages, or
+/// an entry.
 pub async fn at(
     directory: &Directory,
     store: &Store,
     path: &str,
+    query: Option<&str>,
 ) -> Result<Option<Value>, FederationError> {
+    let asked = PageQuery::read(query);
     if path == "/entries" {
-        return Ok(serde_json::to_value(collection::entries(directory)).ok());
+        return Ok(match asked {
+            PageQuery::After(cursor) => to_json(entries_page(directory, store, cursor).await?),
+            _ => to_json(collection::entries(directory)),
+        });
     }
     // An actor's collections: `{actor}outbox`, `{actor}followers`.
     for name in ["outbox", "followers"] {
@@ -74,24 +82,54 @@ pub async fn at(
             let Some(actor) = actor_id(directory, actor_path) else {
                 return Ok(None);
             };
-            let collection = if name == "outbox" {
-                collection::outbox(&actor)
-            } else {
-                collection::followers(&actor, store.follower_count(&actor).await?)
-            };
-            return Ok(serde_json::to_value(collection).ok());
+            let outbox = name == "outbox";
+            return Ok(match (asked, outbox) {
+                (PageQuery::Number(number), true) => {
+                    to_json(outbox_page(directory, store, &actor, number).await?)
+                }
+                (PageQuery::Number(number), false) => {
+                    let id = format!("{actor}followers");
+                    let items = store
+                        .followers_page(&actor, number - 1, PAGE_SIZE)
+                        .await?
+                        .into_iter()
+                        .map(Value::String)
+                        .collect();
+                    to_json(numbered(&id, number, items))
+                }
+                (_, true) => to_json(collection::outbox(
+                    &actor,
+                    count(store.published_count(&actor).await?),
+                )),
+                (_, false) => to_json(collection::followers(
+                    &actor,
+                    count(store.follower_count(&actor).await?),
+                )),
+            });
         }
     }
     if path == "/" {
         let keys = store.keys(&organisation::id(directory)).await?;
         return Ok(serde_json::to_value(organisation::organization(directory, &keys)).ok());
     }
+    Ok(entry_at(directory, store, path, jiff::Timestamp::now())
+        .await?
+        .map(|d| d.json))
+}
+
+/// The document of the entry the site publishes at `path`, if it does.
+async fn entry_at(
+    directory: &Directory,
+    store: &Store,
+    path: &str,
+    now: jiff::Timestamp,
+) -> Result<Option<Document>, FederationError> {
     let local = |origin: &generator::Origin| !origin.is_mirror();
-    let document = match Kind::entry_at(path) {
+    Ok(match Kind::entry_at(path) {
         Some((Kind::Consultation, slug)) => directory
             .consultation(slug)
             .filter(|e| local(&e.origin))
-            .map(|e| consultation(directory, e, jiff::Timestamp::now())),
+            .map(|e| consultation(directory, e, now)),
         Some((Kind::Ask, slug)) => directory
             .ask(slug)
             .filter(|e| local(&e.origin))
@@ -107,8 +145,110 @@ pub async fn at(
             }
         }
         _ => None,
-    };
-    Ok(document.map(|d| d.json))
+    })
+}
+
+/// The page of the site's entries after `cursor`: each entry's whole
+/// document, so that a directory backfilling reads a page, not a page and
+/// an entry at a time.
+async fn entries_page(
+    directory: &Directory,
+    store: &Store,
+    cursor: Option<(Kind, String)>,
+) -> Result<OrderedCollectionPage, FederationError> {
+    let (entries, mut more) = collection::entries_after(directory, cursor.as_ref(), PAGE_SIZE);
+    let now = jiff::Timestamp::now();
+    let mut items = Vec::with_capacity(entries.len());
+    let mut bytes = 0;
+    for entry in &entries {
+        // Within what another server fetches (1 MiB here): long entries
+        // make a shorter page.
+        if bytes > PAGE_BYTES {
+            more = true;
+            break;
+        }
+        let document = match entry {
+            Published::Profile(e) => profile(directory, e, store).await?,
+            Published::Event(e) => event_document(directory, e),
+            Published::Consultation(e) => consultation(directory, e, now),
+            Published::Ask(e) => ask(directory, e),
+        };
+        bytes += document.json.to_string().len();
+        items.push(document.json);
+    }
+    let next = entries
+        .get(items.len().wrapping_sub(1))
+        .filter(|_| more)
+        .map(|last| collection::entries_page_id(directory, Some(last.cursor())));
+    let cursor = cursor.as_ref().map(|(kind, key)| (*kind, key.as_str()));
+    Ok(OrderedCollectionPage::new(
+        Value::String(ACTIVITY_STREAMS.to_string()),
+        collection::entries_page_id(directory, cursor),
+        collection::entries_id(directory),
+        next,
+        items,
+    ))
+}
+
+/// The size past which an entries page takes no more entries, so that a
+/// page stays well under the 1 MiB a directory fetches (unless a single
+/// entry is near that alone).
+const PAGE_BYTES: usize = 384 * 1024;
+
+/// Page `number` of `actor`'s outbox: a `Create` of each entry it
+/// publishes, the latest changed first.
+async fn outbox_page(
+    directory: &Directory,
+    store: &Store,
+    actor: &str,
+    number: usize,
+) -> Result<OrderedCollectionPage, FederationError> {
+    let now = jiff::Timestamp::now();
+    let mut items = Vec::new();
+    for (id, published) in store.published_page(actor, number - 1, PAGE_SIZE).await? {
+        let Some(path) = url::Url::parse(&id).ok().map(|u| u.path().to_string()) else {
+            continue;
+        };
+        // Published before the last build and gone since: told of by its
+        // Delete, not listed.
+        let Some(document) = entry_at(directory, store, &path, now).await? else {
+            continue;
+        };
+        let mut create = Activity::new(
+            format!("{id}#create/{published}"),
+            ActivityKind::Create,
+            actor.to_string(),
+            document.json,
+            vec![PUBLIC.to_string()],
+        );
+        create.published = jiff::Timestamp::from_second(published)
+            .ok()
+            .map(|t| t.to_string());
+        items.extend(serde_json::to_value(create).ok());
+    }
+    Ok(numbered(&format!("{actor}outbox"), number, items))
+}
+
+/// Page `number` of the collection `id`, holding `items`: the next page is
+/// named while this one is full.
+fn numbered(id: &str, number: usize, items: Vec<Value>) -> OrderedCollectionPage {
+    let next = (items.len() == PAGE_SIZE).then(|| collection::numbered_page(id, number + 1));
+    OrderedCollectionPage::new(
+        Value::String(ACTIVITY_STREAMS.to_string()),
+        collection::numbered_page(id, number),
+        id.to_string(),
+        next,
+        items,
+    )
+}
+
+/// A count from the database, as a collection's size.
+fn count(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+fn to_json(value: impl serde::Serialize) -> Option<Value> {
+    serde_json::to_value(value).ok()
 }
 
 /// A profile's `Person`, which creates and changes itself.

@@ -2,15 +2,16 @@
 //! the site's `entries`), and the pages of another directory's `entries`
 //! as read.
 
-use activitypub_federation::kinds::collection::OrderedCollectionType;
+use activitypub_federation::kinds::collection::{OrderedCollectionPageType, OrderedCollectionType};
 use activitypub_federation::protocol::helpers::deserialize_skip_error;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Reference;
 
-/// An `OrderedCollection` as this site serves it: its size, and its items
-/// when they are shown.
+/// An `OrderedCollection` as this site serves it: its size and where its
+/// first page is. Its items are on its pages, a few hundred a page, so that
+/// neither side holds a large collection whole.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderedCollection {
@@ -24,19 +25,62 @@ pub struct OrderedCollection {
     pub id: String,
     /// How many items it holds.
     pub total_items: usize,
-    /// The items' ids, when shown.
+    /// Its first page, if its items are shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ordered_items: Option<Vec<String>>,
+    pub first: Option<String>,
 }
 
 impl OrderedCollection {
-    /// The collection at `id` of `total` items (`items`, if shown).
-    pub fn new(id: String, total: usize, items: Option<Vec<String>>) -> Self {
+    /// The collection at `id` of `total` items, whose first page (if its
+    /// items are shown) is `first`.
+    pub fn new(id: String, total: usize, first: Option<String>) -> Self {
         Self {
             context: super::ACTIVITY_STREAMS.to_string(),
             kind: OrderedCollectionType::OrderedCollection,
             id,
             total_items: total,
+            first,
+        }
+    }
+}
+
+/// One page of an [`OrderedCollection`]: its items (ids, or whole
+/// documents of the same origin) and the page after it.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedCollectionPage {
+    /// The JSON-LD context.
+    #[serde(rename = "@context")]
+    pub context: Value,
+    /// Always `OrderedCollectionPage`.
+    #[serde(rename = "type")]
+    pub kind: OrderedCollectionPageType,
+    /// Its address.
+    pub id: String,
+    /// The collection it is a page of.
+    pub part_of: String,
+    /// The page after it; none on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Its items, in order.
+    pub ordered_items: Vec<Value>,
+}
+
+impl OrderedCollectionPage {
+    /// The page at `id` of the collection `part_of`.
+    pub fn new(
+        context: Value,
+        id: String,
+        part_of: String,
+        next: Option<String>,
+        items: Vec<Value>,
+    ) -> Self {
+        Self {
+            context,
+            kind: OrderedCollectionPageType::OrderedCollectionPage,
+            id,
+            part_of,
+            next,
             ordered_items: items,
         }
     }
@@ -68,14 +112,9 @@ impl CollectionPage {
         super::fields_of(json)
     }
 
-    /// The ids of the items, ordered ones first; items that are not
-    /// references are passed over.
-    pub fn item_ids(&self) -> impl Iterator<Item = url::Url> + '_ {
-        self.ordered_items
-            .iter()
-            .chain(self.items.iter())
-            .flatten()
-            .filter_map(Reference::id_in)
+    /// The items, ordered ones first, as given.
+    pub fn items(&self) -> impl Iterator<Item = &Value> + '_ {
+        self.ordered_items.iter().chain(self.items.iter()).flatten()
     }
 
     /// Where the items go on: the next page if one is named (even as

@@ -23,7 +23,7 @@ pub use actor::{
     Actor, ActorKind, Endpoints, Image, PropertyValue, PublicKey, RemoteActorDocument,
     RemoteEndpoints, RemoteKey,
 };
-pub use collection::{CollectionPage, OrderedCollection};
+pub use collection::{CollectionPage, OrderedCollection, OrderedCollectionPage};
 pub use discovery::{
     Jrd, JrdLink, NodeInfo, NodeInfoLink, NodeInfoLinks, NodeInfoMetadata, NodeInfoServices,
     NodeInfoSoftware, NodeInfoUsage, NodeInfoUsers,

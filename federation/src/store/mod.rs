@@ -43,6 +43,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "the directory's key",
         include_str!("../../migrations/0005_directory_key.sql"),
     ),
+    (
+        6,
+        "where each backfill stopped",
+        include_str!("../../migrations/0006_backfill.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary (no folder to ship).
@@ -195,6 +200,57 @@ impl Store {
             .await
             .and_then(|row| row.try_get(0))
             .map_err(failed(format!("cannot count the followers of {actor}")))
+    }
+
+    /// The followers of `actor` on page `page` (from 0) of pages of `size`,
+    /// in the order they followed.
+    pub async fn followers_page(
+        &self,
+        actor: &str,
+        page: usize,
+        size: usize,
+    ) -> Result<Vec<String>, FederationError> {
+        let (limit, offset) = limit_offset(page, size);
+        sqlx::query_scalar(
+            "SELECT follower FROM followers WHERE actor = $1 ORDER BY created_at, follower LIMIT $2 OFFSET $3",
+        )
+        .bind(actor)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed(format!("cannot read the followers of {actor}")))
+    }
+
+    /// How many objects `actor` has published and not deleted.
+    pub async fn published_count(&self, actor: &str) -> Result<i64, FederationError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM published WHERE actor = $1 AND deleted_at IS NULL")
+            .bind(actor)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(failed(format!("cannot count what {actor} published")))
+    }
+
+    /// The objects `actor` has published and not deleted, with when each
+    /// last changed, newest first, on page `page` (from 0) of pages of
+    /// `size`.
+    pub async fn published_page(
+        &self,
+        actor: &str,
+        page: usize,
+        size: usize,
+    ) -> Result<Vec<(String, i64)>, FederationError> {
+        let (limit, offset) = limit_offset(page, size);
+        sqlx::query_as(
+            "SELECT id, published_at FROM published WHERE actor = $1 AND deleted_at IS NULL \
+             ORDER BY published_at DESC, id LIMIT $2 OFFSET $3",
+        )
+        .bind(actor)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed(format!("cannot read what {actor} published")))
     }
 
     /// Records `follower` (with the inbox to deliver to and its Follow's
@@ -558,6 +614,33 @@ impl Store {
         .map_err(failed(format!("cannot record the follow of {}", follow.source)))
     }
 
+    /// Where the backfill of the directory followed at `source` is to go on
+    /// from: the next page of its entries, or none once it is done.
+    pub async fn set_backfill_next(
+        &self,
+        source: &str,
+        next: Option<&str>,
+    ) -> Result<(), FederationError> {
+        sqlx::query("UPDATE follows SET backfill_next = $1 WHERE source = $2")
+            .bind(next)
+            .bind(source)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(failed(format!("cannot record the backfill of {source}")))
+    }
+
+    /// Where the backfill of the directory followed at `source` stopped,
+    /// if one is under way.
+    pub async fn backfill_next(&self, source: &str) -> Result<Option<String>, FederationError> {
+        sqlx::query_scalar("SELECT backfill_next FROM follows WHERE source = $1")
+            .bind(source)
+            .fetch_optional(&self.pool)
+            .await
+            .map(Option::flatten)
+            .map_err(failed(format!("cannot read the backfill of {source}")))
+    }
+
     /// Every directory followed.
     pub async fn follows(&self) -> Result<Vec<FollowRow>, FederationError> {
         self.follows_where(
@@ -708,4 +791,13 @@ pub struct FollowRow {
     pub follow_id: String,
     /// `pending`, `accepted` or `rejected`.
     pub state: String,
+}
+
+/// SQL's `LIMIT` and `OFFSET` for page `page` (from 0) of pages of `size`.
+fn limit_offset(page: usize, size: usize) -> (i64, i64) {
+    let limit = i64::try_from(size).unwrap_or(i64::MAX);
+    (
+        limit,
+        i64::try_from(page.saturating_mul(size)).unwrap_or(i64::MAX),
+    )
 }

@@ -46,6 +46,19 @@ pub struct Federation {
     pub allow: Vec<String>,
     /// The database URL: `sqlite://…` or `postgres://…`.
     pub database: String,
+    /// The most entries kept from one followed directory.
+    pub mirror_max_entries: u32,
+    /// The most megabytes (MiB) of files kept from one followed directory.
+    pub mirror_max_megabytes: u32,
+}
+
+impl Federation {
+    /// The default [`Federation::mirror_max_entries`]: the largest
+    /// directories (a national aggregator's) hold some 100,000 profiles.
+    pub const MIRROR_MAX_ENTRIES: u32 = 250_000;
+    /// The default [`Federation::mirror_max_megabytes`]: 250,000 entries
+    /// of a few kilobytes, twice over.
+    pub const MIRROR_MAX_MEGABYTES: u32 = 2048;
 }
 
 impl Federation {
@@ -245,12 +258,20 @@ fn read_federation(r: &mut Reader<'_>, node: &Node) -> Option<Federation> {
     let database = f
         .read(r, "database", database_url)
         .unwrap_or_else(|| "sqlite://interchange.db".into());
+    let mirror_max_entries = f
+        .read(r, "mirror_max_entries", |r, n| r.number(n, 1, 100_000_000))
+        .unwrap_or(Federation::MIRROR_MAX_ENTRIES);
+    let mirror_max_megabytes = f
+        .read(r, "mirror_max_megabytes", |r, n| r.number(n, 1, 10_000_000))
+        .unwrap_or(Federation::MIRROR_MAX_MEGABYTES);
     f.finish(r);
     Some(Federation {
         handle: handle?,
         follow,
         allow,
         database,
+        mirror_max_entries,
+        mirror_max_megabytes,
     })
 }
 
@@ -371,6 +392,8 @@ mod tests {
             follow: Vec::new(),
             allow: allow.iter().map(|s| s.to_string()).collect(),
             database: String::new(),
+            mirror_max_entries: Federation::MIRROR_MAX_ENTRIES,
+            mirror_max_megabytes: Federation::MIRROR_MAX_MEGABYTES,
         }
     }
 
