@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use common::federation::{federate, federate_env, free_port, site_with};
+use common::federation::{federate, federate_env, federate_logged, free_port, site_with};
 use common::followed::{ACTIVITY, Setup, activity};
 use common::remote::{MASTODON, Remote, keys, signed};
 use common::{get, post, wait_until, write};
@@ -443,7 +443,8 @@ fn a_followed_directory_is_kept_to_the_entries_this_site_allows_it() {
         "interchange.toml",
         &config.replace("allow = [", "mirror_max_entries = 8\nallow = ["),
     );
-    let _b_server = federate(b.path(), b_port);
+    let log = b.path().join("server.log");
+    let _b_server = federate_logged(b.path(), b_port, &log);
     let mirror = b.path().join(format!("mirror/localhost:{a_port}"));
     let files = || {
         [
@@ -467,6 +468,100 @@ fn a_followed_directory_is_kept_to_the_entries_this_site_allows_it() {
     );
     std::thread::sleep(std::time::Duration::from_secs(3));
     assert_eq!(files(), 8, "the cap holds");
+    // The operator is told, once for the flood, naming the directory.
+    let said = read(&log);
+    let lines: Vec<&str> = said
+        .lines()
+        .filter(|l| l.contains("sent more than this site keeps"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{said}");
+    assert!(
+        lines[0].contains(&format!("localhost:{a_port}"))
+            && lines[0].contains("8 entries, the most `mirror_max_entries` allows"),
+        "{}",
+        lines[0]
+    );
     // B's own site is built and served all the while.
     assert_eq!(get(b_port, "/profiles/tom-young/", "text/html").status, 200);
+}
+
+/// The next page B's backfill of A will read, if one is under way.
+fn backfill_next(database: &Path) -> Option<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let url = format!("sqlite://{}?mode=ro", database.display());
+        let pool = sqlx::SqlitePool::connect(&url).await.ok()?;
+        let next: Option<Option<String>> = sqlx::query_scalar("SELECT backfill_next FROM follows")
+            .fetch_optional(&pool)
+            .await
+            .ok()?;
+        pool.close().await;
+        next.flatten()
+    })
+}
+
+#[test]
+fn a_backfill_killed_midway_goes_on_from_the_page_it_reached() {
+    let (a_port, b_port) = (free_port(), free_port());
+    let a = directory_a(a_port);
+    // Enough profiles for a dozen pages.
+    for i in 0..2400 {
+        write(
+            a.path(),
+            &format!("content/profiles/person-{i:04}.md"),
+            &format!(
+                "---\nname: Person {i}\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nWorks.\n"
+            ),
+        );
+    }
+    // A has published everything before B follows: nothing reaches B but
+    // by its backfill.
+    let a_log = a.path().join("server.log");
+    let _a_server = federate_logged(a.path(), a_port, &a_log);
+    wait_until("A published", || {
+        read(&a_log).contains("federation::publish: published")
+    });
+    let b = directory_b(b_port, a_port);
+    let database = b.path().join("federation.sqlite");
+    let mirror = b.path().join(format!("mirror/localhost:{a_port}/profiles"));
+    let log = b.path().join("server.log");
+    let b_server = federate_logged(b.path(), b_port, &log);
+
+    // B is killed (SIGKILL) once its backfill is past the first page.
+    let mut reached = None;
+    wait_until("B's backfill past its first page", || {
+        reached = backfill_next(&database).filter(|next| next.contains("after=profiles"));
+        reached.is_some()
+    });
+    drop(b_server);
+    let reached = reached.expect("a page");
+    let mirrored = std::fs::read_dir(&mirror).expect("B's mirror").count();
+    assert!(mirrored < 2400, "killed midway ({mirrored} mirrored)");
+    // A file of the first page is lost meanwhile: a backfill that began
+    // again would write it back; one going on from where it was does not.
+    let first = mirror.join("person-0000.md");
+    std::fs::remove_file(&first).expect("removed");
+
+    let _b_server = federate_logged(b.path(), b_port, &log);
+    wait_until("the backfill finished", || {
+        backfill_next(&database).is_none()
+            && mirror.join("person-2399.md").is_file()
+            && mirror.join("priya-shah.md").is_file()
+    });
+    let said = read(&log);
+    assert!(
+        said.contains("backfill going on from where it stopped") && said.contains(&reached),
+        "{said}"
+    );
+    assert!(!first.exists(), "the first page was not read again: {said}");
+    let profiles = std::fs::read_dir(&mirror)
+        .expect("B's mirror")
+        .filter_map(Result::ok)
+        .filter(|f| !f.file_name().to_string_lossy().starts_with('.'))
+        .count();
+    // Every profile A publishes (2,400 and Priya and Sam), but the lost one.
+    assert_eq!(profiles, 2401);
 }

@@ -98,3 +98,29 @@ pub fn federate_env(root: &Path, port: u16, flags: &[&str], env: &[(&str, &str)]
     args.extend_from_slice(flags);
     super::start_with_env(&args, env, "Federating on", move |_| port)
 }
+
+/// `interchange federate --insecure-local` on `port`, its log (at the
+/// `info` level) appended to the file `log`, as an operator would read it.
+pub fn federate_logged(root: &Path, port: u16, log: &Path) -> Server {
+    let listen = format!("127.0.0.1:{port}");
+    let args = [
+        "federate",
+        "--listen",
+        &listen,
+        "--root",
+        root.to_str().expect("UTF-8"),
+        "--insecure-local",
+    ];
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("a log file");
+    super::start_logging_to(
+        &args,
+        &[("RUST_LOG", "info")],
+        "Federating on",
+        move |_| port,
+        file.into(),
+    )
+}

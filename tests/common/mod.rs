@@ -109,16 +109,28 @@ pub fn start_with_env(
     ready: &'static str,
     port: impl Fn(&str) -> u16 + Send + 'static,
 ) -> Server {
+    // The server's log, when a failing test needs it.
+    let log = if std::env::var_os("INTERCHANGE_TEST_LOGS").is_some() {
+        Stdio::inherit()
+    } else {
+        Stdio::null()
+    };
+    start_logging_to(args, env, ready, port, log)
+}
+
+/// [`start_with_env`], the server's log (standard error) going to `log`.
+pub fn start_logging_to(
+    args: &[&str],
+    env: &[(&str, &str)],
+    ready: &'static str,
+    port: impl Fn(&str) -> u16 + Send + 'static,
+    log: Stdio,
+) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_interchange"))
         .args(args)
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        // The server's log, when a failing test needs it.
-        .stderr(if std::env::var_os("INTERCHANGE_TEST_LOGS").is_some() {
-            Stdio::inherit()
-        } else {
-            Stdio::null()
-        })
+        .stderr(log)
         .spawn()
         .expect("the server starts");
     let stdout = child.stdout.take().expect("stdout");

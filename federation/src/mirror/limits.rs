@@ -102,10 +102,14 @@ impl Limits {
         }
     }
 
-    /// Counts `host`'s folder again (after a whole backfill).
+    /// Counts `host`'s folder again (after a whole backfill). The refusals
+    /// go on being counted, so that a directory refused at every pass is
+    /// not logged at every pass.
     pub fn recount(&self, root: &Path, host: &str) {
-        let counted = count(root, host);
-        lock(&self.usage).insert(host.to_string(), counted);
+        let mut counted = count(root, host);
+        let mut usage = lock(&self.usage);
+        counted.refused = usage.get(host).map_or(0, |u| u.refused);
+        usage.insert(host.to_string(), counted);
     }
 }
 
