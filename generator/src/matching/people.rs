@@ -128,6 +128,14 @@ pub struct People<'a> {
     packed: Vec<Packed>,
     tag_flat: Vec<u32>,
     tag_points: Vec<i32>,
+    /// Each person's place on a ring of hashes of their ids. Lists too long
+    /// to read whole are read from a person's own place on the ring, so
+    /// that a person coming or going moves each window by one at most:
+    /// the people a profile page suggests change only where that person
+    /// was, or would be, among them, not across the directory.
+    ring: Vec<u64>,
+    /// Everyone, in ring order.
+    by_ring: Vec<u32>,
 }
 
 impl<'a> People<'a> {
@@ -185,12 +193,18 @@ impl<'a> People<'a> {
 
         let mut postings = vec![Vec::new(); tags.len()];
         let mut places = vec![Vec::new(); place_names.len()];
-        for (i, (_, numbers, place)) in people.iter().enumerate() {
+        // Every list of people in the order of their ids' hashes (see
+        // `ring`); `people` is in id order, so in index order within a tie.
+        let ring: Vec<u64> = people.iter().map(|(p, _, _)| spread(&p.id)).collect();
+        let mut by_ring: Vec<u32> = (0..people.len() as u32).collect();
+        by_ring.sort_by_key(|&i| (ring[i as usize], i));
+        for &i in &by_ring {
+            let (_, numbers, place) = &people[i as usize];
             for &t in numbers {
-                postings[t as usize].push(i as u32);
+                postings[t as usize].push(i);
             }
             if let Some(place) = place {
-                places[*place as usize].push(i as u32);
+                places[*place as usize].push(i);
             }
         }
         // Numbered from the most used: the first [`COMMON_TAGS`] are kept as
@@ -271,6 +285,8 @@ impl<'a> People<'a> {
             packed,
             tag_flat,
             tag_points,
+            ring,
+            by_ring,
         }
     }
 
@@ -402,7 +418,10 @@ impl<'a> People<'a> {
         if k == 0 || self.people.len() < 2 {
             return Vec::new();
         }
-        let start = spread(&self.people[a].id);
+        let start = self.ring[a];
+        let ring = &self.ring;
+        // Where a list (in ring order) reaches `start`.
+        let from = |list: &[u32]| list.partition_point(|&b| ring[b as usize] < start);
         let mut found: Vec<u32> = Vec::new();
         let lists = self
             .tags_of(a)
@@ -413,7 +432,7 @@ impl<'a> People<'a> {
             if list.len() <= scan {
                 found.extend_from_slice(list);
             } else {
-                let from = (start as usize) % list.len();
+                let from = from(list);
                 let to = (from + scan).min(list.len());
                 found.extend_from_slice(&list[from..to]);
                 found.extend_from_slice(&list[..scan - (to - from)]);
@@ -433,8 +452,9 @@ impl<'a> People<'a> {
             let n = self.people.len();
             let mut seen: Vec<usize> = scored.iter().map(|&(b, _)| b).collect();
             seen.sort_unstable();
-            let from = (start as usize) % n;
-            for b in (0..n).map(|i| (from + i) % n).take(64 * k + 64) {
+            let from = from(&self.by_ring);
+            let ring_order = (0..n).map(|i| self.by_ring[(from + i) % n] as usize);
+            for b in ring_order.take(64 * k + 64) {
                 if scored.len() >= k {
                     break;
                 }
