@@ -563,3 +563,40 @@ fn the_search_index_kept_between_saves_is_the_one_a_full_build_makes() {
     assert!(rendered < first_build_pages(&demo) / 4, "{rendered} pages");
     demo.assert_same_as_full_build("a word weighing more");
 }
+
+#[test]
+fn a_removed_profile_leaves_the_site_though_the_build_with_it_fails_and_renders_a_part() {
+    let mut demo = Demo::new();
+    let pages = first_build_pages(&demo);
+    // Removing one person renders the pages that showed them, not the site:
+    // whom other profiles are suggested changes only near them.
+    let gone = demo.root.join("content/profiles/gareth-pryce.md");
+    std::fs::remove_file(&gone).expect("removed");
+    let rendered = demo.save(std::slice::from_ref(&gone));
+    assert!(
+        rendered * 4 < pages,
+        "removing a profile renders {rendered} of {pages} pages"
+    );
+    demo.assert_same_as_full_build("a profile removed");
+
+    // Removed in the same save as a mistake elsewhere: the build fails and
+    // the last good site stays, but without the person.
+    let page = demo.output.join("profiles/amira-hussain/index.html");
+    assert!(page.is_file());
+    let gone = demo.root.join("content/profiles/amira-hussain.md");
+    std::fs::remove_file(&gone).expect("removed");
+    let broken = demo.write("content/profiles/broken.md", "---\nname: Broken\n---\n");
+    let update = demo.live.update(&[gone, broken], &Quiet);
+    assert!(
+        matches!(update.outcome, Outcome::Problems),
+        "{:?}",
+        update.outcome
+    );
+    assert!(!page.exists(), "the removed profile's page is gone");
+    assert!(
+        demo.output
+            .join("profiles/eleanor-grant/index.html")
+            .is_file(),
+        "the rest of the last good site stays"
+    );
+}

@@ -11,6 +11,7 @@ pub mod watch;
 
 use std::path::{Path, PathBuf};
 
+use crate::content::Kind;
 use crate::diagnostic::Diagnostics;
 use crate::load::{CONFIG_FILE, Files, LoadError, LoadOptions};
 use crate::render::Theme;
@@ -72,10 +73,32 @@ impl LiveSite {
         self.memory.next_change()
     }
 
+    /// Takes the pages of removed profiles off the live site at once,
+    /// before the build that follows (which, when a removal changes whom
+    /// other pages suggest, takes seconds in a large directory): a person
+    /// erased is gone from the site first. No reference can stop the build
+    /// removing a profile, so the site is never left without a page the
+    /// build still makes.
+    fn withdraw_removed_profiles(&self, changed: &[PathBuf]) {
+        let Some(live) = crate::render::InPlace::open(&self.options.output) else {
+            return;
+        };
+        for path in changed {
+            let relative = self.files.relative(path);
+            if let Some((Kind::Profile, key)) = crate::load::entry_of(&relative)
+                && !self.files.root().join(&relative).exists()
+            {
+                // A later build tries again what cannot be removed now.
+                let _ = live.remove_page(&Kind::Profile.url(&key));
+            }
+        }
+    }
+
     /// Reads again the files at `changed` (none: only the clock moved) and
     /// builds what changed.
     pub fn update(&mut self, changed: &[PathBuf], progress: &dyn Progress) -> Update {
         let root = self.files.root().to_path_buf();
+        self.withdraw_removed_profiles(changed);
         if let Err(error) = self.files.reread(changed) {
             return Update {
                 diagnostics: Diagnostics::default(),

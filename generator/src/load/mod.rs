@@ -461,6 +461,14 @@ struct ReadFile {
     findings: Findings,
 }
 
+/// The kind and key (see [`Entry::slug`]) of the entry the file at
+/// `relative` (to the site folder) holds or held, if it is an entry's place.
+pub fn entry_of(relative: &Path) -> Option<(Kind, String)> {
+    let place = place(relative).ok()?;
+    let key = place.key();
+    Some((place.kind, key))
+}
+
 /// Where a file sits: its kind, slug and origin host, from its path.
 struct Place {
     kind: Kind,

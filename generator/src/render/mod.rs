@@ -38,6 +38,7 @@ use pages::{Job, Renderer, jobs};
 use views::Link;
 
 pub use memory::Memory;
+pub(crate) use output::InPlace;
 pub use rebuild::rebuild;
 pub use theme::Theme;
 

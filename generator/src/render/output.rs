@@ -208,6 +208,20 @@ impl InPlace {
         write_atomically(&path, bytes).map_err(io(&path))
     }
 
+    /// Removes the page at `url` and everything under its folder (an
+    /// entry's page, its calendar file, its numbered pages).
+    pub fn remove_page(&self, url: &str) -> Result<(), BuildError> {
+        let relative = url.trim_matches('/');
+        if relative.is_empty() {
+            return Ok(());
+        }
+        let folder = self.folder.join(relative);
+        match std::fs::remove_dir_all(&folder) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&folder)(e)),
+            _ => Ok(()),
+        }
+    }
+
     /// Removes a file, and its folders left empty.
     pub fn remove(&self, relative: &Path) -> Result<(), BuildError> {
         let path = self.folder.join(relative);

@@ -237,9 +237,12 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
             exported(index, Kind::Profile, e, ProfileFields::new(&e.data), out);
         },
     );
+    // The host too: a host no longer listed is cleared from the event
+    // (`Directory::forget_unlisted_profiles`), its file unchanged.
     let upcoming = |i: usize| {
         let mut hasher = hasher();
         index.upcoming_of(i).hash(&mut hasher);
+        dir.events[i].data.host.hash(&mut hasher);
         hasher.finish()
     };
     lists.list(
@@ -258,7 +261,11 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
             );
         },
     );
-    let status = |i: usize| dir.consultations[i].data.status(index.now) as u64;
+    // The lead too, as an event's host.
+    let status = |i: usize| {
+        let c = &dir.consultations[i].data;
+        crate::fingerprint::of((c.status(index.now) as u64, &c.lead))
+    };
     let consultations = &dir.consultations;
     lists.list(
         &mut out,
