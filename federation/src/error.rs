@@ -40,6 +40,9 @@ pub enum FederationError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// A task acting on what arrived stopped short (it panicked).
+    #[error("a task stopped short: {0}")]
+    Task(String),
     /// The address could not be listened on, or the server failed.
     #[error("cannot serve on {address}: {source}")]
     Listen {

@@ -37,14 +37,46 @@ const KEY_REFRESH_SECONDS: i64 = 300;
 /// Handles a POST to an inbox: the site's, a profile's or the shared one.
 pub async fn post(State(config): State<FederationConfig<Instance>>, request: Request) -> Response {
     let data = config.to_request_data();
-    match receive(request, &data).await {
-        Ok(()) => StatusCode::ACCEPTED.into_response(),
-        Err(error) => refusal(&error),
+    let (activity, actor) = match checked(request, &data).await {
+        Ok(Some(checked)) => checked,
+        Ok(None) => return StatusCode::ACCEPTED.into_response(),
+        Err(error) => return refusal(&error),
+    };
+    // Acted on in a task of its own: a sender that stops waiting (timing
+    // out while this server is busy) drops this request, and with it
+    // anything it awaits. Cut off between the receipt recorded and the act,
+    // the act would be lost, and the sender's retry taken as done.
+    let acting =
+        tokio::spawn(async move { act(&activity, &actor, &config.to_request_data()).await });
+    match acting.await {
+        Ok(Ok(())) => StatusCode::ACCEPTED.into_response(),
+        Ok(Err(error)) => refusal(&error),
+        Err(error) => refusal(&InboxError::Server(crate::FederationError::Task(
+            error.to_string(),
+        ))),
     }
 }
 
-/// Checks and acts on one delivery.
-async fn receive(request: Request, data: &Data) -> Result<(), InboxError> {
+/// Acts on a checked activity once, however often it is delivered.
+async fn act(activity: &Received, actor: &RemoteActor, data: &Data) -> Result<(), InboxError> {
+    if !data.store.first_receipt(activity.id.as_str()).await? {
+        tracing::info!(id = %activity.id, "received again: not acted on twice");
+        return Ok(());
+    }
+    if let Err(error) = activities::receive(activity, actor, data).await {
+        // Taken back, so that a retry after a passing failure is acted on.
+        data.store.forget_receipt(activity.id.as_str()).await?;
+        return Err(error);
+    }
+    Ok(())
+}
+
+/// Checks one delivery: the activity and its verified signer, to act on;
+/// none if it was dealt with already (an actor's own deletion).
+async fn checked(
+    request: Request,
+    data: &Data,
+) -> Result<Option<(Received, RemoteActor)>, InboxError> {
     let (parts, body) = request.into_parts();
     let body = read_body(&parts.headers, body).await?;
     let signature = Signature::read(&parts.method, &parts.uri, &parts.headers, SystemTime::now())?;
@@ -65,22 +97,12 @@ async fn receive(request: Request, data: &Data) -> Result<(), InboxError> {
             if activity.kind == ActivityKind::Delete
                 && activity.object_id().as_ref() == Some(&activity.actor) =>
         {
-            return delete::forget(&activity.actor, data).await;
+            return delete::forget(&activity.actor, data).await.map(|()| None);
         }
         Err(error) => return Err(error),
     };
     let actor = verified_signer(&signature, actor, &actor_id, data).await?;
-
-    if !data.store.first_receipt(activity.id.as_str()).await? {
-        tracing::info!(id = %activity.id, "received again: not acted on twice");
-        return Ok(());
-    }
-    if let Err(error) = activities::receive(&activity, &actor, data).await {
-        // Taken back, so that a retry after a passing failure is acted on.
-        data.store.forget_receipt(activity.id.as_str()).await?;
-        return Err(error);
-    }
-    Ok(())
+    Ok(Some((activity, actor)))
 }
 
 /// The body, if it is at most [`BODY_LIMIT`]: refused on its declared

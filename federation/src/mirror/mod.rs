@@ -44,9 +44,6 @@ const FETCHES_AT_ONCE: usize = 8;
 /// How often each followed directory's entries are read again in full.
 const RECONCILE_EVERY: Duration = Duration::from_secs(60 * 60);
 
-/// The most pages of an entries collection read.
-const MAX_PAGES: usize = 1000;
-
 /// Where the entry `id` is mirrored, relative to the site folder:
 /// `mirror/<host>/<kind>/<slug>.md`, if `id` is an entry's address.
 pub fn file_of(id: &Url) -> Option<(PathBuf, Kind)> {
@@ -537,7 +534,10 @@ pub async fn backfill(instance: &Instance, row: &FollowRow) -> Result<usize, Fed
     let mut changed_count = 0;
     let mut complete = false;
     while let Some(page_url) = next.take() {
-        if seen_pages.len() >= MAX_PAGES || !seen_pages.insert(page_url.clone()) {
+        // A page holds an entry at least: no more pages than the entries
+        // this site keeps of one directory.
+        let most_pages = instance.caps().files;
+        if seen_pages.len() as u64 >= most_pages || !seen_pages.insert(page_url.clone()) {
             tracing::warn!(
                 directory = row.actor,
                 pages = seen_pages.len(),
