@@ -1,7 +1,7 @@
 //! `interchange federate` as other servers see it: the real binary on the
 //! loopback in local mode, asked over plain HTTP the way Mastodon asks.
 
-use common::federation::{federate, free_port, site};
+use common::federation::{add_officers, federate, free_port, site};
 use common::{Server, get, wait_until};
 use serde_json::Value;
 
@@ -366,15 +366,7 @@ fn collections_are_paged_and_list_every_entry_once_while_the_directory_changes()
     let port = free_port();
     let dir = site(port);
     // 450 more profiles: three pages of entries.
-    for i in 0..450 {
-        common::write(
-            dir.path(),
-            &format!("content/profiles/person-{i:03}.md"),
-            &format!(
-                "---\nname: Person {i}\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nWorks.\n"
-            ),
-        );
-    }
+    add_officers(dir.path(), 450);
     let server = federate(dir.path(), port);
     let base = format!("http://localhost:{port}");
 
@@ -388,15 +380,15 @@ fn collections_are_paged_and_list_every_entry_once_while_the_directory_changes()
     // read is edited: every entry there throughout is listed, once.
     let (items, pages, total) = read_collection(server.port, "/entries", |page| {
         if page == 1 {
-            std::fs::remove_file(dir.path().join("content/profiles/person-000.md"))
+            std::fs::remove_file(dir.path().join("content/profiles/person-0000.md"))
                 .expect("removed");
-            let last = dir.path().join("content/profiles/person-449.md");
+            let last = dir.path().join("content/profiles/person-0449.md");
             let text = std::fs::read_to_string(&last).expect("read");
             std::fs::write(&last, text.replace("role: Officer", "role: Head Officer"))
                 .expect("edited");
             wait_until("the site rebuilt", || {
-                get(server.port, "/profiles/person-000/", ACTIVITY).status == 410
-                    && get(server.port, "/profiles/person-449/", ACTIVITY).json()["fields"]["role"]
+                get(server.port, "/profiles/person-0000/", ACTIVITY).status == 410
+                    && get(server.port, "/profiles/person-0449/", ACTIVITY).json()["fields"]["role"]
                         == "Head Officer"
             });
         }
@@ -412,8 +404,8 @@ fn collections_are_paged_and_list_every_entry_once_while_the_directory_changes()
     assert_eq!(unique.len(), ids.len(), "no entry twice");
     for id in [
         "/profiles/priya-shah/",
-        "/profiles/person-001/",
-        "/profiles/person-449/",
+        "/profiles/person-0001/",
+        "/profiles/person-0449/",
         "/events/housing-open-day/",
         "/consultations/housing-allocations/",
         "/asks/mentor-wanted/",
@@ -430,7 +422,7 @@ fn collections_are_paged_and_list_every_entry_once_while_the_directory_changes()
     // Each item is the entry's whole document, as its address serves it.
     let edited = items
         .iter()
-        .find(|i| i["id"] == format!("{base}/profiles/person-449/"))
+        .find(|i| i["id"] == format!("{base}/profiles/person-0449/"))
         .expect("the edited profile");
     assert_eq!(
         edited["fields"]["role"], "Head Officer",
@@ -438,7 +430,7 @@ fn collections_are_paged_and_list_every_entry_once_while_the_directory_changes()
     );
     assert_eq!(
         edited,
-        &get(server.port, "/profiles/person-449/", ACTIVITY).json()
+        &get(server.port, "/profiles/person-0449/", ACTIVITY).json()
     );
 
     // The actors' outboxes list what each published; nobody follows yet.

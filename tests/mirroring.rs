@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use common::federation::{federate, federate_env, federate_logged, free_port, site_with};
+use common::federation::{
+    add_officers, federate, federate_env, federate_logged, free_port, site_with,
+};
 use common::followed::{ACTIVITY, Setup, activity};
 use common::remote::{MASTODON, Remote, keys, signed};
 use common::{get, post, wait_until, write};
@@ -425,15 +427,7 @@ fn one_slug_from_two_followed_directories_and_a_local_file_names_three_and_none_
 fn a_followed_directory_is_kept_to_the_entries_this_site_allows_it() {
     let (a_port, b_port) = (free_port(), free_port());
     let a = directory_a(a_port);
-    for i in 0..20 {
-        write(
-            a.path(),
-            &format!("content/profiles/person-{i:02}.md"),
-            &format!(
-                "---\nname: Person {i}\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nWorks.\n"
-            ),
-        );
-    }
+    add_officers(a.path(), 20);
     let _a_server = federate(a.path(), a_port);
     // B keeps at most 8 files of any directory it follows.
     let b = directory_b(b_port, a_port);
@@ -463,7 +457,7 @@ fn a_followed_directory_is_kept_to_the_entries_this_site_allows_it() {
     // More arrive (a new profile, an edit's Update): none goes beyond it.
     write(
         a.path(),
-        "content/profiles/person-99.md",
+        "content/profiles/person-0099.md",
         "---\nname: Person 99\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nNew.\n",
     );
     std::thread::sleep(std::time::Duration::from_secs(3));
@@ -508,15 +502,7 @@ fn a_backfill_killed_midway_goes_on_from_the_page_it_reached() {
     let (a_port, b_port) = (free_port(), free_port());
     let a = directory_a(a_port);
     // Enough profiles for a dozen pages.
-    for i in 0..2400 {
-        write(
-            a.path(),
-            &format!("content/profiles/person-{i:04}.md"),
-            &format!(
-                "---\nname: Person {i}\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nWorks.\n"
-            ),
-        );
-    }
+    add_officers(a.path(), 2400);
     // A has published everything before B follows: nothing reaches B but
     // by its backfill.
     let a_log = a.path().join("server.log");

@@ -75,6 +75,20 @@ pub fn site_with(base_url: &str, federation: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Writes `count` more officers of Acme into the site at `root`:
+/// `person-0000` to `person-{count - 1}`.
+pub fn add_officers(root: &Path, count: usize) {
+    for i in 0..count {
+        super::write(
+            root,
+            &format!("content/profiles/person-{i:04}.md"),
+            &format!(
+                "---\nname: Person {i}\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nWorks.\n"
+            ),
+        );
+    }
+}
+
 /// `interchange federate --insecure-local` on `port`.
 pub fn federate(root: &Path, port: u16) -> Server {
     federate_with(root, port, &["--insecure-local"])
