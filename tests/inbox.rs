@@ -190,6 +190,21 @@ fn deliveries_not_signed_by_their_actor_are_refused_with_401() {
         s.deliver_signed("/inbox", &body(8), bob, "alice", now, MASTODON),
         "signature does not match",
     );
+    // Signed by alice, rightly, but for another server, and replayed here.
+    let text = body(10).to_string();
+    let elsewhere = signed(
+        alice,
+        &format!("{}#main-key", s.remote.actor("alice")),
+        "directory.other.example",
+        "/inbox",
+        text.as_bytes(),
+        now,
+        MASTODON,
+    );
+    refused(
+        post(s.server.port, "/inbox", &elsewhere, text.as_bytes()),
+        "addressed to directory.other.example, not to this server",
+    );
     assert_eq!(s.followers("/"), 0, "nothing refused was acted on");
 
     // Signed by alice, dated two hours ago (a delivery from a retry queue):

@@ -57,6 +57,26 @@ pub async fn post(State(config): State<FederationConfig<Instance>>, request: Req
     }
 }
 
+/// Refuses a delivery addressed to another server: its signature covers the
+/// `Host` it was sent to, so one meant for another server and replayed here
+/// would otherwise verify.
+fn addressed_here(parts: &axum::http::request::Parts, host: &str) -> Result<(), InboxError> {
+    let to = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+        .unwrap_or_default();
+    if to.eq_ignore_ascii_case(host) {
+        Ok(())
+    } else {
+        Err(InboxError::refused(
+            401,
+            format!("the delivery is addressed to {to}, not to this server ({host})"),
+        ))
+    }
+}
+
 /// Acts on a checked activity once, however often it is delivered.
 async fn act(activity: &Received, actor: &RemoteActor, data: &Data) -> Result<(), InboxError> {
     if !data.store.first_receipt(activity.id.as_str()).await? {
@@ -79,6 +99,7 @@ async fn checked(
 ) -> Result<Option<(Received, RemoteActor)>, InboxError> {
     let (parts, body) = request.into_parts();
     let body = read_body(&parts.headers, body).await?;
+    addressed_here(&parts, &data.host)?;
     let signature = Signature::read(&parts.method, &parts.uri, &parts.headers, SystemTime::now())?;
     signature::check_digest(&parts.headers, &body)?;
 
