@@ -194,6 +194,26 @@ fn nodeinfo_and_host_meta_are_linked_and_valid() {
     assert_eq!(info["openRegistrations"], false);
     // Only Priya federates.
     assert_eq!(info["usage"]["users"]["total"], 1);
+    // Strict readers refuse the whole document for one empty string.
+    fn empty_strings(value: &serde_json::Value, at: &str, found: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) if s.is_empty() => found.push(at.to_string()),
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    empty_strings(value, &format!("{at}.{key}"), found);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, value) in items.iter().enumerate() {
+                    empty_strings(value, &format!("{at}[{i}]"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut empty = Vec::new();
+    empty_strings(&info, "nodeinfo", &mut empty);
+    assert!(empty.is_empty(), "empty fields: {empty:?}");
 
     let meta = get(server.port, "/.well-known/host-meta", "application/xrd+xml");
     assert_eq!(meta.status, 200);

@@ -106,7 +106,9 @@ pub fn nodeinfo(directory: &Directory) -> NodeInfo {
         software: NodeInfoSoftware {
             name: "interchange".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            repository: env!("CARGO_PKG_REPOSITORY").into(),
+            repository: Some(env!("CARGO_PKG_REPOSITORY"))
+                .filter(|r| !r.is_empty())
+                .map(str::to_string),
         },
         protocols: vec!["activitypub".into()],
         services: NodeInfoServices {

@@ -75,8 +75,10 @@ pub struct NodeInfoSoftware {
     pub name: String,
     /// Its version.
     pub version: String,
-    /// Where its source is.
-    pub repository: String,
+    /// Where its source is, when the build says: strict readers refuse an
+    /// empty one, so none is left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
 }
 
 /// The services a node reads from and publishes to.
