@@ -39,6 +39,12 @@ fn webfinger_finds_the_site_and_federating_profiles_only() {
     assert_eq!(own["type"], ACTIVITY);
     assert_eq!(own["href"], format!("http://{host}/"));
 
+    // As some servers ask, without `acct:`; readable by web clients anywhere.
+    let bare = finger(&format!("small@{host}"));
+    assert_eq!(bare.status, 200, "{}", bare.body);
+    assert_eq!(bare.json()["subject"], format!("acct:small@{host}"));
+    assert_eq!(bare.header("access-control-allow-origin"), Some("*"));
+
     // Handles and hosts are compared without regard to case.
     let mixed = finger(&format!("acct:Small@LOCALHOST:{port}"));
     assert_eq!(mixed.status, 200);
@@ -169,7 +175,8 @@ fn nodeinfo_and_host_meta_are_linked_and_valid() {
     let port = free_port();
     let dir = site(port);
     let server = federate(dir.path(), port);
-    let links = get(server.port, "/.well-known/nodeinfo", "application/json").json();
+    let links_answer = get(server.port, "/.well-known/nodeinfo", "application/json");
+    let links = links_answer.json();
     let link = &links["links"][0];
     assert_eq!(
         link["rel"],
@@ -217,6 +224,10 @@ fn nodeinfo_and_host_meta_are_linked_and_valid() {
 
     let meta = get(server.port, "/.well-known/host-meta", "application/xrd+xml");
     assert_eq!(meta.status, 200);
+    // Readable by web clients on any origin.
+    for answer in [&links_answer, &answer, &meta] {
+        assert_eq!(answer.header("access-control-allow-origin"), Some("*"));
+    }
     assert!(meta.body.contains(&format!(
         "template=\"http://localhost:{port}/.well-known/webfinger?resource={{uri}}\""
     )));
@@ -487,4 +498,36 @@ fn collections_are_paged_and_list_every_entry_once_while_the_directory_changes()
         get(server.port, "/profiles/internal-ian/outbox", ACTIVITY).status,
         404
     );
+}
+
+#[test]
+fn a_page_and_its_document_share_an_address_and_every_reader_gets_its_own() {
+    let port = free_port();
+    let dir = site(port);
+    let server = federate(dir.path(), port);
+    let path = "/profiles/priya-shah/";
+
+    // Both variants say they vary with Accept: a cache keeps them apart.
+    let page = get(server.port, path, BROWSER);
+    assert!(page.body.contains("<html"), "a page");
+    assert_eq!(page.header("vary"), Some("Accept"));
+    let document = get(server.port, path, ACTIVITY);
+    assert_eq!(document.json()["type"], "Person");
+    assert_eq!(document.header("vary"), Some("Accept"));
+
+    // JSON-LD asked for with or without the ActivityStreams profile.
+    for accept in [
+        "application/ld+json",
+        "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+    ] {
+        let answer = get(server.port, path, accept);
+        assert_eq!(answer.header("content-type"), Some(ACTIVITY), "{accept}");
+        assert_eq!(answer.json()["type"], "Person", "{accept}");
+    }
+
+    // HEAD: the document's headers, no body.
+    let head = common::request(server.port, "HEAD", path, ACTIVITY);
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-type"), Some(ACTIVITY));
+    assert!(head.body.is_empty(), "{}", head.body);
 }

@@ -16,10 +16,12 @@ use crate::protocol::{
 /// without regard to case, as Mastodon does.
 pub fn webfinger(directory: &Directory, host: &str, resource: &str) -> Option<Jrd> {
     let handle = directory.site.federation.as_ref()?.handle.as_str();
-    let (name, asked_host) = if let Some(account) = resource
+    // `acct:name@host`, or `name@host` as some servers ask.
+    let account = resource
         .strip_prefix("acct:")
         .or_else(|| resource.strip_prefix("ACCT:"))
-    {
+        .or_else(|| (!resource.contains("://") && resource.contains('@')).then_some(resource));
+    let (name, asked_host) = if let Some(account) = account {
         account.trim_start_matches('@').rsplit_once('@')?
     } else {
         // An actor's address is a resource too.

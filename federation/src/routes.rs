@@ -42,6 +42,12 @@ pub fn app(state: AppState, public: &Path) -> Router {
         .route(fields::CONTEXT_PATH, get(context_document))
         .fallback_service(site)
         .layer(middleware::from_fn_with_state(state.clone(), negotiate))
+        // A page and its ActivityPub document share an address: a cache
+        // must keep them apart.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::VARY,
+            HeaderValue::from_static("Accept"),
+        ))
         // Pages change when the site is rebuilt: caches may keep them a few minutes.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -59,16 +65,19 @@ fn wants_activity(request: &Request) -> bool {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .any(|kind| {
+            // JSON-LD with the ActivityStreams profile or with none: a page
+            // is never JSON-LD.
             let kind = kind.trim().to_ascii_lowercase();
-            kind.starts_with(ACTIVITY_JSON)
-                || (kind.starts_with("application/ld+json") && kind.contains("activitystreams"))
+            kind.starts_with(ACTIVITY_JSON) || kind.starts_with("application/ld+json")
         })
 }
 
 /// Answers ActivityPub requests for actors at their pages' addresses; passes
 /// every other request to the site.
 async fn negotiate(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() != axum::http::Method::GET || !wants_activity(&request) {
+    let method = request.method();
+    let reads = method == axum::http::Method::GET || method == axum::http::Method::HEAD;
+    if !reads || !wants_activity(&request) {
         return next.run(request).await;
     }
     let path = request.uri().path().to_string();
@@ -148,7 +157,7 @@ async fn webfinger(State(state): State<AppState>, Query(query): Query<Resource>)
     let Some(resource) = query.resource else {
         return (StatusCode::BAD_REQUEST, "a `resource` parameter is needed").into_response();
     };
-    match discovery::webfinger(&state.directory(), &state.host, &resource) {
+    let response = match discovery::webfinger(&state.directory(), &state.host, &resource) {
         Some(json) => {
             let mut response = axum::Json(json).into_response();
             response.headers_mut().insert(
@@ -158,11 +167,22 @@ async fn webfinger(State(state): State<AppState>, Query(query): Query<Resource>)
             response
         }
         None => (StatusCode::NOT_FOUND, "no such account here").into_response(),
-    }
+    };
+    readable_anywhere(response)
+}
+
+/// `response` with CORS open to any origin: discovery documents are public,
+/// and web clients on other origins look people up with them.
+fn readable_anywhere(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
 }
 
 async fn nodeinfo_links(State(state): State<AppState>) -> Response {
-    axum::Json(discovery::nodeinfo_links(&state.directory())).into_response()
+    readable_anywhere(axum::Json(discovery::nodeinfo_links(&state.directory())).into_response())
 }
 
 async fn nodeinfo(State(state): State<AppState>) -> Response {
@@ -173,7 +193,7 @@ async fn nodeinfo(State(state): State<AppState>) -> Response {
             "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",
         ),
     );
-    response
+    readable_anywhere(response)
 }
 
 async fn context_document(State(state): State<AppState>) -> Response {
@@ -191,5 +211,5 @@ async fn host_meta(State(state): State<AppState>) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/xrd+xml; charset=utf-8"),
     );
-    response
+    readable_anywhere(response)
 }

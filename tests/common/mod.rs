@@ -175,13 +175,18 @@ impl Answer {
 
 /// GET over plain HTTP/1.1 from the loopback, with an `Accept` header.
 pub fn get(port: u16, path: &str, accept: &str) -> Answer {
+    request(port, "GET", path, accept)
+}
+
+/// A request with `method` and no body (GET, HEAD) on the loopback.
+pub fn request(port: u16, method: &str, path: &str, accept: &str) -> Answer {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .expect("a timeout");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: localhost:{port}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
     )
     .expect("sent");
     let mut response = String::new();
