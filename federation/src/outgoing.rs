@@ -3,9 +3,10 @@
 //! is stopped: an activity names any URL it likes, and without these checks
 //! a stranger could make the server fetch from its own network.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use activitypub_federation::resolver::ValidatingDnsResolver;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::Policy;
 
 use crate::error::FederationError;
@@ -14,10 +15,76 @@ use crate::protocol::{ACTIVITY_JSON, BODY_LIMIT, document_id};
 /// How long a fetch or delivery may take.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The client. Outside local mode its resolver refuses names that resolve
-/// to loopback, private, link-local, carrier-grade NAT or IPv4-mapped
-/// addresses, at the moment of connecting (so a name that changes its
-/// answer between check and use is caught too). Redirects are not followed
+/// Whether the server may connect to `ip`: never to a private, loopback,
+/// link-local, carrier-grade NAT, unspecified or unique-local address (an
+/// IPv4 address written as IPv6 is judged as itself); in local mode, to the
+/// loopback only of those.
+pub fn may_connect(ip: IpAddr, insecure_local: bool) -> bool {
+    let ip = ip.to_canonical();
+    if ip.is_loopback() {
+        return insecure_local;
+    }
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// Refuses `url` if its host is an address written out that the server may
+/// not connect to: such a host never reaches the resolver, which checks
+/// names.
+pub fn check_address(url: &url::Url, insecure_local: bool) -> Result<(), String> {
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(v4)) => IpAddr::V4(v4),
+        Some(url::Host::Ipv6(v6)) => IpAddr::V6(v6),
+        Some(url::Host::Domain(_)) => return Ok(()),
+        None => return Err("it has no host".into()),
+    };
+    if may_connect(ip, insecure_local) {
+        Ok(())
+    } else {
+        Err(format!("{ip} is an internal address: it is never fetched"))
+    }
+}
+
+/// Resolves names, refusing any that resolves to an address the server may
+/// not connect to ([`may_connect`]), at the moment of connecting: a name
+/// that changes its answer between a check and its use is caught too.
+#[derive(Debug, Clone, Copy)]
+struct GuardedResolver {
+    insecure_local: bool,
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let insecure_local = self.insecure_local;
+        Box::pin(async move {
+            let host = name.as_str().trim_end_matches('.').to_string();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if let Some(internal) = found.iter().find(|a| !may_connect(a.ip(), insecure_local)) {
+                return Err(format!("{host} resolves to an internal IP, {}", internal.ip()).into());
+            }
+            let addrs: Addrs = Box::new(found.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// The client. Its resolver refuses names that resolve to internal
+/// addresses ([`GuardedResolver`]), and every fetch refuses internal
+/// addresses written out ([`check_address`]). Redirects are not followed
 /// by the client: the federation crate follows one itself, checking the new
 /// address like the first.
 pub fn http_client(insecure_local: bool) -> Result<reqwest::Client, FederationError> {
@@ -29,7 +96,7 @@ pub fn http_client(insecure_local: bool) -> Result<reqwest::Client, FederationEr
         .redirect(Policy::none())
         .timeout(TIMEOUT)
         .connect_timeout(TIMEOUT)
-        .dns_resolver(ValidatingDnsResolver::new(Vec::new(), !insecure_local))
+        .dns_resolver(std::sync::Arc::new(GuardedResolver { insecure_local }))
         .build()
         .map_err(|e| FederationError::Config(format!("cannot make the HTTP client: {e}")))
 }
@@ -58,6 +125,7 @@ pub async fn fetch_document(
     if url.scheme() != "https" && !(insecure_local && url.scheme() == "http") {
         return Err(failed("only https addresses are fetched".into()));
     }
+    check_address(url, insecure_local).map_err(failed)?;
     let mut response = client
         .get(url.as_str())
         .header(reqwest::header::ACCEPT, ACTIVITY_JSON)
@@ -121,6 +189,94 @@ mod tests {
             port,
             tokio::spawn(async move { listener.accept().await.is_ok() }),
         )
+    }
+
+    #[test]
+    fn internal_addresses_in_every_form_are_refused() {
+        let internal = [
+            "127.0.0.1",
+            "127.1.2.3",
+            "0.0.0.0",
+            "0.1.2.3",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "100.127.255.255",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+        ];
+        for text in internal {
+            let ip: IpAddr = text.parse().expect("an address");
+            assert!(!may_connect(ip, false), "{text} is refused");
+        }
+        for text in ["93.184.216.34", "100.128.0.1", "172.32.0.1", "2001:db8::1"] {
+            let ip: IpAddr = text.parse().expect("an address");
+            assert!(may_connect(ip, false), "{text} is public");
+        }
+        // Local mode opens the loopback, and only it.
+        for text in ["127.0.0.1", "::1", "::ffff:127.0.0.1"] {
+            assert!(
+                may_connect(text.parse().expect("an address"), true),
+                "{text}"
+            );
+        }
+        for text in [
+            "10.1.2.3",
+            "192.168.1.1",
+            "169.254.169.254",
+            "fc00::1",
+            "0.0.0.0",
+        ] {
+            assert!(
+                !may_connect(text.parse().expect("an address"), true),
+                "{text}"
+            );
+        }
+    }
+
+    /// An address written out never reaches the resolver: it is checked
+    /// before any connection, in every form a URL can write it.
+    #[tokio::test]
+    async fn internal_addresses_written_out_are_never_fetched() {
+        let (port, accepted) = listener().await;
+        let client = http_client(false).expect("a client");
+        for host in ["127.0.0.1", "[::ffff:127.0.0.1]", "2130706433", "0x7f.1"] {
+            let url = url::Url::parse(&format!("https://{host}:{port}/actor")).expect("a URL");
+            let refused = fetch_document(&client, &url, false).await;
+            let error = refused.expect_err("refused").to_string();
+            assert!(error.contains("internal address"), "{host}: {error}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!accepted.is_finished(), "nothing connected to the loopback");
+        accepted.abort();
+
+        // In local mode, the loopback is fetched; a private address is not.
+        let client = http_client(true).expect("a client");
+        let private = url::Url::parse("http://10.0.0.1/actor").expect("a URL");
+        let error = fetch_document(&client, &private, true)
+            .await
+            .expect_err("refused");
+        assert!(error.to_string().contains("internal address"), "{error}");
+        let (port, accepted) = listener().await;
+        let loopback = url::Url::parse(&format!("http://127.0.0.1:{port}/")).expect("a URL");
+        let _ = tokio::time::timeout(
+            Duration::from_millis(500),
+            fetch_document(&client, &loopback, true),
+        )
+        .await;
+        assert!(
+            accepted.await.expect("joined"),
+            "local mode connects to the loopback"
+        );
     }
 
     /// A name resolving to the loopback is refused before any connection.
