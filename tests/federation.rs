@@ -70,6 +70,16 @@ fn webfinger_finds_the_site_and_federating_profiles_only() {
 fn actors_are_served_at_their_pages_to_servers_and_pages_to_browsers() {
     let port = free_port();
     let dir = site(port);
+    common::write(
+        dir.path(),
+        "content/organisations/acme.md",
+        "---\nname: Acme Council\nsector: local-government\nwebsite: https://www.acme.example.gov.uk/\nlogo: logos/acme.png\n---\nA council.\n",
+    );
+    common::write(
+        dir.path(),
+        "static/logos/acme.png",
+        "not checked as a picture",
+    );
     let server = federate(dir.path(), port);
     let url = format!("http://localhost:{port}/profiles/priya-shah/");
 
@@ -131,11 +141,24 @@ fn actors_are_served_at_their_pages_to_servers_and_pages_to_browsers() {
     );
     assert!(page.body.contains("Priya Shah"));
 
-    // The site is an Organization at its home page.
+    // The site is an Organization at its home page, with its
+    // organisation's logo as its picture and website and sector as fields.
     let site = get(server.port, "/", ACTIVITY).json();
     assert_eq!(site["type"], "Organization");
     assert_eq!(site["id"], format!("http://localhost:{port}/"));
     assert_eq!(site["preferredUsername"], "small");
+    assert_eq!(site["icon"]["type"], "Image");
+    assert_eq!(
+        site["icon"]["url"],
+        format!("http://localhost:{port}/logos/acme.png")
+    );
+    let fields = site["attachment"].to_string();
+    assert!(
+        fields.contains(r#"href=\"https://www.acme.example.gov.uk/\""#)
+            && fields.contains(">www.acme.example.gov.uk</a>")
+            && fields.contains("Local government"),
+        "{fields}"
+    );
 
     // Internal profiles and those kept from federation are no actors.
     assert_eq!(

@@ -66,6 +66,25 @@ fn shared_inbox(id: &str) -> String {
     }
 }
 
+/// A profile field labelled `name` whose value is a link to `url`, shown
+/// as its host and path (as Mastodon shows a website), escaped.
+pub fn link_property(name: &str, url: &url::Url) -> PropertyValue {
+    let shown = format!(
+        "{}{}",
+        url.host_str().unwrap_or_default(),
+        url.path().trim_end_matches('/')
+    );
+    PropertyValue {
+        kind: "PropertyValue".into(),
+        name: name.to_string(),
+        value: format!(
+            "<a href=\"{}\" rel=\"me nofollow noopener noreferrer\" target=\"_blank\">{}</a>",
+            generator::escape::markup(url.as_str()),
+            generator::escape::markup(&shown)
+        ),
+    }
+}
+
 /// A profile field labelled `name`, its value escaped as text.
 pub fn property(name: &str, value: &str) -> PropertyValue {
     PropertyValue {

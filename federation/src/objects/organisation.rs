@@ -3,7 +3,7 @@
 
 use generator::content::Directory;
 
-use crate::protocol::{Actor, ActorKind};
+use crate::protocol::{Actor, ActorKind, Image};
 use crate::store::Keys;
 
 /// The site actor's id: the home page.
@@ -26,6 +26,26 @@ pub fn organization(directory: &Directory, keys: &Keys) -> Actor {
         keys,
     );
     site.entries = Some(super::collection::entries_id(directory));
+    // What Mastodon shows of an account: the organisation's logo as its
+    // picture, its website and sector as profile fields.
+    if let Some(organisation) = directory
+        .site
+        .organisations
+        .first()
+        .and_then(|slug| directory.organisation(slug))
+    {
+        let o = &organisation.data;
+        site.icon = o.logo.as_deref().map(|logo| Image {
+            kind: activitypub_federation::kinds::object::ImageType::Image,
+            url: super::fields::file_url(directory, logo),
+        });
+        if let Some(website) = &o.website {
+            site.attachment
+                .push(super::link_property("Website", website));
+        }
+        site.attachment
+            .push(super::property("Sector", o.sector.label()));
+    }
     site.summary = format!(
         "{} public servants open to meeting people from other sectors.",
         directory
