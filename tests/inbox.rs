@@ -493,3 +493,31 @@ fn a_failed_delivery_is_tried_again_after_a_restart_and_a_refused_one_is_not() {
         .count();
     assert_eq!(tries, 1, "a refused delivery is not retried");
 }
+
+#[test]
+fn a_server_that_answers_only_signed_fetches_can_follow_us() {
+    let s = setup("{remote}");
+    let site = s.site_actor();
+    // Its actor is served only to a signed GET.
+    let following = follow(&s.remote, "secure-alice", 1, &site);
+    let answer = s.deliver(&following, "secure-alice");
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    let accept = s.remote.wait_for("Accept");
+    assert_eq!(accept.path, "/users/secure-alice/inbox");
+    assert_eq!(s.followers("/"), 1);
+
+    // The fetch of its actor was signed with the site's key.
+    let fetch = s
+        .remote
+        .gets()
+        .into_iter()
+        .find(|g| g.path == "/users/secure-alice")
+        .expect("its actor was fetched");
+    let signature = fetch.headers.get("signature").expect("a signed fetch");
+    assert!(
+        signature.contains(&format!("keyId=\"{site}#main-key\""))
+            && !signature.contains("(created)"),
+        "over dated headers, as Mastodon signs: {signature}"
+    );
+    remote::verify_fetch(&fetch, &s.key_of("/")).expect("the fetch verifies with the site's key");
+}

@@ -210,12 +210,25 @@ async fn shutdown() {
 }
 
 /// The federation crate's configuration: the site's host, the guarded
-/// HTTP client, and (in local mode only) leave to use http and ports.
+/// HTTP client, the site's actor to sign every fetch with, and (in local
+/// mode only) leave to use http and ports.
 async fn federation_config(
     instance: Instance,
     insecure_local: bool,
 ) -> Result<FederationConfig<Instance>, FederationError> {
+    // Servers that answer only signed fetches (GoToSocial; Mastodon in
+    // authorized-fetch mode) can then be read, and so follow this site.
+    let site = crate::objects::organisation::id(&instance.directory());
+    let keys = instance.store.keys(&site).await?;
+    let site = url::Url::parse(&site)
+        .map_err(|e| FederationError::Config(format!("{site} is not an address: {e}")))?;
+    let signer = crate::objects::local::LocalActor::new(site, keys);
     FederationConfig::builder()
+        .signed_fetch_actor(&signer)
+        // Signatures over the headers Mastodon signs, `(request-target)
+        // host date` (and `digest`), which every verifier reads, rather than
+        // over `(created)` and `(expires)`, which some refuse.
+        .http_signature_compat(true)
         .domain(instance.host.clone())
         .app_data(instance)
         .client(outgoing::http_client(insecure_local)?.into())

@@ -68,6 +68,8 @@ impl Delivery {
 struct Seen {
     deliveries: Arc<Mutex<Vec<Delivery>>>,
     fetches: Arc<Mutex<Vec<String>>>,
+    /// Each GET, with its headers.
+    gets: Arc<Mutex<Vec<Delivery>>>,
     /// Statuses to answer the next deliveries with (202 once it is empty).
     answers: Arc<Mutex<std::collections::VecDeque<u16>>>,
     port: u16,
@@ -162,6 +164,11 @@ impl Remote {
         self.seen.fetches.lock().expect("not poisoned").clone()
     }
 
+    /// Each GET so far, with its headers (and an empty body).
+    pub fn gets(&self) -> Vec<Delivery> {
+        self.seen.gets.lock().expect("not poisoned").clone()
+    }
+
     /// Waits (a minute at most) for a delivery of an activity of `kind`
     /// that was taken in.
     pub fn wait_for(&self, kind: &str) -> Delivery {
@@ -190,6 +197,8 @@ impl Remote {
 /// as a delivery. `/users/bob` has bob's key and `/users/huge` a document
 /// over 1 MiB; every other actor signs with alice's key, so that activities
 /// other servers sent can be replayed with their host replaced by this one.
+/// Actors under `/users/secure-` are served only to a signed GET (401
+/// otherwise), as GoToSocial and Mastodon in authorized-fetch mode serve.
 async fn anyone(State(seen): State<Seen>, request: axum::extract::Request) -> Response {
     let path = request
         .uri()
@@ -212,6 +221,21 @@ async fn anyone(State(seen): State<Seen>, request: axum::extract::Request) -> Re
         .lock()
         .expect("not poisoned")
         .push(path.clone());
+    let headers: BTreeMap<String, String> = request
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
+        .collect();
+    let signed = headers.contains_key("signature");
+    seen.gets.lock().expect("not poisoned").push(Delivery {
+        path: path.clone(),
+        headers,
+        body: String::new(),
+        status: 200,
+    });
+    if path.starts_with("/users/secure-") && !signed {
+        return (StatusCode::UNAUTHORIZED, "Request not signed").into_response();
+    }
     let key = if path == "/users/bob" {
         &keys()[1]
     } else {
@@ -298,6 +322,28 @@ pub fn digest(body: &[u8]) -> String {
 /// Whether `delivery` carries a signature by `public_pem` over its
 /// request target, host, date and digest, and its digest matches its body.
 pub fn verify(delivery: &Delivery, public_pem: &str) -> Result<(), String> {
+    verify_as("post", delivery, public_pem, MASTODON)
+}
+
+/// Checks the signature of a GET this server received (`fetch`) with
+/// `public_pem`: over at least `(request-target)`, `host` and `date`.
+pub fn verify_fetch(fetch: &Delivery, public_pem: &str) -> Result<(), String> {
+    verify_as(
+        "get",
+        fetch,
+        public_pem,
+        &["(request-target)", "host", "date"],
+    )
+}
+
+/// Checks the signature of a request with `method` (lower case) over at
+/// least `needed`, and its digest if it signs one.
+fn verify_as(
+    method: &str,
+    delivery: &Delivery,
+    public_pem: &str,
+    needed: &[&str],
+) -> Result<(), String> {
     let header = delivery
         .headers
         .get("signature")
@@ -312,19 +358,21 @@ pub fn verify(delivery: &Delivery, public_pem: &str) -> Result<(), String> {
         .ok_or("no headers list")?
         .split_whitespace()
         .collect();
-    for needed in MASTODON {
+    for needed in needed {
         if !covered.contains(needed) {
             return Err(format!("{needed} is not signed"));
         }
     }
-    if delivery.headers.get("digest") != Some(&digest(delivery.body.as_bytes())) {
+    if covered.contains(&"digest")
+        && delivery.headers.get("digest") != Some(&digest(delivery.body.as_bytes()))
+    {
         return Err("the digest does not match the body".into());
     }
     let signing_string = covered
         .iter()
         .map(|h| {
             let value = match *h {
-                "(request-target)" => Some(format!("post {}", delivery.path)),
+                "(request-target)" => Some(format!("{method} {}", delivery.path)),
                 "(created)" => fields.get("created").map(ToString::to_string),
                 "(expires)" => fields.get("expires").map(ToString::to_string),
                 name => delivery.headers.get(name).cloned(),

@@ -25,6 +25,11 @@ impl std::fmt::Debug for LocalActor {
 }
 
 impl LocalActor {
+    /// The actor `id` with `keys`.
+    pub fn new(id: Url, keys: Keys) -> Self {
+        Self { id, keys }
+    }
+
     /// The actor `id`, with its keys from the store (made if need be).
     pub async fn load(id: &str, data: &Data) -> Result<Self, InboxError> {
         let keys = data.store.keys(id).await?;
