@@ -1,6 +1,6 @@
 //! The checks that need every file at once.
 
-use super::{Claim, Findings};
+use super::entry::{Claim, Findings};
 use crate::content::{Kind, origin_host};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::did_you_mean::did_you_mean;

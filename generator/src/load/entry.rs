@@ -1,0 +1,396 @@
+//! Reading one entry file: where it sits (its kind, key and origin), its
+//! front matter and body, and what it says that is checked against the
+//! other files.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::content::{Ask, Consultation, Entry, Event, Kind, Organisation, Origin, Page, Profile};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::fields::{Context, Fields, Reader, Reference, ReferenceFrom, is_slug, slugify};
+use crate::node::{Node, parse_yaml};
+use crate::source::{SourceFile, Span};
+
+use super::checks;
+use super::front_matter::{self, SplitError};
+
+/// An entry of any kind.
+pub(super) enum AnyEntry {
+    Organisation(Arc<Entry<Organisation>>),
+    Profile(Arc<Entry<Profile>>),
+    Event(Arc<Entry<Event>>),
+    Consultation(Arc<Entry<Consultation>>),
+    Ask(Arc<Entry<Ask>>),
+    Page(Arc<Entry<Page>>),
+}
+
+/// The entry a file makes, counted for the reference checks.
+pub(crate) struct Claim {
+    pub kind: Kind,
+    /// Its key (see [`Entry::slug`]).
+    pub slug: String,
+}
+
+/// What a file says that is checked against every other file.
+pub(crate) struct Findings {
+    pub file: Arc<SourceFile>,
+    pub references: Vec<Reference>,
+    /// Each interest: as written, the form compared, and where.
+    pub interests: Vec<(String, String, Span)>,
+}
+
+/// What reading one file gave.
+pub(super) struct ReadFile {
+    pub(super) entry: Option<AnyEntry>,
+    pub(super) claim: Option<Claim>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) findings: Findings,
+}
+
+/// The kind and key (see [`Entry::slug`]) of the entry the file at
+/// `relative` (to the site folder) holds or held, if it is an entry's place.
+pub fn entry_of(relative: &Path) -> Option<(Kind, String)> {
+    let place = place(relative).ok()?;
+    let key = place.key();
+    Some((place.kind, key))
+}
+
+/// Where a file sits: its kind, slug and origin host, from its path.
+struct Place {
+    kind: Kind,
+    slug: String,
+    host: Option<String>,
+}
+
+impl Place {
+    /// The entry's key: the slug, within its origin's namespace.
+    fn key(&self) -> String {
+        match &self.host {
+            None => self.slug.clone(),
+            Some(host) => crate::content::mirrored_key(host, &self.slug),
+        }
+    }
+}
+
+fn place(relative: &Path) -> Result<Place, String> {
+    let parts: Vec<String> = relative
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let stem = relative
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kinds = Kind::ALL.map(Kind::folder).join("/, ");
+    let (host, folder) = match parts.as_slice() {
+        [top, folder, _] if top == "content" => (None, folder),
+        [top, host, folder, _] if top == "mirror" && crate::content::is_host(host) => {
+            (Some(host.clone()), folder)
+        }
+        [top, host, _, _] if top == "mirror" => {
+            return Err(format!(
+                "`{host}` is not a host: mirror/ holds a folder for each followed directory, named by its host"
+            ));
+        }
+        [top, ..] if top == "mirror" => {
+            return Err("mirrored entries live at mirror/<host>/<kind>/<slug>.md".into());
+        }
+        _ => {
+            return Err(format!(
+                "entries live in a folder of their kind under content/: {kinds}/"
+            ));
+        }
+    };
+    let kind = Kind::from_folder(folder)
+        .ok_or_else(|| format!("`{folder}` is not a kind of entry; the kinds are {kinds}/"))?;
+    Ok(Place {
+        kind,
+        slug: stem,
+        host,
+    })
+}
+
+/// A file's bytes and its modification time, from one open.
+fn read_with_time(path: &Path) -> std::io::Result<(Vec<u8>, Option<jiff::Timestamp>)> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    let modified = metadata
+        .modified()
+        .ok()
+        .and_then(|t| jiff::Timestamp::try_from(t).ok());
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    // Through `take`: a `File`'s own `read_to_end` asks for its size again.
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    Ok((bytes, modified))
+}
+
+pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
+    let (text, modified) = match read_with_time(&root.join(relative)) {
+        Ok((bytes, modified)) => (Ok(bytes), modified),
+        Err(e) => (Err(e), None),
+    };
+    let (text, unreadable) = match text {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(format!(
+                    "the file is not UTF-8 text (at byte {})",
+                    e.utf8_error().valid_up_to()
+                )),
+            ),
+        },
+        Err(e) => (String::new(), Some(format!("cannot read the file: {e}"))),
+    };
+    let file = Arc::new(SourceFile::new(relative, text).modified_at(modified));
+    let mut out = ReadFile {
+        entry: None,
+        claim: None,
+        diagnostics: Vec::new(),
+        findings: Findings {
+            file: Arc::clone(&file),
+            references: Vec::new(),
+            interests: Vec::new(),
+        },
+    };
+    let first_line = file.line_span(1);
+    if let Some(message) = unreadable {
+        out.diagnostics.push(
+            Diagnostic::error(Code::Unreadable, &file, first_line, message)
+                .with_hint("save the file as UTF-8 text"),
+        );
+        return out;
+    }
+    let place = match place(relative) {
+        Ok(place) => place,
+        Err(hint) => {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownKind,
+                    &file,
+                    first_line,
+                    "this file is not in a folder of entries",
+                )
+                .with_hint(hint),
+            );
+            return out;
+        }
+    };
+    if !is_slug(&place.slug) {
+        out.diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidSlug,
+                &file,
+                first_line,
+                format!("the file name `{}` is not a valid slug", place.slug),
+            )
+            .with_hint(format!(
+                "rename the file to `{}.md`: lower-case letters, digits and hyphens",
+                slugify(&place.slug)
+            )),
+        );
+    }
+    let split = match front_matter::split(file.text()) {
+        Ok(split) => split,
+        Err(error) => {
+            let (message, hint) = match error {
+                SplitError::NoOpening => (
+                    "the file has no front matter",
+                    "start the file with a line `---`, the fields, then another `---`",
+                ),
+                SplitError::NoClosing => (
+                    "the front matter is never closed",
+                    "add a line `---` after the last field, before the text",
+                ),
+            };
+            out.diagnostics.push(
+                Diagnostic::error(Code::MissingFrontMatter, &file, first_line, message)
+                    .with_hint(hint),
+            );
+            return out;
+        }
+    };
+    let node = match parse_yaml(split.yaml) {
+        Ok(node) => node,
+        Err(e) => {
+            let span = e.offset.map_or(first_line, |o| Span::new(o, 0));
+            out.diagnostics.push(
+                Diagnostic::error(
+                    Code::Syntax,
+                    &file,
+                    span,
+                    format!("the front matter is not valid YAML: {}", e.message),
+                )
+                .with_hint(yaml_hint(&e.message)),
+            );
+            return out;
+        }
+    };
+    let mut reader = Reader::new(&file, context);
+    reader.host = place.host.as_deref();
+    body_links(&mut reader, split.body);
+    let entry = read_fields(
+        &mut reader,
+        &node,
+        first_line,
+        &place,
+        split.body,
+        split.body_line,
+    );
+    out.claim = Some(Claim {
+        kind: place.kind,
+        slug: place.key(),
+    });
+    out.entry = entry;
+    out.diagnostics.extend(reader.diagnostics);
+    out.findings.references = reader.references;
+    out.findings.interests = reader
+        .interests
+        .into_iter()
+        .map(|(interest, span)| {
+            let key = checks::interest_key(&interest);
+            (interest, key, span)
+        })
+        .collect();
+    out
+}
+
+/// Records the body's links to other entries as references, and reports
+/// links that look like entry files but cannot be.
+fn body_links(r: &mut Reader<'_>, body: &str) {
+    // Most bodies link to no entry: skip parsing those.
+    if !body.contains(".md") {
+        return;
+    }
+    let body_start = r.file.text().len() - body.len();
+    for (event, range) in
+        pulldown_cmark::Parser::new_ext(body, crate::markdown::options()).into_offset_iter()
+    {
+        let destination = match &event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => dest_url,
+            _ => continue,
+        };
+        let span = Span::new(body_start + range.start, range.len());
+        match crate::content::links::entry_link(destination, r.file.path()) {
+            None => {}
+            Some(Ok(link)) => r.references.push(Reference {
+                kind: link.kind,
+                slug: link.slug,
+                from: ReferenceFrom::Link,
+                span,
+            }),
+            Some(Err(reason)) => r.push(r.error(Code::BrokenLink, span, reason).with_hint(
+                "write `@/` then the entry's folder and file, like `@/profiles/priya-shah.md`",
+            )),
+        }
+    }
+}
+
+fn yaml_hint(message: &str) -> &'static str {
+    if message.contains("aliases") {
+        "write each value out in full"
+    } else if message.contains("written twice") {
+        "each field may be written once; remove the repeated one"
+    } else if message.contains("nested")
+        || message.contains("recursion")
+        || message.contains("values")
+    {
+        "the front matter is too large or too deeply nested; keep it to plain fields"
+    } else {
+        "check the indentation and quote text that contains `: ` or starts with `@`, `*` or `&`"
+    }
+}
+
+fn read_fields(
+    r: &mut Reader<'_>,
+    node: &Node,
+    opening: Span,
+    place: &Place,
+    body: &str,
+    body_line: usize,
+) -> Option<AnyEntry> {
+    let what = format!("a {}", place.kind.name());
+    let mut f = Fields::of(r, node, opening, what)?;
+    let updated = f.read(r, "updated", Reader::date);
+    // A mirrored entry without a valid origin is still read, so that all of
+    // its problems are reported; it is then left out of the directory.
+    let origin = match &place.host {
+        None => Some(Origin::Local),
+        Some(host) => f
+            .read_required(
+                r,
+                "origin",
+                "https://directory.example.gov.uk/profiles/priya-shah/",
+                |r, n| origin_url(r, n, host),
+            )
+            .map(|url| Origin::Mirror {
+                host: host.clone(),
+                url,
+            }),
+    };
+    let links = r
+        .references
+        .iter()
+        .filter(|reference| reference.from == ReferenceFrom::Link)
+        .map(|reference| (reference.kind, reference.slug.clone()))
+        .collect();
+    let local = place.host.is_none();
+    let common = Entry {
+        slug: place.key(),
+        origin: origin.clone().unwrap_or(Origin::Local),
+        file: Arc::clone(r.file),
+        body: body.to_string(),
+        body_line,
+        updated,
+        links,
+        data: (),
+    };
+    // A local event or consultation that names no organisation is the site's
+    // own (the first organisation of the config); a mirrored one stays unnamed.
+    let organisation = r.context.organisation.clone().filter(|_| local);
+    let read = match place.kind {
+        Kind::Organisation => {
+            Organisation::read(r, &mut f).map(|d| AnyEntry::Organisation(Arc::new(common.with(d))))
+        }
+        Kind::Profile => {
+            Profile::read(r, &mut f).map(|d| AnyEntry::Profile(Arc::new(common.with(d))))
+        }
+        Kind::Event => Event::read(r, &mut f).map(|mut d| {
+            if d.organisation.is_none() {
+                d.organisation = organisation;
+            }
+            AnyEntry::Event(Arc::new(common.with(d)))
+        }),
+        Kind::Consultation => Consultation::read(r, &mut f, body).map(|mut d| {
+            if d.organisation.is_none() {
+                d.organisation = organisation;
+            }
+            AnyEntry::Consultation(Arc::new(common.with(d)))
+        }),
+        Kind::Ask => Ask::read(r, &mut f).map(|d| AnyEntry::Ask(Arc::new(common.with(d)))),
+        Kind::Page => Page::read(r, &mut f).map(|d| AnyEntry::Page(Arc::new(common.with(d)))),
+    };
+    f.finish(r);
+    read.filter(|_| origin.is_some())
+}
+
+/// A mirrored entry's canonical URL, which must be on the host it is filed under.
+fn origin_url(r: &mut Reader<'_>, node: &Node, host: &str) -> Option<url::Url> {
+    let url = r.url(node, &["https", "http"])?;
+    let url_host = url.host_str().unwrap_or_default();
+    let filed = host.split(':').next().unwrap_or(host);
+    if url_host.eq_ignore_ascii_case(filed) {
+        Some(url)
+    } else {
+        r.push(
+            r.error(
+                Code::InvalidUrl,
+                node.span,
+                format!("the origin is on {url_host}, but the entry is filed under mirror/{host}/"),
+            )
+            .with_hint("a mirrored entry must live under the folder of the host it came from"),
+        );
+        None
+    }
+}
