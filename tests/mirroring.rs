@@ -63,21 +63,32 @@ fn read(path: &Path) -> String {
 /// How many deliveries A's database holds for `inbox`, and the most
 /// attempts any has had.
 fn pending(database: &Path, inbox: &str) -> (i64, i64) {
+    read_database(database, async |pool| {
+        let row: (i64, Option<i64>) =
+            sqlx::query_as("SELECT COUNT(*), MAX(attempts) FROM deliveries WHERE inbox = ?")
+                .bind(inbox)
+                .fetch_one(pool)
+                .await
+                .expect("read");
+        (row.0, row.1.unwrap_or(0))
+    })
+    .expect("A's database")
+}
+
+/// What `read` gives from a read-only connection to the SQLite database
+/// at `database` (of a server still running); none if it cannot be opened
+/// (not made yet).
+fn read_database<T>(database: &Path, read: impl AsyncFnOnce(&sqlx::SqlitePool) -> T) -> Option<T> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a runtime");
     runtime.block_on(async {
         let url = format!("sqlite://{}?mode=ro", database.display());
-        let pool = sqlx::SqlitePool::connect(&url).await.expect("A's database");
-        let row: (i64, Option<i64>) =
-            sqlx::query_as("SELECT COUNT(*), MAX(attempts) FROM deliveries WHERE inbox = ?")
-                .bind(inbox)
-                .fetch_one(&pool)
-                .await
-                .expect("read");
+        let pool = sqlx::SqlitePool::connect(&url).await.ok()?;
+        let read = read(&pool).await;
         pool.close().await;
-        (row.0, row.1.unwrap_or(0))
+        Some(read)
     })
 }
 
@@ -481,20 +492,14 @@ fn a_followed_directory_is_kept_to_the_entries_this_site_allows_it() {
 
 /// The next page B's backfill of A will read, if one is under way.
 fn backfill_next(database: &Path) -> Option<String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(async {
-        let url = format!("sqlite://{}?mode=ro", database.display());
-        let pool = sqlx::SqlitePool::connect(&url).await.ok()?;
-        let next: Option<Option<String>> = sqlx::query_scalar("SELECT backfill_next FROM follows")
-            .fetch_optional(&pool)
+    read_database(database, async |pool| {
+        sqlx::query_scalar::<_, Option<String>>("SELECT backfill_next FROM follows")
+            .fetch_optional(pool)
             .await
-            .ok()?;
-        pool.close().await;
-        next.flatten()
+            .expect("read")
+            .flatten()
     })
+    .flatten()
 }
 
 #[test]

@@ -532,23 +532,29 @@ pub async fn backfill(instance: &Instance, row: &FollowRow) -> Result<usize, Fed
     let mut seen_pages = HashSet::new();
     let mut listed: HashSet<PathBuf> = HashSet::new();
     let mut changed_count = 0;
-    let mut complete = false;
+    // A page holds an entry at least: no more pages than the entries this
+    // site keeps of one directory.
+    let most_pages = instance.caps().files;
+    // Whether the pages were read to the last; cut short by an error, the
+    // backfill goes on from its page next time.
+    let mut complete = true;
     while let Some(page_url) = next.take() {
-        // A page holds an entry at least: no more pages than the entries
-        // this site keeps of one directory.
-        let most_pages = instance.caps().files;
         if seen_pages.len() as u64 >= most_pages || !seen_pages.insert(page_url.clone()) {
             tracing::warn!(
                 directory = row.actor,
                 pages = seen_pages.len(),
                 "its entries' pages go round in a loop or on too long: read no further"
             );
+            complete = false;
             break;
         }
         let document =
             match fetch_document(&instance.client, &page_url, instance.insecure_local).await? {
                 Fetched::Document(document) => document,
-                Fetched::Gone => break,
+                Fetched::Gone => {
+                    complete = false;
+                    break;
+                }
             };
         let page = CollectionPage::read(&document);
         let changed = mirror_page(instance, &row.host, &page, &mut listed).await?;
@@ -561,7 +567,11 @@ pub async fn backfill(instance: &Instance, row: &FollowRow) -> Result<usize, Fed
             .store
             .set_backfill_next(&row.source, next.as_ref().map(Url::as_str))
             .await?;
-        complete = next.is_none();
+    }
+    if !complete {
+        // Going on from a page that loops or is gone would never end: the
+        // next pass starts from the first page.
+        instance.store.set_backfill_next(&row.source, None).await?;
     }
     if complete && whole_pass {
         let removed = remove_unlisted(instance, &row.host, &listed)?;

@@ -176,8 +176,11 @@ async fn entries_page(
         bytes += document.json.to_string().len();
         items.push(document.json);
     }
-    let next = entries
-        .get(items.len().wrapping_sub(1))
+    // After the last entry this page holds.
+    let next = items
+        .len()
+        .checked_sub(1)
+        .and_then(|last| entries.get(last))
         .filter(|_| more)
         .map(|last| collection::entries_page_id(directory, Some(last.cursor())));
     let cursor = cursor.as_ref().map(|(kind, key)| (*kind, key.as_str()));
