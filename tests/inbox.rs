@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use common::federation::{federate_env, federate_with, free_port, site_with};
 use common::followed::{ACTIVITY, Setup, activity, follow, setup};
-use common::remote::{self, MASTODON, Remote, keys, signed};
+use common::remote::{self, MASTODON, Remote, keys, signed, signed_rfc9421};
 use common::{Answer, get, post};
 use serde_json::{Value, json};
 
@@ -506,7 +506,20 @@ fn a_server_that_answers_only_signed_fetches_can_follow_us() {
     assert_eq!(accept.path, "/users/secure-alice/inbox");
     assert_eq!(s.followers("/"), 1);
 
-    // The fetch of its actor was signed with the site's key.
+    // The fetch of its actor was signed by the instance actor, which
+    // NodeInfo links to, as Mastodon signs.
+    let links = get(s.server.port, "/.well-known/nodeinfo", "application/json").json();
+    let instance_actor = links["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .find(|l| l["rel"] == "https://www.w3.org/ns/activitystreams#Application")
+        .and_then(|l| l["href"].as_str())
+        .expect("NodeInfo links the instance actor")
+        .to_string();
+    assert_eq!(instance_actor, format!("{site}actor/"));
+    let application = get(s.server.port, "/actor/", ACTIVITY).json();
+    assert_eq!(application["type"], "Application");
     let fetch = s
         .remote
         .gets()
@@ -515,9 +528,113 @@ fn a_server_that_answers_only_signed_fetches_can_follow_us() {
         .expect("its actor was fetched");
     let signature = fetch.headers.get("signature").expect("a signed fetch");
     assert!(
-        signature.contains(&format!("keyId=\"{site}#main-key\""))
+        signature.contains(&format!("keyId=\"{instance_actor}#main-key\""))
+            && signature.contains("algorithm=\"rsa-sha256\"")
             && !signature.contains("(created)"),
         "over dated headers, as Mastodon signs: {signature}"
     );
-    remote::verify_fetch(&fetch, &s.key_of("/")).expect("the fetch verifies with the site's key");
+    remote::verify_fetch(&fetch, &s.key_of("/actor/"))
+        .expect("the fetch verifies with the instance actor's key");
+}
+
+/// RFC 9421 (HTTP Message Signatures), as Mastodon 4.5 and Fedify send it,
+/// is taken like the draft; one made for another server's inbox, or over
+/// another body, is not.
+#[test]
+fn a_follow_signed_by_rfc_9421_is_accepted_and_bound_to_this_server() {
+    let s = setup("{remote}");
+    let site = s.site_actor();
+    let following = follow(&s.remote, "alice", 1, &site);
+    let body = following.to_string();
+    let key_id = format!("{}#main-key", s.remote.actor("alice"));
+    let here = format!("http://{}", s.host);
+    let sent_here = |signed_for: &str, body: &[u8]| {
+        let mut headers = signed_rfc9421(
+            &keys()[0],
+            &key_id,
+            signed_for,
+            "/inbox",
+            body,
+            SystemTime::now(),
+        );
+        headers.push(("host".into(), s.host.clone()));
+        post(s.server.port, "/inbox", &headers, body)
+    };
+
+    let replayed = sent_here("http://other.example", body.as_bytes());
+    assert_eq!(replayed.status, 401, "{}", replayed.body);
+    let mut changed = following.clone();
+    changed["id"] = json!(s.remote.url("/follows/alice/2"));
+    let mut headers = signed_rfc9421(
+        &keys()[0],
+        &key_id,
+        &here,
+        "/inbox",
+        body.as_bytes(),
+        SystemTime::now(),
+    );
+    headers.push(("host".into(), s.host.clone()));
+    let tampered = post(
+        s.server.port,
+        "/inbox",
+        &headers,
+        changed.to_string().as_bytes(),
+    );
+    assert_eq!(tampered.status, 401, "{}", tampered.body);
+    assert!(
+        tampered.body.contains("Content-Digest"),
+        "{}",
+        tampered.body
+    );
+    assert_eq!(s.followers("/"), 0);
+
+    let answer = sent_here(&here, body.as_bytes());
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    s.remote.wait_for("Accept");
+    assert_eq!(s.followers("/"), 1);
+}
+
+/// A server that takes RFC 9421 only answers the draft with 401: the
+/// `Accept` is sent again signed by RFC 9421, which verifies, and that
+/// host is sent RFC 9421 first from then on.
+#[test]
+fn a_host_that_refuses_the_draft_is_sent_rfc_9421_and_remembered() {
+    let s = setup("{remote}");
+    let site = s.site_actor();
+    let origin = format!("http://localhost:{}", s.remote.port);
+    let taken = |who: &'static str| {
+        move |d: &remote::Delivery| {
+            d.status == 202
+                && d.path == format!("/users/{who}/inbox")
+                && d.json()["type"] == "Accept"
+        }
+    };
+    let answer = s.deliver(&follow(&s.remote, "strict-alice", 1, &site), "strict-alice");
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    let accepted = s
+        .remote
+        .wait_until(taken("strict-alice"), "the Accept taken");
+    remote::verify_rfc9421(&accepted, &origin, &s.key_of("/"))
+        .expect("the Accept verifies by RFC 9421 with the site's key");
+    let knocks: Vec<_> = s
+        .remote
+        .deliveries()
+        .into_iter()
+        .filter(|d| d.path == "/users/strict-alice/inbox")
+        .collect();
+    assert_eq!(knocks.len(), 2, "the draft, then RFC 9421");
+    assert_eq!(knocks[0].status, 401);
+    assert!(!knocks[0].headers.contains_key("signature-input"));
+
+    let answer = s.deliver(&follow(&s.remote, "strict-carol", 1, &site), "strict-carol");
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    s.remote
+        .wait_until(taken("strict-carol"), "the second Accept taken");
+    let refused: Vec<_> = s
+        .remote
+        .deliveries()
+        .into_iter()
+        .filter(|d| d.path == "/users/strict-carol/inbox" && d.status == 401)
+        .collect();
+    assert!(refused.is_empty(), "the host's standard was remembered");
 }

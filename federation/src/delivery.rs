@@ -1,7 +1,8 @@
 //! Delivery: the durable outbox. Every activity sent is first written to
 //! the database, one row per inbox, and a worker sends what is due, signed
-//! by its actor. The federation crate's own queue lives in memory and is
-//! lost on a restart; this one is not.
+//! by its actor (draft-cavage, or RFC 9421 where a host takes only that:
+//! [`Outgoing`](crate::outgoing::Outgoing)). The federation crate's own
+//! queue lives in memory and is lost on a restart; this one is not.
 //!
 //! A delivery that fails (5xx, 408, 429, a timeout, a refused connection)
 //! is tried again after a delay that doubles each time, up to a day; one
@@ -12,17 +13,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use activitypub_federation::activity_sending::SendActivityTask;
 use activitypub_federation::config::FederationConfig;
 use serde::Serialize;
-use serde_json::Value;
 use tokio::sync::Notify;
 use url::Url;
 
 use crate::address::authority;
-use crate::error::{FederationError, InboxError};
+use crate::error::FederationError;
 use crate::instance::{Data, Instance};
-use crate::objects::local::LocalActor;
 use crate::protocol::Activity;
 use crate::store::{PendingDelivery, Queued};
 
@@ -191,65 +189,42 @@ async fn attempt(delivery: PendingDelivery, data: &Data, backoff: Backoff) {
     }
 }
 
-/// An activity as stored: sent exactly as it was queued.
-#[derive(Debug)]
-struct Stored {
-    id: Url,
-    actor: Url,
-    json: Value,
-}
-
-impl Serialize for Stored {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.json.serialize(serializer)
+/// Signs and sends one delivery, exactly as it was queued, signed by its
+/// actor. Ok when delivered, or refused for good (a 4xx other than 408 and
+/// 429: the receiver will never take it, so it is not tried again).
+async fn send(delivery: &PendingDelivery, instance: &Instance) -> Result<(), FederationError> {
+    let inbox = Url::parse(&delivery.inbox).map_err(|e| FederationError::Fetch {
+        url: delivery.inbox.clone(),
+        reason: format!("not an address: {e}"),
+    })?;
+    let keys = instance.store.keys(&delivery.actor).await?;
+    let signer = instance
+        .outgoing
+        .signer(&format!("{}#main-key", delivery.actor), &keys.private_pem)?;
+    let status = instance
+        .outgoing
+        .deliver(&signer, &inbox, delivery.activity.as_bytes())
+        .await?;
+    match status.as_u16() {
+        200..=299 => Ok(()),
+        408 | 429 => Err(FederationError::FetchRefused {
+            url: delivery.inbox.clone(),
+            status: status.as_u16(),
+        }),
+        400..=499 => {
+            tracing::warn!(
+                id = delivery.activity_id,
+                inbox = delivery.inbox,
+                %status,
+                "refused by the receiver: not sent again"
+            );
+            Ok(())
+        }
+        _ => Err(FederationError::FetchRefused {
+            url: delivery.inbox.clone(),
+            status: status.as_u16(),
+        }),
     }
-}
-
-#[async_trait::async_trait]
-impl activitypub_federation::traits::Activity for Stored {
-    type DataType = Instance;
-    type Error = InboxError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, _data: &Data) -> Result<(), InboxError> {
-        Ok(())
-    }
-
-    async fn receive(self, _data: &Data) -> Result<(), InboxError> {
-        Ok(())
-    }
-}
-
-/// Signs and sends one delivery. Ok when delivered or refused for good
-/// (a 4xx other than 408 and 429: the crate reports those as done).
-async fn send(delivery: &PendingDelivery, data: &Data) -> Result<(), InboxError> {
-    let parse = |text: &str| Url::parse(text).map_err(activitypub_federation::error::Error::from);
-    let stored = Stored {
-        id: parse(&delivery.activity_id)?,
-        actor: parse(&delivery.actor)?,
-        json: serde_json::from_str(&delivery.activity)
-            .map_err(|e| InboxError::refused(500, format!("a queued activity is not JSON: {e}")))?,
-    };
-    let from = LocalActor::load(&delivery.actor, data).await?;
-    let inbox = parse(&delivery.inbox)?;
-    let tasks = SendActivityTask::prepare(&stored, &from, vec![inbox], data).await?;
-    if tasks.is_empty() {
-        tracing::warn!(
-            inbox = delivery.inbox,
-            "an inbox this server does not deliver to"
-        );
-    }
-    for task in tasks {
-        task.sign_and_send(data).await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -84,13 +84,20 @@ pub fn webfinger(directory: &Directory, host: &str, resource: &str) -> Option<Jr
     })
 }
 
-/// The NodeInfo discovery document, linking the 2.1 schema.
+/// The NodeInfo discovery document, linking the 2.1 schema and the
+/// instance actor (FEP-2677), whose key signs this server's fetches.
 pub fn nodeinfo_links(directory: &Directory) -> NodeInfoLinks {
     NodeInfoLinks {
-        links: vec![NodeInfoLink {
-            rel: "http://nodeinfo.diaspora.software/ns/schema/2.1".into(),
-            href: directory.site.absolute("/nodeinfo/2.1"),
-        }],
+        links: vec![
+            NodeInfoLink {
+                rel: "http://nodeinfo.diaspora.software/ns/schema/2.1".into(),
+                href: directory.site.absolute("/nodeinfo/2.1"),
+            },
+            NodeInfoLink {
+                rel: "https://www.w3.org/ns/activitystreams#Application".into(),
+                href: crate::objects::application::id(directory),
+            },
+        ],
     }
 }
 

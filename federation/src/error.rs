@@ -32,6 +32,31 @@ pub enum FederationError {
         /// Why.
         reason: String,
     },
+    /// An address is never requested: not https (outside local mode), or
+    /// internal (written out, or as its name resolves).
+    #[error("{url} is refused: {reason}")]
+    AddressRefused {
+        /// The address.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// Another server could not be reached (no connection, a timeout).
+    #[error("cannot reach {url}: {reason}")]
+    Unreachable {
+        /// The address.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// Another server refused a fetch, with `status`.
+    #[error("cannot fetch {url}: it answered {status}")]
+    FetchRefused {
+        /// Its address.
+        url: String,
+        /// The HTTP status it answered with.
+        status: u16,
+    },
     /// A mirrored entry could not be written or removed.
     #[error("cannot write {path}: {source}")]
     Mirror {
@@ -62,6 +87,9 @@ pub enum InboxError {
     /// The server failed.
     #[error(transparent)]
     Server(#[from] FederationError),
+    /// The actor that sent it is gone from its server (404 or 410).
+    #[error("the actor {0} is gone from its server")]
+    ActorGone(String),
     /// It breaks a rule: answered with `status` and the reason.
     #[error("{reason}")]
     Refused {

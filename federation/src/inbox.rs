@@ -4,12 +4,14 @@
 //! 5xx: yes) and a reason for its logs.
 //!
 //! 1. the body is at most 1 MiB (413), read before anything is parsed;
-//! 2. it is signed, over `date`, `host` and `digest`, with a Date in the
-//!    window, and the body matches its digest (401);
+//! 2. it is signed (draft-cavage over `date`, `host` and `digest`, or
+//!    RFC 9421 over the method, target and `content-digest`), made within
+//!    the window, and the body matches its digest (401);
 //! 3. it is an activity, on its actor's host, about objects of that host
 //!    where it changes them (400, 403);
-//! 4. its actor can be fetched (outgoing fetches refuse private addresses),
-//!    signed it with its own key (401);
+//! 4. its actor can be fetched (outgoing fetches are signed, and refuse
+//!    private addresses; a fetch its server refuses for now is a 502, for
+//!    the sender to retry), signed it with its own key (401);
 //! 5. it has not been received before: a redelivery is answered 202 and not
 //!    acted on again.
 
@@ -17,7 +19,6 @@ use std::time::SystemTime;
 
 use activitypub_federation::config::FederationConfig;
 use activitypub_federation::error::Error as ProtocolError;
-use activitypub_federation::fetch::object_id::ObjectId;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
@@ -100,8 +101,19 @@ async fn checked(
     let (parts, body) = request.into_parts();
     let body = read_body(&parts.headers, body).await?;
     addressed_here(&parts, &data.host)?;
-    let signature = Signature::read(&parts.method, &parts.uri, &parts.headers, SystemTime::now())?;
-    signature::check_digest(&parts.headers, &body)?;
+    let origin = format!(
+        "{}://{}",
+        data.directory().site.base_url.scheme(),
+        data.host
+    );
+    let request = signature::Request {
+        method: &parts.method,
+        uri: &parts.uri,
+        headers: &parts.headers,
+        origin: &origin,
+    };
+    let signature = Signature::read(&request, SystemTime::now())?;
+    signature.check_body(&parts.headers, &body)?;
 
     let json: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| InboxError::refused(400, format!("the body is not JSON: {e}")))?;
@@ -109,12 +121,11 @@ async fn checked(
         Received::read(&json).map_err(|refused| InboxError::refused(400, refused.to_string()))?;
     activities::check(&activity, signature.key_id(), data)?;
 
-    let actor_id = ObjectId::<RemoteActor>::from(activity.actor.clone());
-    let actor = match actor_id.dereference(data).await {
+    let actor = match RemoteActor::get(&activity.actor, data).await {
         Ok(actor) => actor,
         // An actor deleted on its server announces it, and its document is
-        // gone: that it is gone (410 from its own host) is the proof.
-        Err(InboxError::Protocol(ProtocolError::ObjectDeleted(_)))
+        // gone: that it is gone (404 or 410 from its own host) is the proof.
+        Err(InboxError::ActorGone(_))
             if activity.kind == ActivityKind::Delete
                 && activity.object_id().as_ref() == Some(&activity.actor) =>
         {
@@ -122,7 +133,7 @@ async fn checked(
         }
         Err(error) => return Err(error),
     };
-    let actor = verified_signer(&signature, actor, &actor_id, data).await?;
+    let actor = verified_signer(&signature, actor, data).await?;
     Ok(Some((activity, actor)))
 }
 
@@ -150,7 +161,6 @@ async fn read_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Vec<u8
 async fn verified_signer(
     signature: &Signature,
     actor: RemoteActor,
-    actor_id: &ObjectId<RemoteActor>,
     data: &Data,
 ) -> Result<RemoteActor, InboxError> {
     let signed_by = |actor: &RemoteActor| -> Result<bool, InboxError> {
@@ -175,7 +185,7 @@ async fn verified_signer(
         Err(error) if age <= KEY_REFRESH_SECONDS => return Err(error),
         Ok(false) if age <= KEY_REFRESH_SECONDS => {}
         _ => {
-            let fresh = actor_id.dereference_forced(data).await?;
+            let fresh = RemoteActor::fetch(&actor.id, data).await?;
             if signed_by(&fresh)? {
                 return Ok(fresh);
             }
@@ -205,6 +215,10 @@ fn refusal(error: &InboxError) -> Response {
             )
         }
         InboxError::Protocol(error) => protocol_refusal(error),
+        InboxError::ActorGone(actor) => (
+            StatusCode::BAD_REQUEST,
+            format!("the actor {actor} is gone from its server (404 or 410)"),
+        ),
     };
     if status.is_server_error() {
         tracing::warn!(%status, reason, "delivery not taken in");

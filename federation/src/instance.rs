@@ -28,10 +28,8 @@ pub struct Instance {
     pub root: PathBuf,
     /// Where to say that files under `mirror/` changed.
     pub rebuild: Rebuild,
-    /// The guarded client for fetching other servers' documents.
-    pub client: reqwest::Client,
-    /// Whether http and localhost addresses are allowed (local mode).
-    pub insecure_local: bool,
+    /// Every request to another server: checked, and signed.
+    pub outgoing: crate::outgoing::Outgoing,
     /// The database.
     pub store: Store,
     /// `host[:port]` of the site's address, as handles name it.

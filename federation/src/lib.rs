@@ -36,7 +36,7 @@ mod error;
 mod protocol;
 
 mod address;
-mod signature;
+pub mod signature;
 mod store;
 
 mod outgoing;

@@ -3,14 +3,19 @@
 //! is stopped: an activity names any URL it likes, and without these checks
 //! a stranger could make the server fetch from its own network.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::Policy;
 
+use crate::address::authority;
 use crate::error::FederationError;
 use crate::protocol::{ACTIVITY_JSON, BODY_LIMIT, document_id};
+use crate::signature::{Signer, Standard};
+use crate::store::Store;
 
 /// How long a fetch or delivery may take.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -83,10 +88,9 @@ impl Resolve for GuardedResolver {
 }
 
 /// The client. Its resolver refuses names that resolve to internal
-/// addresses ([`GuardedResolver`]), and every fetch refuses internal
-/// addresses written out ([`check_address`]). Redirects are not followed
-/// by the client: the federation crate follows one itself, checking the new
-/// address like the first.
+/// addresses ([`GuardedResolver`]), and every request refuses internal
+/// addresses written out ([`check_address`]). Redirects are not followed:
+/// a redirect would reach an address no check has seen.
 pub fn http_client(insecure_local: bool) -> Result<reqwest::Client, FederationError> {
     // The TLS backend needs a process-wide choice of cryptography; the
     // binary makes it first, and a library user may have made another.
@@ -110,73 +114,279 @@ pub enum Fetched {
     Gone,
 }
 
-/// Fetches the ActivityPub document at `url`: served as ActivityPub JSON,
-/// at most [`BODY_LIMIT`] bytes, with `id` its own address.
-/// Outside local mode only `https` is fetched.
-pub async fn fetch_document(
-    client: &reqwest::Client,
-    url: &url::Url,
+/// Every request this server makes to another: checked before it connects
+/// ([`check_address`], and the client's resolver), and signed. A fetch is
+/// signed by the instance actor, so that servers answering only signed
+/// fetches (GoToSocial; Mastodon in authorized-fetch mode) answer it; a
+/// delivery by the actor whose activity it is.
+///
+/// Signatures are draft-cavage first, as every server reads; a host that
+/// answers 401 or 403 is asked again with RFC 9421, and the standard that
+/// worked is remembered for it, in the store when there is one.
+#[derive(Clone)]
+pub struct Outgoing {
+    client: reqwest::Client,
     insecure_local: bool,
-) -> Result<Fetched, FederationError> {
-    let failed = |reason: String| FederationError::Fetch {
-        url: url.to_string(),
-        reason,
-    };
-    if url.scheme() != "https" && !(insecure_local && url.scheme() == "http") {
-        return Err(failed("only https addresses are fetched".into()));
+    fetcher: Arc<Signer>,
+    signers: Arc<Mutex<HashMap<String, Arc<Signer>>>>,
+    standards: Arc<Mutex<HashMap<String, Standard>>>,
+    store: Option<Store>,
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("fetcher", &self.fetcher)
+            .field("insecure_local", &self.insecure_local)
+            .finish()
     }
-    check_address(url, insecure_local).map_err(failed)?;
-    let mut response = client
-        .get(url.as_str())
-        .header(reqwest::header::ACCEPT, ACTIVITY_JSON)
-        .send()
-        .await
-        .map_err(|e| failed(crate::error::chain(&e)))?;
-    let status = response.status();
-    if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
-        return Ok(Fetched::Gone);
-    }
-    if !status.is_success() {
-        return Err(failed(format!("it answered {status}")));
-    }
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if !(content_type.starts_with(ACTIVITY_JSON) || content_type.starts_with("application/ld+json"))
-    {
-        return Err(failed(format!(
-            "it is served as `{content_type}`, not as ActivityPub JSON"
-        )));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| failed(crate::error::chain(&e)))?
-    {
-        if body.len() + chunk.len() > BODY_LIMIT {
-            return Err(failed(format!("it is larger than {BODY_LIMIT} bytes")));
+}
+
+impl Outgoing {
+    /// Requests signed, when they fetch, by `fetcher`; with the standard
+    /// each host takes kept in `store` (and read from it now), if given.
+    pub async fn new(
+        insecure_local: bool,
+        fetcher: Signer,
+        store: Option<Store>,
+    ) -> Result<Self, FederationError> {
+        let mut standards = HashMap::new();
+        if let Some(store) = &store {
+            for (host, name) in store.signature_standards().await? {
+                if let Some(standard) = Standard::named(&name) {
+                    standards.insert(host, standard);
+                }
+            }
         }
-        body.extend_from_slice(&chunk);
+        Ok(Self {
+            client: http_client(insecure_local)?,
+            insecure_local,
+            fetcher: Arc::new(fetcher),
+            signers: Arc::default(),
+            standards: Arc::new(Mutex::new(standards)),
+            store,
+        })
     }
-    let json: serde_json::Value =
-        serde_json::from_slice(&body).map_err(|e| failed(format!("it is not JSON: {e}")))?;
-    let id = document_id(&json);
-    if id != Some(url.as_str()) {
-        return Err(failed(format!(
-            "it names itself {}",
-            id.unwrap_or("nothing")
-        )));
+
+    /// Whether http and the loopback are allowed (local mode).
+    pub fn insecure_local(&self) -> bool {
+        self.insecure_local
     }
-    Ok(Fetched::Document(json))
+
+    /// The signer for the key `key_id` whose private half is
+    /// `private_pem`: made once, as reading a key costs.
+    pub fn signer(&self, key_id: &str, private_pem: &str) -> Result<Arc<Signer>, FederationError> {
+        let mut signers = self.signers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(signer) = signers.get(key_id) {
+            return Ok(signer.clone());
+        }
+        let signer = Arc::new(Signer::new(key_id.to_string(), private_pem)?);
+        signers.insert(key_id.to_string(), signer.clone());
+        Ok(signer)
+    }
+
+    /// Refuses `url` unless it may be requested: https (or, in local mode,
+    /// http), and not an internal address written out.
+    fn check(&self, url: &url::Url) -> Result<String, String> {
+        if url.scheme() != "https" && !(self.insecure_local && url.scheme() == "http") {
+            return Err("only https addresses are fetched".into());
+        }
+        check_address(url, self.insecure_local)?;
+        authority(url).ok_or_else(|| "it has no host".into())
+    }
+
+    fn standard_for(&self, host: &str) -> Standard {
+        self.standards
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(host)
+            .copied()
+            .unwrap_or(Standard::Cavage)
+    }
+
+    async fn learn(&self, host: &str, standard: Standard) {
+        self.standards
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(host.to_string(), standard);
+        if let Some(store) = &self.store
+            && let Err(error) = store.learn_signature_standard(host, standard.name()).await
+        {
+            tracing::warn!(%error, host, "cannot keep the signature standard of a host");
+        }
+        tracing::info!(
+            host,
+            standard = standard.name(),
+            "a host's signature standard learned"
+        );
+    }
+
+    /// Sends a request of `method` to `url`, signed by `signer` in the
+    /// standard `url`'s host takes, knocking again with the other on a 401
+    /// or 403.
+    async fn signed(
+        &self,
+        signer: &Signer,
+        method: reqwest::Method,
+        url: &url::Url,
+        body: Option<&[u8]>,
+    ) -> Result<reqwest::Response, FederationError> {
+        let host = self
+            .check(url)
+            .map_err(|reason| FederationError::AddressRefused {
+                url: url.to_string(),
+                reason,
+            })?;
+        let standard = self.standard_for(&host);
+        let response = self
+            .send(signer, standard, method.clone(), url, body)
+            .await?;
+        if !matches!(response.status().as_u16(), 401 | 403) {
+            return Ok(response);
+        }
+        let again = self
+            .send(signer, standard.other(), method, url, body)
+            .await?;
+        if !matches!(again.status().as_u16(), 401 | 403) {
+            self.learn(&host, standard.other()).await;
+            return Ok(again);
+        }
+        Ok(response)
+    }
+
+    async fn send(
+        &self,
+        signer: &Signer,
+        standard: Standard,
+        method: reqwest::Method,
+        url: &url::Url,
+        body: Option<&[u8]>,
+    ) -> Result<reqwest::Response, FederationError> {
+        let signed = signer.sign(
+            standard,
+            method.as_str(),
+            url,
+            body,
+            std::time::SystemTime::now(),
+        )?;
+        let mut request = self
+            .client
+            .request(method, url.as_str())
+            .header(reqwest::header::ACCEPT, ACTIVITY_JSON);
+        for (name, value) in signed.headers {
+            request = request.header(name, value);
+        }
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, ACTIVITY_JSON)
+                .body(body.to_vec());
+        }
+        request.send().await.map_err(|e| {
+            let reason = crate::error::chain(&e);
+            // The resolver's refusal surfaces inside the client's error.
+            if reason.contains("internal IP") {
+                FederationError::AddressRefused {
+                    url: url.to_string(),
+                    reason,
+                }
+            } else {
+                FederationError::Unreachable {
+                    url: url.to_string(),
+                    reason,
+                }
+            }
+        })
+    }
+
+    /// Delivers `body` to `inbox`, signed by `signer`: the status it was
+    /// answered with, or why it could not be sent.
+    pub async fn deliver(
+        &self,
+        signer: &Signer,
+        inbox: &url::Url,
+        body: &[u8],
+    ) -> Result<reqwest::StatusCode, FederationError> {
+        self.signed(signer, reqwest::Method::POST, inbox, Some(body))
+            .await
+            .map(|response| response.status())
+    }
+
+    /// Fetches the ActivityPub document at `url`, signed by the instance
+    /// actor: served as ActivityPub JSON, at most [`BODY_LIMIT`] bytes,
+    /// with `id` its own address. Outside local mode only `https` is
+    /// fetched.
+    pub async fn fetch_document(&self, url: &url::Url) -> Result<Fetched, FederationError> {
+        let failed = |reason: String| FederationError::Fetch {
+            url: url.to_string(),
+            reason,
+        };
+        let mut response = self
+            .signed(&self.fetcher, reqwest::Method::GET, url, None)
+            .await?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
+            return Ok(Fetched::Gone);
+        }
+        if !status.is_success() {
+            return Err(FederationError::FetchRefused {
+                url: url.to_string(),
+                status: status.as_u16(),
+            });
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !(content_type.starts_with(ACTIVITY_JSON)
+            || content_type.starts_with("application/ld+json"))
+        {
+            return Err(failed(format!(
+                "it is served as `{content_type}`, not as ActivityPub JSON"
+            )));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| failed(crate::error::chain(&e)))?
+        {
+            if body.len() + chunk.len() > BODY_LIMIT {
+                return Err(failed(format!("it is larger than {BODY_LIMIT} bytes")));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let json: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| failed(format!("it is not JSON: {e}")))?;
+        let id = document_id(&json);
+        if id != Some(url.as_str()) {
+            return Err(failed(format!(
+                "it names itself {}",
+                id.unwrap_or("nothing")
+            )));
+        }
+        Ok(Fetched::Document(json))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Requests from a site with a fresh key.
+    async fn outgoing(insecure_local: bool) -> Outgoing {
+        let pair =
+            activitypub_federation::http_signatures::generate_actor_keypair().expect("a key pair");
+        let signer = Signer::new(
+            "https://a.example/actor/#main-key".into(),
+            &pair.private_key,
+        )
+        .expect("a signer");
+        Outgoing::new(insecure_local, signer, None)
+            .await
+            .expect("a client")
+    }
 
     /// A listener on a free port of the loopback, and whether something
     /// connected to it.
@@ -248,10 +458,10 @@ mod tests {
     #[tokio::test]
     async fn internal_addresses_written_out_are_never_fetched() {
         let (port, accepted) = listener().await;
-        let client = http_client(false).expect("a client");
+        let outgoing = outgoing(false).await;
         for host in ["127.0.0.1", "[::ffff:127.0.0.1]", "2130706433", "0x7f.1"] {
             let url = url::Url::parse(&format!("https://{host}:{port}/actor")).expect("a URL");
-            let refused = fetch_document(&client, &url, false).await;
+            let refused = outgoing.fetch_document(&url).await;
             let error = refused.expect_err("refused").to_string();
             assert!(error.contains("internal address"), "{host}: {error}");
         }
@@ -260,9 +470,10 @@ mod tests {
         accepted.abort();
 
         // In local mode, the loopback is fetched; a private address is not.
-        let client = http_client(true).expect("a client");
+        let outgoing = super::tests::outgoing(true).await;
         let private = url::Url::parse("http://10.0.0.1/actor").expect("a URL");
-        let error = fetch_document(&client, &private, true)
+        let error = outgoing
+            .fetch_document(&private)
             .await
             .expect_err("refused");
         assert!(error.to_string().contains("internal address"), "{error}");
@@ -270,7 +481,7 @@ mod tests {
         let loopback = url::Url::parse(&format!("http://127.0.0.1:{port}/")).expect("a URL");
         let _ = tokio::time::timeout(
             Duration::from_millis(500),
-            fetch_document(&client, &loopback, true),
+            outgoing.fetch_document(&loopback),
         )
         .await;
         assert!(

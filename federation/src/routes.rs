@@ -35,6 +35,7 @@ pub fn app(state: AppState, public: &Path) -> Router {
         // Every actor's inbox, and the shared one (the site's).
         .route("/inbox", post(inbox::post))
         .route("/profiles/{slug}/inbox", post(inbox::post))
+        .route("/actor/inbox", post(inbox::post))
         .route("/.well-known/webfinger", get(webfinger))
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
         .route("/nodeinfo/2.1", get(nodeinfo))

@@ -70,6 +70,15 @@ async fn instance(
     let directory = site.borrow().clone();
     check(&directory, options.insecure_local)?;
     let store = Store::open(&options.database).await?;
+    // Every fetch is signed by the instance actor.
+    let fetcher = crate::objects::application::id(&directory);
+    let keys = store.keys(&fetcher).await?;
+    let fetcher = crate::signature::Signer::new(
+        crate::objects::application::key_id(&directory),
+        &keys.private_pem,
+    )?;
+    let outgoing =
+        outgoing::Outgoing::new(options.insecure_local, fetcher, Some(store.clone())).await?;
     Ok(Instance {
         host: authority(&directory.site.base_url).ok_or_else(|| {
             FederationError::Config(format!("{} has no host", directory.site.base_url))
@@ -77,8 +86,7 @@ async fn instance(
         site,
         root: options.root.clone(),
         rebuild,
-        client: outgoing::http_client(options.insecure_local)?,
-        insecure_local: options.insecure_local,
+        outgoing,
         store,
         deliveries: Arc::new(tokio::sync::Notify::new()),
         limits: Arc::default(),
@@ -210,25 +218,14 @@ async fn shutdown() {
 }
 
 /// The federation crate's configuration: the site's host, the guarded
-/// HTTP client, the site's actor to sign every fetch with, and (in local
-/// mode only) leave to use http and ports.
+/// HTTP client, and (in local mode only) leave to use http and ports.
+/// Every request to another server goes through [`outgoing::Outgoing`],
+/// which signs it; the crate is given the guarded client all the same.
 async fn federation_config(
     instance: Instance,
     insecure_local: bool,
 ) -> Result<FederationConfig<Instance>, FederationError> {
-    // Servers that answer only signed fetches (GoToSocial; Mastodon in
-    // authorized-fetch mode) can then be read, and so follow this site.
-    let site = crate::objects::organisation::id(&instance.directory());
-    let keys = instance.store.keys(&site).await?;
-    let site = url::Url::parse(&site)
-        .map_err(|e| FederationError::Config(format!("{site} is not an address: {e}")))?;
-    let signer = crate::objects::local::LocalActor::new(site, keys);
     FederationConfig::builder()
-        .signed_fetch_actor(&signer)
-        // Signatures over the headers Mastodon signs, `(request-target)
-        // host date` (and `digest`), which every verifier reads, rather than
-        // over `(created)` and `(expires)`, which some refuse.
-        .http_signature_compat(true)
         .domain(instance.host.clone())
         .app_data(instance)
         .client(outgoing::http_client(insecure_local)?.into())

@@ -3,12 +3,9 @@
 //! rejected otherwise; either way the answer is a signed reply carrying
 //! the Follow.
 
-use activitypub_federation::traits::Actor as _;
-
 use super::send_reply;
 use crate::error::InboxError;
 use crate::instance::Data;
-use crate::objects::local::LocalActor;
 use crate::objects::local_actor_id;
 use crate::objects::remote::RemoteActor;
 use crate::protocol::{ActivityKind, Received};
@@ -31,7 +28,7 @@ pub async fn receive(
                 ),
             )
         })?;
-    let from = LocalActor::load(&followed, data).await?;
+    let from = url::Url::parse(&followed).map_err(activitypub_federation::error::Error::from)?;
     if data.allows(&actor.id) {
         data.store
             .add_follower(

@@ -5,7 +5,6 @@
 use super::send_reply;
 use crate::error::InboxError;
 use crate::instance::Data;
-use crate::objects::local::LocalActor;
 use crate::objects::organisation;
 use crate::objects::remote::RemoteActor;
 use crate::protocol::{ActivityKind, Received};
@@ -33,7 +32,8 @@ pub async fn receive(
             "the Join's object is not an event of this site",
         ));
     }
-    let from = LocalActor::load(&organisation::id(&data.directory()), data).await?;
+    let from = url::Url::parse(&organisation::id(&data.directory()))
+        .map_err(activitypub_federation::error::Error::from)?;
     send_reply(ActivityKind::Ignore, activity, &from, actor, data).await?;
     Ok(())
 }

@@ -16,14 +16,12 @@ mod reject;
 mod undo;
 mod update;
 
-use activitypub_federation::traits::Actor as _;
 use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::address::authority;
 use crate::error::InboxError;
 use crate::instance::Data;
-use crate::objects::local::LocalActor;
 use crate::objects::remote::RemoteActor;
 use crate::protocol::{Activity, ActivityKind, Received};
 
@@ -137,15 +135,15 @@ fn answers_follow(activity: &Received) -> bool {
 /// with the activity embedded so that the sender knows which it answers.
 /// Its id is made from the activity's, so a reply made twice is the same
 /// reply.
-fn reply(kind: ActivityKind, from: &LocalActor, activity: &Received) -> Activity<Received> {
+fn reply(kind: ActivityKind, from: &Url, activity: &Received) -> Activity<Received> {
     let digest = Sha256::digest(activity.id.as_str().as_bytes());
     let short: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    let mut id = from.id.clone();
+    let mut id = from.clone();
     id.set_fragment(Some(&format!("{}/{short}", kind.as_str().to_lowercase())));
     Activity::new(
         id.to_string(),
         kind,
-        from.id.to_string(),
+        from.to_string(),
         activity.clone(),
         vec![activity.actor.to_string()],
     )
@@ -157,12 +155,12 @@ fn reply(kind: ActivityKind, from: &LocalActor, activity: &Received) -> Activity
 async fn send_reply(
     kind: ActivityKind,
     activity: &Received,
-    from: &LocalActor,
+    from: &Url,
     to: &RemoteActor,
     data: &Data,
 ) -> Result<(), InboxError> {
     let reply = reply(kind, from, activity);
-    crate::delivery::queue(data, &reply, &[to.inbox()]).await?;
+    crate::delivery::queue(data, &reply, std::slice::from_ref(&to.inbox)).await?;
     tracing::info!(kind = %reply.kind, id = %reply.id, "reply queued");
     Ok(())
 }

@@ -28,7 +28,7 @@ use crate::address::authority;
 use crate::error::FederationError;
 use crate::instance::Instance;
 use crate::objects::organisation;
-use crate::outgoing::{Fetched, fetch_document};
+use crate::outgoing::Fetched;
 use crate::protocol::{
     Activity, ActivityKind, CollectionPage, EntryDocument, Reference, RemoteActorDocument,
 };
@@ -280,7 +280,7 @@ pub async fn receive(
         let Some(id) = Reference::id_in(object) else {
             return Ok(());
         };
-        match fetch_document(&instance.client, &id, instance.insecure_local).await? {
+        match instance.outgoing.fetch_document(&id).await? {
             Fetched::Document(document) => document,
             Fetched::Gone => return remove(instance, actor, &id).await,
         }
@@ -376,7 +376,7 @@ async fn follow_round(instance: &Instance) -> bool {
 
 /// Resolves the directory at `source` and sends it a Follow from the site.
 async fn follow(instance: &Instance, source: &Url) -> Result<(), FederationError> {
-    let document = match fetch_document(&instance.client, source, instance.insecure_local).await {
+    let document = match instance.outgoing.fetch_document(source).await {
         Ok(Fetched::Document(document)) => document,
         Ok(Fetched::Gone) => {
             return Err(FederationError::Fetch {
@@ -548,14 +548,13 @@ pub async fn backfill(instance: &Instance, row: &FollowRow) -> Result<usize, Fed
             complete = false;
             break;
         }
-        let document =
-            match fetch_document(&instance.client, &page_url, instance.insecure_local).await? {
-                Fetched::Document(document) => document,
-                Fetched::Gone => {
-                    complete = false;
-                    break;
-                }
-            };
+        let document = match instance.outgoing.fetch_document(&page_url).await? {
+            Fetched::Document(document) => document,
+            Fetched::Gone => {
+                complete = false;
+                break;
+            }
+        };
         let page = CollectionPage::read(&document);
         let changed = mirror_page(instance, &row.host, &page, &mut listed).await?;
         changed_count += changed.len();
@@ -622,7 +621,7 @@ async fn mirror_page(
         let semaphore = semaphore.clone();
         fetching.spawn(async move {
             let _permit = semaphore.acquire().await;
-            let fetched = fetch_document(&instance.client, &id, instance.insecure_local).await;
+            let fetched = instance.outgoing.fetch_document(&id).await;
             (id, fetched)
         });
     }

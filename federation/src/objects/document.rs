@@ -7,7 +7,7 @@ use generator::{Entry, Kind};
 use serde_json::Value;
 
 use super::collection::{PAGE_SIZE, PageQuery, Published};
-use super::{actor_id, collection, event, fields, organisation, page, person};
+use super::{actor_id, application, collection, event, fields, organisation, page, person};
 use crate::error::FederationError;
 use crate::protocol::{ACTIVITY_STREAMS, Activity, ActivityKind, OrderedCollectionPage, PUBLIC};
 use crate::store::Store;
@@ -76,10 +76,19 @@ pub async fn at(
             _ => to_json(collection::entries(directory)),
         });
     }
+    if path == application::PATH {
+        let id = application::id(directory);
+        let keys = store.keys(&id).await?;
+        let host = crate::address::authority(&directory.site.base_url).unwrap_or_default();
+        return Ok(serde_json::to_value(application::application(directory, &host, &keys)).ok());
+    }
     // An actor's collections: `{actor}outbox`, `{actor}followers`.
     for name in ["outbox", "followers"] {
         if let Some(actor_path) = path.strip_suffix(name).filter(|p| p.ends_with('/')) {
-            let Some(actor) = actor_id(directory, actor_path) else {
+            // The instance actor's are there, and empty.
+            let actor = actor_id(directory, actor_path)
+                .or_else(|| (actor_path == application::PATH).then(|| application::id(directory)));
+            let Some(actor) = actor else {
                 return Ok(None);
             };
             let outbox = name == "outbox";

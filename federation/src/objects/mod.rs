@@ -5,11 +5,11 @@
 //! the types of `protocol`, so what other servers see is what the site's
 //! pages show.
 
+pub mod application;
 pub mod collection;
 pub mod document;
 pub mod event;
 pub mod fields;
-pub mod local;
 pub mod organisation;
 pub mod page;
 pub mod person;

@@ -1,16 +1,16 @@
 //! Actors of other servers, as far as this one needs them: where to deliver
-//! to them, and the key their activities are signed with. Fetched when an
-//! activity names one, kept in the store, refetched when a day old.
+//! to them, and the key their activities are signed with. Fetched (signed
+//! by the instance actor) when an activity names one, kept in the store,
+//! refetched when a day old.
 
-use activitypub_federation::traits::{Actor, Object};
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 use url::Url;
 
 use crate::address::authority;
-use crate::error::{InboxError, Refused};
-use crate::instance::{Data, Instance};
-use crate::protocol::{RemoteActorDocument, RemoteEndpoints, RemoteKey};
+use crate::error::{FederationError, InboxError, Refused};
+use crate::instance::Instance;
+use crate::outgoing::Fetched;
+use crate::protocol::RemoteActorDocument;
 use crate::store::RemoteActorRow;
 
 /// The types of actor that may follow or be followed.
@@ -114,8 +114,18 @@ impl RemoteActor {
         })
     }
 
-    /// Keeps the actor from a document it sent itself (`Update`).
-    pub async fn keep(document: RemoteActorDocument, data: &Data) -> Result<Self, InboxError> {
+    /// Where to deliver to it: its server's shared inbox, or its own.
+    pub fn shared_inbox_or_inbox(&self) -> Url {
+        self.shared_inbox
+            .clone()
+            .unwrap_or_else(|| self.inbox.clone())
+    }
+
+    /// Keeps the actor from a document: fetched, or sent by itself (`Update`).
+    pub async fn keep(
+        document: RemoteActorDocument,
+        instance: &Instance,
+    ) -> Result<Self, InboxError> {
         let actor = Self {
             shared_inbox: document.endpoints.and_then(|e| e.shared_inbox),
             id: document.id,
@@ -124,80 +134,91 @@ impl RemoteActor {
             public_key_pem: document.public_key.public_key_pem,
             fetched_at: jiff::Timestamp::now().as_second(),
         };
-        data.store.put_remote_actor(&actor.row()).await?;
+        instance.store.put_remote_actor(&actor.row()).await?;
         Ok(actor)
     }
 }
 
-#[async_trait::async_trait]
-impl Object for RemoteActor {
-    type DataType = Instance;
-    type Kind = RemoteActorDocument;
-    type Error = InboxError;
+/// How long a kept actor is used before it is fetched again.
+const REFRESH_SECONDS: i64 = 24 * 60 * 60;
 
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
-        DateTime::from_timestamp(self.fetched_at, 0)
-    }
-
-    async fn read_from_id(id: Url, data: &Data) -> Result<Option<Self>, InboxError> {
-        let Some(row) = data.store.remote_actor(id.as_str()).await? else {
-            return Ok(None);
-        };
-        // A row that no longer parses is fetched again.
-        Ok(Self::from_row(row).ok())
-    }
-
-    async fn into_json(self, _data: &Data) -> Result<RemoteActorDocument, InboxError> {
-        Ok(RemoteActorDocument {
-            kind: "Person".into(),
-            preferred_username: None,
-            name: None,
-            endpoints: Some(RemoteEndpoints {
-                shared_inbox: self.shared_inbox,
-            }),
-            entries: None,
-            public_key: RemoteKey {
-                id: self.key_id,
-                owner: Some(self.id.clone()),
-                public_key_pem: self.public_key_pem,
+impl RemoteActor {
+    /// The actor `id`: as kept, if fetched within a day; otherwise
+    /// fetched now and kept (or as kept, if its server cannot answer).
+    pub async fn get(id: &Url, instance: &Instance) -> Result<Self, InboxError> {
+        let kept = instance
+            .store
+            .remote_actor(id.as_str())
+            .await?
+            // A row that no longer parses is fetched again.
+            .and_then(|row| Self::from_row(row).ok());
+        match kept {
+            Some(actor)
+                if jiff::Timestamp::now().as_second() - actor.fetched_at < REFRESH_SECONDS =>
+            {
+                Ok(actor)
+            }
+            Some(actor) => match Self::fetch(id, instance).await {
+                Ok(fresh) => Ok(fresh),
+                Err(InboxError::Refused { status, .. }) if status >= 500 => {
+                    tracing::info!(actor = %id, "its server cannot answer: the actor as kept");
+                    Ok(actor)
+                }
+                Err(error) => Err(error),
             },
-            inbox: self.inbox,
-            id: self.id,
-        })
+            None => Self::fetch(id, instance).await,
+        }
     }
 
-    async fn verify(
-        json: &RemoteActorDocument,
-        fetched: &Url,
-        _data: &Data,
-    ) -> Result<(), InboxError> {
-        json.check(fetched)
-            .map_err(|refused| InboxError::refused(400, refused.to_string()))
-    }
-
-    async fn from_json(json: RemoteActorDocument, data: &Data) -> Result<Self, InboxError> {
-        Self::keep(json, data).await
+    /// The actor `id` as its server serves it now (the fetch signed by
+    /// the instance actor), kept.
+    pub async fn fetch(id: &Url, instance: &Instance) -> Result<Self, InboxError> {
+        let json = match instance.outgoing.fetch_document(id).await {
+            Ok(Fetched::Document(json)) => json,
+            Ok(Fetched::Gone) => return Err(InboxError::ActorGone(id.to_string())),
+            Err(error) => return Err(fetch_refusal(error)),
+        };
+        let document = RemoteActorDocument::read(&json)
+            .map_err(|refused| InboxError::refused(400, refused.to_string()))?;
+        document
+            .check(id)
+            .map_err(|refused| InboxError::refused(400, refused.to_string()))?;
+        Self::keep(document, instance).await
     }
 }
 
-impl Actor for RemoteActor {
-    fn public_key_pem(&self) -> &str {
-        &self.public_key_pem
-    }
-
-    fn private_key_pem(&self) -> Option<String> {
-        None
-    }
-
-    fn inbox(&self) -> Url {
-        self.inbox.clone()
-    }
-
-    fn shared_inbox(&self) -> Option<Url> {
-        self.shared_inbox.clone()
+/// The answer to give a sender whose actor could not be fetched: a 5xx,
+/// which it retries, where the fault may pass (no connection; a 401 or 403
+/// to the signed fetch, as from a server that does not know this one yet;
+/// a 5xx); a 400 where it will not.
+fn fetch_refusal(error: FederationError) -> InboxError {
+    match error {
+        FederationError::Unreachable { url, reason } => InboxError::refused(
+            502,
+            format!("the actor {url} could not be fetched: {reason}; try again later"),
+        ),
+        FederationError::FetchRefused { url, status }
+            if matches!(status, 401 | 403 | 408 | 429) || status >= 500 =>
+        {
+            InboxError::refused(
+                502,
+                format!(
+                    "the actor {url} answered {status} to this server's signed fetch; try again later"
+                ),
+            )
+        }
+        FederationError::FetchRefused { url, status } => InboxError::refused(
+            400,
+            format!("the actor {url} cannot be fetched: it answered {status}"),
+        ),
+        FederationError::AddressRefused { url, reason } => InboxError::refused(
+            400,
+            format!("an address in the activity is refused: {url}: {reason}"),
+        ),
+        FederationError::Fetch { url, reason } => InboxError::refused(
+            400,
+            format!("the actor {url} is not one this server can read: {reason}"),
+        ),
+        other => InboxError::Server(other),
     }
 }

@@ -11,6 +11,8 @@ pub enum ActorKind {
     Organization,
     /// A profile.
     Person,
+    /// The server itself, which signs its fetches (FEP-2677).
+    Application,
 }
 
 /// One of this site's actors, ready to serialise: the fields Mastodon

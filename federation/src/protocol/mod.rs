@@ -21,7 +21,6 @@ mod tombstone;
 pub use activity::{Activity, ActivityKind, Received};
 pub use actor::{
     Actor, ActorKind, Endpoints, Image, PropertyValue, PublicKey, RemoteActorDocument,
-    RemoteEndpoints, RemoteKey,
 };
 pub use collection::{CollectionPage, OrderedCollection, OrderedCollectionPage};
 pub use discovery::{

@@ -50,6 +50,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "where each backfill stopped",
         include_str!("../../migrations/0006_backfill.sql"),
     ),
+    (
+        7,
+        "the signature standard each host takes",
+        include_str!("../../migrations/0007_signature_standards.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary (no folder to ship).
@@ -192,6 +197,34 @@ impl Store {
         row.map(|row| keys_of(&row))
             .transpose()
             .map_err(failed(format!("the keys of {actor} are unreadable")))
+    }
+
+    /// The signature standard each host was last seen to take, where one
+    /// was learned.
+    pub async fn signature_standards(&self) -> Result<Vec<(String, String)>, FederationError> {
+        sqlx::query_as("SELECT host, standard FROM signature_standards")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(failed("cannot read the signature standards of hosts"))
+    }
+
+    /// Keeps `standard` as the one `host` takes.
+    pub async fn learn_signature_standard(
+        &self,
+        host: &str,
+        standard: &str,
+    ) -> Result<(), FederationError> {
+        sqlx::query(
+            "INSERT INTO signature_standards (host, standard, learned_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (host) DO UPDATE SET standard = excluded.standard, learned_at = excluded.learned_at",
+        )
+        .bind(host)
+        .bind(standard)
+        .bind(jiff::Timestamp::now().as_second())
+        .execute(&self.pool)
+        .await
+        .map_err(failed(format!("cannot keep the signature standard of {host}")))?;
+        Ok(())
     }
 
     /// How many actors follow `actor`.
