@@ -96,7 +96,8 @@ fn each_change_reaches_each_following_server_once_and_a_deleted_profile_answers_
     assert_eq!(gone.json()["type"], "Tombstone");
     assert_eq!(gone.json()["formerType"], "Person");
 
-    // An event's change is an Update by the site, and an Announce of it.
+    // An event's change is an Update by the site, and not announced: a
+    // follower sees it once.
     let event = format!("{site}events/housing-open-day/");
     let text = std::fs::read_to_string(root.join("content/events/housing-open-day.md"))
         .expect("the event");
@@ -111,9 +112,29 @@ fn each_change_reaches_each_following_server_once_and_a_deleted_profile_answers_
     );
     assert_eq!(update.json()["actor"], site);
     assert_eq!(update.json()["object"]["maximumAttendeeCapacity"], 60);
+
+    // An ask is posted by the one who asks, and announced by the site.
+    let ask = format!("{site}asks/mentor-wanted/");
+    let text =
+        std::fs::read_to_string(root.join("content/asks/mentor-wanted.md")).expect("the ask");
+    write(
+        root,
+        "content/asks/mentor-wanted.md",
+        &text.replace("A mentor in central", "A mentor in any"),
+    );
+    let update = s.remote.wait_until(
+        |d| !sent(std::slice::from_ref(d), "Update", &ask).is_empty(),
+        "an Update of the ask",
+    );
+    assert_eq!(update.json()["actor"], priya);
+    assert_eq!(update.json()["object"]["attributedTo"], priya);
     s.remote.wait_until(
-        |d| !sent(std::slice::from_ref(d), "Announce", &event).is_empty(),
-        "an Announce of the event",
+        |d| !sent(std::slice::from_ref(d), "Announce", &ask).is_empty(),
+        "an Announce of the ask",
+    );
+    assert!(
+        sent(&s.remote.deliveries(), "Announce", &event).is_empty(),
+        "the site's own event is not announced by the site"
     );
 }
 

@@ -5,10 +5,10 @@
 //! every document again, and compares: a new one is sent as `Create`, a
 //! changed one as `Update` (a profile's `Update` carries the whole
 //! `Person`), one gone as `Delete`, after which its address answers 410.
-//! Events, consultations and asks are also `Announce`d by the site's
-//! `Organization`, which is how Mobilizon shows a group's events. Each
-//! goes to the followers of the site and of the actor that made it,
-//! through the durable outbox.
+//! Events and consultations are posted by the site's `Organization`; an
+//! ask by the profile that asks, and `Announce`d by the site, so that a
+//! follower of the site alone sees it (once). Each goes to the followers
+//! of the site and of the actor that made it, through the durable outbox.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -77,7 +77,10 @@ pub async fn publish(instance: &Instance) -> Result<Published, FederationError> 
             &document.id,
             now,
         );
-        let announce = (document.kind != "Person").then(|| {
+        // What a profile posted (an ask) is boosted by the site, for the
+        // site's followers who do not follow the profile; what the site
+        // posted itself is not, or they would see it twice.
+        let announce = (document.kind != "Person" && document.actor != site).then(|| {
             published_activity(
                 &site,
                 ActivityKind::Announce,

@@ -331,12 +331,16 @@ fn consultation(
 }
 
 fn ask(directory: &Directory, entry: &Entry<generator::content::Ask>) -> Document {
-    let mut json = serde_json::to_value(page::ask(directory, entry)).unwrap_or(Value::Null);
+    let page = page::ask(directory, entry);
+    // Posted by the one who asks (the site, if they are no actor): the
+    // author of the Create and of the object are one.
+    let actor = page.attributed_to.clone();
+    let mut json = serde_json::to_value(page).unwrap_or(Value::Null);
     let terms = fields::terms(directory, Kind::Ask, entry, |_| {});
     fields::add_to(&mut json, terms, directory);
     Document {
         id: directory.site.entry_id(Kind::Ask, &entry.slug),
-        actor: organisation::id(directory),
+        actor,
         kind: "Page",
         json,
     }
