@@ -537,6 +537,22 @@ fn a_server_that_answers_only_signed_fetches_can_follow_us() {
         .expect("the fetch verifies with the instance actor's key");
 }
 
+/// A server that answers the signed fetch of its actor with 401 (it does
+/// not know this one yet, or is down for maintenance behind a gate) is
+/// told to try again (5xx), not that its Follow is bad (4xx, dropped).
+#[test]
+fn a_follow_whose_actor_cannot_be_fetched_for_now_is_to_be_retried() {
+    let s = setup("{remote}");
+    let answer = s.deliver(
+        &follow(&s.remote, "locked-alice", 1, &s.site_actor()),
+        "locked-alice",
+    );
+    assert_eq!(answer.status, 502, "{}", answer.body);
+    assert!(answer.body.contains("401"), "{}", answer.body);
+    assert!(answer.body.contains("try again"), "{}", answer.body);
+    assert_eq!(s.followers("/"), 0);
+}
+
 /// RFC 9421 (HTTP Message Signatures), as Mastodon 4.5 and Fedify send it,
 /// is taken like the draft; one made for another server's inbox, or over
 /// another body, is not.

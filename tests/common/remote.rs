@@ -205,7 +205,8 @@ impl Remote {
 /// over 1 MiB; every other actor signs with alice's key, so that activities
 /// other servers sent can be replayed with their host replaced by this one.
 /// Actors under `/users/secure-` are served only to a signed GET (401
-/// otherwise), as GoToSocial and Mastodon in authorized-fetch mode serve.
+/// otherwise), as GoToSocial and Mastodon in authorized-fetch mode serve;
+/// those under `/users/locked-` to no one (401).
 async fn anyone(State(seen): State<Seen>, request: axum::extract::Request) -> Response {
     let path = request
         .uri()
@@ -242,6 +243,10 @@ async fn anyone(State(seen): State<Seen>, request: axum::extract::Request) -> Re
     });
     if path.starts_with("/users/secure-") && !signed {
         return (StatusCode::UNAUTHORIZED, "Request not signed").into_response();
+    }
+    // A server that does not (yet) take this one's signatures.
+    if path.starts_with("/users/locked-") {
+        return (StatusCode::UNAUTHORIZED, "Unknown signer").into_response();
     }
     let key = if path == "/users/bob" {
         &keys()[1]
