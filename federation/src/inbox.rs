@@ -30,6 +30,7 @@ use crate::instance::{Data, Instance};
 use crate::objects::remote::RemoteActor;
 use crate::protocol::{ActivityKind, BODY_LIMIT, Received};
 use crate::signature::{self, Signature};
+use crate::store::RemoteActorRow;
 
 /// A kept actor younger than this is not fetched again when a signature
 /// fails to verify with its key (the key may have changed since).
@@ -38,7 +39,7 @@ const KEY_REFRESH_SECONDS: i64 = 300;
 /// Handles a POST to an inbox: the site's, a profile's or the shared one.
 pub async fn post(State(config): State<FederationConfig<Instance>>, request: Request) -> Response {
     let data = config.to_request_data();
-    let (activity, actor) = match checked(request, &data).await {
+    let (activity, actor, to_keep) = match checked(request, &data).await {
         Ok(Some(checked)) => checked,
         Ok(None) => return StatusCode::ACCEPTED.into_response(),
         Err(error) => return refusal(&error),
@@ -48,7 +49,9 @@ pub async fn post(State(config): State<FederationConfig<Instance>>, request: Req
     // anything it awaits. Cut off between the receipt recorded and the act,
     // the act would be lost, and the sender's retry taken as done.
     let acting =
-        tokio::spawn(async move { act(&activity, &actor, &config.to_request_data()).await });
+        tokio::spawn(
+            async move { act(&activity, &actor, to_keep, &config.to_request_data()).await },
+        );
     match acting.await {
         Ok(Ok(())) => StatusCode::ACCEPTED.into_response(),
         Ok(Err(error)) => refusal(&error),
@@ -78,9 +81,19 @@ fn addressed_here(parts: &axum::http::request::Parts, host: &str) -> Result<(), 
     }
 }
 
-/// Acts on a checked activity once, however often it is delivered.
-async fn act(activity: &Received, actor: &RemoteActor, data: &Data) -> Result<(), InboxError> {
-    if !data.store.first_receipt(activity.id.as_str()).await? {
+/// Acts on a checked activity once, however often it is delivered; keeps
+/// its actor, if fetched now, with its receipt.
+async fn act(
+    activity: &Received,
+    actor: &RemoteActor,
+    to_keep: Option<RemoteActorRow>,
+    data: &Data,
+) -> Result<(), InboxError> {
+    if !data
+        .store
+        .first_receipt(activity.id.as_str(), to_keep.as_ref())
+        .await?
+    {
         tracing::info!(id = %activity.id, "received again: not acted on twice");
         return Ok(());
     }
@@ -92,12 +105,13 @@ async fn act(activity: &Received, actor: &RemoteActor, data: &Data) -> Result<()
     Ok(())
 }
 
+/// A delivery checked: the activity, its verified signer, and the signer's
+/// row if it was fetched now and is still to be kept.
+type Checked = (Received, RemoteActor, Option<RemoteActorRow>);
+
 /// Checks one delivery: the activity and its verified signer, to act on;
 /// none if it was dealt with already (an actor's own deletion).
-async fn checked(
-    request: Request,
-    data: &Data,
-) -> Result<Option<(Received, RemoteActor)>, InboxError> {
+async fn checked(request: Request, data: &Data) -> Result<Option<Checked>, InboxError> {
     let (parts, body) = request.into_parts();
     let body = read_body(&parts.headers, body).await?;
     addressed_here(&parts, &data.host)?;
@@ -121,8 +135,8 @@ async fn checked(
         Received::read(&json).map_err(|refused| InboxError::refused(400, refused.to_string()))?;
     activities::check(&activity, signature.key_id(), data)?;
 
-    let actor = match RemoteActor::get(&activity.actor, data).await {
-        Ok(actor) => actor,
+    let found = match RemoteActor::find(&activity.actor, data).await {
+        Ok(found) => found,
         // An actor deleted on its server announces it, and its document is
         // gone: that it is gone (404 or 410 from its own host) is the proof.
         Err(InboxError::ActorGone(_))
@@ -133,8 +147,18 @@ async fn checked(
         }
         Err(error) => return Err(error),
     };
-    let actor = verified_signer(&signature, actor, data).await?;
-    Ok(Some((activity, actor)))
+    let (actor, to_keep) = found.into_parts();
+    match verified_signer(&signature, actor, data).await {
+        Ok(actor) => Ok(Some((activity, actor, to_keep))),
+        Err(error) => {
+            // Kept all the same: forged deliveries naming a real actor
+            // must not each cost a fetch.
+            if let Some(row) = &to_keep {
+                data.store.put_remote_actor(row).await?;
+            }
+            Err(error)
+        }
+    }
 }
 
 /// The body, if it is at most [`BODY_LIMIT`]: refused on its declared

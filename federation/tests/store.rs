@@ -47,7 +47,7 @@ async fn follows_receipts_and_actors_are_kept_across_a_reopen() {
             .expect("kept");
         assert!(
             store
-                .first_receipt("https://a.example/f/1")
+                .first_receipt("https://a.example/f/1", None)
                 .await
                 .expect("recorded")
         );
@@ -62,9 +62,32 @@ async fn follows_receipts_and_actors_are_kept_across_a_reopen() {
             })
             .await
             .expect("kept");
+        // An actor fetched for an activity is kept with its receipt.
+        assert!(
+            store
+                .first_receipt(
+                    "https://c.example/f/1",
+                    Some(&RemoteActorRow {
+                        id: "https://c.example/users/1".into(),
+                        inbox: "https://c.example/users/1/inbox".into(),
+                        shared_inbox: None,
+                        key_id: "https://c.example/users/1#main-key".into(),
+                        public_key: "PEM".into(),
+                        fetched_at: 2,
+                    }),
+                )
+                .await
+                .expect("recorded")
+        );
     }
 
     let store = open(&dir).await;
+    let kept = store
+        .remote_actor("https://c.example/users/1")
+        .await
+        .expect("read")
+        .expect("kept with the receipt");
+    assert_eq!(kept.inbox, "https://c.example/users/1/inbox");
     assert_eq!(store.follower_count(site).await.expect("counted"), 3);
     assert_eq!(
         store.follower_inboxes(site).await.expect("listed"),
@@ -73,7 +96,7 @@ async fn follows_receipts_and_actors_are_kept_across_a_reopen() {
     );
     assert!(
         !store
-            .first_receipt("https://a.example/f/1")
+            .first_receipt("https://a.example/f/1", None)
             .await
             .expect("checked"),
         "an activity id is received once, even after a restart"
@@ -119,15 +142,15 @@ async fn follows_receipts_and_actors_are_kept_across_a_reopen() {
     let now = jiff::Timestamp::now().as_second();
     assert!(
         store
-            .first_receipt("https://a.example/f/9")
+            .first_receipt("https://a.example/f/9", None)
             .await
             .expect("recorded")
     );
     assert_eq!(store.prune_receipts(now - 60).await.expect("pruned"), 0);
-    assert_eq!(store.prune_receipts(now + 60).await.expect("pruned"), 2);
+    assert_eq!(store.prune_receipts(now + 60).await.expect("pruned"), 3);
     assert!(
         store
-            .first_receipt("https://a.example/f/1")
+            .first_receipt("https://a.example/f/1", None)
             .await
             .expect("recorded")
     );

@@ -92,7 +92,8 @@ pub struct RemoteActor {
 }
 
 impl RemoteActor {
-    fn row(&self) -> RemoteActorRow {
+    /// The row the store keeps it as.
+    pub fn row(&self) -> RemoteActorRow {
         RemoteActorRow {
             id: self.id.to_string(),
             inbox: self.inbox.to_string(),
@@ -121,19 +122,24 @@ impl RemoteActor {
             .unwrap_or_else(|| self.inbox.clone())
     }
 
-    /// Keeps the actor from a document: fetched, or sent by itself (`Update`).
-    pub async fn keep(
-        document: RemoteActorDocument,
-        instance: &Instance,
-    ) -> Result<Self, InboxError> {
-        let actor = Self {
+    /// The actor a document describes, as of now.
+    fn from_document(document: RemoteActorDocument) -> Self {
+        Self {
             shared_inbox: document.endpoints.and_then(|e| e.shared_inbox),
             id: document.id,
             inbox: document.inbox,
             key_id: document.public_key.id,
             public_key_pem: document.public_key.public_key_pem,
             fetched_at: jiff::Timestamp::now().as_second(),
-        };
+        }
+    }
+
+    /// Keeps the actor from a document: fetched, or sent by itself (`Update`).
+    pub async fn keep(
+        document: RemoteActorDocument,
+        instance: &Instance,
+    ) -> Result<Self, InboxError> {
+        let actor = Self::from_document(document);
         instance.store.put_remote_actor(&actor.row()).await?;
         Ok(actor)
     }
@@ -142,10 +148,33 @@ impl RemoteActor {
 /// How long a kept actor is used before it is fetched again.
 const REFRESH_SECONDS: i64 = 24 * 60 * 60;
 
+/// An actor as found: kept already, or fetched now, for the caller to keep
+/// with what it writes next (one write to disk, not two).
+#[derive(Debug)]
+pub enum Found {
+    /// As kept.
+    Kept(RemoteActor),
+    /// Fetched now, not kept yet.
+    Fetched(RemoteActor),
+}
+
+impl Found {
+    /// The actor, and its row if it is still to be kept.
+    pub fn into_parts(self) -> (RemoteActor, Option<RemoteActorRow>) {
+        match self {
+            Self::Kept(actor) => (actor, None),
+            Self::Fetched(actor) => {
+                let row = actor.row();
+                (actor, Some(row))
+            }
+        }
+    }
+}
+
 impl RemoteActor {
     /// The actor `id`: as kept, if fetched within a day; otherwise
-    /// fetched now and kept (or as kept, if its server cannot answer).
-    pub async fn get(id: &Url, instance: &Instance) -> Result<Self, InboxError> {
+    /// fetched now (or as kept, if its server cannot answer).
+    pub async fn find(id: &Url, instance: &Instance) -> Result<Found, InboxError> {
         let kept = instance
             .store
             .remote_actor(id.as_str())
@@ -156,23 +185,30 @@ impl RemoteActor {
             Some(actor)
                 if jiff::Timestamp::now().as_second() - actor.fetched_at < REFRESH_SECONDS =>
             {
-                Ok(actor)
+                Ok(Found::Kept(actor))
             }
-            Some(actor) => match Self::fetch(id, instance).await {
-                Ok(fresh) => Ok(fresh),
+            Some(actor) => match Self::read(id, instance).await {
+                Ok(fresh) => Ok(Found::Fetched(fresh)),
                 Err(InboxError::Refused { status, .. }) if status >= 500 => {
                     tracing::info!(actor = %id, "its server cannot answer: the actor as kept");
-                    Ok(actor)
+                    Ok(Found::Kept(actor))
                 }
                 Err(error) => Err(error),
             },
-            None => Self::fetch(id, instance).await,
+            None => Self::read(id, instance).await.map(Found::Fetched),
         }
     }
 
-    /// The actor `id` as its server serves it now (the fetch signed by
-    /// the instance actor), kept.
+    /// The actor `id` as its server serves it now, kept.
     pub async fn fetch(id: &Url, instance: &Instance) -> Result<Self, InboxError> {
+        let actor = Self::read(id, instance).await?;
+        instance.store.put_remote_actor(&actor.row()).await?;
+        Ok(actor)
+    }
+
+    /// The actor `id` as its server serves it now (the fetch signed by the
+    /// instance actor).
+    async fn read(id: &Url, instance: &Instance) -> Result<Self, InboxError> {
         let json = match instance.outgoing.fetch_document(id).await {
             Ok(Fetched::Document(json)) => json,
             Ok(Fetched::Gone) => return Err(InboxError::ActorGone(id.to_string())),
@@ -183,7 +219,7 @@ impl RemoteActor {
         document
             .check(id)
             .map_err(|refused| InboxError::refused(400, refused.to_string()))?;
-        Self::keep(document, instance).await
+        Ok(Self::from_document(document))
     }
 }
 

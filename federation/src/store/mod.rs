@@ -106,6 +106,23 @@ fn keys_of(row: &sqlx::any::AnyRow) -> Result<Keys, sqlx::Error> {
     })
 }
 
+/// The statement keeping (or replacing) a remote actor.
+fn put_remote_actor(
+    actor: &RemoteActorRow,
+) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(
+        "INSERT INTO remote_actors (id, inbox, shared_inbox, key_id, public_key, fetched_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (id) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, \
+         key_id = excluded.key_id, public_key = excluded.public_key, fetched_at = excluded.fetched_at",
+    )
+    .bind(&actor.id)
+    .bind(&actor.inbox)
+    .bind(&actor.shared_inbox)
+    .bind(&actor.key_id)
+    .bind(&actor.public_key)
+    .bind(actor.fetched_at)
+}
+
 /// The database.
 #[derive(Clone)]
 pub struct Store {
@@ -375,16 +392,32 @@ impl Store {
 
     /// Records that the activity `id` has arrived. False if it had already:
     /// each activity is processed once, however often it is delivered.
-    pub async fn first_receipt(&self, id: &str) -> Result<bool, FederationError> {
-        sqlx::query(
+    pub async fn first_receipt(
+        &self,
+        id: &str,
+        actor: Option<&RemoteActorRow>,
+    ) -> Result<bool, FederationError> {
+        // One transaction, so one write to disk: an activity from an actor
+        // never seen costs no more than one from a known actor.
+        let what = format!("cannot record the activity {id}");
+        let mut tx = self.pool.begin().await.map_err(failed(&what))?;
+        let first = sqlx::query(
             "INSERT INTO received_activities (id, received_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
         )
         .bind(id)
         .bind(jiff::Timestamp::now().as_second())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map(|done| done.rows_affected() > 0)
-        .map_err(failed(format!("cannot record the activity {id}")))
+        .map_err(failed(&what))?;
+        if let Some(actor) = actor {
+            put_remote_actor(actor)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed(&what))?;
+        }
+        tx.commit().await.map_err(failed(&what))?;
+        Ok(first)
     }
 
     /// Forgets that `id` arrived, when processing it failed, so that the
@@ -436,21 +469,11 @@ impl Store {
 
     /// Keeps a remote actor as just fetched.
     pub async fn put_remote_actor(&self, actor: &RemoteActorRow) -> Result<(), FederationError> {
-        sqlx::query(
-            "INSERT INTO remote_actors (id, inbox, shared_inbox, key_id, public_key, fetched_at) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (id) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, \
-             key_id = excluded.key_id, public_key = excluded.public_key, fetched_at = excluded.fetched_at",
-        )
-        .bind(&actor.id)
-        .bind(&actor.inbox)
-        .bind(&actor.shared_inbox)
-        .bind(&actor.key_id)
-        .bind(&actor.public_key)
-        .bind(actor.fetched_at)
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
-        .map_err(failed(format!("cannot keep the actor {}", actor.id)))
+        put_remote_actor(actor)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(failed(format!("cannot keep the actor {}", actor.id)))
     }
 
     /// Deliveries due at `now`, whose hosts are not being waited on,
