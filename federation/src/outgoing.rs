@@ -454,7 +454,8 @@ mod tests {
     }
 
     /// An address written out never reaches the resolver: it is checked
-    /// before any connection, in every form a URL can write it.
+    /// before any connection, fetch or delivery, in every form a URL can
+    /// write it.
     #[tokio::test]
     async fn internal_addresses_written_out_are_never_fetched() {
         let (port, accepted) = listener().await;
@@ -462,6 +463,10 @@ mod tests {
         for host in ["127.0.0.1", "[::ffff:127.0.0.1]", "2130706433", "0x7f.1"] {
             let url = url::Url::parse(&format!("https://{host}:{port}/actor")).expect("a URL");
             let refused = outgoing.fetch_document(&url).await;
+            let error = refused.expect_err("refused").to_string();
+            assert!(error.contains("internal address"), "{host}: {error}");
+            // A delivery too: an actor may name any inbox it likes.
+            let refused = outgoing.deliver(&outgoing.fetcher, &url, b"{}").await;
             let error = refused.expect_err("refused").to_string();
             assert!(error.contains("internal address"), "{host}: {error}");
         }
