@@ -27,6 +27,15 @@ struct Changes {
     first: Timestamp,
 }
 
+/// When an entry was first published and last changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dates {
+    /// When it was first published.
+    pub published: Timestamp,
+    /// When it last changed.
+    pub updated: Timestamp,
+}
+
 /// The change history of a site's entries.
 #[derive(Debug, Default)]
 pub struct GitDates {
@@ -139,6 +148,18 @@ impl GitDates {
             Some(changes) => changes.first,
             // The time the file was read with.
             None => entry.file.modified().unwrap_or(Timestamp::UNIX_EPOCH),
+        }
+    }
+
+    /// When the entry was first published and when it last changed, as a
+    /// feed or another server shows them: first publication is never after
+    /// the last change (an `updated:` date may be older than the file's
+    /// first commit).
+    pub fn dates<T>(&self, entry: &Entry<T>, zone: &TimeZone) -> Dates {
+        let updated = self.updated(entry, zone);
+        Dates {
+            published: self.published(entry).min(updated),
+            updated,
         }
     }
 

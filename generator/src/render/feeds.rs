@@ -113,18 +113,15 @@ impl Entries<'_> {
         summary: String,
         categories: Vec<String>,
     ) -> FeedEntry {
-        let first = self.history.published(e);
-        let changed = self.history.updated(e, &self.zone);
+        let dates = self.history.dates(e, &self.zone);
         FeedEntry {
             title: title.to_string(),
             id: self.index.dir.site.entry_id(kind, &e.slug),
-            // First publication is never after the last change (an
-            // `updated:` date may be older than the file's first commit).
-            published: first.min(changed).to_string(),
-            updated: changed.to_string(),
+            published: dates.published.to_string(),
+            updated: dates.updated.to_string(),
             summary,
             categories,
-            changed,
+            changed: dates.updated,
         }
     }
 
