@@ -94,7 +94,10 @@ fn each_change_reaches_each_following_server_once_and_a_deleted_profile_answers_
     let gone = get(s.server.port, "/profiles/sam-okoro/", ACTIVITY);
     assert_eq!(gone.status, 410, "{}", gone.body);
     assert_eq!(gone.json()["type"], "Tombstone");
-    assert_eq!(gone.json()["formerType"], "Person");
+    assert_eq!(
+        gone.json()["formerType"],
+        "https://www.w3.org/ns/activitystreams#Person"
+    );
 
     // An event's change is an Update by the site, and not announced: a
     // follower sees it once.

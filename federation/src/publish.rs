@@ -115,7 +115,7 @@ pub async fn publish(instance: &Instance) -> Result<Published, FederationError> 
             context: None,
             kind: TombstoneType::Tombstone,
             id: id.clone(),
-            former_type: row.kind.clone(),
+            former_type: former_type(&row.kind),
             deleted: None,
         };
         let delete = published_activity(&row.actor, ActivityKind::Delete, tombstone, id, now);
@@ -207,15 +207,22 @@ async fn record_and_queue(
     Ok(())
 }
 
-/// The document served at a deleted object's address.
-pub fn tombstone(id: &str, former_type: &str, deleted: i64) -> Tombstone {
+/// The document served at the address of a deleted object of the type
+/// `kind`.
+pub fn tombstone(id: &str, kind: &str, deleted: i64) -> Tombstone {
     Tombstone {
         context: Some(ACTIVITY_STREAMS.to_string()),
         kind: TombstoneType::Tombstone,
         id: id.to_string(),
-        former_type: former_type.to_string(),
+        former_type: former_type(kind),
         deleted: jiff::Timestamp::from_second(deleted)
             .map(|t| t.to_string())
             .ok(),
     }
+}
+
+/// The IRI of the ActivityStreams type `kind` (`Person`, `Event`, `Page`),
+/// as a tombstone's `formerType` names it.
+fn former_type(kind: &str) -> String {
+    format!("{ACTIVITY_STREAMS}#{kind}")
 }

@@ -15,7 +15,9 @@ pub struct Tombstone {
     pub kind: activitypub_federation::kinds::object::TombstoneType,
     /// The address of what was deleted.
     pub id: String,
-    /// What it was: `Person`, `Event`, `Page`.
+    /// What it was, as the IRI of its ActivityStreams type (the term is an
+    /// IRI: a bare `Person` would be read as an address relative to the
+    /// tombstone's).
     pub former_type: String,
     /// When, when served.
     #[serde(default, skip_serializing_if = "Option::is_none")]
