@@ -349,22 +349,30 @@ fn consultations_and_asks_are_pages_with_the_projects_own_terms() {
         "https://consult.example.gov.uk/allocations"
     );
     assert_eq!(consultation["lead"], format!("{base}/profiles/priya-shah/"));
+    // The project's terms are given inline, under one namespace for every
+    // instance, not under this one's address.
     assert_eq!(
-        consultation["@context"][1],
-        format!("{base}/ns/interchange")
+        consultation["@context"][2]["ix"],
+        "https://w3id.org/interchange#"
     );
+    assert!(!consultation["@context"].to_string().contains(&base));
 
     let ask = get(server.port, "/asks/mentor-wanted/", ACTIVITY).json();
     assert_eq!(ask["type"], "Page");
     assert_eq!(ask["askKind"], "mentor");
     assert_eq!(ask["by"], format!("{base}/profiles/priya-shah/"));
-    assert_eq!(ask["closes"], "2027-06-30");
+    // The end of its last day, in the site's time zone.
+    assert_eq!(ask["closes"], "2027-06-30T23:59:59+01:00");
 
     // The context defines every term the documents use beyond ActivityStreams.
     let context = get(server.port, "/ns/interchange", "application/ld+json");
     assert_eq!(context.status, 200);
     assert_eq!(context.header("content-type"), Some("application/ld+json"));
     let terms = context.json()["@context"].clone();
+    assert_eq!(
+        terms, consultation["@context"][2],
+        "the context given inline"
+    );
     for term in [
         "opens",
         "closes",
@@ -473,7 +481,8 @@ fn collections_are_paged_and_list_every_entry_once_while_the_directory_changes()
         !ids.iter()
             .any(|id| id.contains("internal-ian") || id.contains("quiet-quentin"))
     );
-    // Each item is the entry's whole document, as its address serves it.
+    // Each item is the entry's whole document, as its address serves it,
+    // its contexts the page's.
     let edited = items
         .iter()
         .find(|i| i["id"] == format!("{base}/profiles/person-0449/"))
@@ -482,10 +491,14 @@ fn collections_are_paged_and_list_every_entry_once_while_the_directory_changes()
         edited["fields"]["role"], "Head Officer",
         "the edit, read after it"
     );
-    assert_eq!(
-        edited,
-        &get(server.port, "/profiles/person-0449/", ACTIVITY).json()
-    );
+    let mut served = get(server.port, "/profiles/person-0449/", ACTIVITY).json();
+    let contexts = served
+        .as_object_mut()
+        .and_then(|document| document.remove("@context"))
+        .expect("the document's contexts");
+    assert_eq!(edited, &served);
+    let first_page = get(server.port, "/entries?after=", ACTIVITY).json();
+    assert_eq!(first_page["@context"], contexts);
 
     // The actors' outboxes list what each published; nobody follows yet.
     let (created, _, total) = read_collection(server.port, "/outbox", |_| {});

@@ -19,7 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::error::FederationError;
 use crate::instance::Instance;
 use crate::objects::{document, fields};
-use crate::protocol::ACTIVITY_JSON;
+use crate::protocol::{ACTIVITY_JSON, CONTEXT_DOCUMENT};
 use crate::{discovery, inbox, publish};
 
 /// What every route is given: the instance, in the federation crate's
@@ -197,13 +197,17 @@ async fn nodeinfo(State(state): State<AppState>) -> Response {
     readable_anywhere(response)
 }
 
-async fn context_document(State(state): State<AppState>) -> Response {
-    let mut response = axum::Json(fields::context_document(&state.directory())).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/ld+json"),
-    );
-    response
+/// The project's JSON-LD context, as the repository holds it: the same
+/// on every instance.
+async fn context_document() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/ld+json"),
+        )],
+        CONTEXT_DOCUMENT,
+    )
+        .into_response()
 }
 
 async fn host_meta(State(state): State<AppState>) -> Response {

@@ -9,7 +9,9 @@ use serde_json::Value;
 use super::collection::{PAGE_SIZE, PageQuery, Published};
 use super::{actor_id, application, collection, event, fields, organisation, page, person};
 use crate::error::FederationError;
-use crate::protocol::{ACTIVITY_STREAMS, Activity, ActivityKind, OrderedCollectionPage, PUBLIC};
+use crate::protocol::{
+    ACTIVITY_STREAMS, Activity, ActivityKind, OrderedCollectionPage, PUBLIC, contexts,
+};
 use crate::store::Store;
 
 /// An entry as published.
@@ -119,7 +121,8 @@ pub async fn at(
     }
     if path == "/" {
         let keys = store.keys(&organisation::id(directory)).await?;
-        return Ok(serde_json::to_value(organisation::organization(directory, &keys)).ok());
+        let site = organisation::organization(directory, &keys);
+        return Ok(serde_json::to_value(site).ok());
     }
     Ok(entry_at(directory, store, path, jiff::Timestamp::now())
         .await?
@@ -159,7 +162,8 @@ async fn entry_at(
 
 /// The page of the site's entries after `cursor`: each entry's whole
 /// document, so that a directory backfilling reads a page, not a page and
-/// an entry at a time.
+/// an entry at a time. The documents' contexts, the same for each, are the
+/// page's.
 async fn entries_page(
     directory: &Directory,
     store: &Store,
@@ -167,6 +171,7 @@ async fn entries_page(
 ) -> Result<OrderedCollectionPage, FederationError> {
     let (entries, mut more) = collection::entries_after(directory, cursor.as_ref(), PAGE_SIZE);
     let now = jiff::Timestamp::now();
+    let contexts = contexts();
     let mut items = Vec::with_capacity(entries.len());
     let mut bytes = 0;
     for entry in &entries {
@@ -182,8 +187,9 @@ async fn entries_page(
             Published::Consultation(e) => consultation(directory, e, now),
             Published::Ask(e) => ask(directory, e),
         };
-        bytes += document.json.to_string().len();
-        items.push(document.json);
+        let item = within(document.json, &contexts);
+        bytes += item.to_string().len();
+        items.push(item);
     }
     // After the last entry this page holds.
     let next = items
@@ -194,7 +200,7 @@ async fn entries_page(
         .map(|last| collection::entries_page_id(directory, Some(last.cursor())));
     let cursor = cursor.as_ref().map(|(kind, key)| (*kind, key.as_str()));
     Ok(OrderedCollectionPage::new(
-        Value::String(ACTIVITY_STREAMS.to_string()),
+        contexts,
         collection::entries_page_id(directory, cursor),
         collection::entries_id(directory),
         next,
@@ -208,7 +214,8 @@ async fn entries_page(
 const PAGE_BYTES: usize = 384 * 1024;
 
 /// Page `number` of `actor`'s outbox: a `Create` of each entry it
-/// publishes, the latest changed first.
+/// publishes, the latest changed first. The documents' contexts, the same
+/// for each, are the page's.
 async fn outbox_page(
     directory: &Directory,
     store: &Store,
@@ -216,6 +223,7 @@ async fn outbox_page(
     number: usize,
 ) -> Result<OrderedCollectionPage, FederationError> {
     let now = jiff::Timestamp::now();
+    let contexts = contexts();
     let mut items = Vec::new();
     for (id, published) in store.published_page(actor, number - 1, PAGE_SIZE).await? {
         let Some(path) = url::Url::parse(&id).ok().map(|u| u.path().to_string()) else {
@@ -230,15 +238,30 @@ async fn outbox_page(
             format!("{id}#create/{published}"),
             ActivityKind::Create,
             actor.to_string(),
-            document.json,
+            within(document.json, &contexts),
             vec![PUBLIC.to_string()],
         );
+        create.context = None;
         create.published = jiff::Timestamp::from_second(published)
             .ok()
             .map(|t| t.to_string());
         items.extend(serde_json::to_value(create).ok());
     }
-    Ok(numbered(&format!("{actor}outbox"), number, items))
+    let mut page = numbered(&format!("{actor}outbox"), number, items);
+    page.context = contexts;
+    Ok(page)
+}
+
+/// `document` as an item of a page whose contexts are `contexts`: without
+/// contexts of its own when they are the page's (an item is read in its
+/// page's contexts), so that a page does not repeat them for each item.
+fn within(mut document: Value, contexts: &Value) -> Value {
+    if let Value::Object(object) = &mut document
+        && object.get("@context") == Some(contexts)
+    {
+        object.remove("@context");
+    }
+    document
 }
 
 /// Page `number` of the collection `id`, holding `items`: the next page is
@@ -271,14 +294,15 @@ async fn profile(
 ) -> Result<Document, FederationError> {
     let id = directory.site.entry_id(Kind::Profile, &entry.slug);
     let keys = store.keys(&id).await?;
+    let written = fields::written(directory, Kind::Profile, entry);
     let mut json =
         serde_json::to_value(person::person(directory, entry, &keys)).unwrap_or(Value::Null);
-    let terms = fields::terms(directory, Kind::Profile, entry, |f| {
+    let terms = fields::terms(directory, Kind::Profile, entry, written, |f| {
         fields::absolute_file(directory, f, "photo");
         // Only profiles that federate are sent: the mirror need not say so.
         f.remove("federate");
     });
-    fields::add_to(&mut json, terms, directory);
+    fields::add_to(&mut json, terms);
     Ok(Document {
         actor: id.clone(),
         id,
@@ -288,9 +312,10 @@ async fn profile(
 }
 
 fn event_document(directory: &Directory, entry: &Entry<generator::content::Event>) -> Document {
+    let written = fields::written(directory, Kind::Event, entry);
     let mut json = serde_json::to_value(event::event(directory, entry)).unwrap_or(Value::Null);
     let e = &entry.data;
-    let terms = fields::terms(directory, Kind::Event, entry, |f| {
+    let terms = fields::terms(directory, Kind::Event, entry, written, |f| {
         f.insert("start".into(), fields::moment(&e.start));
         if let Some(end) = &e.end {
             f.insert("end".into(), fields::moment(end));
@@ -298,7 +323,7 @@ fn event_document(directory: &Directory, entry: &Entry<generator::content::Event
         fields::profile_named(f, "host", e.host.as_deref());
         fields::default_organisation(directory, f);
     });
-    fields::add_to(&mut json, terms, directory);
+    fields::add_to(&mut json, terms);
     Document {
         id: directory.site.entry_id(Kind::Event, &entry.slug),
         actor: organisation::id(directory),
@@ -312,16 +337,17 @@ fn consultation(
     entry: &Entry<generator::content::Consultation>,
     now: jiff::Timestamp,
 ) -> Document {
+    let c = &entry.data;
+    let written = fields::written(directory, Kind::Consultation, entry);
     let mut json =
         serde_json::to_value(page::consultation(directory, entry, now)).unwrap_or(Value::Null);
-    let c = &entry.data;
-    let terms = fields::terms(directory, Kind::Consultation, entry, |f| {
+    let terms = fields::terms(directory, Kind::Consultation, entry, written, |f| {
         f.insert("opens".into(), fields::moment(&c.opens));
         f.insert("closes".into(), fields::moment(&c.closes));
         fields::profile_named(f, "lead", c.lead.as_deref());
         fields::default_organisation(directory, f);
     });
-    fields::add_to(&mut json, terms, directory);
+    fields::add_to(&mut json, terms);
     Document {
         id: directory.site.entry_id(Kind::Consultation, &entry.slug),
         actor: organisation::id(directory),
@@ -331,13 +357,14 @@ fn consultation(
 }
 
 fn ask(directory: &Directory, entry: &Entry<generator::content::Ask>) -> Document {
+    let written = fields::written(directory, Kind::Ask, entry);
     let page = page::ask(directory, entry);
     // Posted by the one who asks (the site, if they are no actor): the
     // author of the Create and of the object are one.
     let actor = page.attributed_to.clone();
     let mut json = serde_json::to_value(page).unwrap_or(Value::Null);
-    let terms = fields::terms(directory, Kind::Ask, entry, |_| {});
-    fields::add_to(&mut json, terms, directory);
+    let terms = fields::terms(directory, Kind::Ask, entry, written, |_| {});
+    fields::add_to(&mut json, terms);
     Document {
         id: directory.site.entry_id(Kind::Ask, &entry.slug),
         actor,

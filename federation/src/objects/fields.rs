@@ -12,29 +12,58 @@
 //! - `organisationEntry`: the organisation it belongs to, in the same form,
 //!   for the mirror to write beside it.
 
-use generator::content::Directory;
+use generator::content::{Directory, Organisation};
 use generator::{Entry, Kind};
 use serde_json::{Map, Value, json};
 
 use crate::protocol::{EntryTerms, MARKDOWN, OrganisationEntry, Source};
 
-/// Where an instance serves the project's JSON-LD context.
+/// Where an instance serves the project's JSON-LD context (whose terms
+/// are under one namespace for every instance, not under this address).
 pub const CONTEXT_PATH: &str = "/ns/interchange";
 
-/// The project's JSON-LD context: its terms, under the instance's own
-/// address (`{base_url}/ns/interchange#term`).
-pub fn context_document(directory: &Directory) -> Value {
-    crate::protocol::context_document(&format!("{}#", directory.site.absolute(CONTEXT_PATH)))
+/// An entry's front matter as written, and the organisation it belongs to:
+/// read once for a document, which needs both.
+pub struct Written<'a> {
+    /// Its front matter, as JSON.
+    pub fields: Map<String, Value>,
+    /// The organisation it belongs to, if the site has it.
+    pub organisation: Option<&'a Entry<Organisation>>,
 }
 
-/// The terms of `entry`, of `kind`, with `adjust` applied to its fields.
+/// What `entry`, of `kind`, says as written.
+pub fn written<'a, T>(directory: &'a Directory, kind: Kind, entry: &Entry<T>) -> Written<'a> {
+    let fields = front_matter(entry);
+    let organisation = if kind == Kind::Organisation {
+        None
+    } else {
+        fields
+            .get("organisation")
+            .and_then(Value::as_str)
+            .or_else(|| {
+                // Events and consultations that name none are the site's own.
+                matches!(kind, Kind::Event | Kind::Consultation)
+                    .then(|| directory.site.organisations.first().map(String::as_str))
+                    .flatten()
+            })
+            .and_then(|slug| directory.organisation(slug))
+    };
+    Written {
+        fields,
+        organisation,
+    }
+}
+
+/// The terms of `entry`, of `kind`, as `written`, with `adjust` applied to
+/// its fields.
 pub fn terms<T>(
     directory: &Directory,
     kind: Kind,
     entry: &Entry<T>,
+    written: Written<'_>,
     adjust: impl FnOnce(&mut Map<String, Value>),
 ) -> EntryTerms {
-    let mut fields = front_matter(entry);
+    let mut fields = written.fields;
     fields.remove("origin");
     adjust(&mut fields);
     EntryTerms {
@@ -44,43 +73,38 @@ pub fn terms<T>(
             content: Some(entry.body.clone()),
             media_type: Some(MARKDOWN.to_string()),
         },
-        organisation_entry: organisation_of(directory, kind, entry).map(Box::new),
+        organisation_entry: written
+            .organisation
+            .map(|organisation| Box::new(organisation_terms(directory, organisation))),
     }
 }
 
-/// Adds `terms` to a document, and the project's context to its contexts.
-pub fn add_to(document: &mut Value, terms: EntryTerms, directory: &Directory) {
-    let context = directory.site.absolute(CONTEXT_PATH);
-    crate::protocol::add_terms(document, terms, context);
+/// Adds `terms` to a document (whose contexts define them).
+pub fn add_to(document: &mut Value, terms: EntryTerms) {
+    crate::protocol::add_terms(document, terms);
 }
 
-/// The organisation an entry names, as terms with its id, if the site has it.
-fn organisation_of<T>(
+/// An organisation, as terms with its id.
+fn organisation_terms(
     directory: &Directory,
-    kind: Kind,
-    entry: &Entry<T>,
-) -> Option<OrganisationEntry> {
-    if kind == Kind::Organisation {
-        return None;
-    }
-    let slug = front_matter(entry)
-        .get("organisation")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .or_else(|| {
-            // Events and consultations that name none are the site's own.
-            matches!(kind, Kind::Event | Kind::Consultation)
-                .then(|| directory.site.organisations.first().cloned())
-                .flatten()
-        })?;
-    let organisation = directory.organisation(&slug)?;
-    let terms = terms(directory, Kind::Organisation, organisation, |fields| {
-        absolute_file(directory, fields, "logo");
-    });
-    Some(OrganisationEntry {
-        id: directory.site.entry_id(Kind::Organisation, &slug),
+    organisation: &Entry<Organisation>,
+) -> OrganisationEntry {
+    let written = written(directory, Kind::Organisation, organisation);
+    let terms = terms(
+        directory,
+        Kind::Organisation,
+        organisation,
+        written,
+        |fields| {
+            absolute_file(directory, fields, "logo");
+        },
+    );
+    OrganisationEntry {
+        id: directory
+            .site
+            .entry_id(Kind::Organisation, &organisation.slug),
         terms,
-    })
+    }
 }
 
 /// The front matter of an entry's file, as JSON.

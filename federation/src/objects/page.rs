@@ -6,18 +6,11 @@ use activitypub_federation::kinds::object::PageType;
 use generator::Entry;
 use generator::Kind;
 use generator::content::{Ask, Consultation, Directory};
-use serde_json::{Value, json};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
 
 use super::person;
-use crate::protocol::{ACTIVITY_STREAMS, PUBLIC, Page, PageTerms};
-
-/// The contexts a `Page` names: ActivityStreams and the project's own.
-fn contexts(directory: &Directory) -> Value {
-    json!([
-        ACTIVITY_STREAMS,
-        directory.site.absolute(super::fields::CONTEXT_PATH)
-    ])
-}
+use crate::protocol::{PUBLIC, Page, PageTerms, contexts};
 
 /// A profile's actor id, if it may leave the instance.
 fn actor_of(directory: &Directory, slug: &str) -> Option<String> {
@@ -37,7 +30,7 @@ pub fn consultation(
     let id = directory.site.entry_id(Kind::Consultation, &entry.slug);
     let status = c.status(now);
     Page {
-        context: contexts(directory),
+        context: contexts(),
         kind: PageType::Page,
         url: id.clone(),
         id,
@@ -70,7 +63,7 @@ pub fn ask(directory: &Directory, entry: &Entry<Ask>) -> Page {
     let a = &entry.data;
     let id = directory.site.entry_id(Kind::Ask, &entry.slug);
     Page {
-        context: contexts(directory),
+        context: contexts(),
         kind: PageType::Page,
         url: id.clone(),
         id,
@@ -83,9 +76,42 @@ pub fn ask(directory: &Directory, entry: &Entry<Ask>) -> Page {
         terms: PageTerms::Ask {
             ask_kind: a.kind.slug().to_string(),
             by: actor_of(directory, &a.by),
-            closes: a.closes.map(|d| d.to_string()),
+            closes: a
+                .closes
+                .and_then(|day| end_of(day, &directory.site.time_zone())),
             filled: a.filled,
             policy_areas: a.policy_areas.clone(),
         },
+    }
+}
+
+/// The moment an ask closing on `day` stops taking answers: the last second
+/// of that day in the site's time zone (it is open all day, as its page
+/// says), with the zone's offset. None for a day the zone has no end of.
+fn end_of(day: Date, zone: &TimeZone) -> Option<String> {
+    let last = day.at(23, 59, 59, 0).to_zoned(zone.clone()).ok()?;
+    Some(
+        last.timestamp()
+            .display_with_offset(last.offset())
+            .to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ask_closes_at_the_end_of_its_last_day_in_the_sites_zone() {
+        let london = TimeZone::get("Europe/London").expect("a zone");
+        let day = |s: &str| s.parse::<Date>().expect("a day");
+        assert_eq!(
+            end_of(day("2027-06-30"), &london).as_deref(),
+            Some("2027-06-30T23:59:59+01:00")
+        );
+        assert_eq!(
+            end_of(day("2027-12-31"), &london).as_deref(),
+            Some("2027-12-31T23:59:59+00:00")
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! An entry's own terms, carried beside the ActivityStreams fields of the
 //! document it is published as, so that a directory mirroring another
-//! writes back the same Markdown file (the project's context document
-//! defines them: see [`context_document`](super::context_document)).
+//! writes back the same Markdown file (the project's context defines them:
+//! see `context`).
 
 use activitypub_federation::protocol::helpers::deserialize_skip_error;
 use serde::{Deserialize, Serialize};
@@ -106,23 +106,61 @@ impl EntryDocument {
     }
 }
 
-/// Adds `terms` to `document`, and `context` (the one defining them) to
-/// its contexts, after those it names.
-pub fn add_terms(document: &mut Value, terms: EntryTerms, context: String) {
-    let Value::Object(object) = document else {
-        return;
-    };
-    let Ok(Value::Object(terms)) = serde_json::to_value(terms) else {
-        return;
-    };
-    let ours = Value::String(context);
-    match object.get_mut("@context") {
-        Some(Value::Array(contexts)) if !contexts.contains(&ours) => contexts.push(ours),
-        Some(Value::Array(_)) => {}
-        Some(other) => *other = Value::Array(vec![other.clone(), ours]),
-        None => {
-            object.insert("@context".into(), Value::Array(vec![ours]));
-        }
+/// Adds `terms` to `document`, whose contexts define them.
+pub fn add_terms(document: &mut Value, terms: EntryTerms) {
+    if let Value::Object(object) = document
+        && let Ok(Value::Object(terms)) = serde_json::to_value(terms)
+    {
+        object.extend(terms);
     }
-    object.extend(terms);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_entry_from_an_instance_of_the_previous_version_reads_as_one_of_this() {
+        let body = json!({
+            "type": "Page",
+            "id": "https://a.example.gov.uk/asks/mentor-wanted/",
+            "askKind": "mentor",
+            "entryKind": "asks",
+            "fields": { "title": "A mentor", "kind": "mentor", "by": "priya-shah", "closes": "2027-06-30" },
+            "source": { "content": "Someone.\n", "mediaType": "text/markdown" },
+        });
+        let with = |context: Value, closes: &str| {
+            let mut document = body.clone();
+            document["@context"] = context;
+            document["closes"] = json!(closes);
+            document
+        };
+        // Terms under the instance's own address, a bare date, as the
+        // previous version sent them; and as this one does.
+        let previous = EntryDocument::read(&with(
+            json!([
+                "https://www.w3.org/ns/activitystreams",
+                "https://a.example.gov.uk/ns/interchange"
+            ]),
+            "2027-06-30",
+        ));
+        let current = EntryDocument::read(&with(
+            json!([
+                "https://www.w3.org/ns/activitystreams",
+                "https://w3id.org/security/v1",
+                { "ix": "https://w3id.org/interchange#" }
+            ]),
+            "2027-06-30T23:59:59+01:00",
+        ));
+        for document in [&previous, &current] {
+            assert_eq!(document.entry_kind.as_deref(), Some("asks"));
+            assert_eq!(
+                document.fields().and_then(|f| f.get("closes")),
+                Some(&json!("2027-06-30"))
+            );
+            assert_eq!(document.text(), Some("Someone.\n"));
+        }
+        assert_eq!(previous.id, current.id);
+    }
 }

@@ -54,7 +54,8 @@ pub struct EventObject {
     /// How many may come.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_attendee_capacity: Option<u64>,
-    /// `CONFIRMED` or `CANCELLED`.
+    /// `CONFIRMED` or `CANCELLED`, as iCalendar's `STATUS` (Mobilizon's
+    /// term; the context defines the `ical` prefix).
     #[serde(
         rename = "ical:status",
         default,

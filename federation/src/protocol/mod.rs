@@ -12,6 +12,7 @@
 mod activity;
 mod actor;
 mod collection;
+mod context;
 mod discovery;
 mod entry;
 mod event;
@@ -23,13 +24,14 @@ pub use actor::{
     Actor, ActorKind, Endpoints, Image, PropertyValue, PublicKey, RemoteActorDocument,
 };
 pub use collection::{CollectionPage, OrderedCollection, OrderedCollectionPage};
+pub use context::{ACTIVITY_STREAMS, CONTEXT_DOCUMENT, contexts};
 pub use discovery::{
     Jrd, JrdLink, NodeInfo, NodeInfoLink, NodeInfoLinks, NodeInfoMetadata, NodeInfoServices,
     NodeInfoSoftware, NodeInfoUsage, NodeInfoUsers,
 };
 pub use entry::{EntryDocument, EntryTerms, OrganisationEntry, Source, add_terms};
 pub use event::{EventObject, Location, Place, PostalAddress, VirtualLocation};
-pub use page::{Page, PageTerms, context_document};
+pub use page::{Page, PageTerms};
 pub use tombstone::Tombstone;
 
 use serde::{Deserialize, Serialize};
@@ -38,9 +40,6 @@ use url::Url;
 
 /// The content type of ActivityPub documents, exactly as servers expect it.
 pub const ACTIVITY_JSON: &str = "application/activity+json";
-
-/// The ActivityStreams context, which every activity names.
-pub const ACTIVITY_STREAMS: &str = "https://www.w3.org/ns/activitystreams";
 
 /// The audience "everyone": what is published is addressed to it.
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
@@ -52,22 +51,6 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// The media type of an entry's Markdown `source`.
 pub const MARKDOWN: &str = "text/markdown";
-
-/// The contexts every actor and event names: ActivityStreams, the security
-/// vocabulary (for `publicKey`), and the schema.org terms Mastodon reads
-/// for profile fields (`PropertyValue`).
-pub fn contexts() -> Value {
-    serde_json::json!([
-        ACTIVITY_STREAMS,
-        "https://w3id.org/security/v1",
-        {
-            "schema": "http://schema.org#",
-            "PropertyValue": "schema:PropertyValue",
-            "value": "schema:value",
-            "discoverable": "http://joinmastodon.org/ns#discoverable",
-        }
-    ])
-}
 
 /// A reference to an object, in any of the forms servers send one: its
 /// address, the object itself (named by its `id`), or a list of one.

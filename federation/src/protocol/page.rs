@@ -1,18 +1,17 @@
 //! Consultations and asks as ActivityPub `Page`s. ActivityStreams has no
 //! words for a consultation's dates or an ask's kind, so they travel as
-//! the project's own terms, defined in a context document each instance
-//! serves ([`context_document`]): another directory reads them back into
-//! the same fields, and any other server still shows the page's name and
-//! text.
+//! the project's own terms, defined in its context (see `context`):
+//! another directory reads them back into the same fields, and any other
+//! server still shows the page's name and text.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A `Page`: what consultations and asks share, and the terms of each.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page {
-    /// The JSON-LD contexts: ActivityStreams and the project's own.
+    /// The JSON-LD contexts.
     #[serde(rename = "@context")]
     pub context: Value,
     /// Always `Page`.
@@ -45,9 +44,9 @@ pub enum PageTerms {
     /// A consultation's.
     #[serde(rename_all = "camelCase")]
     Consultation {
-        /// When it opens.
+        /// When it opens (xsd:dateTime).
         opens: String,
-        /// When it closes.
+        /// When it closes (xsd:dateTime).
         closes: String,
         /// Open, closed, upcoming…
         status: String,
@@ -71,39 +70,12 @@ pub enum PageTerms {
         ask_kind: String,
         /// The actor asking.
         by: Option<String>,
-        /// Until when.
+        /// The moment it stops taking answers (xsd:dateTime): the end of
+        /// its last day.
         closes: Option<String>,
         /// Whether it has been answered.
         filled: bool,
         /// Its policy areas.
         policy_areas: Vec<String>,
     },
-}
-
-/// The project's JSON-LD context, for its namespace `ns`
-/// (`{base_url}/ns/interchange#`): every term it publishes.
-pub fn context_document(ns: &str) -> Value {
-    let term = |name: &str| format!("{ns}{name}");
-    let time = |name: &str| json!({ "@id": term(name), "@type": "http://www.w3.org/2001/XMLSchema#dateTime" });
-    json!({
-        "@context": {
-            "ix": ns,
-            "opens": time("opens"),
-            "closes": time("closes"),
-            "status": term("status"),
-            "respond": term("respond"),
-            "respondUrl": { "@id": term("respondUrl"), "@type": "@id" },
-            "respondEmail": term("respondEmail"),
-            "respondPost": term("respondPost"),
-            "outcome": { "@id": term("outcome"), "@type": "@id" },
-            "lead": { "@id": term("lead"), "@type": "@id" },
-            "askKind": term("askKind"),
-            "by": { "@id": term("by"), "@type": "@id" },
-            "filled": term("filled"),
-            "policyAreas": term("policyAreas"),
-            "entryKind": term("entryKind"),
-            "fields": { "@id": term("fields"), "@type": "@json" },
-            "organisationEntry": { "@id": term("organisationEntry"), "@type": "@json" },
-        }
-    })
 }
