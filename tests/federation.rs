@@ -388,6 +388,64 @@ fn consultations_and_asks_are_pages_with_the_projects_own_terms() {
     }
 }
 
+#[test]
+fn documents_are_dated_by_their_entries_not_by_the_moment_they_are_asked_for() {
+    let port = free_port();
+    let dir = site(port);
+    // Dates the editors give: the organisation changed after the profile.
+    common::write(
+        dir.path(),
+        "content/profiles/omar-ali.md",
+        "---\nname: Omar Ali\nrole: Data Lead\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\nupdated: 2026-02-03\n---\nOmar works on data.\n",
+    );
+    common::write(
+        dir.path(),
+        "content/organisations/acme.md",
+        "---\nname: Acme Council\nsector: local-government\nupdated: 2026-04-05\n---\nA council.\n",
+    );
+    let server = federate(dir.path(), port);
+    let omar = get(server.port, "/profiles/omar-ali/", ACTIVITY).json();
+    assert_eq!(omar["published"], "2026-02-03T00:00:00Z", "{omar}");
+    // It shows its organisation, which changed later (in London's summer
+    // time).
+    assert_eq!(omar["updated"], "2026-04-04T23:00:00Z", "{omar}");
+    let site_actor = get(server.port, "/", ACTIVITY).json();
+    assert_eq!(site_actor["updated"], "2026-04-04T23:00:00Z");
+
+    // Every kind is dated, and asking again, or after a restart, gives the
+    // same dates.
+    let paths = [
+        "/",
+        "/profiles/priya-shah/",
+        "/events/housing-open-day/",
+        "/consultations/housing-allocations/",
+        "/asks/mentor-wanted/",
+    ];
+    let dates = |port: u16| -> Vec<(Value, Value)> {
+        paths
+            .iter()
+            .map(|path| {
+                let json = get(port, path, ACTIVITY).json();
+                for key in ["published", "updated"] {
+                    let date = json[key].as_str().unwrap_or_default();
+                    assert!(
+                        date.parse::<jiff::Timestamp>().is_ok(),
+                        "{path}: {key} is {}",
+                        json[key]
+                    );
+                }
+                (json["published"].clone(), json["updated"].clone())
+            })
+            .collect()
+    };
+    let first = dates(server.port);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(dates(server.port), first);
+    drop(server);
+    let server = federate(dir.path(), port);
+    assert_eq!(dates(server.port), first, "the same after a restart");
+}
+
 /// Every item of the collection at `path` on `port`, read page by page as
 /// a follower would, with how many pages there were and the size the
 /// collection gives. `between` runs after each page.

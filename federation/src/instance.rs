@@ -2,9 +2,10 @@
 //! it, the store, the site's address and folder.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use generator::content::Directory;
+use generator::git_dates::GitDates;
 use url::Url;
 
 use crate::address::authority;
@@ -38,12 +39,63 @@ pub struct Instance {
     pub deliveries: Arc<tokio::sync::Notify>,
     /// What is kept of each followed directory.
     pub limits: Arc<crate::mirror::limits::Limits>,
+    /// When the entries of the directory last built first appeared and
+    /// last changed.
+    pub history: History,
+}
+
+/// When each entry of a directory first appeared and last changed, read
+/// from git (`generator::git_dates`) once for each directory built, as the
+/// site's feeds read it: the dates documents carry, which stay put while
+/// the entry does.
+#[derive(Clone, Default)]
+pub struct History(Arc<Mutex<Option<Read>>>);
+
+/// A directory, and the history read for it.
+type Read = (Arc<Directory>, Arc<GitDates>);
+
+impl History {
+    /// The history read for `directory`, if it is the one last read for.
+    fn of(&self, directory: &Arc<Directory>) -> Option<Arc<GitDates>> {
+        self.slot()
+            .as_ref()
+            .filter(|(built, _)| Arc::ptr_eq(built, directory))
+            .map(|(_, history)| history.clone())
+    }
+
+    /// Keeps `history` as `directory`'s.
+    fn keep(&self, directory: &Arc<Directory>, history: &Arc<GitDates>) {
+        *self.slot() = Some((directory.clone(), history.clone()));
+    }
+
+    /// What is kept, even after a panic while it was held: it is replaced
+    /// whole or not at all.
+    fn slot(&self) -> MutexGuard<'_, Option<Read>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl Instance {
     /// The directory as last built.
     pub fn directory(&self) -> Arc<Directory> {
         self.site.borrow().clone()
+    }
+
+    /// The directory as last built, and its entries' history.
+    pub async fn dated(&self) -> (Arc<Directory>, Arc<GitDates>) {
+        let directory = self.directory();
+        if let Some(history) = self.history.of(&directory) {
+            return (directory, history);
+        }
+        let root = self.root.clone();
+        // `git log` runs as long as the history is long: off the workers
+        // that answer requests.
+        let history = tokio::task::spawn_blocking(move || GitDates::read(&root))
+            .await
+            .map(Arc::new)
+            .unwrap_or_default();
+        self.history.keep(&directory, &history);
+        (directory, history)
     }
 
     /// Whether a server at `url` may follow this site's actors.

@@ -48,9 +48,9 @@ impl std::fmt::Display for Published {
 
 /// Publishes what changed since the last time.
 pub async fn publish(instance: &Instance) -> Result<Published, FederationError> {
-    let directory = instance.directory();
+    let (directory, history) = instance.dated().await;
     let now = jiff::Timestamp::now();
-    let documents = document::all(&directory, &instance.store, now).await?;
+    let documents = document::all(&directory, &history, &instance.store, now).await?;
     let previous = instance.store.published().await?;
     let site = organisation::id(&directory);
     let site_inboxes = instance.store.follower_inboxes(&site).await?;

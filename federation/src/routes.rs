@@ -125,8 +125,8 @@ async fn served(
     path: &str,
     query: Option<&str>,
 ) -> Result<Served, FederationError> {
-    let directory = instance.directory();
-    if let Some(json) = document::at(&directory, &instance.store, path, query).await? {
+    let (directory, history) = instance.dated().await;
+    if let Some(json) = document::at(&directory, &history, &instance.store, path, query).await? {
         return Ok(Served::Document(json));
     }
     let id = directory.site.absolute(path);

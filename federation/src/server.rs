@@ -90,6 +90,7 @@ async fn instance(
         store,
         deliveries: Arc::new(tokio::sync::Notify::new()),
         limits: Arc::default(),
+        history: Default::default(),
     })
 }
 

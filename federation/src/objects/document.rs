@@ -3,11 +3,12 @@
 //! is fetched and what is pushed are the same.
 
 use generator::content::Directory;
+use generator::git_dates::GitDates;
 use generator::{Entry, Kind};
 use serde_json::Value;
 
 use super::collection::{PAGE_SIZE, PageQuery, Published};
-use super::{actor_id, application, collection, event, fields, organisation, page, person};
+use super::{actor_id, application, collection, dates, event, fields, organisation, page, person};
 use crate::error::FederationError;
 use crate::protocol::{
     ACTIVITY_STREAMS, Activity, ActivityKind, OrderedCollectionPage, PUBLIC, contexts,
@@ -28,45 +29,48 @@ pub struct Document {
 }
 
 /// Every entry the site publishes to other servers (mirrored entries
-/// belong to their own directories and are left out), as of `now`.
+/// belong to their own directories and are left out), as of `now`, dated
+/// from `history`.
 pub async fn all(
     directory: &Directory,
+    history: &GitDates,
     store: &Store,
     now: jiff::Timestamp,
 ) -> Result<Vec<Document>, FederationError> {
     let mut documents = Vec::new();
     for entry in directory.profiles.iter().filter(|p| person::federates(p)) {
-        documents.push(profile(directory, entry, store).await?);
+        documents.push(profile(directory, history, entry, store).await?);
     }
     documents.extend(
         directory
             .events
             .iter()
             .filter(|e| !e.origin.is_mirror())
-            .map(|e| event_document(directory, e)),
+            .map(|e| event_document(directory, history, e)),
     );
     documents.extend(
         directory
             .consultations
             .iter()
             .filter(|e| !e.origin.is_mirror())
-            .map(|e| consultation(directory, e, now)),
+            .map(|e| consultation(directory, history, e, now)),
     );
     documents.extend(
         directory
             .asks
             .iter()
             .filter(|e| !e.origin.is_mirror())
-            .map(|e| ask(directory, e)),
+            .map(|e| ask(directory, history, e)),
     );
     Ok(documents)
 }
 
 /// The document served at `path` (with its `query`) to a server asking
 /// for ActivityPub: the site's actor, its collections and their pages, or
-/// an entry.
+/// an entry, dated from `history`.
 pub async fn at(
     directory: &Directory,
+    history: &GitDates,
     store: &Store,
     path: &str,
     query: Option<&str>,
@@ -74,7 +78,9 @@ pub async fn at(
     let asked = PageQuery::read(query);
     if path == "/entries" {
         return Ok(match asked {
-            PageQuery::After(cursor) => to_json(entries_page(directory, store, cursor).await?),
+            PageQuery::After(cursor) => {
+                to_json(entries_page(directory, history, store, cursor).await?)
+            }
             _ => to_json(collection::entries(directory)),
         });
     }
@@ -96,7 +102,7 @@ pub async fn at(
             let outbox = name == "outbox";
             return Ok(match (asked, outbox) {
                 (PageQuery::Number(number), true) => {
-                    to_json(outbox_page(directory, store, &actor, number).await?)
+                    to_json(outbox_page(directory, history, store, &actor, number).await?)
                 }
                 (PageQuery::Number(number), false) => {
                     let id = format!("{actor}followers");
@@ -121,17 +127,20 @@ pub async fn at(
     }
     if path == "/" {
         let keys = store.keys(&organisation::id(directory)).await?;
-        let site = organisation::organization(directory, &keys);
+        let site = organisation::organization(directory, &keys, history);
         return Ok(serde_json::to_value(site).ok());
     }
-    Ok(entry_at(directory, store, path, jiff::Timestamp::now())
-        .await?
-        .map(|d| d.json))
+    Ok(
+        entry_at(directory, history, store, path, jiff::Timestamp::now())
+            .await?
+            .map(|d| d.json),
+    )
 }
 
 /// The document of the entry the site publishes at `path`, if it does.
 async fn entry_at(
     directory: &Directory,
+    history: &GitDates,
     store: &Store,
     path: &str,
     now: jiff::Timestamp,
@@ -141,18 +150,18 @@ async fn entry_at(
         Some((Kind::Consultation, slug)) => directory
             .consultation(slug)
             .filter(|e| local(&e.origin))
-            .map(|e| consultation(directory, e, now)),
+            .map(|e| consultation(directory, history, e, now)),
         Some((Kind::Ask, slug)) => directory
             .ask(slug)
             .filter(|e| local(&e.origin))
-            .map(|e| ask(directory, e)),
+            .map(|e| ask(directory, history, e)),
         Some((Kind::Event, slug)) => directory
             .event(slug)
             .filter(|e| local(&e.origin))
-            .map(|e| event_document(directory, e)),
+            .map(|e| event_document(directory, history, e)),
         Some((Kind::Profile, slug)) => {
             match directory.profile(slug).filter(|e| person::federates(e)) {
-                Some(entry) => Some(profile(directory, entry, store).await?),
+                Some(entry) => Some(profile(directory, history, entry, store).await?),
                 None => None,
             }
         }
@@ -166,6 +175,7 @@ async fn entry_at(
 /// page's.
 async fn entries_page(
     directory: &Directory,
+    history: &GitDates,
     store: &Store,
     cursor: Option<(Kind, String)>,
 ) -> Result<OrderedCollectionPage, FederationError> {
@@ -182,10 +192,10 @@ async fn entries_page(
             break;
         }
         let document = match entry {
-            Published::Profile(e) => profile(directory, e, store).await?,
-            Published::Event(e) => event_document(directory, e),
-            Published::Consultation(e) => consultation(directory, e, now),
-            Published::Ask(e) => ask(directory, e),
+            Published::Profile(e) => profile(directory, history, e, store).await?,
+            Published::Event(e) => event_document(directory, history, e),
+            Published::Consultation(e) => consultation(directory, history, e, now),
+            Published::Ask(e) => ask(directory, history, e),
         };
         let item = within(document.json, &contexts);
         bytes += item.to_string().len();
@@ -218,6 +228,7 @@ const PAGE_BYTES: usize = 384 * 1024;
 /// for each, are the page's.
 async fn outbox_page(
     directory: &Directory,
+    history: &GitDates,
     store: &Store,
     actor: &str,
     number: usize,
@@ -231,7 +242,7 @@ async fn outbox_page(
         };
         // Published before the last build and gone since: told of by its
         // Delete, not listed.
-        let Some(document) = entry_at(directory, store, &path, now).await? else {
+        let Some(document) = entry_at(directory, history, store, &path, now).await? else {
             continue;
         };
         let mut create = Activity::new(
@@ -289,14 +300,16 @@ fn to_json(value: impl serde::Serialize) -> Option<Value> {
 /// A profile's `Person`, which creates and changes itself.
 async fn profile(
     directory: &Directory,
+    history: &GitDates,
     entry: &Entry<generator::content::Profile>,
     store: &Store,
 ) -> Result<Document, FederationError> {
     let id = directory.site.entry_id(Kind::Profile, &entry.slug);
     let keys = store.keys(&id).await?;
     let written = fields::written(directory, Kind::Profile, entry);
+    let dates = dates::of(directory, history, entry, written.organisation);
     let mut json =
-        serde_json::to_value(person::person(directory, entry, &keys)).unwrap_or(Value::Null);
+        serde_json::to_value(person::person(directory, entry, &keys, dates)).unwrap_or(Value::Null);
     let terms = fields::terms(directory, Kind::Profile, entry, written, |f| {
         fields::absolute_file(directory, f, "photo");
         // Only profiles that federate are sent: the mirror need not say so.
@@ -311,9 +324,15 @@ async fn profile(
     })
 }
 
-fn event_document(directory: &Directory, entry: &Entry<generator::content::Event>) -> Document {
+fn event_document(
+    directory: &Directory,
+    history: &GitDates,
+    entry: &Entry<generator::content::Event>,
+) -> Document {
     let written = fields::written(directory, Kind::Event, entry);
-    let mut json = serde_json::to_value(event::event(directory, entry)).unwrap_or(Value::Null);
+    let dates = dates::of(directory, history, entry, written.organisation);
+    let mut json =
+        serde_json::to_value(event::event(directory, entry, dates)).unwrap_or(Value::Null);
     let e = &entry.data;
     let terms = fields::terms(directory, Kind::Event, entry, written, |f| {
         f.insert("start".into(), fields::moment(&e.start));
@@ -334,13 +353,24 @@ fn event_document(directory: &Directory, entry: &Entry<generator::content::Event
 
 fn consultation(
     directory: &Directory,
+    history: &GitDates,
     entry: &Entry<generator::content::Consultation>,
     now: jiff::Timestamp,
 ) -> Document {
     let c = &entry.data;
     let written = fields::written(directory, Kind::Consultation, entry);
-    let mut json =
-        serde_json::to_value(page::consultation(directory, entry, now)).unwrap_or(Value::Null);
+    let mut dates = dates::of(directory, history, entry, written.organisation);
+    // Its status (and so its document) changed when it last opened or
+    // closed.
+    if let Some(moment) = [c.opens.timestamp(), c.closes.timestamp()]
+        .into_iter()
+        .filter(|moment| *moment <= now)
+        .max()
+    {
+        dates = dates::changed_at(dates, moment);
+    }
+    let mut json = serde_json::to_value(page::consultation(directory, entry, now, dates))
+        .unwrap_or(Value::Null);
     let terms = fields::terms(directory, Kind::Consultation, entry, written, |f| {
         f.insert("opens".into(), fields::moment(&c.opens));
         f.insert("closes".into(), fields::moment(&c.closes));
@@ -356,9 +386,14 @@ fn consultation(
     }
 }
 
-fn ask(directory: &Directory, entry: &Entry<generator::content::Ask>) -> Document {
+fn ask(
+    directory: &Directory,
+    history: &GitDates,
+    entry: &Entry<generator::content::Ask>,
+) -> Document {
     let written = fields::written(directory, Kind::Ask, entry);
-    let page = page::ask(directory, entry);
+    let dates = dates::of(directory, history, entry, written.organisation);
+    let page = page::ask(directory, entry, dates);
     // Posted by the one who asks (the site, if they are no actor): the
     // author of the Create and of the object are one.
     let actor = page.attributed_to.clone();

@@ -5,14 +5,15 @@
 use generator::Entry;
 use generator::Kind;
 use generator::content::{Directory, Event};
+use generator::git_dates::Dates;
 use serde_json::Value;
 
 use crate::protocol::{
     EventObject, Location, PUBLIC, Place, PostalAddress, VirtualLocation, contexts,
 };
 
-/// The `Event` of an entry.
-pub fn event(directory: &Directory, entry: &Entry<Event>) -> EventObject {
+/// The `Event` of an entry, first published and last changed at `dates`.
+pub fn event(directory: &Directory, entry: &Entry<Event>, dates: Dates) -> EventObject {
     let e = &entry.data;
     let page = directory.site.entry_id(Kind::Event, &entry.slug);
     let mut places = Vec::new();
@@ -78,5 +79,7 @@ pub fn event(directory: &Directory, entry: &Entry<Event>) -> EventObject {
             .into(),
         ),
         to: vec![Value::String(PUBLIC.into())],
+        published: Some(super::dates::xsd(dates.published)),
+        updated: Some(super::dates::xsd(dates.updated)),
     }
 }

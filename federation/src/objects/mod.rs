@@ -7,6 +7,7 @@
 
 pub mod application;
 pub mod collection;
+pub mod dates;
 pub mod document;
 pub mod event;
 pub mod fields;
@@ -49,6 +50,8 @@ pub fn actor(kind: ActorKind, id: String, username: String, name: String, keys: 
         endpoints: Endpoints {
             shared_inbox: shared_inbox(&id),
         },
+        published: None,
+        updated: None,
         id,
     }
 }

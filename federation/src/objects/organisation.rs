@@ -2,6 +2,7 @@
 //! directories follow, `acct:{handle}@{host}`.
 
 use generator::content::Directory;
+use generator::git_dates::GitDates;
 
 use crate::protocol::{Actor, ActorKind, Image};
 use crate::store::Keys;
@@ -11,8 +12,10 @@ pub fn id(directory: &Directory) -> String {
     directory.site.absolute("/")
 }
 
-/// The site's `Organization`.
-pub fn organization(directory: &Directory, keys: &Keys) -> Actor {
+/// The site's `Organization`. It shows its organisation (the site's
+/// first), and is dated as that organisation's entry: the site has no date
+/// of its own.
+pub fn organization(directory: &Directory, keys: &Keys, history: &GitDates) -> Actor {
     let handle = directory
         .site
         .federation
@@ -45,6 +48,9 @@ pub fn organization(directory: &Directory, keys: &Keys) -> Actor {
         }
         site.attachment
             .push(super::property("Sector", o.sector.label()));
+        let dates = history.dates(organisation, &directory.site.time_zone());
+        site.published = Some(super::dates::xsd(dates.published));
+        site.updated = Some(super::dates::xsd(dates.updated));
     }
     site.summary = format!(
         "{} public servants open to meeting people from other sectors.",

@@ -6,6 +6,7 @@ use activitypub_federation::kinds::object::PageType;
 use generator::Entry;
 use generator::Kind;
 use generator::content::{Ask, Consultation, Directory};
+use generator::git_dates::Dates;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
@@ -20,11 +21,13 @@ fn actor_of(directory: &Directory, slug: &str) -> Option<String> {
         .map(|p| directory.site.entry_id(Kind::Profile, &p.slug))
 }
 
-/// A consultation: its dates, status as of `now`, how to respond.
+/// A consultation: its dates, status as of `now`, how to respond; first
+/// published and last changed at `dates`.
 pub fn consultation(
     directory: &Directory,
     entry: &Entry<Consultation>,
     now: jiff::Timestamp,
+    dates: Dates,
 ) -> Page {
     let c = &entry.data;
     let id = directory.site.entry_id(Kind::Consultation, &entry.slug);
@@ -44,6 +47,8 @@ pub fn consultation(
         content: super::body_html(directory, entry),
         attributed_to: super::organisation::id(directory),
         to: vec![PUBLIC.to_string()],
+        published: super::dates::xsd(dates.published),
+        updated: super::dates::xsd(dates.updated),
         terms: PageTerms::Consultation {
             opens: c.opens.timestamp().to_string(),
             closes: c.closes.timestamp().to_string(),
@@ -58,8 +63,9 @@ pub fn consultation(
     }
 }
 
-/// An ask: what is asked, by whom, until when.
-pub fn ask(directory: &Directory, entry: &Entry<Ask>) -> Page {
+/// An ask: what is asked, by whom, until when; first published and last
+/// changed at `dates`.
+pub fn ask(directory: &Directory, entry: &Entry<Ask>, dates: Dates) -> Page {
     let a = &entry.data;
     let id = directory.site.entry_id(Kind::Ask, &entry.slug);
     Page {
@@ -73,6 +79,8 @@ pub fn ask(directory: &Directory, entry: &Entry<Ask>) -> Page {
         attributed_to: actor_of(directory, &a.by)
             .unwrap_or_else(|| super::organisation::id(directory)),
         to: vec![PUBLIC.to_string()],
+        published: super::dates::xsd(dates.published),
+        updated: super::dates::xsd(dates.updated),
         terms: PageTerms::Ask {
             ask_kind: a.kind.slug().to_string(),
             by: actor_of(directory, &a.by),

@@ -4,6 +4,7 @@
 use generator::Entry;
 use generator::Kind;
 use generator::content::{Directory, Profile};
+use generator::git_dates::Dates;
 
 use super::property;
 use crate::protocol::{Actor, ActorKind, Image};
@@ -15,8 +16,8 @@ pub fn federates(entry: &Entry<Profile>) -> bool {
     entry.data.federates() && !entry.origin.is_mirror()
 }
 
-/// The `Person` of a profile.
-pub fn person(directory: &Directory, entry: &Entry<Profile>, keys: &Keys) -> Actor {
+/// The `Person` of a profile, first published and last changed at `dates`.
+pub fn person(directory: &Directory, entry: &Entry<Profile>, keys: &Keys, dates: Dates) -> Actor {
     let p = &entry.data;
     let id = directory.site.entry_id(Kind::Profile, &entry.slug);
     let organisation = directory.organisation(&p.organisation);
@@ -52,5 +53,7 @@ pub fn person(directory: &Directory, entry: &Entry<Profile>, keys: &Keys) -> Act
     person.summary = summary;
     person.attachment = attachment;
     person.icon = icon;
+    person.published = Some(super::dates::xsd(dates.published));
+    person.updated = Some(super::dates::xsd(dates.updated));
     person
 }

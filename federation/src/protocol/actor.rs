@@ -61,6 +61,12 @@ pub struct Actor {
     /// The server's shared inbox, so that a server delivers once to all of
     /// its followers here.
     pub endpoints: Endpoints,
+    /// When it was first published (xsd:dateTime), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// When it last changed (xsd:dateTime), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
 }
 
 /// An actor's server endpoints, as this site serves them.

@@ -3,6 +3,7 @@
 //! places other servers send: what does not fit is refused with a reason,
 //! never half read.
 
+use activitypub_federation::protocol::helpers::deserialize_skip_error;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -65,6 +66,20 @@ pub struct EventObject {
     /// Who it is addressed to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub to: Vec<Value>,
+    /// When it was first published (xsd:dateTime).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "deserialize_skip_error"
+    )]
+    pub published: Option<String>,
+    /// When it last changed (xsd:dateTime).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "deserialize_skip_error"
+    )]
+    pub updated: Option<String>,
 }
 
 /// A place, as received: a name is needed, the address may be text, a

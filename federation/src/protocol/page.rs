@@ -31,6 +31,10 @@ pub struct Page {
     pub attributed_to: String,
     /// Who it is addressed to: everyone.
     pub to: Vec<String>,
+    /// When it was first published (xsd:dateTime).
+    pub published: String,
+    /// When it last changed (xsd:dateTime).
+    pub updated: String,
     /// The terms of its kind.
     #[serde(flatten)]
     pub terms: PageTerms,
