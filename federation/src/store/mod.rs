@@ -14,6 +14,7 @@ use crate::error::FederationError;
 
 mod follows;
 mod outbox;
+mod receipts;
 
 pub use follows::FollowRow;
 pub use outbox::{Change, Queued};
@@ -127,6 +128,7 @@ fn put_remote_actor(
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    receipts: receipts::Receipts,
 }
 
 impl Store {
@@ -158,7 +160,8 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|source| FederationError::Migration { source })?;
-        Ok(Self { pool })
+        let receipts = receipts::Receipts::start(pool.clone());
+        Ok(Self { pool, receipts })
     }
 
     /// The keys of the actor `actor` (its id): its own if it has them (a
@@ -388,60 +391,6 @@ impl Store {
             .await
             .and_then(|rows| rows.iter().map(|row| row.try_get(0)).collect())
             .map_err(failed(format!("cannot read the followers of {actor}")))
-    }
-
-    /// Records that the activity `id` has arrived. False if it had already:
-    /// each activity is processed once, however often it is delivered.
-    pub async fn first_receipt(
-        &self,
-        id: &str,
-        actor: Option<&RemoteActorRow>,
-    ) -> Result<bool, FederationError> {
-        // One transaction, so one write to disk: an activity from an actor
-        // never seen costs no more than one from a known actor.
-        let what = format!("cannot record the activity {id}");
-        let mut tx = self.pool.begin().await.map_err(failed(&what))?;
-        let first = sqlx::query(
-            "INSERT INTO received_activities (id, received_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(id)
-        .bind(jiff::Timestamp::now().as_second())
-        .execute(&mut *tx)
-        .await
-        .map(|done| done.rows_affected() > 0)
-        .map_err(failed(&what))?;
-        if let Some(actor) = actor {
-            put_remote_actor(actor)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed(&what))?;
-        }
-        tx.commit().await.map_err(failed(&what))?;
-        Ok(first)
-    }
-
-    /// Forgets that `id` arrived, when processing it failed, so that the
-    /// sender's retry is processed.
-    pub async fn forget_receipt(&self, id: &str) -> Result<(), FederationError> {
-        sqlx::query("DELETE FROM received_activities WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(failed(format!("cannot forget the activity {id}")))
-    }
-
-    /// Forgets the ids of activities received before `before` (seconds
-    /// since 1970). A delivery signed that long ago is refused for its
-    /// Date; a sender retrying that long is told apart by nothing else, so
-    /// the window is kept generous.
-    pub async fn prune_receipts(&self, before: i64) -> Result<u64, FederationError> {
-        sqlx::query("DELETE FROM received_activities WHERE received_at < $1")
-            .bind(before)
-            .execute(&self.pool)
-            .await
-            .map(|done| done.rows_affected())
-            .map_err(failed("cannot forget old activity ids"))
     }
 
     /// A remote actor as last fetched.
