@@ -7,9 +7,7 @@
 //!
 //! Needs node, Chromium and `npm ci --prefix tests/browser`. Without them
 //! both tests are reported as ignored, with a note saying what is missing,
-//! except under CI (`CI` set), where they run and fail. (Its own harness,
-//! libtest-mimic, is what lets a test be ignored for a reason found when it
-//! runs.)
+//! except under CI (`CI` set), where they fail (`common::trials`).
 //! Set `INTERCHANGE_SCREENSHOTS=DIR` to also save screenshots at 375 and
 //! 1280 pixels.
 
@@ -17,33 +15,23 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use libtest_mimic::{Arguments, Trial};
+mod common;
 
 fn main() -> ExitCode {
-    let args = Arguments::from_args();
-    let missing = missing(&repository());
-    let ignored = !missing.is_empty() && std::env::var_os("CI").is_none();
-    if ignored {
-        eprintln!(
-            "note: the browser tests are ignored: {} (set CI=1 to make this a failure)",
-            missing.join("; ")
-        );
-    }
-    let trials = vec![
-        Trial::test("demo_pages_pass_axe_at_wcag_22_aa", || {
-            demo_pages_pass_axe_at_wcag_22_aa();
-            Ok(())
-        }),
-        Trial::test("search_finds_a_profile_from_the_home_page", || {
-            search_finds_a_profile_from_the_home_page();
-            Ok(())
-        }),
-    ];
-    let trials = trials
-        .into_iter()
-        .map(|trial| trial.with_ignored_flag(ignored))
-        .collect();
-    libtest_mimic::run(&args, trials).exit_code()
+    common::trials::run(
+        "the browser tests",
+        missing(&repository()),
+        vec![
+            (
+                "demo_pages_pass_axe_at_wcag_22_aa",
+                demo_pages_pass_axe_at_wcag_22_aa,
+            ),
+            (
+                "search_finds_a_profile_from_the_home_page",
+                search_finds_a_profile_from_the_home_page,
+            ),
+        ],
+    )
 }
 
 /// One page of every kind the site has.
@@ -196,11 +184,6 @@ fn demo_pages_pass_axe_at_wcag_22_aa() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let site = build_demo(&repo, tmp.path());
 
-    let missing = missing(&repo);
-    if !missing.is_empty() {
-        cannot_run(&missing.join("; "));
-    }
-
     let mut node = Command::new("node");
     node.arg(repo.join("tests/browser/check-pages.mjs"))
         .arg("--site")
@@ -238,11 +221,6 @@ fn search_finds_a_profile_from_the_home_page() {
     let repo = repository();
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let site = build_demo(&repo, tmp.path());
-
-    let missing = missing(&repo);
-    if !missing.is_empty() {
-        cannot_run(&missing.join("; "));
-    }
 
     let output = Command::new("node")
         .arg(repo.join("tests/browser/search.mjs"))

@@ -8,8 +8,7 @@
 //! Needs `npm ci --prefix tests/fediverse` (which brings Node 22, as
 //! Fedify needs, as the `node` package). Without it the tests are reported
 //! as ignored, with a note saying what is missing, except under CI (`CI`
-//! set), where they run and fail. (Its own harness, libtest-mimic, is what
-//! lets a test be ignored for a reason found when it runs.)
+//! set), where they fail (`common::trials`).
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
@@ -18,46 +17,29 @@ use std::sync::{Arc, Mutex};
 
 use common::federation::{federate, federate_logged, free_port, site_with};
 use common::{post, repository, wait_until, write};
-use libtest_mimic::{Arguments, Trial};
 use serde_json::Value;
 
 mod common;
 
 fn main() -> ExitCode {
-    let args = Arguments::from_args();
-    let missing = missing();
-    let ignored = !missing.is_empty() && std::env::var_os("CI").is_none();
-    if ignored {
-        eprintln!(
-            "note: the fediverse tests are ignored: {} (set CI=1 to make this a failure)",
-            missing.join("; ")
-        );
-    }
-    let trials = vec![
-        Trial::test(
-            "fedify_follows_a_directory_and_verifies_what_it_publishes",
-            || {
-                fedify_follows_a_directory_and_verifies_what_it_publishes();
-                Ok(())
-            },
-        ),
-        Trial::test("fedify_reads_every_document_type", || {
-            fedify_reads_every_document_type();
-            Ok(())
-        }),
-        Trial::test(
-            "a_peer_that_requires_signed_fetches_follows_us_and_we_follow_it",
-            || {
-                a_peer_that_requires_signed_fetches_follows_us_and_we_follow_it();
-                Ok(())
-            },
-        ),
-    ];
-    let trials = trials
-        .into_iter()
-        .map(|trial| trial.with_ignored_flag(ignored))
-        .collect();
-    libtest_mimic::run(&args, trials).exit_code()
+    common::trials::run(
+        "the fediverse tests",
+        common::trials::fediverse_missing(),
+        vec![
+            (
+                "fedify_follows_a_directory_and_verifies_what_it_publishes",
+                fedify_follows_a_directory_and_verifies_what_it_publishes,
+            ),
+            (
+                "fedify_reads_every_document_type",
+                fedify_reads_every_document_type,
+            ),
+            (
+                "a_peer_that_requires_signed_fetches_follows_us_and_we_follow_it",
+                a_peer_that_requires_signed_fetches_follows_us_and_we_follow_it,
+            ),
+        ],
+    )
 }
 
 /// The node project of the peers.
@@ -65,39 +47,8 @@ fn project() -> PathBuf {
     repository().join("tests/fediverse")
 }
 
-/// Node 22, as the `node` package installs it.
 fn node() -> PathBuf {
-    project().join("node_modules/.bin/node")
-}
-
-/// What is missing to run the peers, with how to install it.
-fn missing() -> Vec<&'static str> {
-    if !project().join("node_modules").is_dir() {
-        return vec![
-            "tests/fediverse/node_modules is missing (install it: `npm ci --prefix tests/fediverse`)",
-        ];
-    }
-    let runs = Command::new(node())
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !runs {
-        return vec![
-            "tests/fediverse/node_modules/.bin/node does not run (install it again: `npm ci --prefix tests/fediverse`)",
-        ];
-    }
-    Vec::new()
-}
-
-/// Fails: the test was not ignored, so what it needs should have been here
-/// (under CI a missing peer must not pass for a working federation).
-fn check_can_run() {
-    let missing = missing();
-    assert!(
-        missing.is_empty(),
-        "the fediverse test cannot run: {}",
-        missing.join("; ")
-    );
+    common::trials::fediverse_node()
 }
 
 /// The site of `tests/common` at `http://localhost:{port}`, which
@@ -238,7 +189,6 @@ fn object_id(event: &Value) -> &str {
 }
 
 fn fedify_follows_a_directory_and_verifies_what_it_publishes() {
-    check_can_run();
     let port = free_port();
     let dir = directory(port, "");
     let root = dir.path();
@@ -354,7 +304,6 @@ fn item_types(page: &Value) -> Vec<&str> {
 }
 
 fn fedify_reads_every_document_type() {
-    check_can_run();
     let port = free_port();
     let dir = directory(port, "");
     let _server = federate(dir.path(), port);
@@ -472,7 +421,6 @@ fn fedify_reads_every_document_type() {
 }
 
 fn a_peer_that_requires_signed_fetches_follows_us_and_we_follow_it() {
-    check_can_run();
     // Alice answers only signed fetches, as GoToSocial does.
     let peer = Peer::start(&["--require-signed-fetch"]);
     let port = free_port();

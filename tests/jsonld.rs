@@ -12,16 +12,13 @@
 //!
 //! Needs `npm ci --prefix tests/fediverse` (which brings Node 22 as the
 //! `node` package). Without it the test is reported as ignored, with a
-//! note saying what is missing, except under CI (`CI` set), where it runs
-//! and fails. (Its own harness, libtest-mimic, is what lets a test be
-//! ignored for a reason found when it runs.)
+//! note saying what is missing, except under CI (`CI` set), where it
+//! fails (`common::trials`).
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use common::federation::{federate, free_port, site};
 use common::{get, wait_until, write};
-use libtest_mimic::{Arguments, Trial};
 use serde_json::{Value, json};
 
 mod common;
@@ -29,47 +26,14 @@ mod common;
 const ACTIVITY: &str = "application/activity+json";
 
 fn main() -> ExitCode {
-    let args = Arguments::from_args();
-    let missing = missing(&common::repository());
-    let ignored = !missing.is_empty() && std::env::var_os("CI").is_none();
-    if ignored {
-        eprintln!(
-            "note: the JSON-LD test is ignored: {} (set CI=1 to make this a failure)",
-            missing.join("; ")
-        );
-    }
-    let trials = vec![
-        Trial::test(
+    common::trials::run(
+        "the JSON-LD tests",
+        common::trials::fediverse_missing(),
+        vec![(
             "every_served_document_expands_with_every_term_defined",
-            || {
-                every_served_document_expands_with_every_term_defined();
-                Ok(())
-            },
-        )
-        .with_ignored_flag(ignored),
-    ];
-    libtest_mimic::run(&args, trials).exit_code()
-}
-
-/// The Node 22 that the `node` package installs.
-fn node(repo: &Path) -> PathBuf {
-    repo.join("tests/fediverse/node_modules/.bin/node")
-}
-
-/// What is missing to run the check, with how to install it.
-fn missing(repo: &Path) -> Vec<&'static str> {
-    let runs = Command::new(node(repo))
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let modules = repo.join("tests/fediverse/node_modules/jsonld").is_dir();
-    if runs && modules {
-        Vec::new()
-    } else {
-        vec![
-            "tests/fediverse/node_modules is missing (install it: `npm ci --prefix tests/fediverse`)",
-        ]
-    }
+            every_served_document_expands_with_every_term_defined,
+        )],
+    )
 }
 
 /// The document at `path`, as a peer asking for ActivityPub gets it.
@@ -107,12 +71,6 @@ fn collection(port: u16, path: &str, documents: &mut Vec<(String, Value)>) {
 
 fn every_served_document_expands_with_every_term_defined() {
     let repo = common::repository();
-    let missing = missing(&repo);
-    assert!(
-        missing.is_empty(),
-        "the JSON-LD test cannot run: {}",
-        missing.join("; ")
-    );
     let port = free_port();
     let dir = site(port);
     let root = dir.path();
@@ -230,7 +188,7 @@ fn every_served_document_expands_with_every_term_defined() {
     let file = tmp.path().join("documents.json");
     let count = list.len();
     std::fs::write(&file, Value::Array(list).to_string()).expect("written");
-    let output = Command::new(node(&repo))
+    let output = Command::new(common::trials::fediverse_node())
         .arg(repo.join("tests/fediverse/expand.mjs"))
         .arg("--documents")
         .arg(&file)

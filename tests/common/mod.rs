@@ -6,6 +6,7 @@
 pub mod federation;
 pub mod followed;
 pub mod remote;
+pub mod trials;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,0 +1,67 @@
+//! Tests that need programs the Rust toolchain does not bring (node,
+//! Chromium, the peers in `tests/fediverse`). Outside CI, a test whose
+//! programs are missing is reported as ignored, with what is missing and
+//! how to install it; under CI (`CI` set) it fails with that, as a missing
+//! browser or peer must not pass for working pages or federation. The
+//! harness, libtest-mimic, is what lets a test be ignored for a reason
+//! found when it runs.
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use libtest_mimic::{Arguments, Trial};
+
+/// Runs `tests` (each a name and its body), which need what `missing`
+/// says is not there (nothing, if it is empty). `what` names them in the
+/// note.
+pub fn run(what: &str, missing: Vec<&'static str>, tests: Vec<(&'static str, fn())>) -> ExitCode {
+    let args = Arguments::from_args();
+    let ignored = !missing.is_empty() && std::env::var_os("CI").is_none();
+    if ignored {
+        eprintln!(
+            "note: {what} are ignored: {} (set CI=1 to make this a failure)",
+            missing.join("; ")
+        );
+    }
+    let trials = tests
+        .into_iter()
+        .map(|(name, test)| {
+            let missing = missing.clone();
+            Trial::test(name, move || {
+                if !missing.is_empty() {
+                    return Err(format!("{name} cannot run: {}", missing.join("; ")).into());
+                }
+                test();
+                Ok(())
+            })
+            .with_ignored_flag(ignored)
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
+}
+
+/// The Node 22 the peers of `tests/fediverse` run on (the `node` package).
+pub fn fediverse_node() -> PathBuf {
+    super::repository().join("tests/fediverse/node_modules/.bin/node")
+}
+
+/// What is missing to run the peers of `tests/fediverse`, with how to
+/// install it.
+pub fn fediverse_missing() -> Vec<&'static str> {
+    let install = "tests/fediverse/node_modules is missing or broken (install it: `npm ci --prefix tests/fediverse`)";
+    let runs = Command::new(fediverse_node())
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let modules = super::repository()
+        .join("tests/fediverse/node_modules/@fedify/fedify")
+        .is_dir()
+        && super::repository()
+            .join("tests/fediverse/node_modules/jsonld")
+            .is_dir();
+    if runs && modules {
+        Vec::new()
+    } else {
+        vec![install]
+    }
+}
