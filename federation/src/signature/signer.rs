@@ -309,6 +309,15 @@ mod tests {
         assert!(refused.to_string().contains("twelve hours"), "{refused}");
     }
 
+    fn signature_of(signed: &Signed) -> &str {
+        signed
+            .headers
+            .iter()
+            .find(|(name, _)| *name == "signature")
+            .map(|(_, value)| value.as_str())
+            .expect("a Signature header")
+    }
+
     /// Mastodon's form: `rsa-sha256`, over the headers it signs.
     #[test]
     fn draft_cavage_is_signed_as_mastodon_signs() {
@@ -319,12 +328,7 @@ mod tests {
         let get = signer
             .sign(Standard::Cavage, "GET", &url, None, SystemTime::now())
             .expect("signed");
-        let signature = &get
-            .headers
-            .iter()
-            .find(|(n, _)| *n == "signature")
-            .expect("signed")
-            .1;
+        let signature = signature_of(&get);
         assert!(
             signature.contains(r#"algorithm="rsa-sha256""#),
             "{signature}"
@@ -342,12 +346,7 @@ mod tests {
                 SystemTime::now(),
             )
             .expect("signed");
-        let signature = &post
-            .headers
-            .iter()
-            .find(|(n, _)| *n == "signature")
-            .expect("signed")
-            .1;
+        let signature = signature_of(&post);
         assert!(
             signature.contains(r#"headers="(request-target) host date digest""#),
             "{signature}"
