@@ -201,6 +201,7 @@ enum NewKind {
     Ask,
     Page,
     Organisation,
+    Programme,
 }
 
 impl From<NewKind> for generator::Kind {
@@ -212,6 +213,7 @@ impl From<NewKind> for generator::Kind {
             NewKind::Ask => generator::Kind::Ask,
             NewKind::Page => generator::Kind::Page,
             NewKind::Organisation => generator::Kind::Organisation,
+            NewKind::Programme => generator::Kind::Programme,
         }
     }
 }

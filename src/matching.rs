@@ -1,12 +1,15 @@
 //! `interchange match buddies|swaps`: a month's round over the whole
-//! directory, written to `rounds/<month>.yaml` with a readable summary.
+//! directory (written to `rounds/<month>.yaml`) or over one programme's
+//! members (`rounds/<programme>/<month>.yaml`), with a readable summary.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use generator::content::{Programme, ProgrammeKind};
 use generator::matching::pairing::Method;
-use generator::matching::round::{self, RoundFile, RoundKind};
+use generator::matching::round::{self, RoundFile, RoundKind, Rounds};
+use generator::matching::wishes::{self, Wishes};
 use generator::matching::{
     BuddyOptions, Month, PastRounds, RoundError, SwapOptions, buddy_round, summary, swap_round,
 };
@@ -29,10 +32,24 @@ pub struct Run {
     /// Make the round again even if the month already has one.
     #[arg(long)]
     pub force: bool,
+    /// Make the round of one programme (content/programmes/SLUG.md) over
+    /// the people who joined it, rather than over the whole directory.
+    #[arg(long, value_name = "SLUG")]
+    pub programme: Option<String>,
 }
 
-/// The directory to match over and the month, or `None` having said why.
-fn prepare(run: &Run) -> Option<(Directory, Month)> {
+/// What a round is made from: the directory, the month, whose round it is
+/// (the whole directory's or a programme's) and what people asked privately.
+struct Prepared {
+    directory: Directory,
+    month: Month,
+    rounds: Rounds,
+    programme: Option<(String, Programme)>,
+    wishes: Wishes,
+}
+
+/// What a round is made from, or `None` having said why not.
+fn prepare(run: &Run, kind: ProgrammeKind) -> Option<Prepared> {
     let loaded = report::load(&LoadOptions::new(run.root.clone()))?;
     if loaded.diagnostics.has_errors() {
         report::print_human(&loaded.diagnostics);
@@ -40,11 +57,84 @@ fn prepare(run: &Run) -> Option<(Directory, Month)> {
         eprintln!("No round was made: fix the errors above, then run it again.");
         return None;
     }
-    let site = &loaded.directory.site;
+    let directory = loaded.directory;
     let month = run
         .month
-        .unwrap_or_else(|| Month::of(loaded.now.to_zoned(site.time_zone()).date()));
-    Some((loaded.directory, month))
+        .unwrap_or_else(|| Month::of(loaded.now.to_zoned(directory.site.time_zone()).date()));
+    let (wishes, problems) = wishes::read(&run.root, &directory);
+    if !problems.is_empty() {
+        let mut diagnostics = generator::Diagnostics::default();
+        diagnostics.extend(problems);
+        report::print_human(&diagnostics);
+        if diagnostics.has_errors() {
+            eprintln!(
+                "No round was made: fix {} first, so that everyone's wishes are kept.",
+                wishes::FILE
+            );
+            return None;
+        }
+    }
+    let (rounds, programme) = match &run.programme {
+        None => (Rounds::of_directory(&run.root), None),
+        Some(slug) => {
+            let programme = owned_programme(&directory, slug, kind)?;
+            (
+                Rounds::of_programme(&run.root, slug),
+                Some((slug.clone(), programme)),
+            )
+        }
+    };
+    Some(Prepared {
+        directory,
+        month,
+        rounds,
+        programme,
+        wishes,
+    })
+}
+
+/// The programme `slug`, if this directory runs it and it makes `kind`
+/// rounds; otherwise says why not.
+fn owned_programme(directory: &Directory, slug: &str, kind: ProgrammeKind) -> Option<Programme> {
+    let Some(entry) = directory.programme(slug) else {
+        let local: Vec<&str> = directory
+            .programmes
+            .iter()
+            .filter(|p| !p.origin.is_mirror())
+            .map(|p| p.slug.as_str())
+            .collect();
+        eprintln!("error: there is no programme `{slug}` (content/programmes/{slug}.md)");
+        if local.is_empty() {
+            eprintln!("  help: this directory has no programme: add one under content/programmes/");
+        } else {
+            eprintln!(
+                "  help: this directory's programmes are {}",
+                local.join(", ")
+            );
+        }
+        return None;
+    };
+    if let Some(host) = generator::content::origin_host(&entry.slug) {
+        eprintln!(
+            "error: the programme `{slug}` is run by {host}: only the directory that owns a programme makes its rounds"
+        );
+        eprintln!(
+            "  help: its members are matched by {host}; this directory shows what it publishes"
+        );
+        return None;
+    }
+    if entry.data.kind != kind {
+        let command = match entry.data.kind {
+            ProgrammeKind::Buddies => "buddies",
+            ProgrammeKind::Swaps => "swaps",
+        };
+        eprintln!(
+            "error: `{slug}` is a programme of {}: run `interchange match {command} --programme {slug}`",
+            entry.data.kind.label().to_lowercase()
+        );
+        return None;
+    }
+    Some(entry.data.clone())
 }
 
 fn fail(error: &RoundError) -> ExitCode {
@@ -57,25 +147,36 @@ fn fail(error: &RoundError) -> ExitCode {
 
 /// Makes a buddy round.
 pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
-    let Some((directory, month)) = prepare(run) else {
+    let Some(prepared) = prepare(run, ProgrammeKind::Buddies) else {
         return ExitCode::FAILURE;
     };
-    let file = match round::open(
-        &run.root,
+    let Prepared {
+        directory,
         month,
-        RoundKind::Buddies,
-        run.force || run.dry_run,
-    ) {
+        rounds,
+        programme,
+        wishes,
+    } = prepared;
+    let file = match round::open(&rounds, month, RoundKind::Buddies, run.force || run.dry_run) {
         Ok(file) => file,
         Err(error) => return fail(&error),
     };
-    let history = match PastRounds::read(&run.root, month, lookback) {
+    let history = match PastRounds::read(&rounds, month, lookback) {
         Ok(history) => history,
+        Err(error) => return fail(&error),
+    };
+    // Groups this month in the other schemes' rounds count towards each
+    // person's `max_buddies_per_month`.
+    let taken = match round::groups_in(&run.root, month, &rounds) {
+        Ok(taken) => taken,
         Err(error) => return fail(&error),
     };
     let started = Instant::now();
     let options = BuddyOptions {
         method,
+        programme,
+        wishes,
+        taken,
         ..BuddyOptions::new(month)
     };
     let round = buddy_round(&directory, &history, &options);
@@ -90,15 +191,20 @@ pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
     };
     println!("{text}");
     eprintln!(
-        "{} pairs from {} people ({} possible pairs weighed, {} earlier rounds read, {}) in {:.2} s.",
+        "{} {} from {} people ({} possible pairs weighed, {} earlier rounds read, {}) in {:.2} s.",
         round.pairs.len(),
+        if round.pairs.iter().any(|p| p.third.is_some()) {
+            "groups"
+        } else {
+            "pairs"
+        },
         round.people.len(),
         round.edges,
         history.months.len(),
         round.method.short(),
         took.as_secs_f64()
     );
-    write(run, month, &file, RoundKind::Buddies, &text)
+    write(run, &rounds, month, &file, RoundKind::Buddies, &text)
 }
 
 /// Makes a job-swap round.
@@ -114,10 +220,17 @@ pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
         eprintln!("error: --time-limit {time_limit}: give a number of seconds, such as 10");
         return ExitCode::FAILURE;
     };
-    let Some((directory, month)) = prepare(run) else {
+    let Some(prepared) = prepare(run, ProgrammeKind::Swaps) else {
         return ExitCode::FAILURE;
     };
-    let file = match round::open(&run.root, month, RoundKind::Swaps, run.force || run.dry_run) {
+    let Prepared {
+        directory,
+        month,
+        rounds,
+        programme,
+        wishes,
+    } = prepared;
+    let file = match round::open(&rounds, month, RoundKind::Swaps, run.force || run.dry_run) {
         Ok(file) => file,
         Err(error) => return fail(&error),
     };
@@ -127,6 +240,8 @@ pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
         &SwapOptions {
             max_cycle,
             time_limit,
+            programme,
+            wishes,
             ..SwapOptions::new(month)
         },
     );
@@ -147,22 +262,29 @@ pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
         round.possible,
         took.as_secs_f64()
     );
-    write(run, month, &file, RoundKind::Swaps, &text)
+    write(run, &rounds, month, &file, RoundKind::Swaps, &text)
 }
 
-fn write(run: &Run, month: Month, file: &RoundFile, kind: RoundKind, text: &str) -> ExitCode {
+fn write(
+    run: &Run,
+    rounds: &Rounds,
+    month: Month,
+    file: &RoundFile,
+    kind: RoundKind,
+    text: &str,
+) -> ExitCode {
     if run.dry_run {
         eprintln!("A dry run: nothing was written.");
         return ExitCode::SUCCESS;
     }
-    let written = round::write(&run.root, month, file)
-        .and_then(|()| round::write_summary(&run.root, month, kind, text));
+    let written = round::write(rounds, month, file)
+        .and_then(|()| round::write_summary(rounds, month, kind, text));
     match written {
         Ok(()) => {
             eprintln!(
                 "Wrote {} and {}: commit them, so that later rounds do not repeat a pair.",
-                month.file(&run.root).display(),
-                month.summary_file(&run.root, kind).display()
+                rounds.file(month).display(),
+                rounds.summary_file(month, kind).display()
             );
             ExitCode::SUCCESS
         }

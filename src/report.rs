@@ -25,9 +25,17 @@ pub fn load(options: &LoadOptions) -> Option<generator::Loaded> {
 
 /// Runs `check` and prints its findings; the exit code says whether any is an error.
 pub fn check(options: &LoadOptions, json: bool) -> ExitCode {
-    let Some(loaded) = load(options) else {
+    let Some(mut loaded) = load(options) else {
         return ExitCode::FAILURE;
     };
+    // The private wishes of the rounds are checked too (they are read by
+    // the rounds alone, never built into the site).
+    let (_, wishes) = generator::matching::wishes::read(&options.root, &loaded.directory);
+    if !wishes.is_empty() {
+        loaded.diagnostics.extend(wishes);
+        loaded.diagnostics.sort();
+        loaded.files += 1;
+    }
     if json {
         print_json(&loaded.diagnostics);
     } else {

@@ -290,3 +290,77 @@ fn profile_pages_suggest_people_from_other_sectors_with_the_reason() {
         }
     }
 }
+
+/// A programme's round over its members, in its own folder; another
+/// directory's programme is refused (only its owner runs it); the private
+/// wishes are checked by `check` with their line.
+#[test]
+fn a_programme_is_run_by_its_own_directory_only() {
+    let dir = demo_copy();
+    let root = dir.path();
+    let made = run(
+        root,
+        &[
+            "buddies",
+            "--programme",
+            "vale-early-careers-buddies",
+            "--month",
+            "2027-01",
+        ],
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let summary = text(&made.stdout);
+    assert!(
+        summary.starts_with("# Vale early-careers buddies, January 2027"),
+        "{summary}"
+    );
+    let file = round::read_file(&root.join("rounds/vale-early-careers-buddies/2027-01.yaml"))
+        .expect("the programme's round");
+    let members: BTreeSet<String> = file.buddies.iter().flat_map(|g| g.pair.0.clone()).collect();
+    let directory = load(root);
+    for id in &members {
+        let joined = &profile(&directory, id).data.programmes;
+        assert!(
+            joined.iter().any(|p| p == "vale-early-careers-buddies"),
+            "{id} did not join"
+        );
+    }
+    assert!(
+        !root.join("rounds/2027-01.yaml").exists(),
+        "the whole directory's round is another"
+    );
+
+    fs::create_dir_all(root.join("mirror/fire.example.gov.uk/programmes")).expect("folder");
+    fs::write(
+        root.join("mirror/fire.example.gov.uk/programmes/fire-buddies.md"),
+        "---\nname: Fire buddies\norganisation: kirkby-vale-fire\nkind: buddies\norigin: https://fire.example.gov.uk/programmes/fire-buddies/\n---\n",
+    )
+    .expect("written");
+    let refused = run(
+        root,
+        &[
+            "buddies",
+            "--programme",
+            "fire.example.gov.uk/fire-buddies",
+            "--month",
+            "2027-01",
+        ],
+    );
+    assert!(!refused.status.success());
+    let said = text(&refused.stderr);
+    assert!(
+        said.contains("is run by fire.example.gov.uk: only the directory that owns a programme makes its rounds"),
+        "{said}"
+    );
+
+    fs::write(
+        root.join("rounds/private.yaml"),
+        "pause:\n  - amira-hussain\napart:\n  - [sophie-marsh, priya-shahh]\n",
+    )
+    .expect("written");
+    let checked = interchange(&["check", "--root", root.to_str().expect("UTF-8")]);
+    let said = text(&checked.stderr);
+    assert!(checked.status.success(), "a warning: {said}");
+    assert!(said.contains("rounds/private.yaml:4"), "{said}");
+    assert!(said.contains("priya-shahh"), "{said}");
+}

@@ -66,6 +66,7 @@ fn new_entries_get_a_fresh_slug_and_check_clean() {
         ("consultation", "Parking review"),
         ("ask", "Find a mentor"),
         ("page", "Contact us"),
+        ("programme", "Graduate buddies"),
     ] {
         run(&["new", kind, name, "--root", site]);
     }

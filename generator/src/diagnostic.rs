@@ -79,6 +79,9 @@ codes! {
     /// A local entry names or links to a profile that is not listed (removed,
     /// perhaps): a warning, so that removing a person is never blocked.
     UnlistedProfile => "unlisted-profile",
+    /// A profile joins another directory's programme that this one does
+    /// not mirror (yet): a warning, as no other directory can stop a build.
+    UnmirroredProgramme => "unmirrored-programme",
     /// A malformed or non-web URL.
     InvalidUrl => "invalid-url",
     /// A malformed email address.

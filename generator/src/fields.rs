@@ -178,8 +178,10 @@ impl<'a> Reader<'a> {
     /// a warning, so no other directory can stop this site building.
     pub fn reference(&mut self, node: &Node, kind: Kind, field: &'static str) -> Option<String> {
         let key = match (self.host, &node.value) {
-            (None, Value::Str(text)) if kind == Kind::Profile && text.contains('/') => {
-                self.mirrored_profile(node, text.trim())?
+            (None, Value::Str(text))
+                if matches!(kind, Kind::Profile | Kind::Programme) && text.contains('/') =>
+            {
+                self.mirrored_entry(node, kind, text.trim())?
             }
             (None, _) => self.slug(node)?,
             (Some(host), _) => crate::content::mirrored_key(host, &self.slug(node)?),
@@ -193,28 +195,53 @@ impl<'a> Reader<'a> {
         Some(key)
     }
 
-    /// A mirrored profile's key, `host/slug`, as a local entry names it.
-    fn mirrored_profile(&mut self, node: &Node, text: &str) -> Option<String> {
+    /// A mirrored entry's key, `host/slug`, as a local entry names it.
+    fn mirrored_entry(&mut self, node: &Node, kind: Kind, text: &str) -> Option<String> {
         match text.split_once('/') {
             Some((host, slug)) if crate::content::is_host(host) && is_slug(slug) => {
                 Some(text.to_string())
             }
             _ => {
+                let example = match kind {
+                    Kind::Programme => {
+                        "`yorkshire-buddies`, or one run by another directory by its host and slug, like `leeds.example.gov.uk/yorkshire-buddies`"
+                    }
+                    _ => {
+                        "`priya-shah`, or one mirrored from another directory by its host and slug, like `fire.example.gov.uk/callum-reid`"
+                    }
+                };
                 self.push(
                     self.error(
                         Code::InvalidSlug,
                         node.span,
-                        format!("`{text}` is not a profile's slug"),
+                        format!("`{text}` is not a {}'s slug", kind.name()),
                     )
-                    .with_hint(
-                        "name a profile of this site by its slug, like `priya-shah`, or one \
-                         mirrored from another directory by its host and slug, like \
-                         `fire.example.gov.uk/callum-reid`",
-                    ),
+                    .with_hint(format!(
+                        "name a {} of this site by its slug, like {example}",
+                        kind.name()
+                    )),
                 );
                 None
             }
         }
+    }
+
+    /// A directory's host, as addresses and mirror folders write it
+    /// (`leeds.example.gov.uk`, `localhost:8080`).
+    pub fn host(&mut self, node: &Node) -> Option<String> {
+        let text = self.text(node)?.trim().to_ascii_lowercase();
+        if crate::content::is_host(&text) {
+            return Some(text);
+        }
+        self.push(
+            self.error(
+                Code::InvalidValue,
+                node.span,
+                format!("`{text}` is not a directory's host"),
+            )
+            .with_hint("write the host of the directory's address, like `leeds.example.gov.uk`"),
+        );
+        None
     }
 
     /// An interest: an open tag, kept for the check of near-duplicates.

@@ -70,6 +70,9 @@ pub fn entry_text(kind: Kind, name: &str, organisation: &str, today: Date) -> St
             later(today, 56)
         ),
         Kind::Page => format!("---\ntitle: {name}\nupdated: {today}\n---\nThe page's text.\n"),
+        Kind::Programme => format!(
+            "---\nname: {name}\norganisation: {organisation}\nkind: buddies\njoin:\n  sectors: [local-government, central-government, nhs, police]\ncadence: monthly\ngroups: pairs-and-a-trio\ncontact: buddies@example.gov.uk\nupdated: {today}\n---\nWhat the programme is for, who it is for, and what joining asks of people.\n"
+        ),
     }
 }
 

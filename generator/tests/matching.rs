@@ -195,7 +195,12 @@ fn site(instance: &Instance) -> tempfile::TempDir {
             .collect(),
         ..RoundFile::default()
     };
-    round::write(root, "2026-12".parse().expect("a month"), &earlier).expect("round written");
+    round::write(
+        &round::Rounds::of_directory(root),
+        "2026-12".parse().expect("a month"),
+        &earlier,
+    )
+    .expect("round written");
     dir
 }
 
@@ -337,7 +342,7 @@ proptest! {
     fn buddy_pairs_are_the_best_cross_sector_pairing(instance in instance()) {
         let dir = site(&instance);
         let directory = load(dir.path());
-        let history = PastRounds::read(dir.path(), january(), 6).expect("history");
+        let history = PastRounds::read(&round::Rounds::of_directory(dir.path()), january(), 6).expect("history");
         let round = buddy_round(&directory, &history, &BuddyOptions::new(january()));
         let (pairs, unmatched) = generator::matching::summary::buddy_records(&round);
 
@@ -403,7 +408,8 @@ fn a_buddy_round_is_the_same_every_time() {
             .current();
         let dir = site(&instance);
         let directory = load(dir.path());
-        let history = PastRounds::read(dir.path(), january(), 6).expect("history");
+        let history = PastRounds::read(&round::Rounds::of_directory(dir.path()), january(), 6)
+            .expect("history");
         let options = BuddyOptions::new(january());
         let first = generator::matching::summary::buddy_records(&buddy_round(
             &directory, &history, &options,

@@ -199,7 +199,7 @@ fn published<'a>(
                 .filter(move |e| local(&e.origin))
                 .map(|e| Published::Ask(e)),
         ),
-        Kind::Organisation | Kind::Page => Box::new(std::iter::empty()),
+        Kind::Organisation | Kind::Page | Kind::Programme => Box::new(std::iter::empty()),
     }
 }
 

@@ -127,6 +127,35 @@ choice! {
     }
 }
 
+choice! {
+    /// What a matching programme arranges.
+    ProgrammeKind, "kind of programme" {
+        /// Buddies: people paired (or put in threes) each round, to meet.
+        Buddies => "buddies", "Buddies";
+        /// Job swaps: exchanges in which each person who moves is replaced.
+        Swaps => "swaps", "Job swaps";
+    }
+}
+
+choice! {
+    /// How often a programme's rounds are run.
+    Cadence, "cadence" {
+        Monthly => "monthly", "Monthly";
+        Quarterly => "quarterly", "Every three months";
+    }
+}
+
+choice! {
+    /// The groups a buddy programme makes.
+    GroupSize, "group size" {
+        /// Pairs only: someone left over waits for the next round.
+        Pairs => "pairs", "Pairs";
+        /// Pairs, and one group of three when the number is odd, so that no
+        /// one who joined is left out.
+        PairsAndATrio => "pairs-and-a-trio", "Pairs, and a three for the odd one out";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

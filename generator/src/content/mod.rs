@@ -8,6 +8,7 @@ pub mod links;
 pub mod organisation;
 pub mod page;
 pub mod profile;
+pub mod programme;
 pub mod site;
 pub mod taxonomies;
 pub mod vocabulary;
@@ -21,12 +22,15 @@ use url::Url;
 use crate::source::SourceFile;
 
 pub use ask::Ask;
-pub use choices::{AskKind, Choice, EventKind, OpenTo, Sector, Visibility};
+pub use choices::{
+    AskKind, Cadence, Choice, EventKind, GroupSize, OpenTo, ProgrammeKind, Sector, Visibility,
+};
 pub use consultation::{Consultation, ConsultationStatus};
 pub use event::Event;
 pub use organisation::Organisation;
 pub use page::Page;
 pub use profile::Profile;
+pub use programme::{Eligibility, Programme, Refusal};
 pub use site::Site;
 pub use taxonomies::{TaxonomyKind, term_label, term_url};
 pub use vocabulary::Vocabulary;
@@ -46,17 +50,20 @@ pub enum Kind {
     Ask,
     /// `pages/`
     Page,
+    /// `programmes/`
+    Programme,
 }
 
 impl Kind {
     /// Every kind, in the order listings show them.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Organisation,
         Kind::Profile,
         Kind::Event,
         Kind::Consultation,
         Kind::Ask,
         Kind::Page,
+        Kind::Programme,
     ];
 
     /// The folder the kind lives in, which is also the first part of its URLs.
@@ -68,6 +75,7 @@ impl Kind {
             Kind::Consultation => "consultations",
             Kind::Ask => "asks",
             Kind::Page => "pages",
+            Kind::Programme => "programmes",
         }
     }
 
@@ -109,6 +117,7 @@ impl Kind {
             Kind::Consultation => "consultation",
             Kind::Ask => "ask",
             Kind::Page => "page",
+            Kind::Programme => "programme",
         }
     }
 }
@@ -226,6 +235,9 @@ pub struct Directory {
     pub asks: Vec<Arc<Entry<Ask>>>,
     /// Free pages.
     pub pages: Vec<Arc<Entry<Page>>>,
+    /// Matching programmes: this site's, and those of the directories it
+    /// mirrors (which only their own directories run).
+    pub programmes: Vec<Arc<Entry<Programme>>>,
 }
 
 /// The digests of a list of entries' files, as one number.
@@ -277,6 +289,11 @@ impl Directory {
         find(&self.pages, slug)
     }
 
+    /// The programme with this slug.
+    pub fn programme(&self, slug: &str) -> Option<&Entry<Programme>> {
+        find(&self.programmes, slug)
+    }
+
     /// How many entries of every kind there are.
     pub fn len(&self) -> usize {
         self.organisations.len()
@@ -285,6 +302,7 @@ impl Directory {
             + self.consultations.len()
             + self.asks.len()
             + self.pages.len()
+            + self.programmes.len()
     }
 
     /// Whether the directory holds no entry at all.
@@ -302,6 +320,7 @@ impl Directory {
             digests(&self.consultations),
             digests(&self.asks),
             digests(&self.pages),
+            digests(&self.programmes),
         ])
     }
 
@@ -315,6 +334,7 @@ impl Directory {
             Kind::Consultation => self.consultation(slug).is_some(),
             Kind::Ask => self.ask(slug).is_some(),
             Kind::Page => self.page(slug).is_some(),
+            Kind::Programme => self.programme(slug).is_some(),
         }
     }
 

@@ -45,6 +45,14 @@ pub struct Profile {
     pub paused_until: Option<Date>,
     /// Their offer of a job swap.
     pub swap: Option<Swap>,
+    /// The matching programmes they have joined (keys: a programme of this
+    /// site by its slug, another directory's as `host/slug`).
+    pub programmes: Vec<String>,
+    /// The cohort they belong to, such as `ngdp-2027`: programmes may be
+    /// open to a cohort only.
+    pub cohort: Option<String>,
+    /// The most buddies they want in a month, across every programme.
+    pub max_buddies_per_month: u32,
     /// The key profiles are listed by, from the name: family name first, as
     /// directories do (made once, as lists are sorted on every build).
     pub sort_key: (String, String),
@@ -128,6 +136,15 @@ impl Profile {
         let paused_until = f.read(r, "paused_until", Reader::date);
         let swap_span = f.key_span("swap");
         let swap = f.read(r, "swap", read_swap);
+        let programmes = f
+            .read(r, "programmes", |r, n| {
+                Some(r.list(n, |r, n| r.reference(n, Kind::Programme, "programmes")))
+            })
+            .unwrap_or_default();
+        let cohort = f.read(r, "cohort", Reader::slug);
+        let max_buddies_per_month = f
+            .read(r, "max_buddies_per_month", |r, n| r.number(n, 0, 4))
+            .unwrap_or(1);
         let open_to = open_to?;
         if let (Some(_), Some(span)) = (&swap, swap_span)
             && !open_to.contains(&OpenTo::JobSwap)
@@ -161,6 +178,9 @@ impl Profile {
             federate,
             paused_until,
             swap,
+            programmes,
+            cohort,
+            max_buddies_per_month,
         })
     }
 

@@ -123,6 +123,20 @@ impl Site {
         format!("{}{path}", self.base_url.as_str().trim_end_matches('/'))
     }
 
+    /// The site's host, with its port if it has one (`directory.leeds.gov.uk`,
+    /// `localhost:8080`): what other directories file its entries under.
+    pub fn host(&self) -> String {
+        let host = self
+            .base_url
+            .host_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match self.base_url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        }
+    }
+
     /// The absolute address of an entry of this site: its page's URL and,
     /// for an entry the site federates, its ActivityPub id.
     pub fn entry_id(&self, kind: Kind, slug: &str) -> String {

@@ -96,10 +96,12 @@ pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnosti
                 None if exists => {}
                 None => {
                     let guess = did_you_mean(&reference.slug, keys.keys().map(String::as_str));
-                    diagnostics.push(if reference.kind == Kind::Profile {
-                        unlisted_profile(file, reference, guess)
-                    } else {
-                        unknown(file, reference, guess)
+                    diagnostics.push(match (reference.kind, to) {
+                        (Kind::Profile, _) => unlisted_profile(file, reference, guess),
+                        (Kind::Programme, Some(host)) => {
+                            unmirrored_programme(file, reference, host)
+                        }
+                        _ => unknown(file, reference, guess),
                     });
                 }
             }
@@ -215,6 +217,22 @@ fn unlisted_profile(
             .to_string(),
     };
     Diagnostic::warning(Code::UnlistedProfile, file, reference.span, message).with_hint(hint)
+}
+
+/// A profile joining another directory's programme that this directory
+/// does not hold: it may not follow that directory, or the programme has
+/// not arrived; the profile is matched in it by its own directory alone.
+fn unmirrored_programme(file: &Arc<SourceFile>, reference: &Reference, host: &str) -> Diagnostic {
+    let slug = bare_slug(&reference.slug);
+    Diagnostic::warning(
+        Code::UnmirroredProgramme,
+        file,
+        reference.span,
+        format!("`programmes` names {host}'s programme `{slug}`, which this directory does not mirror"),
+    )
+    .with_hint(format!(
+        "follow {host} (`follow` in [federation]) to show the programme here, or correct the host and slug"
+    ))
 }
 
 /// The form interests are compared in: `Data_Science`, `data-science` and

@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::content::{Ask, Consultation, Entry, Event, Kind, Organisation, Origin, Page, Profile};
+use crate::content::{
+    Ask, Consultation, Entry, Event, Kind, Organisation, Origin, Page, Profile, Programme,
+};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fields::{Context, Fields, Reader, Reference, ReferenceFrom, is_slug, slugify};
 use crate::node::{Node, parse_yaml};
@@ -22,6 +24,7 @@ pub(super) enum AnyEntry {
     Consultation(Arc<Entry<Consultation>>),
     Ask(Arc<Entry<Ask>>),
     Page(Arc<Entry<Page>>),
+    Programme(Arc<Entry<Programme>>),
 }
 
 /// The entry a file makes, counted for the reference checks.
@@ -370,6 +373,9 @@ fn read_fields(
         }),
         Kind::Ask => Ask::read(r, &mut f).map(|d| AnyEntry::Ask(Arc::new(common.with(d)))),
         Kind::Page => Page::read(r, &mut f).map(|d| AnyEntry::Page(Arc::new(common.with(d)))),
+        Kind::Programme => {
+            Programme::read(r, &mut f).map(|d| AnyEntry::Programme(Arc::new(common.with(d))))
+        }
     };
     f.finish(r);
     read.filter(|_| origin.is_some())

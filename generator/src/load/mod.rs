@@ -286,6 +286,7 @@ impl Files {
             consultations: Vec::new(),
             asks: Vec::new(),
             pages: Vec::new(),
+            programmes: Vec::new(),
         };
         let files = std::iter::once(&self.config).chain(self.entries.values());
         let mut findings = Vec::with_capacity(self.entries.len() + 1);
@@ -299,6 +300,7 @@ impl Files {
                 Some(AnyEntry::Consultation(e)) => directory.consultations.push(Arc::clone(e)),
                 Some(AnyEntry::Ask(e)) => directory.asks.push(Arc::clone(e)),
                 Some(AnyEntry::Page(e)) => directory.pages.push(Arc::clone(e)),
+                Some(AnyEntry::Programme(e)) => directory.programmes.push(Arc::clone(e)),
                 None => {}
             }
         }
@@ -366,6 +368,7 @@ fn finish(directory: &mut Directory) {
     tidy(&mut directory.consultations);
     tidy(&mut directory.asks);
     tidy(&mut directory.pages);
+    tidy(&mut directory.programmes);
     // A local entry may still name a profile removed (a warning); a
     // mirrored one that does is set aside before it gets here.
     directory.forget_unlisted_profiles();

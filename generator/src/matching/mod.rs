@@ -9,7 +9,8 @@
 //! - [`swaps`]: a job-swap round;
 //! - [`suggestions`]: people a profile page suggests;
 //! - [`round`]: the round files under `rounds/`;
-//! - [`summary`]: a round as people read it.
+//! - [`summary`]: a round as people read it;
+//! - [`wishes`]: what people asked of the rounds privately.
 
 pub mod buddies;
 pub mod pairing;
@@ -18,6 +19,7 @@ pub mod round;
 pub mod suggestions;
 pub mod summary;
 pub mod swaps;
+pub mod wishes;
 
 pub use buddies::{BuddyOptions, BuddyRound, buddy_round};
 pub use round::{Month, PastRounds, RoundError};

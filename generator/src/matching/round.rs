@@ -1,5 +1,6 @@
-//! `rounds/<yyyy-mm>.yaml`: the record of each month's buddy pairs and job
-//! swaps, read back so that a new round does not repeat an earlier pair.
+//! `rounds/<yyyy-mm>.yaml` (and `rounds/<programme>/<yyyy-mm>.yaml` for a
+//! programme's): the record of each month's buddy groups and job swaps,
+//! read back so that a new round does not repeat an earlier pair.
 //!
 //! The file is written by the program and committed by the people who run
 //! the rounds; its shape is in the content format (`docs/content.md`). A
@@ -10,7 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use ahash::AHashSet;
+use ahash::{AHashMap, AHashSet};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::FlowSeq;
@@ -38,16 +39,46 @@ impl Month {
     pub fn first_day(self) -> Date {
         jiff::civil::date(self.year, self.month, 1)
     }
+}
 
-    /// The file its round is kept in, under `root`.
-    pub fn file(self, root: &Path) -> PathBuf {
-        root.join(FOLDER).join(format!("{self}.yaml"))
+/// Where a scheme's rounds are kept: `rounds/` for the rounds over the
+/// whole directory, `rounds/<programme>/` for a programme's. Each scheme
+/// reads only its own history, so a pair made by one programme may meet
+/// again in another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rounds {
+    folder: PathBuf,
+}
+
+impl Rounds {
+    /// The rounds over the whole directory at `root`.
+    pub fn of_directory(root: &Path) -> Self {
+        Self {
+            folder: root.join(FOLDER),
+        }
     }
 
-    /// The file the readable summary of its `kind` round is kept in, under
-    /// `root`.
-    pub fn summary_file(self, root: &Path, kind: RoundKind) -> PathBuf {
-        root.join(FOLDER).join(format!("{self}.{}.md", kind.name()))
+    /// The rounds of the programme `slug` of the directory at `root`.
+    pub fn of_programme(root: &Path, slug: &str) -> Self {
+        Self {
+            folder: root.join(FOLDER).join(slug),
+        }
+    }
+
+    /// The folder.
+    pub fn folder(&self) -> &Path {
+        &self.folder
+    }
+
+    /// The file the round of `month` is kept in.
+    pub fn file(&self, month: Month) -> PathBuf {
+        self.folder.join(format!("{month}.yaml"))
+    }
+
+    /// The file the readable summary of the `kind` round of `month` is
+    /// kept in.
+    pub fn summary_file(&self, month: Month, kind: RoundKind) -> PathBuf {
+        self.folder.join(format!("{month}.{}.md", kind.name()))
     }
 }
 
@@ -129,12 +160,13 @@ pub struct RoundFile {
     pub unplaced: Vec<String>,
 }
 
-/// A buddy pair as written.
+/// A buddy pair (or group of three) as written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PairRecord {
-    /// The two people, as ids (`slug`, or `host/slug` when mirrored).
+    /// The two people (or three), as ids (`slug`, or `host/slug` when
+    /// mirrored).
     pub pair: FlowSeq<Vec<String>>,
-    /// What the pair scored.
+    /// What the first two scored.
     pub weight: f64,
     /// The policy areas and interests they share.
     #[serde(default = "no_reasons")]
@@ -206,10 +238,10 @@ pub struct PastRounds {
 }
 
 impl PastRounds {
-    /// The `lookback` rounds before `month` kept under `root` (none if there
-    /// is no `rounds/` folder).
-    pub fn read(root: &Path, month: Month, lookback: usize) -> Result<Self, RoundError> {
-        let folder = root.join(FOLDER);
+    /// The `lookback` rounds of `rounds` before `month` (none if its folder
+    /// is not there yet).
+    pub fn read(rounds: &Rounds, month: Month, lookback: usize) -> Result<Self, RoundError> {
+        let folder = rounds.folder.clone();
         let entries = match std::fs::read_dir(&folder) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
@@ -240,9 +272,13 @@ impl PastRounds {
         let mut history = Self::default();
         for (m, path) in earlier.into_iter().skip(skip) {
             let file = read_file(&path)?;
-            for pair in &file.buddies {
-                if let [a, b] = pair.pair.0.as_slice() {
-                    history.pairs.insert(ordered(a, b));
+            for group in &file.buddies {
+                // Everyone in a group of three has met both others.
+                let members = group.pair.0.as_slice();
+                for (i, a) in members.iter().enumerate() {
+                    for b in &members[i + 1..] {
+                        history.pairs.insert(ordered(a, b));
+                    }
                 }
             }
             history.unmatched = file.unmatched;
@@ -269,6 +305,40 @@ fn ordered(a: &str, b: &str) -> (String, String) {
     } else {
         (b.to_string(), a.to_string())
     }
+}
+
+/// How many buddy groups each person is in, in the rounds of `month` kept
+/// under `root` (the whole directory's and every programme's), leaving out
+/// those of `except`: what a new round of `except` must add to.
+pub fn groups_in(
+    root: &Path,
+    month: Month,
+    except: &Rounds,
+) -> Result<AHashMap<String, u32>, RoundError> {
+    let mut schemes = vec![Rounds::of_directory(root)];
+    let folder = root.join(FOLDER);
+    if let Ok(entries) = std::fs::read_dir(&folder) {
+        for entry in entries.flatten() {
+            if entry.path().is_dir()
+                && let Some(slug) = entry.file_name().to_str()
+            {
+                schemes.push(Rounds::of_programme(root, slug));
+            }
+        }
+    }
+    let mut groups: AHashMap<String, u32> = AHashMap::new();
+    for scheme in schemes.iter().filter(|s| *s != except) {
+        let path = scheme.file(month);
+        if !path.exists() {
+            continue;
+        }
+        for group in read_file(&path)?.buddies {
+            for person in group.pair.0 {
+                *groups.entry(person).or_default() += 1;
+            }
+        }
+    }
+    Ok(groups)
 }
 
 /// Reads one round file.
@@ -299,12 +369,12 @@ pub fn read_file(path: &Path) -> Result<RoundFile, RoundError> {
 /// The round file of `month` as it is (or a new one), to make its `kind`
 /// round in: refused if it holds that round already, unless `force`.
 pub fn open(
-    root: &Path,
+    rounds: &Rounds,
     month: Month,
     kind: RoundKind,
     force: bool,
 ) -> Result<RoundFile, RoundError> {
-    let path = month.file(root);
+    let path = rounds.file(month);
     if !path.exists() {
         return Ok(RoundFile {
             month: month.to_string(),
@@ -320,24 +390,24 @@ pub fn open(
 
 /// Writes a round file, whole beside the old and renamed over it, so that a
 /// crash leaves one or the other.
-pub fn write(root: &Path, month: Month, file: &RoundFile) -> Result<(), RoundError> {
+pub fn write(rounds: &Rounds, month: Month, file: &RoundFile) -> Result<(), RoundError> {
     let yaml = serde_saphyr::to_string(file).map_err(|e| RoundError::Io {
-        path: month.file(root),
+        path: rounds.file(month),
         source: std::io::Error::other(e.to_string()),
     })?;
     let header =
         "# Written by `interchange match`; commit it so later rounds do not repeat a pair.\n";
-    replace(&month.file(root), &format!("{header}{yaml}"))
+    replace(&rounds.file(month), &format!("{header}{yaml}"))
 }
 
 /// Writes the readable summary of the `kind` round of `month`.
 pub fn write_summary(
-    root: &Path,
+    rounds: &Rounds,
     month: Month,
     kind: RoundKind,
     text: &str,
 ) -> Result<(), RoundError> {
-    replace(&month.summary_file(root, kind), text)
+    replace(&rounds.summary_file(month, kind), text)
 }
 
 fn replace(path: &Path, text: &str) -> Result<(), RoundError> {
@@ -381,33 +451,34 @@ mod tests {
             }],
             unplaced: vec![],
         };
-        write(dir.path(), month, &file).unwrap();
+        let rounds = Rounds::of_directory(dir.path());
+        write(&rounds, month, &file).unwrap();
         assert!(matches!(
-            open(dir.path(), month, RoundKind::Swaps, false),
+            open(&rounds, month, RoundKind::Swaps, false),
             Err(RoundError::Exists {
                 kind: RoundKind::Swaps,
                 ..
             })
         ));
-        assert!(open(dir.path(), month, RoundKind::Swaps, true).is_ok());
-        let text = std::fs::read_to_string(month.file(dir.path())).unwrap();
+        assert!(open(&rounds, month, RoundKind::Swaps, true).is_ok());
+        let text = std::fs::read_to_string(rounds.file(month)).unwrap();
         assert!(
             text.contains("pair: [priya-shah, dhsc.example/tom-young]"),
             "{text}"
         );
         let later: Month = "2027-02".parse().unwrap();
-        let history = PastRounds::read(dir.path(), later, 6).unwrap();
+        let history = PastRounds::read(&rounds, later, 6).unwrap();
         assert!(history.paired("dhsc.example/tom-young", "priya-shah"));
         assert!(!history.paired("priya-shah", "gareth-jones"));
         assert_eq!(history.unmatched, vec!["gareth-jones".to_string()]);
         // A round does not look at itself or later ones.
         assert!(
-            !PastRounds::read(dir.path(), month, 6)
+            !PastRounds::read(&rounds, month, 6)
                 .unwrap()
                 .paired("priya-shah", "dhsc.example/tom-young")
         );
         assert!(
-            PastRounds::read(dir.path(), later, 0)
+            PastRounds::read(&rounds, later, 0)
                 .unwrap()
                 .months
                 .is_empty()
@@ -423,7 +494,12 @@ mod tests {
             "month: 2027-01\nbuddies:\n  - pair: [a, b]\n    weight: lots\n",
         )
         .unwrap();
-        let error = PastRounds::read(dir.path(), "2027-02".parse().unwrap(), 6).unwrap_err();
+        let error = PastRounds::read(
+            &Rounds::of_directory(dir.path()),
+            "2027-02".parse().unwrap(),
+            6,
+        )
+        .unwrap_err();
         let message = error.to_string();
         assert!(message.contains("rounds/2027-01.yaml:4:"), "{message}");
     }

@@ -21,10 +21,7 @@ pub fn buddy_records(round: &BuddyRound<'_>) -> (Vec<PairRecord>, Vec<String>) {
         .pairs
         .iter()
         .map(|p| PairRecord {
-            pair: FlowSeq(vec![
-                people.people[p.a].id.clone(),
-                people.people[p.b].id.clone(),
-            ]),
+            pair: FlowSeq(p.members().map(|i| people.people[i].id.clone()).collect()),
             weight: f64::from(p.common.points) / 100.0,
             reasons: FlowSeq(
                 p.common
@@ -68,6 +65,17 @@ pub fn swap_records(round: &SwapRound<'_>) -> (Vec<CycleRecord>, Vec<String>) {
         .map(|&i| round.offers[i].id.clone())
         .collect();
     (cycles, unplaced)
+}
+
+/// "1 pair was", "3 pairs were".
+fn counted(n: usize, one: &str, more: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { more })
+}
+
+/// The first word of a name, as a sentence that already named the person
+/// in full calls them.
+fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
 }
 
 fn month_name(month: Month) -> String {
@@ -135,12 +143,25 @@ fn tag_label(people: &People<'_>, number: u32) -> String {
 pub fn buddy_summary(round: &BuddyRound<'_>) -> String {
     let people = &round.people;
     let dir = people.dir;
-    let mut out = format!("# Buddy round, {}\n\n", month_name(round.month));
+    let scheme = round.programme.as_deref().unwrap_or("Buddy round");
+    let mut out = format!("# {scheme}, {}\n\n", month_name(round.month));
+    let trios = round.pairs.iter().filter(|p| p.third.is_some()).count();
+    let groups = if trios == 0 {
+        format!(
+            "{} made",
+            counted(round.pairs.len(), "pair was", "pairs were")
+        )
+    } else {
+        format!(
+            "{} made ({} of three, so that no one was left out)",
+            counted(round.pairs.len(), "group was", "groups were"),
+            trios
+        )
+    };
     let _ = writeln!(
         out,
-        "{} people took part and {} pairs were made, each across sectors and organisations, by {}.",
+        "{} people took part and {groups}, each across sectors and organisations, by {}.",
         people.len(),
-        round.pairs.len(),
         round.method.describe()
     );
     if !round.paused.is_empty() {
@@ -150,31 +171,71 @@ pub fn buddy_summary(round: &BuddyRound<'_>) -> String {
             round.paused.len()
         );
     }
-    out.push_str("\n## Pairs\n\n");
+    if !round.full.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} more already have as many buddies this month as they asked for, from other programmes.",
+            round.full.len()
+        );
+    }
+    out.push_str(if trios == 0 {
+        "\n## Pairs\n\n"
+    } else {
+        "\n## Groups\n\n"
+    });
     for pair in &round.pairs {
         let (a, b) = (&people.people[pair.a], &people.people[pair.b]);
-        let _ = write!(
-            out,
-            "- {} meets {}.",
-            introduce(dir, a.entry),
-            introduce(dir, b.entry)
-        );
+        match pair.third.map(|c| &people.people[c]) {
+            None => {
+                let _ = write!(
+                    out,
+                    "- {} meets {}.",
+                    introduce(dir, a.entry),
+                    introduce(dir, b.entry)
+                );
+            }
+            Some(c) => {
+                let _ = write!(
+                    out,
+                    "- {}, {} and {} meet as three.",
+                    introduce(dir, a.entry),
+                    introduce(dir, b.entry),
+                    introduce(dir, c.entry)
+                );
+            }
+        }
         let shared: Vec<String> = pair
             .common
             .tags
             .iter()
             .map(|&t| tag_label(people, t))
             .collect();
+        // What the first two share; a third joins them.
+        let both = match pair.third {
+            None => "You both".to_string(),
+            Some(_) => format!(
+                "{} and {} both",
+                first_name(&people.people[pair.a].entry.data.name),
+                first_name(&people.people[pair.b].entry.data.name)
+            ),
+        };
         if shared.is_empty() {
             out.push_str(" They have no policy area or interest in common: a chance to see how another sector works.");
         } else {
-            let _ = write!(out, " You both care about {}.", and_list(&shared));
+            let _ = write!(out, " {both} care about {}.", and_list(&shared));
         }
         if pair.common.same_place {
             let _ = write!(
                 out,
-                " You both work in {}, so you could meet in person.",
+                " {both} work in {}, so you could meet in person.",
                 people.place(pair.a).unwrap_or("")
+            );
+        }
+        if let Some(c) = pair.third {
+            let _ = write!(
+                out,
+                " {} joins them, so that no one is left out this month.",
+                first_name(&people.people[c].entry.data.name)
             );
         }
         out.push('\n');
@@ -197,6 +258,23 @@ pub fn buddy_summary(round: &BuddyRound<'_>) -> String {
             );
         }
     }
+    if !round.refused.is_empty() {
+        out.push_str("\n## Joined, but not able to take part\n\n");
+        for (id, why) in &round.refused {
+            let who = dir
+                .profile(id)
+                .map_or_else(|| id.clone(), |entry| introduce(dir, entry));
+            let _ = writeln!(out, "- {who}: {}.", why.reason());
+        }
+    }
+    out.push_str(
+        "\n## Next steps\n\n\
+         1. Check the groups above, then send each its introduction with \
+         `interchange introduce` (with `--dry-run` first, to read them).\n\
+         2. Ask each group to meet within two weeks, for half an hour, online or in person.\n\
+         3. Anyone who wants to pause or leave can say so to the organisers: \
+         a pause goes in `rounds/private.yaml`, which is never published.\n",
+    );
     out
 }
 

@@ -34,6 +34,11 @@ pub struct SwapOptions {
     /// How long each integer program may run before the best it has found
     /// is taken.
     pub time_limit: std::time::Duration,
+    /// The programme the round is of (its key and entry): only offers of
+    /// people who joined it and meet its rules. With none, every offer.
+    pub programme: Option<(String, crate::content::Programme)>,
+    /// What people asked privately (`rounds/private.yaml`): who pauses.
+    pub wishes: super::wishes::Wishes,
 }
 
 impl SwapOptions {
@@ -43,6 +48,8 @@ impl SwapOptions {
             month,
             max_cycle: 3,
             time_limit: std::time::Duration::from_secs(10),
+            programme: None,
+            wishes: super::wishes::Wishes::default(),
         }
     }
 }
@@ -227,7 +234,14 @@ pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a
     let mut offers: Vec<Offer<'a>> = dir
         .profiles
         .iter()
-        .filter(|e| e.data.swap.is_some() && !paused(&e.data, options.month))
+        .filter(|e| {
+            e.data.swap.is_some()
+                && !paused(&e.data, options.month)
+                && !options.wishes.paused(&e.slug, options.month)
+                && options.programme.as_ref().is_none_or(|(key, programme)| {
+                    e.data.programmes.contains(key) && programme.refusal(dir, e).is_none()
+                })
+        })
         .map(|e| Offer {
             id: e.slug.clone(),
             entry: e,

@@ -1,0 +1,224 @@
+//! Programmes: a buddy round over one programme's members, in its groups,
+//! with what people asked privately kept, and nobody given more buddies in a
+//! month than they want.
+
+use std::fs;
+use std::path::Path;
+
+use ahash::AHashMap;
+use generator::matching::wishes;
+use generator::matching::{BuddyOptions, Month, PastRounds, buddy_round, round};
+use generator::{Directory, LoadOptions};
+
+fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    fs::create_dir_all(path.parent().expect("a folder")).expect("folder made");
+    fs::write(path, text).expect("written");
+}
+
+/// A site of four organisations, one per sector, and a programme open to
+/// graduates of two cohorts, in pairs and a three for the odd one out.
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a folder");
+    let root = dir.path();
+    write(
+        root,
+        "interchange.toml",
+        "title = \"Vale\"\nbase_url = \"https://vale.example.gov.uk\"\norganisations = [\"council\"]\n",
+    );
+    for (slug, sector) in [
+        ("council", "local-government"),
+        ("department", "central-government"),
+        ("hospital", "nhs"),
+        ("police", "police"),
+    ] {
+        write(
+            root,
+            &format!("content/organisations/{slug}.md"),
+            &format!("---\nname: The {slug}\nsector: {sector}\n---\n"),
+        );
+    }
+    write(
+        root,
+        "content/programmes/graduates.md",
+        "---\nname: Graduate buddies\norganisation: council\nkind: buddies\njoin:\n  cohorts: [ngdp-2027, fast-stream-2027]\ngroups: pairs-and-a-trio\n---\nFor graduates.\n",
+    );
+    dir
+}
+
+/// A profile at `organisation`, in `cohort` (if any), joining `programmes`.
+fn person(root: &Path, slug: &str, organisation: &str, cohort: Option<&str>, programmes: &str) {
+    let cohort = cohort.map_or(String::new(), |c| format!("cohort: {c}\n"));
+    write(
+        root,
+        &format!("content/profiles/{slug}.md"),
+        &format!(
+            "---\nname: {slug}\nrole: Graduate\norganisation: {organisation}\npolicy_areas: [housing]\nopen_to: [coffee]\n{cohort}programmes: [{programmes}]\nconsent: 2026-01-01\n---\n"
+        ),
+    );
+}
+
+fn load(root: &Path) -> Directory {
+    let loaded = generator::load(&LoadOptions::new(root.to_path_buf())).expect("loads");
+    assert!(!loaded.diagnostics.has_errors(), "{:?}", loaded.diagnostics);
+    loaded.directory
+}
+
+fn january() -> Month {
+    "2027-01".parse().expect("a month")
+}
+
+fn options(dir: &Directory) -> BuddyOptions {
+    let programme = dir
+        .programme("graduates")
+        .expect("the programme")
+        .data
+        .clone();
+    BuddyOptions {
+        programme: Some(("graduates".into(), programme)),
+        ..BuddyOptions::new(january())
+    }
+}
+
+/// The groups of a round, each as its members' ids in order.
+fn groups(round: &generator::matching::BuddyRound<'_>) -> Vec<Vec<String>> {
+    round
+        .pairs
+        .iter()
+        .map(|p| {
+            p.members()
+                .map(|i| round.people.people[i].id.clone())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn only_members_who_meet_its_rules_take_part_and_the_odd_one_out_makes_a_three() {
+    let site = site();
+    let root = site.path();
+    person(root, "ana", "council", Some("ngdp-2027"), "graduates");
+    person(
+        root,
+        "ben",
+        "department",
+        Some("fast-stream-2027"),
+        "graduates",
+    );
+    person(root, "cat", "hospital", Some("ngdp-2027"), "graduates");
+    // Joined, but in no cohort the programme is open to.
+    person(root, "dev", "police", None, "graduates");
+    // In a cohort, but has not joined.
+    person(root, "eve", "police", Some("ngdp-2027"), "");
+    let dir = load(root);
+    let round = buddy_round(&dir, &PastRounds::default(), &options(&dir));
+
+    let groups = groups(&round);
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    let mut members = groups[0].clone();
+    members.sort();
+    assert_eq!(
+        members,
+        ["ana", "ben", "cat"],
+        "three, not a pair and one left out"
+    );
+    assert!(round.unmatched.is_empty());
+    assert_eq!(round.refused.len(), 1);
+    assert_eq!(round.refused[0].0, "dev");
+    let text = generator::matching::summary::buddy_summary(&round);
+    assert!(
+        text.starts_with("# Graduate buddies, January 2027"),
+        "{text}"
+    );
+    assert!(text.contains("meet as three"), "{text}");
+    assert!(
+        text.contains("they are not in a cohort the programme is open to"),
+        "{text}"
+    );
+    let (records, _) = generator::matching::summary::buddy_records(&round);
+    assert_eq!(records[0].pair.0.len(), 3);
+
+    // Recorded, the three are not grouped again by the programme.
+    let rounds = round::Rounds::of_programme(root, "graduates");
+    let file = round::RoundFile {
+        month: january().to_string(),
+        buddies: records,
+        ..Default::default()
+    };
+    round::write(&rounds, january(), &file).expect("written");
+    assert!(root.join("rounds/graduates/2027-01.yaml").is_file());
+    let february: Month = "2027-02".parse().expect("a month");
+    let history = PastRounds::read(&rounds, february, 6).expect("read");
+    for (a, b) in [("ana", "ben"), ("ana", "cat"), ("ben", "cat")] {
+        assert!(history.paired(a, b), "{a} and {b} met in the three");
+    }
+    // The whole directory's rounds are another history.
+    let whole = PastRounds::read(&round::Rounds::of_directory(root), february, 6).expect("read");
+    assert!(!whole.paired("ana", "ben"));
+}
+
+#[test]
+fn private_wishes_are_kept_and_no_one_gets_more_buddies_than_they_want() {
+    let site = site();
+    let root = site.path();
+    person(root, "ana", "council", Some("ngdp-2027"), "graduates");
+    person(
+        root,
+        "ben",
+        "department",
+        Some("fast-stream-2027"),
+        "graduates",
+    );
+    person(root, "cat", "hospital", Some("ngdp-2027"), "graduates");
+    person(root, "dan", "police", Some("ngdp-2027"), "graduates");
+    person(root, "eli", "department", Some("ngdp-2027"), "graduates");
+    person(root, "fay", "hospital", Some("ngdp-2027"), "graduates");
+    write(
+        root,
+        wishes::FILE,
+        "pause:\n  - { profile: eli, until: 2027-03-01 }\napart:\n  - [ana, ben]\n  - [ana, dan]\n  - [nobody-here, ana]\n",
+    );
+    let dir = load(root);
+    let (wishes, problems) = wishes::read(root, &dir);
+    assert_eq!(problems.len(), 1, "the unknown name is a warning");
+    let problem = &problems[0];
+    assert_eq!(problem.file.path(), Path::new(wishes::FILE));
+    assert_eq!(problem.file.line_col(problem.span.start).0, 6);
+    assert!(
+        problem.message.contains("nobody-here"),
+        "{}",
+        problem.message
+    );
+
+    // Fay is in a group this month in another scheme, and wants one buddy.
+    let taken: AHashMap<String, u32> = [("fay".to_string(), 1)].into_iter().collect();
+    let round = buddy_round(
+        &dir,
+        &PastRounds::default(),
+        &BuddyOptions {
+            wishes,
+            taken,
+            ..options(&dir)
+        },
+    );
+    assert_eq!(round.paused, ["eli"]);
+    assert_eq!(round.full, ["fay"]);
+    let groups = groups(&round);
+    let everyone: Vec<&String> = groups.iter().flatten().collect();
+    assert!(
+        !everyone.iter().any(|p| *p == "eli" || *p == "fay"),
+        "{groups:?}"
+    );
+    for group in &groups {
+        let has = |x: &str| group.iter().any(|p| p == x);
+        assert!(!(has("ana") && has("ben")), "kept apart: {groups:?}");
+        assert!(!(has("ana") && has("dan")), "kept apart: {groups:?}");
+    }
+    // Ana can meet only Cat, and does.
+    assert!(
+        groups
+            .iter()
+            .any(|g| g.contains(&"ana".to_string()) && g.contains(&"cat".to_string())),
+        "{groups:?}"
+    );
+}
