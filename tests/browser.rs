@@ -45,6 +45,7 @@ const PAGES: &[&str] = &[
     "/events/",
     "/consultations/",
     "/organisations/kirkby-vale-council/",
+    "/programmes/vale-early-careers-buddies/",
     "/asks/",
     "/topics/",
 ];

@@ -13,7 +13,7 @@ use crate::content::{Entry, Kind, Origin, Sector, TaxonomyKind, term_url};
 use crate::markdown;
 
 /// A titled link.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Link {
     /// The text.
     pub title: String,

@@ -19,6 +19,7 @@ mod list;
 mod organisation;
 mod page;
 mod profile;
+mod programme;
 pub(super) mod shown;
 mod topics;
 
@@ -56,6 +57,7 @@ pub(super) enum Job {
     Consultation(usize),
     Ask(usize),
     Page(usize),
+    Programme(usize),
     Topics,
     Search,
     Taxonomy(TaxonomyKind),
@@ -82,6 +84,7 @@ pub(super) fn jobs(index: &Index<'_>) -> Vec<Job> {
     jobs.extend((0..dir.consultations.len()).map(Job::Consultation));
     jobs.extend((0..dir.asks.len()).map(Job::Ask));
     jobs.extend((0..dir.pages.len()).map(Job::Page));
+    jobs.extend((0..dir.programmes.len()).map(Job::Programme));
     for (kind, terms) in index.taxonomies.iter() {
         jobs.push(Job::Taxonomy(*kind));
         for (t, term) in terms.iter().enumerate() {
@@ -251,6 +254,7 @@ impl<'a> Renderer<'a> {
             Job::Consultation(i) => Kind::Consultation.url(&dir.consultations[i].slug),
             Job::Ask(i) => Kind::Ask.url(&dir.asks[i].slug),
             Job::Page(i) => Kind::Page.url(&dir.pages[i].slug),
+            Job::Programme(i) => Kind::Programme.url(&dir.programmes[i].slug),
             Job::Topics => "/topics/".into(),
             Job::Search => "/search/".into(),
             Job::Taxonomy(kind) => kind.url().into(),
@@ -274,6 +278,7 @@ impl<'a> Renderer<'a> {
             Job::Consultation(i) => f(&consultation::ConsultationPage::new(ix, i)),
             Job::Ask(i) => f(&ask::AskPage::new(ix, i)),
             Job::Page(i) => f(&page::FreePage::new(ix, i)),
+            Job::Programme(i) => f(&programme::ProgrammePage::new(ix, i)),
             Job::Topics => f(&topics::Topics::new(ix)),
             Job::Taxonomy(kind) => f(&topics::TaxonomyPage::new(ix, kind)),
             Job::Term(kind, t, number) => f(&topics::TermPage::new(ix, kind, t, number)),

@@ -7,7 +7,7 @@ use serde::Serialize;
 use tera::Context;
 use url::Url;
 
-use super::shown::{AskCard, ListedCard, NextEventCard, Own, Shown};
+use super::shown::{AskCard, ListedCard, NextEventCard, Own, Plain, Shown};
 use super::{PageKind, Rendered, Renderer, asset_url, canonical, crumb, home, page_inputs};
 use crate::content::{Kind, Profile, TaxonomyKind};
 use crate::fingerprint::Fingerprinter;
@@ -15,7 +15,7 @@ use crate::matching::suggestions::Suggestion;
 use crate::render::format;
 use crate::render::index::Index;
 use crate::render::structured;
-use crate::render::views::email_html;
+use crate::render::views::{Link, email_html};
 
 /// Someone a profile page suggests meeting: their card, and what the two
 /// share. Not their position in the directory, which shifts whenever a
@@ -37,6 +37,7 @@ page_inputs! {
         suggestions: Vec<Suggested<'a>>,
         hosted_events: Vec<NextEventCard>,
         asks: Vec<AskCard>,
+        programmes: Plain<Vec<Link>>,
     }
 }
 
@@ -62,6 +63,26 @@ impl<'a> ProfilePage<'a> {
                 .flatten()
                 .map(|&a| AskCard(a))
                 .collect(),
+            // The programmes they joined: linked where the directory has
+            // the programme, named by its key where it does not (another
+            // directory's, not mirrored here).
+            programmes: Plain(
+                entry
+                    .data
+                    .programmes
+                    .iter()
+                    .map(|key| match ix.dir.programme(key) {
+                        Some(p) => Link {
+                            title: p.data.name.clone(),
+                            url: Kind::Programme.url(&p.slug),
+                        },
+                        None => Link {
+                            title: key.clone(),
+                            url: String::new(),
+                        },
+                    })
+                    .collect(),
+            ),
         }
     }
 }
@@ -102,6 +123,7 @@ impl PageKind for ProfilePage<'_> {
             }),
             bio_html: self.profile.body_html(ix),
             updated: entry.updated.map(|d| d.strftime("%-d %B %Y").to_string()),
+            programmes: &self.programmes.0,
         };
         let hosted: Vec<_> = self.hosted_events.iter().map(|e| e.value(ix)).collect();
         let asks: Vec<_> = self.asks.iter().map(|a| a.value(ix)).collect();
@@ -183,6 +205,7 @@ struct ProfileView<'a> {
     swap: Option<SwapView<'a>>,
     bio_html: String,
     updated: Option<String>,
+    programmes: &'a [Link],
 }
 
 /// How to reach someone, as their page shows it.
