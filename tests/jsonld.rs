@@ -75,7 +75,8 @@ fn every_served_document_expands_with_every_term_defined() {
     let dir = site(port);
     let root = dir.path();
     // What the small site lacks: a logo (the site's icon), a photo, an
-    // event both in a place and online, an ask that has no closing date.
+    // event both in a place and online, an ask that has no closing date,
+    // a programme.
     write(
         root,
         "content/organisations/acme.md",
@@ -102,6 +103,11 @@ fn every_served_document_expands_with_every_term_defined() {
         root,
         "content/asks/withdrawn.md",
         "---\ntitle: Withdrawn\nkind: coffee\nby: priya-shah\n---\nGone soon.\n",
+    );
+    write(
+        root,
+        "content/programmes/graduate-buddies.md",
+        "---\nname: Graduate buddies\norganisation: acme\nkind: buddies\njoin:\n  cohorts: [ngdp-2027]\n---\nFor graduates.\n",
     );
     let server = federate(root, port);
     let port = server.port;
@@ -132,6 +138,7 @@ fn every_served_document_expands_with_every_term_defined() {
         "/consultations/housing-allocations/",
         "/asks/mentor-wanted/",
         "/asks/open-ended/",
+        "/programmes/graduate-buddies/",
     ] {
         documents.push((path.to_string(), fetch(port, path, ACTIVITY, 200)));
     }

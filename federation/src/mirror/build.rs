@@ -353,6 +353,57 @@ mod tests {
         );
     }
 
+    /// Another directory's programme arrives: it has its page here, and a
+    /// local profile joins it by its host and slug, with no warning.
+    #[test]
+    fn a_programme_of_another_directory_is_built_and_its_local_members_named() {
+        let mut site = Site::new();
+        let arrived = site.mirror(&json!({
+            "id": format!("{REMOTE}/programmes/fire-buddies/"),
+            "type": "Page",
+            "entryKind": "programmes",
+            "programmeKind": "buddies",
+            "fields": {
+                "name": "Fire buddies", "organisation": "kirkby-vale-fire", "kind": "buddies",
+                "join": { "sectors": ["fire-and-rescue", "local-government"] },
+            },
+            "source": { "content": "Buddies across the fire service.", "mediaType": "text/markdown" },
+            "organisationEntry": {
+                "id": format!("{REMOTE}/organisations/kirkby-vale-fire/"),
+                "entryKind": "organisations",
+                "fields": { "name": "Kirkby Vale Fire", "sector": "fire-and-rescue" },
+                "source": { "content": "", "mediaType": "text/markdown" },
+            },
+        }));
+        let mut changed = arrived;
+        changed.push(write(
+            &site.root,
+            "content/profiles/priya-shah.md",
+            &profile("Priya Shah", "acme").replacen(
+                "---\n",
+                "---\nprogrammes: [fire.example.gov.uk/fire-buddies]\n",
+                1,
+            ),
+        ));
+        let build = build_site(&mut site.live, &changed);
+        let directory = build.directory.as_ref().expect("built");
+        let programme = directory
+            .programme("fire.example.gov.uk/fire-buddies")
+            .expect("mirrored");
+        assert!(programme.origin.is_mirror());
+        assert_eq!(programme.data.name, "Fire buddies");
+        assert!(
+            site.path("public/programmes/fire.example.gov.uk/fire-buddies/index.html")
+                .is_file()
+        );
+        let page = std::fs::read_to_string(site.path("public/profiles/priya-shah/index.html"))
+            .expect("Priya's page");
+        assert!(
+            page.contains("href=\"/programmes/fire.example.gov.uk/fire-buddies/\""),
+            "her page links the programme she joined"
+        );
+    }
+
     #[test]
     fn an_entry_with_a_wrong_value_is_refused_and_its_corrected_version_built() {
         let mut site = Site::new();

@@ -36,7 +36,13 @@ use crate::store::FollowRow;
 use limits::{Caps, Limits};
 
 /// The kinds a directory publishes, each mirrored into its folder.
-const PUBLISHED: [Kind; 4] = [Kind::Profile, Kind::Event, Kind::Consultation, Kind::Ask];
+const PUBLISHED: [Kind; 5] = [
+    Kind::Profile,
+    Kind::Event,
+    Kind::Consultation,
+    Kind::Ask,
+    Kind::Programme,
+];
 
 /// How many documents are fetched at once while backfilling.
 const FETCHES_AT_ONCE: usize = 8;

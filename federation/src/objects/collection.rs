@@ -23,7 +23,13 @@ use crate::protocol::OrderedCollection;
 pub const PAGE_SIZE: usize = 200;
 
 /// The kinds the entries collection holds, in its order.
-const ENTRY_KINDS: [Kind; 4] = [Kind::Profile, Kind::Event, Kind::Consultation, Kind::Ask];
+const ENTRY_KINDS: [Kind; 5] = [
+    Kind::Profile,
+    Kind::Event,
+    Kind::Consultation,
+    Kind::Ask,
+    Kind::Programme,
+];
 
 /// Which page of a collection a request asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +129,8 @@ pub enum Published<'a> {
     Consultation(&'a Entry<generator::content::Consultation>),
     /// An ask.
     Ask(&'a Entry<generator::content::Ask>),
+    /// A matching programme.
+    Programme(&'a Entry<generator::content::Programme>),
 }
 
 impl Published<'_> {
@@ -133,6 +141,7 @@ impl Published<'_> {
             Published::Event(e) => (Kind::Event, &e.slug),
             Published::Consultation(e) => (Kind::Consultation, &e.slug),
             Published::Ask(e) => (Kind::Ask, &e.slug),
+            Published::Programme(e) => (Kind::Programme, &e.slug),
         }
     }
 }
@@ -199,7 +208,13 @@ fn published<'a>(
                 .filter(move |e| local(&e.origin))
                 .map(|e| Published::Ask(e)),
         ),
-        Kind::Organisation | Kind::Page | Kind::Programme => Box::new(std::iter::empty()),
+        Kind::Programme => Box::new(
+            from(&directory.programmes, after)
+                .iter()
+                .filter(move |e| local(&e.origin))
+                .map(|e| Published::Programme(e)),
+        ),
+        Kind::Organisation | Kind::Page => Box::new(std::iter::empty()),
     }
 }
 

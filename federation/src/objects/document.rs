@@ -62,6 +62,13 @@ pub async fn all(
             .filter(|e| !e.origin.is_mirror())
             .map(|e| ask(directory, history, e)),
     );
+    documents.extend(
+        directory
+            .programmes
+            .iter()
+            .filter(|e| !e.origin.is_mirror())
+            .map(|e| programme(directory, history, e)),
+    );
     Ok(documents)
 }
 
@@ -155,6 +162,10 @@ async fn entry_at(
             .ask(slug)
             .filter(|e| local(&e.origin))
             .map(|e| ask(directory, history, e)),
+        Some((Kind::Programme, slug)) => directory
+            .programme(slug)
+            .filter(|e| local(&e.origin))
+            .map(|e| programme(directory, history, e)),
         Some((Kind::Event, slug)) => directory
             .event(slug)
             .filter(|e| local(&e.origin))
@@ -196,6 +207,7 @@ async fn entries_page(
             Published::Event(e) => event_document(directory, history, e),
             Published::Consultation(e) => consultation(directory, history, e, now),
             Published::Ask(e) => ask(directory, history, e),
+            Published::Programme(e) => programme(directory, history, e),
         };
         let item = within(document.json, &contexts);
         bytes += item.to_string().len();
@@ -380,6 +392,25 @@ fn consultation(
     fields::add_to(&mut json, terms);
     Document {
         id: directory.site.entry_id(Kind::Consultation, &entry.slug),
+        actor: organisation::id(directory),
+        kind: "Page",
+        json,
+    }
+}
+
+fn programme(
+    directory: &Directory,
+    history: &GitDates,
+    entry: &Entry<generator::content::Programme>,
+) -> Document {
+    let written = fields::written(directory, Kind::Programme, entry);
+    let dates = dates::of(directory, history, entry, written.organisation);
+    let page = page::programme(directory, entry, dates);
+    let mut json = serde_json::to_value(page).unwrap_or(Value::Null);
+    let terms = fields::terms(directory, Kind::Programme, entry, written, |_| {});
+    fields::add_to(&mut json, terms);
+    Document {
+        id: directory.site.entry_id(Kind::Programme, &entry.slug),
         actor: organisation::id(directory),
         kind: "Page",
         json,

@@ -1,11 +1,11 @@
-//! Consultations and asks as ActivityPub `Page`s, with the project's own
+//! Consultations, asks and programmes as ActivityPub `Page`s, with the project's own
 //! terms for what ActivityStreams has no words for (see
 //! [`crate::protocol::context_document`]).
 
 use activitypub_federation::kinds::object::PageType;
 use generator::Entry;
 use generator::Kind;
-use generator::content::{Ask, Consultation, Directory};
+use generator::content::{Ask, Consultation, Directory, Programme};
 use generator::git_dates::Dates;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -89,6 +89,30 @@ pub fn ask(directory: &Directory, entry: &Entry<Ask>, dates: Dates) -> Page {
                 .and_then(|day| end_of(day, &directory.site.time_zone())),
             filled: a.filled,
             policy_areas: a.policy_areas.clone(),
+        },
+    }
+}
+
+/// A matching programme: what it is, and who runs it. Only its own
+/// directory makes its rounds; a directory mirroring it shows it, and its
+/// people may join it.
+pub fn programme(directory: &Directory, entry: &Entry<Programme>, dates: Dates) -> Page {
+    let p = &entry.data;
+    let id = directory.site.entry_id(Kind::Programme, &entry.slug);
+    Page {
+        context: contexts(),
+        kind: PageType::Page,
+        url: id.clone(),
+        id,
+        name: p.name.clone(),
+        summary: format!("{} programme", p.kind.label()),
+        content: super::body_html(directory, entry),
+        attributed_to: super::organisation::id(directory),
+        to: vec![PUBLIC.to_string()],
+        published: super::dates::xsd(dates.published),
+        updated: super::dates::xsd(dates.updated),
+        terms: PageTerms::Programme {
+            programme_kind: p.kind.slug().to_string(),
         },
     }
 }

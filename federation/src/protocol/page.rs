@@ -82,4 +82,10 @@ pub enum PageTerms {
         /// Its policy areas.
         policy_areas: Vec<String>,
     },
+    /// A matching programme's.
+    #[serde(rename_all = "camelCase")]
+    Programme {
+        /// What its rounds make: `buddies` or `swaps`.
+        programme_kind: String,
+    },
 }
