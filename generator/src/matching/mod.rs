@@ -9,9 +9,11 @@
 //! - [`swaps`]: a job-swap round;
 //! - [`suggestions`]: people a profile page suggests;
 //! - [`round`]: the round files under `rounds/`;
-//! - [`summary`]: a round as people read it.
+//! - [`summary`]: a round as people read it;
+//! - [`introductions`]: each group of a round introduced to each other.
 
 pub mod buddies;
+pub mod introductions;
 pub mod pairing;
 pub mod people;
 pub mod round;
