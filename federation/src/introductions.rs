@@ -307,6 +307,37 @@ async fn recorded(store: &Store, round: &Round<'_>) -> Result<Recorded, Federati
         .collect())
 }
 
+/// How many messages are with the mail server at once. lettre writes a
+/// message's end in a segment of its own, which waits for the server to
+/// acknowledge the rest (Nagle's algorithm meeting delayed
+/// acknowledgement: some 40 ms a message); a few at once overlap the waits.
+const AT_ONCE: usize = 8;
+
+/// One message to one person, to send.
+struct Job {
+    /// Where it goes in the report, which keeps the round's order.
+    order: usize,
+    group: String,
+    recipient: String,
+    name: String,
+    address: String,
+    bytes: std::sync::Arc<Vec<u8>>,
+    attempts: i64,
+}
+
+impl Job {
+    fn reached(&self, outcome: Outcome) -> Reached {
+        Reached {
+            group: self.group.clone(),
+            recipient: self.recipient.clone(),
+            name: self.name.clone(),
+            channel: Channel::Email,
+            address: Some(self.address.clone()),
+            outcome,
+        }
+    }
+}
+
 /// Sends the introductions of `round` by email that no earlier run sent,
 /// recording each in `store`.
 pub async fn send_emails(
@@ -326,77 +357,101 @@ pub async fn send_emails(
             address: settings.email.from.address.clone(),
             reason: e.to_string(),
         })?;
-    let mut report = Report::default();
-    // Set once the mail server fails in a way that may pass: the rest
-    // wait for the next run.
-    let mut stopped = false;
+    // Each person's outcome, in the round's order; the messages to send.
+    let mut reached: Vec<Option<Reached>> = Vec::new();
+    let mut jobs = std::collections::VecDeque::new();
     for group in &round.groups {
         let composed = compose(site, &settings.email, round, group)?;
-        let bytes = composed.message.formatted();
+        let bytes = std::sync::Arc::new(composed.message.formatted());
         for member in &group.members {
-            let reached = |address: Option<&str>, outcome| Reached {
-                group: group.key.clone(),
-                recipient: member.id.clone(),
-                name: member.name().to_string(),
-                channel: Channel::Email,
-                address: address.map(str::to_string),
-                outcome,
+            let order = reached.len();
+            let known = |address: Option<&str>, outcome| {
+                Some(Reached {
+                    group: group.key.clone(),
+                    recipient: member.id.clone(),
+                    name: member.name().to_string(),
+                    channel: Channel::Email,
+                    address: address.map(str::to_string),
+                    outcome,
+                })
             };
             let Some(address) = member.email() else {
-                report.reached.push(reached(None, Outcome::NoAddress));
+                reached.push(known(None, Outcome::NoAddress));
                 continue;
             };
-            let key = (group.key.clone(), member.id.clone(), Channel::Email);
-            let before = recorded.remove(&key);
+            let before = recorded.remove(&(group.key.clone(), member.id.clone(), Channel::Email));
             match &before {
                 Some(row) if row.status == Status::Sent => {
-                    report
-                        .reached
-                        .push(reached(Some(address), Outcome::SentBefore));
+                    reached.push(known(Some(address), Outcome::SentBefore));
                     continue;
                 }
                 Some(row) if row.status == Status::Refused && row.address == address => {
                     let detail = row.detail.clone().unwrap_or_default();
-                    report
-                        .reached
-                        .push(reached(Some(address), Outcome::RefusedBefore(detail)));
+                    reached.push(known(Some(address), Outcome::RefusedBefore(detail)));
                     continue;
                 }
-                _ => {}
+                _ => reached.push(None),
             }
-            if stopped {
-                report
-                    .reached
-                    .push(reached(Some(address), Outcome::NotTried));
-                continue;
-            }
-            let outcome = send_one(&transport, &sender, address, &bytes).await;
-            if matches!(outcome, Outcome::Failed(_)) {
-                stopped = true;
-            }
-            let (status, detail) = match &outcome {
-                Outcome::Sent => (Status::Sent, None),
-                Outcome::Refused(detail) => (Status::Refused, Some(detail.clone())),
-                Outcome::Failed(detail) => (Status::Failed, Some(detail.clone())),
-                _ => (Status::Failed, None),
-            };
-            store
-                .record_introduction(&IntroductionRow {
-                    programme: round.programme.clone().unwrap_or_default(),
-                    month: round.month.to_string(),
-                    group_key: group.key.clone(),
-                    recipient: member.id.clone(),
-                    channel: Channel::Email,
-                    address: address.to_string(),
-                    status,
-                    detail,
-                    attempts: before.map_or(0, |row| row.attempts) + 1,
-                })
-                .await?;
-            report.reached.push(reached(Some(address), outcome));
+            jobs.push_back(Job {
+                order,
+                group: group.key.clone(),
+                recipient: member.id.clone(),
+                name: member.name().to_string(),
+                address: address.to_string(),
+                bytes: bytes.clone(),
+                attempts: before.map_or(0, |row| row.attempts),
+            });
         }
     }
-    Ok(report)
+
+    // Set once the mail server fails in a way that may pass: what is not
+    // under way by then waits for the next run.
+    let mut stopped = false;
+    let mut sending = futures_util::stream::FuturesUnordered::new();
+    loop {
+        while !stopped && sending.len() < AT_ONCE {
+            let Some(job) = jobs.pop_front() else {
+                break;
+            };
+            let (transport, sender) = (&transport, &sender);
+            sending.push(async move {
+                let outcome = send_one(transport, sender, &job.address, &job.bytes).await;
+                (job, outcome)
+            });
+        }
+        let Some((job, outcome)) = futures_util::StreamExt::next(&mut sending).await else {
+            break;
+        };
+        let (status, detail) = match &outcome {
+            Outcome::Sent => (Status::Sent, None),
+            Outcome::Refused(detail) => (Status::Refused, Some(detail.clone())),
+            Outcome::Failed(detail) => {
+                stopped = true;
+                (Status::Failed, Some(detail.clone()))
+            }
+            other => (Status::Failed, Some(format!("{other:?}"))),
+        };
+        store
+            .record_introduction(&IntroductionRow {
+                programme: round.programme.clone().unwrap_or_default(),
+                month: round.month.to_string(),
+                group_key: job.group.clone(),
+                recipient: job.recipient.clone(),
+                channel: Channel::Email,
+                address: job.address.clone(),
+                status,
+                detail,
+                attempts: job.attempts + 1,
+            })
+            .await?;
+        reached[job.order] = Some(job.reached(outcome));
+    }
+    for job in jobs {
+        reached[job.order] = Some(job.reached(Outcome::NotTried));
+    }
+    Ok(Report {
+        reached: reached.into_iter().flatten().collect(),
+    })
 }
 
 /// Sends `bytes` to `to` alone.
