@@ -1,6 +1,5 @@
 //! `interchange introduce`: each group of a month's buddy round introduced
-//! to each other by one email (and a direct message on the fediverse to
-//! whoever has a handle), sent once: what was sent is recorded in the
+//! to each other by one email, sent once: what was sent is recorded in the
 //! database, so a second run sends only what the first could not.
 
 use std::path::PathBuf;
@@ -31,10 +30,6 @@ pub struct Args {
     /// Print every message (headers and text); send and record nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Allow http and localhost addresses for the fediverse, for a test on
-    /// this machine. Never in production.
-    #[arg(long)]
-    pub insecure_local: bool,
 }
 
 fn programme(text: &str) -> Result<String, String> {

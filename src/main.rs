@@ -128,9 +128,8 @@ enum Command {
         #[command(subcommand)]
         round: Round,
     },
-    /// Introduce each group of a month's buddy round to each other: one
-    /// email to each group, and a direct message on the fediverse to
-    /// whoever has a handle. What was sent is recorded in the database, so
+    /// Introduce each group of a month's buddy round to each other, by one
+    /// email to each group. What was sent is recorded in the database, so
     /// running it again sends only what was not.
     Introduce(introduce::Args),
     /// Write a new entry with every required field, named after NAME.

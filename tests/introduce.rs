@@ -132,8 +132,9 @@ fn site(port: u16, people: &[Person]) -> tempfile::TempDir {
         );
     }
     for (slug, name, organisation, area, email) in people {
+        // Without an email address, a fediverse handle to tell the others.
         let contact = if email.is_empty() {
-            String::new()
+            format!("contact:\n  fediverse: \"@{slug}@social.example\"\n")
         } else {
             format!("contact:\n  email: {email}\n")
         };
@@ -425,7 +426,8 @@ fn every_group_is_introduced_once_and_a_failed_run_is_resumed() {
     assert!(
         gareth["parts"][0]["text"]
             .as_str()
-            .is_some_and(|t| t.contains("We have no email address for Gareth Jones")),
+            .is_some_and(|t| t.contains("We have no email address for Gareth Jones")
+                && t.contains("@gareth-jones@social.example")),
         "{gareth}"
     );
 

@@ -1,6 +1,5 @@
-//! Sending the introductions of a matching round: one email to each group
-//! (the words are [`generator::matching::introductions`]'s), and a direct
-//! `Note` on the fediverse to each member who has a handle.
+//! Sending the introductions of a matching round: one email to each group,
+//! in the words of [`generator::matching::introductions`].
 //!
 //! What reached whom is recorded in the store, one row per round, group,
 //! person and channel, as each attempt ends; a run sends only what no
@@ -201,9 +200,6 @@ pub enum Outcome {
     NotTried,
     /// Their profile gives no address for this channel.
     NoAddress,
-    /// Not tried, for a reason that is not a failure (the site does not
-    /// federate).
-    Skipped(String),
 }
 
 impl Outcome {

@@ -388,7 +388,7 @@ fn blocks(
                 Some(handle) => {
                     let _ = write!(
                         sentence,
-                        " We have sent them a message on the fediverse ({handle}): you can write to them there."
+                        " Their profile gives their fediverse handle, {handle}: you can write to them there."
                     );
                 }
                 None => sentence.push_str(" Their profile page says how to contact them."),
