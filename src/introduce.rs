@@ -238,10 +238,11 @@ fn print_report(round: &Round<'_>, email: &Email, report: &Report, took: std::ti
             r.recipient
         );
     }
-    if let Some(failure) = with(|o| matches!(o, Outcome::Failed(_))).next() {
-        let Outcome::Failed(detail) = &failure.outcome else {
-            unreachable!("filtered to failures")
-        };
+    let failure = report.reached.iter().find_map(|r| match &r.outcome {
+        Outcome::Failed(detail) if r.channel == Channel::Email => Some((r, detail)),
+        _ => None,
+    });
+    if let Some((failure, detail)) = failure {
         let waiting = with(|o| matches!(o, Outcome::Failed(_) | Outcome::NotTried)).count();
         eprintln!(
             "error: the mail server {}:{} failed, sending to {}: {detail}",
@@ -250,7 +251,7 @@ fn print_report(round: &Round<'_>, email: &Email, report: &Report, took: std::ti
             failure.address.as_deref().unwrap_or("")
         );
         eprintln!(
-            "  help: {waiting} introductions were not sent and are recorded as such; run the same command again once the mail server works: it sends only those"
+            "  help: {waiting} introductions were not sent; run the same command again once the mail server works: it sends only those"
         );
     }
 }
