@@ -28,6 +28,16 @@ fn database_url(configured: &str, root: &Path) -> String {
     }
 }
 
+/// The database of the site at `root`: `[federation] database`, or
+/// `interchange.db` in the site folder when the site does not federate.
+pub fn database(directory: &Directory, root: &Path) -> String {
+    let configured = directory.site.federation.as_ref().map_or_else(
+        || "sqlite://interchange.db".to_string(),
+        |f| f.database.clone(),
+    );
+    database_url(&configured, root)
+}
+
 /// When failed deliveries are tried again: after a minute, doubling, unless
 /// `INTERCHANGE_FIRST_RETRY` (seconds) says otherwise.
 fn backoff() -> federation::Backoff {
@@ -59,14 +69,10 @@ fn options(
     listen: SocketAddr,
     insecure_local: bool,
 ) -> federation::Options {
-    let database = directory.site.federation.as_ref().map_or_else(
-        || "sqlite://interchange.db".to_string(),
-        |f| f.database.clone(),
-    );
     federation::Options {
         listen,
         public: root.join("public"),
-        database: database_url(&database, root),
+        database: database(directory, root),
         insecure_local,
         backoff: backoff(),
         root: root.to_path_buf(),

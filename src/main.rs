@@ -5,6 +5,7 @@
 
 mod build;
 mod federate;
+mod introduce;
 mod matching;
 mod report;
 mod serve;
@@ -127,6 +128,10 @@ enum Command {
         #[command(subcommand)]
         round: Round,
     },
+    /// Introduce each group of a month's buddy round to each other, by one
+    /// email to each group. What was sent is recorded in the database, so
+    /// running it again sends only what was not.
+    Introduce(introduce::Args),
     /// Write a new entry with every required field, named after NAME.
     New {
         /// What kind of entry.
@@ -318,6 +323,7 @@ fn main() -> ExitCode {
                 time_limit,
             } => matching::swaps(&common, max_cycle, time_limit),
         },
+        Command::Introduce(args) => introduce::run(&args),
         Command::New { kind, name, root } => {
             let Some(loaded) = report::load(&LoadOptions::new(root.clone())) else {
                 return ExitCode::FAILURE;

@@ -125,3 +125,69 @@ fn a_bad_date_for_now_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("`soon` is not a date"));
 }
+
+/// What `check` says of `[email]` in a small site's config, as
+/// `line code message hint` lines.
+fn email_problems(table: &str) -> Vec<String> {
+    let site = common::small_site();
+    common::write(
+        site.path(),
+        "interchange.toml",
+        &format!("{}\n[email]\n{table}", common::SMALL_CONFIG),
+    );
+    let output = interchange(&[
+        "check",
+        "--root",
+        &site.path().display().to_string(),
+        "--format",
+        "json",
+    ]);
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let d: serde_json::Value = serde_json::from_str(line).expect("JSON");
+            format!(
+                "{} {} {} | {}",
+                d["line"],
+                d["code"].as_str().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default(),
+                d["hint"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn email_settings_are_checked_and_a_password_is_refused() {
+    let good =
+        "host = \"smtp.small.example.gov.uk\"\nfrom = \"Small <buddies@small.example.gov.uk>\"\n";
+    assert_eq!(email_problems(good), Vec::<String>::new());
+
+    // Credentials come from the environment: in the file they would be
+    // committed and published.
+    let problems = email_problems(&format!("{good}password = \"hunter2\"\n"));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("8 unknown-field"), "{problems:?}");
+    assert!(
+        problems[0].contains("INTERCHANGE_SMTP_PASSWORD"),
+        "{problems:?}"
+    );
+
+    let problems = email_problems(
+        "host = \"smtp.small.example.gov.uk:587\"\ntls = \"ssl\"\nfrom = \"not an address\"\n",
+    );
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[0].starts_with("6 invalid-value"), "{problems:?}");
+    assert!(problems[0].contains("port = 587"), "{problems:?}");
+    assert!(problems[1].starts_with("7 invalid-value"), "{problems:?}");
+    assert!(problems[2].starts_with("8 invalid-email"), "{problems:?}");
+
+    // Unencrypted mail to another machine is allowed, with a warning.
+    let problems = email_problems(&format!("{good}tls = \"none\"\n"));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("unencrypted"), "{problems:?}");
+    let problems = email_problems(
+        "host = \"127.0.0.1\"\ntls = \"none\"\nfrom = \"buddies@small.example.gov.uk\"\n",
+    );
+    assert_eq!(problems, Vec::<String>::new());
+}

@@ -23,6 +23,8 @@
 //! - `delivery`: the durable outbox;
 //! - `discovery`: WebFinger, NodeInfo, host-meta;
 //! - `publish`: what changed, sent to followers;
+//! - `introductions`: the introductions of a matching round, by email and
+//!   on the fediverse;
 //! - `mirror`: following other directories and keeping their entries,
 //!   and building the site with them;
 //! - `activities`: what each received activity does;
@@ -47,6 +49,7 @@ mod objects;
 
 mod delivery;
 mod discovery;
+pub mod introductions;
 mod publish;
 
 mod mirror;
@@ -66,4 +69,4 @@ pub use protocol::{ActivityKind, EventObject, Place, Received, RemoteActorDocume
 pub use publish::Published;
 pub use routes::{AppState, app};
 pub use server::{Options, check, open, publish_once, serve};
-pub use store::{RemoteActorRow, Store};
+pub use store::{Channel, IntroductionRow, RemoteActorRow, Status, Store};

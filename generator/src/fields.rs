@@ -594,7 +594,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn email_options() -> email_address::Options {
+pub(crate) fn email_options() -> email_address::Options {
     email_address::Options::default().without_display_text()
 }
 

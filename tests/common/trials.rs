@@ -1,8 +1,9 @@
 //! Tests that need programs the Rust toolchain does not bring (node,
-//! Chromium, the peers in `tests/fediverse`). Outside CI, a test whose
-//! programs are missing is reported as ignored, with what is missing and
-//! how to install it; under CI (`CI` set) it fails with that, as a missing
-//! browser or peer must not pass for working pages or federation. The
+//! Chromium, the peers in `tests/fediverse`, the mail server of
+//! `tests/smtp`). Outside CI, a test whose programs are missing is
+//! reported as ignored, with what is missing and how to install it; under
+//! CI (`CI` set) it fails with that, as a missing browser, peer or mail
+//! server must not pass for working pages, federation or email. The
 //! harness, libtest-mimic, is what lets a test be ignored for a reason
 //! found when it runs.
 
@@ -63,5 +64,21 @@ pub fn fediverse_missing() -> Vec<&'static str> {
         Vec::new()
     } else {
         vec![install]
+    }
+}
+
+/// What is missing to run the mail server of `tests/smtp` (aiosmtpd, on
+/// the `python3` on the path), with how to install it.
+pub fn aiosmtpd_missing() -> Vec<&'static str> {
+    let installed = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if installed {
+        Vec::new()
+    } else {
+        vec![
+            "python3 cannot import aiosmtpd (install it: `python3 -m pip install --user aiosmtpd==1.4.6`)",
+        ]
     }
 }

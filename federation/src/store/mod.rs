@@ -1,5 +1,6 @@
-//! What the server keeps that is not content: actors' keys, followers and
-//! the ids of activities received. One code path for SQLite (the default,
+//! What the server keeps that is not content: actors' keys, followers,
+//! the ids of activities received, deliveries, and the introductions of
+//! matching rounds sent. One code path for SQLite (the default,
 //! a file beside the site) and PostgreSQL, through sqlx's `Any` driver: the
 //! SQL here is what both accept.
 
@@ -13,10 +14,12 @@ use sqlx::{AnyPool, Row, SqlSafeStr};
 use crate::error::FederationError;
 
 mod follows;
+mod introductions;
 mod outbox;
 mod receipts;
 
 pub use follows::FollowRow;
+pub use introductions::{Channel, IntroductionRow, Status};
 pub use outbox::{Change, Queued};
 
 /// The schema, in order. Each runs once, in a transaction, and is recorded.
@@ -55,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "the signature standard each host takes",
         include_str!("../../migrations/0007_signature_standards.sql"),
+    ),
+    (
+        8,
+        "the introductions of matching rounds",
+        include_str!("../../migrations/0008_introductions.sql"),
     ),
 ];
 

@@ -10,9 +10,11 @@
 //! - [`suggestions`]: people a profile page suggests;
 //! - [`round`]: the round files under `rounds/`;
 //! - [`summary`]: a round as people read it;
-//! - [`wishes`]: what people asked of the rounds privately.
+//! - [`wishes`]: what people asked of the rounds privately;
+//! - [`introductions`]: each group of a round introduced to each other.
 
 pub mod buddies;
+pub mod introductions;
 pub mod pairing;
 pub mod people;
 pub mod round;

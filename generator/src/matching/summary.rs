@@ -78,7 +78,7 @@ fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or(name)
 }
 
-fn month_name(month: Month) -> String {
+pub(super) fn month_name(month: Month) -> String {
     month.first_day().strftime("%B %Y").to_string()
 }
 
@@ -101,7 +101,7 @@ fn introduce(dir: &Directory, entry: &Entry<Profile>) -> String {
 
 /// A label as it reads inside a sentence: lower case, but for acronyms
 /// ("Local government" → "local government", "NHS" stays "NHS").
-fn in_sentence(label: &str) -> String {
+pub(super) fn in_sentence(label: &str) -> String {
     label
         .split(' ')
         .map(|word| {
@@ -118,7 +118,7 @@ fn in_sentence(label: &str) -> String {
 
 /// "adult social care, data and service design"; with a serial comma when an
 /// item has an "and" of its own ("digital and data, housing, and data").
-fn and_list(items: &[String]) -> String {
+pub(super) fn and_list(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
