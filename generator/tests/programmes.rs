@@ -222,3 +222,32 @@ fn private_wishes_are_kept_and_no_one_gets_more_buddies_than_they_want() {
         "{groups:?}"
     );
 }
+
+/// Everyone alike (one policy area, no place, four organisations in four
+/// sectors): each is offered their own neighbours among equals, so everyone
+/// is paired, not a few hubs and the rest left over.
+#[test]
+fn people_who_are_all_alike_are_all_paired() {
+    let site = site();
+    let root = site.path();
+    let organisations = ["council", "department", "hospital", "police"];
+    for n in 0..200 {
+        person(
+            root,
+            &format!("person-{n:03}"),
+            organisations[n % 4],
+            Some("ngdp-2027"),
+            "graduates",
+        );
+    }
+    let dir = load(root);
+    let round = buddy_round(&dir, &PastRounds::default(), &options(&dir));
+    assert_eq!(round.people.len(), 200);
+    assert_eq!(
+        round.pairs.len(),
+        100,
+        "{} left over",
+        round.unmatched.len()
+    );
+    assert!(round.unmatched.is_empty());
+}

@@ -12,7 +12,7 @@ use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 
 use super::pairing::{self, Edge, Method};
-use super::people::{Common, People, paused};
+use super::people::{Common, People, Ties, paused};
 use super::round::{Month, PastRounds};
 use super::wishes::Wishes;
 use crate::content::{Directory, Entry, GroupSize, OpenTo, Profile, Programme, Refusal};
@@ -181,7 +181,7 @@ pub fn buddy_round<'a>(
         .into_par_iter()
         .map(|a| {
             people
-                .best_for(a, k, super::people::SCAN_PER_TAG, |b| {
+                .best_for(a, k, super::people::SCAN_PER_TAG, Ties::AlongTheRing, |b| {
                     people.cross_sector(a, b)
                         && !earlier.contains(&ordered(a as u32, b as u32))
                         && !options

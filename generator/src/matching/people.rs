@@ -413,6 +413,7 @@ impl<'a> People<'a> {
         a: usize,
         k: usize,
         scan: usize,
+        ties: Ties,
         eligible: impl Fn(usize) -> bool,
     ) -> Vec<(usize, i32)> {
         if k == 0 || self.people.len() < 2 {
@@ -463,7 +464,15 @@ impl<'a> People<'a> {
                 }
             }
         }
-        let by_score = |x: &(usize, i32), y: &(usize, i32)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
+        let after = |b: usize| match ties {
+            Ties::ByName => 0,
+            Ties::AlongTheRing => ring[b].wrapping_sub(start),
+        };
+        let by_score = |x: &(usize, i32), y: &(usize, i32)| {
+            y.1.cmp(&x.1)
+                .then(after(x.0).cmp(&after(y.0)))
+                .then(x.0.cmp(&y.0))
+        };
         if scored.len() > k {
             scored.select_nth_unstable_by(k - 1, by_score);
             scored.truncate(k);
@@ -471,6 +480,18 @@ impl<'a> People<'a> {
         scored.sort_unstable_by(by_score);
         scored
     }
+}
+
+/// Which of equally good people [`People::best_for`] offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ties {
+    /// The first by id: a list that stays the same as people come and go
+    /// elsewhere (a profile page's suggestions).
+    ByName,
+    /// The nearest after the person on the ring: everyone offered their own
+    /// neighbours, not all the same few (a round, where the few could pair
+    /// only a few of the many who share a score).
+    AlongTheRing,
 }
 
 /// Places compare without case or surrounding space ("leeds" is "Leeds").

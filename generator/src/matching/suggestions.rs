@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::people::{BASE_POINTS, People, TagKind};
+use super::people::{BASE_POINTS, People, TagKind, Ties};
 
 /// How many people are read from one tag's list: a page shows five, so a
 /// sample of a few hundred sharers finds good ones at a fraction of the
@@ -93,7 +93,7 @@ pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
         .into_par_iter()
         .map(|a| {
             let found = people
-                .best_for(a, count, SCAN_PER_TAG, |b| {
+                .best_for(a, count, SCAN_PER_TAG, Ties::ByName, |b| {
                     open[b] && people.cross_sector(a, b)
                 })
                 .into_iter()
