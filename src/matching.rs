@@ -46,10 +46,12 @@ struct Prepared {
     rounds: Rounds,
     programme: Option<(String, Programme)>,
     wishes: Wishes,
+    /// The month's round file as it is, to make the round in.
+    file: RoundFile,
 }
 
-/// What a round is made from, or `None` having said why not.
-fn prepare(run: &Run, kind: ProgrammeKind) -> Option<Prepared> {
+/// What a `kind` round is made from, or `None` having said why not.
+fn prepare(run: &Run, kind: RoundKind) -> Option<Prepared> {
     let loaded = report::load(&LoadOptions::new(run.root.clone()))?;
     if loaded.diagnostics.has_errors() {
         report::print_human(&loaded.diagnostics);
@@ -77,11 +79,22 @@ fn prepare(run: &Run, kind: ProgrammeKind) -> Option<Prepared> {
     let (rounds, programme) = match &run.programme {
         None => (Rounds::of_directory(&run.root), None),
         Some(slug) => {
+            let kind = match kind {
+                RoundKind::Buddies => ProgrammeKind::Buddies,
+                RoundKind::Swaps => ProgrammeKind::Swaps,
+            };
             let programme = owned_programme(&directory, slug, kind)?;
             (
                 Rounds::of_programme(&run.root, slug),
                 Some((slug.clone(), programme)),
             )
+        }
+    };
+    let file = match round::open(&rounds, month, kind, run.force || run.dry_run) {
+        Ok(file) => file,
+        Err(error) => {
+            fail(&error);
+            return None;
         }
     };
     Some(Prepared {
@@ -90,6 +103,7 @@ fn prepare(run: &Run, kind: ProgrammeKind) -> Option<Prepared> {
         rounds,
         programme,
         wishes,
+        file,
     })
 }
 
@@ -147,19 +161,16 @@ fn fail(error: &RoundError) -> ExitCode {
 
 /// Makes a buddy round.
 pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
-    let Some(prepared) = prepare(run, ProgrammeKind::Buddies) else {
-        return ExitCode::FAILURE;
-    };
-    let Prepared {
+    let Some(Prepared {
         directory,
         month,
         rounds,
         programme,
         wishes,
-    } = prepared;
-    let file = match round::open(&rounds, month, RoundKind::Buddies, run.force || run.dry_run) {
-        Ok(file) => file,
-        Err(error) => return fail(&error),
+        file,
+    }) = prepare(run, RoundKind::Buddies)
+    else {
+        return ExitCode::FAILURE;
     };
     let history = match PastRounds::read(&rounds, month, lookback) {
         Ok(history) => history,
@@ -220,19 +231,16 @@ pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
         eprintln!("error: --time-limit {time_limit}: give a number of seconds, such as 10");
         return ExitCode::FAILURE;
     };
-    let Some(prepared) = prepare(run, ProgrammeKind::Swaps) else {
-        return ExitCode::FAILURE;
-    };
-    let Prepared {
+    let Some(Prepared {
         directory,
         month,
         rounds,
         programme,
         wishes,
-    } = prepared;
-    let file = match round::open(&rounds, month, RoundKind::Swaps, run.force || run.dry_run) {
-        Ok(file) => file,
-        Err(error) => return fail(&error),
+        file,
+    }) = prepare(run, RoundKind::Swaps)
+    else {
+        return ExitCode::FAILURE;
     };
     let started = Instant::now();
     let round = swap_round(
