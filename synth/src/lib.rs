@@ -77,6 +77,40 @@ const SECTORS: &[&str] = &[
     "police",
     "fire-and-rescue",
 ];
+/// Grades in each of [`SECTORS`], as their people write them, spanning the
+/// levels of `docs/levels.md`.
+const SECTOR_GRADES: [&[&str]; 5] = [
+    &[
+        "Scale 4",
+        "Scale 6",
+        "SO1",
+        "SO2",
+        "PO1",
+        "PO3",
+        "PO4",
+        "Head of Service",
+    ],
+    &["EO", "HEO", "SEO", "Grade 7", "Grade 6", "SCS1"],
+    &[
+        "Band 4", "Band 5", "Band 6", "Band 7", "Band 8a", "Band 8b", "Band 8c",
+    ],
+    &[
+        "PCSO",
+        "Constable",
+        "Sergeant",
+        "Inspector",
+        "Chief Inspector",
+        "Superintendent",
+    ],
+    &[
+        "Firefighter",
+        "Crew Manager",
+        "Watch Manager",
+        "Station Manager",
+        "Group Manager",
+        "Area Manager",
+    ],
+];
 const FIRST: &[&str] = &[
     "Priya",
     "Tom",
@@ -263,14 +297,16 @@ pub fn write_site(root: &Path, sizes: Sizes, seed: u64) -> io::Result<()> {
         if !open_to.contains(&"buddy") && random.below(4) > 0 {
             open_to.push("buddy");
         }
-        // One in ten offers a job swap; what they want follows from their
-        // number, so the random stream (and the rest of the site) is the same
-        // with or without swaps.
+        // One in ten offers a job swap; what they want and their grade (a
+        // swap needs a level) follow from their number, so the random stream
+        // (and the rest of the site) is the same with or without swaps.
         let swap = if i % 10 == 0 {
             open_to.push("job-swap");
             let k = i / 10;
+            let grades = SECTOR_GRADES[organisation % SECTORS.len()];
             format!(
-                "swap:\n  months: {}\n  wants:\n    sectors: [{}]\n    policy_areas: [{}, {}]\n",
+                "grade: {}\nswap:\n  months: {}\n  wants:\n    sectors: [{}]\n    policy_areas: [{}, {}]\n",
+                grades[(k * 3 + k / 7) % grades.len()],
                 if k % 2 == 0 { 3 } else { 6 },
                 SECTORS[k % SECTORS.len()],
                 areas[k % areas.len()],
@@ -430,5 +466,14 @@ mod tests {
         );
         assert_eq!(loaded.files, sizes.files());
         assert_eq!(loaded.directory.profiles.len(), 300);
+        // Every swap offer has a level.
+        assert!(
+            loaded
+                .directory
+                .profiles
+                .iter()
+                .filter(|p| p.data.swap.is_some())
+                .all(|p| p.data.level.is_some())
+        );
     }
 }
