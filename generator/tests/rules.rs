@@ -801,11 +801,11 @@ fn the_site_s_levels_override_and_add_to_the_table() {
 }
 
 #[test]
-fn the_site_s_levels_are_checked_with_their_lines() {
+fn the_site_s_levels_and_swap_settings_are_checked_with_their_lines() {
     let site = Site::new();
     site.write(
         "interchange.toml",
-        &format!("{CONFIG}\n[levels]\n\"Band 8a\" = 8\n\"--\" = 3\nHEO = \"three\"\n"),
+        &format!("{CONFIG}\n[levels]\n\"Band 8a\" = 8\n\"--\" = 3\nHEO = \"three\"\n\n[swaps]\nlevels_apart = 2\nlevel_apart = 1\n"),
     );
     let found = site.found();
     assert_eq!(
@@ -814,11 +814,54 @@ fn the_site_s_levels_are_checked_with_their_lines() {
             (Code::InvalidValue, "interchange.toml".into(), 6),
             (Code::InvalidValue, "interchange.toml".into(), 7),
             (Code::WrongType, "interchange.toml".into(), 8),
+            (Code::InvalidValue, "interchange.toml".into(), 11),
+            (Code::UnknownField, "interchange.toml".into(), 12),
         ]
     );
     let loaded = site.load();
     let hints: Vec<&str> = loaded.diagnostics.iter().map(hint).collect();
     assert_eq!(hints[0], "use a whole number from 1 to 7");
+    assert_eq!(hints[3], "use a whole number from 0 to 1");
+    assert_eq!(hints[4], "did you mean `levels_apart`?");
+}
+
+#[test]
+fn a_regulated_profession_is_one_of_the_list() {
+    let site = Site::new();
+    site.write(
+        PROFILE_PATH,
+        &profile_with(
+            "consent:",
+            "grade: Band 6\nswap:\n  months: 3\n  regulated: nurse\nconsent:",
+        )
+        .replace("[buddy, coffee]", "[buddy, job-swap]"),
+    );
+    let found = site.found();
+    assert_eq!(found, [(Code::InvalidValue, PROFILE_PATH.into(), 11)]);
+    let loaded = site.load();
+    assert!(
+        hint(loaded.diagnostics.iter().next().expect("one")).starts_with("did you mean `nursing`?")
+    );
+}
+
+#[test]
+fn swap_places_is_a_whole_number() {
+    let site = Site::new();
+    site.write(
+        "content/organisations/acme-council.md",
+        &ORGANISATION.replace(
+            "sector: local-government\n",
+            "sector: local-government\nswap_places: ten\n",
+        ),
+    );
+    let d = site.only();
+    assert_at(
+        &d,
+        Code::WrongType,
+        "content/organisations/acme-council.md",
+        4,
+        14,
+    );
 }
 
 #[test]

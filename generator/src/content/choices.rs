@@ -127,6 +127,54 @@ choice! {
     }
 }
 
+choice! {
+    /// A regulated profession: a job in one can only be done by someone on
+    /// its register, so a swap offer that names one swaps only with another
+    /// in the same profession.
+    Profession, "regulated profession" {
+        Nursing => "nursing", "Nursing";
+        Midwifery => "midwifery", "Midwifery";
+        Medicine => "medicine", "Medicine";
+        Dentistry => "dentistry", "Dentistry";
+        Pharmacy => "pharmacy", "Pharmacy";
+        Optometry => "optometry", "Optometry";
+        Paramedic => "paramedic", "Paramedic practice";
+        Physiotherapy => "physiotherapy", "Physiotherapy";
+        OccupationalTherapy => "occupational-therapy", "Occupational therapy";
+        Radiography => "radiography", "Radiography";
+        SpeechAndLanguageTherapy => "speech-and-language-therapy", "Speech and language therapy";
+        Dietetics => "dietetics", "Dietetics";
+        Psychology => "psychology", "Practitioner psychology";
+        BiomedicalScience => "biomedical-science", "Biomedical science";
+        SocialWork => "social-work", "Social work";
+        Law => "law", "Law (solicitors and barristers)";
+    }
+}
+
+impl Profession {
+    /// The body whose register the profession's people must be on (in
+    /// England; the devolved nations have their own for social work).
+    pub fn regulator(self) -> &'static str {
+        match self {
+            Profession::Nursing | Profession::Midwifery => "the Nursing and Midwifery Council",
+            Profession::Medicine => "the General Medical Council",
+            Profession::Dentistry => "the General Dental Council",
+            Profession::Pharmacy => "the General Pharmaceutical Council",
+            Profession::Optometry => "the General Optical Council",
+            Profession::Paramedic
+            | Profession::Physiotherapy
+            | Profession::OccupationalTherapy
+            | Profession::Radiography
+            | Profession::SpeechAndLanguageTherapy
+            | Profession::Dietetics
+            | Profession::Psychology
+            | Profession::BiomedicalScience => "the Health and Care Professions Council",
+            Profession::SocialWork => "Social Work England",
+            Profession::Law => "the Solicitors Regulation Authority or the Bar Standards Board",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

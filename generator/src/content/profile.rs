@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use url::Url;
 
 use super::levels::{self, Lookup};
-use super::{Kind, OpenTo, Sector, Visibility};
+use super::{Kind, OpenTo, Profession, Sector, Visibility};
 use crate::diagnostic::Code;
 use crate::fields::{Fields, Reader};
 use crate::node::Node;
@@ -84,6 +84,9 @@ pub struct Swap {
     pub policy_areas: Vec<String>,
     /// Places they could work (any, if empty).
     pub locations: Vec<String>,
+    /// The regulated profession their job needs its holder to be registered
+    /// in, if it does: they swap only with someone in the same one.
+    pub regulated: Option<Profession>,
 }
 
 impl Profile {
@@ -334,6 +337,7 @@ fn read_level(
 fn read_swap(r: &mut Reader<'_>, node: &Node) -> Option<Swap> {
     let mut f = Fields::of(r, node, node.span, "`swap`")?;
     let months = f.read_required(r, "months", "3", |r, n| r.number(n, 1, 24));
+    let regulated = f.read(r, "regulated", Reader::choice::<Profession>);
     let wants = f.get("wants");
     let (mut sectors, mut policy_areas, mut locations) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(wants) = wants
@@ -360,5 +364,6 @@ fn read_swap(r: &mut Reader<'_>, node: &Node) -> Option<Swap> {
         sectors,
         policy_areas,
         locations,
+        regulated,
     })
 }

@@ -36,6 +36,22 @@ pub struct Site {
     /// Which level band each grade is in: the built-in table with the
     /// site's `[levels]` over it.
     pub levels: Levels,
+    /// `[swaps]`: how job swaps are made.
+    pub swaps: SwapSettings,
+}
+
+/// `[swaps]`: how job swaps are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SwapSettings {
+    /// How many level bands apart two people who swap may be: 0 (the same
+    /// band) or 1 (the default).
+    pub levels_apart: u8,
+}
+
+impl Default for SwapSettings {
+    fn default() -> Self {
+        Self { levels_apart: 1 }
+    }
 }
 
 /// `[federation]`: how the site shares its directory.
@@ -114,6 +130,7 @@ impl Site {
             vocabulary: Vocabulary::default(),
             trust_html: false,
             levels: Levels::builtin(),
+            swaps: SwapSettings::default(),
         }
     }
 
@@ -187,6 +204,9 @@ impl Site {
         }
         if let Some(levels) = f.get("levels") {
             read_levels(r, levels, &mut site.levels);
+        }
+        if let Some(swaps) = f.read(r, "swaps", read_swaps) {
+            site.swaps = swaps;
         }
         f.finish(r);
         site
@@ -428,6 +448,18 @@ fn read_levels(r: &mut Reader<'_>, node: &Node, table: &mut Levels) {
             );
         }
     }
+}
+
+/// `[swaps] levels_apart = 1`.
+fn read_swaps(r: &mut Reader<'_>, node: &Node) -> Option<SwapSettings> {
+    let mut f = Fields::of(r, node, node.span, "`[swaps]`")?;
+    let mut settings = SwapSettings::default();
+    if let Some(apart) = f.read(r, "levels_apart", |r, n| r.number(n, 0, 1)) {
+        // 0 or 1, just checked.
+        settings.levels_apart = apart as u8;
+    }
+    f.finish(r);
+    Some(settings)
 }
 
 #[cfg(test)]
