@@ -246,6 +246,11 @@ fn buddy_and_swap_rounds_on_the_demo_directory() {
     );
     let summary = fs::read_to_string(root.join("rounds/2027-01.swaps.md")).expect("a summary");
     assert!(summary.contains("takes"), "{summary}");
+    assert!(
+        summary.contains("Still needed before it starts"),
+        "{summary}"
+    );
+    assert!(summary.contains("## Levels placed"), "{summary}");
     let max_two = run(root, &["swaps", "--month", "2027-01", "--max-cycle", "4"]);
     assert!(!max_two.status.success());
     assert!(text(&max_two.stderr).contains("a cycle is 2 (a straight swap) or 3 people"));

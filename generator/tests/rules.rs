@@ -832,12 +832,18 @@ fn a_regulated_profession_is_one_of_the_list() {
         PROFILE_PATH,
         &profile_with(
             "consent:",
-            "grade: Band 6\nswap:\n  months: 3\n  regulated: nurse\nconsent:",
+            "grade: Band 6\nswap:\n  months: 3\n  regulated: nurse\n  vetting: sc\nconsent:",
         )
         .replace("[buddy, coffee]", "[buddy, job-swap]"),
     );
     let found = site.found();
-    assert_eq!(found, [(Code::InvalidValue, PROFILE_PATH.into(), 11)]);
+    assert_eq!(
+        found,
+        [
+            (Code::InvalidValue, PROFILE_PATH.into(), 11),
+            (Code::InvalidValue, PROFILE_PATH.into(), 12),
+        ]
+    );
     let loaded = site.load();
     assert!(
         hint(loaded.diagnostics.iter().next().expect("one")).starts_with("did you mean `nursing`?")

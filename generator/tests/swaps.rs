@@ -1,11 +1,12 @@
 //! Job swaps as the pilot asked for them: only between jobs of near levels,
-//! a regulated job only with someone in its profession, and no more of an
-//! organisation's people than the places it committed.
+//! a regulated job only with someone in its profession, no more of an
+//! organisation's people than the places it committed, and a summary that
+//! says what each swap still needs and the mix of levels placed.
 
 use std::fs;
 use std::path::Path;
 
-use generator::matching::summary::swap_records;
+use generator::matching::summary::{swap_records, swap_summary};
 use generator::matching::swaps::Unplaced;
 use generator::matching::{Month, SwapOptions, swap_round};
 use generator::{AsOf, Directory, LoadOptions};
@@ -238,6 +239,12 @@ fn an_organisation_s_places_are_never_exceeded() {
         .filter(|(i, why)| round.offers[**i].id.starts_with("a-") && **why == Unplaced::PlacesTaken)
         .count();
     assert_eq!(taken, 3, "{:?}", round.why_unplaced);
+    let summary = swap_summary(&round, &directory);
+    assert!(
+        summary.contains("city-council's 2 places this round were all taken"),
+        "{summary}"
+    );
+    assert!(summary.contains("| city-council | 2 | 2 |"), "{summary}");
 
     // No places at all: none of its people placed.
     let dir = site(&[
@@ -299,6 +306,111 @@ fn a_regulated_job_swaps_only_within_its_profession() {
         exchanges(&directory),
         vec![vec!["nurse-a".to_string(), "nurse-b".to_string()]]
     );
+    let round = swap_round(&directory, &SwapOptions::new(january()));
+    let summary = swap_summary(&round, &directory);
+    assert!(
+        summary.contains(
+            "the teams taking them on check that nurse-a and nurse-b are registered with the Nursing and Midwifery Council (nursing)"
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("nurse-a passes police vetting to work at police-force"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("no one at a near level and in social work wanted their job"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn the_summary_says_what_each_swap_needs_and_the_levels_placed() {
+    let dir = site(&[
+        ("city-council", "local-government", Some(10)),
+        ("department", "central-government", None),
+        ("police-force", "police", None),
+    ]);
+    let root = dir.path();
+    for (slug, organisation, grade, wants, extra) in [
+        (
+            "council-a",
+            "city-council",
+            "SO2",
+            "[central-government]",
+            "",
+        ),
+        (
+            "civil-servant-a",
+            "department",
+            "HEO",
+            "[local-government]",
+            "  vetting: security-check\n",
+        ),
+        (
+            "council-b",
+            "city-council",
+            "Head of Service",
+            "[police]",
+            "",
+        ),
+        (
+            "police-b",
+            "police-force",
+            "Superintendent",
+            "[local-government]",
+            "",
+        ),
+        ("council-c", "city-council", "Scale 3", "[police]", ""),
+        ("council-d", "city-council", "Grade Q", "[police]", ""),
+    ] {
+        offer(
+            root,
+            &Offer {
+                slug,
+                role: "Officer",
+                organisation,
+                grade,
+                areas: "[housing]",
+                wants_sectors: wants,
+                wants_areas: "[housing]",
+                extra,
+            },
+        );
+    }
+    let directory = load(root);
+    let round = swap_round(&directory, &SwapOptions::new(january()));
+    let summary = swap_summary(&round, &directory);
+    assert!(
+        summary.contains("Still needed before it starts: both people's managers agree to it and council-a passes security check clearance (SC) to work at department."),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Still needed before it starts: both people's managers agree to it and council-b passes police vetting to work at police-force."),
+        "{summary}"
+    );
+    for row in [
+        "| Level | Offered | Placed | Local government | Central government | Police |",
+        "| 1, entry (under £28,000) | 1 | 0 | 0 | 0 | 0 |",
+        "| 3, experienced practitioner (£35,000 to £46,000) | 2 | 2 | 1 | 1 | 0 |",
+        "| 6, head of service (£80,000 to £110,000) | 2 | 2 | 1 | 0 | 1 |",
+        "| no level | 1 | 0 | 0 | 0 | 0 |",
+        "| All | 6 | 4 | 2 | 1 | 1 |",
+        "| city-council | 10 | 2 |",
+    ] {
+        assert!(summary.contains(row), "{row}\n{summary}");
+    }
+    assert!(
+        summary.contains("their grade, Grade Q, is in no level band; set `level:` on their profile, or add the grade to `[levels]` in interchange.toml"),
+        "{summary}"
+    );
+    // What an organiser reads is in plain words.
+    for jargon in ["integer program", "cycle", "greedy"] {
+        assert!(
+            !summary.to_lowercase().contains(jargon),
+            "{jargon}: {summary}"
+        );
+    }
 }
 
 #[test]

@@ -175,6 +175,26 @@ impl Profession {
     }
 }
 
+choice! {
+    /// The checks someone must pass before they start in a post.
+    Vetting, "kind of vetting" {
+        /// Nothing beyond the employer's usual checks.
+        Usual => "none", "no vetting beyond the usual checks";
+        /// The Civil Service's baseline checks, for every post in a department.
+        Baseline => "baseline", "baseline personnel security checks (BPSS)";
+        /// An enhanced criminal record check, for work with children or adults at risk.
+        Dbs => "dbs", "an enhanced DBS check";
+        /// Counter-terrorist check.
+        CounterTerroristCheck => "counter-terrorist-check", "a counter-terrorist check (CTC)";
+        /// Security check.
+        SecurityCheck => "security-check", "security check clearance (SC)";
+        /// Developed vetting.
+        DevelopedVetting => "developed-vetting", "developed vetting (DV)";
+        /// Vetting by the force, for anyone working in a police organisation.
+        Police => "police", "police vetting";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,7 @@ use url::Url;
 use crate::source::SourceFile;
 
 pub use ask::Ask;
-pub use choices::{AskKind, Choice, EventKind, OpenTo, Profession, Sector, Visibility};
+pub use choices::{AskKind, Choice, EventKind, OpenTo, Profession, Sector, Vetting, Visibility};
 pub use consultation::{Consultation, ConsultationStatus};
 pub use event::Event;
 pub use levels::Levels;

@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use url::Url;
 
 use super::levels::{self, Lookup};
-use super::{Kind, OpenTo, Profession, Sector, Visibility};
+use super::{Kind, OpenTo, Profession, Sector, Vetting, Visibility};
 use crate::diagnostic::Code;
 use crate::fields::{Fields, Reader};
 use crate::node::Node;
@@ -87,6 +87,10 @@ pub struct Swap {
     /// The regulated profession their job needs its holder to be registered
     /// in, if it does: they swap only with someone in the same one.
     pub regulated: Option<Profession>,
+    /// The vetting whoever takes their job must pass first, if the post says
+    /// (else what its organisation's sector always needs: see
+    /// `matching::swaps`).
+    pub vetting: Option<Vetting>,
 }
 
 impl Profile {
@@ -338,6 +342,7 @@ fn read_swap(r: &mut Reader<'_>, node: &Node) -> Option<Swap> {
     let mut f = Fields::of(r, node, node.span, "`swap`")?;
     let months = f.read_required(r, "months", "3", |r, n| r.number(n, 1, 24));
     let regulated = f.read(r, "regulated", Reader::choice::<Profession>);
+    let vetting = f.read(r, "vetting", Reader::choice::<Vetting>);
     let wants = f.get("wants");
     let (mut sectors, mut policy_areas, mut locations) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(wants) = wants
@@ -365,5 +370,6 @@ fn read_swap(r: &mut Reader<'_>, node: &Node) -> Option<Swap> {
         policy_areas,
         locations,
         regulated,
+        vetting,
     })
 }

@@ -26,7 +26,7 @@ use good_lp::{
 use super::people::paused;
 use super::round::Month;
 use crate::content::profile::Profile;
-use crate::content::{Directory, Entry, Sector};
+use crate::content::{Choice, Directory, Entry, Sector, Vetting};
 
 /// The most cycles the integer program is given.
 pub const EXACT_UP_TO_CYCLES: usize = 200_000;
@@ -74,6 +74,21 @@ pub struct Offer<'a> {
     pub organisation: usize,
 }
 
+impl Offer<'_> {
+    /// The vetting whoever takes this person's job must pass first: what
+    /// the offer says, else what its sector always asks of a newcomer
+    /// (police vetting in a force, the Civil Service's baseline checks in a
+    /// department).
+    pub fn vetting(&self) -> Vetting {
+        let written = self.entry.data.swap.as_ref().and_then(|s| s.vetting);
+        written.unwrap_or(match self.sector {
+            Some(Sector::Police) => Vetting::Police,
+            Some(Sector::CentralGovernment) => Vetting::Baseline,
+            _ => Vetting::Usual,
+        })
+    }
+}
+
 /// An organisation with people in a round, and the places it committed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Commitment {
@@ -102,6 +117,19 @@ pub enum Unplaced {
     OthersChosen,
 }
 
+/// How many offers, and how many placed, at one level band.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelMix {
+    /// The band (`None`: offers with no level).
+    pub level: Option<u8>,
+    /// How many offered a swap.
+    pub offered: usize,
+    /// How many were placed.
+    pub placed: usize,
+    /// How many were placed from each sector, in the sectors' order.
+    pub by_sector: Vec<(Sector, usize)>,
+}
+
 /// A cycle: `people[i]` takes the job of `people[i + 1]`, the last the first's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cycle {
@@ -128,17 +156,23 @@ pub enum SwapMethod {
 }
 
 impl SwapMethod {
-    /// What the method is called in a round's summary.
+    /// How the exchanges were chosen, in words for the people who run the
+    /// round (the summary they send on), to follow "There were N possible
+    /// exchanges; ".
     pub fn describe(self) -> &'static str {
         match self {
-            SwapMethod::Exact => "exact (integer program: most people placed, then best fit)",
+            SwapMethod::Exact => {
+                "these place as many people as any choice could, and among such choices suit people best"
+            }
             SwapMethod::PlacedExactly => {
-                "the most people placed, proven; among those, the best fit found in the time allowed"
+                "these place as many people as any choice could; among such choices, they are the best suited found in the time allowed"
             }
             SwapMethod::BestFound => {
-                "the best found in the time allowed (integer program stopped before proving it)"
+                "these are the best found in the time allowed, and a longer run might place more people"
             }
-            SwapMethod::Greedy => "greedy (too many cycles for the integer program)",
+            SwapMethod::Greedy => {
+                "there were too many to compare them all, so exchanges of three were taken first, then those that suit people best, each while its people and places were free"
+            }
         }
     }
 }
@@ -169,6 +203,48 @@ impl SwapRound<'_> {
     /// How many people the chosen cycles place.
     pub fn placed(&self) -> usize {
         self.cycles.iter().map(|c| c.people.len()).sum()
+    }
+
+    /// The offers and the people placed at each level band, lowest first,
+    /// then those with no level, if any.
+    pub fn mix(&self) -> Vec<LevelMix> {
+        let mut placed = vec![false; self.offers.len()];
+        for c in &self.cycles {
+            for &p in &c.people {
+                placed[p] = true;
+            }
+        }
+        let levels = (crate::content::levels::LOWEST..=crate::content::levels::HIGHEST)
+            .map(Some)
+            .chain(
+                self.offers
+                    .iter()
+                    .any(|o| o.level.is_none())
+                    .then_some(None),
+            );
+        levels
+            .map(|level| {
+                let at: Vec<usize> = (0..self.offers.len())
+                    .filter(|&i| self.offers[i].level == level)
+                    .collect();
+                let by_sector = Sector::ALL
+                    .iter()
+                    .map(|&(_, sector)| {
+                        let n = at
+                            .iter()
+                            .filter(|&&i| placed[i] && self.offers[i].sector == Some(sector))
+                            .count();
+                        (sector, n)
+                    })
+                    .collect();
+                LevelMix {
+                    level,
+                    offered: at.len(),
+                    placed: at.iter().filter(|&&i| placed[i]).count(),
+                    by_sector,
+                }
+            })
+            .collect()
     }
 }
 
