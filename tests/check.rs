@@ -34,6 +34,7 @@ const EXPECTED: &[&str] = &[
     "content/profiles/ada-lovell.md:10 invalid-email",
     "content/profiles/ben-carter.md:4 unknown-reference",
     "content/profiles/ben-carter.md:6 similar-interests",
+    "content/profiles/ben-carter.md:9 no-level",
     "content/profiles/ben-carter.md:9 swap-without-job-swap",
     "content/profiles/cat-doyle.md:1 missing-field",
     "content/profiles/cat-doyle.md:3 wrong-type",
@@ -95,7 +96,7 @@ fn broken_site_shows_each_problem_with_its_place_and_advice() {
     // Not a terminal: no colour codes.
     assert!(!stderr.contains('\u{1b}'), "colour codes in piped output");
     assert!(
-        stderr.contains("Checked 13 files: 21 errors and 3 warnings."),
+        stderr.contains("Checked 13 files: 21 errors and 4 warnings."),
         "{stderr}"
     );
 }

@@ -220,10 +220,37 @@ fn buddy_and_swap_rounds_on_the_demo_directory() {
                 Some(wants.months),
                 next.data.swap.as_ref().map(|s| s.months)
             );
+            // Jobs of near levels, and a regulated job for someone in it.
+            let (mine, theirs) = (profile(&dir, id).data.level, next.data.level);
+            assert!(
+                mine.zip(theirs).is_some_and(|(a, b)| a.abs_diff(b) <= 1),
+                "{id} at {mine:?} takes a job at {theirs:?}"
+            );
+            assert_eq!(
+                wants.regulated,
+                next.data.swap.as_ref().and_then(|s| s.regulated)
+            );
         }
     }
+    // The exchange the pilot found (a police coordinator into a Head of
+    // Service's job, who goes into a clinical NHS manager's) is not made.
+    assert!(
+        !both.swaps.iter().any(|c| {
+            let people = &c.cycle.0;
+            ["ben-harrow", "gareth-pryce", "chloe-adeyemi"]
+                .iter()
+                .all(|p| people.contains(&p.to_string()))
+        }),
+        "{:?}",
+        both.swaps
+    );
     let summary = fs::read_to_string(root.join("rounds/2027-01.swaps.md")).expect("a summary");
     assert!(summary.contains("takes"), "{summary}");
+    assert!(
+        summary.contains("Still needed before it starts"),
+        "{summary}"
+    );
+    assert!(summary.contains("## Levels placed"), "{summary}");
     let max_two = run(root, &["swaps", "--month", "2027-01", "--max-cycle", "4"]);
     assert!(!max_two.status.success());
     assert!(text(&max_two.stderr).contains("a cycle is 2 (a straight swap) or 3 people"));

@@ -112,6 +112,9 @@ codes! {
     SimilarInterests => "similar-interests",
     /// An event with no end time.
     NoEnd => "no-end",
+    /// A job swap offer whose profile has no level band: no `level:`, and a
+    /// grade the table of levels does not know.
+    NoLevel => "no-level",
 }
 
 impl fmt::Display for Code {

@@ -35,6 +35,8 @@ pub struct Context {
     /// The organisation a local event or consultation belongs to when it
     /// names none: the site's first.
     pub organisation: Option<String>,
+    /// Which level band each grade is in, for profiles' levels.
+    pub levels: crate::content::Levels,
 }
 
 impl Context {

@@ -2,7 +2,9 @@
 //! search: buddy pairs weigh what the best of all pairings weighs, no one
 //! appears twice, every pair crosses sectors and organisations, and no pair
 //! of an earlier round recurs; swap cycles are valid, disjoint, within the
-//! length limit, and place as many people as the best of every choice.
+//! length limit, between people of near levels and of the same regulated
+//! profession, within each organisation's places, and place as many people
+//! as the best of every choice.
 
 use std::fs;
 use std::path::Path;
@@ -30,6 +32,16 @@ const INTERESTS: [&str; 10] = [
     "research",
 ];
 const PLACES: [&str; 3] = ["Leeds", "London", "Kirkby Vale"];
+/// Grades of four level bands, from four sectors' scales.
+const GRADES: [(&str, u8); 6] = [
+    ("Band 5", 2),
+    ("HEO", 3),
+    ("SO2", 3),
+    ("Grade 7", 4),
+    ("Sergeant", 4),
+    ("Band 8b", 5),
+];
+const PROFESSIONS: [&str; 2] = ["nursing", "social-work"];
 
 /// A swap offer: months, and the sectors, policy areas and places wanted.
 type Wants = (u32, Vec<usize>, Vec<usize>, Vec<usize>);
@@ -44,12 +56,20 @@ struct Person {
     buddy: bool,
     paused: bool,
     swap: Option<Wants>,
+    /// A position in `GRADES`, or none (no level: never placed).
+    grade: Option<usize>,
+    /// A position in `PROFESSIONS`, for a regulated job.
+    regulated: Option<usize>,
 }
 
 /// A random small directory and an earlier round.
 #[derive(Debug, Clone)]
 struct Instance {
     sectors: Vec<usize>,
+    /// Each organisation's `swap_places`, if it has any.
+    places: Vec<Option<u32>>,
+    /// `[swaps] levels_apart`.
+    levels_apart: u8,
     people: Vec<Person>,
     earlier: Vec<(usize, usize)>,
 }
@@ -75,16 +95,22 @@ fn person(organisations: usize) -> impl Strategy<Value = Person> {
                 subset(PLACES.len(), 0),
             ),
         ),
+        prop::option::weighted(0.9, 0..GRADES.len()),
+        prop::option::weighted(0.25, 0..PROFESSIONS.len()),
     )
         .prop_map(
-            |(organisation, areas, interests, place, buddy, paused, swap)| Person {
-                organisation,
-                areas,
-                interests,
-                place,
-                buddy,
-                paused,
-                swap,
+            |(organisation, areas, interests, place, buddy, paused, swap, grade, regulated)| {
+                Person {
+                    organisation,
+                    areas,
+                    interests,
+                    place,
+                    buddy,
+                    paused,
+                    swap,
+                    grade,
+                    regulated,
+                }
             },
         )
 }
@@ -93,10 +119,12 @@ fn instance() -> impl Strategy<Value = Instance> {
     (3usize..=5).prop_flat_map(|organisations| {
         (
             prop::collection::vec(0..SECTORS.len(), organisations),
+            prop::collection::vec(prop::option::weighted(0.4, 0u32..=2), organisations),
+            0u8..=1,
             prop::collection::vec(person(organisations), 2..=9),
             prop::collection::vec((0usize..9, 0usize..9), 0..4),
         )
-            .prop_map(|(sectors, people, earlier)| {
+            .prop_map(|(sectors, places, levels_apart, people, earlier)| {
                 let n = people.len();
                 let earlier = earlier
                     .into_iter()
@@ -105,6 +133,8 @@ fn instance() -> impl Strategy<Value = Instance> {
                     .collect();
                 Instance {
                     sectors,
+                    places,
+                    levels_apart,
                     people,
                     earlier,
                 }
@@ -126,18 +156,31 @@ fn write(root: &Path, path: &str, text: &str) {
 /// A site on disk with its config and an organisation `org-N` in each of
 /// `sectors`, for the caller to add people to.
 fn organisations(sectors: &[&str]) -> tempfile::TempDir {
+    organisations_with(sectors, &vec![None; sectors.len()], 1)
+}
+
+/// The same, each organisation with its `swap_places`, and the site's
+/// `levels_apart`.
+fn organisations_with(
+    sectors: &[&str],
+    places: &[Option<u32>],
+    levels_apart: u8,
+) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path();
     write(
         root,
         "interchange.toml",
-        "title = \"Test\"\nbase_url = \"https://directory.example.gov.uk\"\norganisations = [\"org-0\"]\n",
+        &format!(
+            "title = \"Test\"\nbase_url = \"https://directory.example.gov.uk\"\norganisations = [\"org-0\"]\n\n[swaps]\nlevels_apart = {levels_apart}\n"
+        ),
     );
     for (i, sector) in sectors.iter().enumerate() {
+        let places = places[i].map_or(String::new(), |n| format!("swap_places: {n}\n"));
         write(
             root,
             &format!("content/organisations/org-{i}.md"),
-            &format!("---\nname: Organisation {i}\nsector: {sector}\n---\n"),
+            &format!("---\nname: Organisation {i}\nsector: {sector}\n{places}---\n"),
         );
     }
     dir
@@ -146,7 +189,7 @@ fn organisations(sectors: &[&str]) -> tempfile::TempDir {
 /// The instance as a site on disk, with its earlier round in `rounds/`.
 fn site(instance: &Instance) -> tempfile::TempDir {
     let sectors: Vec<&str> = instance.sectors.iter().map(|&s| SECTORS[s]).collect();
-    let dir = organisations(&sectors);
+    let dir = organisations_with(&sectors, &instance.places, instance.levels_apart);
     let root = dir.path();
     for (i, p) in instance.people.iter().enumerate() {
         let mut open_to = vec!["coffee"];
@@ -156,13 +199,19 @@ fn site(instance: &Instance) -> tempfile::TempDir {
         let mut swap = String::new();
         if let Some((months, sectors, areas, places)) = &p.swap {
             open_to.push("job-swap");
+            let regulated = p.regulated.map_or(String::new(), |r| {
+                format!("  regulated: {}\n", PROFESSIONS[r])
+            });
             swap = format!(
-                "swap:\n  months: {months}\n  wants:\n    sectors: {}\n    policy_areas: {}\n    locations: {}\n",
+                "swap:\n  months: {months}\n{regulated}  wants:\n    sectors: {}\n    policy_areas: {}\n    locations: {}\n",
                 list(&SECTORS, sectors),
                 list(&AREAS, areas),
                 list(&PLACES, places)
             );
         }
+        let grade = p
+            .grade
+            .map_or(String::new(), |g| format!("grade: {}\n", GRADES[g].0));
         let paused = if p.paused {
             "paused_until: 2027-03-01\n"
         } else {
@@ -172,7 +221,7 @@ fn site(instance: &Instance) -> tempfile::TempDir {
             root,
             &format!("content/profiles/person-{i}.md"),
             &format!(
-                "---\nname: Person {i}\nrole: Officer {i}\norganisation: org-{}\nlocation: {}\npolicy_areas: {}\ninterests: {}\nopen_to: [{}]\nconsent: 2026-10-01\n{paused}{swap}---\nA person.\n",
+                "---\nname: Person {i}\nrole: Officer {i}\norganisation: org-{}\n{grade}location: {}\npolicy_areas: {}\ninterests: {}\nopen_to: [{}]\nconsent: 2026-10-01\n{paused}{swap}---\nA person.\n",
                 p.organisation,
                 PLACES[p.place],
                 list(&AREAS, &p.areas),
@@ -284,27 +333,38 @@ fn best_total(instance: &Instance, taking_part: &[usize]) -> i64 {
     })
 }
 
-/// Whether `b`'s job suits what `a` wants, by the rule the docs give.
+/// Whether `b`'s job suits what `a` wants, by the rule the docs give: what
+/// `a` wants of it, the same months, both levels known and at most
+/// `levels_apart` apart, and the same regulated profession or none.
 fn suits(instance: &Instance, a: usize, b: usize) -> bool {
     let (x, y) = (&instance.people[a], &instance.people[b]);
     let (Some((months_x, sectors, areas, places)), Some((months_y, ..))) = (&x.swap, &y.swap)
     else {
         return false;
     };
+    let (Some(level_x), Some(level_y)) =
+        (x.grade.map(|g| GRADES[g].1), y.grade.map(|g| GRADES[g].1))
+    else {
+        return false;
+    };
     a != b
         && x.organisation != y.organisation
         && months_x == months_y
+        && level_x.abs_diff(level_y) <= instance.levels_apart
+        && x.regulated == y.regulated
         && (sectors.is_empty() || sectors.contains(&instance.sectors[y.organisation]))
         && (areas.is_empty() || areas.iter().any(|t| y.areas.contains(t)))
         && (places.is_empty() || places.contains(&y.place))
 }
 
-/// The most people any set of disjoint cycles of at most `max` places.
-fn most_placed(instance: &Instance, rest: &[usize], max: usize) -> usize {
+/// The most people any set of disjoint cycles of at most `max` places,
+/// placing no more of an organisation's people than its places, where
+/// `left` is what each organisation has left.
+fn most_placed(instance: &Instance, rest: &[usize], max: usize, left: &mut [Option<u32>]) -> usize {
     let Some((&first, others)) = rest.split_first() else {
         return 0;
     };
-    let mut best = most_placed(instance, others, max);
+    let mut best = most_placed(instance, others, max, left);
     let without = |gone: &[usize]| -> Vec<usize> {
         others
             .iter()
@@ -312,9 +372,33 @@ fn most_placed(instance: &Instance, rest: &[usize], max: usize) -> usize {
             .filter(|p| !gone.contains(p))
             .collect()
     };
+    // Takes a cycle's places if each of its organisations has one left.
+    let take = |left: &mut [Option<u32>], people: &[usize]| -> bool {
+        let organisations: Vec<usize> = people
+            .iter()
+            .map(|&p| instance.people[p].organisation)
+            .collect();
+        if organisations.iter().any(|&o| left[o] == Some(0)) {
+            return false;
+        }
+        for &o in &organisations {
+            if let Some(n) = &mut left[o] {
+                *n -= 1;
+            }
+        }
+        true
+    };
+    let give_back = |left: &mut [Option<u32>], people: &[usize]| {
+        for &p in people {
+            if let Some(n) = &mut left[instance.people[p].organisation] {
+                *n += 1;
+            }
+        }
+    };
     for &b in others {
-        if suits(instance, first, b) && suits(instance, b, first) {
-            best = best.max(2 + most_placed(instance, &without(&[b]), max));
+        if suits(instance, first, b) && suits(instance, b, first) && take(left, &[first, b]) {
+            best = best.max(2 + most_placed(instance, &without(&[b]), max, left));
+            give_back(left, &[first, b]);
         }
         if max >= 3 {
             for &c in others.iter().filter(|&&c| c != b) {
@@ -326,8 +410,10 @@ fn most_placed(instance: &Instance, rest: &[usize], max: usize) -> usize {
                     && suits(instance, first, b)
                     && suits(instance, b, c)
                     && suits(instance, c, first)
+                    && take(left, &[first, b, c])
                 {
-                    best = best.max(3 + most_placed(instance, &without(&[b, c]), max));
+                    best = best.max(3 + most_placed(instance, &without(&[b, c]), max, left));
+                    give_back(left, &[first, b, c]);
                 }
             }
         }
@@ -390,10 +476,15 @@ proptest! {
                 prop_assert!(organisations[0] != organisations[1] && organisations[1] != organisations[2] && organisations[0] != organisations[2]);
             }
         }
+        for (o, places) in instance.places.iter().enumerate() {
+            let placed = seen.iter().filter(|&&p| instance.people[p].organisation == o).count();
+            prop_assert!(places.is_none_or(|n| placed <= n as usize), "org-{o} has {places:?} places and {placed} placed");
+        }
         let offers: Vec<usize> = (0..instance.people.len())
             .filter(|&i| instance.people[i].swap.is_some() && !instance.people[i].paused)
             .collect();
-        prop_assert_eq!(seen.len(), most_placed(&instance, &offers, max));
+        let mut left = instance.places.clone();
+        prop_assert_eq!(seen.len(), most_placed(&instance, &offers, max, &mut left));
         prop_assert_eq!(seen.len() + unplaced.len(), offers.len());
     }
 }

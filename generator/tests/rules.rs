@@ -644,25 +644,230 @@ fn future_consent_is_an_error_as_of_the_check_date() {
 #[test]
 fn swap_needs_job_swap_in_open_to() {
     let site = Site::new();
-    site.write(
-        PROFILE_PATH,
-        &profile_with(
-            "consent:",
-            "swap:\n  months: 3\n  wants:\n    sectors: [central-government]\nconsent:",
-        ),
-    );
+    let offer =
+        "grade: Grade 7\nswap:\n  months: 3\n  wants:\n    sectors: [central-government]\nconsent:";
+    site.write(PROFILE_PATH, &profile_with("consent:", offer));
     let d = site.only();
-    assert_at(&d, Code::SwapWithoutJobSwap, PROFILE_PATH, 8, 1);
+    assert_at(&d, Code::SwapWithoutJobSwap, PROFILE_PATH, 9, 1);
     // With job-swap, the same offer is fine.
     site.write(
         PROFILE_PATH,
+        &profile_with("consent:", offer).replace("[buddy, coffee]", "[buddy, job-swap]"),
+    );
+    assert!(site.found().is_empty());
+}
+
+/// The valid profile offering a swap, with `fields` (a grade, a level) before it.
+fn swap_offer(fields: &str) -> String {
+    profile_with("consent:", &format!("{fields}swap:\n  months: 3\nconsent:"))
+        .replace("[buddy, coffee]", "[buddy, job-swap]")
+}
+
+#[test]
+fn a_swap_offer_whose_grade_has_no_level_is_a_warning_saying_how_to_fix_it() {
+    let site = Site::new();
+    site.write(PROFILE_PATH, &swap_offer("grade: Band 8x\n"));
+    let d = site.only();
+    assert_eq!(d.severity, Severity::Warning);
+    assert_at(&d, Code::NoLevel, PROFILE_PATH, 8, 1);
+    assert_eq!(
+        d.message,
+        "the grade `Band 8x` is in no level band, so this job swap offer cannot be placed"
+    );
+    assert_eq!(
+        hint(&d),
+        "add `level:` (1 to 7: docs/levels.md lists the bands) to this profile, or map the grade for the whole site in interchange.toml: `[levels]`, then `\"Band 8x\" = 4` with its band"
+    );
+    assert!(
+        site.load()
+            .directory
+            .profile("tom-young")
+            .expect("Tom")
+            .data
+            .level
+            .is_none()
+    );
+
+    // A bare number could be either of two grades.
+    site.write(PROFILE_PATH, &swap_offer("grade: 7\n"));
+    let d = site.only();
+    assert_at(&d, Code::NoLevel, PROFILE_PATH, 8, 1);
+    assert!(hint(&d).starts_with("`7` alone could be a Civil Service grade or an NHS band: write it as `Grade 7` or `Band 7`"), "{}", hint(&d));
+
+    // Two grades in two bands.
+    site.write(PROFILE_PATH, &swap_offer("grade: Band 6/7\n"));
+    let d = site.only();
+    assert_eq!(
+        hint(&d),
+        "add `level: 3` or `level: 4`, the band of the job offered"
+    );
+
+    // No grade at all: the warning is at the offer.
+    site.write(PROFILE_PATH, &swap_offer(""));
+    let d = site.only();
+    assert_at(&d, Code::NoLevel, PROFILE_PATH, 8, 1);
+    assert_eq!(
+        d.message,
+        "this job swap offer cannot be placed: the profile has no `grade` or `level`"
+    );
+
+    // `level:` settles it, whatever the grade.
+    site.write(PROFILE_PATH, &swap_offer("grade: Band 8x\nlevel: 5\n"));
+    assert!(site.found().is_empty());
+    assert_eq!(
+        site.load()
+            .directory
+            .profile("tom-young")
+            .expect("Tom")
+            .data
+            .level,
+        Some(5)
+    );
+
+    // Without a swap offer, a grade with no band is nobody's concern.
+    site.write(
+        PROFILE_PATH,
+        &profile_with("consent:", "grade: Band 8x\nconsent:"),
+    );
+    assert!(site.found().is_empty());
+}
+
+#[test]
+fn a_known_grade_gives_a_profile_its_level() {
+    let site = Site::new();
+    site.write(PROFILE_PATH, &swap_offer("grade: AfC band 8a\n"));
+    assert!(site.found().is_empty());
+    assert_eq!(
+        site.load()
+            .directory
+            .profile("tom-young")
+            .expect("Tom")
+            .data
+            .level,
+        Some(4)
+    );
+    // An empty `level:` is as if unwritten.
+    site.write(PROFILE_PATH, &swap_offer("grade: AfC band 8a\nlevel:\n"));
+    assert!(site.found().is_empty());
+    assert_eq!(
+        site.load()
+            .directory
+            .profile("tom-young")
+            .expect("Tom")
+            .data
+            .level,
+        Some(4)
+    );
+}
+
+#[test]
+fn a_level_outside_the_scale_is_an_error() {
+    let site = Site::new();
+    site.write(PROFILE_PATH, &swap_offer("grade: Grade 7\nlevel: 9\n"));
+    let d = site.only();
+    assert_at(&d, Code::InvalidValue, PROFILE_PATH, 9, 8);
+    assert_eq!(hint(&d), "use a whole number from 1 to 7");
+}
+
+#[test]
+fn the_site_s_levels_override_and_add_to_the_table() {
+    let site = Site::new();
+    site.write(
+        "interchange.toml",
+        &format!("{CONFIG}\n[levels]\n\"Band 8a\" = 5\n\"Police Staff Grade 10\" = 4\n"),
+    );
+    site.write(PROFILE_PATH, &swap_offer("grade: Band 8A\n"));
+    assert!(site.found().is_empty());
+    assert_eq!(
+        site.load()
+            .directory
+            .profile("tom-young")
+            .expect("Tom")
+            .data
+            .level,
+        Some(5)
+    );
+    site.write(PROFILE_PATH, &swap_offer("grade: police staff grade 10\n"));
+    assert!(site.found().is_empty());
+    assert_eq!(
+        site.load()
+            .directory
+            .profile("tom-young")
+            .expect("Tom")
+            .data
+            .level,
+        Some(4)
+    );
+}
+
+#[test]
+fn the_site_s_levels_and_swap_settings_are_checked_with_their_lines() {
+    let site = Site::new();
+    site.write(
+        "interchange.toml",
+        &format!("{CONFIG}\n[levels]\n\"Band 8a\" = 8\n\"--\" = 3\nHEO = \"three\"\n\n[swaps]\nlevels_apart = 2\nlevel_apart = 1\n"),
+    );
+    let found = site.found();
+    assert_eq!(
+        found,
+        [
+            (Code::InvalidValue, "interchange.toml".into(), 6),
+            (Code::InvalidValue, "interchange.toml".into(), 7),
+            (Code::WrongType, "interchange.toml".into(), 8),
+            (Code::InvalidValue, "interchange.toml".into(), 11),
+            (Code::UnknownField, "interchange.toml".into(), 12),
+        ]
+    );
+    let loaded = site.load();
+    let hints: Vec<&str> = loaded.diagnostics.iter().map(hint).collect();
+    assert_eq!(hints[0], "use a whole number from 1 to 7");
+    assert_eq!(hints[3], "use a whole number from 0 to 1");
+    assert_eq!(hints[4], "did you mean `levels_apart`?");
+}
+
+#[test]
+fn a_regulated_profession_is_one_of_the_list() {
+    let site = Site::new();
+    site.write(
+        PROFILE_PATH,
         &profile_with(
             "consent:",
-            "swap:\n  months: 3\n  wants:\n    sectors: [central-government]\nconsent:",
+            "grade: Band 6\nswap:\n  months: 3\n  regulated: nurse\n  vetting: sc\nconsent:",
         )
         .replace("[buddy, coffee]", "[buddy, job-swap]"),
     );
-    assert!(site.found().is_empty());
+    let found = site.found();
+    assert_eq!(
+        found,
+        [
+            (Code::InvalidValue, PROFILE_PATH.into(), 11),
+            (Code::InvalidValue, PROFILE_PATH.into(), 12),
+        ]
+    );
+    let loaded = site.load();
+    assert!(
+        hint(loaded.diagnostics.iter().next().expect("one")).starts_with("did you mean `nursing`?")
+    );
+}
+
+#[test]
+fn swap_places_is_a_whole_number() {
+    let site = Site::new();
+    site.write(
+        "content/organisations/acme-council.md",
+        &ORGANISATION.replace(
+            "sector: local-government\n",
+            "sector: local-government\nswap_places: ten\n",
+        ),
+    );
+    let d = site.only();
+    assert_at(
+        &d,
+        Code::WrongType,
+        "content/organisations/acme-council.md",
+        4,
+        14,
+    );
 }
 
 #[test]

@@ -77,6 +77,40 @@ const SECTORS: &[&str] = &[
     "police",
     "fire-and-rescue",
 ];
+/// Grades in each of [`SECTORS`], as their people write them, spanning the
+/// levels of `docs/levels.md`.
+const SECTOR_GRADES: [&[&str]; 5] = [
+    &[
+        "Scale 4",
+        "Scale 6",
+        "SO1",
+        "SO2",
+        "PO1",
+        "PO3",
+        "PO4",
+        "Head of Service",
+    ],
+    &["EO", "HEO", "SEO", "Grade 7", "Grade 6", "SCS1"],
+    &[
+        "Band 4", "Band 5", "Band 6", "Band 7", "Band 8a", "Band 8b", "Band 8c",
+    ],
+    &[
+        "PCSO",
+        "Constable",
+        "Sergeant",
+        "Inspector",
+        "Chief Inspector",
+        "Superintendent",
+    ],
+    &[
+        "Firefighter",
+        "Crew Manager",
+        "Watch Manager",
+        "Station Manager",
+        "Group Manager",
+        "Area Manager",
+    ],
+];
 const FIRST: &[&str] = &[
     "Priya",
     "Tom",
@@ -263,14 +297,16 @@ pub fn write_site(root: &Path, sizes: Sizes, seed: u64) -> io::Result<()> {
         if !open_to.contains(&"buddy") && random.below(4) > 0 {
             open_to.push("buddy");
         }
-        // One in ten offers a job swap; what they want follows from their
-        // number, so the random stream (and the rest of the site) is the same
-        // with or without swaps.
+        // One in ten offers a job swap; what they want and their grade (a
+        // swap needs a level) follow from their number, so the random stream
+        // (and the rest of the site) is the same with or without swaps.
         let swap = if i % 10 == 0 {
             open_to.push("job-swap");
             let k = i / 10;
+            let grades = SECTOR_GRADES[organisation % SECTORS.len()];
             format!(
-                "swap:\n  months: {}\n  wants:\n    sectors: [{}]\n    policy_areas: [{}, {}]\n",
+                "grade: {}\nswap:\n  months: {}\n  wants:\n    sectors: [{}]\n    policy_areas: [{}, {}]\n",
+                grades[(k * 3 + k / 7) % grades.len()],
                 if k % 2 == 0 { 3 } else { 6 },
                 SECTORS[k % SECTORS.len()],
                 areas[k % areas.len()],
@@ -359,6 +395,422 @@ fn paragraph(random: &mut Random) -> String {
         .join(" ")
 }
 
+/// One kind of job in the pilot: its title, its grade as written, the
+/// regulated profession it needs, a level written out (for grades the table
+/// has no band for, such as police staff grades), and how often it comes up.
+struct Job {
+    role: &'static str,
+    grade: &'static str,
+    regulated: Option<&'static str>,
+    level: Option<u8>,
+    weight: usize,
+}
+
+const fn job(role: &'static str, grade: &'static str, weight: usize) -> Job {
+    Job {
+        role,
+        grade,
+        regulated: None,
+        level: None,
+        weight,
+    }
+}
+
+const fn registered(
+    role: &'static str,
+    grade: &'static str,
+    profession: &'static str,
+    weight: usize,
+) -> Job {
+    Job {
+        role,
+        grade,
+        regulated: Some(profession),
+        level: None,
+        weight,
+    }
+}
+
+/// One sector of the pilot: the jobs its people offer, the policy areas
+/// they work on, and the sectors they would go to (weighted).
+struct PilotSector {
+    sector: &'static str,
+    jobs: &'static [Job],
+    areas: &'static [&'static str],
+    wants: &'static [(&'static str, usize)],
+}
+
+const COUNCIL: PilotSector = PilotSector {
+    sector: "local-government",
+    jobs: &[
+        job("Customer Services Adviser", "Scale 3", 2),
+        job("Housing Options Officer", "Scale 6", 3),
+        job("Community Safety Officer", "SO1", 3),
+        job("Policy Officer", "SO2", 3),
+        registered("Social Worker", "SO2", "social-work", 2),
+        registered("Public Health Nurse", "Band 6", "nursing", 1),
+        job("Senior Planning Officer", "PO2", 2),
+        job("Commissioning Manager", "PO3", 3),
+        job("Service Manager", "PO5", 2),
+        job("Head of Housing", "Head of Service", 1),
+        job(
+            "Assistant Director, Adult Social Care",
+            "Assistant Director",
+            1,
+        ),
+    ],
+    areas: &[
+        "housing",
+        "homelessness",
+        "adult-social-care",
+        "childrens-services",
+        "community-safety",
+        "planning",
+        "economic-development",
+        "public-health",
+        "finance",
+        "net-zero",
+    ],
+    wants: &[("central-government", 6), ("nhs", 2), ("police", 2)],
+};
+
+const DEPARTMENT: PilotSector = PilotSector {
+    sector: "central-government",
+    jobs: &[
+        job("Administrative Officer", "AO", 1),
+        job("Grants Officer", "EO", 3),
+        job("Policy Adviser", "HEO", 4),
+        job("Senior Policy Adviser", "SEO", 4),
+        job("Policy Lead", "Grade 7", 4),
+        job("Team Leader", "Grade 6", 2),
+        job("Deputy Director", "SCS1", 1),
+    ],
+    areas: &[
+        "housing",
+        "homelessness",
+        "local-democracy",
+        "finance",
+        "economic-development",
+        "planning",
+        "community-safety",
+        "net-zero",
+        "adult-social-care",
+        "digital-and-data",
+    ],
+    wants: &[("local-government", 8), ("nhs", 1), ("police", 1)],
+};
+
+const TRUST: PilotSector = PilotSector {
+    sector: "nhs",
+    jobs: &[
+        job("Healthcare Support Worker", "Band 3", 1),
+        job("Discharge Coordinator", "Band 4", 2),
+        registered("Staff Nurse", "Band 5", "nursing", 3),
+        registered("Physiotherapist", "Band 6", "physiotherapy", 1),
+        registered("Mental Health Nurse", "Band 6", "nursing", 2),
+        job("Business Intelligence Analyst", "Band 6", 2),
+        registered("Ward Manager", "Band 7", "nursing", 2),
+        job("Commissioning Manager", "Band 7", 2),
+        registered(
+            "Mental Health Liaison Team Manager",
+            "Band 8a",
+            "nursing",
+            1,
+        ),
+        job("Service Manager", "Band 8a", 2),
+        job("Head of Partnerships", "Band 8b", 1),
+        job("Associate Director of Strategy", "Band 8c", 1),
+    ],
+    areas: &[
+        "public-health",
+        "mental-health",
+        "hospital-care",
+        "adult-social-care",
+        "health-and-care-integration",
+        "safeguarding",
+        "digital-and-data",
+        "workforce",
+    ],
+    wants: &[
+        ("local-government", 5),
+        ("police", 3),
+        ("central-government", 2),
+    ],
+};
+
+const FORCE: PilotSector = PilotSector {
+    sector: "police",
+    jobs: &[
+        job("Police Community Support Officer", "PCSO", 2),
+        job("Neighbourhood Officer", "Constable", 4),
+        job("Investigator", "Detective Constable", 2),
+        job("Neighbourhood Sergeant", "Sergeant", 3),
+        Job {
+            role: "Mental Health Nurse, Force Control Room",
+            grade: "Police Staff Grade 9",
+            regulated: Some("nursing"),
+            level: Some(4),
+            weight: 1,
+        },
+        Job {
+            role: "Intelligence Analyst",
+            grade: "Police Staff Grade 7",
+            regulated: None,
+            level: Some(3),
+            weight: 2,
+        },
+        job("Neighbourhood Inspector", "Inspector", 2),
+        job("Chief Inspector, Partnerships", "Chief Inspector", 1),
+        job("Superintendent, Local Policing", "Superintendent", 1),
+    ],
+    areas: &[
+        "policing",
+        "community-safety",
+        "domestic-abuse",
+        "safeguarding",
+        "mental-health",
+        "criminal-justice",
+        "substance-misuse",
+        "digital-and-data",
+    ],
+    wants: &[
+        ("local-government", 6),
+        ("nhs", 3),
+        ("central-government", 1),
+    ],
+};
+
+/// Where the pilot's councils are, and so the places its people work.
+const PILOT_TOWNS: &[&str] = &[
+    "Leeds",
+    "Bradford",
+    "Wakefield",
+    "Huddersfield",
+    "Halifax",
+    "York",
+    "Sheffield",
+    "Rotherham",
+    "Doncaster",
+    "Barnsley",
+];
+
+/// The pilot's other departments, by name.
+const OTHER_DEPARTMENTS: &[&str] = &[
+    "Department for Work and Skills",
+    "Department for Health Policy",
+    "Home Affairs Department",
+    "Department for Net Zero",
+    "Department for Justice Services",
+];
+
+/// One kind of organisation in the pilot: how many of it, how many of its
+/// people offer a swap, and the places it committed to.
+struct PilotOrganisations {
+    slug: &'static str,
+    sector: &'static PilotSector,
+    count: usize,
+    offers: usize,
+    places: usize,
+}
+
+/// The pilot as it was described: ten councils each committed to swap ten
+/// staff at a time, a department that offered 50 and other departments 50
+/// more, with offers from NHS trusts and police forces whose places are
+/// fewer than their offers.
+const PILOT: &[PilotOrganisations] = &[
+    PilotOrganisations {
+        slug: "council",
+        sector: &COUNCIL,
+        count: 10,
+        offers: 10,
+        places: 10,
+    },
+    PilotOrganisations {
+        slug: "department",
+        sector: &DEPARTMENT,
+        count: 1,
+        offers: 50,
+        places: 50,
+    },
+    PilotOrganisations {
+        slug: "other-department",
+        sector: &DEPARTMENT,
+        count: 5,
+        offers: 10,
+        places: 10,
+    },
+    PilotOrganisations {
+        slug: "trust",
+        sector: &TRUST,
+        count: 3,
+        offers: 15,
+        places: 10,
+    },
+    PilotOrganisations {
+        slug: "force",
+        sector: &FORCE,
+        count: 2,
+        offers: 15,
+        places: 10,
+    },
+];
+
+/// What [`write_pilot`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PilotSizes {
+    /// Organisations.
+    pub organisations: usize,
+    /// Profiles, every one offering a swap.
+    pub offers: usize,
+}
+
+impl Random {
+    /// An item of `from`, each as likely as its weight.
+    fn weighted<'a, T>(&mut self, from: &'a [T], weight: impl Fn(&T) -> usize) -> &'a T {
+        let total: usize = from.iter().map(&weight).sum();
+        let mut at = self.below(total.max(1));
+        for item in from {
+            let w = weight(item);
+            if at < w {
+                return item;
+            }
+            at -= w;
+        }
+        &from[from.len() - 1]
+    }
+}
+
+/// Writes the pilot's job-swap round into `root` (which should be empty):
+/// `copies` of [`PILOT`] side by side (each copy's organisations numbered
+/// apart), every profile an offer, with realistic grades (a few of them
+/// police staff grades with `level:` written) and regulated clinical and
+/// social work jobs.
+pub fn write_pilot(root: &Path, copies: usize, seed: u64) -> io::Result<PilotSizes> {
+    let mut random = Random(seed);
+    for kind in ["organisations", "profiles"] {
+        fs::create_dir_all(root.join("content").join(kind))?;
+    }
+    fs::write(
+        root.join("interchange.toml"),
+        "title = \"Job swap pilot\"\nbase_url = \"https://directory.example.gov.uk\"\norganisations = [\"council-0-0\"]\n",
+    )?;
+    let mut sizes = PilotSizes {
+        organisations: 0,
+        offers: 0,
+    };
+    for copy in 0..copies {
+        for kind in PILOT {
+            for n in 0..kind.count {
+                let slug = format!("{}-{copy}-{n}", kind.slug);
+                let town = match kind.sector.sector {
+                    "local-government" => PILOT_TOWNS[n % PILOT_TOWNS.len()],
+                    "central-government" => ["London", "Leeds", "Sheffield"][n % 3],
+                    _ => PILOT_TOWNS[(n * 3 + 1) % PILOT_TOWNS.len()],
+                };
+                // Named as people know them; copies after the first numbered.
+                let mut name = match kind.slug {
+                    "council" => format!("{town} Council"),
+                    "department" => "Department for Communities".to_string(),
+                    "other-department" => {
+                        OTHER_DEPARTMENTS[n % OTHER_DEPARTMENTS.len()].to_string()
+                    }
+                    "trust" => format!("{town} NHS Trust"),
+                    _ => format!("{town} Police"),
+                };
+                if copy > 0 {
+                    name = format!("{name} {}", copy + 1);
+                }
+                fs::write(
+                    root.join(format!("content/organisations/{slug}.md")),
+                    format!(
+                        "---\nname: {name}\nsector: {}\nswap_places: {}\n---\nA pilot organisation.\n",
+                        kind.sector.sector, kind.places
+                    ),
+                )?;
+                sizes.organisations += 1;
+                for k in 0..kind.offers {
+                    let person = format!("{slug}-person-{k}");
+                    let text = pilot_offer(&mut random, kind.sector, &slug, town);
+                    fs::write(root.join(format!("content/profiles/{person}.md")), text)?;
+                    sizes.offers += 1;
+                }
+            }
+        }
+    }
+    Ok(sizes)
+}
+
+/// One person's profile and swap offer, in `organisation` in `town`.
+fn pilot_offer(
+    random: &mut Random,
+    sector: &PilotSector,
+    organisation: &str,
+    town: &str,
+) -> String {
+    let name = format!(
+        "{} {}",
+        FIRST[random.below(FIRST.len())],
+        LAST[random.below(LAST.len())]
+    );
+    let job = random.weighted(sector.jobs, |j| j.weight);
+    let count = 2 + random.below(2);
+    let areas = random.pick(sector.areas, count);
+    // Departments' people work in London or a regional office.
+    let location = if sector.sector == "central-government" {
+        ["London", "London", "Leeds", "Sheffield"][random.below(4)]
+    } else {
+        town
+    };
+    let wanted = *random.weighted(sector.wants, |(_, w)| *w);
+    let mut sectors = vec![wanted.0];
+    if random.below(3) == 0 {
+        let other = random.weighted(sector.wants, |(_, w)| *w).0;
+        if !sectors.contains(&other) {
+            sectors.push(other);
+        }
+    }
+    // What they would work on: some of their own areas and some of the
+    // sector they would go to, or anything.
+    let wants_areas = if random.below(10) < 3 {
+        String::new()
+    } else {
+        let theirs = [&COUNCIL, &DEPARTMENT, &TRUST, &FORCE]
+            .into_iter()
+            .find(|s| s.sector == wanted.0)
+            .map_or(sector.areas, |s| s.areas);
+        let mut wants = random.pick(theirs, 2);
+        for area in random.pick(sector.areas, 2) {
+            if !wants.contains(&area) {
+                wants.push(area);
+            }
+        }
+        format!("    policy_areas: [{}]\n", wants.join(", "))
+    };
+    let wants_places = if random.below(2) == 0 {
+        String::new()
+    } else {
+        let mut places = vec![location];
+        for place in random.pick(PILOT_TOWNS, 2) {
+            if !places.contains(&place) {
+                places.push(place);
+            }
+        }
+        format!("    locations: [{}]\n", places.join(", "))
+    };
+    let months = if random.below(5) < 2 { 3 } else { 6 };
+    let level = job.level.map_or(String::new(), |l| format!("level: {l}\n"));
+    let regulated = job
+        .regulated
+        .map_or(String::new(), |p| format!("  regulated: {p}\n"));
+    format!(
+        "---\nname: {name}\nrole: {}\norganisation: {organisation}\ngrade: {}\n{level}location: {location}\npolicy_areas: [{}]\nopen_to: [buddy, job-swap]\nconsent: 2026-09-01\nswap:\n  months: {months}\n{regulated}  wants:\n    sectors: [{}]\n{wants_areas}{wants_places}---\n{name} would like to spend {months} months in another part of public service.\n",
+        job.role,
+        job.grade,
+        areas.join(", "),
+        sectors.join(", "),
+    )
+}
+
 /// Writes beside a synthetic site (into the same `root`) what Hugo needs to
 /// build the same pages from the same files: `hugo.toml`, which makes policy
 /// areas and interests taxonomies, and minimal layouts (a page per entry,
@@ -430,5 +882,55 @@ mod tests {
         );
         assert_eq!(loaded.files, sizes.files());
         assert_eq!(loaded.directory.profiles.len(), 300);
+        // Every swap offer has a level.
+        assert!(
+            loaded
+                .directory
+                .profiles
+                .iter()
+                .filter(|p| p.data.swap.is_some())
+                .all(|p| p.data.level.is_some())
+        );
+    }
+
+    #[test]
+    fn the_pilot_checks_clean_and_is_as_described() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let sizes = write_pilot(dir.path(), 1, 7).expect("written");
+        assert_eq!(
+            sizes,
+            PilotSizes {
+                organisations: 21,
+                offers: 275
+            }
+        );
+        let loaded = generator::load(&load_options(dir.path())).expect("loads");
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{:?}",
+            loaded.diagnostics.iter().next()
+        );
+        let directory = &loaded.directory;
+        assert!(directory.profiles.iter().all(|p| p.data.level.is_some()));
+        let places = |prefix: &str| -> Vec<Option<u32>> {
+            directory
+                .organisations
+                .iter()
+                .filter(|o| o.slug.starts_with(prefix))
+                .map(|o| o.data.swap_places)
+                .collect()
+        };
+        assert_eq!(places("council-"), vec![Some(10); 10]);
+        assert_eq!(places("department-"), vec![Some(50)]);
+        // Every level from 1 to 6 is offered.
+        for level in 1..=6 {
+            assert!(
+                directory
+                    .profiles
+                    .iter()
+                    .any(|p| p.data.level == Some(level)),
+                "{level}"
+            );
+        }
     }
 }

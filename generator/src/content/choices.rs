@@ -138,6 +138,54 @@ choice! {
 }
 
 choice! {
+    /// A regulated profession: a job in one can only be done by someone on
+    /// its register, so a swap offer that names one swaps only with another
+    /// in the same profession.
+    Profession, "regulated profession" {
+        Nursing => "nursing", "Nursing";
+        Midwifery => "midwifery", "Midwifery";
+        Medicine => "medicine", "Medicine";
+        Dentistry => "dentistry", "Dentistry";
+        Pharmacy => "pharmacy", "Pharmacy";
+        Optometry => "optometry", "Optometry";
+        Paramedic => "paramedic", "Paramedic practice";
+        Physiotherapy => "physiotherapy", "Physiotherapy";
+        OccupationalTherapy => "occupational-therapy", "Occupational therapy";
+        Radiography => "radiography", "Radiography";
+        SpeechAndLanguageTherapy => "speech-and-language-therapy", "Speech and language therapy";
+        Dietetics => "dietetics", "Dietetics";
+        Psychology => "psychology", "Practitioner psychology";
+        BiomedicalScience => "biomedical-science", "Biomedical science";
+        SocialWork => "social-work", "Social work";
+        Law => "law", "Law (solicitors and barristers)";
+    }
+}
+
+impl Profession {
+    /// The body whose register the profession's people must be on (in
+    /// England; the devolved nations have their own for social work).
+    pub fn regulator(self) -> &'static str {
+        match self {
+            Profession::Nursing | Profession::Midwifery => "the Nursing and Midwifery Council",
+            Profession::Medicine => "the General Medical Council",
+            Profession::Dentistry => "the General Dental Council",
+            Profession::Pharmacy => "the General Pharmaceutical Council",
+            Profession::Optometry => "the General Optical Council",
+            Profession::Paramedic
+            | Profession::Physiotherapy
+            | Profession::OccupationalTherapy
+            | Profession::Radiography
+            | Profession::SpeechAndLanguageTherapy
+            | Profession::Dietetics
+            | Profession::Psychology
+            | Profession::BiomedicalScience => "the Health and Care Professions Council",
+            Profession::SocialWork => "Social Work England",
+            Profession::Law => "the Solicitors Regulation Authority or the Bar Standards Board",
+        }
+    }
+}
+
+choice! {
     /// How often a programme's rounds are run.
     Cadence, "cadence" {
         Monthly => "monthly", "Monthly";
@@ -153,6 +201,26 @@ choice! {
         /// Pairs, and one group of three when the number is odd, so that no
         /// one who joined is left out.
         PairsAndATrio => "pairs-and-a-trio", "Pairs, and a three for the odd one out";
+    }
+}
+
+choice! {
+    /// The checks someone must pass before they start in a post.
+    Vetting, "kind of vetting" {
+        /// Nothing beyond the employer's usual checks.
+        Usual => "none", "no vetting beyond the usual checks";
+        /// The Civil Service's baseline checks, for every post in a department.
+        Baseline => "baseline", "baseline personnel security checks (BPSS)";
+        /// An enhanced criminal record check, for work with children or adults at risk.
+        Dbs => "dbs", "an enhanced DBS check";
+        /// Counter-terrorist check.
+        CounterTerroristCheck => "counter-terrorist-check", "a counter-terrorist check (CTC)";
+        /// Security check.
+        SecurityCheck => "security-check", "security check clearance (SC)";
+        /// Developed vetting.
+        DevelopedVetting => "developed-vetting", "developed vetting (DV)";
+        /// Vetting by the force, for anyone working in a police organisation.
+        Police => "police", "police vetting";
     }
 }
 

@@ -4,6 +4,7 @@ pub mod ask;
 pub mod choices;
 pub mod consultation;
 pub mod event;
+pub mod levels;
 pub mod links;
 pub mod organisation;
 pub mod page;
@@ -23,10 +24,12 @@ use crate::source::SourceFile;
 
 pub use ask::Ask;
 pub use choices::{
-    AskKind, Cadence, Choice, EventKind, GroupSize, OpenTo, ProgrammeKind, Sector, Visibility,
+    AskKind, Cadence, Choice, EventKind, GroupSize, OpenTo, Profession, ProgrammeKind, Sector,
+    Vetting, Visibility,
 };
 pub use consultation::{Consultation, ConsultationStatus};
 pub use event::Event;
+pub use levels::Levels;
 pub use organisation::Organisation;
 pub use page::Page;
 pub use profile::Profile;

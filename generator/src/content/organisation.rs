@@ -18,6 +18,9 @@ pub struct Organisation {
     pub logo: Option<String>,
     /// The region it serves, as a slug (`yorkshire-and-the-humber`).
     pub region: Option<String>,
+    /// The most of its people a job-swap round may place: what it has
+    /// committed to (none: no limit).
+    pub swap_places: Option<u32>,
 }
 
 impl Organisation {
@@ -27,12 +30,14 @@ impl Organisation {
         let website = f.read(r, "website", |r, n| r.url(n, &["https", "http"]));
         let logo = f.read(r, "logo", Reader::static_file);
         let region = f.read(r, "region", Reader::slug);
+        let swap_places = f.read(r, "swap_places", |r, n| r.number(n, 0, 1_000_000));
         Some(Self {
             name: name?,
             sector: sector?,
             website,
             logo,
             region,
+            swap_places,
         })
     }
 }

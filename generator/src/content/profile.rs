@@ -3,7 +3,8 @@
 use jiff::civil::Date;
 use url::Url;
 
-use super::{Kind, OpenTo, Sector, Visibility};
+use super::levels::{self, Lookup};
+use super::{Kind, OpenTo, Profession, Sector, Vetting, Visibility};
 use crate::diagnostic::Code;
 use crate::fields::{Fields, Reader};
 use crate::node::Node;
@@ -53,6 +54,10 @@ pub struct Profile {
     pub cohort: Option<String>,
     /// The most buddies they want in a month, across every programme.
     pub max_buddies_per_month: u32,
+    /// Their level band, 1 (entry) to 7 (executive): as written in
+    /// `level:`, else the band of their grade (see [`super::levels`]); none
+    /// if neither says. Job swaps pair people of near levels only.
+    pub level: Option<u8>,
     /// The key profiles are listed by, from the name: family name first, as
     /// directories do (made once, as lists are sorted on every build).
     pub sort_key: (String, String),
@@ -87,6 +92,13 @@ pub struct Swap {
     pub policy_areas: Vec<String>,
     /// Places they could work (any, if empty).
     pub locations: Vec<String>,
+    /// The regulated profession their job needs its holder to be registered
+    /// in, if it does: they swap only with someone in the same one.
+    pub regulated: Option<Profession>,
+    /// The vetting whoever takes their job must pass first, if the post says
+    /// (else what its organisation's sector always needs: see
+    /// `matching::swaps`).
+    pub vetting: Option<Vetting>,
 }
 
 impl Profile {
@@ -158,6 +170,12 @@ impl Profile {
                 .with_hint("add `job-swap` to `open_to`, or remove `swap`"),
             );
         }
+        let level = read_level(
+            r,
+            f,
+            grade.as_deref(),
+            swap.is_some().then_some(swap_span).flatten(),
+        );
         let name = name?;
         Some(Self {
             sort_key: sort_key(&name),
@@ -181,6 +199,7 @@ impl Profile {
             programmes,
             cohort,
             max_buddies_per_month,
+            level,
         })
     }
 
@@ -278,9 +297,72 @@ fn fediverse_handle(r: &mut Reader<'_>, node: &Node) -> Option<String> {
     }
 }
 
+/// A profile's level: `level:` as written, else its grade's band. A local
+/// profile offering a swap (`swap`, where the offer is written) with neither
+/// is warned about: its offer cannot be placed.
+fn read_level(
+    r: &mut Reader<'_>,
+    f: &mut Fields<'_>,
+    grade: Option<&str>,
+    swap: Option<crate::source::Span>,
+) -> Option<u8> {
+    if let Some(node) = f.get("level") {
+        // A level out of range is reported, and not replaced by the grade's.
+        return r
+            .number(node, levels::LOWEST.into(), levels::HIGHEST.into())
+            .map(|level| level as u8);
+    }
+    let lookup = grade.map_or(Lookup::Unknown, |g| r.context.levels.of(g));
+    if let Some(level) = lookup.level() {
+        return Some(level);
+    }
+    // Mirrored profiles are their own directory's to fix.
+    let (Some(swap), None) = (swap, r.host) else {
+        return None;
+    };
+    let levels_hint = "`level:` (1 to 7: docs/levels.md lists the bands)";
+    let warning = match (grade, lookup) {
+        (Some(grade), Lookup::Spans(low, high)) => r
+            .warning(
+                Code::NoLevel,
+                f.key_span("grade").unwrap_or(swap),
+                format!("the grade `{grade}` spans two level bands ({low} and {high}), so this job swap offer cannot be placed"),
+            )
+            .with_hint(format!("add `level: {low}` or `level: {high}`, the band of the job offered")),
+        (Some(grade), _) => {
+            let g = grade.trim();
+            // `7` or `8a`: a number is no grade without whose it is.
+            let bare_number = g.starts_with(|c: char| c.is_ascii_digit())
+                && g.chars().all(|c| c.is_ascii_alphanumeric());
+            let advice = if bare_number {
+                format!("`{grade}` alone could be a Civil Service grade or an NHS band: write it as `Grade {grade}` or `Band {grade}`, or add {levels_hint}")
+            } else {
+                format!("add {levels_hint} to this profile, or map the grade for the whole site in interchange.toml: `[levels]`, then `\"{grade}\" = 4` with its band")
+            };
+            r.warning(
+                Code::NoLevel,
+                f.key_span("grade").unwrap_or(swap),
+                format!("the grade `{grade}` is in no level band, so this job swap offer cannot be placed"),
+            )
+            .with_hint(advice)
+        }
+        (None, _) => r
+            .warning(
+                Code::NoLevel,
+                swap,
+                "this job swap offer cannot be placed: the profile has no `grade` or `level`",
+            )
+            .with_hint(format!("add `grade:` as the organisation writes it (`Grade 7`, `Band 6`, `Sergeant`, `PO3`), or {levels_hint}")),
+    };
+    r.push(warning);
+    None
+}
+
 fn read_swap(r: &mut Reader<'_>, node: &Node) -> Option<Swap> {
     let mut f = Fields::of(r, node, node.span, "`swap`")?;
     let months = f.read_required(r, "months", "3", |r, n| r.number(n, 1, 24));
+    let regulated = f.read(r, "regulated", Reader::choice::<Profession>);
+    let vetting = f.read(r, "vetting", Reader::choice::<Vetting>);
     let wants = f.get("wants");
     let (mut sectors, mut policy_areas, mut locations) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(wants) = wants
@@ -307,5 +389,7 @@ fn read_swap(r: &mut Reader<'_>, node: &Node) -> Option<Swap> {
         sectors,
         policy_areas,
         locations,
+        regulated,
+        vetting,
     })
 }

@@ -3,6 +3,7 @@
 use jiff::tz::TimeZone;
 use url::Url;
 
+use super::levels::{self, Levels};
 use super::vocabulary::label_from_slug;
 use super::{Kind, Vocabulary};
 use crate::diagnostic::Code;
@@ -34,6 +35,25 @@ pub struct Site {
     /// Whether raw HTML in local entries' bodies is kept as written. Off by
     /// default: it is sanitised. Mirrored entries are always sanitised.
     pub trust_html: bool,
+    /// Which level band each grade is in: the built-in table with the
+    /// site's `[levels]` over it.
+    pub levels: Levels,
+    /// `[swaps]`: how job swaps are made.
+    pub swaps: SwapSettings,
+}
+
+/// `[swaps]`: how job swaps are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SwapSettings {
+    /// How many level bands apart two people who swap may be: 0 (the same
+    /// band) or 1 (the default).
+    pub levels_apart: u8,
+}
+
+impl Default for SwapSettings {
+    fn default() -> Self {
+        Self { levels_apart: 1 }
+    }
 }
 
 /// `[federation]`: how the site shares its directory.
@@ -192,6 +212,8 @@ impl Site {
             email: None,
             vocabulary: Vocabulary::default(),
             trust_html: false,
+            levels: Levels::builtin(),
+            swaps: SwapSettings::default(),
         }
     }
 
@@ -277,6 +299,12 @@ impl Site {
         site.email = f.read(r, "email", read_email);
         if let Some(vocabulary) = f.get("vocabulary") {
             read_vocabulary(r, vocabulary, &mut site.vocabulary);
+        }
+        if let Some(levels) = f.get("levels") {
+            read_levels(r, levels, &mut site.levels);
+        }
+        if let Some(swaps) = f.read(r, "swaps", read_swaps) {
+            site.swaps = swaps;
         }
         f.finish(r);
         site
@@ -631,6 +659,58 @@ fn vocabulary_term(r: &mut Reader<'_>, node: &Node) -> Option<(String, String)> 
     }
     let label = label_from_slug(&slug);
     Some((slug, label))
+}
+
+/// `[levels] "Band 8a" = 5`: grades and the band each is in, over the
+/// built-in table. Each key is a grade as profiles write it; case, spaces and
+/// punctuation do not matter.
+fn read_levels(r: &mut Reader<'_>, node: &Node, table: &mut Levels) {
+    let Value::Map(entries) = &node.value else {
+        r.push(
+            r.error(
+                Code::WrongType,
+                node.span,
+                format!(
+                    "expected a table of grades, found {}",
+                    node.value.describe()
+                ),
+            )
+            .with_hint("write it as a table: `[levels]`, then a line like `\"Band 8a\" = 5`"),
+        );
+        return;
+    };
+    for (key, value) in entries {
+        let Some(grade) = r.text(key) else {
+            continue;
+        };
+        let Some(level) = r.number(value, levels::LOWEST.into(), levels::HIGHEST.into()) else {
+            continue;
+        };
+        // Within the range just checked.
+        let level = level as u8;
+        if !table.set(&grade, level) {
+            r.push(
+                r.error(
+                    Code::InvalidValue,
+                    key.span,
+                    format!("`{grade}` is not a grade: it has no letters or digits"),
+                )
+                .with_hint("write the grade as profiles write it, like `\"Band 8a\" = 5`"),
+            );
+        }
+    }
+}
+
+/// `[swaps] levels_apart = 1`.
+fn read_swaps(r: &mut Reader<'_>, node: &Node) -> Option<SwapSettings> {
+    let mut f = Fields::of(r, node, node.span, "`[swaps]`")?;
+    let mut settings = SwapSettings::default();
+    if let Some(apart) = f.read(r, "levels_apart", |r, n| r.number(n, 0, 1)) {
+        // 0 or 1, just checked.
+        settings.levels_apart = apart as u8;
+    }
+    f.finish(r);
+    Some(settings)
 }
 
 #[cfg(test)]

@@ -191,6 +191,7 @@ impl Files {
             now,
             vocabulary: site.vocabulary.clone(),
             organisation: site.organisations.first().cloned(),
+            levels: site.levels.clone(),
         };
         let (content, mirror) = rayon::join(
             || entry_files(root, "content"),
@@ -382,6 +383,7 @@ fn read_site(file: &Arc<SourceFile>, root: &Path) -> (Site, Vec<Diagnostic>, Vec
         now: Timestamp::UNIX_EPOCH,
         vocabulary: Default::default(),
         organisation: None,
+        levels: Default::default(),
     };
     let mut reader = Reader::new(file, &context);
     let site = match parse_toml(file.text()) {

@@ -9,9 +9,10 @@ use serde_saphyr::FlowSeq;
 use super::buddies::{BuddyRound, Unpaired};
 use super::people::People;
 use super::round::{CycleRecord, Month, PairRecord};
-use super::swaps::{Offer, SwapRound};
+use super::swaps::{Cycle, Offer, SwapRound, Unplaced};
+use crate::content::levels;
 use crate::content::profile::Profile;
-use crate::content::{Directory, Entry};
+use crate::content::{Choice, Directory, Entry, Sector, Vetting};
 use crate::content::{TaxonomyKind, term_label};
 
 /// The pairs and the unmatched of a buddy round, as recorded.
@@ -278,16 +279,36 @@ pub fn buddy_summary(round: &BuddyRound<'_>) -> String {
     out
 }
 
-/// A swap round for people to read.
+/// A swap round for people to read: the organisers who arrange the swaps
+/// and the people in them.
 pub fn swap_summary(round: &SwapRound<'_>, dir: &Directory) -> String {
     let mut out = format!("# Job swaps, {}\n\n", month_name(round.month));
+    let exchanges = match round.cycles.len() {
+        1 => "1 exchange".to_string(),
+        n => format!("{n} exchanges"),
+    };
     let _ = writeln!(
         out,
-        "{} offers, {} possible cycles; {} swaps place {} people, by {}.",
-        round.offers.len(),
+        "{} offered a job swap and {} placed, in {exchanges}: each is two or three people taking each other's jobs, so every team that lets someone go gains someone in their place.",
+        people(round.offers.len()),
+        match round.placed() {
+            1 => "1 is".to_string(),
+            n => format!("{n} are"),
+        },
+    );
+    let levels = if round.levels_apart == 0 {
+        "only with jobs at their own level"
+    } else {
+        "only with jobs at their own level or one band either side"
+    };
+    let _ = writeln!(
+        out,
+        "People swap {levels} (the levels are below), and someone in a regulated profession only with others in it."
+    );
+    let _ = writeln!(
+        out,
+        "There were {} possible exchanges; {}.",
         round.possible,
-        round.cycles.len(),
-        round.placed(),
         round.method.describe()
     );
     out.push_str("\n## Swaps\n\n");
@@ -295,7 +316,7 @@ pub fn swap_summary(round: &SwapRound<'_>, dir: &Directory) -> String {
         let kind = if cycle.people.len() == 2 {
             "A straight swap"
         } else {
-            "A swap of three"
+            "An exchange of three"
         };
         let months = round.offers[cycle.people[0]]
             .entry
@@ -309,18 +330,229 @@ pub fn swap_summary(round: &SwapRound<'_>, dir: &Directory) -> String {
             let _ = writeln!(
                 out,
                 "  - {} takes {}.",
-                introduce(dir, round.offers[i].entry),
+                introduce_offer(dir, &round.offers[i]),
                 job(dir, &round.offers[next])
             );
         }
+        let _ = writeln!(
+            out,
+            "  - Still needed before it starts: {}.",
+            and_list(&needs(round, cycle, dir))
+        );
     }
+    levels_placed(&mut out, round);
+    places_used(&mut out, round, dir);
     if !round.unplaced.is_empty() {
         out.push_str("\n## Not placed this month\n\n");
-        for &i in &round.unplaced {
-            let _ = writeln!(out, "- {}", introduce(dir, round.offers[i].entry));
+        for (&i, &why) in round.unplaced.iter().zip(&round.why_unplaced) {
+            let _ = writeln!(
+                out,
+                "- {}: {}.",
+                introduce_offer(dir, &round.offers[i]),
+                unplaced_because(round, i, why, dir)
+            );
         }
     }
     out
+}
+
+/// "1 person", "12 people".
+fn people(n: usize) -> String {
+    if n == 1 {
+        "1 person".to_string()
+    } else {
+        format!("{n} people")
+    }
+}
+
+/// An offer's person, with their level: "**Priya Shah** (Policy Adviser,
+/// Leeds City Council, local government, level 4)".
+fn introduce_offer(dir: &Directory, offer: &Offer<'_>) -> String {
+    let mut text = introduce(dir, offer.entry);
+    if let Some(level) = offer.level {
+        text.pop();
+        let _ = write!(text, ", level {level})");
+    }
+    text
+}
+
+/// What an exchange needs before it starts: the managers' agreement, the
+/// vetting each new post asks of the person taking it, and the checks of a
+/// regulated profession's registration.
+fn needs(round: &SwapRound<'_>, cycle: &Cycle, dir: &Directory) -> Vec<String> {
+    let mut needs = vec![if cycle.people.len() == 2 {
+        "both people's managers agree to it".to_string()
+    } else {
+        format!(
+            "all {} people's managers agree to it",
+            number_word(cycle.people.len())
+        )
+    }];
+    for (k, &i) in cycle.people.iter().enumerate() {
+        let post = &round.offers[cycle.people[(k + 1) % cycle.people.len()]];
+        let vetting = post.vetting();
+        if vetting != Vetting::Usual {
+            let mut text = format!(
+                "{} passes {}",
+                round.offers[i].entry.data.name,
+                vetting.label()
+            );
+            if let Some(o) = dir.organisation(&post.entry.data.organisation) {
+                let _ = write!(text, " to work at {}", o.data.name);
+            }
+            needs.push(text);
+        }
+    }
+    let profession = round.offers[cycle.people[0]]
+        .entry
+        .data
+        .swap
+        .as_ref()
+        .and_then(|s| s.regulated);
+    if let Some(profession) = profession {
+        let names: Vec<String> = cycle
+            .people
+            .iter()
+            .map(|&i| round.offers[i].entry.data.name.clone())
+            .collect();
+        needs.push(format!(
+            "the teams taking them on check that {} are registered with {} ({})",
+            and_list(&names),
+            profession.regulator(),
+            in_sentence(profession.label())
+        ));
+    }
+    needs
+}
+
+fn number_word(n: usize) -> String {
+    match n {
+        2 => "two".into(),
+        3 => "three".into(),
+        n => n.to_string(),
+    }
+}
+
+/// "4, manager or specialist (£46,000 to £60,000)".
+fn level_name(level: Option<u8>) -> String {
+    match level.and_then(levels::band) {
+        Some(band) => format!("{}, {} ({})", band.level, in_sentence(band.name), band.pay),
+        None => "no level".to_string(),
+    }
+}
+
+/// The mix of levels offered and placed, and each sector's share of those
+/// placed.
+fn levels_placed(out: &mut String, round: &SwapRound<'_>) {
+    let mix = round.mix();
+    // Only the sectors with someone offering.
+    let sectors: Vec<Sector> = Sector::ALL
+        .iter()
+        .map(|&(_, s)| s)
+        .filter(|&s| round.offers.iter().any(|o| o.sector == Some(s)))
+        .collect();
+    out.push_str("\n## Levels placed\n\n");
+    out.push_str("| Level | Offered | Placed |");
+    for s in &sectors {
+        let _ = write!(out, " {} |", s.label());
+    }
+    out.push_str("\n|---|---:|---:|");
+    for _ in &sectors {
+        out.push_str("---:|");
+    }
+    out.push('\n');
+    for row in mix.iter().filter(|m| m.offered > 0) {
+        let _ = write!(
+            out,
+            "| {} | {} | {} |",
+            level_name(row.level),
+            row.offered,
+            row.placed
+        );
+        for s in &sectors {
+            let n = row
+                .by_sector
+                .iter()
+                .find(|(x, _)| x == s)
+                .map_or(0, |(_, n)| *n);
+            let _ = write!(out, " {n} |");
+        }
+        out.push('\n');
+    }
+    let _ = write!(out, "| All | {} | {} |", round.offers.len(), round.placed());
+    for s in &sectors {
+        let n: usize = mix
+            .iter()
+            .flat_map(|m| &m.by_sector)
+            .filter(|(x, _)| x == s)
+            .map(|(_, n)| n)
+            .sum();
+        let _ = write!(out, " {n} |");
+    }
+    out.push_str("\n\nLevels are approximate bands of pay, one scale for every sector. The sector columns count the people placed from each.\n");
+}
+
+/// How many of the places each organisation committed were used.
+fn places_used(out: &mut String, round: &SwapRound<'_>, dir: &Directory) {
+    let committed: Vec<_> = round
+        .organisations
+        .iter()
+        .filter(|o| o.places.is_some())
+        .collect();
+    if committed.is_empty() {
+        return;
+    }
+    out.push_str("\n## Places organisations committed\n\n");
+    out.push_str("| Organisation | Places | Placed |\n|---|---:|---:|\n");
+    for o in committed {
+        let name = dir
+            .organisation(&o.slug)
+            .map_or(o.slug.as_str(), |e| e.data.name.as_str());
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} |",
+            o.places.unwrap_or_default(),
+            o.placed
+        );
+    }
+}
+
+/// Why someone was not placed, and what would help.
+fn unplaced_because(round: &SwapRound<'_>, i: usize, why: Unplaced, dir: &Directory) -> String {
+    let offer = &round.offers[i];
+    match why {
+        Unplaced::NoLevel => match &offer.entry.data.grade {
+            Some(grade) => format!(
+                "their grade, {grade}, is in no level band; set `level:` on their profile, or add the grade to `[levels]` in interchange.toml"
+            ),
+            None => "their profile has no grade or level; add `grade:` or `level:` to it".to_string(),
+        },
+        Unplaced::NoExchange => {
+            let regulated = offer
+                .entry
+                .data
+                .swap
+                .as_ref()
+                .and_then(|s| s.regulated)
+                .map_or(String::new(), |p| {
+                    format!(" and in {}", in_sentence(p.label()))
+                });
+            format!(
+                "no one at a near level{regulated} wanted their job and had one they wanted, for as many months"
+            )
+        }
+        Unplaced::PlacesTaken => {
+            let o = &round.organisations[offer.organisation];
+            let name = dir
+                .organisation(&o.slug)
+                .map_or(o.slug.as_str(), |e| e.data.name.as_str());
+            format!(
+                "{name}'s {} places this round were all taken",
+                o.places.unwrap_or_default()
+            )
+        }
+        Unplaced::OthersChosen => "the exchanges they could have joined were passed over for ones placing more people or suiting people better; they are in line again next month".to_string(),
+    }
 }
 
 /// "Tom Young's job (Deputy Director) at the Department of Health, in London".

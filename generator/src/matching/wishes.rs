@@ -89,6 +89,7 @@ pub fn read(root: &Path, directory: &Directory) -> (Wishes, Vec<Diagnostic>) {
         now: jiff::Timestamp::UNIX_EPOCH,
         vocabulary: Default::default(),
         organisation: None,
+        levels: Default::default(),
     };
     let mut r = Reader::new(&file, &context);
     let node = match parse_yaml(file.text()) {
