@@ -251,8 +251,8 @@ fn the_directory_export_lists_every_public_entry() {
         serde_json::from_slice(&fs::read(public.join("directory.json")).expect("directory.json"))
             .expect("JSON");
     let profiles = export["profiles"].as_array().expect("profiles");
-    // 24 local profiles but the internal one, and two mirrored.
-    assert_eq!(profiles.len(), 25);
+    // 25 local profiles but the internal one, and two mirrored.
+    assert_eq!(profiles.len(), 26);
     let amira = profiles
         .iter()
         .find(|p| p["slug"] == "amira-hussain")

@@ -7,7 +7,7 @@
 //! pay it rests on and its sources; a site can change or add mappings in
 //! `interchange.toml` (`[levels]`), and a profile can set `level:` itself.
 
-use ahash::AHashMap;
+use std::collections::BTreeMap;
 
 /// The lowest level.
 pub const LOWEST: u8 = 1;
@@ -253,7 +253,9 @@ impl Lookup {
 /// the site's own mappings over it.
 #[derive(Debug, Clone)]
 pub struct Levels {
-    by_grade: AHashMap<String, u8>,
+    /// Kept in order, not hashed: the site's settings are part of every
+    /// page's fingerprint, so they must print the same in every build.
+    by_grade: BTreeMap<String, u8>,
 }
 
 impl Default for Levels {
@@ -265,7 +267,7 @@ impl Default for Levels {
 impl Levels {
     /// The built-in table.
     pub fn builtin() -> Self {
-        let mut by_grade: AHashMap<String, u8> = GRADES
+        let mut by_grade: BTreeMap<String, u8> = GRADES
             .iter()
             .map(|&(grade, level)| (normalise(grade), level))
             .collect();
