@@ -25,25 +25,20 @@ impl RemoteActorDocument {
             expected: "actor",
             reason: e.to_string(),
         })?;
-        actor.check(&actor.id)?;
+        actor.check()?;
         Ok(actor)
     }
 
-    /// The rules every actor meets, served from `fetched`: one of the actor
-    /// types, on the host (and port) it was fetched from, with its own key.
-    pub fn check(&self, fetched: &Url) -> Result<(), Refused> {
+    /// The rules every actor meets: one of the actor types, with its own
+    /// key on its own host. (That it is on the host it was fetched from is
+    /// the fetch's rule: a document is taken only from its own id.)
+    fn check(&self) -> Result<(), Refused> {
         if !ACTOR_TYPES.contains(&self.kind.as_str()) {
             return Err(Refused::Rule(format!(
                 "{} is a {}, not an actor: only {} can follow",
                 self.id,
                 self.kind,
                 ACTOR_TYPES.join(", ")
-            )));
-        }
-        if authority(&self.id) != authority(fetched) {
-            return Err(Refused::Rule(format!(
-                "the actor {} was served by another host ({fetched})",
-                self.id
             )));
         }
         if self
@@ -214,10 +209,9 @@ impl RemoteActor {
             Ok(Fetched::Gone) => return Err(InboxError::ActorGone(id.to_string())),
             Err(error) => return Err(fetch_refusal(error)),
         };
+        // Read checks the actor against its own id, which the fetch made
+        // sure is the address it was fetched from.
         let document = RemoteActorDocument::read(&json)
-            .map_err(|refused| InboxError::refused(400, refused.to_string()))?;
-        document
-            .check(id)
             .map_err(|refused| InboxError::refused(400, refused.to_string()))?;
         Ok(Self::from_document(document))
     }
