@@ -251,3 +251,57 @@ fn people_who_are_all_alike_are_all_paired() {
     );
     assert!(round.unmatched.is_empty());
 }
+
+/// A programme has members in other directories: a profile mirrored from
+/// another directory that joined this site's programme (by its host and
+/// slug) is matched in it; one that joined a third directory's loads, named
+/// by that directory's key, and attaches nothing to this site.
+#[test]
+fn people_of_other_directories_join_by_host_and_slug() {
+    let site = site();
+    let root = site.path();
+    person(root, "ana", "council", Some("ngdp-2027"), "graduates");
+    for (slug, programmes) in [
+        ("ola", "vale.example.gov.uk/graduates"),
+        ("pat", "graduates, leeds.example.gov.uk/yorkshire-buddies"),
+    ] {
+        write(
+            root,
+            &format!("mirror/fire.example.gov.uk/profiles/{slug}.md"),
+            &format!(
+                "---\nname: {slug}\nrole: Graduate\norganisation: fire\npolicy_areas: [housing]\nopen_to: [coffee]\ncohort: ngdp-2027\nprogrammes: [{programmes}]\nconsent: 2026-01-01\norigin: https://fire.example.gov.uk/profiles/{slug}/\n---\n"
+            ),
+        );
+    }
+    write(
+        root,
+        "mirror/fire.example.gov.uk/organisations/fire.md",
+        "---\nname: Fire\nsector: fire-and-rescue\norigin: https://fire.example.gov.uk/organisations/fire/\n---\n",
+    );
+    write(
+        root,
+        "mirror/fire.example.gov.uk/programmes/graduates.md",
+        "---\nname: Fire graduates\norganisation: fire\nkind: buddies\norigin: https://fire.example.gov.uk/programmes/graduates/\n---\n",
+    );
+    let dir = load(root);
+    let joined = |slug: &str| {
+        dir.profile(slug)
+            .expect("the profile")
+            .data
+            .programmes
+            .clone()
+    };
+    assert_eq!(joined("fire.example.gov.uk/ola"), ["graduates"]);
+    assert_eq!(
+        joined("fire.example.gov.uk/pat"),
+        [
+            "fire.example.gov.uk/graduates",
+            "leeds.example.gov.uk/yorkshire-buddies"
+        ],
+        "its own directory's programme, and a third's"
+    );
+    let round = buddy_round(&dir, &PastRounds::default(), &options(&dir));
+    let mut members: Vec<String> = groups(&round).concat();
+    members.sort();
+    assert_eq!(members, ["ana", "fire.example.gov.uk/ola"]);
+}

@@ -42,6 +42,9 @@ pub struct Context {
     pub organisation: Option<String>,
     /// Which level band each grade is in, for profiles' levels.
     pub levels: crate::content::Levels,
+    /// This site's own host (`leeds.example.gov.uk`), which the keys of its
+    /// entries leave out when other directories' entries name them.
+    pub own_host: String,
 }
 
 impl Context {
@@ -185,9 +188,17 @@ impl<'a> Reader<'a> {
     /// a warning, so no other directory can stop this site building.
     pub fn reference(&mut self, node: &Node, kind: Kind, field: &'static str) -> Option<String> {
         let key = match (self.host, &node.value) {
-            (None, Value::Str(text))
-                if matches!(kind, Kind::Profile | Kind::Programme) && text.contains('/') =>
-            {
+            // A programme is joined across directories: any entry, local or
+            // mirrored, may name another directory's, and one of this site's
+            // named by its host is this site's.
+            (_, Value::Str(text)) if kind == Kind::Programme && text.contains('/') => {
+                let key = self.mirrored_entry(node, kind, text.trim())?;
+                match key.split_once('/') {
+                    Some((host, slug)) if host == self.context.own_host => slug.to_string(),
+                    _ => key,
+                }
+            }
+            (None, Value::Str(text)) if kind == Kind::Profile && text.contains('/') => {
                 self.mirrored_entry(node, kind, text.trim())?
             }
             (None, _) => self.slug(node)?,

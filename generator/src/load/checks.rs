@@ -86,6 +86,10 @@ pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnosti
             let exists = keys.contains_key(reference.slug.as_str());
             let to = origin_host(&reference.slug);
             match from {
+                // A programme is joined across directories: another
+                // directory's profile may name this site's, or a third's
+                // this site does not mirror, and is matched there alone.
+                Some(_) if joins_programme(reference) => {}
                 // Fields name the directory's own entries by construction;
                 // a link could still lead out of its folder.
                 Some(host) if to != Some(host) => {
@@ -108,6 +112,12 @@ pub(super) fn references(tally: &Tally, findings: &[&Findings]) -> Vec<Diagnosti
         }
     }
     diagnostics
+}
+
+/// Whether a reference is a profile's `programmes`.
+fn joins_programme(reference: &Reference) -> bool {
+    reference.kind == Kind::Programme
+        && matches!(reference.from, ReferenceFrom::Field("programmes"))
 }
 
 /// The directory a file comes from: `None` for this site's own (`content/`),

@@ -192,6 +192,7 @@ impl Files {
             vocabulary: site.vocabulary.clone(),
             organisation: site.organisations.first().cloned(),
             levels: site.levels.clone(),
+            own_host: site.host(),
         };
         let (content, mirror) = rayon::join(
             || entry_files(root, "content"),
@@ -384,6 +385,7 @@ fn read_site(file: &Arc<SourceFile>, root: &Path) -> (Site, Vec<Diagnostic>, Vec
         vocabulary: Default::default(),
         organisation: None,
         levels: Default::default(),
+        own_host: String::new(),
     };
     let mut reader = Reader::new(file, &context);
     let site = match parse_toml(file.text()) {

@@ -90,6 +90,7 @@ pub fn read(root: &Path, directory: &Directory) -> (Wishes, Vec<Diagnostic>) {
         vocabulary: Default::default(),
         organisation: None,
         levels: Default::default(),
+        own_host: directory.site.host(),
     };
     let mut r = Reader::new(&file, &context);
     let node = match parse_yaml(file.text()) {
