@@ -176,12 +176,11 @@ pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
         Ok(history) => history,
         Err(error) => return fail(&error),
     };
-    // Groups this month in the other schemes' rounds count towards each
-    // person's `max_buddies_per_month`.
-    let taken = match round::groups_in(&run.root, month, &rounds) {
-        Ok(taken) => taken,
-        Err(error) => return fail(&error),
-    };
+    // Groups this month in the other schemes' rounds, this directory's and
+    // those other directories published, count towards each person's
+    // `max_buddies_per_month`.
+    let scheme = programme.as_ref().map(|(slug, _)| slug.as_str());
+    let taken = round::groups_in(&directory, month, scheme);
     let started = Instant::now();
     let options = BuddyOptions {
         method,
@@ -195,6 +194,7 @@ pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
     let (pairs, unmatched) = summary::buddy_records(&round);
     let text = summary::buddy_summary(&round);
     let file = RoundFile {
+        made: made(&file, run.force),
         buddy_method: Some(round.method.describe().to_string()),
         buddies: pairs,
         unmatched,
@@ -242,12 +242,15 @@ pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
     else {
         return ExitCode::FAILURE;
     };
+    let scheme = programme.as_ref().map(|(slug, _)| slug.as_str());
+    let placed = round::placed_in(&directory, month, scheme);
     let started = Instant::now();
     let round = swap_round(
         &directory,
         &SwapOptions {
             max_cycle,
             time_limit,
+            placed,
             programme,
             wishes,
             ..SwapOptions::new(month)
@@ -257,6 +260,7 @@ pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
     let (cycles, unplaced) = summary::swap_records(&round);
     let text = summary::swap_summary(&round, &directory);
     let file = RoundFile {
+        made: made(&file, run.force),
         swaps: cycles,
         unplaced,
         ..file
@@ -271,6 +275,23 @@ pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
         took.as_secs_f64()
     );
     write(run, &rounds, month, &file, RoundKind::Swaps, &text)
+}
+
+/// When the month's round file was first made: kept when its other round
+/// is added, and now when a round is made again (which then yields, to a
+/// round of another scheme made before it, anyone both take past the
+/// buddies they want).
+fn made(file: &RoundFile, force: bool) -> Option<String> {
+    let now = || {
+        jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .unwrap_or_else(|_| jiff::Timestamp::now())
+            .to_string()
+    };
+    match &file.made {
+        Some(made) if !force => Some(made.clone()),
+        _ => Some(now()),
+    }
 }
 
 fn write(

@@ -115,6 +115,8 @@ codes! {
     /// A job swap offer whose profile has no level band: no `level:`, and a
     /// grade the table of levels does not know.
     NoLevel => "no-level",
+    /// A round file that cannot be read as one.
+    InvalidRound => "invalid-round",
 }
 
 impl fmt::Display for Code {

@@ -261,27 +261,12 @@ fn people_of_other_directories_join_by_host_and_slug() {
     let site = site();
     let root = site.path();
     person(root, "ana", "council", Some("ngdp-2027"), "graduates");
-    for (slug, programmes) in [
-        ("ola", "vale.example.gov.uk/graduates"),
-        ("pat", "graduates, leeds.example.gov.uk/yorkshire-buddies"),
-    ] {
-        write(
-            root,
-            &format!("mirror/fire.example.gov.uk/profiles/{slug}.md"),
-            &format!(
-                "---\nname: {slug}\nrole: Graduate\norganisation: fire\npolicy_areas: [housing]\nopen_to: [coffee]\ncohort: ngdp-2027\nprogrammes: [{programmes}]\nconsent: 2026-01-01\norigin: https://fire.example.gov.uk/profiles/{slug}/\n---\n"
-            ),
-        );
-    }
-    write(
+    fire(
         root,
-        "mirror/fire.example.gov.uk/organisations/fire.md",
-        "---\nname: Fire\nsector: fire-and-rescue\norigin: https://fire.example.gov.uk/organisations/fire/\n---\n",
-    );
-    write(
-        root,
-        "mirror/fire.example.gov.uk/programmes/graduates.md",
-        "---\nname: Fire graduates\norganisation: fire\nkind: buddies\norigin: https://fire.example.gov.uk/programmes/graduates/\n---\n",
+        &[
+            ("ola", "vale.example.gov.uk/graduates"),
+            ("pat", "graduates, leeds.example.gov.uk/yorkshire-buddies"),
+        ],
     );
     let dir = load(root);
     let joined = |slug: &str| {
@@ -304,4 +289,125 @@ fn people_of_other_directories_join_by_host_and_slug() {
     let mut members: Vec<String> = groups(&round).concat();
     members.sort();
     assert_eq!(members, ["ana", "fire.example.gov.uk/ola"]);
+}
+
+/// Profiles mirrored from fire.example.gov.uk, each `(slug, programmes)`,
+/// with their organisation and the fire service's own programme.
+fn fire(root: &Path, people: &[(&str, &str)]) {
+    for (slug, programmes) in people {
+        write(
+            root,
+            &format!("mirror/fire.example.gov.uk/profiles/{slug}.md"),
+            &format!(
+                "---\nname: {slug}\nrole: Graduate\norganisation: fire\npolicy_areas: [housing]\nopen_to: [coffee]\ncohort: ngdp-2027\nprogrammes: [{programmes}]\nconsent: 2026-01-01\norigin: https://fire.example.gov.uk/profiles/{slug}/\n---\n"
+            ),
+        );
+    }
+    write(
+        root,
+        "mirror/fire.example.gov.uk/organisations/fire.md",
+        "---\nname: Fire\nsector: fire-and-rescue\norigin: https://fire.example.gov.uk/organisations/fire/\n---\n",
+    );
+    write(
+        root,
+        "mirror/fire.example.gov.uk/programmes/graduates.md",
+        "---\nname: Fire graduates\norganisation: fire\nkind: buddies\norigin: https://fire.example.gov.uk/programmes/graduates/\n---\n",
+    );
+}
+
+/// Another directory's published round, as the federation server keeps it,
+/// names people by that directory's keys; the directory reads them as its
+/// own keys. A person it paired counts towards their buddies this month
+/// here, so this site's round leaves out someone who wants one buddy and
+/// has one; but only people who joined its programme count, so a round
+/// naming someone who never did takes nothing from them.
+#[test]
+fn another_directorys_round_counts_towards_the_buddies_people_want() {
+    let site = site();
+    let root = site.path();
+    person(
+        root,
+        "ana",
+        "council",
+        Some("ngdp-2027"),
+        "graduates, fire.example.gov.uk/graduates",
+    );
+    person(root, "bea", "department", Some("ngdp-2027"), "graduates");
+    person(root, "cas", "hospital", Some("ngdp-2027"), "graduates");
+    fire(root, &[("ola", "graduates")]);
+    write(
+        root,
+        "mirror/fire.example.gov.uk/rounds/graduates/2027-01.yaml",
+        "month: 2027-01\nmade: 2027-01-02T09:00:00Z\norigin: https://fire.example.gov.uk/programmes/graduates/rounds/2027-01/\nbuddies:\n  - pair: [ola, vale.example.gov.uk/ana]\n    weight: 1.0\n  - pair: [ola, vale.example.gov.uk/bea]\n    weight: 1.0\n",
+    );
+    let dir = load(root);
+    assert_eq!(dir.rounds.len(), 1);
+    let round = &dir.rounds[0];
+    assert_eq!(
+        round.programme.as_deref(),
+        Some("fire.example.gov.uk/graduates")
+    );
+    assert_eq!(
+        round.groups,
+        [
+            ["fire.example.gov.uk/ola", "ana"],
+            ["fire.example.gov.uk/ola", "bea"]
+        ]
+    );
+    let taken = round::groups_in(&dir, january(), Some("graduates"));
+    assert_eq!(taken.get("ana"), Some(&1));
+    assert_eq!(
+        taken.get("bea"),
+        None,
+        "bea never joined the fire programme"
+    );
+
+    let round = buddy_round(
+        &dir,
+        &PastRounds::default(),
+        &BuddyOptions {
+            taken,
+            ..options(&dir)
+        },
+    );
+    let mut members: Vec<String> = groups(&round).concat();
+    members.sort();
+    assert_eq!(members, ["bea", "cas"], "ana has her buddy for January");
+    assert_eq!(round.full, ["ana"]);
+}
+
+/// A round file that is not in the shape `match` writes is an error naming
+/// its line, and the other files are read all the same.
+#[test]
+fn a_broken_round_file_is_named_with_its_line() {
+    let site = site();
+    let root = site.path();
+    person(root, "ana", "council", Some("ngdp-2027"), "graduates");
+    write(
+        root,
+        "rounds/graduates/2027-01.yaml",
+        "month: 2027-01\nbuddies:\n  - pair: [ana, bea]\n    weight: lots\n",
+    );
+    write(root, "rounds/2027-02.yaml", "month: 2027-03\n");
+    let loaded = generator::load(&LoadOptions::new(root.to_path_buf())).expect("loads");
+    let problems: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}: {} {}",
+                d.file.path().display(),
+                d.file.line_col(d.span.start).0,
+                d.code,
+                d.message
+            )
+        })
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].starts_with("rounds/2027-02.yaml:1: invalid-round the file is the round of 2027-02 by its name, but says `month: 2027-03`"), "{problems:?}");
+    assert!(
+        problems[1].starts_with("rounds/graduates/2027-01.yaml:4: invalid-round"),
+        "{problems:?}"
+    );
+    assert_eq!(loaded.directory.profiles.len(), 1);
 }

@@ -10,6 +10,7 @@ pub mod organisation;
 pub mod page;
 pub mod profile;
 pub mod programme;
+pub mod round;
 pub mod site;
 pub mod taxonomies;
 pub mod vocabulary;
@@ -34,6 +35,7 @@ pub use organisation::Organisation;
 pub use page::Page;
 pub use profile::Profile;
 pub use programme::{Eligibility, Programme, Refusal};
+pub use round::{Month, Round};
 pub use site::Site;
 pub use taxonomies::{TaxonomyKind, term_label, term_url};
 pub use vocabulary::Vocabulary;
@@ -241,6 +243,9 @@ pub struct Directory {
     /// Matching programmes: this site's, and those of the directories it
     /// mirrors (which only their own directories run).
     pub programmes: Vec<Arc<Entry<Programme>>>,
+    /// Matching rounds: this site's, and those the directories it mirrors
+    /// published; by month, then file.
+    pub rounds: Vec<Arc<Round>>,
 }
 
 /// The digests of a list of entries' files, as one number.

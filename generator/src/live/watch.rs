@@ -83,7 +83,8 @@ fn saved(root: &Path, result: DebounceEventResult, mirror: bool) -> Vec<PathBuf>
 }
 
 /// Whether a changed path is one the site at `root` is made of (not its
-/// output, not git's); under `mirror/` only if `mirror`.
+/// output, not git's; its rounds show on members' pages); under `mirror/`
+/// only if `mirror`.
 fn matters(root: &Path, path: &Path, mirror: bool) -> bool {
     let Ok(relative) = path.strip_prefix(root) else {
         return false;
@@ -92,7 +93,7 @@ fn matters(root: &Path, path: &Path, mirror: bool) -> bool {
         return false;
     };
     match first.as_os_str().to_str() {
-        Some("content" | "themes" | "static" | "interchange.toml") => true,
+        Some("content" | "themes" | "static" | "rounds" | "interchange.toml") => true,
         Some("mirror") => mirror,
         _ => false,
     }

@@ -14,6 +14,7 @@
 mod checks;
 mod entry;
 pub mod front_matter;
+mod rounds;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -165,6 +166,8 @@ pub struct Files {
     context: Context,
     /// Entry files by path (relative to the root).
     entries: std::collections::BTreeMap<PathBuf, ReadFile>,
+    /// Round files by path (relative to the root).
+    rounds: std::collections::BTreeMap<PathBuf, rounds::ReadRound>,
     /// What the checks across files count over `entries`.
     tally: checks::Tally,
 }
@@ -194,10 +197,23 @@ impl Files {
             levels: site.levels.clone(),
             own_host: site.host(),
         };
-        let (content, mirror) = rayon::join(
-            || entry_files(root, "content"),
-            || entry_files(root, "mirror"),
+        let ((content, mirror), round_files) = rayon::join(
+            || {
+                rayon::join(
+                    || entry_files(root, "content"),
+                    || entry_files(root, "mirror"),
+                )
+            },
+            || rounds::round_files(root),
         );
+        let own_host = &context.own_host;
+        let read_rounds = round_files
+            .into_par_iter()
+            .map(|path| {
+                let read = rounds::read_round(root, &path, own_host);
+                (path, read)
+            })
+            .collect();
         let paths: Vec<PathBuf> = content.into_iter().chain(mirror).collect();
         let entries: Vec<(PathBuf, ReadFile)> = paths
             .into_par_iter()
@@ -229,6 +245,7 @@ impl Files {
             site,
             context,
             entries,
+            rounds: read_rounds,
             tally,
         })
     }
@@ -248,6 +265,15 @@ impl Files {
         }
         self.context.now = now;
         for path in relative {
+            if rounds::is_round_path(&path) {
+                if root.join(&path).is_file() {
+                    let read = rounds::read_round(&root, &path, &self.context.own_host);
+                    self.rounds.insert(path, read);
+                } else {
+                    self.rounds.remove(&path);
+                }
+                continue;
+            }
             if !is_entry_path(&path) {
                 continue;
             }
@@ -289,7 +315,12 @@ impl Files {
             asks: Vec::new(),
             pages: Vec::new(),
             programmes: Vec::new(),
+            rounds: Vec::new(),
         };
+        for read in self.rounds.values() {
+            diagnostics.extend(read.diagnostics.iter().cloned());
+            directory.rounds.extend(read.round.iter().cloned());
+        }
         let files = std::iter::once(&self.config).chain(self.entries.values());
         let mut findings = Vec::with_capacity(self.entries.len() + 1);
         for file in files {
@@ -321,7 +352,7 @@ impl Files {
         Loaded {
             directory,
             diagnostics,
-            files: self.entries.len() + 1,
+            files: self.entries.len() + self.rounds.len() + 1,
             now: self.context.now,
         }
     }
@@ -371,6 +402,9 @@ fn finish(directory: &mut Directory) {
     tidy(&mut directory.asks);
     tidy(&mut directory.pages);
     tidy(&mut directory.programmes);
+    directory
+        .rounds
+        .sort_by(|a, b| (a.month, &a.path).cmp(&(b.month, &b.path)));
     // A local entry may still name a profile removed (a warning); a
     // mirrored one that does is set aside before it gets here.
     directory.forget_unlisted_profiles();

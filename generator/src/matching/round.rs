@@ -7,39 +7,15 @@
 //! month's buddy round and swap round share one file, each written once
 //! (again only when asked to overwrite it).
 
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use ahash::{AHashMap, AHashSet};
-use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
-use serde_saphyr::FlowSeq;
 
-/// The folder rounds are kept in, under the site root.
-pub const FOLDER: &str = "rounds";
+use crate::content::{Directory, Round};
 
-/// A calendar month, written `YYYY-MM`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month {
-    year: i16,
-    month: i8,
-}
-
-impl Month {
-    /// The month a day falls in.
-    pub fn of(date: Date) -> Self {
-        Self {
-            year: date.year(),
-            month: date.month(),
-        }
-    }
-
-    /// Its first day.
-    pub fn first_day(self) -> Date {
-        jiff::civil::date(self.year, self.month, 1)
-    }
-}
+pub use crate::content::round::{
+    CycleRecord, FOLDER, Month, PairRecord, RoundError, RoundFile, RoundKind, read_file,
+};
 
 /// Where a scheme's rounds are kept: `rounds/` for the rounds over the
 /// whole directory, `rounds/<programme>/` for a programme's. Each scheme
@@ -80,150 +56,6 @@ impl Rounds {
     pub fn summary_file(&self, month: Month, kind: RoundKind) -> PathBuf {
         self.folder.join(format!("{month}.{}.md", kind.name()))
     }
-}
-
-impl fmt::Display for Month {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
-impl FromStr for Month {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("`{text}` is not a month: write it as YYYY-MM, e.g. 2027-01");
-        let (year, month) = text.trim().split_once('-').ok_or_else(bad)?;
-        let year: i16 = year.parse().map_err(|_| bad())?;
-        let month: i8 = month.parse().map_err(|_| bad())?;
-        if year.to_string().len() != 4 || !(1..=12).contains(&month) {
-            return Err(bad());
-        }
-        Ok(Self { year, month })
-    }
-}
-
-/// The two rounds a month can have, which share its round file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RoundKind {
-    /// Buddy pairs.
-    Buddies,
-    /// Job swaps.
-    Swaps,
-}
-
-impl RoundKind {
-    /// Its name in file names: `rounds/<month>.<name>.md`.
-    pub fn name(self) -> &'static str {
-        match self {
-            RoundKind::Buddies => "buddies",
-            RoundKind::Swaps => "swaps",
-        }
-    }
-
-    /// What it makes, for messages.
-    pub fn what(self) -> &'static str {
-        match self {
-            RoundKind::Buddies => "buddy pairs",
-            RoundKind::Swaps => "job swaps",
-        }
-    }
-
-    /// Whether `file` already holds this round.
-    pub fn made_in(self, file: &RoundFile) -> bool {
-        match self {
-            RoundKind::Buddies => !file.buddies.is_empty() || !file.unmatched.is_empty(),
-            RoundKind::Swaps => !file.swaps.is_empty() || !file.unplaced.is_empty(),
-        }
-    }
-}
-
-/// One round file as written.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct RoundFile {
-    /// The month, `YYYY-MM`.
-    pub month: String,
-    /// How the buddy pairs were chosen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buddy_method: Option<String>,
-    /// The buddy pairs.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub buddies: Vec<PairRecord>,
-    /// Buddy participants left without a pair; the next round puts them first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unmatched: Vec<String>,
-    /// The job-swap cycles.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub swaps: Vec<CycleRecord>,
-    /// Job-swap offers no cycle could place.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unplaced: Vec<String>,
-}
-
-/// A buddy pair (or group of three) as written.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PairRecord {
-    /// The two people (or three), as ids (`slug`, or `host/slug` when
-    /// mirrored).
-    pub pair: FlowSeq<Vec<String>>,
-    /// What the first two scored.
-    pub weight: f64,
-    /// The policy areas and interests they share.
-    #[serde(default = "no_reasons")]
-    pub reasons: FlowSeq<Vec<String>>,
-    /// The place they both work in, if they do.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub place: Option<String>,
-}
-
-fn no_reasons() -> FlowSeq<Vec<String>> {
-    FlowSeq(Vec::new())
-}
-
-/// A job-swap cycle as written: each person takes the next one's role, the
-/// last takes the first's.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CycleRecord {
-    /// The people, in order.
-    pub cycle: FlowSeq<Vec<String>>,
-    /// How well the roles suit the people taking them.
-    #[serde(default)]
-    pub fit: i64,
-}
-
-/// Why rounds could not be read or written.
-#[derive(Debug, thiserror::Error)]
-pub enum RoundError {
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// What went wrong.
-        source: std::io::Error,
-    },
-    /// A round file is not in the expected shape.
-    #[error("{path}:{line}:{column}: {message}")]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// Where (1-based; 0 when unknown).
-        line: u64,
-        /// Where (1-based; 0 when unknown).
-        column: u64,
-        /// What is wrong.
-        message: String,
-    },
-    /// The round has already been made.
-    #[error("{path} already holds the {} of {month}", kind.what())]
-    Exists {
-        /// The file.
-        path: PathBuf,
-        /// Which round.
-        kind: RoundKind,
-        /// The month.
-        month: Month,
-    },
 }
 
 /// What earlier rounds say about a new one.
@@ -307,63 +139,54 @@ fn ordered(a: &str, b: &str) -> (String, String) {
     }
 }
 
-/// How many buddy groups each person is in, in the rounds of `month` kept
-/// under `root` (the whole directory's and every programme's), leaving out
-/// those of `except`: what a new round of `except` must add to.
+/// How many buddy groups each person is in, in the rounds of `month` the
+/// directory knows (its own and those other directories published), leaving
+/// out those of its own scheme `except` (a programme's slug, or `None` for
+/// its round over the whole directory): what a new round of `except` must
+/// add to.
 pub fn groups_in(
-    root: &Path,
+    directory: &Directory,
     month: Month,
-    except: &Rounds,
-) -> Result<AHashMap<String, u32>, RoundError> {
-    let mut schemes = vec![Rounds::of_directory(root)];
-    let folder = root.join(FOLDER);
-    if let Ok(entries) = std::fs::read_dir(&folder) {
-        for entry in entries.flatten() {
-            if entry.path().is_dir()
-                && let Some(slug) = entry.file_name().to_str()
-            {
-                schemes.push(Rounds::of_programme(root, slug));
-            }
-        }
-    }
+    except: Option<&str>,
+) -> AHashMap<String, u32> {
     let mut groups: AHashMap<String, u32> = AHashMap::new();
-    for scheme in schemes.iter().filter(|s| *s != except) {
-        let path = scheme.file(month);
-        if !path.exists() {
-            continue;
-        }
-        for group in read_file(&path)?.buddies {
-            for person in group.pair.0 {
-                *groups.entry(person).or_default() += 1;
+    for round in others_of(directory, month, except) {
+        for group in &round.groups {
+            for person in group.iter().filter(|p| round.may_name(directory, p)) {
+                *groups.entry(person.clone()).or_default() += 1;
             }
         }
     }
-    Ok(groups)
+    groups
 }
 
-/// Reads one round file.
-pub fn read_file(path: &Path) -> Result<RoundFile, RoundError> {
-    let text = std::fs::read_to_string(path).map_err(|source| RoundError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    // A round of 100,000 people is a few million YAML events: above the
-    // parser's defaults, which are set for configuration files.
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_events: 50_000_000,
-            max_nodes: 20_000_000,
-        },
-    };
-    serde_saphyr::from_str_with_options(&text, options).map_err(|error| {
-        let (line, column) = error.location().map_or((0, 0), |l| (l.line(), l.column()));
-        RoundError::Parse {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: error.to_string().lines().next().unwrap_or("").to_string(),
-        }
-    })
+/// Who is placed in a job swap in the rounds of `month` the directory knows,
+/// leaving out those of its own scheme `except`: nobody moves twice in a
+/// month.
+pub fn placed_in(directory: &Directory, month: Month, except: Option<&str>) -> AHashSet<String> {
+    others_of(directory, month, except)
+        .flat_map(|round| {
+            round
+                .swaps
+                .iter()
+                .flatten()
+                .filter(|p| round.may_name(directory, p))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The rounds of `month` but this site's own of the scheme `except`.
+fn others_of<'a>(
+    directory: &'a Directory,
+    month: Month,
+    except: Option<&'a str>,
+) -> impl Iterator<Item = &'a Round> {
+    directory
+        .rounds
+        .iter()
+        .map(|r| &**r)
+        .filter(move |r| r.month == month && (r.is_mirror() || r.programme.as_deref() != except))
 }
 
 /// The round file of `month` as it is (or a new one), to make its `kind`
@@ -420,6 +243,7 @@ fn replace(path: &Path, text: &str) -> Result<(), RoundError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_saphyr::FlowSeq;
 
     #[test]
     fn months_read_and_print_as_yyyy_mm() {
@@ -450,6 +274,7 @@ mod tests {
                 fit: 5,
             }],
             unplaced: vec![],
+            ..RoundFile::default()
         };
         let rounds = Rounds::of_directory(dir.path());
         write(&rounds, month, &file).unwrap();

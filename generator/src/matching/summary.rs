@@ -175,7 +175,7 @@ pub fn buddy_summary(round: &BuddyRound<'_>) -> String {
     if !round.full.is_empty() {
         let _ = writeln!(
             out,
-            "{} more already have as many buddies this month as they asked for, from other programmes.",
+            "{} more already have as many buddies this month as they asked for, from other programmes' rounds (this directory's or others').",
             round.full.len()
         );
     }
@@ -311,6 +311,13 @@ pub fn swap_summary(round: &SwapRound<'_>, dir: &Directory) -> String {
         round.possible,
         round.method.describe()
     );
+    if !round.elsewhere.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} more are placed in a swap this month by another programme (this directory's or another's) and sit this round out.",
+            round.elsewhere.len()
+        );
+    }
     out.push_str("\n## Swaps\n\n");
     for cycle in &round.cycles {
         let kind = if cycle.people.len() == 2 {

@@ -48,6 +48,9 @@ pub struct SwapOptions {
     /// How many level bands apart two people who swap may be; `None` for the
     /// site's setting (`[swaps] levels_apart`).
     pub levels_apart: Option<u8>,
+    /// Who is placed in a swap this month already, in the rounds of other
+    /// schemes (here and in other directories): nobody moves twice.
+    pub placed: ahash::AHashSet<String>,
 }
 
 impl SwapOptions {
@@ -61,6 +64,7 @@ impl SwapOptions {
             programme: None,
             wishes: super::wishes::Wishes::default(),
             levels_apart: None,
+            placed: ahash::AHashSet::new(),
         }
     }
 }
@@ -203,6 +207,8 @@ pub struct SwapRound<'a> {
     pub why_unplaced: Vec<Unplaced>,
     /// How many level bands apart the people of a swap could be.
     pub levels_apart: u8,
+    /// Offers left out because another scheme placed them this month.
+    pub elsewhere: Vec<String>,
 }
 
 impl SwapRound<'_> {
@@ -372,6 +378,7 @@ pub fn cycles(offers: &[Offer<'_>], arcs: &[Vec<(usize, i64)>], max_cycle: usize
 /// Makes the swap round of `options.month` over the whole directory.
 pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a> {
     let levels_apart = options.levels_apart.unwrap_or(dir.site.swaps.levels_apart);
+    let mut elsewhere = Vec::new();
     let mut offers: Vec<Offer<'a>> = dir
         .profiles
         .iter()
@@ -382,6 +389,13 @@ pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a
                 && options.programme.as_ref().is_none_or(|(key, programme)| {
                     e.data.programmes.contains(key) && programme.refusal(dir, e).is_none()
                 })
+        })
+        .filter(|e| {
+            let free = !options.placed.contains(&e.slug);
+            if !free {
+                elsewhere.push(e.slug.clone());
+            }
+            free
         })
         .map(|e| Offer {
             id: e.slug.clone(),
@@ -466,6 +480,7 @@ pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a
         .collect();
     SwapRound {
         month: options.month,
+        elsewhere,
         unplaced,
         why_unplaced,
         offers,

@@ -1,0 +1,125 @@
+//! Reading round files: this site's, under `rounds/`, and those other
+//! directories published, which the federation server keeps under
+//! `mirror/<host>/rounds/`. A file that cannot be read is named with its
+//! line, and the others are read all the same.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use walkdir::WalkDir;
+
+use crate::content::Round;
+use crate::content::round::{self, FOLDER, RoundError};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceFile;
+
+/// What reading one round file gave.
+pub(super) struct ReadRound {
+    pub(super) round: Option<Arc<Round>>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether `relative` (to the site folder) is where a round file is kept.
+pub(super) fn is_round_path(relative: &Path) -> bool {
+    round::place_of(relative).is_some()
+}
+
+/// Every round file of the site at `root`, relative to it, in path order.
+pub(super) fn round_files(root: &Path) -> Vec<PathBuf> {
+    let mut folders = vec![root.join(FOLDER)];
+    if let Ok(hosts) = std::fs::read_dir(root.join("mirror")) {
+        let mut hosts: Vec<PathBuf> = hosts
+            .flatten()
+            .map(|host| host.path().join(FOLDER))
+            .collect();
+        hosts.sort();
+        folders.extend(hosts);
+    }
+    let mut files = Vec::new();
+    for folder in folders.iter().filter(|f| f.is_dir()) {
+        files.extend(
+            WalkDir::new(folder)
+                .max_depth(2)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
+                .filter(|relative| is_round_path(relative)),
+        );
+    }
+    files
+}
+
+/// Reads the round file at `relative`, for the site at `own_host`.
+pub(super) fn read_round(root: &Path, relative: &Path, own_host: &str) -> ReadRound {
+    let mut out = ReadRound {
+        round: None,
+        diagnostics: Vec::new(),
+    };
+    let Some((host, programme, month)) = round::place_of(relative) else {
+        return out;
+    };
+    let text = match std::fs::read_to_string(root.join(relative)) {
+        Ok(text) => text,
+        Err(e) => {
+            let file = Arc::new(SourceFile::new(relative, ""));
+            out.diagnostics.push(
+                Diagnostic::error(
+                    Code::Unreadable,
+                    &file,
+                    file.line_span(1),
+                    format!("cannot read the round file: {e}"),
+                )
+                .with_hint("save it as UTF-8 text, as `interchange match` wrote it"),
+            );
+            return out;
+        }
+    };
+    let file = Arc::new(SourceFile::new(relative, text));
+    let problem = |line: u64, message: String| {
+        let line = usize::try_from(line.max(1)).unwrap_or(1);
+        Diagnostic::error(Code::InvalidRound, &file, file.line_span(line), message).with_hint(
+            "the file is written by `interchange match`: restore it from git, or make the round again with --force",
+        )
+    };
+    let written = match round::parse(file.text(), relative) {
+        Ok(written) => written,
+        Err(RoundError::Parse { line, message, .. }) => {
+            out.diagnostics.push(problem(line, message));
+            return out;
+        }
+        Err(other) => {
+            out.diagnostics.push(problem(1, other.to_string()));
+            return out;
+        }
+    };
+    if written.month != month.to_string() {
+        out.diagnostics.push(problem(
+            line_of(file.text(), "month:"),
+            format!(
+                "the file is the round of {month} by its name, but says `month: {}`",
+                written.month
+            ),
+        ));
+        return out;
+    }
+    match Round::from_file(
+        written,
+        relative.to_path_buf(),
+        programme.as_deref(),
+        host.as_deref(),
+        own_host,
+    ) {
+        Ok(round) => out.round = Some(Arc::new(round)),
+        Err(message) => out.diagnostics.push(problem(1, message)),
+    }
+    out
+}
+
+/// The 1-based line a top-level `key` starts, or the first.
+fn line_of(text: &str, key: &str) -> u64 {
+    text.lines()
+        .position(|line| line.starts_with(key))
+        .map_or(1, |i| i as u64 + 1)
+}
