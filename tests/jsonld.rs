@@ -109,6 +109,17 @@ fn every_served_document_expands_with_every_term_defined() {
         "content/programmes/graduate-buddies.md",
         "---\nname: Graduate buddies\norganisation: acme\nkind: buddies\njoin:\n  cohorts: [ngdp-2027]\n---\nFor graduates.\n",
     );
+    // Its round, and one over the whole directory with a job swap.
+    write(
+        root,
+        "rounds/graduate-buddies/2027-01.yaml",
+        "month: 2027-01\nmade: 2027-01-04T10:00:00Z\nbuddies:\n  - pair: [priya-shah, omar-ali]\n    weight: 1.0\n",
+    );
+    write(
+        root,
+        "rounds/2027-01.yaml",
+        "month: 2027-01\nswaps:\n  - cycle: [priya-shah, omar-ali]\n    fit: 2\n",
+    );
     let server = federate(root, port);
     let port = server.port;
     let outbox_size = |path: &str| {
@@ -139,6 +150,8 @@ fn every_served_document_expands_with_every_term_defined() {
         "/asks/mentor-wanted/",
         "/asks/open-ended/",
         "/programmes/graduate-buddies/",
+        "/programmes/graduate-buddies/rounds/2027-01/",
+        "/rounds/2027-01/",
     ] {
         documents.push((path.to_string(), fetch(port, path, ACTIVITY, 200)));
     }

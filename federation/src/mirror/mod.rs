@@ -14,6 +14,7 @@
 pub mod build;
 pub mod limits;
 pub mod markdown;
+pub mod rounds;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ use crate::objects::organisation;
 use crate::outgoing::Fetched;
 use crate::protocol::{
     Activity, ActivityKind, CollectionPage, EntryDocument, Reference, RemoteActorDocument,
+    RoundDocument,
 };
 use crate::store::FollowRow;
 use limits::{Caps, Limits};
@@ -73,16 +75,32 @@ pub fn file_of(id: &Url) -> Option<(PathBuf, Kind)> {
     })
 }
 
-/// Writes the entry a document carries (and the organisation it names)
-/// under `root`, within the `limits` of its host. The paths written; none
-/// if the document is not an Interchange entry, nothing changed, or its
-/// directory has sent all this site keeps.
+/// Where the entry or round `id` is mirrored, relative to the site folder.
+pub fn mirrored_file(id: &Url) -> Option<PathBuf> {
+    file_of(id)
+        .map(|(path, _)| path)
+        .or_else(|| rounds::file_of(id))
+}
+
+/// Whether a document is whole: an entry carrying its fields, or a round.
+fn is_whole(document: &Value) -> bool {
+    EntryDocument::read(document).fields.is_some() || RoundDocument::read(document).is_some()
+}
+
+/// Writes the entry a document carries (and the organisation it names),
+/// or the round, under `root`, within the `limits` of its host. The paths
+/// written; none if the document is not an Interchange entry or round,
+/// nothing changed, or its directory has sent all this site keeps.
 pub fn write_entry(
     root: &Path,
     limits: &Limits,
     caps: Caps,
     document: &Value,
 ) -> Result<Vec<PathBuf>, FederationError> {
+    if let Some(round) = RoundDocument::read(document) {
+        let folder = Folder { root, limits, caps };
+        return Ok(rounds::write(&folder, &round)?.into_iter().collect());
+    }
     let document = EntryDocument::read(document);
     let mut written = Vec::new();
     let Some((id, relative, kind)) = entry_place(&document) else {
@@ -114,7 +132,7 @@ fn entry_place(document: &EntryDocument) -> Option<(Url, PathBuf, Kind)> {
 }
 
 /// Where mirrored files are written, and how much each host may have.
-struct Folder<'a> {
+pub(crate) struct Folder<'a> {
     root: &'a Path,
     limits: &'a Limits,
     caps: Caps,
@@ -133,9 +151,20 @@ impl Folder<'_> {
             return Ok(None);
         };
         let text = markdown::entry_file(fields, id.as_str(), document.text().unwrap_or_default());
+        self.write_text(id, relative, &text)
+    }
+
+    /// Writes `text` as the mirrored file of `id` at `relative`, if it
+    /// differs from the one there and its host is within its limits.
+    fn write_text(
+        &self,
+        id: &Url,
+        relative: &Path,
+        text: &str,
+    ) -> Result<Option<PathBuf>, FederationError> {
         let path = self.root.join(relative);
         let old = std::fs::read_to_string(&path).ok();
-        if old.as_deref() == Some(text.as_str()) {
+        if old.as_deref() == Some(text) {
             return Ok(None);
         }
         let host = authority(id).unwrap_or_default();
@@ -146,7 +175,7 @@ impl Folder<'_> {
         {
             return Ok(None);
         }
-        write_file(&path, &text)
+        write_file(&path, text)
     }
 }
 
@@ -232,7 +261,7 @@ pub fn remove_entry(
     limits: &Limits,
     id: &Url,
 ) -> Result<Option<PathBuf>, FederationError> {
-    let Some((relative, _)) = file_of(id) else {
+    let Some(relative) = mirrored_file(id) else {
         return Ok(None);
     };
     let path = root.join(relative);
@@ -280,7 +309,7 @@ pub async fn receive(
         tracing::debug!(%actor, "not a followed directory: nothing mirrored");
         return Ok(());
     }
-    let document = if EntryDocument::read(object).fields.is_some() {
+    let document = if is_whole(object) {
         object.clone()
     } else {
         let Some(id) = Reference::id_in(object) else {
@@ -610,10 +639,10 @@ async fn mirror_page(
         else {
             continue;
         };
-        if let Some((relative, _)) = file_of(&id) {
+        if let Some(relative) = mirrored_file(&id) {
             listed.insert(instance.root.join(relative));
         }
-        if EntryDocument::read(item).fields.is_some() {
+        if is_whole(item) {
             // On the directory's own page: its own document.
             changed.extend(write_entry(&instance.root, &instance.limits, caps, item)?);
         } else {
@@ -655,7 +684,7 @@ fn remove_unlisted(
     host: &str,
     listed: &HashSet<PathBuf>,
 ) -> Result<Vec<PathBuf>, FederationError> {
-    let mut removed = Vec::new();
+    let mut removed = rounds::remove_unlisted(&instance.root.join("mirror").join(host), listed)?;
     for kind in PUBLISHED {
         let folder = instance.root.join("mirror").join(host).join(kind.folder());
         let Ok(files) = std::fs::read_dir(&folder) else {

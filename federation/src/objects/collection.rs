@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use generator::content::Directory;
+use generator::content::{Directory, Round, round};
 use generator::{Entry, Kind};
 
 use super::person;
@@ -40,7 +40,38 @@ pub enum PageQuery {
     Number(usize),
     /// The entries after this one (`profiles/priya-shah`); after none, the
     /// first page.
-    After(Option<(Kind, String)>),
+    After(Option<Cursor>),
+}
+
+/// Where a page of entries starts: after an entry of a kind, by its key, or
+/// after a round, by its name (`graduates/2027-01`, or `2027-01` for a
+/// round over the whole directory). Rounds come after every kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    /// After this entry.
+    Entry(Kind, String),
+    /// After this round.
+    Round(String),
+}
+
+impl Cursor {
+    /// As the `after` of a page's address: `profiles/priya-shah`,
+    /// `rounds/graduates/2027-01`.
+    fn written(&self) -> String {
+        match self {
+            Cursor::Entry(kind, key) => format!("{}/{key}", kind.folder()),
+            Cursor::Round(name) => format!("{}/{name}", round::FOLDER),
+        }
+    }
+
+    /// Read back from [`Cursor::written`].
+    fn read(text: &str) -> Option<Self> {
+        let (folder, key) = text.split_once('/')?;
+        if folder == round::FOLDER {
+            return Some(Cursor::Round(key.to_string()));
+        }
+        Kind::from_folder(folder).map(|kind| Cursor::Entry(kind, key.to_string()))
+    }
 }
 
 impl PageQuery {
@@ -57,12 +88,7 @@ impl PageQuery {
                         asked = PageQuery::Number(number.max(1));
                     }
                 }
-                "after" => {
-                    let cursor = value.split_once('/').and_then(|(folder, key)| {
-                        Kind::from_folder(folder).map(|kind| (kind, key.to_string()))
-                    });
-                    return PageQuery::After(cursor);
-                }
+                "after" => return PageQuery::After(Cursor::read(&value)),
                 _ => {}
             }
         }
@@ -96,22 +122,23 @@ pub fn entries_id(directory: &Directory) -> String {
 }
 
 /// The address of the page of entries after `cursor` (none: the first).
-pub fn entries_page_id(directory: &Directory, cursor: Option<(Kind, &str)>) -> String {
-    let after = cursor.map_or_else(String::new, |(kind, key)| {
-        url::form_urlencoded::byte_serialize(format!("{}/{key}", kind.folder()).as_bytes())
-            .collect()
+pub fn entries_page_id(directory: &Directory, cursor: Option<&Cursor>) -> String {
+    let after = cursor.map_or_else(String::new, |cursor| {
+        url::form_urlencoded::byte_serialize(cursor.written().as_bytes()).collect()
     });
     format!("{}?after={after}", entries_id(directory))
 }
 
 /// Every entry the site publishes to other servers: its federating people,
-/// events, consultations and asks (mirrored entries belong to their own
-/// directories and are left out). Its size, and its first page.
+/// events, consultations, asks, programmes and their rounds (mirrored ones
+/// belong to their own directories and are left out). Its size, and its
+/// first page.
 pub fn entries(directory: &Directory) -> OrderedCollection {
     let total = ENTRY_KINDS
         .iter()
         .map(|&kind| published(directory, kind, None).count())
-        .sum();
+        .sum::<usize>()
+        + published_rounds(directory).len();
     OrderedCollection::new(
         entries_id(directory),
         total,
@@ -131,17 +158,21 @@ pub enum Published<'a> {
     Ask(&'a Entry<generator::content::Ask>),
     /// A matching programme.
     Programme(&'a Entry<generator::content::Programme>),
+    /// A round of this site's, with its name and the path it is published at.
+    Round(&'a Round, String, String),
 }
 
 impl Published<'_> {
-    /// Its kind and key: where the next page starts after it.
-    pub fn cursor(&self) -> (Kind, &str) {
+    /// Where the next page starts after it.
+    pub fn cursor(&self) -> Cursor {
+        let entry = |kind: Kind, key: &str| Cursor::Entry(kind, key.to_string());
         match self {
-            Published::Profile(e) => (Kind::Profile, &e.slug),
-            Published::Event(e) => (Kind::Event, &e.slug),
-            Published::Consultation(e) => (Kind::Consultation, &e.slug),
-            Published::Ask(e) => (Kind::Ask, &e.slug),
-            Published::Programme(e) => (Kind::Programme, &e.slug),
+            Published::Profile(e) => entry(Kind::Profile, &e.slug),
+            Published::Event(e) => entry(Kind::Event, &e.slug),
+            Published::Consultation(e) => entry(Kind::Consultation, &e.slug),
+            Published::Ask(e) => entry(Kind::Ask, &e.slug),
+            Published::Programme(e) => entry(Kind::Programme, &e.slug),
+            Published::Round(_, name, _) => Cursor::Round(name.clone()),
         }
     }
 }
@@ -150,17 +181,20 @@ impl Published<'_> {
 /// most `limit`, and whether more follow.
 pub fn entries_after<'a>(
     directory: &'a Directory,
-    cursor: Option<&(Kind, String)>,
+    cursor: Option<&Cursor>,
     limit: usize,
 ) -> (Vec<Published<'a>>, bool) {
-    let start = cursor.map_or(0, |(kind, _)| {
-        ENTRY_KINDS.iter().position(|k| k == kind).unwrap_or(0)
-    });
+    let start = match cursor {
+        None => 0,
+        Some(Cursor::Entry(kind, _)) => ENTRY_KINDS.iter().position(|k| k == kind).unwrap_or(0),
+        Some(Cursor::Round(_)) => ENTRY_KINDS.len(),
+    };
     let mut page = Vec::new();
-    for &kind in &ENTRY_KINDS[start..] {
-        let after = cursor
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, key)| key.as_str());
+    for &kind in &ENTRY_KINDS[start.min(ENTRY_KINDS.len())..] {
+        let after = match cursor {
+            Some(Cursor::Entry(k, key)) if *k == kind => Some(key.as_str()),
+            _ => None,
+        };
         for entry in published(directory, kind, after) {
             if page.len() == limit {
                 return (page, true);
@@ -168,7 +202,47 @@ pub fn entries_after<'a>(
             page.push(entry);
         }
     }
+    let after = match cursor {
+        Some(Cursor::Round(name)) => Some(name.as_str()),
+        _ => None,
+    };
+    for (round, name, path) in published_rounds(directory) {
+        if after.is_some_and(|after| name.as_str() <= after) {
+            continue;
+        }
+        if page.len() == limit {
+            return (page, true);
+        }
+        page.push(Published::Round(round, name, path));
+    }
     (page, false)
+}
+
+/// The rounds the site publishes, by name, each with its name
+/// (`graduates/2027-01`, `2027-01`) and the path it is published at: its
+/// own rounds over the whole directory, and those of its own programmes.
+pub fn published_rounds(directory: &Directory) -> Vec<(&Round, String, String)> {
+    let mut rounds: Vec<(&Round, String, String)> = directory
+        .rounds
+        .iter()
+        .filter(|r| {
+            r.programme.as_deref().is_none_or(|slug| {
+                directory
+                    .programme(slug)
+                    .is_some_and(|p| !p.origin.is_mirror())
+            })
+        })
+        .filter_map(|r| {
+            let path = r.published_path()?;
+            let name = match &r.programme {
+                Some(slug) => format!("{slug}/{}", r.month),
+                None => r.month.to_string(),
+            };
+            Some((&**r, name, path))
+        })
+        .collect();
+    rounds.sort_by(|a, b| a.1.cmp(&b.1));
+    rounds
 }
 
 /// The published entries of `kind`, after the key `after` if given.
@@ -230,7 +304,11 @@ mod tests {
         assert_eq!(PageQuery::read(Some("after=")), PageQuery::After(None));
         assert_eq!(
             PageQuery::read(Some("after=profiles%2Fpriya-shah")),
-            PageQuery::After(Some((Kind::Profile, "priya-shah".into())))
+            PageQuery::After(Some(Cursor::Entry(Kind::Profile, "priya-shah".into())))
+        );
+        assert_eq!(
+            PageQuery::read(Some("after=rounds%2Fgraduates%2F2027-01")),
+            PageQuery::After(Some(Cursor::Round("graduates/2027-01".into())))
         );
         assert_eq!(
             PageQuery::read(Some("after=nonsense")),

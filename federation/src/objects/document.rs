@@ -8,7 +8,9 @@ use generator::{Entry, Kind};
 use serde_json::Value;
 
 use super::collection::{PAGE_SIZE, PageQuery, Published};
-use super::{actor_id, application, collection, dates, event, fields, organisation, page, person};
+use super::{
+    actor_id, application, collection, dates, event, fields, organisation, page, person, round,
+};
 use crate::error::FederationError;
 use crate::protocol::{
     ACTIVITY_STREAMS, Activity, ActivityKind, OrderedCollectionPage, PUBLIC, contexts,
@@ -68,6 +70,11 @@ pub async fn all(
             .iter()
             .filter(|e| !e.origin.is_mirror())
             .map(|e| programme(directory, history, e)),
+    );
+    documents.extend(
+        collection::published_rounds(directory)
+            .into_iter()
+            .map(|(r, _, path)| round_document(directory, r, &path)),
     );
     Ok(documents)
 }
@@ -137,6 +144,12 @@ pub async fn at(
         let site = organisation::organization(directory, &keys, history);
         return Ok(serde_json::to_value(site).ok());
     }
+    if let Some((programme, month)) = generator::content::round::at_path(path) {
+        return Ok(collection::published_rounds(directory)
+            .into_iter()
+            .find(|(r, _, _)| r.month == month && r.programme.as_deref() == programme)
+            .map(|(r, _, path)| round_document(directory, r, &path).json));
+    }
     Ok(
         entry_at(directory, history, store, path, jiff::Timestamp::now())
             .await?
@@ -188,7 +201,7 @@ async fn entries_page(
     directory: &Directory,
     history: &GitDates,
     store: &Store,
-    cursor: Option<(Kind, String)>,
+    cursor: Option<collection::Cursor>,
 ) -> Result<OrderedCollectionPage, FederationError> {
     let (entries, mut more) = collection::entries_after(directory, cursor.as_ref(), PAGE_SIZE);
     let now = jiff::Timestamp::now();
@@ -208,6 +221,7 @@ async fn entries_page(
             Published::Consultation(e) => consultation(directory, history, e, now),
             Published::Ask(e) => ask(directory, history, e),
             Published::Programme(e) => programme(directory, history, e),
+            Published::Round(r, _, path) => round_document(directory, r, path),
         };
         let item = within(document.json, &contexts);
         bytes += item.to_string().len();
@@ -219,11 +233,10 @@ async fn entries_page(
         .checked_sub(1)
         .and_then(|last| entries.get(last))
         .filter(|_| more)
-        .map(|last| collection::entries_page_id(directory, Some(last.cursor())));
-    let cursor = cursor.as_ref().map(|(kind, key)| (*kind, key.as_str()));
+        .map(|last| collection::entries_page_id(directory, Some(&last.cursor())));
     Ok(OrderedCollectionPage::new(
         contexts,
-        collection::entries_page_id(directory, cursor),
+        collection::entries_page_id(directory, cursor.as_ref()),
         collection::entries_id(directory),
         next,
         items,
@@ -395,6 +408,21 @@ fn consultation(
         actor: organisation::id(directory),
         kind: "Page",
         json,
+    }
+}
+
+/// A round of this site's, published at `path`.
+fn round_document(
+    directory: &Directory,
+    round: &generator::content::Round,
+    path: &str,
+) -> Document {
+    let page = round::round_page(directory, round, path);
+    Document {
+        id: page.id.clone(),
+        actor: organisation::id(directory),
+        kind: "Page",
+        json: serde_json::to_value(page).unwrap_or(Value::Null),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod organisation;
 pub mod page;
 pub mod person;
 pub mod remote;
+pub mod round;
 
 use generator::content::Directory;
 use generator::{Entry, Kind};

@@ -17,6 +17,7 @@ mod discovery;
 mod entry;
 mod event;
 mod page;
+mod round;
 mod tombstone;
 
 pub use activity::{Activity, ActivityKind, Received};
@@ -32,6 +33,7 @@ pub use discovery::{
 pub use entry::{EntryDocument, EntryTerms, OrganisationEntry, Source, add_terms};
 pub use event::{EventObject, Location, Place, PostalAddress, VirtualLocation};
 pub use page::{Page, PageTerms};
+pub use round::{Group, ROUNDS, RoundDocument, RoundPage, Swap};
 pub use tombstone::Tombstone;
 
 use serde::{Deserialize, Serialize};

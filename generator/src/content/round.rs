@@ -16,7 +16,8 @@ use std::str::FromStr;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use serde_saphyr::FlowSeq;
+/// A list written on one line, as round files write each group.
+pub use serde_saphyr::FlowSeq;
 
 use super::{Origin, mirrored_key};
 
@@ -202,6 +203,16 @@ pub fn read_file(path: &Path) -> Result<RoundFile, RoundError> {
     parse(&text, path)
 }
 
+/// The text of a round file, after a comment line `header`, to be written
+/// at `path`.
+pub fn text(file: &RoundFile, header: &str, path: &Path) -> Result<String, RoundError> {
+    let yaml = serde_saphyr::to_string(file).map_err(|e| RoundError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(format!("# {header}\n{yaml}"))
+}
+
 /// Reads the `text` of the round file at `path`.
 pub fn parse(text: &str, path: &Path) -> Result<RoundFile, RoundError> {
     // A round of 100,000 people is a few million YAML events: above the
@@ -318,6 +329,14 @@ impl Round {
         }
     }
 
+    /// The path its own directory publishes it at:
+    /// `/programmes/<slug>/rounds/<yyyy-mm>/` for a programme's,
+    /// `/rounds/<yyyy-mm>/` for a round over the whole directory. `None` for
+    /// a mirrored round, which is published by its own directory alone.
+    pub fn published_path(&self) -> Option<String> {
+        (!self.is_mirror()).then(|| path_of(self.programme.as_deref(), self.month))
+    }
+
     /// Whether it was received from another directory.
     pub fn is_mirror(&self) -> bool {
         self.origin.is_mirror()
@@ -333,6 +352,30 @@ pub fn key_from(host: &str, own_host: &str, written: &str) -> String {
         Some((other, slug)) if other == own_host => slug.to_string(),
         Some(_) => written.to_string(),
     }
+}
+
+/// The path a directory publishes its round of `programme` (a slug of its
+/// own; `None` for its round over the whole directory) in `month` at.
+pub fn path_of(programme: Option<&str>, month: Month) -> String {
+    match programme {
+        Some(slug) => format!("/programmes/{slug}/{FOLDER}/{month}/"),
+        None => format!("/{FOLDER}/{month}/"),
+    }
+}
+
+/// The programme slug and month of the round published at `path` (the
+/// inverse of [`path_of`]).
+pub fn at_path(path: &str) -> Option<(Option<&str>, Month)> {
+    let inner = path.strip_prefix('/')?.strip_suffix('/')?;
+    let parts: Vec<&str> = inner.split('/').collect();
+    let (programme, month) = match parts.as_slice() {
+        [FOLDER, month] => (None, *month),
+        ["programmes", slug, FOLDER, month] if crate::fields::is_slug(slug) => {
+            (Some(*slug), *month)
+        }
+        _ => return None,
+    };
+    Some((programme, month.parse().ok()?))
 }
 
 /// The place of a round file, from its path relative to the site folder:

@@ -265,12 +265,25 @@ impl Files {
         }
         self.context.now = now;
         for path in relative {
-            if rounds::is_round_path(&path) {
-                if root.join(&path).is_file() {
-                    let read = rounds::read_round(&root, &path, &self.context.own_host);
-                    self.rounds.insert(path, read);
+            if rounds::under_rounds(&path) {
+                let full = root.join(&path);
+                if full.is_file() {
+                    if rounds::is_round_path(&path) {
+                        let read = rounds::read_round(&root, &path, &self.context.own_host);
+                        self.rounds.insert(path, read);
+                    }
+                } else if full.is_dir() {
+                    // A folder made (a programme's first round): the files
+                    // written in it at once may not be told one by one.
+                    self.rounds = rounds::round_files(&root)
+                        .into_iter()
+                        .map(|path| {
+                            let read = rounds::read_round(&root, &path, &self.context.own_host);
+                            (path, read)
+                        })
+                        .collect();
                 } else {
-                    self.rounds.remove(&path);
+                    self.rounds.retain(|p, _| !p.starts_with(&path));
                 }
                 continue;
             }

@@ -24,6 +24,17 @@ pub(super) fn is_round_path(relative: &Path) -> bool {
     round::place_of(relative).is_some()
 }
 
+/// Whether `relative` (to the site folder) is in a folder of rounds:
+/// `rounds/…` or `mirror/<host>/rounds/…`.
+pub(super) fn under_rounds(relative: &Path) -> bool {
+    let mut parts = relative.iter();
+    match parts.next().and_then(|p| p.to_str()) {
+        Some(FOLDER) => true,
+        Some("mirror") => parts.nth(1).is_some_and(|p| p == FOLDER),
+        _ => false,
+    }
+}
+
 /// Every round file of the site at `root`, relative to it, in path order.
 pub(super) fn round_files(root: &Path) -> Vec<PathBuf> {
     let mut folders = vec![root.join(FOLDER)];

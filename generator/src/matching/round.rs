@@ -214,13 +214,13 @@ pub fn open(
 /// Writes a round file, whole beside the old and renamed over it, so that a
 /// crash leaves one or the other.
 pub fn write(rounds: &Rounds, month: Month, file: &RoundFile) -> Result<(), RoundError> {
-    let yaml = serde_saphyr::to_string(file).map_err(|e| RoundError::Io {
-        path: rounds.file(month),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    let header =
-        "# Written by `interchange match`; commit it so later rounds do not repeat a pair.\n";
-    replace(&rounds.file(month), &format!("{header}{yaml}"))
+    let path = rounds.file(month);
+    let text = crate::content::round::text(
+        file,
+        "Written by `interchange match`; commit it so later rounds do not repeat a pair.",
+        &path,
+    )?;
+    replace(&path, &text)
 }
 
 /// Writes the readable summary of the `kind` round of `month`.
