@@ -176,6 +176,7 @@ fn dry_run(site: &generator::content::Site, email: &Email, round: &Round<'_>) ->
         }
     }
     println!("{rule}");
+    print_held(round);
     eprintln!(
         "A dry run: {} messages for {} (from {}) printed; nothing was sent or recorded.",
         round.groups.len(),
@@ -186,6 +187,24 @@ fn dry_run(site: &generator::content::Site, email: &Email, round: &Round<'_>) ->
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Says which groups were held back, and why.
+fn print_held(round: &Round<'_>) {
+    for (group, why) in &round.held {
+        let names: Vec<&str> = group.members.iter().map(|m| m.name()).collect();
+        println!(
+            "  Held back, not introduced: {} ({}). {}.",
+            names.join(" and "),
+            group.key,
+            why.join("; ")
+        );
+    }
+    if !round.held.is_empty() {
+        println!(
+            "  Tell the others in those groups, or make the round again with --force before introducing it."
+        );
     }
 }
 
@@ -204,6 +223,7 @@ fn print_report(round: &Round<'_>, email: &Email, report: &Report, took: std::ti
         "  {sent} sent now in {:.2} s, {before} sent by an earlier run.",
         took.as_secs_f64()
     );
+    print_held(round);
     let with = |pick: fn(&Outcome) -> bool| {
         report
             .reached

@@ -117,6 +117,9 @@ codes! {
     NoLevel => "no-level",
     /// A round file that cannot be read as one.
     InvalidRound => "invalid-round",
+    /// A round of this site's takes someone past the buddies (or the one
+    /// job swap) they want in a month, as a round made before it has them.
+    PairedElsewhere => "paired-elsewhere",
 }
 
 impl fmt::Display for Code {

@@ -411,3 +411,81 @@ fn a_broken_round_file_is_named_with_its_line() {
     );
     assert_eq!(loaded.directory.profiles.len(), 1);
 }
+
+/// Two directories made their January rounds before either had the
+/// other's, and both paired Ana, who wants one buddy a month. The round
+/// made first keeps her: the later one's group with her is a warning
+/// naming its line, and is held back from introductions. Made the other
+/// way round, this site's round keeps her and says nothing.
+#[test]
+fn of_two_rounds_that_both_pair_someone_the_one_made_first_keeps_them() {
+    let site = site();
+    let root = site.path();
+    person(
+        root,
+        "ana",
+        "council",
+        Some("ngdp-2027"),
+        "graduates, fire.example.gov.uk/graduates",
+    );
+    person(root, "bea", "department", Some("ngdp-2027"), "graduates");
+    person(root, "cas", "hospital", Some("ngdp-2027"), "graduates");
+    person(root, "dan", "police", Some("ngdp-2027"), "graduates");
+    fire(root, &[("ola", "graduates")]);
+    write(
+        root,
+        "rounds/graduates/2027-01.yaml",
+        "month: 2027-01\nmade: 2027-01-02T10:00:00Z\nbuddies:\n  - pair: [cas, dan]\n    weight: 1.0\n  - pair: [ana, bea]\n    weight: 1.0\n",
+    );
+    let theirs = |made: &str| {
+        write(
+            root,
+            "mirror/fire.example.gov.uk/rounds/graduates/2027-01.yaml",
+            &format!(
+                "month: 2027-01\nmade: {made}\norigin: https://fire.example.gov.uk/programmes/graduates/rounds/2027-01/\nbuddies:\n  - pair: [ola, vale.example.gov.uk/ana]\n    weight: 1.0\n"
+            ),
+        );
+    };
+
+    theirs("2027-01-02T09:00:00Z");
+    let loaded = generator::load(&LoadOptions::new(root.to_path_buf())).expect("loads");
+    let warnings: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}: {} {}",
+                d.file.path().display(),
+                d.file.line_col(d.span.start).0,
+                d.code,
+                d.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "rounds/graduates/2027-01.yaml:6: paired-elsewhere ana (`ana`) is also in Fire graduates for 2027-01, made 2 January 2027 09:00 UTC, which came first, and wants one buddy a month: this group is held back from introductions"
+        ]
+    );
+    let dir = loaded.directory;
+    let round = generator::matching::introductions::read(&dir, root, january(), Some("graduates"))
+        .expect("the round");
+    let introduced: Vec<&str> = round.groups.iter().map(|g| g.key.as_str()).collect();
+    let held: Vec<&str> = round.held.iter().map(|(g, _)| g.key.as_str()).collect();
+    assert_eq!(introduced, ["cas dan"]);
+    assert_eq!(held, ["ana bea"]);
+
+    theirs("2027-01-02T11:00:00Z");
+    let loaded = generator::load(&LoadOptions::new(root.to_path_buf())).expect("loads");
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let round = generator::matching::introductions::read(
+        &loaded.directory,
+        root,
+        january(),
+        Some("graduates"),
+    )
+    .expect("the round");
+    assert_eq!(round.groups.len(), 2);
+    assert!(round.held.is_empty());
+}

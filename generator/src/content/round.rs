@@ -408,3 +408,132 @@ pub fn place_of(relative: &Path) -> Option<(Option<String>, Option<String>, Mont
 /// The folder rounds are kept in, under the site root (and under each
 /// mirrored directory's folder).
 pub const FOLDER: &str = "rounds";
+
+/// Someone a round takes past what they want in its month, because rounds
+/// made before it (this site's or other directories') have them already.
+#[derive(Debug, Clone)]
+pub struct Overlap<'a> {
+    /// Whether it is a buddy group or a job swap of the round.
+    pub kind: RoundKind,
+    /// Which of the round's groups (or swaps) it is.
+    pub index: usize,
+    /// Who, by key.
+    pub person: String,
+    /// The first round made before it that has them.
+    pub kept_by: &'a Round,
+    /// The most they want in a month: their `max_buddies_per_month`, or
+    /// one job swap.
+    pub most: u32,
+}
+
+impl Overlap<'_> {
+    /// What it is, in a sentence: "Priya Shah (`priya-shah`) is also in Fire
+    /// graduates for 2027-01, made 2 January 2027 09:00 UTC, which came
+    /// first, and wants one buddy a month".
+    pub fn describe(&self, directory: &super::Directory, month: Month) -> String {
+        let name = directory
+            .profile(&self.person)
+            .map_or(self.person.as_str(), |p| p.data.name.as_str());
+        let wants = match self.kind {
+            RoundKind::Buddies if self.most == 1 => "wants one buddy a month".to_string(),
+            RoundKind::Buddies => format!("wants {} buddies a month", self.most),
+            RoundKind::Swaps => "can take one job swap a month".to_string(),
+        };
+        let kept = self.kept_by;
+        let scheme = match (&kept.programme, &kept.origin) {
+            (Some(programme), _) => directory
+                .programme(programme)
+                .map_or_else(|| programme.clone(), |p| p.data.name.clone()),
+            (None, Origin::Mirror { host, .. }) => format!("{host}'s round"),
+            (None, Origin::Local) => "this directory's round".to_string(),
+        };
+        let made = kept.made.map_or_else(String::new, |t| {
+            format!(", made {}", t.strftime("%-d %B %Y %H:%M UTC"))
+        });
+        format!(
+            "{name} (`{}`) is also in {scheme} for {month}{made}, which came first, and {wants}",
+            self.person
+        )
+    }
+}
+
+/// Where a round stands among those of its month: when it was made (the
+/// first of its month when its file does not say), then its address, so
+/// that every directory holding two rounds puts them in the same order,
+/// whatever its own clock says.
+fn standing(directory: &super::Directory, round: &Round) -> (Timestamp, String) {
+    let made = round.made.unwrap_or_else(|| {
+        round
+            .month
+            .first_day()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .unwrap_or_default()
+    });
+    let address = match &round.origin {
+        Origin::Mirror { url, .. } => url.to_string(),
+        Origin::Local => directory
+            .site
+            .absolute(&path_of(round.programme.as_deref(), round.month)),
+    };
+    (made, address)
+}
+
+/// The groups and swaps of `round` (one of the directory's) that take
+/// someone past what they want in its month: of two rounds that both have
+/// a person who wants one buddy, the one made first keeps them, and the
+/// other's group with them is an overlap. Both directories see the same two
+/// rounds with the same times, so they agree which keeps the person.
+pub fn overlaps<'a>(directory: &'a super::Directory, round: &Round) -> Vec<Overlap<'a>> {
+    let mut found = Vec::new();
+    let same_month: Vec<&'a Round> = directory
+        .rounds
+        .iter()
+        .map(|r| &**r)
+        .filter(|r| r.month == round.month)
+        .collect();
+    if same_month.len() < 2 {
+        return found;
+    }
+    let mine = standing(directory, round);
+    for kind in [RoundKind::Buddies, RoundKind::Swaps] {
+        fn lists(r: &Round, kind: RoundKind) -> &[Vec<String>] {
+            match kind {
+                RoundKind::Buddies => &r.groups,
+                RoundKind::Swaps => &r.swaps,
+            }
+        }
+        for (index, people) in lists(round, kind).iter().enumerate() {
+            for person in people.iter().filter(|p| round.may_name(directory, p)) {
+                let Some(profile) = directory.profile(person) else {
+                    continue;
+                };
+                let most = match kind {
+                    RoundKind::Buddies => profile.data.max_buddies_per_month,
+                    RoundKind::Swaps => 1,
+                };
+                let mut before: Vec<(&'a Round, (Timestamp, String))> = same_month
+                    .iter()
+                    .filter(|r| r.path != round.path)
+                    .filter(|r| {
+                        r.may_name(directory, person)
+                            && lists(r, kind).iter().any(|g| g.contains(person))
+                    })
+                    .map(|r| (*r, standing(directory, r)))
+                    .filter(|(_, standing)| *standing < mine)
+                    .collect();
+                if !before.is_empty() && before.len() >= most as usize {
+                    before.sort_by(|a, b| a.1.cmp(&b.1));
+                    found.push(Overlap {
+                        kind,
+                        index,
+                        person: person.clone(),
+                        kept_by: before[0].0,
+                        most,
+                    });
+                }
+            }
+        }
+    }
+    found
+}

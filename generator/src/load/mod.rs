@@ -361,6 +361,7 @@ impl Files {
         );
         diagnostics.extend(references);
         diagnostics.extend(interests);
+        diagnostics.extend(rounds::overlaps(&directory, &self.rounds));
         diagnostics.sort();
         Loaded {
             directory,

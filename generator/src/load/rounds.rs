@@ -16,6 +16,8 @@ use crate::source::SourceFile;
 /// What reading one round file gave.
 pub(super) struct ReadRound {
     pub(super) round: Option<Arc<Round>>,
+    /// The file, for what is found in it once every file is read.
+    pub(super) file: Option<Arc<SourceFile>>,
     pub(super) diagnostics: Vec<Diagnostic>,
 }
 
@@ -66,6 +68,7 @@ pub(super) fn round_files(root: &Path) -> Vec<PathBuf> {
 pub(super) fn read_round(root: &Path, relative: &Path, own_host: &str) -> ReadRound {
     let mut out = ReadRound {
         round: None,
+        file: None,
         diagnostics: Vec::new(),
     };
     let Some((host, programme, month)) = round::place_of(relative) else {
@@ -88,6 +91,7 @@ pub(super) fn read_round(root: &Path, relative: &Path, own_host: &str) -> ReadRo
         }
     };
     let file = Arc::new(SourceFile::new(relative, text));
+    out.file = Some(Arc::clone(&file));
     let problem = |line: u64, message: String| {
         let line = usize::try_from(line.max(1)).unwrap_or(1);
         Diagnostic::error(Code::InvalidRound, &file, file.line_span(line), message).with_hint(
@@ -133,4 +137,48 @@ fn line_of(text: &str, key: &str) -> u64 {
     text.lines()
         .position(|line| line.starts_with(key))
         .map_or(1, |i| i as u64 + 1)
+}
+
+/// Warnings for this site's rounds that take someone past what they want
+/// in a month, as rounds made before them (here or in other directories)
+/// have them already: the groups introductions hold back.
+pub(super) fn overlaps(
+    directory: &crate::content::Directory,
+    files: &std::collections::BTreeMap<PathBuf, ReadRound>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for round in directory.rounds.iter().filter(|r| !r.is_mirror()) {
+        let Some(file) = files.get(&round.path).and_then(|r| r.file.as_ref()) else {
+            continue;
+        };
+        for overlap in round::overlaps(directory, round) {
+            let line = line_naming(file.text(), &overlap.person);
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::PairedElsewhere,
+                    file,
+                    file.line_span(line),
+                    format!(
+                        "{}: this group is held back from introductions",
+                        overlap.describe(directory, round.month)
+                    ),
+                )
+                .with_hint(
+                    "tell the others in the group, or make this round again with --force before introducing it: people already matched this month are left out",
+                ),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// The 1-based line of a round file where a group or swap names `key`.
+fn line_naming(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            (line.starts_with("- pair:") || line.starts_with("- cycle:"))
+                && line.split(['[', ']', ',']).any(|item| item.trim() == key)
+        })
+        .map_or(1, |i| i + 1)
 }

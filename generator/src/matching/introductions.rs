@@ -12,9 +12,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::round::{self, Month, PairRecord, RoundError, Rounds};
+use super::round::{self, Month, PairRecord, RoundError, RoundKind, Rounds};
 use super::summary::{and_list, in_sentence, month_name};
 use crate::content::profile::Profile;
+use crate::content::round::overlaps;
 use crate::content::{Directory, Entry, Kind, Site, TaxonomyKind, term_label};
 
 /// The file holding the round of `month`: `rounds/<month>.yaml` for the
@@ -135,8 +136,12 @@ pub struct Round<'a> {
     pub programme: Option<String>,
     /// The file it was read from.
     pub path: PathBuf,
-    /// Its groups, in the round file's order.
+    /// Its groups to introduce, in the round file's order.
     pub groups: Vec<Group<'a>>,
+    /// Its groups held back, each with why: someone in it is in a round
+    /// made before this one (here or in another directory) and wants no
+    /// more buddies this month.
+    pub held: Vec<(Group<'a>, Vec<String>)>,
 }
 
 /// Reads the round of `month` (of `programme`, if given) kept under `root`,
@@ -155,12 +160,32 @@ pub fn read<'a>(
     if file.buddies.is_empty() {
         return Err(IntroductionError::NoGroups { path, month });
     }
-    let groups = file.buddies.iter().map(|r| group(dir, r)).collect();
+    // The round as the directory read it, for what other rounds say.
+    let known = dir
+        .rounds
+        .iter()
+        .find(|r| !r.is_mirror() && r.month == month && r.programme.as_deref() == programme);
+    let overlaps = known.map(|r| overlaps(dir, r)).unwrap_or_default();
+    let mut groups = Vec::new();
+    let mut held = Vec::new();
+    for (index, record) in file.buddies.iter().enumerate() {
+        let why: Vec<String> = overlaps
+            .iter()
+            .filter(|o| o.kind == RoundKind::Buddies && o.index == index)
+            .map(|o| o.describe(dir, month))
+            .collect();
+        if why.is_empty() {
+            groups.push(group(dir, record));
+        } else {
+            held.push((group(dir, record), why));
+        }
+    }
     Ok(Round {
         month,
         programme: programme.map(str::to_string),
         path,
         groups,
+        held,
     })
 }
 
