@@ -1,11 +1,13 @@
 //! `interchange introduce`: each group of a month's buddy round introduced
-//! to each other by one email, sent once: what was sent is recorded in the
+//! to each other by one email, and each member who gives a fediverse handle
+//! by a direct message, sent once: what was sent is recorded in the
 //! database, so a second run sends only what the first could not.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use federation::Channel;
+use federation::introductions::fediverse::{Notes, send_notes as send_notes_with};
 use federation::introductions::{self, MailSettings, Outcome, Report};
 use generator::LoadOptions;
 use generator::content::site::Email;
@@ -30,6 +32,10 @@ pub struct Args {
     /// Print every message (headers and text); send and record nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send direct messages to servers over plain http and on this
+    /// machine's own network, for trying it out locally.
+    #[arg(long)]
+    pub insecure_local: bool,
 }
 
 fn programme(text: &str) -> Result<String, String> {
@@ -99,24 +105,37 @@ pub fn run(args: &Args) -> ExitCode {
     let month = args
         .month
         .unwrap_or_else(|| Month::of(loaded.now.to_zoned(site.time_zone()).date()));
-    let Some(email) = site.email.clone() else {
-        eprintln!("error: interchange.toml has no [email] table: introductions are sent by email");
-        eprintln!(
-            "  help: add the mail server, e.g.\n\n    [email]\n    host = \"smtp.example.gov.uk\"\n    from = \"{} <buddies@example.gov.uk>\"\n    reply_to = \"organiser@example.gov.uk\"\n\n  and set {} and {} where this runs (docs/content.md)",
-            site.title,
-            Email::USERNAME_VARIABLE,
-            Email::PASSWORD_VARIABLE
-        );
-        return ExitCode::FAILURE;
-    };
     let programme = args.programme.as_deref();
     let round =
         match generator::matching::introductions::read(&directory, &args.root, month, programme) {
             Ok(round) => round,
             Err(error) => return round_error(&error, month, programme),
         };
+    let handles = round
+        .groups
+        .iter()
+        .flat_map(|g| &g.members)
+        .any(|m| m.fediverse().is_some());
+    let Some(email) = site.email.clone() else {
+        if !handles {
+            eprintln!(
+                "error: interchange.toml has no [email] table, and nobody in the round gives a fediverse handle: introductions cannot reach anyone"
+            );
+            eprintln!(
+                "  help: add the mail server, e.g.\n\n    [email]\n    host = \"smtp.example.gov.uk\"\n    from = \"{} <buddies@example.gov.uk>\"\n    reply_to = \"organiser@example.gov.uk\"\n\n  and set {} and {} where this runs (docs/content.md)",
+                site.title,
+                Email::USERNAME_VARIABLE,
+                Email::PASSWORD_VARIABLE
+            );
+            return ExitCode::FAILURE;
+        }
+        eprintln!(
+            "warning: interchange.toml has no [email] table: introductions go only by direct message, to those who give a fediverse handle"
+        );
+        return by_fediverse_only(args, &directory, &round);
+    };
     if args.dry_run {
-        return dry_run(site, &email, &round);
+        return dry_run(site, Some(&email), &round);
     }
     let credentials = match credentials() {
         Ok(credentials) => credentials,
@@ -133,28 +152,121 @@ pub fn run(args: &Args) -> ExitCode {
     let started = std::time::Instant::now();
     let sent = runtime.block_on(async {
         let store = federation::Store::open(&database).await?;
-        introductions::send_emails(site, &round, &settings, &store).await
+        let emails = introductions::send_emails(site, &round, &settings, &store).await?;
+        let took = started.elapsed();
+        let notes = if handles {
+            Some(send_notes(args, &directory, &round, &store).await?)
+        } else {
+            None
+        };
+        Ok::<_, introductions::IntroduceError>((emails, took, notes))
     });
-    let report = match sent {
-        Ok(report) => report,
+    let (report, took, notes) = match sent {
+        Ok(sent) => sent,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::FAILURE;
         }
     };
-    print_report(&round, &settings.email, &report, started.elapsed());
-    if report.failed() {
+    print_report(&round, &settings.email, &report, took);
+    if let Some(notes) = &notes {
+        print_notes(notes);
+    }
+    if report.failed() || notes.as_ref().is_some_and(Report::failed) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }
 }
 
+/// Sends (or, in a dry run, prints) a round's introductions by direct
+/// message alone, for a site with no mail server.
+fn by_fediverse_only(args: &Args, directory: &generator::Directory, round: &Round<'_>) -> ExitCode {
+    if args.dry_run {
+        return dry_run(&directory.site, None, round);
+    }
+    let database = crate::federate::database(directory, &args.root);
+    let Some(runtime) = crate::runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let sent = runtime.block_on(async {
+        let store = federation::Store::open(&database).await?;
+        send_notes(args, directory, round, &store).await
+    });
+    match sent {
+        Ok(notes) => {
+            print_notes(&notes);
+            if notes.failed() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn send_notes(
+    args: &Args,
+    directory: &generator::Directory,
+    round: &Round<'_>,
+    store: &federation::Store,
+) -> Result<Report, introductions::IntroduceError> {
+    let notes = Notes::new(directory, store, args.insecure_local).await?;
+    send_notes_with(&directory.site, round, &notes, store).await
+}
+
+/// Says how the direct messages went.
+fn print_notes(report: &Report) {
+    let count = |outcome: fn(&Outcome) -> bool| report.count(Channel::Fediverse, outcome);
+    println!(
+        "By direct message on the fediverse: {} sent now, {} sent by an earlier run.",
+        count(|o| matches!(o, Outcome::Sent)),
+        count(|o| matches!(o, Outcome::SentBefore))
+    );
+    for r in report
+        .reached
+        .iter()
+        .filter(|r| r.channel == Channel::Fediverse && r.outcome.is_failure())
+    {
+        let handle = r.address.as_deref().unwrap_or("");
+        match &r.outcome {
+            Outcome::Refused(detail) | Outcome::RefusedBefore(detail) => {
+                eprintln!("error: {} ({handle}): refused: {detail}", r.name);
+                eprintln!(
+                    "  help: check the handle in their profile ({}); a changed handle is tried at the next run",
+                    r.recipient
+                );
+            }
+            Outcome::Failed(detail) => {
+                eprintln!("error: {} ({handle}): not sent: {detail}", r.name);
+                eprintln!("  help: run the same command again later: it sends only what is left");
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Prints every message as it would be sent.
-fn dry_run(site: &generator::content::Site, email: &Email, round: &Round<'_>) -> ExitCode {
+fn dry_run(site: &generator::content::Site, email: Option<&Email>, round: &Round<'_>) -> ExitCode {
     let rule = "-".repeat(72);
     let mut failed = false;
     for group in &round.groups {
+        for member in group.members.iter().filter(|m| m.fediverse().is_some()) {
+            println!("{rule}");
+            println!(
+                "Direct message to {} ({}):\n{}",
+                member.fediverse().unwrap_or_default(),
+                member.name(),
+                generator::matching::introductions::note(site, round, group, member, "")
+            );
+        }
+        let Some(email) = email else {
+            continue;
+        };
         match introductions::compose(site, email, round, group) {
             Ok(composed) => {
                 println!("{rule}");

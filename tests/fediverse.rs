@@ -16,7 +16,7 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::{Arc, Mutex};
 
 use common::federation::{federate, federate_logged, free_port, site_with};
-use common::{post, repository, wait_until, write};
+use common::{interchange, post, repository, wait_until, write};
 use serde_json::Value;
 
 mod common;
@@ -37,6 +37,10 @@ fn main() -> ExitCode {
             (
                 "a_peer_that_requires_signed_fetches_follows_us_and_we_follow_it",
                 a_peer_that_requires_signed_fetches_follows_us_and_we_follow_it,
+            ),
+            (
+                "an_introduction_reaches_a_fediverse_account_as_a_direct_message_once",
+                an_introduction_reaches_a_fediverse_account_as_a_direct_message_once,
             ),
         ],
     )
@@ -460,4 +464,96 @@ fn a_peer_that_requires_signed_fetches_follows_us_and_we_follow_it() {
         .cloned()
         .collect();
     assert!(unsigned.is_empty(), "unsigned fetches: {unsigned:?}");
+}
+
+/// A member of a buddy round whose profile gives a fediverse handle is
+/// introduced by a direct message: found by WebFinger on the peer, sent as
+/// a `Note` addressed to them alone and mentioning them, with a signature
+/// Fedify verifies; a second run sends nothing again.
+fn an_introduction_reaches_a_fediverse_account_as_a_direct_message_once() {
+    let peer = Peer::start(&[]);
+    let port = free_port();
+    let dir = directory(port, "");
+    let root = dir.path();
+    write(
+        root,
+        "content/profiles/sam-okoro.md",
+        &format!(
+            "---\nname: Sam Okoro\nrole: Data Lead\norganisation: acme\npolicy_areas: [housing]\nopen_to: [buddy]\nconsent: 2026-01-01\ncontact:\n  fediverse: \"@alice@localhost:{}\"\n---\n",
+            peer.port
+        ),
+    );
+    write(
+        root,
+        "rounds/2027-01.yaml",
+        "month: 2027-01\nbuddies:\n  - pair: [priya-shah, sam-okoro]\n    weight: 1.0\n    reasons: [housing]\n",
+    );
+    // The peer reads the site's actor to check the message's signature.
+    let _server = federate(root, port);
+    let root_arg = root.to_str().expect("UTF-8");
+    let introduce = || {
+        interchange(&[
+            "introduce",
+            "--root",
+            root_arg,
+            "--month",
+            "2027-01",
+            "--insecure-local",
+        ])
+    };
+    let first = introduce();
+    let said = String::from_utf8_lossy(&first.stdout).into_owned();
+    let errors = String::from_utf8_lossy(&first.stderr).into_owned();
+    assert!(first.status.success(), "{said}{errors}");
+    assert!(
+        said.contains("By direct message on the fediverse: 1 sent now, 0 sent by an earlier run."),
+        "{said}{errors}"
+    );
+    assert!(
+        errors.contains("no [email] table: introductions go only by direct message"),
+        "{errors}"
+    );
+
+    let site = format!("http://localhost:{port}/");
+    let create = peer.wait_for("create", "the introduction at the peer", |e| {
+        e["object"]["type"] == "Note"
+    });
+    assert_eq!(create["actor"], site.as_str(), "{create}");
+    let note = &create["object"];
+    assert_eq!(
+        note["to"],
+        serde_json::json!([peer.alice()]),
+        "only to her: {note}"
+    );
+    assert_eq!(note["cc"], serde_json::json!([]), "{note}");
+    let content = note["content"].as_str().unwrap_or_default();
+    assert!(
+        content.contains(&format!("href=\"{}\"", peer.alice()))
+            && content.contains("@<span>alice</span>"),
+        "it mentions her: {content}"
+    );
+    assert!(
+        content.contains("Priya Shah") && content.contains("January 2027"),
+        "{content}"
+    );
+    assert!(
+        peer.find("unverified", |_| true).is_none(),
+        "every signature verified"
+    );
+
+    // Again: recorded, so nothing is sent twice.
+    let second = introduce();
+    let said = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        said.contains("By direct message on the fediverse: 0 sent now, 1 sent by an earlier run."),
+        "{said}"
+    );
+    let notes = peer
+        .events
+        .lock()
+        .expect("the events")
+        .iter()
+        .filter(|e| e["event"] == "create" && e["object"]["type"] == "Note")
+        .count();
+    assert_eq!(notes, 1);
 }

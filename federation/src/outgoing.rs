@@ -311,6 +311,80 @@ impl Outgoing {
             .map(|response| response.status())
     }
 
+    /// The actor of the account `handle` (`@name@server`, or
+    /// `name@server`), as its server's WebFinger gives it: the link of
+    /// `rel` `self` served as ActivityPub JSON. Asked over https (http in
+    /// local mode), unsigned, as WebFinger is public.
+    pub async fn webfinger(&self, handle: &str) -> Result<url::Url, FederationError> {
+        let failed = |url: &str, reason: String| FederationError::Fetch {
+            url: url.to_string(),
+            reason,
+        };
+        let account = handle.trim_start_matches('@');
+        let Some((_, server)) = account.split_once('@') else {
+            return Err(failed(
+                handle,
+                "it is not a handle like @name@server".into(),
+            ));
+        };
+        let scheme = if self.insecure_local { "http" } else { "https" };
+        let mut url = url::Url::parse(&format!("{scheme}://{server}/.well-known/webfinger"))
+            .map_err(|e| failed(handle, format!("its server is not a host: {e}")))?;
+        url.query_pairs_mut()
+            .append_pair("resource", &format!("acct:{account}"));
+        self.check(&url)
+            .map_err(|reason| FederationError::AddressRefused {
+                url: url.to_string(),
+                reason,
+            })?;
+        let response = self
+            .client
+            .get(url.as_str())
+            .header(reqwest::header::ACCEPT, "application/jrd+json")
+            .send()
+            .await
+            .map_err(|e| FederationError::Unreachable {
+                url: url.to_string(),
+                reason: crate::error::chain(&e),
+            })?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(FederationError::FetchRefused {
+                url: url.to_string(),
+                status: status.as_u16(),
+            });
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| failed(url.as_str(), crate::error::chain(&e)))?;
+        if body.len() > BODY_LIMIT {
+            return Err(failed(
+                url.as_str(),
+                format!("it is larger than {BODY_LIMIT} bytes"),
+            ));
+        }
+        // Read leniently: servers add links of other shapes (a template,
+        // no type), which are not the one looked for.
+        let jrd: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| failed(url.as_str(), format!("it is not JSON: {e}")))?;
+        let links = jrd["links"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        links
+            .iter()
+            .find(|link| {
+                link["rel"] == "self"
+                    && link["type"].as_str().is_some_and(|kind| {
+                        kind.starts_with(ACTIVITY_JSON) || kind.starts_with("application/ld+json")
+                    })
+            })
+            .and_then(|link| link["href"].as_str())
+            .and_then(|href| url::Url::parse(href).ok())
+            .ok_or_else(|| failed(url.as_str(), "it names no ActivityPub actor".into()))
+    }
+
     /// Fetches the ActivityPub document at `url`, signed by the instance
     /// actor: served as ActivityPub JSON, at most [`BODY_LIMIT`] bytes,
     /// with `id` its own address. Outside local mode only `https` is

@@ -117,6 +117,9 @@ async function received(ctx, activity) {
       type: typeOf(object),
       id: object.id?.href,
       name: object.name?.toString() ?? null,
+      content: object.content?.toString() ?? null,
+      to: object.toIds.map((id) => id.href),
+      cc: object.ccIds.map((id) => id.href),
     },
   };
 }

@@ -13,7 +13,7 @@ use crate::error::FederationError;
 pub enum Channel {
     /// An email, through the mail server of `[email]`.
     Email,
-    /// A direct `Note` on the fediverse, through the deliveries queue.
+    /// A direct `Note` on the fediverse, delivered to the account's inbox.
     Fediverse,
 }
 
@@ -36,7 +36,7 @@ impl Channel {
 /// How the last attempt went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    /// The mail server took it, or the Note was queued for delivery.
+    /// The mail server took it, or the account's server took the Note.
     Sent,
     /// It may go next time: no connection, or a 4xx.
     Failed,

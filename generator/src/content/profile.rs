@@ -274,12 +274,17 @@ fn fediverse_handle(r: &mut Reader<'_>, node: &Node) -> Option<String> {
     let valid = text
         .strip_prefix('@')
         .and_then(|rest| rest.split_once('@'))
-        .is_some_and(|(user, host)| {
+        .is_some_and(|(user, server)| {
+            // A server may give its port, as one tried out on a laptop does.
+            let host = match server.rsplit_once(':') {
+                Some((host, port)) if port.parse::<u16>().is_ok() => host,
+                _ => server,
+            };
             !user.is_empty()
                 && user
                     .chars()
                     .all(|c| c.is_alphanumeric() || "_.-".contains(c))
-                && host.contains('.')
+                && (host.contains('.') || host == "localhost")
                 && url::Host::parse(host).is_ok()
         });
     if valid {

@@ -15,6 +15,8 @@
 //! 4xx) stops the run: the server is in trouble, and what is left is tried
 //! by the next run.
 
+pub mod fediverse;
+
 use std::time::Duration;
 
 use generator::content::Site;
@@ -286,7 +288,10 @@ fn transport(
 /// channel).
 type Recorded = std::collections::HashMap<(String, String, Channel), IntroductionRow>;
 
-async fn recorded(store: &Store, round: &Round<'_>) -> Result<Recorded, FederationError> {
+pub(crate) async fn recorded(
+    store: &Store,
+    round: &Round<'_>,
+) -> Result<Recorded, FederationError> {
     Ok(store
         .introductions(
             round.programme.as_deref().unwrap_or(""),
