@@ -462,3 +462,31 @@ fn a_site_may_ask_for_the_same_level_only() {
     );
     assert_eq!(round.cycles.len(), 1);
 }
+
+/// Someone who asked privately never to be matched with another does not
+/// swap with them: with one offer on each side, there is no swap at all.
+#[test]
+fn people_who_asked_to_be_kept_apart_do_not_swap() {
+    let dir = site(&[
+        ("city-council", "local-government", None),
+        ("hospital-trust", "nhs", None),
+    ]);
+    two_sides(dir.path(), "city-council", "hospital-trust", 1);
+    let directory = load(dir.path());
+    assert_eq!(exchanges(&directory), [["a-0", "b-0"]]);
+    write(
+        dir.path(),
+        "rounds/private.yaml",
+        "apart:\n  - [b-0, a-0]\n",
+    );
+    let (wishes, problems) = generator::matching::wishes::read(dir.path(), &directory);
+    assert!(problems.is_empty(), "{problems:?}");
+    let round = swap_round(
+        &directory,
+        &SwapOptions {
+            wishes,
+            ..SwapOptions::new(january())
+        },
+    );
+    assert_eq!(round.placed(), 0);
+}

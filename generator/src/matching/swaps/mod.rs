@@ -43,7 +43,8 @@ pub struct SwapOptions {
     /// The programme the round is of (its key and entry): only offers of
     /// people who joined it and meet its rules. With none, every offer.
     pub programme: Option<(String, crate::content::Programme)>,
-    /// What people asked privately (`rounds/private.yaml`): who pauses.
+    /// What people asked privately (`rounds/private.yaml`): who pauses, and
+    /// who is never to be matched with whom.
     pub wishes: super::wishes::Wishes,
     /// How many level bands apart two people who swap may be; `None` for the
     /// site's setting (`[swaps] levels_apart`).
@@ -427,7 +428,18 @@ pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a
         places: organisations.iter().map(|o| o.places).collect(),
     };
     let arcs = arcs(&offers, levels_apart);
-    let all = cycles(&offers, &arcs, options.max_cycle.min(3));
+    let mut all = cycles(&offers, &arcs, options.max_cycle.min(3));
+    // Two people who asked never to be matched do not swap with each other,
+    // nor meet in one exchange of three.
+    if !options.wishes.is_empty() {
+        all.retain(|c| {
+            c.people.iter().enumerate().all(|(i, &a)| {
+                c.people[i + 1..]
+                    .iter()
+                    .all(|&b| !options.wishes.apart(&offers[a].id, &offers[b].id))
+            })
+        });
+    }
     let (chosen, method) = if all.len() <= EXACT_UP_TO_CYCLES {
         match exact(offers.len(), &all, &places, options.time_limit) {
             Some((
