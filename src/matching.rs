@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use generator::content::{Programme, ProgrammeKind};
+use generator::content::{Cadence, Programme, ProgrammeKind};
 use generator::matching::pairing::Method;
 use generator::matching::round::{self, RoundFile, RoundKind, Rounds};
 use generator::matching::wishes::{self, Wishes};
@@ -84,6 +84,9 @@ fn prepare(run: &Run, kind: RoundKind) -> Option<Prepared> {
                 RoundKind::Swaps => ProgrammeKind::Swaps,
             };
             let programme = owned_programme(&directory, slug, kind)?;
+            if !(run.force || run.dry_run || quarter_free(&directory, slug, &programme, month)) {
+                return None;
+            }
             (
                 Rounds::of_programme(&run.root, slug),
                 Some((slug.clone(), programme)),
@@ -149,6 +152,43 @@ fn owned_programme(directory: &Directory, slug: &str, kind: ProgrammeKind) -> Op
         return None;
     }
     Some(entry.data.clone())
+}
+
+/// Whether a programme that meets every three months has no round yet in
+/// the quarter of `month`; says which it has if it does.
+fn quarter_free(directory: &Directory, slug: &str, programme: &Programme, month: Month) -> bool {
+    if programme.cadence != Cadence::Quarterly {
+        return true;
+    }
+    let made = directory.rounds.iter().find(|r| {
+        !r.is_mirror()
+            && r.programme.as_deref() == Some(slug)
+            && r.month != month
+            && r.month.quarter() == month.quarter()
+            && !(r.groups.is_empty() && r.swaps.is_empty())
+    });
+    let Some(made) = made else {
+        return true;
+    };
+    eprintln!(
+        "error: `{slug}` meets every three months, and its round for this quarter is {} ({})",
+        made.month,
+        made.path.display()
+    );
+    eprintln!(
+        "  help: the next is due from {}; pass --force to make a second round this quarter",
+        next_quarter(month)
+    );
+    false
+}
+
+/// The first month of the quarter after `month`'s.
+fn next_quarter(month: Month) -> Month {
+    let start = month.quarter().first_day();
+    let next = start
+        .checked_add(jiff::Span::new().months(3))
+        .unwrap_or(start);
+    Month::of(next)
 }
 
 fn fail(error: &RoundError) -> ExitCode {

@@ -357,6 +357,36 @@ fn a_programme_is_run_by_its_own_directory_only() {
         "the whole directory's round is another"
     );
 
+    // Every three months: one round a quarter, the next from April.
+    let programme = root.join("content/programmes/vale-early-careers-buddies.md");
+    let text_of = fs::read_to_string(&programme).expect("the programme");
+    fs::write(
+        &programme,
+        text_of.replace("cadence: monthly", "cadence: quarterly"),
+    )
+    .expect("written");
+    let month = |m: &str| {
+        run(
+            root,
+            &[
+                "buddies",
+                "--programme",
+                "vale-early-careers-buddies",
+                "--month",
+                m,
+            ],
+        )
+    };
+    let february = month("2027-02");
+    assert!(!february.status.success());
+    let said = text(&february.stderr);
+    assert!(
+        said.contains("meets every three months, and its round for this quarter is 2027-01")
+            && said.contains("the next is due from 2027-04"),
+        "{said}"
+    );
+    assert!(month("2027-04").status.success());
+
     fs::create_dir_all(root.join("mirror/fire.example.gov.uk/programmes")).expect("folder");
     fs::write(
         root.join("mirror/fire.example.gov.uk/programmes/fire-buddies.md"),

@@ -41,6 +41,15 @@ impl Month {
     pub fn first_day(self) -> Date {
         jiff::civil::date(self.year, self.month, 1)
     }
+
+    /// The calendar quarter it is in, as its first month: January, April,
+    /// July or October.
+    pub fn quarter(self) -> Month {
+        Self {
+            year: self.year,
+            month: (self.month - 1) / 3 * 3 + 1,
+        }
+    }
 }
 
 impl fmt::Display for Month {
