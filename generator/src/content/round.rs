@@ -40,6 +40,12 @@ impl Month {
     pub fn first_day(self) -> Date {
         jiff::civil::date(self.year, self.month, 1)
     }
+
+    /// Its name in words, as summaries, emails and pages write it:
+    /// "January 2027".
+    pub fn name(self) -> String {
+        self.first_day().strftime("%B %Y").to_string()
+    }
 }
 
 impl fmt::Display for Month {
