@@ -428,7 +428,9 @@ fn needs(round: &SwapRound<'_>, cycle: &Cycle, dir: &Directory) -> Vec<String> {
     needs
 }
 
-fn number_word(n: usize) -> String {
+/// The size of a group or a swap as a sentence says it: "two", "three";
+/// a larger one in figures.
+pub(crate) fn number_word(n: usize) -> String {
     match n {
         2 => "two".into(),
         3 => "three".into(),
