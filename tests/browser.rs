@@ -34,11 +34,13 @@ fn main() -> ExitCode {
     )
 }
 
-/// One page of every kind the site has.
+/// One page of every kind the site has, and a profile listing the rounds
+/// its person was in.
 const PAGES: &[&str] = &[
     "/",
     "/profiles/",
     "/profiles/amira-hussain/",
+    "/profiles/martin-hale/",
     "/events/dcls-open-day-2027/",
     "/consultations/homelessness-prevention-duty-review/",
     "/policy-areas/housing/",

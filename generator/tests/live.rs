@@ -57,7 +57,7 @@ impl Demo {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let root = dir.path().join("site");
         let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        for folder in ["content", "mirror", "static"] {
+        for folder in ["content", "mirror", "rounds", "static"] {
             copy_folder(&demo.join(folder), &root.join(folder));
         }
         std::fs::copy(demo.join("interchange.toml"), root.join("interchange.toml"))
@@ -599,4 +599,57 @@ fn a_removed_profile_leaves_the_site_though_the_build_with_it_fails_and_renders_
             .is_file(),
         "the rest of the last good site stays"
     );
+}
+
+/// A round file saved, changed or removed renders again the pages of the
+/// people in it, and of its programme, and no other page.
+#[test]
+fn a_round_renders_the_pages_of_its_people_and_its_programme_and_no_others() {
+    let mut demo = Demo::new();
+    let round = |pair: &str| {
+        format!(
+            "month: 2026-12\nmade: 2026-12-01T09:00:00Z\nbuddy_method: exact maximum-weight matching (blossom)\nbuddies:\n- pair: [{pair}]\n  weight: 1.5\n  reasons: [adult-social-care]\n"
+        )
+    };
+    let file = "rounds/vale-early-careers-buddies/2026-12.yaml";
+    let path = demo.write(file, &round("harpreet-sandhu, martin-hale"));
+    let rendered = demo.save(std::slice::from_ref(&path));
+    assert_eq!(rendered, 3, "Harpreet's page, Martin's and the programme's");
+    let page = std::fs::read_to_string(demo.output.join("profiles/harpreet-sandhu/index.html"))
+        .expect("her page");
+    assert!(
+        page.contains(
+            "December 2026</time>: paired with <a href=\"/profiles/martin-hale/\">Martin Hale</a>"
+        ),
+        "{page}"
+    );
+    demo.assert_same_as_full_build("a round added");
+
+    // Martin's buddy is now Imran: Harpreet's page no longer shows the
+    // round, Imran's does, and Martin's names Imran.
+    demo.write(file, &round("imran-qureshi, martin-hale"));
+    let rendered = demo.save(std::slice::from_ref(&path));
+    assert_eq!(rendered, 4, "three people's pages and the programme's");
+    demo.assert_same_as_full_build("a round changed");
+
+    std::fs::remove_file(&path).expect("removed");
+    let rendered = demo.save(std::slice::from_ref(&path));
+    assert_eq!(rendered, 3, "Imran's page, Martin's and the programme's");
+    demo.assert_same_as_full_build("a round removed");
+
+    // Another directory's round over its whole directory, naming one of
+    // its people and one of this site's.
+    let path = demo.write(
+        "mirror/fire.example.gov.uk/rounds/2026-12.yaml",
+        "month: 2026-12\nmade: 2026-12-02T09:00:00Z\norigin: https://fire.example.gov.uk/rounds/2026-12/\nbuddies:\n- pair: [callum-reid, directory.example.gov.uk/amira-hussain]\n  weight: 1.0\n",
+    );
+    let rendered = demo.save(std::slice::from_ref(&path));
+    assert_eq!(rendered, 2, "Callum's page and Amira's");
+    let page = std::fs::read_to_string(demo.output.join("profiles/amira-hussain/index.html"))
+        .expect("her page");
+    assert!(
+        page.contains("Buddy round of fire.example.gov.uk, <time datetime=\"2026-12\">December 2026</time>: paired with <a href=\"/profiles/fire.example.gov.uk/callum-reid/\">Callum Reid</a>"),
+        "{page}"
+    );
+    demo.assert_same_as_full_build("a mirrored round added");
 }

@@ -465,7 +465,7 @@ fn of_two_rounds_that_both_pair_someone_the_one_made_first_keeps_them() {
     assert_eq!(
         warnings,
         [
-            "rounds/graduates/2027-01.yaml:6: paired-elsewhere ana (`ana`) is also in Fire graduates for 2027-01, made 2 January 2027 09:00 UTC, which came first, and wants one buddy a month: this group is held back from introductions"
+            "rounds/graduates/2027-01.yaml:6: paired-elsewhere ana (`ana`) is also in Fire graduates for January 2027, made 2 January 2027 09:00 UTC, which came first, and wants one buddy a month: this group is held back from introductions"
         ]
     );
     let dir = loaded.directory;
@@ -488,4 +488,194 @@ fn of_two_rounds_that_both_pair_someone_the_one_made_first_keeps_them() {
     .expect("the round");
     assert_eq!(round.groups.len(), 2);
     assert!(round.held.is_empty());
+}
+
+/// A profile with a name of its own, at `organisation`, joining
+/// `programmes`; under `mirror/<host>/` when `host` is given.
+fn named(
+    root: &Path,
+    host: Option<&str>,
+    slug: &str,
+    name: &str,
+    organisation: &str,
+    programmes: &str,
+) {
+    let (folder, origin) = match host {
+        None => ("content".to_string(), String::new()),
+        Some(host) => (
+            format!("mirror/{host}"),
+            format!("origin: https://{host}/profiles/{slug}/\n"),
+        ),
+    };
+    write(
+        root,
+        &format!("{folder}/profiles/{slug}.md"),
+        &format!(
+            "---\nname: \"{name}\"\nrole: Graduate\norganisation: {organisation}\npolicy_areas: [housing]\nopen_to: [coffee]\ncohort: ngdp-2027\nprogrammes: [{programmes}]\nconsent: 2026-01-01\n{origin}---\n"
+        ),
+    );
+}
+
+/// The site at `root` built into `out`; each page's HTML by its address.
+fn built(root: &Path, out: &Path) -> impl Fn(&str) -> String + use<> {
+    let dir = load(root);
+    let now = jiff::Timestamp::now();
+    let options = generator::BuildOptions {
+        output: out.to_path_buf(),
+        base_url: None,
+        internal: false,
+    };
+    generator::build(&dir, root, now, &options, &generator::render::Quiet).expect("builds");
+    let out = out.to_path_buf();
+    move |url: &str| {
+        fs::read_to_string(out.join(url.trim_start_matches('/')).join("index.html"))
+            .unwrap_or_else(|e| panic!("{url}: {e}"))
+    }
+}
+
+/// What a page says, without its markup, in one line (characters written
+/// as references stay so).
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What the part of a page under the heading with `id` says, up to the
+/// next heading of its level.
+fn part(html: &str, id: &str) -> String {
+    let start = html
+        .find(&format!("<h2 id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no part `{id}` in:\n{html}"));
+    let rest = &html[start + 4..];
+    text(&rest[..rest.find("<h2").unwrap_or(rest.len())])
+}
+
+/// A person's page lists the rounds they were in, newest first, each with
+/// the others in their group (linked, with their organisation and, from
+/// another directory, its host) or their swap; a round names only the
+/// people it may: another directory's programme round says nothing on the
+/// page of someone who never joined that programme. A programme's page
+/// lists its rounds.
+#[test]
+fn pages_show_the_rounds_people_were_in() {
+    let site = site();
+    let root = site.path();
+    named(
+        root,
+        None,
+        "ana",
+        "Ana Ali",
+        "council",
+        "graduates, fire.example.gov.uk/graduates",
+    );
+    named(root, None, "bea", "Bea Bell", "department", "graduates");
+    named(root, None, "cas", "Cas Cole", "hospital", "graduates");
+    fire(root, &[("pat", "graduates")]);
+    // A name from another directory is text, not markup.
+    named(
+        root,
+        Some("fire.example.gov.uk"),
+        "ola",
+        "Ola O'Brien <b>Chief</b>",
+        "fire",
+        "graduates",
+    );
+    write(
+        root,
+        "rounds/graduates/2027-01.yaml",
+        "month: 2027-01\nmade: 2027-01-02T09:00:00Z\nbuddies:\n  - pair: [ana, bea]\n    weight: 1.0\n  - pair: [cas, gone]\n    weight: 1.0\n",
+    );
+    write(
+        root,
+        "mirror/fire.example.gov.uk/rounds/graduates/2027-02.yaml",
+        "month: 2027-02\nmade: 2027-02-02T09:00:00Z\norigin: https://fire.example.gov.uk/programmes/graduates/rounds/2027-02/\nbuddies:\n  - pair: [ola, vale.example.gov.uk/ana]\n    weight: 1.0\n  - pair: [pat, vale.example.gov.uk/bea]\n    weight: 1.0\n",
+    );
+    write(
+        root,
+        "rounds/2027-03.yaml",
+        "month: 2027-03\nswaps:\n  - cycle: [ana, cas, bea]\n    fit: 3\n",
+    );
+    write(
+        root,
+        "content/programmes/exchange.md",
+        "---\nname: Job exchange\norganisation: council\nkind: swaps\n---\nSwaps.\n",
+    );
+    write(
+        root,
+        "rounds/exchange/2027-04.yaml",
+        "month: 2027-04\nswaps:\n  - cycle: [gone, ana, cas]\n    fit: 3\n",
+    );
+    let out = tempfile::tempdir().expect("a folder");
+    let page = built(root, &out.path().join("site"));
+
+    let ana = page("/profiles/ana/");
+    let ola = "<a href=\"/profiles/fire.example.gov.uk/ola/\">Ola O&#39;Brien &lt;b&gt;Chief&lt;/b&gt;</a> (Fire) <strong class=\"tag tag--mirror\">From fire.example.gov.uk</strong>";
+    assert!(
+        ana.contains(&format!("paired with {ola}")),
+        "the mirrored partner, linked, escaped, with their organisation and host:\n{ana}"
+    );
+    assert!(!ana.contains("<b>Chief"));
+    let said = part(&ana, "rounds");
+    let lines = [
+        "Job exchange, April 2027: takes the job of Cas Cole (The hospital); someone not listed here takes theirs",
+        "Job swap round of this directory, March 2027: takes the job of Cas Cole (The hospital); Bea Bell (The department) takes theirs",
+        "Fire graduates, February 2027: paired with Ola O&#39;Brien &lt;b&gt;Chief&lt;/b&gt; (Fire) From fire.example.gov.uk",
+        "Graduate buddies, January 2027: paired with Bea Bell (The department)",
+    ];
+    let at: Vec<Option<usize>> = lines.iter().map(|line| said.find(line)).collect();
+    assert!(at.iter().all(Option::is_some), "{lines:#?}\nin:\n{said}");
+    assert!(at.is_sorted(), "newest first: {said}");
+    assert!(ana.contains(
+        "<a href=\"/programmes/graduates/\">Graduate buddies</a>, <time datetime=\"2027-01\">January 2027</time>: paired with <a href=\"/profiles/bea/\">Bea Bell</a> (The department)"
+    ));
+
+    // Bea never joined the fire service's programme: its round says
+    // nothing of her, here or on the programme's page.
+    let bea = part(&page("/profiles/bea/"), "rounds");
+    assert!(
+        bea.contains("Graduate buddies, January 2027: paired with Ana Ali (The council)"),
+        "{bea}"
+    );
+    assert!(!bea.contains("February 2027"), "{bea}");
+    assert!(
+        bea.contains("Job swap round of this directory, March 2027: takes the job of Ana Ali (The council); Cas Cole (The hospital) takes theirs"),
+        "{bea}"
+    );
+
+    // Someone this site does not list is not named.
+    let cas = part(&page("/profiles/cas/"), "rounds");
+    assert!(
+        cas.contains("Graduate buddies, January 2027: paired with someone not listed here"),
+        "{cas}"
+    );
+
+    let programme = part(&page("/programmes/graduates/"), "rounds");
+    assert!(
+        programme.contains("January 2027 Ana Ali (The council) and Bea Bell (The department) Cas Cole (The hospital) and someone not listed here"),
+        "{programme}"
+    );
+    let theirs = part(
+        &page("/programmes/fire.example.gov.uk/graduates/"),
+        "rounds",
+    );
+    assert!(
+        theirs.contains("February 2027 Ola O&#39;Brien &lt;b&gt;Chief&lt;/b&gt; (Fire) From fire.example.gov.uk and Ana Ali (The council) pat (Fire) From fire.example.gov.uk and someone not listed here"),
+        "{theirs}"
+    );
+    assert!(!theirs.contains("Bea Bell"), "{theirs}");
+    // A swap is told from someone the page names.
+    let exchange = part(&page("/programmes/exchange/"), "rounds");
+    assert!(
+        exchange.contains("April 2027 Ana Ali (The council) takes the job of Cas Cole (The hospital), who takes the job of someone not listed here, who takes Ana Ali’s"),
+        "{exchange}"
+    );
 }

@@ -29,7 +29,7 @@ pub fn round_page(directory: &Directory, round: &Round, path: &str) -> RoundPage
         .programme
         .as_deref()
         .and_then(|slug| directory.programme(slug));
-    let month = round.month.first_day().strftime("%B %Y").to_string();
+    let month = round.month.name();
     let (name, url) = match programme {
         Some(p) => (
             format!("{}: {month}", p.data.name),

@@ -50,6 +50,12 @@ impl Month {
             month: (self.month - 1) / 3 * 3 + 1,
         }
     }
+
+    /// Its name in words, as summaries, emails and pages write it:
+    /// "January 2027".
+    pub fn name(self) -> String {
+        self.first_day().strftime("%B %Y").to_string()
+    }
 }
 
 impl fmt::Display for Month {
@@ -437,7 +443,7 @@ pub struct Overlap<'a> {
 
 impl Overlap<'_> {
     /// What it is, in a sentence: "Priya Shah (`priya-shah`) is also in Fire
-    /// graduates for 2027-01, made 2 January 2027 09:00 UTC, which came
+    /// graduates for January 2027, made 2 January 2027 09:00 UTC, which came
     /// first, and wants one buddy a month".
     pub fn describe(&self, directory: &super::Directory, month: Month) -> String {
         let name = directory
@@ -460,8 +466,9 @@ impl Overlap<'_> {
             format!(", made {}", t.strftime("%-d %B %Y %H:%M UTC"))
         });
         format!(
-            "{name} (`{}`) is also in {scheme} for {month}{made}, which came first, and {wants}",
-            self.person
+            "{name} (`{}`) is also in {scheme} for {}{made}, which came first, and {wants}",
+            self.person,
+            month.name()
         )
     }
 }

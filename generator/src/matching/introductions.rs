@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::round::{self, Month, PairRecord, RoundError, RoundKind, Rounds};
-use super::summary::{and_list, in_sentence, month_name};
+use super::summary::{and_list, in_sentence};
 use crate::content::profile::Profile;
 use crate::content::round::overlaps;
 use crate::content::{Directory, Entry, Kind, Site, TaxonomyKind, term_label};
@@ -354,7 +354,7 @@ fn blocks(
     group: &Group<'_>,
     organiser: Organiser<'_>,
 ) -> Vec<Block> {
-    let month = month_name(round.month);
+    let month = round.month.name();
     let mut out = vec![
         Block::Paragraph(vec![text(format!("Hello {},", first_names(group)))]),
         Block::Paragraph(vec![text(format!(
@@ -461,7 +461,7 @@ pub fn letter(
         } else {
             "buddy"
         },
-        month_name(round.month),
+        round.month.name(),
         full_names(group)
     );
     Letter {
@@ -625,7 +625,7 @@ pub fn note(
     let _ = write!(
         out,
         "You are buddies for {} in the buddy round of {}, with:</p>",
-        escape(&month_name(round.month)),
+        escape(&round.month.name()),
         escape(&site.title)
     );
     for m in &others {

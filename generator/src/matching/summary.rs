@@ -8,7 +8,7 @@ use serde_saphyr::FlowSeq;
 
 use super::buddies::{BuddyRound, Unpaired};
 use super::people::People;
-use super::round::{CycleRecord, Month, PairRecord};
+use super::round::{CycleRecord, PairRecord};
 use super::swaps::{Cycle, Offer, SwapRound, Unplaced};
 use crate::content::levels;
 use crate::content::profile::Profile;
@@ -79,10 +79,6 @@ fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or(name)
 }
 
-pub(super) fn month_name(month: Month) -> String {
-    month.first_day().strftime("%B %Y").to_string()
-}
-
 /// "Priya Shah (Policy Adviser, Leeds City Council, local government)".
 fn introduce(dir: &Directory, entry: &Entry<Profile>) -> String {
     let p = &entry.data;
@@ -145,7 +141,7 @@ pub fn buddy_summary(round: &BuddyRound<'_>) -> String {
     let people = &round.people;
     let dir = people.dir;
     let scheme = round.programme.as_deref().unwrap_or("Buddy round");
-    let mut out = format!("# {scheme}, {}\n\n", month_name(round.month));
+    let mut out = format!("# {scheme}, {}\n\n", round.month.name());
     let trios = round.pairs.iter().filter(|p| p.third.is_some()).count();
     let groups = if trios == 0 {
         format!(
@@ -282,7 +278,7 @@ pub fn buddy_summary(round: &BuddyRound<'_>) -> String {
 /// A swap round for people to read: the organisers who arrange the swaps
 /// and the people in them.
 pub fn swap_summary(round: &SwapRound<'_>, dir: &Directory) -> String {
-    let mut out = format!("# Job swaps, {}\n\n", month_name(round.month));
+    let mut out = format!("# Job swaps, {}\n\n", round.month.name());
     let exchanges = match round.cycles.len() {
         1 => "1 exchange".to_string(),
         n => format!("{n} exchanges"),
@@ -432,7 +428,9 @@ fn needs(round: &SwapRound<'_>, cycle: &Cycle, dir: &Directory) -> Vec<String> {
     needs
 }
 
-fn number_word(n: usize) -> String {
+/// The size of a group or a swap as a sentence says it: "two", "three";
+/// a larger one in figures.
+pub(crate) fn number_word(n: usize) -> String {
     match n {
         2 => "two".into(),
         3 => "three".into(),

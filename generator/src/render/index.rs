@@ -1,6 +1,7 @@
 //! What pages need to find quickly: who works where, which events a person
-//! hosts, the terms of every taxonomy, the upcoming dates of every event.
-//! Built once per build, in time proportional to the directory.
+//! hosts, the terms of every taxonomy, the upcoming dates of every event,
+//! the rounds each person and each programme was in. Built once per build,
+//! in time proportional to the directory.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -8,7 +9,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
 
-use crate::content::{ConsultationStatus, Directory, Entry, Sector, TaxonomyKind, term_label};
+use crate::content::{
+    ConsultationStatus, Directory, Entry, Round, Sector, TaxonomyKind, term_label,
+};
 use crate::matching::suggestions::Suggestion;
 
 /// A hash map keyed by slugs and positions: built many times a second
@@ -35,6 +38,50 @@ pub struct Occurrence {
     pub start: Zoned,
     /// When it ends, if the event says.
     pub end: Option<Zoned>,
+}
+
+/// A round's people as this build may show them, in the round's order:
+/// each by their place among the directory's profiles, or `None` for
+/// someone the build does not list (another directory's person not
+/// mirrored here, an internal profile on the public site) or whom the round
+/// may not name (see [`Round::may_name`](crate::content::Round::may_name)).
+#[derive(Debug, Clone, Default)]
+pub struct RoundPeople {
+    /// Each buddy group's members.
+    pub groups: Vec<Vec<Option<usize>>>,
+    /// Each job swap's people: each takes the next one's job, the last the
+    /// first's.
+    pub swaps: Vec<Vec<Option<usize>>>,
+}
+
+/// A buddy group or a job swap of a round, by its place in the round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RoundPart {
+    /// One of its buddy groups.
+    Group(usize),
+    /// One of its job swaps.
+    Swap(usize),
+}
+
+impl RoundPeople {
+    /// The people of one part of the round.
+    pub fn of(&self, part: RoundPart) -> &[Option<usize>] {
+        let found = match part {
+            RoundPart::Group(g) => self.groups.get(g),
+            RoundPart::Swap(s) => self.swaps.get(s),
+        };
+        found.map(Vec::as_slice).unwrap_or_default()
+    }
+}
+
+/// Someone's place in a round: the round, by its place among the
+/// directory's rounds, and their group or swap in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placing {
+    /// The round.
+    pub round: usize,
+    /// Their group or swap.
+    pub part: RoundPart,
 }
 
 /// How far ahead a repeating event's dates are listed.
@@ -86,6 +133,14 @@ pub struct Index<'a> {
     order_keys: u64,
     /// The people each profile page suggests meeting, by profile.
     pub suggestions: Arc<Vec<Vec<Suggestion>>>,
+    /// Each round's people as this build shows them, in the order of the
+    /// directory's rounds.
+    pub round_people: Vec<RoundPeople>,
+    /// Where each person is in the rounds that may name them, newest month
+    /// first, by profile.
+    pub rounds_by_person: Map<usize, Vec<Placing>>,
+    /// Each programme's rounds, newest month first, by the programme's key.
+    pub rounds_by_programme: Map<&'a str, Vec<usize>>,
     /// Each entry's body, by its file (see [`Index::body_key`]): made when
     /// first asked for, as its page, `directory.json` and the search index
     /// all read it. Filled as asked, so that a save showing a few bodies
@@ -263,6 +318,12 @@ impl<'a> Index<'a> {
                 .push(i);
         }
 
+        let Placings {
+            round_people,
+            by_person: rounds_by_person,
+            by_programme: rounds_by_programme,
+        } = placings(dir);
+
         let terms_order = crate::fingerprint::of(&profiles_az);
         let taxonomies = match known.terms {
             Some(known) if known.order == terms_order => known.taxonomies.clone(),
@@ -295,6 +356,9 @@ impl<'a> Index<'a> {
             terms_order,
             order_keys,
             suggestions: Arc::default(),
+            round_people,
+            rounds_by_person,
+            rounds_by_programme,
             bodies: Mutex::default(),
         }
     }
@@ -399,6 +463,75 @@ fn order_keys(dir: &Directory) -> u64 {
         (&p.data.sort_key, &p.data.organisation).hash(&mut hasher);
     }
     hasher.finish()
+}
+
+/// Each round's people as the build shows them, where each person is in
+/// them, and each programme's rounds; newest month first. A person is
+/// placed only in a round that may name them.
+fn placings(dir: &Directory) -> Placings<'_> {
+    let position = |round: &Round, key: &str| {
+        dir.profiles
+            .binary_search_by(|p| p.slug.as_str().cmp(key))
+            .ok()
+            .filter(|_| round.may_name(dir, key))
+    };
+    let round_people: Vec<RoundPeople> = dir
+        .rounds
+        .par_iter()
+        .map(|round| {
+            let people = |parts: &[Vec<String>]| -> Vec<Vec<Option<usize>>> {
+                parts
+                    .iter()
+                    .map(|keys| keys.iter().map(|key| position(round, key)).collect())
+                    .collect()
+            };
+            RoundPeople {
+                groups: people(&round.groups),
+                swaps: people(&round.swaps),
+            }
+        })
+        .collect();
+    let mut by_person: Map<usize, Vec<Placing>> = Map::default();
+    let mut by_programme: Map<&str, Vec<usize>> = Map::default();
+    // Rounds are in month order: read backwards, each list is newest first.
+    for (r, round) in dir.rounds.iter().enumerate().rev() {
+        if let Some(programme) = &round.programme {
+            by_programme.entry(programme.as_str()).or_default().push(r);
+        }
+        let people = &round_people[r];
+        let groups = people.groups.iter().enumerate();
+        let parts = groups
+            .map(|(g, members)| (RoundPart::Group(g), members))
+            .chain(
+                people
+                    .swaps
+                    .iter()
+                    .enumerate()
+                    .map(|(s, cycle)| (RoundPart::Swap(s), cycle)),
+            );
+        for (part, members) in parts {
+            for &i in members.iter().flatten() {
+                let placed = by_person.entry(i).or_default();
+                let placing = Placing { round: r, part };
+                // Named twice in one group, they are in it once.
+                if placed.last() != Some(&placing) {
+                    placed.push(placing);
+                }
+            }
+        }
+    }
+    Placings {
+        round_people,
+        by_person,
+        by_programme,
+    }
+}
+
+/// What [`placings`] finds: the index's fields of the same names.
+struct Placings<'a> {
+    round_people: Vec<RoundPeople>,
+    by_person: Map<usize, Vec<Placing>>,
+    by_programme: Map<&'a str, Vec<usize>>,
 }
 
 /// Every upcoming occurrence, the past events, and each event's next dates.

@@ -20,6 +20,7 @@ mod organisation;
 mod page;
 mod profile;
 mod programme;
+mod rounds;
 pub(super) mod shown;
 mod topics;
 

@@ -1,5 +1,6 @@
-//! A person's page: their card and the rest of their profile, the events
-//! they host, their asks, and the people it suggests they meet.
+//! A person's page: their card and the rest of their profile, the rounds
+//! they were in, the events they host, their asks, and the people it
+//! suggests they meet.
 
 use std::hash::Hash;
 
@@ -7,6 +8,7 @@ use serde::Serialize;
 use tera::Context;
 use url::Url;
 
+use super::rounds::{PERSON_ROUNDS, PersonRounds};
 use super::shown::{AskCard, ListedCard, NextEventCard, Own, Plain, Shown};
 use super::{PageKind, Rendered, Renderer, asset_url, canonical, crumb, home, page_inputs};
 use crate::content::{Kind, Profile, TaxonomyKind};
@@ -38,6 +40,7 @@ page_inputs! {
         hosted_events: Vec<NextEventCard>,
         asks: Vec<AskCard>,
         programmes: Plain<Vec<Link>>,
+        rounds: PersonRounds<'a>,
     }
 }
 
@@ -83,6 +86,12 @@ impl<'a> ProfilePage<'a> {
                     })
                     .collect(),
             ),
+            rounds: PersonRounds {
+                person: i,
+                placings: ix.rounds_by_person.get(&i).map_or(&[], |placings| {
+                    &placings[..placings.len().min(PERSON_ROUNDS)]
+                }),
+            },
         }
     }
 }
@@ -167,6 +176,7 @@ impl PageKind for ProfilePage<'_> {
         c.insert_value("suggestions", tera::Value::from(suggestions));
         c.insert("hosted_events", &hosted);
         c.insert("asks", &asks);
+        c.insert("rounds", &self.rounds.value(ix));
         // Not from a second making of the card: the description
         // needs only the organisation's name.
         let description = match ix.organisation_link(&p.organisation) {

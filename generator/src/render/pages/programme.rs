@@ -1,8 +1,9 @@
-//! A programme's page: what it is, who runs it, who may join and how, and
-//! the people who have joined.
+//! A programme's page: what it is, who runs it, who may join and how, its
+//! latest rounds, and the people who have joined.
 
 use tera::Context;
 
+use super::rounds::{PROGRAMME_ROUNDS, ProgrammeRounds};
 use super::shown::{ListedCard, Own, Plain};
 use super::{PageKind, Rendered, Renderer, canonical, home, page_inputs};
 use crate::content::{Kind, Programme, TaxonomyKind};
@@ -15,6 +16,7 @@ page_inputs! {
         programme: Own<'a, Programme>,
         organisation: Plain<Option<(String, String)>>,
         members: Vec<ListedCard>,
+        rounds: ProgrammeRounds<'a>,
     }
 }
 
@@ -33,10 +35,17 @@ impl<'a> ProgrammePage<'a> {
             .filter(|(_, p)| p.data.programmes.iter().any(|k| *k == entry.slug))
             .map(|(i, _)| ListedCard(i))
             .collect();
+        let rounds = ix
+            .rounds_by_programme
+            .get(entry.slug.as_str())
+            .map_or(&[][..], |rounds| {
+                &rounds[..rounds.len().min(PROGRAMME_ROUNDS)]
+            });
         ProgrammePage {
             programme: Own(entry),
             organisation: Plain(organisation),
             members,
+            rounds: ProgrammeRounds { rounds },
         }
     }
 }
@@ -76,6 +85,7 @@ impl PageKind for ProgrammePage<'_> {
         let mut c = Context::new();
         c.insert("programme", &view);
         c.insert("members", &members);
+        c.insert("rounds", &self.rounds.value(ix));
         let url = Kind::Programme.url(&entry.slug);
         let mut meta = r.meta(
             p.name.clone(),

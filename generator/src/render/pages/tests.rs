@@ -1,6 +1,7 @@
 //! Fingerprints against the pages themselves: on the demo site, every
 //! entry's file is changed in turn (its name or title edited, then the file
-//! removed), and every page whose HTML changed must have a new fingerprint.
+//! removed), and every round file removed, and every page whose HTML
+//! changed must have a new fingerprint.
 //! A page kind that shows something its inputs leave out fails here.
 
 use std::collections::BTreeMap;
@@ -55,13 +56,19 @@ fn copy_folder(from: &Path, to: &Path) {
     }
 }
 
-/// Every entry file of the site: its content and its mirror.
+/// Every entry file of the site, its content and its mirror, and its
+/// round files.
 fn entry_files(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ["content", "mirror"]
+    let mut files: Vec<PathBuf> = ["content", "mirror", "rounds"]
         .iter()
         .flat_map(|folder| walkdir::WalkDir::new(root.join(folder)))
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| {
+            let relative = e.path().strip_prefix(root).unwrap_or(e.path());
+            let entry =
+                e.path().extension().is_some_and(|x| x == "md") && !relative.starts_with("rounds");
+            entry || crate::content::round::place_of(relative).is_some()
+        })
         .map(|e| e.path().strip_prefix(root).expect("inside").to_path_buf())
         .collect();
     files.sort();
@@ -91,7 +98,7 @@ fn every_page_whose_html_changes_has_a_new_fingerprint() {
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let root = tmp.path();
-    for part in ["interchange.toml", "content", "mirror", "static"] {
+    for part in ["interchange.toml", "content", "mirror", "rounds", "static"] {
         let from = demo.join(part);
         if from.is_dir() {
             copy_folder(&from, &root.join(part));
