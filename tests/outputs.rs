@@ -268,6 +268,54 @@ fn the_directory_export_lists_every_public_entry() {
             .is_some_and(|a| !a.is_empty())
     );
     assert_eq!(export["consultations"].as_array().map(Vec::len), Some(3));
+
+    // What a job swap needs travels with the offer: the level band (from
+    // the grade), the regulated profession, the vetting; and the places an
+    // organisation committed.
+    let bethan = profiles
+        .iter()
+        .find(|p| p["slug"] == "bethan-morgan")
+        .expect("Bethan");
+    assert!(
+        bethan["level"]
+            .as_u64()
+            .is_some_and(|l| (1..=7).contains(&l)),
+        "{bethan}"
+    );
+    assert_eq!(bethan["swap"]["regulated"], "nursing", "{bethan}");
+    let council = export["organisations"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["slug"] == "kirkby-vale-council"))
+        .expect("the council");
+    assert_eq!(council["swap_places"], 3);
+}
+
+/// A job swap offer's page says its level, the profession it needs and the
+/// vetting whoever takes it must pass; an organisation's page its places.
+#[test]
+fn a_swap_offer_shows_what_it_needs() {
+    let (_dir, public) = demo();
+    let page = |path: &str| fs::read_to_string(public.join(path)).expect("a page");
+    let bethan = page("profiles/bethan-morgan/index.html");
+    assert!(
+        bethan.contains("<dt class=\"summary-list__key\">Level</dt>"),
+        "{bethan}"
+    );
+    assert!(
+        bethan.contains("Nursing: their job is swapped only with someone registered with the Nursing and Midwifery Council."),
+        "{bethan}"
+    );
+    assert!(
+        bethan.contains("Whoever takes their job needs police vetting."),
+        "{bethan}"
+    );
+    let council = page("organisations/kirkby-vale-council/index.html");
+    assert!(
+        council.contains(
+            "Up to 3 of its people a round, each replaced by someone coming the other way"
+        ),
+        "{council}"
+    );
 }
 
 #[test]

@@ -193,6 +193,19 @@ choice! {
     }
 }
 
+impl Vetting {
+    /// What a post in `sector` asks of a newcomer when it says nothing
+    /// itself: police vetting in a force, the Civil Service's baseline
+    /// checks in a department, else the employer's usual checks.
+    pub fn usual_in(sector: Option<Sector>) -> Vetting {
+        match sector {
+            Some(Sector::Police) => Vetting::Police,
+            Some(Sector::CentralGovernment) => Vetting::Baseline,
+            _ => Vetting::Usual,
+        }
+    }
+}
+
 choice! {
     /// The groups a buddy programme makes.
     GroupSize, "group size" {

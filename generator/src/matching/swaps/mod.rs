@@ -92,11 +92,7 @@ impl Offer<'_> {
     /// department).
     pub fn vetting(&self) -> Vetting {
         let written = self.entry.data.swap.as_ref().and_then(|s| s.vetting);
-        written.unwrap_or(match self.sector {
-            Some(Sector::Police) => Vetting::Police,
-            Some(Sector::CentralGovernment) => Vetting::Baseline,
-            _ => Vetting::Usual,
-        })
+        written.unwrap_or(Vetting::usual_in(self.sector))
     }
 }
 

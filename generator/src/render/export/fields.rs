@@ -5,8 +5,8 @@ use serde::Serialize;
 use url::Url;
 
 use crate::content::{
-    Ask, AskKind, Consultation, Event, EventKind, OpenTo, Organisation, Page, Profile, Sector,
-    Visibility,
+    Ask, AskKind, Consultation, Event, EventKind, OpenTo, Organisation, Page, Profession, Profile,
+    Sector, Vetting, Visibility,
 };
 use crate::render::index::Index;
 
@@ -18,6 +18,7 @@ pub(super) struct OrganisationFields<'a> {
     website: Option<&'a Url>,
     logo: Option<&'a str>,
     region: Option<&'a str>,
+    swap_places: Option<u32>,
 }
 
 impl<'a> OrganisationFields<'a> {
@@ -28,6 +29,7 @@ impl<'a> OrganisationFields<'a> {
             website: o.website.as_ref(),
             logo: o.logo.as_deref(),
             region: o.region.as_deref(),
+            swap_places: o.swap_places,
         }
     }
 }
@@ -47,6 +49,8 @@ struct Swap<'a> {
     sectors: &'a [Sector],
     policy_areas: &'a [String],
     locations: &'a [String],
+    regulated: Option<Profession>,
+    vetting: Option<Vetting>,
 }
 
 /// A profile's fields.
@@ -56,6 +60,7 @@ pub(super) struct ProfileFields<'a> {
     role: &'a str,
     organisation: &'a str,
     grade: Option<&'a str>,
+    level: Option<u8>,
     location: Option<&'a str>,
     policy_areas: &'a [String],
     interests: &'a [String],
@@ -66,6 +71,9 @@ pub(super) struct ProfileFields<'a> {
     visibility: Visibility,
     federate: bool,
     paused_until: Option<String>,
+    programmes: &'a [String],
+    cohort: Option<&'a str>,
+    max_buddies_per_month: u32,
     swap: Option<Swap<'a>>,
 }
 
@@ -76,6 +84,7 @@ impl<'a> ProfileFields<'a> {
             role: &p.role,
             organisation: &p.organisation,
             grade: p.grade.as_deref(),
+            level: p.level,
             location: p.location.as_deref(),
             policy_areas: &p.policy_areas,
             interests: &p.interests,
@@ -90,11 +99,16 @@ impl<'a> ProfileFields<'a> {
             visibility: p.visibility,
             federate: p.federate,
             paused_until: p.paused_until.map(|d| d.to_string()),
+            programmes: &p.programmes,
+            cohort: p.cohort.as_deref(),
+            max_buddies_per_month: p.max_buddies_per_month,
             swap: p.swap.as_ref().map(|s| Swap {
                 months: s.months,
                 sectors: &s.sectors,
                 policy_areas: &s.policy_areas,
                 locations: &s.locations,
+                regulated: s.regulated,
+                vetting: s.vetting,
             }),
         }
     }

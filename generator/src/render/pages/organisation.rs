@@ -79,6 +79,7 @@ impl PageKind for OrganisationPage<'_> {
             "website": o.website.as_ref().map(Url::as_str),
             "logo_url": o.logo.as_deref().map(asset_url),
             "region": o.region.as_deref().map(format::region_name),
+            "swap_places": o.swap_places,
             "body_html": self.organisation.body_html(ix),
             "origin": origin(&entry.origin),
         });

@@ -129,6 +129,25 @@ impl PageKind for ProfilePage<'_> {
                     .collect(),
                 policy_areas: r.tags(TaxonomyKind::PolicyArea, &s.policy_areas),
                 locations: &s.locations,
+                level: p
+                    .level
+                    .and_then(crate::content::levels::band)
+                    .map(|b| LevelView {
+                        number: b.level,
+                        name: b.name,
+                        pay: b.pay,
+                    }),
+                regulated: s.regulated.map(|x| RegulatedView {
+                    label: x.label(),
+                    regulator: x.regulator(),
+                }),
+                vetting: s
+                    .vetting
+                    .unwrap_or_else(|| {
+                        let sector = ix.dir.organisation(&p.organisation).map(|o| o.data.sector);
+                        crate::content::Vetting::usual_in(sector)
+                    })
+                    .label(),
             }),
             bio_html: self.profile.body_html(ix),
             updated: entry.updated.map(|d| d.strftime("%-d %B %Y").to_string()),
@@ -234,6 +253,25 @@ struct SwapView<'a> {
     sectors: Vec<tera::Value>,
     policy_areas: Vec<tera::Value>,
     locations: &'a [String],
+    level: Option<LevelView>,
+    regulated: Option<RegulatedView>,
+    /// What whoever takes the job must pass first.
+    vetting: &'static str,
+}
+
+/// A level band, as a swap offer shows it.
+#[derive(Serialize)]
+struct LevelView {
+    number: u8,
+    name: &'static str,
+    pay: &'static str,
+}
+
+/// The regulated profession a job needs.
+#[derive(Serialize)]
+struct RegulatedView {
+    label: &'static str,
+    regulator: &'static str,
 }
 
 /// `@name@host` → `https://host/@name`.
