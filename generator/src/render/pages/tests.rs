@@ -146,3 +146,30 @@ fn every_page_whose_html_changes_has_a_new_fingerprint() {
         missed.join("\n")
     );
 }
+
+/// The same files make the same fingerprints, load after load: a value in
+/// a page's inputs kept in a hashed map (whose order each map chooses
+/// afresh) would give another fingerprint each time, and every save would
+/// render the whole site again.
+#[test]
+fn the_same_files_make_the_same_fingerprints_every_time() {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let prints = || -> BTreeMap<String, u64> {
+        pages(&demo)
+            .expect("the demo builds")
+            .into_iter()
+            .map(|(url, (print, _))| (url, print))
+            .collect()
+    };
+    let first = prints();
+    for _ in 0..3 {
+        let again = prints();
+        let differ: Vec<&String> = first
+            .iter()
+            .filter(|(url, print)| again.get(*url) != Some(print))
+            .map(|(url, _)| url)
+            .collect();
+        assert!(differ.is_empty(), "fingerprints that moved: {differ:?}");
+        assert_eq!(first.len(), again.len());
+    }
+}
