@@ -41,6 +41,8 @@ const PAGES: &[&str] = &[
     "/profiles/",
     "/profiles/amira-hussain/",
     "/profiles/martin-hale/",
+    "/profiles/ben-harrow/",
+    "/profiles/bethan-morgan/",
     "/events/dcls-open-day-2027/",
     "/consultations/homelessness-prevention-duty-review/",
     "/policy-areas/housing/",
@@ -48,6 +50,7 @@ const PAGES: &[&str] = &[
     "/consultations/",
     "/organisations/kirkby-vale-council/",
     "/programmes/vale-early-careers-buddies/",
+    "/programmes/fire.example.gov.uk/moorland-resilience-buddies/",
     "/asks/",
     "/topics/",
 ];
