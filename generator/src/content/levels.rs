@@ -107,6 +107,12 @@ const GRADES: &[(&str, u8)] = &[
     ("Director General", 7),
     ("SCS4", 7),
     ("Permanent Secretary", 7),
+    ("DD", 6),
+    ("PB1", 6),
+    ("DG", 7),
+    ("PB2", 7),
+    ("PB3", 7),
+    ("Perm Sec", 7),
     // NHS Agenda for Change, England 2025/26 (Band 1 is closed and paid as Band 2).
     ("Band 1", 1),
     ("Band 2", 1),
@@ -127,7 +133,7 @@ const GRADES: &[(&str, u8)] = &[
     ("Scale 1", 1),
     ("Scale 2", 1),
     ("Scale 3", 1),
-    ("Scale 4", 2),
+    ("Scale 4", 1),
     ("Scale 5", 2),
     ("Scale 6", 2),
     ("SO1", 3),
@@ -156,20 +162,27 @@ const GRADES: &[(&str, u8)] = &[
     ("PC", 3),
     ("DC", 3),
     ("Sergeant", 4),
+    ("Sgt", 4),
+    ("PS", 4),
     ("DS", 4),
     ("Inspector", 5),
     ("Insp", 5),
     ("DI", 5),
     ("Chief Inspector", 5),
     ("Ch Insp", 5),
+    ("Chief Insp", 5),
     ("DCI", 5),
     ("Superintendent", 6),
     ("Supt", 6),
     ("DSU", 6),
     ("Chief Superintendent", 6),
+    ("DCS", 6),
     ("Chief Supt", 6),
     ("Ch Supt", 6),
     ("Commander", 7),
+    ("Cmdr", 7),
+    ("Commissioner", 7),
+    ("Deputy Commissioner", 7),
     ("Assistant Chief Constable", 7),
     ("ACC", 7),
     ("Deputy Chief Constable", 7),
@@ -177,19 +190,32 @@ const GRADES: &[(&str, u8)] = &[
     ("Chief Constable", 7),
     ("Deputy Assistant Commissioner", 7),
     ("Assistant Commissioner", 7),
-    // Police staff grades differ from force to force; the one national role:
+    // Police staff grades differ from force to force, and PCSOs' pay is set
+    // by each force; the PCSO role is common enough to be placed:
     ("PCSO", 2),
     ("Community Support Officer", 2),
-    // Fire and rescue ranks (NJC for Brigades, from July 2025).
+    // Fire and rescue ranks: the NJC for Local Authority Fire and Rescue
+    // Services (the Grey Book), from July 2024; brigade managers (ACFO and
+    // up, the Gold Book) are paid locally.
+    ("Trainee Firefighter", 2),
     ("Firefighter", 2),
+    ("FF", 2),
     ("Crew Manager", 3),
+    ("CM", 3),
     ("Watch Manager", 3),
+    ("WM", 3),
     ("Station Manager", 4),
+    ("SM", 4),
     ("Group Manager", 4),
+    ("GM", 4),
     ("Area Manager", 5),
+    ("AM", 5),
     ("Assistant Chief Fire Officer", 6),
+    ("ACFO", 6),
     ("Deputy Chief Fire Officer", 7),
+    ("DCFO", 7),
     ("Chief Fire Officer", 7),
+    ("CFO", 7),
 ];
 
 /// Words written before a grade that say only whose grade it is, dropped
@@ -203,6 +229,9 @@ const NOISE: &[&str] = &[
     "police",
     "detective",
     "det",
+    // An acting or temporary rank or grade is of the one acted in.
+    "acting",
+    "temporary",
 ];
 
 /// The level of NJC spinal column point `point` (1 to 43), by its 2025/26
@@ -296,6 +325,16 @@ impl Levels {
     /// (`HEO/SEO`, `Band 6/7`, `SO2 or PO1`) is in a band if both are.
     pub fn of(&self, grade: &str) -> Lookup {
         if let Some(level) = self.lookup(grade) {
+            return Lookup::Level(level);
+        }
+        // An acting or temporary rank (`T/Insp`, `A/Sgt`) is of the rank
+        // acted in, not two grades.
+        let trimmed = grade.trim_start();
+        if let Some(acted) = ["T/", "t/", "A/", "a/"]
+            .iter()
+            .find_map(|prefix| trimmed.strip_prefix(prefix))
+            && let Some(level) = self.lookup(acted)
+        {
             return Lookup::Level(level);
         }
         let parts: Vec<&str> = grade
@@ -463,7 +502,7 @@ mod tests {
     fn local_government_grades_points_and_titles() {
         for (grade, band) in [
             ("Scale 1", 1),
-            ("Scale 4", 2),
+            ("Scale 4", 1),
             ("Scale 6", 2),
             ("SO1", 3),
             ("SO 2", 3),
@@ -503,6 +542,14 @@ mod tests {
             ("Chief Constable", 7),
             ("PCSO", 2),
             ("Police Community Support Officer", 2),
+            ("Sgt", 4),
+            ("Det Sgt", 4),
+            ("T/Insp", 5),
+            ("A/Sgt", 4),
+            ("Acting Inspector", 5),
+            ("Chief Insp", 5),
+            ("DCS", 6),
+            ("Cmdr", 7),
         ] {
             assert_eq!(level(grade), Some(band), "{grade}");
         }
@@ -514,6 +561,9 @@ mod tests {
         assert_eq!(level("Watch Manager"), Some(3));
         assert_eq!(level("Station Manager"), Some(4));
         assert_eq!(level("Chief Fire Officer"), Some(7));
+        assert_eq!(level("WM"), Some(3));
+        assert_eq!(level("GM"), Some(4));
+        assert_eq!(level("ACFO"), Some(6));
     }
 
     #[test]
