@@ -59,16 +59,7 @@ pub fn round_page(directory: &Directory, round: &Round, path: &str) -> RoundPage
         .map(|c| Swap { cycle: named(c) })
         .filter(|s| !s.cycle.is_empty())
         .collect();
-    // Made before files said when: the first of its month.
-    let made = round.made.unwrap_or_else(|| {
-        round
-            .month
-            .first_day()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|z| z.timestamp())
-            .unwrap_or_default()
-    });
-    let published = dates::xsd(made);
+    let published = dates::xsd(round.made_at());
     RoundPage {
         context: contexts(),
         kind: PageType::Page,

@@ -352,6 +352,18 @@ impl Round {
         (!self.is_mirror()).then(|| path_of(self.programme.as_deref(), self.month))
     }
 
+    /// When it was made: as its file says, else (a round made before files
+    /// said) the first moment of its month, in UTC.
+    pub fn made_at(&self) -> Timestamp {
+        self.made.unwrap_or_else(|| {
+            self.month
+                .first_day()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .map(|z| z.timestamp())
+                .unwrap_or_default()
+        })
+    }
+
     /// Whether it was received from another directory.
     pub fn is_mirror(&self) -> bool {
         self.origin.is_mirror()
@@ -478,14 +490,7 @@ impl Overlap<'_> {
 /// that every directory holding two rounds puts them in the same order,
 /// whatever its own clock says.
 fn standing(directory: &super::Directory, round: &Round) -> (Timestamp, String) {
-    let made = round.made.unwrap_or_else(|| {
-        round
-            .month
-            .first_day()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|z| z.timestamp())
-            .unwrap_or_default()
-    });
+    let made = round.made_at();
     let address = match &round.origin {
         Origin::Mirror { url, .. } => url.to_string(),
         Origin::Local => directory
