@@ -123,25 +123,61 @@ fn print_json(diagnostics: &Diagnostics) {
     }
 }
 
-/// A diagnostic in the form miette draws.
+/// The longest line drawn with its text: miette cannot draw a mark far
+/// along a longer one (past column 65,535 it panics), and no one reads
+/// such a line on a terminal anyway.
+const LONGEST_LINE_DRAWN: usize = 1_000;
+
+/// Whether the line holding `offset` in `file` is too long to draw.
+fn too_long_to_draw(file: &SourceFile, offset: usize) -> bool {
+    let (line, _) = file.line_col(offset);
+    let start = file.line_start(line);
+    let end = file.line_start(line + 1);
+    end.saturating_sub(start) > LONGEST_LINE_DRAWN
+}
+
+/// A diagnostic in the form miette draws; one on a line too long to draw
+/// is given as its place and message, without the line.
 struct Shown<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<Arc<str>>,
+    source: Option<NamedSource<Arc<str>>>,
+    /// Its message, with its place when the line is not drawn.
+    message: String,
     related: Vec<Related>,
 }
 
 impl<'a> Shown<'a> {
     fn new(diagnostic: &'a Diagnostic) -> Self {
+        let drawn = !too_long_to_draw(&diagnostic.file, diagnostic.span.start);
+        let message = if drawn {
+            diagnostic.message.clone()
+        } else {
+            let (line, column) = diagnostic.line_col();
+            format!(
+                "{}:{line}:{column}: {}",
+                diagnostic.path().display(),
+                diagnostic.message
+            )
+        };
         Self {
             diagnostic,
-            source: named_source(&diagnostic.file),
+            source: drawn.then(|| named_source(&diagnostic.file)),
+            message,
             related: diagnostic
                 .related
                 .iter()
-                .map(|r| Related {
-                    message: r.message.clone(),
-                    source: named_source(&r.file),
-                    span: SourceSpan::new(r.span.start.into(), r.span.len),
+                .map(|r| {
+                    let drawn = !too_long_to_draw(&r.file, r.span.start);
+                    let (line, column) = r.file.line_col(r.span.start);
+                    Related {
+                        message: if drawn {
+                            r.message.clone()
+                        } else {
+                            format!("{}:{line}:{column}: {}", r.file.path().display(), r.message)
+                        },
+                        source: drawn.then(|| named_source(&r.file)),
+                        span: SourceSpan::new(r.span.start.into(), r.span.len),
+                    }
                 })
                 .collect(),
         }
@@ -160,7 +196,7 @@ impl fmt::Debug for Shown<'_> {
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -186,10 +222,11 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let span = self.diagnostic.span;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some("here".into()),
@@ -211,7 +248,7 @@ impl miette::Diagnostic for Shown<'_> {
 #[derive(Debug)]
 struct Related {
     message: String,
-    source: NamedSource<Arc<str>>,
+    source: Option<NamedSource<Arc<str>>>,
     span: SourceSpan,
 }
 
@@ -229,10 +266,11 @@ impl miette::Diagnostic for Related {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             None, self.span,
         ))))

@@ -192,3 +192,46 @@ fn email_settings_are_checked_and_a_password_is_refused() {
     );
     assert_eq!(problems, Vec::<String>::new());
 }
+
+/// A problem far along a very long line (a pasted list of 7,000 interests)
+/// is reported with its place, by `check` and by `build`, never a crash.
+#[test]
+fn a_problem_on_a_very_long_line_is_reported_not_a_crash() {
+    let site = common::small_site();
+    let root = site.path();
+    let interests: Vec<String> = (0..7_000).map(|i| format!("interest-{i}")).collect();
+    common::write(
+        root,
+        "content/profiles/long-line.md",
+        &format!(
+            "---\nname: Long Line\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\ninterests: [{}, NOT A SLUG]\n---\n",
+            interests.join(", ")
+        ),
+    );
+    let root_arg = root.to_str().expect("UTF-8");
+    let out = tempfile::tempdir().expect("a folder");
+    for run in [
+        interchange(&["check", "--root", root_arg]),
+        interchange(&[
+            "build",
+            "--root",
+            root_arg,
+            "--output",
+            out.path().join("public").to_str().expect("UTF-8"),
+        ]),
+    ] {
+        let said = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(
+            run.status.code(),
+            Some(1),
+            "{}",
+            &said[..said.len().min(2_000)]
+        );
+        assert!(
+            said.contains("content/profiles/long-line.md:8:")
+                && said.contains("`NOT A SLUG` is not a valid slug"),
+            "{}",
+            &said[..said.len().min(2_000)]
+        );
+    }
+}
