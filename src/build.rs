@@ -31,8 +31,25 @@ impl Progress for Bar {
 }
 
 /// Checks and builds; exit 1 on any error, with the last good site kept.
-pub fn run(options: &LoadOptions, build: &BuildOptions) -> ExitCode {
+/// With `force`, an output folder of other files is moved aside first.
+pub fn run(options: &LoadOptions, build: &BuildOptions, force: bool) -> ExitCode {
     let started = Instant::now();
+    if force && generator::render::refuses(&build.output) {
+        match generator::render::move_aside(&build.output) {
+            Ok(aside) => eprintln!(
+                "{} held other files: moved to {}, untouched.",
+                build.output.display(),
+                aside.display()
+            ),
+            Err(error) => {
+                eprintln!(
+                    "error: cannot move {} aside: {error}",
+                    build.output.display()
+                );
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let Some(loaded) = report::load(options) else {
         return ExitCode::FAILURE;
     };

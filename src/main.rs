@@ -70,6 +70,10 @@ enum Command {
         /// open or past.
         #[arg(long, value_name = "DATE")]
         now: Option<AsOf>,
+        /// If the output is a folder of other files, move it aside (to
+        /// `<output>.before-interchange`) and build in its place.
+        #[arg(long)]
+        force: bool,
     },
     /// Build the site and serve it with its ActivityPub documents: the
     /// production server of a directory. It publishes every change to
@@ -262,6 +266,7 @@ fn main() -> ExitCode {
             base_url,
             internal,
             now,
+            force,
         } => {
             let options = LoadOptions {
                 root: root.clone(),
@@ -272,7 +277,7 @@ fn main() -> ExitCode {
                 base_url,
                 internal,
             };
-            build::run(&options, &build)
+            build::run(&options, &build, force)
         }
         Command::Federate {
             root,

@@ -604,3 +604,54 @@ fn a_page_rendered_on_its_own_is_the_page_the_build_writes() {
         );
     });
 }
+
+/// A build never writes into a folder of files it did not write: it
+/// refuses, saying what to do, and with `--force` moves the folder aside
+/// whole before building in its place.
+#[test]
+fn a_folder_of_other_files_is_refused_and_moved_aside_only_when_asked() {
+    let site = common::small_site();
+    let out = tempfile::tempdir().expect("a folder");
+    let output = out.path().join("www");
+    std::fs::create_dir_all(&output).expect("a folder");
+    std::fs::write(output.join("budget.xlsx"), "figures").expect("written");
+    let output_arg = output.to_str().expect("UTF-8");
+    let root_arg = site.path().to_str().expect("UTF-8");
+
+    let refused = common::interchange(&["build", "--root", root_arg, "--output", output_arg]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("holds files Interchange did not write (such as budget.xlsx)")
+            && said.contains("--force"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(output.join("budget.xlsx")).expect("kept"),
+        "figures"
+    );
+
+    let forced = common::interchange(&[
+        "build", "--root", root_arg, "--output", output_arg, "--force",
+    ]);
+    let said = String::from_utf8_lossy(&forced.stderr);
+    assert!(forced.status.success(), "{said}");
+    assert!(said.contains("moved to"), "{said}");
+    assert!(output.join("index.html").is_file());
+    assert!(!output.join("budget.xlsx").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("www.before-interchange/budget.xlsx"))
+            .expect("kept aside"),
+        "figures"
+    );
+    // Built again, as often as may be: the files aside stay.
+    for _ in 0..2 {
+        let again = common::interchange(&["build", "--root", root_arg, "--output", output_arg]);
+        assert!(again.status.success());
+    }
+    assert!(
+        out.path()
+            .join("www.before-interchange/budget.xlsx")
+            .is_file()
+    );
+}

@@ -13,6 +13,7 @@ mod format;
 mod index;
 mod memory;
 mod output;
+pub use output::{move_aside, refuses};
 mod pages;
 mod paginate;
 mod rebuild;
@@ -88,6 +89,15 @@ pub enum BuildError {
         entry: Option<PathBuf>,
         /// Tera's report.
         message: String,
+    },
+    /// The output is a folder of files this program did not write: it is
+    /// never written into, as a build removes what it did not write.
+    #[error("{} holds files Interchange did not write (such as {example}): build into a new or empty folder, or pass --force to move that folder aside first", .path.display())]
+    NotOurs {
+        /// The folder.
+        path: PathBuf,
+        /// One of its files, relative to it.
+        example: String,
     },
     /// A file could not be written or read.
     #[error("cannot write {}: {source}", .path.display())]

@@ -68,6 +68,47 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     }
 }
 
+/// One of the files in the plain folder `folder`, if it holds any and is
+/// not a site this program built (which always has its `directory.json` and
+/// `sitemap.xml`).
+fn not_ours(folder: &Path) -> Option<String> {
+    let built = ["directory.json", "sitemap.xml"]
+        .iter()
+        .all(|name| folder.join(name).is_file());
+    if built {
+        return None;
+    }
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names.into_iter().next()
+}
+
+/// Moves the folder at `output` aside, to a name beside it no file has
+/// (`public.before-interchange`, then `…-2` and on): the files are kept,
+/// and a build may then take the output's place. The new place.
+pub fn move_aside(output: &Path) -> std::io::Result<PathBuf> {
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let mut aside = output.with_file_name(format!("{name}.before-interchange"));
+    let mut n = 1;
+    while std::fs::symlink_metadata(&aside).is_ok() {
+        n += 1;
+        aside = output.with_file_name(format!("{name}.before-interchange-{n}"));
+    }
+    std::fs::rename(output, &aside)?;
+    Ok(aside)
+}
+
+/// Whether a build would refuse the folder at `output` as someone's files.
+pub fn refuses(output: &Path) -> bool {
+    std::fs::symlink_metadata(output).is_ok_and(|m| m.is_dir()) && not_ours(output).is_some()
+}
+
 /// The two folders beside `output`: `.public.1` and `.public.2`.
 fn buffers(output: &Path) -> [PathBuf; 2] {
     let name = output
@@ -91,7 +132,15 @@ impl Staging {
                 Some(output.with_file_name(target))
             }
             Ok(_) => {
-                // A plain folder: make it the first buffer, and the output a link to it.
+                // A plain folder: one an earlier version built (or an empty
+                // one) becomes the first buffer, and the output a link to
+                // it. Any other is someone's files, never written over.
+                if let Some(example) = not_ours(output) {
+                    return Err(BuildError::NotOurs {
+                        path: output.to_path_buf(),
+                        example,
+                    });
+                }
                 remove_dir(&first)?;
                 std::fs::rename(output, &first).map_err(io(output))?;
                 point(output, &first)?;
@@ -330,10 +379,36 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_of_someone_elses_files_is_never_written_into() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let output = dir.path().join("public");
+        std::fs::create_dir_all(&output).expect("folder");
+        std::fs::write(output.join("notes.txt"), "mine").expect("written");
+        assert!(matches!(
+            Staging::begin(&output),
+            Err(BuildError::NotOurs { example, .. }) if example == "notes.txt"
+        ));
+        assert_eq!(
+            std::fs::read_to_string(output.join("notes.txt")).expect("kept"),
+            "mine"
+        );
+        let aside = move_aside(&output).expect("moved");
+        build(&output, &[("index.html", "built")]);
+        assert_eq!(
+            std::fs::read_to_string(aside.join("notes.txt")).expect("kept"),
+            "mine"
+        );
+    }
+
+    #[test]
     fn a_plain_output_folder_is_taken_over() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let output = dir.path().join("public");
         std::fs::create_dir_all(&output).expect("folder");
+        // As an earlier version built it.
+        for name in ["directory.json", "sitemap.xml"] {
+            std::fs::write(output.join(name), "{}").expect("written");
+        }
         std::fs::write(output.join("index.html"), "hand made").expect("written");
         build(&output, &[("index.html", "built")]);
         assert!(
