@@ -14,6 +14,17 @@ fn run(args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Records that the officer of the profile at `path` agreed, on the first
+/// of January 2026.
+fn agree(path: &std::path::Path) {
+    let text = std::fs::read_to_string(path).expect("a profile");
+    std::fs::write(
+        path,
+        text.replace("\nconsent:\n", "\nconsent: 2026-01-01\n"),
+    )
+    .expect("written");
+}
+
 #[test]
 fn init_then_check_then_build_in_an_empty_folder() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -30,6 +41,30 @@ fn init_then_check_then_build_in_an_empty_folder() {
     ] {
         assert!(dir.path().join("leeds").join(file).is_file(), "{file}");
     }
+    // The example person has not agreed to be listed: nothing is built
+    // until someone asks and records the date they did.
+    let check = interchange(&["check", "--root", site]);
+    let said = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("`consent` is empty")
+            && said.contains("ask the officer whether they agree to be listed"),
+        "{said}"
+    );
+    assert_eq!(
+        said.matches("error[").count() + said.matches("× ").count(),
+        1,
+        "{said}"
+    );
+    let help = said
+        .lines()
+        .find(|l| l.trim_start().starts_with("help:"))
+        .unwrap_or_default();
+    assert!(
+        !help.chars().any(|c| c.is_ascii_digit()),
+        "no date is suggested: {help}"
+    );
+    agree(&dir.path().join("leeds/content/profiles/alex-example.md"));
     let check = interchange(&["check", "--root", site]);
     assert_eq!(
         check.status.code(),
@@ -72,8 +107,14 @@ fn new_entries_get_a_fresh_slug_and_check_clean() {
     }
     let text = std::fs::read_to_string(dir.path().join("content/profiles/zoe-o-brien.md"))
         .expect("written");
-    let today = jiff::Zoned::now().date().to_string();
-    assert!(text.contains(&format!("consent: {today}")), "{text}");
+    assert!(
+        text.contains("# Ask Zoë O'Brien whether they agree to be listed")
+            && text.contains("\nconsent:\n"),
+        "consent is left for someone to collect: {text}"
+    );
+    for profile in ["alex-example", "zoe-o-brien", "zoe-o-brien-2"] {
+        agree(&dir.path().join(format!("content/profiles/{profile}.md")));
+    }
     let check = interchange(&["check", "--root", site]);
     assert_eq!(
         check.status.code(),

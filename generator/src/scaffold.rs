@@ -1,8 +1,10 @@
 //! New sites and new entries: `interchange init` and `interchange new`.
 //!
-//! Every file written here checks clean and builds at once: it has each
-//! required field, today's date where consent or a change is recorded, and
-//! dates in the future where an event or consultation needs them.
+//! Every file written here has each required field, today's date where a
+//! change is recorded, and dates in the future where an event or
+//! consultation needs them, and checks clean, but for one thing: a
+//! profile's `consent` is left empty, with a comment saying to ask the
+//! officer, so that no one is published who never agreed.
 
 use std::path::{Path, PathBuf};
 
@@ -56,7 +58,7 @@ pub fn entry_text(kind: Kind, name: &str, organisation: &str, today: Date) -> St
             "---\nname: {name}\nsector: local-government\nwebsite: https://www.example.gov.uk\n---\nWhat {name} does, in a paragraph.\n"
         ),
         Kind::Profile => format!(
-            "---\nname: {name}\nrole: Policy Officer\norganisation: {organisation}\nlocation: Leeds\npolicy_areas: [housing]\ninterests: [data]\nopen_to: [buddy, coffee]\nconsent: {today}\nupdated: {today}\n---\nWhat {name} works on, and what they would like to talk about.\n"
+            "---\nname: {name}\nrole: Policy Officer\norganisation: {organisation}\nlocation: Leeds\npolicy_areas: [housing]\ninterests: [data]\nopen_to: [buddy, coffee]\n# Ask {name} whether they agree to be listed; once they have, write the date\n# they agreed here (YYYY-MM-DD). Until then the profile is not published.\nconsent:\nupdated: {today}\n---\nWhat {name} works on, and what they would like to talk about.\n"
         ),
         Kind::Event => format!(
             "---\ntitle: {name}\nkind: open-day\nstart: {start}T10:00\nend: {start}T15:30\nvenue:\n  name: Civic Centre\n  address: Civic Centre, Leeds LS1 1UR\naudience: [local-government, central-government, nhs, police]\norganisation: {organisation}\naccessibility: Step-free access throughout.\nupdated: {today}\n---\nWhat happens on the day, and who it is for.\n"

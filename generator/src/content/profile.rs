@@ -101,6 +101,10 @@ pub struct Swap {
     pub vetting: Option<Vetting>,
 }
 
+/// What to do about a profile with no consent, as every message about it
+/// says: ask, and write the date the officer agreed.
+pub const CONSENT_HINT: &str = "ask the officer whether they agree to be listed; once they have, write the date they agreed as `consent: YYYY-MM-DD` (a profile without it is not published)";
+
 impl Profile {
     pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>) -> Option<Self> {
         let name = f.read_required(r, "name", "Priya Shah", Reader::text);
@@ -127,7 +131,11 @@ impl Profile {
         let photo = f.read(r, "photo", Reader::static_file);
         let contact = f.read(r, "contact", read_contact).unwrap_or_default();
         let consent_span = f.key_span("consent");
-        let consent = f.read_required(r, "consent", "2026-10-01", Reader::date);
+        // No example date: a date made up to pass the check would publish
+        // someone who never agreed.
+        let consent = f
+            .require_explained(r, "consent", CONSENT_HINT)
+            .and_then(|node| r.date(node));
         if let (Some(date), Some(span)) = (consent, consent_span) {
             let today = r.context.today();
             if date > today {
@@ -137,7 +145,7 @@ impl Profile {
                         span,
                         format!("consent is dated {date}, which is after today ({today})"),
                     )
-                    .with_hint("publish a profile only once its officer has agreed: write the date they did"),
+                    .with_hint("write the date the officer agreed, which is today or earlier; if they have not agreed yet, leave `consent:` empty until they do"),
                 );
             }
         }

@@ -581,6 +581,17 @@ impl<'n> Fields<'n> {
         name: &'static str,
         example: &str,
     ) -> Option<&'n Node> {
+        self.require_explained(reader, name, &format!("add `{name}: {example}`"))
+    }
+
+    /// The value of a required field, or an error with `hint` if it is
+    /// absent or empty: for a field whose value no example should suggest.
+    pub fn require_explained(
+        &mut self,
+        reader: &mut Reader<'_>,
+        name: &'static str,
+        hint: &str,
+    ) -> Option<&'n Node> {
         let value = self.get(name);
         if value.is_none() {
             let message = match self.key_span(name) {
@@ -591,7 +602,7 @@ impl<'n> Fields<'n> {
             reader.push(
                 reader
                     .error(Code::MissingField, span, message)
-                    .with_hint(format!("add `{name}: {example}`")),
+                    .with_hint(hint.to_string()),
             );
         }
         value
