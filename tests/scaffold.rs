@@ -122,6 +122,53 @@ fn new_entries_get_a_fresh_slug_and_check_clean() {
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
+    // Any name is read back as itself, whatever YAML would make of it.
+    for (kind, name) in [
+        ("event", "Housing: what next?"),
+        ("profile", "Seán Ó Briain #1"),
+        ("page", "True"),
+        ("consultation", "@council's \"review\""),
+        ("organisation", "Yes"),
+    ] {
+        let made = run(&["new", kind, name, "--root", site]);
+        let path = made
+            .split_whitespace()
+            .find(|w| w.contains("content/"))
+            .expect("the file written");
+        if kind == "profile" {
+            agree(std::path::Path::new(path));
+        }
+        let loaded =
+            generator::load(&generator::LoadOptions::new(dir.path())).expect("the site loads");
+        assert!(
+            !loaded.diagnostics.has_errors(),
+            "{name}: {:?}",
+            loaded.diagnostics
+        );
+        let written = loaded
+            .directory
+            .profiles
+            .iter()
+            .map(|p| p.data.name.clone())
+            .chain(loaded.directory.events.iter().map(|e| e.data.title.clone()))
+            .chain(loaded.directory.pages.iter().map(|p| p.data.title.clone()))
+            .chain(
+                loaded
+                    .directory
+                    .consultations
+                    .iter()
+                    .map(|c| c.data.title.clone()),
+            )
+            .chain(
+                loaded
+                    .directory
+                    .organisations
+                    .iter()
+                    .map(|o| o.data.name.clone()),
+            )
+            .any(|n| n == name);
+        assert!(written, "`{name}` read back as itself");
+    }
     assert_eq!(
         interchange(&["new", "profile", "!!!", "--root", site])
             .status

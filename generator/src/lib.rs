@@ -58,6 +58,7 @@ pub mod scaffold;
 pub use content::{Directory, Entry, Kind, Origin};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use load::{AsOf, LoadError, LoadOptions, Loaded, load};
+pub use node::yaml_text;
 pub use render::{BuildError, BuildOptions, Built, Memory, build, build_with};
 pub use source::{SourceFile, Span};
 pub(crate) use sync::lock;

@@ -53,12 +53,16 @@ fn later(today: Date, days: i64) -> Date {
 /// The text of a new entry of `kind` called `name`, for an organisation.
 pub fn entry_text(kind: Kind, name: &str, organisation: &str, today: Date) -> String {
     let start = later(today, 28);
+    // Whatever the name holds (a colon, a `#`, `True`), it is read back as
+    // itself; a comment that names it stays one line.
+    let said = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = &crate::node::yaml_text(&said);
     match kind {
         Kind::Organisation => format!(
-            "---\nname: {name}\nsector: local-government\nwebsite: https://www.example.gov.uk\n---\nWhat {name} does, in a paragraph.\n"
+            "---\nname: {name}\nsector: local-government\nwebsite: https://www.example.gov.uk\n---\nWhat {said} does, in a paragraph.\n"
         ),
         Kind::Profile => format!(
-            "---\nname: {name}\nrole: Policy Officer\norganisation: {organisation}\nlocation: Leeds\npolicy_areas: [housing]\ninterests: [data]\nopen_to: [buddy, coffee]\n# Ask {name} whether they agree to be listed; once they have, write the date\n# they agreed here (YYYY-MM-DD). Until then the profile is not published.\nconsent:\nupdated: {today}\n---\nWhat {name} works on, and what they would like to talk about.\n"
+            "---\nname: {name}\nrole: Policy Officer\norganisation: {organisation}\nlocation: Leeds\npolicy_areas: [housing]\ninterests: [data]\nopen_to: [buddy, coffee]\n# Ask {said} whether they agree to be listed; once they have, write the date\n# they agreed here (YYYY-MM-DD). Until then the profile is not published.\nconsent:\nupdated: {today}\n---\nWhat {said} works on, and what they would like to talk about.\n"
         ),
         Kind::Event => format!(
             "---\ntitle: {name}\nkind: open-day\nstart: {start}T10:00\nend: {start}T15:30\nvenue:\n  name: Civic Centre\n  address: Civic Centre, Leeds LS1 1UR\naudience: [local-government, central-government, nhs, police]\norganisation: {organisation}\naccessibility: Step-free access throughout.\nupdated: {today}\n---\nWhat happens on the day, and who it is for.\n"

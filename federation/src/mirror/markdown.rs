@@ -109,7 +109,7 @@ fn inline(value: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => text(s),
+        Value::String(s) => generator::yaml_text(s),
         Value::Array(items) => format!(
             "[{}]",
             items.iter().map(inline).collect::<Vec<_>>().join(", ")
@@ -122,27 +122,6 @@ fn inline(value: &Value) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-    }
-}
-
-/// Text as YAML: plain when it can only be read as this text, else in
-/// double quotes (JSON's escapes are YAML's, and keep it on one line).
-fn text(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.trim() == s
-        && s.chars().next().is_some_and(char::is_alphanumeric)
-        && s.chars().all(|c| {
-            c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '\'' | '+')
-        })
-        && s.parse::<f64>().is_err()
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "inf" | "nan"
-        );
-    if plain {
-        s.to_string()
-    } else {
-        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
     }
 }
 

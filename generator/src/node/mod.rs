@@ -106,6 +106,29 @@ enum Open {
     Map(Vec<(Node, Node)>, Option<Node>),
 }
 
+/// Text as a YAML value: plain when it can only be read as this text, else
+/// in double quotes (JSON's escapes are YAML's, and keep it on one line), so
+/// that a colon, a `#`, a leading `@` or a word like `yes` stays text. The
+/// one way files this program writes put text into YAML.
+pub fn yaml_text(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.trim() == s
+        && s.chars().next().is_some_and(char::is_alphanumeric)
+        && s.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '\'' | '+')
+        })
+        && s.parse::<f64>().is_err()
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "inf" | "nan"
+        );
+    if plain {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    }
+}
+
 /// Parses a YAML document into a tree, with byte spans into `text`.
 ///
 /// Front matter of the usual simple shape is read line by line; any other
