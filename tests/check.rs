@@ -235,3 +235,72 @@ fn a_problem_on_a_very_long_line_is_reported_not_a_crash() {
         );
     }
 }
+
+/// The mistakes people make writing front matter are told in plain words,
+/// on their own line, with the line as it should be.
+#[test]
+fn common_front_matter_mistakes_are_explained_with_the_corrected_line() {
+    let site = common::small_site();
+    let root = site.path();
+    let profile = |slug: &str, line: &str| {
+        common::write(
+            root,
+            &format!("content/profiles/{slug}.md"),
+            &format!(
+                "---\nname: Priya Shah\n{line}\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\n"
+            ),
+        );
+    };
+    profile("colon", "role: Head of Service: Communities");
+    profile("tab", "contact:\n\temail: priya@acme.gov.uk");
+    profile(
+        "bullets",
+        "role: Adviser\ninterests:\n  • data\n  • housing",
+    );
+    profile("curly", "role: “Adviser: housing”");
+    let run = interchange(&[
+        "check",
+        "--root",
+        root.to_str().expect("UTF-8"),
+        "--format",
+        "json",
+    ]);
+    let said = String::from_utf8_lossy(&run.stdout);
+    let found: Vec<serde_json::Value> = said
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let about = |file: &str| -> (String, String, u64) {
+        let d = found
+            .iter()
+            .find(|d| d["file"] == format!("content/profiles/{file}.md"))
+            .unwrap_or_else(|| panic!("nothing about {file}: {said}"));
+        (
+            d["message"].as_str().unwrap_or_default().to_string(),
+            d["hint"].as_str().unwrap_or_default().to_string(),
+            d["line"].as_u64().unwrap_or_default(),
+        )
+    };
+    assert_eq!(
+        about("colon"),
+        (
+            "a colon inside a value needs quotes around the value".into(),
+            "write the line as: role: \"Head of Service: Communities\"".into(),
+            3
+        )
+    );
+    assert_eq!(
+        about("tab"),
+        (
+            "this line is indented with a tab: front matter is indented with spaces".into(),
+            "write the line as:   email: priya@acme.gov.uk".into(),
+            4
+        )
+    );
+    assert_eq!(about("bullets").1, "write the line as:   - data");
+    assert_eq!(about("bullets").2, 5);
+    assert_eq!(
+        about("curly").1,
+        "write the line as: role: \"Adviser: housing\""
+    );
+}

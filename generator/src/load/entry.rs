@@ -217,6 +217,19 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
     let node = match parse_yaml(split.yaml) {
         Ok(node) => node,
         Err(e) => {
+            // A mistake people make, on its own line, in plain words.
+            if let Some(mistake) = super::mistakes::first_mistake(split.yaml, false) {
+                out.diagnostics.push(
+                    Diagnostic::error(
+                        Code::Syntax,
+                        &file,
+                        Span::new(mistake.offset, mistake.len),
+                        mistake.message,
+                    )
+                    .with_hint(format!("write the line as: {}", mistake.corrected)),
+                );
+                return out;
+            }
             let span = e.offset.map_or(first_line, |o| Span::new(o, 0));
             out.diagnostics.push(
                 Diagnostic::error(
@@ -230,6 +243,19 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
             return out;
         }
     };
+    // A list of bullets parses, as text that is not what was meant.
+    if let Some(mistake) = super::mistakes::first_mistake(split.yaml, true) {
+        out.diagnostics.push(
+            Diagnostic::error(
+                Code::Syntax,
+                &file,
+                Span::new(mistake.offset, mistake.len),
+                mistake.message,
+            )
+            .with_hint(format!("write the line as: {}", mistake.corrected)),
+        );
+        return out;
+    }
     let mut reader = Reader::new(&file, context);
     reader.host = place.host.as_deref();
     body_links(&mut reader, split.body);
@@ -295,10 +321,7 @@ fn yaml_hint(message: &str) -> &'static str {
         "write each value out in full"
     } else if message.contains("written twice") {
         "each field may be written once; remove the repeated one"
-    } else if message.contains("nested")
-        || message.contains("recursion")
-        || message.contains("values")
-    {
+    } else if message.contains("nested") || message.contains("recursion") {
         "the front matter is too large or too deeply nested; keep it to plain fields"
     } else {
         "check the indentation and quote text that contains `: ` or starts with `@`, `*` or `&`"

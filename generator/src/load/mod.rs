@@ -14,6 +14,7 @@
 mod checks;
 mod entry;
 pub mod front_matter;
+mod mistakes;
 mod rounds;
 
 use std::path::{Path, PathBuf};

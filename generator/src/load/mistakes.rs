@@ -1,0 +1,163 @@
+//! The mistakes people make writing front matter, found on the line they
+//! are on and explained in plain words with the line corrected, before the
+//! YAML parser's own message (written for programmers, and often about
+//! another line) is shown.
+
+/// A mistake found on one line of front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Mistake {
+    /// Where the line starts, in the file.
+    pub(super) offset: usize,
+    /// The line's length, without its line break.
+    pub(super) len: usize,
+    /// What is wrong, in plain words.
+    pub(super) message: String,
+    /// The line as it should be.
+    pub(super) corrected: String,
+}
+
+/// Characters word processors put at the start of a list item.
+const BULLETS: &[char] = &['•', '◦', '▪', '‣', '●', '○', '■', '–', '—'];
+
+/// The first line of `yaml` (front matter, from its opening `---`, whose
+/// offsets are the file's) with a mistake this module knows. Front matter
+/// that parsed is looked at for bullets only: a list of bullets parses, as
+/// one line of text, where each other mistake fails to.
+pub(super) fn first_mistake(yaml: &str, parsed: bool) -> Option<Mistake> {
+    // Read for every file that parsed: almost none has a bullet at all.
+    if parsed && !yaml.contains(BULLETS) {
+        return None;
+    }
+    let mut offset = 0;
+    for raw in yaml.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let found = if parsed { bullets(line) } else { explain(line) };
+        if let Some((message, corrected)) = found {
+            return Some(Mistake {
+                offset,
+                len: line.len(),
+                message,
+                corrected,
+            });
+        }
+        offset += raw.len();
+    }
+    None
+}
+
+/// A list written with bullet characters, and the line corrected.
+fn bullets(line: &str) -> Option<(String, String)> {
+    explain(line).filter(|(message, _)| message.contains("bullet"))
+}
+
+/// What is wrong with one line, and the line corrected.
+fn explain(line: &str) -> Option<(String, String)> {
+    let indent_len = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let indent = &line[..indent_len];
+    let rest = &line[indent_len..];
+    if indent.contains('\t') {
+        let corrected = format!("{}{rest}", indent.replace('\t', "  "));
+        return Some((
+            "this line is indented with a tab: front matter is indented with spaces".into(),
+            corrected,
+        ));
+    }
+    if line.contains('\u{a0}') {
+        return Some((
+            "this line has a non-breaking space (often pasted from Word or a web page) where a plain space is needed".into(),
+            line.replace('\u{a0}', " "),
+        ));
+    }
+    if let Some(item) = rest.strip_prefix(BULLETS) {
+        return Some((
+            "a list item starts with `- `, not a bullet character".into(),
+            format!("{indent}- {}", item.trim_start()),
+        ));
+    }
+    let (key, value) = rest.split_once(':')?;
+    let is_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let value = value.trim();
+    if !is_key || value.is_empty() {
+        return None;
+    }
+    if value.starts_with(['“', '”', '‘', '’']) {
+        let inner = value.trim_matches(['“', '”', '‘', '’', '"']);
+        return Some((
+            "curly quotes (“ ”) are not quotes in front matter: use straight ones (\")".into(),
+            format!("{indent}{key}: {}", crate::node::yaml_text(inner)),
+        ));
+    }
+    let quoted = value.starts_with(['"', '\'', '[', '{']);
+    if !quoted && (value.contains(": ") || value.ends_with(':')) {
+        return Some((
+            "a colon inside a value needs quotes around the value".into(),
+            format!("{indent}{key}: {}", crate::node::yaml_text(value)),
+        ));
+    }
+    if !quoted && value.starts_with(BULLETS) {
+        let items: Vec<&str> = value
+            .split(BULLETS)
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .collect();
+        return Some((
+            "a list is written in square brackets, not with bullet characters".into(),
+            format!("{indent}{key}: [{}]", items.join(", ")),
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corrected(line: &str) -> Option<String> {
+        explain(line).map(|(_, c)| c)
+    }
+
+    #[test]
+    fn each_mistake_gets_its_corrected_line() {
+        assert_eq!(
+            corrected("role: Head of Service: Communities").as_deref(),
+            Some("role: \"Head of Service: Communities\"")
+        );
+        assert_eq!(
+            corrected("name:\u{a0}Priya Shah").as_deref(),
+            Some("name: Priya Shah")
+        );
+        assert_eq!(
+            corrected("\temail: priya@leeds.gov.uk").as_deref(),
+            Some("  email: priya@leeds.gov.uk")
+        );
+        assert_eq!(corrected("  • housing").as_deref(), Some("  - housing"));
+        assert_eq!(
+            corrected("name: “Priya Shah”").as_deref(),
+            Some("name: Priya Shah")
+        );
+        assert_eq!(
+            corrected("policy_areas: • housing • homelessness").as_deref(),
+            Some("policy_areas: [housing, homelessness]")
+        );
+    }
+
+    #[test]
+    fn good_lines_are_left_alone() {
+        for line in [
+            "---",
+            "name: Priya Shah",
+            "role: \"Head of Service: Communities\"",
+            "website: https://www.leeds.gov.uk",
+            "start: 2027-03-04T10:00",
+            "policy_areas: [housing, homelessness]",
+            "  - housing",
+            "contact:",
+            "# a comment: with a colon",
+        ] {
+            assert_eq!(explain(line), None, "{line}");
+        }
+    }
+}
