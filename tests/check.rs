@@ -258,6 +258,10 @@ fn common_front_matter_mistakes_are_explained_with_the_corrected_line() {
         "role: Adviser\ninterests:\n  • data\n  • housing",
     );
     profile("curly", "role: “Adviser: housing”");
+    profile(
+        "unbracketed",
+        "role: Adviser\ninterests: data, service-design",
+    );
     let run = interchange(&[
         "check",
         "--root",
@@ -302,5 +306,13 @@ fn common_front_matter_mistakes_are_explained_with_the_corrected_line() {
     assert_eq!(
         about("curly").1,
         "write the line as: role: \"Adviser: housing\""
+    );
+    assert_eq!(
+        about("unbracketed"),
+        (
+            "`data, service-design` is a list: a list is written in square brackets".into(),
+            "write `[data, service-design]`".into(),
+            4
+        )
     );
 }

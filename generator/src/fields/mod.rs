@@ -281,6 +281,23 @@ impl<'a> Reader<'a> {
                 self.wrong_type(node, "a list", "`[first, second]`");
                 Vec::new()
             }
+            // `housing, homelessness`: a list without its brackets, read
+            // as one value, would only be reported as a value not known.
+            Value::Str(text) if looks_like_a_list(text) => {
+                let items: Vec<&str> = text.split(',').map(str::trim).collect();
+                self.push(
+                    self.error(
+                        Code::WrongType,
+                        node.span,
+                        format!(
+                            "`{}` is a list: a list is written in square brackets",
+                            text.trim()
+                        ),
+                    )
+                    .with_hint(format!("write `[{}]`", items.join(", "))),
+                );
+                Vec::new()
+            }
             _ => item(self, node).into_iter().collect(),
         }
     }
@@ -488,6 +505,17 @@ impl<'a> Reader<'a> {
 
 pub(crate) fn email_options() -> email_address::Options {
     email_address::Options::default().without_display_text()
+}
+
+/// Whether text given for a list is the list without its brackets: words
+/// with commas between them, and no spaces within them (a place such as
+/// `Kirkby Vale, North Yorkshire` is one value).
+fn looks_like_a_list(text: &str) -> bool {
+    text.contains(',')
+        && text
+            .split(',')
+            .map(str::trim)
+            .all(|item| !item.is_empty() && !item.contains(char::is_whitespace))
 }
 
 /// Whether `text` is a slug: `[a-z0-9]+(-[a-z0-9]+)*`.
