@@ -316,3 +316,88 @@ fn common_front_matter_mistakes_are_explained_with_the_corrected_line() {
         )
     );
 }
+
+/// Nothing outside the site is read: a link to a file or folder outside it
+/// is an error (and its text never shown), a broken or looping link is
+/// reported, and a file saved under another ending is named.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_refused_and_odd_files_are_named() {
+    use std::os::unix::fs::symlink;
+    let site = common::small_site();
+    let root = site.path();
+    let outside = tempfile::tempdir().expect("a folder");
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\nname: Secret\n---\nTOP SECRET TEXT\n",
+    )
+    .expect("written");
+    std::fs::create_dir_all(root.join("content/profiles")).expect("a folder");
+    symlink(
+        outside.path().join("secret.md"),
+        root.join("content/profiles/secret.md"),
+    )
+    .expect("a link");
+    symlink(outside.path(), root.join("content/pages")).expect("a link");
+    symlink(
+        root.join("content/profiles/nowhere.md"),
+        root.join("content/profiles/broken.md"),
+    )
+    .expect("a link");
+    symlink(root.join("content"), root.join("content/profiles/loop")).expect("a link");
+    for name in ["ana.markdown", "bo.md.txt", "cy.MD"] {
+        common::write(
+            root,
+            &format!("content/profiles/{name}"),
+            "---\nname: X\n---\n",
+        );
+    }
+    let run = interchange(&[
+        "check",
+        "--root",
+        root.to_str().expect("UTF-8"),
+        "--format",
+        "json",
+    ]);
+    let said = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{said}");
+    assert!(!said.contains("TOP SECRET"), "{said}");
+    let codes: Vec<(String, String, String)> = said
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or_default().to_string(),
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["severity"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let has = |file: &str, code: &str, severity: &str| {
+        codes.contains(&(file.to_string(), code.to_string(), severity.to_string()))
+    };
+    assert!(
+        has("content/profiles/secret.md", "outside-site", "error"),
+        "{codes:?}"
+    );
+    assert!(has("content/pages", "outside-site", "error"), "{codes:?}");
+    assert!(
+        has("content/profiles/broken.md", "broken-file-link", "warning"),
+        "{codes:?}"
+    );
+    assert!(
+        has("content/profiles/loop", "broken-file-link", "warning"),
+        "{codes:?}"
+    );
+    for name in ["ana.markdown", "bo.md.txt", "cy.MD"] {
+        assert!(
+            has(
+                &format!("content/profiles/{name}"),
+                "not-an-entry-file",
+                "warning"
+            ),
+            "{codes:?}"
+        );
+    }
+    assert_eq!(codes.len(), 7, "nothing else, and nothing read: {codes:?}");
+}

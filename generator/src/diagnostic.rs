@@ -120,6 +120,14 @@ codes! {
     /// A round of this site's takes someone past the buddies (or the one
     /// job swap) they want in a month, as a round made before it has them.
     PairedElsewhere => "paired-elsewhere",
+    /// A link in the site's folders to a file or folder outside the site:
+    /// nothing outside it is read or published.
+    OutsideSite => "outside-site",
+    /// A link that leads to nothing, or round in a loop.
+    BrokenFileLink => "broken-file-link",
+    /// A file that looks like an entry but is not read: `.markdown`,
+    /// `.MD`, `.md.txt`.
+    NotAnEntryFile => "not-an-entry-file",
 }
 
 impl fmt::Display for Code {

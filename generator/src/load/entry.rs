@@ -50,6 +50,22 @@ pub(super) struct ReadFile {
     pub(super) findings: Findings,
 }
 
+impl ReadFile {
+    /// A file not read, and why.
+    pub(super) fn refused(diagnostic: Diagnostic) -> Self {
+        Self {
+            entry: None,
+            claim: None,
+            findings: Findings {
+                file: Arc::clone(&diagnostic.file),
+                references: Vec::new(),
+                interests: Vec::new(),
+            },
+            diagnostics: vec![diagnostic],
+        }
+    }
+}
+
 /// The kind and key (see [`Entry::slug`]) of the entry the file at
 /// `relative` (to the site folder) holds or held, if it is an entry's place.
 pub fn entry_of(relative: &Path) -> Option<(Kind, String)> {

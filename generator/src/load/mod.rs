@@ -207,6 +207,9 @@ impl Files {
             },
             || rounds::round_files(root),
         );
+        let refused: Vec<(PathBuf, Diagnostic)> =
+            content.refused.into_iter().chain(mirror.refused).collect();
+        let (content, mirror) = (content.paths, mirror.paths);
         let own_host = &context.own_host;
         let read_rounds = round_files
             .into_par_iter()
@@ -225,7 +228,11 @@ impl Files {
             .collect();
         // Already in order: the map is built in one pass, with no search
         // per file (comparing paths component by component is slow).
-        let entries: std::collections::BTreeMap<PathBuf, ReadFile> = entries.into_iter().collect();
+        let mut entries: std::collections::BTreeMap<PathBuf, ReadFile> =
+            entries.into_iter().collect();
+        for (path, diagnostic) in refused {
+            entries.insert(path, ReadFile::refused(diagnostic));
+        }
         let mut tally = checks::Tally::default();
         for read in entries.values() {
             tally.add(read.claim.as_ref(), &read.findings);
@@ -292,6 +299,12 @@ impl Files {
                 continue;
             }
             let full = root.join(&path);
+            if full.is_file() && !inside(&root, &full) {
+                // A link made while the site is served is refused as when
+                // the site is read whole.
+                *self = Self::read(&self.options)?;
+                return Ok(());
+            }
             if full.is_file() {
                 let read = read_entry(&root, &path, &self.context);
                 self.tally.add(read.claim.as_ref(), &read.findings);
@@ -460,27 +473,134 @@ fn read_site(file: &Arc<SourceFile>, root: &Path) -> (Site, Vec<Diagnostic>, Vec
     (site, reader.diagnostics, reader.references)
 }
 
-/// Every file under `root/folder`, in path order, skipping hidden files
-/// and folders.
-fn entry_files(root: &Path, folder: &str) -> Vec<PathBuf> {
-    let base = root.join(folder);
-    if !base.is_dir() {
-        return Vec::new();
+/// Whether `path` is inside the site at `root` once every link is followed.
+fn inside(root: &Path, path: &Path) -> bool {
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        _ => false,
     }
+}
+
+/// The entry files under a folder of the site, and the files there that
+/// are not read, each with why.
+#[derive(Default)]
+struct EntryFiles {
+    /// The entry files, relative to the site folder, in path order.
+    paths: Vec<PathBuf>,
+    /// Files and links that are not read, with what to say of each.
+    refused: Vec<(PathBuf, Diagnostic)>,
+}
+
+/// Every file under `root/folder`, in path order, skipping hidden files
+/// and folders. A link is followed only while it stays inside the site:
+/// one that leads out of it, to nothing, or round in a loop is reported and
+/// not read, and so is a file that looks like an entry by another name.
+fn entry_files(root: &Path, folder: &str) -> EntryFiles {
+    let base = root.join(folder);
+    let mut found = EntryFiles::default();
+    if !base.is_dir() {
+        return found;
+    }
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let relative = |path: &Path| {
+        path.strip_prefix(root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let problem = |path: &Path, code: Code, warning: bool, message: String, hint: String| {
+        let file = Arc::new(SourceFile::new(relative(path), ""));
+        let span = file.line_span(1);
+        let diagnostic = if warning {
+            Diagnostic::warning(code, &file, span, message)
+        } else {
+            Diagnostic::error(code, &file, span, message)
+        };
+        (relative(path), diagnostic.with_hint(hint))
+    };
     // Each folder's names sorted, depth first: the order of the paths.
-    WalkDir::new(&base)
+    let mut walk = WalkDir::new(&base)
         .sort_by_file_name()
         .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| {
-            e.path()
-                .strip_prefix(root)
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|_| e.into_path())
-        })
-        .collect()
+        .into_iter();
+    while let Some(next) = walk.next() {
+        let entry = match next {
+            Ok(entry) => entry,
+            Err(error) => {
+                let Some(path) = error.path().map(Path::to_path_buf) else {
+                    continue;
+                };
+                let message = if error.loop_ancestor().is_some() {
+                    "this link leads round in a loop back to a folder it is in".to_string()
+                } else {
+                    format!(
+                        "this link cannot be followed: {}",
+                        error
+                            .io_error()
+                            .map_or_else(|| error.to_string(), ToString::to_string)
+                    )
+                };
+                found.refused.push(problem(
+                    &path,
+                    Code::BrokenFileLink,
+                    true,
+                    message,
+                    "remove the link, or point it at a file inside the site".into(),
+                ));
+                continue;
+            }
+        };
+        let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+        if hidden {
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            let target = entry.path().canonicalize().ok();
+            if !target.as_deref().is_some_and(|t| t.starts_with(&site)) {
+                let to = target.map_or_else(String::new, |t| format!(" ({})", t.display()));
+                found.refused.push(problem(
+                    entry.path(),
+                    Code::OutsideSite,
+                    false,
+                    format!("this is a link to a file outside the site{to}: nothing outside the site is read or published"),
+                    "copy the file into the site instead of linking to it".into(),
+                ));
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let extension = entry
+            .path()
+            .extension()
+            .map(|x| x.to_string_lossy().into_owned());
+        match extension.as_deref() {
+            Some("md") => found.paths.push(relative(entry.path())),
+            Some(other) => {
+                let stem = name.strip_suffix(&format!(".{other}")).unwrap_or(&name);
+                let stem = stem.strip_suffix(".md").unwrap_or(stem);
+                let looks = other.eq_ignore_ascii_case("md")
+                    || other.eq_ignore_ascii_case("markdown")
+                    || name.to_ascii_lowercase().ends_with(".md.txt");
+                if looks {
+                    found.refused.push(problem(
+                        entry.path(),
+                        Code::NotAnEntryFile,
+                        true,
+                        format!("`{name}` is not read: entry files end in `.md`"),
+                        format!("rename it to `{stem}.md`"),
+                    ));
+                }
+            }
+            None => {}
+        }
+    }
+    found
 }
