@@ -77,7 +77,10 @@ fn update(site: &mut LiveSite, changed: &[PathBuf], progress: &Reload<'_>) -> Op
                 .diagnostics
                 .iter()
                 .filter(|d| d.is_error())
-                .map(ToString::to_string)
+                .map(|d| match &d.hint {
+                    Some(hint) => format!("{d}\n  help: {hint}"),
+                    None => d.to_string(),
+                })
                 .collect();
             Some(lines.join("\n"))
         }

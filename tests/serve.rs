@@ -102,6 +102,7 @@ fn a_save_shows_a_break_keeps_the_last_good_page_and_a_deletion_is_a_404() {
         page.contains("content/profiles/priya-shah.md:"),
         "the problem names the file and line"
     );
+    assert!(page.contains("help: "), "and what to do: {page}");
 
     // The next good save clears it.
     common::write(site.path(), "content/profiles/priya-shah.md", PROFILE);
