@@ -27,7 +27,6 @@ const EXPECTED: &[&str] = &[
     "content/organisations/northmoor-council.md:4 invalid-url",
     "content/organisations/northmoor-council.md:5 missing-file",
     "content/pages/about.md:1 missing-front-matter",
-    "content/profiles/ada-lovell.md:1 missing-field",
     "content/profiles/ada-lovell.md:4 unknown-field",
     "content/profiles/ada-lovell.md:5 unknown-policy-area",
     "content/profiles/ada-lovell.md:8 consent-in-future",
@@ -96,7 +95,7 @@ fn broken_site_shows_each_problem_with_its_place_and_advice() {
     // Not a terminal: no colour codes.
     assert!(!stderr.contains('\u{1b}'), "colour codes in piped output");
     assert!(
-        stderr.contains("Checked 13 files: 21 errors and 4 warnings."),
+        stderr.contains("Checked 13 files: 20 errors and 4 warnings."),
         "{stderr}"
     );
 }
@@ -258,6 +257,12 @@ fn common_front_matter_mistakes_are_explained_with_the_corrected_line() {
         "role: Adviser\ninterests:\n  • data\n  • housing",
     );
     profile("curly", "role: “Adviser: housing”");
+    profile("email", "role: Adviser\nemail: priya@acme.gov.uk");
+    common::write(
+        root,
+        "content/profiles/misspelled.md",
+        "---\nname: Priya Shah\nrole: Adviser\norganisation: acme\npolcy_areas: [housing]\nopen_to: [coffee]\nconsent: 06/12/2025\n---\n",
+    );
     profile(
         "unbracketed",
         "role: Adviser\ninterests: data, service-design",
@@ -306,6 +311,38 @@ fn common_front_matter_mistakes_are_explained_with_the_corrected_line() {
     assert_eq!(
         about("curly").1,
         "write the line as: role: \"Adviser: housing\""
+    );
+    assert!(
+        about("email")
+            .1
+            .starts_with("`email` goes under `contact:`"),
+        "{:?}",
+        about("email")
+    );
+    let misspelled: Vec<(String, String)> = found
+        .iter()
+        .filter(|d| d["file"] == "content/profiles/misspelled.md")
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap_or_default().to_string(),
+                d["hint"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        misspelled,
+        [
+            (
+                "`polcy_areas` is not a field: it looks like `policy_areas`, which a profile needs"
+                    .to_string(),
+                "rename it to `policy_areas`".to_string()
+            ),
+            (
+                "`06/12/2025` is not a date".to_string(),
+                "write it as `2025-12-06` (dates are year, month, day)".to_string()
+            ),
+        ],
+        "one message for the misspelling, none for a missing field"
     );
     assert_eq!(
         about("unbracketed"),

@@ -16,13 +16,17 @@ impl Reader<'_> {
         match text.parse::<Date>() {
             Ok(date) if text.len() == 10 => Some(date),
             _ => {
+                let hint = match day_month_year(&text) {
+                    Some(iso) => format!("write it as `{iso}` (dates are year, month, day)"),
+                    None => "write a date as YYYY-MM-DD, like `2026-10-01`".to_string(),
+                };
                 self.push(
                     self.error(
                         Code::InvalidDate,
                         node.span,
                         format!("`{text}` is not a date"),
                     )
-                    .with_hint("write a date as YYYY-MM-DD, like `2026-10-01`"),
+                    .with_hint(hint),
                 );
                 None
             }
@@ -143,4 +147,31 @@ pub(super) fn has_offset(text: &str) -> bool {
         return false;
     };
     time.ends_with('Z') || time.ends_with('z') || time.contains('+') || time.contains('-')
+}
+
+/// A date written day first, as in the UK (`06/12/2026`, `6.12.2026`,
+/// `6-12-2026`), in the form dates are written: `2026-12-06`.
+fn day_month_year(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.trim().split(['/', '.', '-']).collect();
+    let [day, month, year] = parts.as_slice() else {
+        return None;
+    };
+    let (day, month, year): (i8, i8, i16) =
+        (day.parse().ok()?, month.parse().ok()?, year.parse().ok()?);
+    let year = if year < 100 { 2000 + year } else { year };
+    let date = jiff::civil::Date::new(year, month, day).ok()?;
+    Some(date.to_string())
+}
+
+#[cfg(test)]
+mod day_first_tests {
+    use super::day_month_year;
+
+    #[test]
+    fn a_uk_date_is_offered_in_the_form_dates_take() {
+        assert_eq!(day_month_year("06/12/2026").as_deref(), Some("2026-12-06"));
+        assert_eq!(day_month_year("6.1.27").as_deref(), Some("2027-01-06"));
+        assert_eq!(day_month_year("31/02/2026"), None);
+        assert_eq!(day_month_year("next Tuesday"), None);
+    }
 }

@@ -333,7 +333,7 @@ impl<'a> Reader<'a> {
         }
         let near = suggestions(&text, vocabulary.policy_areas().map(|(slug, _)| slug), 3);
         let hint = if near.is_empty() {
-            "choose a policy area from the list in the content reference, or add it to `[vocabulary] policy_areas` in interchange.toml".to_string()
+            "choose a policy area from the list in docs/content.md (Policy areas), or add it to `[vocabulary] policy_areas` in interchange.toml".to_string()
         } else {
             format!(
                 "did you mean {}? If none fits, add it to `[vocabulary] policy_areas` in interchange.toml",
@@ -540,6 +540,8 @@ pub fn slugify(text: &str) -> String {
 pub struct Fields<'n> {
     entries: &'n [(Node, Node)],
     asked: Vec<&'static str>,
+    /// Keys reported already as a misspelling of a required field.
+    misspelled: Vec<String>,
     /// Where a missing field is reported: the mapping's key, or the front matter's opening line.
     at: Span,
     /// What the mapping is, for messages ("profile", "`contact`").
@@ -560,6 +562,7 @@ impl<'n> Fields<'n> {
             Value::Map(entries) => Some(Self {
                 entries,
                 asked: Vec::new(),
+                misspelled: Vec::new(),
                 at,
                 what,
             }),
@@ -621,6 +624,36 @@ impl<'n> Fields<'n> {
         hint: &str,
     ) -> Option<&'n Node> {
         let value = self.get(name);
+        if value.is_none() && self.key_span(name).is_none() {
+            // `polcy_areas` for `policy_areas`: the one mistake, where it
+            // is, rather than a missing field and an unknown one.
+            let near = self.entries.iter().find_map(|(key, _)| match &key.value {
+                Value::Str(k)
+                    if k != name
+                        && !self.misspelled.contains(k)
+                        && strsim::jaro_winkler(k, name) >= 0.88 =>
+                {
+                    Some((k.clone(), key.span))
+                }
+                _ => None,
+            });
+            if let Some((key, span)) = near {
+                reader.push(
+                    reader
+                        .error(
+                            Code::UnknownField,
+                            span,
+                            format!(
+                                "`{key}` is not a field: it looks like `{name}`, which {} needs",
+                                self.what
+                            ),
+                        )
+                        .with_hint(format!("rename it to `{name}`")),
+                );
+                self.misspelled.push(key);
+                return None;
+            }
+        }
         if value.is_none() {
             let message = match self.key_span(name) {
                 Some(_) => format!("`{name}` is empty"),
@@ -673,11 +706,15 @@ impl<'n> Fields<'n> {
                 );
                 continue;
             };
-            if self.asked.contains(&name.as_str()) {
+            if self.asked.contains(&name.as_str()) || self.misspelled.contains(name) {
                 continue;
             }
             let hint = if name == "origin" {
                 Some("only mirrored entries, under mirror/, have an `origin`".to_string())
+            } else if let Some(parent) = belongs_under(name).filter(|p| self.asked.contains(p)) {
+                Some(format!(
+                    "`{name}` goes under `{parent}:`, indented by two spaces:\n    {parent}:\n      {name}: …"
+                ))
             } else {
                 did_you_mean(name, self.asked.iter().copied())
             };
@@ -697,6 +734,19 @@ impl<'n> Fields<'n> {
             };
             reader.push(diagnostic);
         }
+    }
+}
+
+/// The field a field of this name belongs under, where it is often
+/// written at the top level instead.
+fn belongs_under(name: &str) -> Option<&'static str> {
+    match name {
+        "email" | "fediverse" | "linkedin" => Some("contact"),
+        "months" | "wants" | "regulated" | "vetting" => Some("swap"),
+        "url" | "post" => Some("respond"),
+        "address" => Some("venue"),
+        "sectors" | "organisations" | "origins" | "cohorts" => Some("join"),
+        _ => None,
     }
 }
 
