@@ -1084,6 +1084,19 @@ fn file_outside_a_kind_folder() {
 }
 
 #[test]
+fn a_folder_named_nearly_as_a_kind_says_which() {
+    let site = Site::new();
+    site.write("content/profile/tom.md", PROFILE);
+    let d = site.only();
+    assert_at(&d, Code::UnknownKind, "content/profile/tom.md", 1, 1);
+    assert!(
+        hint(&d).starts_with("`profile` is not a kind of entry: did you mean `profiles`?"),
+        "{}",
+        hint(&d)
+    );
+}
+
+#[test]
 fn config_problems_are_reported_with_the_content() {
     let site = Site::new();
     site.write(

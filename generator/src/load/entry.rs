@@ -120,8 +120,15 @@ fn place(relative: &Path) -> Result<Place, String> {
             ));
         }
     };
-    let kind = Kind::from_folder(folder)
-        .ok_or_else(|| format!("`{folder}` is not a kind of entry; the kinds are {kinds}/"))?;
+    let kind =
+        Kind::from_folder(folder).ok_or_else(|| {
+            match crate::did_you_mean::did_you_mean(folder, Kind::ALL.map(Kind::folder)) {
+                Some(guess) => {
+                    format!("`{folder}` is not a kind of entry: {guess} The kinds are {kinds}/")
+                }
+                None => format!("`{folder}` is not a kind of entry; the kinds are {kinds}/"),
+            }
+        })?;
     Ok(Place {
         kind,
         slug: stem,
