@@ -385,6 +385,30 @@ Come and see.
 const EVENT_PATH: &str = "content/events/open-day.md";
 
 #[test]
+fn an_event_start_without_a_time_is_an_error_not_midnight() {
+    let site = Site::new();
+    site.write(
+        EVENT_PATH,
+        &EVENT
+            .replace("start: 2027-01-14T10:00", "start: 2027-01-14")
+            .replace("end: 2027-01-14T15:30\n", ""),
+    );
+    let found = site.found();
+    assert_eq!(
+        found[0],
+        (Code::InvalidDate, EVENT_PATH.into(), 4),
+        "{found:?}"
+    );
+    let loaded = site.load();
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::InvalidDate)
+        .expect("the start");
+    assert_eq!(hint(d), "add a time: `2027-01-14T10:00`");
+}
+
+#[test]
 fn event_ending_before_it_starts() {
     let site = Site::new();
     site.write(

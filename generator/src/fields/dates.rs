@@ -40,11 +40,14 @@ impl Reader<'_> {
     pub fn date_time(&mut self, node: &Node) -> Option<Zoned> {
         let text = self.date_text(node)?;
         let zone = self.context.time_zone.clone();
+        // A day alone would be read as its midnight: an event from midnight
+        // to midnight that no one meant.
+        let day_only = text.len() == 10 && text.parse::<Date>().is_ok();
         if has_offset(&text) {
             if let Ok(ts) = text.parse::<Timestamp>() {
                 return Some(ts.to_zoned(zone));
             }
-        } else if let Ok(dt) = text.parse::<DateTime>() {
+        } else if !day_only && let Ok(dt) = text.parse::<DateTime>() {
             return self.local(node, dt, zone);
         }
         let hint = if text.parse::<Date>().is_ok() && text.len() == 10 {
