@@ -376,6 +376,12 @@ fn links_out_of_the_site_are_refused_and_odd_files_are_named() {
     )
     .expect("a link");
     symlink(outside.path(), root.join("content/pages")).expect("a link");
+    std::fs::create_dir_all(root.join("static/photos")).expect("a folder");
+    symlink(
+        outside.path().join("secret.md"),
+        root.join("static/photos/priya.jpg"),
+    )
+    .expect("a link");
     symlink(
         root.join("content/profiles/nowhere.md"),
         root.join("content/profiles/broken.md"),
@@ -419,6 +425,10 @@ fn links_out_of_the_site_are_refused_and_odd_files_are_named() {
     );
     assert!(has("content/pages", "outside-site", "error"), "{codes:?}");
     assert!(
+        has("static/photos/priya.jpg", "outside-site", "error"),
+        "{codes:?}"
+    );
+    assert!(
         has("content/profiles/broken.md", "broken-file-link", "warning"),
         "{codes:?}"
     );
@@ -436,5 +446,5 @@ fn links_out_of_the_site_are_refused_and_odd_files_are_named() {
             "{codes:?}"
         );
     }
-    assert_eq!(codes.len(), 7, "nothing else, and nothing read: {codes:?}");
+    assert_eq!(codes.len(), 8, "nothing else, and nothing read: {codes:?}");
 }

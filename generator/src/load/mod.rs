@@ -207,8 +207,12 @@ impl Files {
             },
             || rounds::round_files(root),
         );
-        let refused: Vec<(PathBuf, Diagnostic)> =
-            content.refused.into_iter().chain(mirror.refused).collect();
+        let refused: Vec<(PathBuf, Diagnostic)> = content
+            .refused
+            .into_iter()
+            .chain(mirror.refused)
+            .chain(walk_folder(root, "static", false).refused)
+            .collect();
         let (content, mirror) = (content.paths, mirror.paths);
         let own_host = &context.own_host;
         let read_rounds = round_files
@@ -496,12 +500,21 @@ struct EntryFiles {
 /// one that leads out of it, to nothing, or round in a loop is reported and
 /// not read, and so is a file that looks like an entry by another name.
 fn entry_files(root: &Path, folder: &str) -> EntryFiles {
+    walk_folder(root, folder, true)
+}
+
+/// The files under `root/folder`, as [`entry_files`] finds them; with
+/// `entries`, the entry files and the files named like entries, else only
+/// the links refused. Links stay inside the site, and those under
+/// `static/` inside `static/`, as the build copies no other.
+fn walk_folder(root: &Path, folder: &str, entries: bool) -> EntryFiles {
     let base = root.join(folder);
     let mut found = EntryFiles::default();
     if !base.is_dir() {
         return found;
     }
-    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let bound = if entries { root } else { base.as_path() };
+    let site = bound.canonicalize().unwrap_or_else(|_| bound.to_path_buf());
     let relative = |path: &Path| {
         path.strip_prefix(root)
             .map(Path::to_path_buf)
@@ -560,12 +573,13 @@ fn entry_files(root: &Path, folder: &str) -> EntryFiles {
             let target = entry.path().canonicalize().ok();
             if !target.as_deref().is_some_and(|t| t.starts_with(&site)) {
                 let to = target.map_or_else(String::new, |t| format!(" ({})", t.display()));
+                let outside = if entries { "the site" } else { "static/" };
                 found.refused.push(problem(
                     entry.path(),
                     Code::OutsideSite,
                     false,
-                    format!("this is a link to a file outside the site{to}: nothing outside the site is read or published"),
-                    "copy the file into the site instead of linking to it".into(),
+                    format!("this is a link to a file outside {outside}{to}: nothing outside it is read or published"),
+                    format!("copy the file into {outside} instead of linking to it"),
                 ));
                 if entry.file_type().is_dir() {
                     walk.skip_current_dir();
@@ -573,7 +587,7 @@ fn entry_files(root: &Path, folder: &str) -> EntryFiles {
                 continue;
             }
         }
-        if !entry.file_type().is_file() {
+        if !entry.file_type().is_file() || !entries {
             continue;
         }
         let name = entry.file_name().to_string_lossy();

@@ -93,17 +93,37 @@ fn relative(path: &Path, prefix: &str) -> String {
         .replace('\\', "/")
 }
 
-/// Every file under a folder on disk, as (path relative to it, bytes).
+/// Every file under a folder on disk, as (path relative to it, bytes). A
+/// link is followed while it stays inside the folder; one leading out of
+/// it, to nothing, or round in a loop is left out (`check` names it), so
+/// nothing outside the site is ever published.
 pub(super) fn read_folder(folder: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, BuildError> {
     if !folder.is_dir() {
         return Ok(Vec::new());
     }
+    let inside = folder
+        .canonicalize()
+        .unwrap_or_else(|_| folder.to_path_buf());
     let mut out = Vec::new();
-    for entry in WalkDir::new(folder).sort_by_file_name() {
-        let entry = entry.map_err(|e| BuildError::Io {
-            path: folder.to_path_buf(),
-            source: e.into(),
-        })?;
+    let mut walk = WalkDir::new(folder)
+        .sort_by_file_name()
+        .follow_links(true)
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let Ok(entry) = entry else {
+            continue;
+        };
+        if entry.path_is_symlink()
+            && !entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&inside))
+        {
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
@@ -131,4 +151,31 @@ pub fn error_text(error: &tera::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_out_of_the_folder_is_never_copied() {
+        let site = tempfile::tempdir().expect("a folder");
+        let outside = tempfile::tempdir().expect("a folder");
+        std::fs::write(outside.path().join("secret.txt"), "secret").expect("written");
+        let folder = site.path().join("static");
+        std::fs::create_dir_all(&folder).expect("a folder");
+        std::fs::write(folder.join("logo.svg"), "<svg/>").expect("written");
+        std::fs::write(folder.join("kept.txt"), "kept").expect("written");
+        std::os::unix::fs::symlink(folder.join("kept.txt"), folder.join("alias.txt"))
+            .expect("a link");
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), folder.join("leak.txt"))
+            .expect("a link");
+        std::os::unix::fs::symlink(outside.path(), folder.join("elsewhere")).expect("a link");
+        let read: Vec<String> = read_folder(&folder)
+            .expect("read")
+            .into_iter()
+            .map(|(path, _)| path.display().to_string())
+            .collect();
+        assert_eq!(read, ["alias.txt", "kept.txt", "logo.svg"]);
+    }
 }
