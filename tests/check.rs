@@ -260,6 +260,11 @@ fn common_front_matter_mistakes_are_explained_with_the_corrected_line() {
     profile("email", "role: Adviser\nemail: priya@acme.gov.uk");
     common::write(
         root,
+        "content/profiles/body-bullets.md",
+        "---\nname: Priya Shah\nrole: Adviser\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2025-01-01\n---\nPriya works on:\n\n• allocations\n• homelessness\n",
+    );
+    common::write(
+        root,
         "content/profiles/misspelled.md",
         "---\nname: Priya Shah\nrole: Adviser\norganisation: acme\npolcy_areas: [housing]\nopen_to: [coffee]\nconsent: 06/12/2025\n---\n",
     );
@@ -311,6 +316,14 @@ fn common_front_matter_mistakes_are_explained_with_the_corrected_line() {
     assert_eq!(
         about("curly").1,
         "write the line as: role: \"Adviser: housing\""
+    );
+    assert_eq!(
+        about("body-bullets"),
+        (
+            "this line starts with a bullet pasted from a word processor: Markdown runs such lines together into one paragraph".into(),
+            "start each item of a list with `- `, like `- allocations`".into(),
+            11
+        )
     );
     assert!(
         about("email")

@@ -128,6 +128,9 @@ codes! {
     /// A file that looks like an entry but is not read: `.markdown`,
     /// `.MD`, `.md.txt`.
     NotAnEntryFile => "not-an-entry-file",
+    /// A line of a body starting with a bullet character, which Markdown
+    /// does not read as a list.
+    WordBullets => "word-bullets",
 }
 
 impl fmt::Display for Code {

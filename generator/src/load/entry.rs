@@ -282,6 +282,18 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
     let mut reader = Reader::new(&file, context);
     reader.host = place.host.as_deref();
     body_links(&mut reader, split.body);
+    let body_start = file.text().len() - split.body.len();
+    if let Some((at, len, item)) = super::mistakes::bullet_in_body(split.body, body_start) {
+        reader.push(
+            Diagnostic::warning(
+                Code::WordBullets,
+                &file,
+                Span::new(at, len),
+                "this line starts with a bullet pasted from a word processor: Markdown runs such lines together into one paragraph",
+            )
+            .with_hint(format!("start each item of a list with `- `, like `{item}`")),
+        );
+    }
     let entry = read_fields(
         &mut reader,
         &node,

@@ -16,6 +16,26 @@ pub(super) struct Mistake {
     pub(super) corrected: String,
 }
 
+/// The first line of a Markdown `body` (starting at `offset` in its file)
+/// that begins with a bullet character, as text pasted from a word
+/// processor does: Markdown runs such lines together into one paragraph.
+/// Its offset, length, and the line as a Markdown list item.
+pub(super) fn bullet_in_body(body: &str, offset: usize) -> Option<(usize, usize, String)> {
+    if !body.contains(BULLETS) {
+        return None;
+    }
+    let mut at = offset;
+    for raw in body.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let text = line.trim_start();
+        if let Some(item) = text.strip_prefix(BULLETS) {
+            return Some((at, line.len(), format!("- {}", item.trim_start())));
+        }
+        at += raw.len();
+    }
+    None
+}
+
 /// Characters word processors put at the start of a list item.
 const BULLETS: &[char] = &['•', '◦', '▪', '‣', '●', '○', '■', '–', '—'];
 
