@@ -65,14 +65,31 @@ fn init_then_check_then_build_in_an_empty_folder() {
         "no date is suggested: {help}"
     );
     agree(&dir.path().join("leeds/content/profiles/alex-example.md"));
-    let check = interchange(&["check", "--root", site]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
+    // Built, but every line of example text is named until it is replaced.
+    let check = interchange(&["check", "--root", site, "--format", "json"]);
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(0), "{said}");
+    let placeholders: Vec<String> = said
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|d| d["code"] == "placeholder")
+        .map(|d| format!("{}:{}", d["file"].as_str().unwrap_or_default(), d["line"]))
+        .collect();
+    for place in [
+        "interchange.toml:3",
+        "content/organisations/leeds-city-council.md:4",
+        "content/profiles/alex-example.md:3",
+        "content/pages/privacy-notice.md:14",
+    ] {
+        assert!(
+            placeholders.contains(&place.to_string()),
+            "{place}: {placeholders:?}"
+        );
+    }
+    assert!(
+        said.lines().all(|l| !l.contains("\"severity\":\"error\"")),
+        "{said}"
     );
-    assert!(String::from_utf8_lossy(&check.stderr).contains("no problems"));
     let built = run(&["build", "--root", site]);
     assert!(built.contains("Built"), "{built}");
     assert!(

@@ -131,6 +131,8 @@ codes! {
     /// A line of a body starting with a bullet character, which Markdown
     /// does not read as a list.
     WordBullets => "word-bullets",
+    /// Example text written by `init` or `new`, not yet replaced.
+    Placeholder => "placeholder",
 }
 
 impl fmt::Display for Code {

@@ -13,6 +13,13 @@ use jiff::civil::Date;
 use crate::content::Kind;
 use crate::fields::slugify;
 
+/// Ends a line of example text in a file written here, until someone
+/// writes the real value: `check` warns about every line that still has it.
+pub const PLACEHOLDER: &str = "# placeholder";
+
+/// Starts a body of example text, for the same reason.
+pub const PLACEHOLDER_BODY: &str = "<!-- placeholder: replace this text -->";
+
 /// Why a scaffold could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
@@ -59,25 +66,27 @@ pub fn entry_text(kind: Kind, name: &str, organisation: &str, today: Date) -> St
     let name = &crate::node::yaml_text(&said);
     match kind {
         Kind::Organisation => format!(
-            "---\nname: {name}\nsector: local-government\nwebsite: https://www.example.gov.uk\n---\nWhat {said} does, in a paragraph.\n"
+            "---\nname: {name}\nsector: local-government\nwebsite: https://www.example.gov.uk  {PLACEHOLDER}\n---\n{PLACEHOLDER_BODY}\nWhat {said} does, in a paragraph.\n"
         ),
         Kind::Profile => format!(
-            "---\nname: {name}\nrole: Policy Officer\norganisation: {organisation}\nlocation: Leeds\npolicy_areas: [housing]\ninterests: [data]\nopen_to: [buddy, coffee]\n# Ask {said} whether they agree to be listed; once they have, write the date\n# they agreed here (YYYY-MM-DD). Until then the profile is not published.\nconsent:\nupdated: {today}\n---\nWhat {said} works on, and what they would like to talk about.\n"
+            "---\nname: {name}\nrole: Policy Officer  {PLACEHOLDER}\norganisation: {organisation}\nlocation: Leeds  {PLACEHOLDER}\npolicy_areas: [housing]  {PLACEHOLDER}\ninterests: [data]  {PLACEHOLDER}\nopen_to: [buddy, coffee]\n# Ask {said} whether they agree to be listed; once they have, write the date\n# they agreed here (YYYY-MM-DD). Until then the profile is not published.\nconsent:\nupdated: {today}\n---\n{PLACEHOLDER_BODY}\nWhat {said} works on, and what they would like to talk about.\n"
         ),
         Kind::Event => format!(
-            "---\ntitle: {name}\nkind: open-day\nstart: {start}T10:00\nend: {start}T15:30\nvenue:\n  name: Civic Centre\n  address: Civic Centre, Leeds LS1 1UR\naudience: [local-government, central-government, nhs, police]\norganisation: {organisation}\naccessibility: Step-free access throughout.\nupdated: {today}\n---\nWhat happens on the day, and who it is for.\n"
+            "---\ntitle: {name}\nkind: open-day\nstart: {start}T10:00\nend: {start}T15:30\nvenue:\n  name: Civic Centre  {PLACEHOLDER}\n  address: Civic Centre, Leeds LS1 1UR  {PLACEHOLDER}\naudience: [local-government, central-government, nhs, police]\norganisation: {organisation}\naccessibility: Step-free access throughout.  {PLACEHOLDER}\nupdated: {today}\n---\n{PLACEHOLDER_BODY}\nWhat happens on the day, and who it is for.\n"
         ),
         Kind::Consultation => format!(
-            "---\ntitle: {name}\nopens: {today}\ncloses: {}\npolicy_areas: [housing]\norganisation: {organisation}\nrespond:\n  email: consultations@example.gov.uk\nupdated: {today}\n---\nWhat the consultation is about and what it asks.\n",
+            "---\ntitle: {name}\nopens: {today}\ncloses: {}\npolicy_areas: [housing]\norganisation: {organisation}\nrespond:\n  email: consultations@example.gov.uk  {PLACEHOLDER}\nupdated: {today}\n---\n{PLACEHOLDER_BODY}\nWhat the consultation is about and what it asks.\n",
             later(today, 84)
         ),
         Kind::Ask => format!(
-            "---\ntitle: {name}\nkind: coffee\nby: REPLACE-WITH-A-PROFILE\ncloses: {}\nupdated: {today}\n---\nWhat you are asking for, and why.\n",
+            "---\ntitle: {name}\nkind: coffee\nby: REPLACE-WITH-A-PROFILE\ncloses: {}\nupdated: {today}\n---\n{PLACEHOLDER_BODY}\nWhat you are asking for, and why.\n",
             later(today, 56)
         ),
-        Kind::Page => format!("---\ntitle: {name}\nupdated: {today}\n---\nThe page's text.\n"),
+        Kind::Page => format!(
+            "---\ntitle: {name}\nupdated: {today}\n---\n{PLACEHOLDER_BODY}\nThe page's text.\n"
+        ),
         Kind::Programme => format!(
-            "---\nname: {name}\norganisation: {organisation}\nkind: buddies\njoin:\n  sectors: [local-government, central-government, nhs, police]\ncadence: monthly\ngroups: pairs-and-a-trio\ncontact: buddies@example.gov.uk\nupdated: {today}\n---\nWhat the programme is for, who it is for, and what joining asks of people.\n"
+            "---\nname: {name}\norganisation: {organisation}\nkind: buddies\njoin:\n  sectors: [local-government, central-government, nhs, police]\ncadence: monthly\ngroups: pairs-and-a-trio\ncontact: buddies@example.gov.uk  {PLACEHOLDER}\nupdated: {today}\n---\n{PLACEHOLDER_BODY}\nWhat the programme is for, who it is for, and what joining asks of people.\n"
         ),
     }
 }
@@ -145,7 +154,7 @@ pub fn init(dir: &Path, organisation: &str, today: Date) -> Result<Vec<PathBuf>,
         (
             PathBuf::from("interchange.toml"),
             format!(
-                "# The site's settings: see the content reference for every key.\ntitle = \"{organisation} directory\"\nbase_url = \"https://directory.example.gov.uk\"\nlanguage = \"en-GB\"\ntimezone = \"Europe/London\"\norganisations = [\"{org}\"]\n"
+                "# The site's settings: see the content reference for every key.\ntitle = \"{organisation} directory\"\nbase_url = \"https://directory.example.gov.uk\"  {PLACEHOLDER}\nlanguage = \"en-GB\"\ntimezone = \"Europe/London\"\norganisations = [\"{org}\"]\n"
             ),
         ),
         (PathBuf::from(format!("content/organisations/{org}.md")), entry_text(Kind::Organisation, organisation, &org, today)),
@@ -162,11 +171,11 @@ pub fn init(dir: &Path, organisation: &str, today: Date) -> Result<Vec<PathBuf>,
         ),
         (
             PathBuf::from("content/pages/privacy-notice.md"),
-            format!("---\ntitle: Privacy notice\nupdated: {today}\n---\n## What we publish\n\nThe name, role, organisation and interests of officers who have agreed to be listed, and the date they agreed.\n\n## How to be removed\n\nEmail the directory's editors and your entry will be removed at the next update, here and in every directory that mirrors it.\n\nAdapt this notice with your data protection officer before you publish.\n"),
+            format!("---\ntitle: Privacy notice\nupdated: {today}\n---\n## What we publish\n\nThe name, role, organisation and interests of officers who have agreed to be listed, and the date they agreed.\n\n## How to be removed\n\nEmail the directory's editors and your entry will be removed at the next update, here and in every directory that mirrors it.\n\n{PLACEHOLDER_BODY}\nAdapt this notice with your data protection officer before you publish.\n"),
         ),
         (
             PathBuf::from("content/pages/accessibility-statement.md"),
-            format!("---\ntitle: Accessibility statement\nupdated: {today}\n---\nThis site aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. Tell us about any problem you find and we will fix it.\n\nAdapt this statement after testing your own site.\n"),
+            format!("---\ntitle: Accessibility statement\nupdated: {today}\n---\nThis site aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. Tell us about any problem you find and we will fix it.\n\n{PLACEHOLDER_BODY}\nAdapt this statement after testing your own site.\n"),
         ),
         (PathBuf::from(".gitignore"), "/public\n/.public.*\n*.db\n*.db-shm\n*.db-wal\n".to_string()),
         (

@@ -283,6 +283,14 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
     reader.host = place.host.as_deref();
     body_links(&mut reader, split.body);
     let body_start = file.text().len() - split.body.len();
+    if place.host.is_none() {
+        let marked = super::mistakes::placeholders(split.yaml, 0)
+            .into_iter()
+            .chain(super::mistakes::placeholders(split.body, body_start));
+        for (at, len, body) in marked {
+            reader.push(placeholder(&file, Span::new(at, len), body));
+        }
+    }
     if let Some((at, len, item)) = super::mistakes::bullet_in_body(split.body, body_start) {
         reader.push(
             Diagnostic::warning(
@@ -318,6 +326,29 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
         })
         .collect();
     out
+}
+
+/// Example text written by `init` or `new` and not yet replaced: a line
+/// marked as such, or (`body`) the text after a body's mark.
+pub(super) fn placeholder(file: &Arc<SourceFile>, span: Span, body: bool) -> Diagnostic {
+    let hint = if body {
+        format!(
+            "write the real text here, then delete the line `{}` above it",
+            crate::scaffold::PLACEHOLDER_BODY
+        )
+    } else {
+        format!(
+            "write the real value, then delete `{}` at the end of the line",
+            crate::scaffold::PLACEHOLDER
+        )
+    };
+    Diagnostic::warning(
+        Code::Placeholder,
+        file,
+        span,
+        "this is example text that `interchange init` or `new` wrote, and it would be published as it is",
+    )
+    .with_hint(hint)
 }
 
 /// Records the body's links to other entries as references, and reports

@@ -131,6 +131,34 @@ fn explain(line: &str) -> Option<(String, String)> {
     None
 }
 
+/// Each line of `text` (from `offset` in its file) still holding example
+/// text that `init` or `new` wrote: a line marked with
+/// [`PLACEHOLDER`](crate::scaffold::PLACEHOLDER), or the line after the
+/// body's mark. Each as its offset, its length, and whether it is text
+/// after a body's mark.
+pub(super) fn placeholders(text: &str, offset: usize) -> Vec<(usize, usize, bool)> {
+    use crate::scaffold::{PLACEHOLDER, PLACEHOLDER_BODY};
+    let mut found = Vec::new();
+    if !text.contains("placeholder") {
+        return found;
+    }
+    let mut at = offset;
+    let mut after_mark = false;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if after_mark && !line.trim().is_empty() {
+            found.push((at, line.len(), true));
+            after_mark = false;
+        } else if line.trim() == PLACEHOLDER_BODY {
+            after_mark = true;
+        } else if line.trim_end().ends_with(PLACEHOLDER) {
+            found.push((at, line.len(), false));
+        }
+        at += raw.len();
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

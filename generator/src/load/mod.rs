@@ -474,7 +474,13 @@ fn read_site(file: &Arc<SourceFile>, root: &Path) -> (Site, Vec<Diagnostic>, Vec
             Site::fallback()
         }
     };
-    (site, reader.diagnostics, reader.references)
+    let mut diagnostics = reader.diagnostics;
+    diagnostics.extend(
+        mistakes::placeholders(file.text(), 0)
+            .into_iter()
+            .map(|(at, len, body)| entry::placeholder(file, Span::new(at, len), body)),
+    );
+    (site, diagnostics, reader.references)
 }
 
 /// Whether `path` is inside the site at `root` once every link is followed.
