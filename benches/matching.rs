@@ -13,7 +13,10 @@
 //!   swaps each, a department 50, other departments 50, NHS trusts and
 //!   police forces), `PILOT_BENCH_COPIES` times over (default `1,3,10`): how
 //!   many are placed, at which levels and from which sectors, and how long
-//!   the round takes in this process, once the directory is loaded.
+//!   the round takes in this process, once the directory is loaded;
+//! - the pilot at `SOLVER_BENCH_COPIES` (default `4,36`: 1,100 and 9,900
+//!   offers), its round made by each solver built in (microlp; HiGHS with
+//!   `--features highs`): how many placed, what is proven, how long.
 
 use std::io::Read;
 use std::path::Path;
@@ -22,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use generator::content::Sector;
 use generator::matching::pairing::Method;
-use generator::matching::swaps::SwapMethod;
+use generator::matching::swaps::{Solver, SwapMethod};
 use generator::matching::{BuddyOptions, Month, PastRounds, SwapOptions, buddy_round, swap_round};
 
 fn site(profiles: usize) -> tempfile::TempDir {
@@ -127,7 +130,7 @@ fn main() {
     }
     println!();
     println!(
-        "| profiles | taking part | possible pairs | pairing | buddy round | whole command | peak memory | swap offers | possible cycles | placed | swap round | whole command | peak memory |"
+        "| profiles | taking part | possible pairs | pairing | buddy round | whole command | peak memory | swap offers | possible exchanges | placed | swap round | whole command | peak memory |"
     );
     println!("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for profiles in synth::sizes_from_env("MATCH_BENCH_SIZES", &[10_000, 100_000]) {
@@ -147,19 +150,21 @@ fn main() {
             figure(&swap_said, " of ", " offers"),
             figure(&swap_said, "swaps (", " possible"),
             figure(&swap_said, "", " of "),
-            figure(&swap_said, "cycles) in ", " s."),
+            figure(&swap_said, "exchanges) in ", " s"),
             swap_wall.as_secs_f64(),
             swap_peak / 1024,
         );
     }
     println!();
     pilot();
+    println!();
+    solvers();
 }
 
 /// The pilot's round at each size: what it places and how fast.
 fn pilot() {
     println!(
-        "The job-swap pilot (`synth DIR --pilot COPIES`): ten councils offering ten swaps each with ten places, a department offering 50 with 50 places, five other departments ten each, three NHS trusts and two police forces offering fifteen each with ten places, in realistic grades (some jobs regulated: nursing, social work, physiotherapy), COPIES times over. The round as `match swaps` makes it (ten seconds for each integer program), timed in this process once the directory is loaded."
+        "The job-swap pilot (`synth DIR --pilot COPIES`): ten councils offering ten swaps each with ten places, a department offering 50 with 50 places, five other departments ten each, three NHS trusts and two police forces offering fifteen each with ten places, in realistic grades (some jobs regulated: nursing, social work, physiotherapy), COPIES times over. The round as `match swaps` makes it (a time limit of ten seconds, with the solver the bench was built with), timed in this process once the directory is loaded."
     );
     println!();
     println!(
@@ -206,12 +211,7 @@ fn pilot() {
         })
         .collect();
         let twos = round.cycles.iter().filter(|c| c.people.len() == 2).count();
-        let method = match round.method {
-            SwapMethod::Exact => "proven best",
-            SwapMethod::PlacedExactly => "most placed proven",
-            SwapMethod::BestFound => "best found in time",
-            SwapMethod::Greedy => "greedy",
-        };
+        let method = round.method.short();
         println!(
             "| {copies}× | {} | {} | {} | {} ({:.0} %) | {twos}, {} | {} | {} | {method} | {:.2} s |",
             sizes.organisations,
@@ -224,5 +224,50 @@ fn pilot() {
             sectors.join(", "),
             took.as_secs_f64(),
         );
+    }
+}
+
+/// The pilot's round made by each solver built in (microlp always; HiGHS
+/// with `--features highs`), at `SOLVER_BENCH_COPIES` (default 4 and 36:
+/// 1,100 and 9,900 offers): what each places, what it proves, how long.
+fn solvers() {
+    println!(
+        "The pilot's round made by each solver built into the bench (`cargo bench --bench matching --features highs` for both), as `match swaps` makes it, with its time limit of ten seconds: microlp runs two searches (the most placed, then the best suited among those), HiGHS one. \"At most\" is how many more people, at most, any choice could place, as the solver proved it (+0: the most possible); timed in this process once the directory is loaded."
+    );
+    println!();
+    println!(
+        "| pilot | offers | possible exchanges | solver | placed | proven | at most | swap round |"
+    );
+    println!("|---:|---:|---:|---|---:|---|---:|---:|");
+    for copies in synth::sizes_from_env("SOLVER_BENCH_COPIES", &[4, 36]) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let sizes = synth::write_pilot(dir.path(), copies, 1).expect("written");
+        let loaded = generator::load(&synth::load_options(dir.path())).expect("loads");
+        for &solver in Solver::ALL {
+            let started = Instant::now();
+            let round = swap_round(
+                &loaded.directory,
+                &SwapOptions {
+                    solver,
+                    ..SwapOptions::new(january())
+                },
+            );
+            let took = started.elapsed();
+            let (proven, most) = match round.method {
+                SwapMethod::Exact => ("best: most placed, best suited".to_string(), "+0".into()),
+                SwapMethod::PlacedExactly => ("most placed".to_string(), "+0".into()),
+                SwapMethod::Within { fewer } => ("no".into(), format!("+{fewer}")),
+                SwapMethod::BestFound => ("no".into(), "unknown".into()),
+                SwapMethod::Greedy => ("no (greedy)".into(), "unknown".into()),
+            };
+            println!(
+                "| {copies}× | {} | {} | {} | {} | {proven} | {most} | {:.2} s |",
+                sizes.offers,
+                round.possible,
+                solver.name(),
+                round.placed(),
+                took.as_secs_f64(),
+            );
+        }
     }
 }

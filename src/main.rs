@@ -170,11 +170,13 @@ enum Round {
     Swaps {
         #[command(flatten)]
         common: matching::Run,
-        /// The longest cycle: 2 (straight swaps) or 3.
+        /// The most people in one exchange: 2 (straight swaps only) or 3.
         #[arg(long, default_value_t = 3)]
         max_cycle: usize,
-        /// How long each integer program may search before the best it has
-        /// found is taken (the summary says whether it was proven best).
+        /// How long each search may take (the most people placed, then the
+        /// best suited, for each group of people who could swap with each
+        /// other) before the best it has found is taken; the summary says
+        /// whether that is proven best, or how close to it.
         #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
         time_limit: f64,
     },

@@ -261,9 +261,11 @@ pub fn buddies(run: &Run, lookback: usize, method: Method) -> ExitCode {
 /// Makes a job-swap round.
 pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
     if !(2..=3).contains(&max_cycle) {
-        eprintln!("error: --max-cycle {max_cycle}: a cycle is 2 (a straight swap) or 3 people");
         eprintln!(
-            "  help: longer cycles need everyone in them to move at once, and one who drops out breaks the rest"
+            "error: --max-cycle {max_cycle}: an exchange is of 2 (a straight swap) or 3 people"
+        );
+        eprintln!(
+            "  help: longer exchanges need everyone in them to move at once, and one who drops out breaks the rest"
         );
         return ExitCode::FAILURE;
     }
@@ -307,12 +309,14 @@ pub fn swaps(run: &Run, max_cycle: usize, time_limit: f64) -> ExitCode {
     };
     println!("{text}");
     eprintln!(
-        "{} of {} offers placed in {} swaps ({} possible cycles) in {:.2} s.",
+        "{} of {} offers placed in {} swaps ({} possible exchanges) in {:.2} s: {} ({}).",
         round.placed(),
         round.offers.len(),
         round.cycles.len(),
         round.possible,
-        took.as_secs_f64()
+        took.as_secs_f64(),
+        round.method.short(),
+        round.solver.name()
     );
     write(run, &rounds, month, &file, RoundKind::Swaps, &text)
 }

@@ -20,6 +20,7 @@
 
 mod solve;
 
+pub use solve::Solver;
 use solve::{Places, Proven, exact, greedy};
 
 use super::people::paused;
@@ -27,7 +28,8 @@ use super::round::Month;
 use crate::content::profile::Profile;
 use crate::content::{Choice, Directory, Entry, Sector, Vetting};
 
-/// The most cycles the integer program is given.
+/// The most cycles the integer programs are given, unless the solver
+/// gathers the ones worth giving it ([`Solver::gathers`]).
 pub const EXACT_UP_TO_CYCLES: usize = 200_000;
 
 /// How a swap round is made.
@@ -52,6 +54,9 @@ pub struct SwapOptions {
     /// Who is placed in a swap this month already, in the rounds of other
     /// schemes (here and in other directories): nobody moves twice.
     pub placed: ahash::AHashSet<String>,
+    /// The program that chooses the exchanges: [`Solver::best`] unless
+    /// told.
+    pub solver: Solver,
 }
 
 impl SwapOptions {
@@ -66,6 +71,7 @@ impl SwapOptions {
             wishes: super::wishes::Wishes::default(),
             levels_apart: None,
             placed: ahash::AHashSet::new(),
+            solver: Solver::best(),
         }
     }
 }
@@ -146,16 +152,22 @@ pub struct Cycle {
     pub fit: i64,
 }
 
-/// How the cycles were chosen.
+/// How the cycles were chosen, and how sure the choice is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SwapMethod {
-    /// The integer programs: the most people placed, then the best fit,
-    /// both proven.
+    /// The most people placed, then the best fit, both proven.
     Exact,
     /// The most people placed, proven; the fit the best found in the time
     /// allowed.
     PlacedExactly,
-    /// The best found in the time allowed, not proven the most.
+    /// The search stopped at the time limit, having proven that no choice
+    /// places more than `fewer` people more than this one.
+    Within {
+        /// At most this many more people could be placed.
+        fewer: usize,
+    },
+    /// The best found in the time allowed, with nothing proven of how
+    /// close it is to the most.
     BestFound,
     /// Longest cycles first, then best fit, each taken if still disjoint
     /// and its organisations have places left.
@@ -163,23 +175,45 @@ pub enum SwapMethod {
 }
 
 impl SwapMethod {
+    /// Whether the most people possible are placed, as proven.
+    pub fn proven_most(self) -> bool {
+        matches!(self, SwapMethod::Exact | SwapMethod::PlacedExactly)
+    }
+
     /// How the exchanges were chosen, in words for the people who run the
     /// round (the summary they send on), to follow "There were N possible
     /// exchanges; ".
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self) -> String {
         match self {
             SwapMethod::Exact => {
-                "these place as many people as any choice could, and among such choices suit people best"
+                "these are proven the best: no other choice places more people, and of those placing as many, none suits people better".into()
             }
             SwapMethod::PlacedExactly => {
-                "these place as many people as any choice could; among such choices, they are the best suited found in the time allowed"
+                "these are proven to place as many people as any choice could; among such choices, they are the best suited found in the time allowed".into()
             }
+            SwapMethod::Within { fewer: 1 } => {
+                "these are the best found in the time allowed, and no other choice could place more than 1 more person".into()
+            }
+            SwapMethod::Within { fewer } => format!(
+                "these are the best found in the time allowed, and no other choice could place more than {fewer} more people"
+            ),
             SwapMethod::BestFound => {
-                "these are the best found in the time allowed, and a longer run might place more people"
+                "these are the best found in the time allowed, and a longer run might place more people".into()
             }
             SwapMethod::Greedy => {
-                "there were too many to compare them all, so exchanges of three were taken first, then those that suit people best, each while its people and places were free"
+                "there were too many to compare them all, so exchanges of three were taken first, then those that suit people best, each while its people and places were free".into()
             }
+        }
+    }
+
+    /// A few words for tables and logs.
+    pub fn short(self) -> String {
+        match self {
+            SwapMethod::Exact => "proven best".into(),
+            SwapMethod::PlacedExactly => "most placed proven".into(),
+            SwapMethod::Within { fewer } => format!("at most {fewer} short of the most"),
+            SwapMethod::BestFound => "best found in time".into(),
+            SwapMethod::Greedy => "greedy".into(),
         }
     }
 }
@@ -198,6 +232,8 @@ pub struct SwapRound<'a> {
     pub possible: usize,
     /// How they were chosen.
     pub method: SwapMethod,
+    /// The solver that chose them.
+    pub solver: Solver,
     /// The organisations of the offers, with their places.
     pub organisations: Vec<Commitment>,
     /// Why each of [`SwapRound::unplaced`] was not placed, in its order.
@@ -333,43 +369,55 @@ pub fn arcs(offers: &[Offer<'_>], levels_apart: u8) -> Vec<Vec<(usize, i64)>> {
 }
 
 /// Every cycle of length 2 up to `max_cycle` (at most 3) in `arcs`, each
-/// once, starting at its smallest member; a cycle of three crosses three
-/// organisations.
+/// once, starting at its smallest member, in the order of their people; a
+/// cycle of three crosses three organisations.
 pub fn cycles(offers: &[Offer<'_>], arcs: &[Vec<(usize, i64)>], max_cycle: usize) -> Vec<Cycle> {
-    let arc = |a: usize, b: usize| -> Option<i64> {
-        arcs[a]
-            .binary_search_by_key(&b, |&(t, _)| t)
-            .ok()
-            .map(|i| arcs[a][i].1)
-    };
-    let organisation = |i: usize| offers[i].entry.data.organisation.as_str();
-    let mut found = Vec::new();
-    for a in 0..arcs.len() {
-        for &(b, ab) in arcs[a].iter().filter(|(b, _)| *b > a) {
-            if max_cycle >= 2
-                && let Some(ba) = arc(b, a)
-            {
-                found.push(Cycle {
-                    people: vec![a, b],
-                    fit: ab + ba,
-                });
-            }
-            if max_cycle >= 3 {
-                for &(c, bc) in arcs[b].iter().filter(|(c, _)| *c > a && *c != b) {
-                    if organisation(c) == organisation(a) || organisation(c) == organisation(b) {
-                        continue;
-                    }
-                    if let Some(ca) = arc(c, a) {
-                        found.push(Cycle {
-                            people: vec![a, b, c],
-                            fit: ab + bc + ca,
-                        });
-                    }
-                }
-            }
+    use rayon::prelude::*;
+    // Who has an arc to each offer, and its fit.
+    let mut into: Vec<Vec<(usize, i64)>> = vec![Vec::new(); arcs.len()];
+    for (a, out) in arcs.iter().enumerate() {
+        for &(b, fit) in out {
+            into[b].push((a, fit));
         }
     }
-    found
+    let found: Vec<Vec<Cycle>> = (0..arcs.len())
+        .into_par_iter()
+        .map_init(
+            || vec![0i64; arcs.len()],
+            |back, a| {
+                // back[c]: the fit of c → a plus one, or 0 for no arc.
+                for &(c, fit) in &into[a] {
+                    back[c] = fit + 1;
+                }
+                let mut found = Vec::new();
+                for &(b, ab) in arcs[a].iter().filter(|(b, _)| *b > a) {
+                    if max_cycle >= 2 && back[b] > 0 {
+                        found.push(Cycle {
+                            people: vec![a, b],
+                            fit: ab + back[b] - 1,
+                        });
+                    }
+                    if max_cycle >= 3 {
+                        let (oa, ob) = (offers[a].organisation, offers[b].organisation);
+                        for &(c, bc) in arcs[b].iter().filter(|(c, _)| *c > a && *c != b) {
+                            let oc = offers[c].organisation;
+                            if back[c] > 0 && oc != oa && oc != ob {
+                                found.push(Cycle {
+                                    people: vec![a, b, c],
+                                    fit: ab + bc + back[c] - 1,
+                                });
+                            }
+                        }
+                    }
+                }
+                for &(c, _) in &into[a] {
+                    back[c] = 0;
+                }
+                found
+            },
+        )
+        .collect();
+    found.into_iter().flatten().collect()
 }
 
 /// Makes the swap round of `options.month` over the whole directory.
@@ -436,17 +484,26 @@ pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a
             })
         });
     }
-    let (chosen, method) = if all.len() <= EXACT_UP_TO_CYCLES {
-        match exact(offers.len(), &all, &places, options.time_limit) {
-            Some((
-                chosen,
-                Proven {
-                    placed: true,
-                    fit: true,
-                },
-            )) => (chosen, SwapMethod::Exact),
-            Some((chosen, Proven { placed: true, .. })) => (chosen, SwapMethod::PlacedExactly),
-            Some((chosen, _)) => (chosen, SwapMethod::BestFound),
+    let (chosen, method) = if all.len() <= EXACT_UP_TO_CYCLES || options.solver.gathers() {
+        match exact(
+            offers.len(),
+            &all,
+            &places,
+            options.time_limit,
+            options.solver,
+        ) {
+            Some((chosen, Proven { most, fit })) => {
+                let placed: usize = chosen.iter().map(|&i| all[i].people.len()).sum();
+                let method = match most {
+                    Some(most) if most <= placed && fit => SwapMethod::Exact,
+                    Some(most) if most <= placed => SwapMethod::PlacedExactly,
+                    Some(most) => SwapMethod::Within {
+                        fewer: most - placed,
+                    },
+                    None => SwapMethod::BestFound,
+                };
+                (chosen, method)
+            }
             None => (greedy(offers.len(), &all, &places), SwapMethod::Greedy),
         }
     } else {
@@ -495,6 +552,7 @@ pub fn swap_round<'a>(dir: &'a Directory, options: &SwapOptions) -> SwapRound<'a
         cycles,
         possible: all.len(),
         method,
+        solver: options.solver,
         organisations,
         levels_apart,
     }
