@@ -253,7 +253,7 @@ fn buddy_and_swap_rounds_on_the_demo_directory() {
     assert!(summary.contains("## Levels placed"), "{summary}");
     let max_two = run(root, &["swaps", "--month", "2027-01", "--max-cycle", "4"]);
     assert!(!max_two.status.success());
-    assert!(text(&max_two.stderr).contains("a cycle is 2 (a straight swap) or 3 people"));
+    assert!(text(&max_two.stderr).contains("an exchange is of 2 (a straight swap) or 3 people"));
 }
 
 /// The links of the "People you might like to meet" section of a page.
