@@ -13,10 +13,12 @@
 //! kidney-exchange problem: every cycle up to the length limit is listed,
 //! then an integer program picks the set that places the most people, and
 //! among those the one that fits best, placing no more of an organisation's
-//! people than the places it committed (`swap_places`). Beyond
-//! [`EXACT_UP_TO_CYCLES`] cycles (far more than a round of a few thousand
-//! offers has) a stated greedy choice is made instead, under the same
-//! limits.
+//! people than the places it committed (`swap_places`). With microlp (the
+//! default [`Solver`]), beyond [`EXACT_UP_TO_CYCLES`] cycles (a pilot of
+//! some 2,000 offers has more) a stated greedy choice is made instead,
+//! under the same limits; HiGHS (the `highs` feature) takes any number,
+//! gathering those worth its time, and says how close to the most it is
+//! proven to come.
 
 mod solve;
 
