@@ -242,15 +242,7 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
         Err(e) => {
             // A mistake people make, on its own line, in plain words.
             if let Some(mistake) = super::mistakes::first_mistake(split.yaml, false) {
-                out.diagnostics.push(
-                    Diagnostic::error(
-                        Code::Syntax,
-                        &file,
-                        Span::new(mistake.offset, mistake.len),
-                        mistake.message,
-                    )
-                    .with_hint(format!("write the line as: {}", mistake.corrected)),
-                );
+                out.diagnostics.push(mistake.diagnostic(&file));
                 return out;
             }
             let span = e.offset.map_or(first_line, |o| Span::new(o, 0));
@@ -268,15 +260,7 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
     };
     // A list of bullets parses, as text that is not what was meant.
     if let Some(mistake) = super::mistakes::first_mistake(split.yaml, true) {
-        out.diagnostics.push(
-            Diagnostic::error(
-                Code::Syntax,
-                &file,
-                Span::new(mistake.offset, mistake.len),
-                mistake.message,
-            )
-            .with_hint(format!("write the line as: {}", mistake.corrected)),
-        );
+        out.diagnostics.push(mistake.diagnostic(&file));
         return out;
     }
     let mut reader = Reader::new(&file, context);

@@ -36,6 +36,22 @@ pub(super) fn bullet_in_body(body: &str, offset: usize) -> Option<(usize, usize,
     None
 }
 
+impl Mistake {
+    /// The mistake as a syntax error in `file`, with the corrected line.
+    pub(super) fn diagnostic(
+        self,
+        file: &std::sync::Arc<crate::source::SourceFile>,
+    ) -> crate::diagnostic::Diagnostic {
+        crate::diagnostic::Diagnostic::error(
+            crate::diagnostic::Code::Syntax,
+            file,
+            crate::source::Span::new(self.offset, self.len),
+            self.message,
+        )
+        .with_hint(format!("write the line as: {}", self.corrected))
+    }
+}
+
 /// Characters word processors put at the start of a list item.
 const BULLETS: &[char] = &['•', '◦', '▪', '‣', '●', '○', '■', '–', '—'];
 
