@@ -24,11 +24,9 @@ pub struct Ask {
 
 impl Ask {
     pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>) -> Option<Self> {
-        let title = f.read_required(r, "title", "Host a day's shadowing", Reader::text);
-        let kind = f.read_required(r, "kind", "shadowing-host", Reader::choice);
-        let by = f.read_required(r, "by", "priya-shah", |r, n| {
-            r.reference(n, Kind::Profile, "by")
-        });
+        let title = f.read_required(r, "title", Reader::text);
+        let kind = f.read_required(r, "kind", Reader::choice);
+        let by = f.read_required(r, "by", |r, n| r.reference(n, Kind::Profile, "by"));
         let closes = f.read(r, "closes", Reader::date);
         let policy_areas = f
             .read(r, "policy_areas", |r, n| {

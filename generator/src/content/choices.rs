@@ -7,6 +7,8 @@ pub trait Choice: Sized + Copy + 'static {
     const WHAT: &'static str;
     /// Every value with its slug, in the order they are documented.
     const ALL: &'static [(&'static str, Self)];
+    /// Every slug with its label, in the same order: for editors' lists.
+    const LABELLED: &'static [(&'static str, &'static str)];
 
     /// The value a slug names, if any.
     fn from_slug(slug: &str) -> Option<Self> {
@@ -38,6 +40,7 @@ macro_rules! choice {
         impl Choice for $name {
             const WHAT: &'static str = $what;
             const ALL: &'static [(&'static str, Self)] = &[$(($slug, $name::$variant),)*];
+            const LABELLED: &'static [(&'static str, &'static str)] = &[$(($slug, $label),)*];
         }
 
         impl $name {

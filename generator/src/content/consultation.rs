@@ -69,14 +69,9 @@ impl ConsultationStatus {
 
 impl Consultation {
     pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>, body: &str) -> Option<Self> {
-        let title = f.read_required(
-            r,
-            "title",
-            "Charging reform for adult social care",
-            Reader::text,
-        );
-        let opens = f.read_required(r, "opens", "2026-12-01", |r, n| r.date_or_time(n, false));
-        let closes_node = f.require(r, "closes", "2027-02-28T23:59");
+        let title = f.read_required(r, "title", Reader::text);
+        let opens = f.read_required(r, "opens", |r, n| r.date_or_time(n, false));
+        let closes_node = f.require(r, "closes");
         let closes = closes_node.and_then(|n| r.date_or_time(n, true));
         if let (Some(opens), Some(closes), Some(node)) = (&opens, &closes, closes_node)
             && closes <= opens
@@ -103,12 +98,7 @@ impl Consultation {
         let organisation = f.read(r, "organisation", |r, n| {
             r.reference(n, Kind::Organisation, "organisation")
         });
-        let respond = f.read_required(
-            r,
-            "respond",
-            "\n  url: https://consult.example/charging",
-            read_respond,
-        );
+        let respond = f.read_required(r, "respond", read_respond);
         let outcome = f.read(r, "outcome", |r, n| r.url(n, &["https", "http"]));
         Some(Self {
             title: title?,
@@ -150,7 +140,13 @@ fn has_outcome_section(body: &str) -> bool {
 }
 
 fn read_respond(r: &mut Reader<'_>, node: &Node) -> Option<Respond> {
-    let mut f = Fields::of(r, node, node.span, "`respond`")?;
+    let mut f = Fields::described(
+        r,
+        node,
+        node.span,
+        "`respond`",
+        crate::content::model::RESPOND,
+    )?;
     let before = r.diagnostics.len();
     let respond = Respond {
         url: f.read(r, "url", |r, n| r.url(n, &["https", "http"])),

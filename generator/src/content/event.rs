@@ -56,15 +56,10 @@ pub struct Venue {
 
 impl Event {
     pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>) -> Option<Self> {
-        let title = f.read_required(
-            r,
-            "title",
-            "Open day for local authority officers",
-            Reader::text,
-        );
-        let kind = f.read_required(r, "kind", "open-day", Reader::choice);
+        let title = f.read_required(r, "title", Reader::text);
+        let kind = f.read_required(r, "kind", Reader::choice);
         let start_span = f.key_span("start");
-        let start = f.read_required(r, "start", "2027-01-14T10:00", Reader::date_time);
+        let start = f.read_required(r, "start", Reader::date_time);
         let end_node = f.get("end");
         let end = end_node.and_then(|n| r.date_time(n));
         if let (Some(start), Some(end), Some(node)) = (&start, &end, end_node)
@@ -222,8 +217,8 @@ fn read_venue(r: &mut Reader<'_>, node: &Node) -> Option<Venue> {
             address: None,
         });
     }
-    let mut f = Fields::of(r, node, node.span, "`venue`")?;
-    let name = f.read_required(r, "name", "39 Victoria Street", Reader::text);
+    let mut f = Fields::described(r, node, node.span, "`venue`", crate::content::model::VENUE)?;
+    let name = f.read_required(r, "name", Reader::text);
     let address = f.read(r, "address", Reader::text);
     f.finish(r);
     Some(Venue {

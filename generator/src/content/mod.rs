@@ -6,6 +6,7 @@ pub mod consultation;
 pub mod event;
 pub mod levels;
 pub mod links;
+pub mod model;
 pub mod organisation;
 pub mod page;
 pub mod profile;

@@ -25,8 +25,8 @@ pub struct Organisation {
 
 impl Organisation {
     pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>) -> Option<Self> {
-        let name = f.read_required(r, "name", "Leeds City Council", Reader::text);
-        let sector = f.read_required(r, "sector", "local-government", Reader::choice);
+        let name = f.read_required(r, "name", Reader::text);
+        let sector = f.read_required(r, "sector", Reader::choice);
         let website = f.read(r, "website", |r, n| r.url(n, &["https", "http"]));
         let logo = f.read(r, "logo", Reader::static_file);
         let region = f.read(r, "region", Reader::slug);

@@ -11,7 +11,7 @@ pub struct Page {
 
 impl Page {
     pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>) -> Option<Self> {
-        let title = f.read_required(r, "title", "Privacy notice", Reader::text);
+        let title = f.read_required(r, "title", Reader::text);
         Some(Self { title: title? })
     }
 }

@@ -107,21 +107,20 @@ pub const CONSENT_HINT: &str = "ask the officer whether they agree to be listed;
 
 impl Profile {
     pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>) -> Option<Self> {
-        let name = f.read_required(r, "name", "Priya Shah", Reader::text);
-        let role = f.read_required(r, "role", "Policy Adviser, Adult Social Care", Reader::text);
-        let organisation = f.read_required(r, "organisation", "leeds-city-council", |r, n| {
+        let name = f.read_required(r, "name", Reader::text);
+        let role = f.read_required(r, "role", Reader::text);
+        let organisation = f.read_required(r, "organisation", |r, n| {
             r.reference(n, Kind::Organisation, "organisation")
         });
         let grade = f.read(r, "grade", Reader::text);
         let location = f.read(r, "location", Reader::text);
-        let policy_areas =
-            f.read_required(r, "policy_areas", "[adult-social-care, housing]", |r, n| {
-                non_empty(r, n, "policy_areas", Reader::policy_area)
-            });
+        let policy_areas = f.read_required(r, "policy_areas", |r, n| {
+            non_empty(r, n, "policy_areas", Reader::policy_area)
+        });
         let interests = f
             .read(r, "interests", |r, n| Some(r.list(n, Reader::interest)))
             .unwrap_or_default();
-        let open_to = f.read_required(r, "open_to", "[buddy, coffee]", |r, n| {
+        let open_to = f.read_required(r, "open_to", |r, n| {
             non_empty(r, n, "open_to", Reader::choice::<OpenTo>)
         });
         let languages = f
@@ -133,9 +132,7 @@ impl Profile {
         let consent_span = f.key_span("consent");
         // No example date: a date made up to pass the check would publish
         // someone who never agreed.
-        let consent = f
-            .require_explained(r, "consent", CONSENT_HINT)
-            .and_then(|node| r.date(node));
+        let consent = f.require(r, "consent").and_then(|node| r.date(node));
         if let (Some(date), Some(span)) = (consent, consent_span) {
             let today = r.context.today();
             if date > today {
@@ -266,7 +263,13 @@ fn language(r: &mut Reader<'_>, node: &Node) -> Option<String> {
 }
 
 fn read_contact(r: &mut Reader<'_>, node: &Node) -> Option<Contact> {
-    let mut f = Fields::of(r, node, node.span, "`contact`")?;
+    let mut f = Fields::described(
+        r,
+        node,
+        node.span,
+        "`contact`",
+        crate::content::model::CONTACT,
+    )?;
     let contact = Contact {
         email: f.read(r, "email", Reader::email),
         fediverse: f.read(r, "fediverse", fediverse_handle),
@@ -372,14 +375,20 @@ fn read_level(
 }
 
 fn read_swap(r: &mut Reader<'_>, node: &Node) -> Option<Swap> {
-    let mut f = Fields::of(r, node, node.span, "`swap`")?;
-    let months = f.read_required(r, "months", "3", |r, n| r.number(n, 1, 24));
+    let mut f = Fields::described(r, node, node.span, "`swap`", crate::content::model::SWAP)?;
+    let months = f.read_required(r, "months", |r, n| r.number(n, 1, 24));
     let regulated = f.read(r, "regulated", Reader::choice::<Profession>);
     let vetting = f.read(r, "vetting", Reader::choice::<Vetting>);
     let wants = f.get("wants");
     let (mut sectors, mut policy_areas, mut locations) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(wants) = wants
-        && let Some(mut w) = Fields::of(r, wants, wants.span, "`swap.wants`")
+        && let Some(mut w) = Fields::described(
+            r,
+            wants,
+            wants.span,
+            "`swap.wants`",
+            crate::content::model::WANTS,
+        )
     {
         sectors = w
             .read(r, "sectors", |r, n| {

@@ -44,11 +44,11 @@ pub struct Eligibility {
 
 impl Programme {
     pub(crate) fn read(r: &mut Reader<'_>, f: &mut Fields<'_>) -> Option<Self> {
-        let name = f.read_required(r, "name", "Yorkshire buddies", Reader::text);
-        let organisation = f.read_required(r, "organisation", "kirkby-vale-council", |r, n| {
+        let name = f.read_required(r, "name", Reader::text);
+        let organisation = f.read_required(r, "organisation", |r, n| {
             r.reference(n, Kind::Organisation, "organisation")
         });
-        let kind = f.read_required(r, "kind", "buddies", Reader::choice);
+        let kind = f.read_required(r, "kind", Reader::choice);
         let join = f.read(r, "join", read_eligibility).unwrap_or_default();
         let cadence = f
             .read(r, "cadence", Reader::choice)
@@ -70,7 +70,7 @@ impl Programme {
 }
 
 fn read_eligibility(r: &mut Reader<'_>, node: &Node) -> Option<Eligibility> {
-    let mut f = Fields::of(r, node, node.span, "`join`")?;
+    let mut f = Fields::described(r, node, node.span, "`join`", crate::content::model::JOIN)?;
     let sectors = f
         .read(r, "sectors", |r, n| {
             Some(r.list(n, Reader::choice::<Sector>))

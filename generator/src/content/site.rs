@@ -262,18 +262,18 @@ impl Site {
         let Some(mut f) = Fields::of(r, node, Default::default(), "interchange.toml") else {
             return site;
         };
-        if let Some(title) = f.read_required(
+        if let Some(title) = f.read_required_as(
             r,
             "title",
-            "\"Leeds public services directory\"",
+            "title = \"Leeds public services directory\"",
             Reader::text,
         ) {
             site.title = title;
         }
-        if let Some(url) = f.read_required(
+        if let Some(url) = f.read_required_as(
             r,
             "base_url",
-            "\"https://directory.leeds.gov.uk\"",
+            "base_url = \"https://directory.leeds.gov.uk\"",
             base_url,
         ) {
             site.base_url = url;
@@ -285,11 +285,16 @@ impl Site {
             site.timezone = zone;
         }
         site.organisations = f
-            .read_required(r, "organisations", "[\"leeds-city-council\"]", |r, n| {
-                Some(r.list(n, |r, n| {
-                    r.reference(n, Kind::Organisation, "organisations")
-                }))
-            })
+            .read_required_as(
+                r,
+                "organisations",
+                "organisations = [\"leeds-city-council\"]",
+                |r, n| {
+                    Some(r.list(n, |r, n| {
+                        r.reference(n, Kind::Organisation, "organisations")
+                    }))
+                },
+            )
             .unwrap_or_default();
         if let Some(theme) = f.read(r, "theme", theme) {
             site.theme = theme;
@@ -372,7 +377,7 @@ fn theme(r: &mut Reader<'_>, node: &Node) -> Option<String> {
 
 fn read_federation(r: &mut Reader<'_>, node: &Node) -> Option<Federation> {
     let mut f = Fields::of(r, node, node.span, "`[federation]`")?;
-    let handle = f.read_required(r, "handle", "\"leeds\"", handle);
+    let handle = f.read_required_as(r, "handle", "handle = \"leeds\"", handle);
     let follow = f
         .read(r, "follow", |r, n| {
             Some(r.list(n, |r, n| r.url(n, &["https", "http"])))
@@ -423,16 +428,21 @@ fn read_email(r: &mut Reader<'_>, node: &Node) -> Option<Email> {
             );
         }
     }
-    let host = f.read_required(r, "host", "\"smtp.kirkbyvale.example.gov.uk\"", mail_host);
+    let host = f.read_required_as(
+        r,
+        "host",
+        "host = \"smtp.kirkbyvale.example.gov.uk\"",
+        mail_host,
+    );
     let tls_node = f.get("tls");
     let tls = tls_node
         .and_then(|n| email_tls(r, n))
         .unwrap_or(EmailTls::Starttls);
     let port = f.read(r, "port", |r, n| r.number(n, 1, u32::from(u16::MAX)));
-    let from = f.read_required(
+    let from = f.read_required_as(
         r,
         "from",
-        "\"Kirkby Vale Interchange <buddies@kirkbyvale.example.gov.uk>\"",
+        "from = \"Kirkby Vale Interchange <buddies@kirkbyvale.example.gov.uk>\"",
         mailbox,
     );
     let reply_to = f.read(r, "reply_to", mailbox);
@@ -646,7 +656,7 @@ fn read_vocabulary(r: &mut Reader<'_>, node: &Node, vocabulary: &mut Vocabulary)
 fn vocabulary_term(r: &mut Reader<'_>, node: &Node) -> Option<(String, String)> {
     if let Value::Map(_) = node.value {
         let mut f = Fields::of(r, node, node.span, "a policy area")?;
-        let slug = f.read_required(r, "slug", "\"coastal-communities\"", Reader::slug);
+        let slug = f.read_required_as(r, "slug", "slug = \"coastal-communities\"", Reader::slug);
         let label = f.read(r, "label", Reader::text);
         f.finish(r);
         let slug = slug?;

@@ -20,6 +20,7 @@ use jiff::tz::TimeZone;
 use url::Url;
 
 use crate::content::choices::Choice;
+use crate::content::model::{self, Field};
 use crate::content::{Kind, Vocabulary};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::did_you_mean::{did_you_mean, quoted_list, suggestions};
@@ -539,6 +540,9 @@ pub fn slugify(text: &str) -> String {
 /// The fields of one mapping, read one by one.
 pub struct Fields<'n> {
     entries: &'n [(Node, Node)],
+    /// The fields the mapping may have, from the content model; for a
+    /// mapping outside it (the site's settings), those asked for.
+    model: Option<Vec<&'static Field>>,
     asked: Vec<&'static str>,
     /// Keys reported already as a misspelling of a required field.
     misspelled: Vec<String>,
@@ -561,6 +565,7 @@ impl<'n> Fields<'n> {
         match &node.value {
             Value::Map(entries) => Some(Self {
                 entries,
+                model: None,
                 asked: Vec::new(),
                 misspelled: Vec::new(),
                 at,
@@ -577,8 +582,38 @@ impl<'n> Fields<'n> {
         }
     }
 
+    /// The fields of `node` as the content model describes them: the
+    /// model's `fields` are the names known, and give the examples and
+    /// hints of messages.
+    pub fn described(
+        reader: &mut Reader<'_>,
+        node: &'n Node,
+        at: Span,
+        what: impl Into<String>,
+        fields: impl IntoIterator<Item = &'static Field>,
+    ) -> Option<Self> {
+        let mut this = Self::of(reader, node, at, what)?;
+        this.model = Some(fields.into_iter().collect());
+        Some(this)
+    }
+
+    /// The model's field of this name.
+    fn field(&self, name: &str) -> Option<&'static Field> {
+        let found = self
+            .model
+            .as_ref()
+            .and_then(|model| model.iter().find(|f| f.name == name).copied());
+        debug_assert!(
+            self.model.is_none() || found.is_some(),
+            "`{name}` is read in {} but is not in the content model",
+            self.what
+        );
+        found
+    }
+
     /// The value of a field, if present and not empty.
     pub fn get(&mut self, name: &'static str) -> Option<&'n Node> {
+        self.field(name);
         self.asked.push(name);
         self.entries
             .iter()
@@ -605,14 +640,19 @@ impl<'n> Fields<'n> {
             .map(|(key, _)| key.span)
     }
 
-    /// The value of a field that must be present; its absence is reported.
-    pub fn require(
-        &mut self,
-        reader: &mut Reader<'_>,
-        name: &'static str,
-        example: &str,
-    ) -> Option<&'n Node> {
-        self.require_explained(reader, name, &format!("add `{name}: {example}`"))
+    /// The value of a field that must be present; its absence is reported
+    /// with the model's example, or what the model says of it where no
+    /// example should be copied.
+    pub fn require(&mut self, reader: &mut Reader<'_>, name: &'static str) -> Option<&'n Node> {
+        let hint = match self.field(name) {
+            Some(Field {
+                example: Some(example),
+                ..
+            }) => format!("add `{name}: {example}`"),
+            Some(field) => field.about.to_string(),
+            None => format!("add `{name}`"),
+        };
+        self.require_explained(reader, name, &hint)
     }
 
     /// The value of a required field, or an error with `hint` if it is
@@ -684,15 +724,45 @@ impl<'n> Fields<'n> {
         &mut self,
         reader: &mut Reader<'r>,
         name: &'static str,
-        example: &str,
         read: impl FnOnce(&mut Reader<'r>, &'n Node) -> Option<T>,
     ) -> Option<T> {
-        self.require(reader, name, example)
+        self.require(reader, name)
             .and_then(|node| read(reader, node))
     }
 
-    /// Reports every field that was never asked for, with the nearest known name.
+    /// Reads a required field of a mapping outside the content model (the
+    /// site's settings); its absence is reported with `line` to add.
+    pub fn read_required_as<'r, T>(
+        &mut self,
+        reader: &mut Reader<'r>,
+        name: &'static str,
+        line: &str,
+        read: impl FnOnce(&mut Reader<'r>, &'n Node) -> Option<T>,
+    ) -> Option<T> {
+        self.require_explained(reader, name, &format!("add `{line}`"))
+            .and_then(|node| read(reader, node))
+    }
+
+    /// Reports every field that is not known, with where it belongs or
+    /// the nearest known name.
     pub fn finish(self, reader: &mut Reader<'_>) {
+        #[cfg(debug_assertions)]
+        if let Some(model) = &self.model
+            && !reader.diagnostics.iter().any(Diagnostic::is_error)
+        {
+            for field in model {
+                debug_assert!(
+                    self.asked.contains(&field.name),
+                    "`{}` is in the content model of {} but was never read",
+                    field.name,
+                    self.what
+                );
+            }
+        }
+        let known: Vec<&'static str> = match &self.model {
+            Some(model) => model.iter().map(|f| f.name).collect(),
+            None => self.asked.clone(),
+        };
         for (key, _) in self.entries {
             let Value::Str(name) = &key.value else {
                 reader.push(
@@ -706,17 +776,19 @@ impl<'n> Fields<'n> {
                 );
                 continue;
             };
-            if self.asked.contains(&name.as_str()) || self.misspelled.contains(name) {
+            if known.contains(&name.as_str()) || self.misspelled.contains(name) {
                 continue;
             }
+            let under = self
+                .model
+                .as_deref()
+                .and_then(|model| model::belongs_under(model, name));
             let hint = if name == "origin" {
                 Some("only mirrored entries, under mirror/, have an `origin`".to_string())
-            } else if let Some(parent) = belongs_under(name).filter(|p| self.asked.contains(p)) {
-                Some(format!(
-                    "`{name}` goes under `{parent}:`, indented by two spaces:\n    {parent}:\n      {name}: …"
-                ))
+            } else if let Some(path) = under {
+                Some(written_under(&path, name))
             } else {
-                did_you_mean(name, self.asked.iter().copied())
+                did_you_mean(name, known.iter().copied())
             };
             let mut diagnostic = reader.error(
                 Code::UnknownField,
@@ -726,7 +798,7 @@ impl<'n> Fields<'n> {
             diagnostic = match hint {
                 Some(hint) => diagnostic.with_hint(hint),
                 None => {
-                    let mut known = self.asked.clone();
+                    let mut known = known.clone();
                     known.sort_unstable();
                     known.dedup();
                     diagnostic.with_hint(format!("the fields are {}", quoted_list(&known, "and")))
@@ -737,17 +809,20 @@ impl<'n> Fields<'n> {
     }
 }
 
-/// The field a field of this name belongs under, where it is often
-/// written at the top level instead.
-fn belongs_under(name: &str) -> Option<&'static str> {
-    match name {
-        "email" | "fediverse" | "linkedin" => Some("contact"),
-        "months" | "wants" | "regulated" | "vetting" => Some("swap"),
-        "url" | "post" => Some("respond"),
-        "address" => Some("venue"),
-        "sectors" | "organisations" | "origins" | "cohorts" => Some("join"),
-        _ => None,
+/// The hint for a field written where it does not belong: the mappings
+/// it goes under, each indented two spaces further.
+fn written_under(path: &[&str], name: &str) -> String {
+    let parents = path
+        .iter()
+        .map(|p| format!("`{p}:`"))
+        .collect::<Vec<_>>()
+        .join(" then ");
+    let mut lines = String::new();
+    for (depth, part) in path.iter().chain([&name]).enumerate() {
+        let value = if depth == path.len() { " …" } else { "" };
+        lines.push_str(&format!("\n    {}{part}:{value}", "  ".repeat(depth)));
     }
+    format!("`{name}` goes under {parents}, indented by two spaces:{lines}")
 }
 
 fn describe_key(key: &Node) -> String {

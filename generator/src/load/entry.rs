@@ -387,19 +387,20 @@ fn read_fields(
     body_line: usize,
 ) -> Option<AnyEntry> {
     let what = format!("a {}", place.kind.name());
-    let mut f = Fields::of(r, node, opening, what)?;
+    let mut f = Fields::described(
+        r,
+        node,
+        opening,
+        what,
+        crate::content::model::entry_fields(place.kind, place.host.is_some()),
+    )?;
     let updated = f.read(r, "updated", Reader::date);
     // A mirrored entry without a valid origin is still read, so that all of
     // its problems are reported; it is then left out of the directory.
     let origin = match &place.host {
         None => Some(Origin::Local),
         Some(host) => f
-            .read_required(
-                r,
-                "origin",
-                "https://directory.example.gov.uk/profiles/priya-shah/",
-                |r, n| origin_url(r, n, host),
-            )
+            .read_required(r, "origin", |r, n| origin_url(r, n, host))
             .map(|url| Origin::Mirror {
                 host: host.clone(),
                 url,

@@ -145,7 +145,7 @@ type Named = (String, Span);
 fn pause(r: &mut Reader<'_>, node: &Node) -> Option<(Named, Option<Date>)> {
     if let Value::Map(_) = node.value {
         let mut f = Fields::of(r, node, node.span, "a pause")?;
-        let profile = f.read_required(r, "profile", "priya-shah", key);
+        let profile = f.read_required_as(r, "profile", "profile: priya-shah", key);
         let until = f.read(r, "until", Reader::date);
         f.finish(r);
         return Some((profile?, until));
