@@ -54,6 +54,7 @@ pub mod render;
 
 pub mod live;
 pub mod scaffold;
+pub mod schema;
 
 pub use content::{Directory, Entry, Kind, Origin};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};

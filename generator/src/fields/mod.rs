@@ -611,7 +611,8 @@ impl<'n> Fields<'n> {
         found
     }
 
-    /// The value of a field, if present and not empty.
+    /// The value of a field, if present and not empty (nothing, or blank
+    /// text).
     pub fn get(&mut self, name: &'static str) -> Option<&'n Node> {
         self.field(name);
         self.asked.push(name);
@@ -619,7 +620,12 @@ impl<'n> Fields<'n> {
             .iter()
             .find(|(key, _)| matches!(&key.value, Value::Str(k) if k == name))
             .map(|(_, value)| value)
-            .filter(|value| value.value != Value::Null)
+            // `paused_until: ""`, as editors that clear a field write it.
+            .filter(|value| match &value.value {
+                Value::Null => false,
+                Value::Str(text) => !text.trim().is_empty(),
+                _ => true,
+            })
     }
 
     /// Whether a field is written at all, even empty.
