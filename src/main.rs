@@ -10,7 +10,7 @@ mod matching;
 mod report;
 mod serve;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -136,6 +136,32 @@ enum Command {
     /// email to each group. What was sent is recorded in the database, so
     /// running it again sends only what was not.
     Introduce(introduce::Args),
+    /// Write the browser editor (Decap CMS, in static/admin/, at /admin/ on
+    /// the site) and the JSON Schema of entries' front matter
+    /// (content.schema.json), made from the content format and this site's
+    /// vocabulary. Run it again after changing [vocabulary].
+    Cms {
+        /// The site folder, holding interchange.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Save edits to this GitHub repository [default: Netlify's Git
+        /// Gateway].
+        #[arg(long, value_name = "OWNER/NAME", conflicts_with = "gitlab")]
+        github: Option<String>,
+        /// Save edits to this GitLab project.
+        #[arg(long, value_name = "GROUP/NAME")]
+        gitlab: Option<String>,
+        /// The branch edits are committed to.
+        #[arg(long, default_value = "main")]
+        branch: String,
+    },
+    /// Print the JSON Schema of entries' front matter, with the default
+    /// policy areas, or a site's with --root.
+    Schema {
+        /// A site folder whose vocabulary to use.
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Write a new entry with every required field, named after NAME.
     New {
         /// What kind of entry.
@@ -331,6 +357,25 @@ fn main() -> ExitCode {
             } => matching::swaps(&common, max_cycle, time_limit),
         },
         Command::Introduce(args) => introduce::run(&args),
+        Command::Cms {
+            root,
+            github,
+            gitlab,
+            branch,
+        } => cms(&root, github, gitlab, branch),
+        Command::Schema { root } => {
+            let vocabulary = match root {
+                Some(root) => {
+                    let Some(loaded) = report::load(&LoadOptions::new(root)) else {
+                        return ExitCode::FAILURE;
+                    };
+                    loaded.directory.site.vocabulary
+                }
+                None => generator::content::Vocabulary::default(),
+            };
+            print!("{}", generator::schema::json_schema_text(&vocabulary));
+            ExitCode::SUCCESS
+        }
         Command::New { kind, name, root } => {
             let Some(loaded) = report::load(&LoadOptions::new(root.clone())) else {
                 return ExitCode::FAILURE;
@@ -351,6 +396,56 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// `interchange cms`: writes the browser editor for the site at `root`.
+fn cms(root: &Path, github: Option<String>, gitlab: Option<String>, branch: String) -> ExitCode {
+    use generator::cms::Backend;
+    let backend = match (github, gitlab) {
+        (Some(repo), _) => Backend::GitHub(repo),
+        (_, Some(repo)) => Backend::GitLab(repo),
+        _ => Backend::GitGateway,
+    };
+    let named = |repo: &str| {
+        repo.contains('/')
+            && repo
+                .split('/')
+                .all(|part| !part.is_empty() && !part.contains(char::is_whitespace))
+    };
+    if let Backend::GitHub(repo) | Backend::GitLab(repo) = &backend
+        && !named(repo)
+    {
+        eprintln!("error: name the repository as owner/name, like `leeds-city-council/directory`");
+        return ExitCode::FAILURE;
+    }
+    let Some(loaded) = report::load(&LoadOptions::new(root.to_path_buf())) else {
+        return ExitCode::FAILURE;
+    };
+    let editor = generator::cms::Editor {
+        site: &loaded.directory.site,
+        directory: Some(&loaded.directory),
+        backend,
+        branch,
+    };
+    match generator::cms::write(root, &editor) {
+        Ok(files) => {
+            for file in files {
+                println!("Wrote {}", root.join(file).display());
+            }
+            println!(
+                "Edit the site at /admin/ once it is built and published; on this machine, run `npx decap-server` in {} beside `interchange serve`.",
+                root.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!(
+                "error: cannot write the editor into {}: {error}",
+                root.display()
+            );
+            ExitCode::FAILURE
         }
     }
 }

@@ -2,8 +2,10 @@
 //! own content, then every kind of page opened in headless Chromium, checked
 //! by axe-core against WCAG 2.0, 2.1 and 2.2 at A and AA, and for reflow at
 //! 320 CSS pixels (WCAG 1.4.10); and a search typed into the home page's box,
-//! answered in the browser from the static index. The browser side is
-//! `tests/browser/check-pages.mjs` and `tests/browser/search.mjs`.
+//! answered in the browser from the static index; and a profile added
+//! through the browser editor `init` writes (Decap CMS, saving through
+//! decap-server), which must then check and build. The browser side is
+//! `tests/browser/check-pages.mjs`, `search.mjs` and `cms.mjs`.
 //!
 //! Needs node, Chromium and `npm ci --prefix tests/browser`. Without them
 //! both tests are reported as ignored, with a note saying what is missing,
@@ -29,6 +31,10 @@ fn main() -> ExitCode {
             (
                 "search_finds_a_profile_from_the_home_page",
                 search_finds_a_profile_from_the_home_page,
+            ),
+            (
+                "a_profile_added_in_the_browser_editor_checks_and_builds",
+                a_profile_added_in_the_browser_editor_checks_and_builds,
             ),
         ],
     )
@@ -282,4 +288,105 @@ fn search_finds_a_profile_from_the_home_page() {
         fetched < 10 && fetched < shards,
         "the search fetched {fetched} of the {shards} term files: {requests:?}"
     );
+}
+
+fn a_profile_added_in_the_browser_editor_checks_and_builds() {
+    let repo = repository();
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let site = tmp.path().join("site");
+    let interchange = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_interchange"))
+            .args(args)
+            .arg("--root")
+            .arg(&site)
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("the binary runs")
+    };
+    let init = Command::new(env!("CARGO_BIN_EXE_interchange"))
+        .arg("init")
+        .arg(&site)
+        .args(["--organisation", "Kirkby Vale Council"])
+        .output()
+        .expect("the binary runs");
+    assert!(init.status.success(), "init failed: {init:?}");
+
+    // A name that YAML would cut at `#`, and a title with a colon: the
+    // editor must write both so that they read back as typed.
+    let mut node = Command::new("node");
+    node.arg(repo.join("tests/browser/cms.mjs"))
+        .arg("--site")
+        .arg(&site)
+        .args(["--consent", "2026-11-30"])
+        .env("CHROMIUM", chromium().expect("found above"))
+        .current_dir(&repo);
+    if let Some(dir) = std::env::var_os("INTERCHANGE_SCREENSHOTS").filter(|d| !d.is_empty()) {
+        node.arg("--screenshots").arg(dir);
+    }
+    let output = node.output().expect("node runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.code() == Some(2) {
+        cannot_run(stderr.trim());
+    }
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "cms.mjs ({}) printed no JSON document ({e}):\n{stderr}",
+            output.status
+        )
+    });
+    let saved = report["saved"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the editor saved nothing: {report:#}\n{stderr}"));
+    assert_eq!(saved, "content/profiles/sean-o-briain-1.md", "{report:#}");
+    assert_eq!(
+        report["consentBefore"], "",
+        "the form filled in a consent date nobody gave"
+    );
+    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+
+    // The profile init wrote has no consent yet: the officer agrees.
+    let example = site.join("content/profiles/alex-example.md");
+    let text = std::fs::read_to_string(&example).expect("init's example profile");
+    std::fs::write(
+        &example,
+        text.replace("\nconsent:\n", "\nconsent: 2026-11-30\n"),
+    )
+    .expect("the example profile is writable");
+
+    let check = interchange(&["check", "--format", "json"]);
+    let problems: Vec<serde_json::Value> = String::from_utf8_lossy(&check.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let about_it: Vec<&serde_json::Value> = problems
+        .iter()
+        .filter(|p| {
+            p["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("sean-o-briain-1.md"))
+        })
+        .collect();
+    assert!(
+        about_it.is_empty(),
+        "the saved profile has problems:\n{about_it:#?}\n{}",
+        std::fs::read_to_string(site.join(saved)).unwrap_or_default()
+    );
+    assert!(check.status.success(), "check failed: {problems:#?}");
+
+    let build = interchange(&["build"]);
+    assert!(
+        build.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let page = std::fs::read_to_string(site.join("public/profiles/sean-o-briain-1/index.html"))
+        .expect("the profile's page is built");
+    for shown in [
+        "Seán Ó Briain #1",
+        "Head of Service: Communities",
+        "Homelessness",
+        "work with community groups.",
+    ] {
+        assert!(page.contains(shown), "the page does not show {shown:?}");
+    }
 }

@@ -53,6 +53,7 @@ pub mod matching;
 pub mod render;
 
 pub mod live;
+pub mod cms;
 pub mod scaffold;
 pub mod schema;
 

@@ -188,5 +188,23 @@ pub fn init(dir: &Path, organisation: &str, today: Date) -> Result<Vec<PathBuf>,
         write(&dir.join(&path), &text)?;
         written.push(path);
     }
+    written.extend(editor(dir)?);
     Ok(written)
+}
+
+/// The browser editor and the JSON Schema, made for the site just written.
+fn editor(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let io = |source| ScaffoldError::Io {
+        path: dir.join(crate::cms::FOLDER),
+        source,
+    };
+    let loaded = crate::load(&crate::LoadOptions::new(dir.to_path_buf()))
+        .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+    let editor = crate::cms::Editor {
+        site: &loaded.directory.site,
+        directory: Some(&loaded.directory),
+        backend: crate::cms::Backend::GitGateway,
+        branch: "main".to_string(),
+    };
+    crate::cms::write(dir, &editor).map_err(io)
 }

@@ -35,6 +35,7 @@ const CONTENT_TYPES = {
   ".xml": "application/xml; charset=utf-8",
   ".ics": "text/calendar; charset=utf-8",
   ".txt": "text/plain; charset=utf-8",
+  ".yml": "text/yaml; charset=utf-8",
   ".woff2": "font/woff2",
   ".woff": "font/woff",
   ".webmanifest": "application/manifest+json",
