@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::content::model::{self, Field, Shape};
+use crate::content::vocabulary::capitalised;
 use crate::content::{Directory, Kind, Site, Vocabulary};
 
 /// The folder, under the site's, that holds the editor.
@@ -182,14 +183,6 @@ fn collection(kind: Kind, vocabulary: &Vocabulary, interests: &[String]) -> Valu
         "slug": format!("{{{{{identifier}}}}}"),
         "fields": widgets,
     })
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// A field's label: its name in words.

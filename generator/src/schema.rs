@@ -11,6 +11,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::content::model::{self, Field, Shape};
+use crate::content::vocabulary::capitalised;
 use crate::content::{Kind, Vocabulary};
 
 /// Where `init` and `interchange cms` write the schema, in a site's folder.
@@ -48,14 +49,6 @@ pub fn json_schema_text(vocabulary: &Vocabulary) -> String {
         .unwrap_or_else(|_| String::from("{}"));
     text.push('\n');
     text
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn object(fields: &[&Field], vocabulary: &Vocabulary) -> Value {

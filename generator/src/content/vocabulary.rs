@@ -99,8 +99,12 @@ impl Vocabulary {
 /// A label made from a slug, for terms that have no label of their own:
 /// `coastal-communities` → `Coastal communities`.
 pub fn label_from_slug(slug: &str) -> String {
-    let words = slug.replace('-', " ");
-    let mut chars = words.chars();
+    capitalised(&slug.replace('-', " "))
+}
+
+/// Text with its first letter in capitals: `profile` → `Profile`.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
     chars
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
