@@ -614,6 +614,7 @@ impl<'n> Fields<'n> {
     /// The value of a field, if present and not empty (nothing, or blank
     /// text).
     pub fn get(&mut self, name: &'static str) -> Option<&'n Node> {
+        #[cfg(debug_assertions)]
         self.field(name);
         self.asked.push(name);
         self.entries
