@@ -9,7 +9,8 @@
 # federating directory, listen on every interface of the container and
 # publish the port to this machine only, behind the reverse proxy:
 #
-#   docker run -d -v /srv/interchange/site:/site -p 127.0.0.1:8080:8080 \
+#   docker run -d --user "$(id -u interchange):$(id -g interchange)" \
+#     -v /srv/interchange/site:/site -p 127.0.0.1:8080:8080 \
 #     interchange federate --listen 0.0.0.0:8080
 
 FROM rust:1-bookworm AS build
