@@ -52,8 +52,8 @@ pub mod matching;
 
 pub mod render;
 
-pub mod live;
 pub mod cms;
+pub mod live;
 pub mod scaffold;
 pub mod schema;
 
