@@ -193,3 +193,152 @@ fn new_entries_get_a_fresh_slug_and_check_clean() {
         Some(1)
     );
 }
+
+/// A YAML file that `init` wrote, read as JSON values.
+fn yaml(path: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("written");
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The steps of a GitHub Actions job.
+fn steps(job: &serde_json::Value) -> &[serde_json::Value] {
+    job["steps"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// The step of `steps` that uses the action `name` (at any version).
+fn uses<'a>(steps: &'a [serde_json::Value], name: &str) -> &'a serde_json::Value {
+    steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with(&format!("{name}@")))
+        })
+        .unwrap_or_else(|| panic!("a step using {name}: {steps:?}"))
+}
+
+#[test]
+fn init_writes_ci_that_checks_every_push_and_publishes_the_default_branch() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let site = dir.path().to_str().expect("UTF-8");
+    run(&["init", site]);
+    // Installed from the project's own repository, at this version.
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        repository.starts_with("https://") && !repository.contains(".invalid"),
+        "{repository}"
+    );
+    let install = format!(
+        "cargo install --locked --git {repository} --tag \"v$INTERCHANGE_VERSION\" interchange"
+    );
+    let gitlab_install = format!(
+        "cargo install --locked --root .interchange --git {repository} --tag \"v$INTERCHANGE_VERSION\" interchange"
+    );
+
+    // GitHub: every push and pull request, hourly, by hand.
+    let github = yaml(&dir.path().join(".github/workflows/site.yml"));
+    let on = &github["on"];
+    for trigger in ["push", "pull_request", "workflow_dispatch"] {
+        assert!(on.get(trigger).is_some(), "on: {trigger}: {on}");
+    }
+    assert_eq!(on["schedule"][0]["cron"], "0 * * * *", "{on}");
+    assert_eq!(github["env"]["INTERCHANGE_VERSION"], version);
+    assert_eq!(github["permissions"]["contents"], "read");
+    let build = steps(&github["jobs"]["build"]);
+    assert_eq!(
+        uses(build, "actions/checkout")["with"]["fetch-depth"],
+        0,
+        "the whole history, which dates feeds and calendars"
+    );
+    // The command is kept between runs, per version, and compiled only
+    // when it is not.
+    let cache = uses(build, "actions/cache");
+    assert_eq!(cache["with"]["path"], "~/.cargo/bin/interchange");
+    let key = cache["with"]["key"].as_str().unwrap_or_default();
+    assert!(key.contains("env.INTERCHANGE_VERSION"), "{key}");
+    let id = cache["id"].as_str().expect("the cache step's id");
+    let runs: Vec<(&str, &str)> = build
+        .iter()
+        .filter_map(|s| Some((s["run"].as_str()?, s["if"].as_str().unwrap_or_default())))
+        .collect();
+    let commands: Vec<&str> = runs.iter().map(|(run, _)| *run).collect();
+    assert_eq!(
+        commands,
+        [install.as_str(), "interchange check", "interchange build"]
+    );
+    assert_eq!(runs[0].1, format!("steps.{id}.outputs.cache-hit != 'true'"));
+    // What was built is published from the default branch (and by the
+    // hourly run, which is always on it), never from a pull request.
+    let upload = uses(build, "actions/upload-pages-artifact");
+    assert_eq!(upload["with"]["path"], "public/");
+    let deploy = &github["jobs"]["deploy"];
+    for condition in [&upload["if"], &deploy["if"]] {
+        let condition = condition.as_str().expect("a condition");
+        for part in [
+            "github.event_name == 'schedule'",
+            "github.event_name != 'pull_request'",
+            "github.ref_name == github.event.repository.default_branch",
+        ] {
+            assert!(condition.contains(part), "{condition}");
+        }
+    }
+    assert_eq!(deploy["needs"], "build");
+    assert_eq!(deploy["permissions"]["pages"], "write");
+    assert_eq!(deploy["permissions"]["id-token"], "write");
+    assert_eq!(deploy["environment"]["name"], "github-pages");
+    assert_eq!(deploy["concurrency"]["group"], "pages");
+    assert_eq!(deploy["concurrency"]["cancel-in-progress"], false);
+    let deployment = uses(steps(deploy), "actions/deploy-pages");
+    assert_eq!(
+        deploy["environment"]["url"],
+        format!(
+            "${{{{ steps.{}.outputs.page_url }}}}",
+            deployment["id"].as_str().expect("the deploy step's id")
+        )
+    );
+
+    // GitLab: every push checked; Pages from the default branch; the
+    // hourly schedule is the project's setting, which the file says.
+    let path = dir.path().join(".gitlab-ci.yml");
+    let gitlab = yaml(&path);
+    assert_eq!(gitlab["variables"]["INTERCHANGE_VERSION"], version);
+    assert_eq!(gitlab["variables"]["GIT_DEPTH"], "0");
+    let default = &gitlab["default"];
+    assert!(
+        default["before_script"]
+            .as_array()
+            .expect("before_script")
+            .iter()
+            .filter_map(|line| line.as_str())
+            .any(|line| line
+                == format!("test -x .interchange/bin/interchange || {gitlab_install}")),
+        "{default}"
+    );
+    assert_eq!(default["cache"]["key"], "interchange-$INTERCHANGE_VERSION");
+    assert_eq!(default["cache"]["paths"][0], ".interchange/");
+    let check = &gitlab["check"];
+    assert!(check.get("rules").is_none(), "checked on every push");
+    assert_eq!(check["script"][0], "interchange check");
+    let pages = &gitlab["pages"];
+    assert_eq!(
+        pages["rules"][0]["if"],
+        "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
+    );
+    assert_eq!(pages["script"][0], "interchange build");
+    assert_eq!(pages["artifacts"]["paths"][0], "public");
+    let text = std::fs::read_to_string(&path).expect("written");
+    assert!(
+        text.contains("Pipeline schedules") && text.contains("0 * * * *"),
+        "{text}"
+    );
+    for text in [
+        text,
+        std::fs::read_to_string(dir.path().join(".github/workflows/site.yml")).expect("written"),
+    ] {
+        assert!(text.contains("base_url"), "tells where to publish: {text}");
+    }
+}

@@ -13,6 +13,8 @@ use jiff::civil::Date;
 use crate::content::Kind;
 use crate::fields::slugify;
 
+mod workflows;
+
 /// Ends a line of example text in a file written here, until someone
 /// writes the real value: `check` warns about every line that still has it.
 pub const PLACEHOLDER: &str = "# placeholder";
@@ -138,7 +140,8 @@ fn first_file(folder: &Path) -> Option<String> {
 
 /// Creates a new site in `dir` for `organisation`: the config, the
 /// organisation, one example of each kind, the free pages every public site
-/// needs, a .gitignore and a CI workflow. Returns the files written.
+/// needs, a .gitignore, and CI that checks it and publishes it with GitHub
+/// Pages or GitLab Pages. Returns the files written.
 pub fn init(dir: &Path, organisation: &str, today: Date) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.join(crate::load::CONFIG_FILE).exists() {
         return Err(ScaffoldError::AlreadyASite(dir.to_path_buf()));
@@ -150,6 +153,8 @@ pub fn init(dir: &Path, organisation: &str, today: Date) -> Result<Vec<PathBuf>,
         }
         slug
     };
+    // One file a line, as a table.
+    #[rustfmt::skip]
     let mut files: Vec<(PathBuf, String)> = vec![
         (
             PathBuf::from("interchange.toml"),
@@ -178,10 +183,8 @@ pub fn init(dir: &Path, organisation: &str, today: Date) -> Result<Vec<PathBuf>,
             format!("---\ntitle: Accessibility statement\nupdated: {today}\n---\nThis site aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. Tell us about any problem you find and we will fix it.\n\n{PLACEHOLDER_BODY}\nAdapt this statement after testing your own site.\n"),
         ),
         (PathBuf::from(".gitignore"), "/public\n/.public.*\n*.db\n*.db-shm\n*.db-wal\n".to_string()),
-        (
-            PathBuf::from(".github/workflows/site.yml"),
-            "# Check and build the directory on every push. Publish `public/` with the\n# host of your choice in a further step.\nname: site\non: [push, pull_request]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0   # history dates feeds and calendars\n      - run: cargo install --locked --git https://example.invalid/interchange interchange\n      - run: interchange check\n      - run: interchange build\n".to_string(),
-        ),
+        (PathBuf::from(".github/workflows/site.yml"), workflows::github()),
+        (PathBuf::from(".gitlab-ci.yml"), workflows::gitlab()),
     ];
     let mut written = Vec::new();
     for (path, text) in files.drain(..) {
