@@ -20,8 +20,12 @@ use crate::report;
 /// The database URL of the config, with a relative SQLite file placed in
 /// the site folder rather than wherever the command is run from.
 fn database_url(configured: &str, root: &Path) -> String {
-    match configured.strip_prefix("sqlite://") {
-        Some(file) if !Path::new(file).is_absolute() => {
+    // `sqlite:interchange.db` is as valid to SQLite as with `//`.
+    let file = configured
+        .strip_prefix("sqlite://")
+        .or_else(|| configured.strip_prefix("sqlite:"));
+    match file {
+        Some(file) if !file.starts_with(':') && !Path::new(file).is_absolute() => {
             format!("sqlite://{}", root.join(file).display())
         }
         _ => configured.to_string(),
@@ -235,6 +239,27 @@ pub fn publish(root: PathBuf, insecure_local: bool) -> ExitCode {
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::database_url;
+    use std::path::Path;
+
+    #[test]
+    fn a_relative_sqlite_file_is_in_the_site_folder_however_it_is_written() {
+        let root = Path::new("/srv/site");
+        for written in ["sqlite://state.db", "sqlite:state.db"] {
+            assert_eq!(database_url(written, root), "sqlite:///srv/site/state.db");
+        }
+        for kept in [
+            "sqlite:///var/lib/interchange/interchange.db",
+            "sqlite:/var/lib/interchange/interchange.db",
+            "postgres://interchange@localhost/interchange",
+        ] {
+            assert_eq!(database_url(kept, root), kept);
         }
     }
 }

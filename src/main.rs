@@ -300,6 +300,18 @@ fn main() -> ExitCode {
                 root: root.clone(),
                 as_of: now.unwrap_or_default(),
             };
+            // The rule `check` applies to `base_url`, for the address
+            // given instead.
+            if let Some(problem) = base_url
+                .as_ref()
+                .and_then(generator::content::site::unpublishable)
+            {
+                eprintln!(
+                    "error: --base-url: {problem}\n  help: {}",
+                    generator::content::site::PUBLISH_AT_A_ROOT
+                );
+                return ExitCode::FAILURE;
+            }
             let build = generator::BuildOptions {
                 output: output.unwrap_or_else(|| root.join("public")),
                 base_url,

@@ -655,3 +655,27 @@ fn a_folder_of_other_files_is_refused_and_moved_aside_only_when_asked() {
             .is_file()
     );
 }
+
+#[test]
+fn an_address_given_for_one_build_follows_the_rule_of_base_url() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let public = out.path().join("public");
+    let refused = build(
+        &repository(),
+        &public,
+        &["--base-url", "https://leeds-council.github.io/directory/"],
+    );
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains(
+            "--base-url: `https://leeds-council.github.io/directory/` is not the root of a host"
+        ) && said.contains("publish the site at the root of its own host"),
+        "{said}"
+    );
+    assert!(
+        !public.exists(),
+        "a refused build wrote {}",
+        public.display()
+    );
+}

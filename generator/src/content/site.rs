@@ -318,12 +318,26 @@ impl Site {
 
 /// The site's address: absolute, at the root of its host, as pages link to
 /// each other from `/`.
+/// Why a site cannot be published at `url`, if it cannot: pages link to
+/// each other from `/`, so a site is published at the root of a host.
+pub fn unpublishable(url: &Url) -> Option<String> {
+    if !matches!(url.scheme(), "https" | "http") {
+        return Some(format!("`{url}` is not an https:// or http:// address"));
+    }
+    (url.path() != "/" || url.query().is_some() || url.fragment().is_some())
+        .then(|| format!("`{url}` is not the root of a host"))
+}
+
+/// What to do about an address [`unpublishable`] refuses.
+pub const PUBLISH_AT_A_ROOT: &str =
+    "publish the site at the root of its own host, like `https://directory.leeds.gov.uk`";
+
 fn base_url(r: &mut Reader<'_>, node: &Node) -> Option<Url> {
     let url = r.url(node, &["https", "http"])?;
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+    if let Some(problem) = unpublishable(&url) {
         r.push(
-            r.error(Code::InvalidUrl, node.span, format!("`{url}` is not the root of a host"))
-                .with_hint("publish the site at the root of its own host, like `https://directory.leeds.gov.uk`"),
+            r.error(Code::InvalidUrl, node.span, problem)
+                .with_hint(PUBLISH_AT_A_ROOT),
         );
         return None;
     }
