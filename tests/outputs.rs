@@ -251,8 +251,28 @@ fn the_directory_export_lists_every_public_entry() {
         serde_json::from_slice(&fs::read(public.join("directory.json")).expect("directory.json"))
             .expect("JSON");
     let profiles = export["profiles"].as_array().expect("profiles");
-    // 25 local profiles but the internal one, and two mirrored.
-    assert_eq!(profiles.len(), 26);
+    // 25 local profiles but the internal one and the one who asked not to
+    // be shared (`federate: false`), and two mirrored.
+    assert_eq!(profiles.len(), 25);
+    assert!(!profiles.iter().any(|p| p["slug"] == "harpreet-sandhu"));
+    // What the pages show, and nothing more: not when someone is away
+    // (`paused_until`), nor settings for matching.
+    for profile in profiles {
+        for private in [
+            "paused_until",
+            "federate",
+            "visibility",
+            "cohort",
+            "max_buddies_per_month",
+        ] {
+            assert!(profile.get(private).is_none(), "{private} in {profile}");
+        }
+    }
+    let rhiannon = profiles
+        .iter()
+        .find(|p| p["slug"] == "rhiannon-evans")
+        .expect("Rhiannon, who is paused");
+    assert!(!rhiannon.to_string().contains("2027-03-01"), "{rhiannon}");
     let amira = profiles
         .iter()
         .find(|p| p["slug"] == "amira-hussain")
@@ -277,7 +297,7 @@ fn the_directory_export_lists_every_public_entry() {
         .find(|p| p["slug"] == "bethan-morgan")
         .expect("Bethan");
     assert!(
-        bethan["level"]
+        bethan["swap"]["level"]
             .as_u64()
             .is_some_and(|l| (1..=7).contains(&l)),
         "{bethan}"

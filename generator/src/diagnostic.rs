@@ -133,6 +133,8 @@ codes! {
     WordBullets => "word-bullets",
     /// Example text written by `init` or `new`, not yet replaced.
     Placeholder => "placeholder",
+    /// A control character, which no page, feed or calendar may carry.
+    ControlCharacter => "control-character",
 }
 
 impl fmt::Display for Code {

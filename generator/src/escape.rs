@@ -1,20 +1,52 @@
 //! Text made safe for each format the program writes outside templates
 //! (whose HTML and XML Tera escapes itself): one function a format.
 
+/// Whether a character is one no page, feed or calendar may carry: a
+/// control character other than tab, line feed and carriage return (which
+/// XML 1.0 forbids, HTML reports as a parse error, and a calendar line
+/// must not hold), or a Unicode noncharacter. Text from editors and from
+/// other directories may hold them when pasted from elsewhere.
+pub fn is_unpublishable(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Text without the characters [`is_unpublishable`] refuses.
+pub fn publishable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(is_unpublishable) {
+        text.chars().filter(|&c| !is_unpublishable(c)).collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Text made safe inside HTML or XML, as text or as an attribute's value.
 pub fn markup(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
+    let mut out = Vec::with_capacity(text.len());
+    // Writing to a Vec cannot fail.
+    let _ = write_markup(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`markup`], written to `out`: how templates escape what they print.
+pub fn write_markup(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut plain = 0;
+    for (i, c) in text.char_indices() {
+        let replacement: &[u8] = match c {
+            '&' => b"&amp;",
+            '<' => b"&lt;",
+            '>' => b"&gt;",
+            '"' => b"&quot;",
+            // Not `&apos;`, which HTML before HTML5 (and mail readers that
+            // still follow it) shows as written; names like O'Brien are common.
+            '\'' => b"&#39;",
+            c if is_unpublishable(c) => b"",
+            _ => continue,
+        };
+        out.write_all(&text.as_bytes()[plain..i])?;
+        out.write_all(replacement)?;
+        plain = i + c.len_utf8();
     }
-    out
+    out.write_all(&text.as_bytes()[plain..])
 }
 
 /// JSON made safe inside an HTML `<script>` element: a `</script>` in one
@@ -32,10 +64,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn markup_drops_what_no_document_may_carry() {
+        assert_eq!(
+            markup("Tab\tkept;\u{b}vertical\u{0}gone\u{85}\u{FFFF}"),
+            "Tab\tkept;verticalgone"
+        );
+        assert_eq!(markup("a]]>b"), "a]]&gt;b");
+        assert_eq!(publishable("line\u{b}\u{1b}[31m"), "line[31m");
+    }
+
+    #[test]
     fn markup_escapes_every_character_that_could_open_or_close_markup() {
         assert_eq!(
             markup(r#"<a href="x">Tom & Jerry's</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&apos;s&lt;/a&gt;"
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
         );
     }
 

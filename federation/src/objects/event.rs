@@ -60,8 +60,8 @@ pub fn event(directory: &Directory, entry: &Entry<Event>, dates: Dates) -> Event
             e.start.strftime("%-d %B %Y %H:%M")
         )),
         content: Some(super::body_html(directory, entry)),
-        start_time: e.start.timestamp().to_string(),
-        end_time: e.end.as_ref().map(|t| t.timestamp().to_string()),
+        start_time: generator::render::format::iso(&e.start),
+        end_time: e.end.as_ref().map(generator::render::format::iso),
         timezone: e.start.time_zone().iana_name().map(str::to_string),
         location: location.and_then(|l| serde_json::to_value(l).ok()),
         url: page_url.clone(),

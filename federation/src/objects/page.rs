@@ -50,8 +50,8 @@ pub fn consultation(
         published: super::dates::xsd(dates.published),
         updated: super::dates::xsd(dates.updated),
         terms: PageTerms::Consultation {
-            opens: c.opens.timestamp().to_string(),
-            closes: c.closes.timestamp().to_string(),
+            opens: generator::render::format::iso(&c.opens),
+            closes: generator::render::format::iso(&c.closes),
             status: status.label().to_string(),
             respond_url: c.respond.url.as_ref().map(|u| u.as_str().to_string()),
             respond_email: c.respond.email.clone(),

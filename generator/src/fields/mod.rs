@@ -146,6 +146,27 @@ impl<'a> Reader<'a> {
                 ));
                 None
             }
+            // Written as an escape (`"\v"`), an invisible character is
+            // as unpublishable as one typed in; another directory's is
+            // dropped, as the loader drops those typed into its files.
+            Value::Str(s) if s.chars().any(crate::escape::is_unpublishable) => {
+                if self.host.is_none() {
+                    let c = s.chars().find(|&c| crate::escape::is_unpublishable(c));
+                    self.push(
+                        self.error(
+                            Code::ControlCharacter,
+                            node.span,
+                            format!(
+                                "the text holds U+{:04X}, an invisible character that cannot be published",
+                                c.map_or(0, u32::from)
+                            ),
+                        )
+                        .with_hint("remove the escape that writes it (such as `\\v` or `\\f`) from the quoted text"),
+                    );
+                    return None;
+                }
+                Some(crate::escape::publishable(s).trim().to_string())
+            }
             Value::Str(s) => Some(s.trim().to_string()),
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),

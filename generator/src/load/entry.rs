@@ -169,6 +169,14 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
         },
         Err(e) => (String::new(), Some(format!("cannot read the file: {e}"))),
     };
+    // Another directory's files are cleaned, not refused: this site's
+    // editors could not fix them.
+    let mirrored = relative.starts_with("mirror");
+    let text = if mirrored {
+        crate::escape::publishable(&text).into_owned()
+    } else {
+        text
+    };
     let file = Arc::new(SourceFile::new(relative, text).modified_at(modified));
     let mut out = ReadFile {
         entry: None,
@@ -181,6 +189,10 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
         },
     };
     let first_line = file.line_span(1);
+    if !mirrored {
+        out.diagnostics
+            .extend(super::mistakes::unpublishable_characters(&file));
+    }
     if let Some(message) = unreadable {
         out.diagnostics.push(
             Diagnostic::error(Code::Unreadable, &file, first_line, message)
@@ -240,6 +252,11 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
     let node = match parse_yaml(split.yaml) {
         Ok(node) => node,
         Err(e) => {
+            // The parser stops at an invisible character, already reported
+            // in words a person can act on.
+            if !mirrored && split.yaml.chars().any(crate::escape::is_unpublishable) {
+                return out;
+            }
             // A mistake people make, on its own line, in plain words.
             if let Some(mistake) = super::mistakes::first_mistake(split.yaml, false) {
                 out.diagnostics.push(mistake.diagnostic(&file));

@@ -175,6 +175,57 @@ pub(super) fn placeholders(text: &str, offset: usize) -> Vec<(usize, usize, bool
     found
 }
 
+/// Every character of a local file that no page, feed or calendar may
+/// carry (see [`crate::escape::is_unpublishable`]), each an error on its
+/// own line and column: invisible in an editor, they arrive with text
+/// pasted from a word processor or a spreadsheet. Files mirrored from
+/// other directories are not refused but cleaned as they are read.
+pub(super) fn unpublishable_characters(
+    file: &std::sync::Arc<crate::source::SourceFile>,
+) -> Vec<crate::Diagnostic> {
+    use crate::source::Span;
+    file.text()
+        .char_indices()
+        .filter(|&(_, c)| crate::escape::is_unpublishable(c))
+        // One a line is enough to find them all.
+        .scan(None, |last_line, (at, c)| {
+            let line = file.line_col(at).0;
+            let first = *last_line != Some(line);
+            *last_line = Some(line);
+            Some(first.then_some((at, c)))
+        })
+        .flatten()
+        .take(20)
+        .map(|(at, c)| {
+            crate::Diagnostic::error(
+                crate::Code::ControlCharacter,
+                file,
+                Span::new(at, c.len_utf8()),
+                format!(
+                    "{} is an invisible character that cannot be published",
+                    character_name(c)
+                ),
+            )
+            .with_hint("delete it (it often comes with text pasted from a word processor or a spreadsheet); retyping the line removes it too")
+        })
+        .collect()
+}
+
+/// A character as a person can look it up: `U+000B (vertical tab)`.
+fn character_name(c: char) -> String {
+    let name = match c {
+        '\u{0}' => " (null)",
+        '\u{8}' => " (backspace)",
+        '\u{b}' => " (vertical tab)",
+        '\u{c}' => " (form feed)",
+        '\u{1b}' => " (escape)",
+        '\u{7f}' => " (delete)",
+        '\u{85}' => " (next line)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", u32::from(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -187,7 +187,8 @@ impl Files {
                 source,
             })?;
         let config_file = Arc::new(SourceFile::new(CONFIG_FILE, config_text));
-        let (site, config_diagnostics, config_references) = read_site(&config_file, root);
+        let (site, mut config_diagnostics, config_references) = read_site(&config_file, root);
+        config_diagnostics.extend(mistakes::unpublishable_characters(&config_file));
         let now = options.as_of.resolve(&site.time_zone());
         let context = Context {
             root: root.clone(),

@@ -78,7 +78,7 @@ pub fn files(
             title: title.to_string(),
             id: dir.site.absolute(&format!("/feeds/{name}.xml")),
             alternate: dir.site.absolute(alternate),
-            updated: updated.to_string(),
+            updated: super::format::instant(updated),
             entries,
         };
         let mut context = tera::Context::new();
@@ -117,8 +117,8 @@ impl Entries<'_> {
         FeedEntry {
             title: title.to_string(),
             id: self.index.dir.site.entry_id(kind, &e.slug),
-            published: dates.published.to_string(),
-            updated: dates.updated.to_string(),
+            published: super::format::instant(dates.published),
+            updated: super::format::instant(dates.updated),
             summary,
             categories,
             changed: dates.updated,
@@ -130,10 +130,13 @@ impl Entries<'_> {
         let dir = self.index.dir;
         // Only the newest profiles are in the feed: find them by date first,
         // then make their entries.
+        // Feeds are made to be copied: someone who asked not to be shared
+        // with other directories is left out, as from directory.json.
         let mut newest: Vec<(Timestamp, &str, usize)> = self
             .index
             .profiles_az
             .par_iter()
+            .filter(|&&i| dir.profiles[i].data.federate)
             .map(|&i| {
                 let p = &dir.profiles[i];
                 (self.history.updated(p, &self.zone), p.slug.as_str(), i)

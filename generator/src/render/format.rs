@@ -35,9 +35,18 @@ pub fn when(start: &Zoned, end: Option<&Zoned>) -> String {
     }
 }
 
-/// An instant as RFC 3339, for `<time datetime>`.
+/// An instant as RFC 3339 in UTC, to the millisecond at most (the end of a
+/// day is 23:59:59.999, not nine digits of it): for `<time datetime>`,
+/// which allows no more, and every file made for machines.
 pub fn iso(at: &Zoned) -> String {
-    at.timestamp().to_string()
+    instant(at.timestamp())
+}
+
+/// [`iso`], of a timestamp.
+pub fn instant(at: jiff::Timestamp) -> String {
+    jiff::Timestamp::from_millisecond(at.as_millisecond())
+        .unwrap_or(at)
+        .to_string()
 }
 
 /// A link that searches OpenStreetMap for an address.

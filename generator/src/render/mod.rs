@@ -9,7 +9,7 @@
 mod calendar;
 mod export;
 mod feeds;
-mod format;
+pub mod format;
 mod index;
 mod memory;
 mod output;

@@ -199,8 +199,8 @@ pub fn event<'a>(index: &'a Index<'_>, i: usize) -> Event<'a> {
         kind: "Event",
         id: url.clone(),
         name: &e.title,
-        start_date: start.timestamp().to_string(),
-        end_date: e.end.as_ref().map(|end| end.timestamp().to_string()),
+        start_date: crate::render::format::iso(start),
+        end_date: e.end.as_ref().map(crate::render::format::iso),
         attendance_mode: mode,
         status: if e.cancelled {
             "https://schema.org/EventCancelled"

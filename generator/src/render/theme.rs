@@ -65,6 +65,9 @@ impl Theme {
         let digest = crate::fingerprint::of(&templates);
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // The same escaping as text written outside templates, which also
+        // drops characters no page or feed may hold.
+        tera.set_escape_fn(crate::escape::write_markup);
         tera.add_raw_templates(templates)
             .map_err(|e| BuildError::Theme {
                 message: error_text(&e),

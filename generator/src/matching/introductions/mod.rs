@@ -535,11 +535,9 @@ fn wrap(text: &str, indent: &str) -> String {
     lines.join("\n")
 }
 
-/// Text made safe in HTML. `&apos;` is left out: some mail readers render
-/// HTML as it was before HTML5 and would show it as written, and names
-/// like O'Brien are common.
+/// Text made safe in HTML.
 fn escape(text: &str) -> String {
-    crate::escape::markup(text).replace("&apos;", "&#39;")
+    crate::escape::markup(text)
 }
 
 fn html_spans(spans: &[Span]) -> String {

@@ -6,7 +6,7 @@ use url::Url;
 
 use crate::content::{
     Ask, AskKind, Consultation, Event, EventKind, OpenTo, Organisation, Page, Profession, Profile,
-    Sector, Vetting, Visibility,
+    Sector, Vetting,
 };
 use crate::render::index::Index;
 
@@ -42,10 +42,12 @@ struct Contact<'a> {
     linkedin: Option<&'a Url>,
 }
 
-/// The job swap someone offers.
+/// The job swap someone offers, with the level of the job they would hand
+/// over, as their page shows it.
 #[derive(Serialize)]
 struct Swap<'a> {
     months: u32,
+    level: Option<u8>,
     sectors: &'a [Sector],
     policy_areas: &'a [String],
     locations: &'a [String],
@@ -53,14 +55,15 @@ struct Swap<'a> {
     vetting: Option<Vetting>,
 }
 
-/// A profile's fields.
+/// A profile's fields: what its page shows, and no more. Who may be
+/// matched when (`paused_until`, which can tell of leave), cohorts and
+/// settings stay in the files.
 #[derive(Serialize)]
 pub(super) struct ProfileFields<'a> {
     name: &'a str,
     role: &'a str,
     organisation: &'a str,
     grade: Option<&'a str>,
-    level: Option<u8>,
     location: Option<&'a str>,
     policy_areas: &'a [String],
     interests: &'a [String],
@@ -68,12 +71,7 @@ pub(super) struct ProfileFields<'a> {
     languages: &'a [String],
     pronouns: Option<&'a str>,
     contact: Contact<'a>,
-    visibility: Visibility,
-    federate: bool,
-    paused_until: Option<String>,
     programmes: &'a [String],
-    cohort: Option<&'a str>,
-    max_buddies_per_month: u32,
     swap: Option<Swap<'a>>,
 }
 
@@ -84,7 +82,6 @@ impl<'a> ProfileFields<'a> {
             role: &p.role,
             organisation: &p.organisation,
             grade: p.grade.as_deref(),
-            level: p.level,
             location: p.location.as_deref(),
             policy_areas: &p.policy_areas,
             interests: &p.interests,
@@ -96,14 +93,10 @@ impl<'a> ProfileFields<'a> {
                 fediverse: p.contact.fediverse.as_deref(),
                 linkedin: p.contact.linkedin.as_ref(),
             },
-            visibility: p.visibility,
-            federate: p.federate,
-            paused_until: p.paused_until.map(|d| d.to_string()),
             programmes: &p.programmes,
-            cohort: p.cohort.as_deref(),
-            max_buddies_per_month: p.max_buddies_per_month,
             swap: p.swap.as_ref().map(|s| Swap {
                 months: s.months,
+                level: p.level,
                 sectors: &s.sectors,
                 policy_areas: &s.policy_areas,
                 locations: &s.locations,
@@ -150,14 +143,14 @@ impl<'a> EventFields<'a> {
         EventFields {
             title: &v.title,
             kind: v.kind,
-            start: v.start.timestamp().to_string(),
-            end: v.end.as_ref().map(|t| t.timestamp().to_string()),
+            start: crate::render::format::iso(&v.start),
+            end: v.end.as_ref().map(crate::render::format::iso),
             time_zone: v.start.time_zone().iana_name(),
             repeat: v.repeat.as_deref(),
             upcoming: index
                 .upcoming_of(i)
                 .iter()
-                .map(|z| z.timestamp().to_string())
+                .map(crate::render::format::iso)
                 .collect(),
             venue: v.venue.as_ref().map(|x| Venue {
                 name: &x.name,
@@ -203,8 +196,8 @@ impl<'a> ConsultationFields<'a> {
     pub(super) fn new(index: &Index<'_>, c: &'a Consultation) -> Self {
         ConsultationFields {
             title: &c.title,
-            opens: c.opens.timestamp().to_string(),
-            closes: c.closes.timestamp().to_string(),
+            opens: crate::render::format::iso(&c.opens),
+            closes: crate::render::format::iso(&c.closes),
             status: crate::render::views::status(c.status(index.now)).slug,
             policy_areas: &c.policy_areas,
             lead: c.lead.as_deref(),

@@ -208,7 +208,9 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
     let mut out = Vec::with_capacity(512 + entries * 1_200);
     out.extend_from_slice(b"{\"version\":1,\"site\":");
     out.extend_from_slice(&serde_json::to_vec(&head).unwrap_or_default());
-    out.extend_from_slice(format!(",\"as_of\":\"{}\"", index.now).as_bytes());
+    out.extend_from_slice(
+        format!(",\"as_of\":\"{}\"", super::format::instant(index.now)).as_bytes(),
+    );
     let none = |_| 0;
     let organisations = &dir.organisations;
     lists.list(
@@ -227,11 +229,19 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
             );
         },
     );
+    // Someone who asked not to be shared with other directories is not
+    // handed to anyone's tools in bulk either.
+    let shared: Vec<_> = dir
+        .profiles
+        .iter()
+        .filter(|p| p.data.federate)
+        .cloned()
+        .collect();
     lists.list(
         &mut out,
         "profiles",
         Kind::Profile,
-        &dir.profiles,
+        &shared,
         none,
         |_, e, out| {
             exported(index, Kind::Profile, e, ProfileFields::new(&e.data), out);
