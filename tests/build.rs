@@ -679,3 +679,84 @@ fn an_address_given_for_one_build_follows_the_rule_of_base_url() {
         public.display()
     );
 }
+
+#[test]
+fn a_topic_page_lists_its_events_consultations_and_asks_as_well_as_its_people() {
+    let out = build_demo(&[]);
+    let public = out.path().join("public");
+    let homelessness = text(&page(&public, "/policy-areas/homelessness/"));
+    for shown in [
+        "Upcoming events",
+        "DCLS open day for local public service officers",
+        "Consultations",
+        "Review of the homelessness prevention duty",
+        "Open asks",
+        "Critical friend for a research plan on referrals to housing services",
+        "People",
+        "Amira Hussain",
+    ] {
+        assert!(
+            homelessness.contains(shown),
+            "{shown:?} is not on the page: {homelessness}"
+        );
+    }
+    // A sector's page lists what its organisations hold; a way of meeting's,
+    // the asks that are one.
+    let central = text(&page(&public, "/sectors/central-government/"));
+    assert!(
+        central.contains("DCLS open day for local public service officers"),
+        "{central}"
+    );
+    let shadowing = text(&page(&public, "/open-to/shadowing/"));
+    assert!(
+        shadowing.contains("Host a day's shadowing in a hospital discharge or liaison team")
+            || shadowing
+                .contains("Host a day&#39;s shadowing in a hospital discharge or liaison team"),
+        "{shadowing}"
+    );
+}
+
+#[test]
+fn a_topic_with_more_events_than_its_page_shows_has_pages_of_them() {
+    let site = common::small_site();
+    let root = site.path();
+    common::write(
+        root,
+        "content/profiles/ann.md",
+        "---\nname: Ann Lee\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-10-01\n---\n",
+    );
+    for day in 1..=7 {
+        common::write(
+            root,
+            &format!("content/events/day-{day}.md"),
+            &format!(
+                "---\ntitle: Housing surgery {day}\nkind: meetup\nstart: 2027-01-{day:02}T10:00\nend: 2027-01-{day:02}T11:00\nonline: https://meet.example/{day}\npolicy_areas: [housing]\n---\n"
+            ),
+        );
+    }
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let public = out.path().join("public");
+    let built = build(root, &public, &[]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let housing = page(&public, "/policy-areas/housing/");
+    let shown = text(&housing);
+    assert!(
+        shown.contains("Housing surgery 5") && !shown.contains("Housing surgery 6"),
+        "{shown}"
+    );
+    assert!(
+        housing.contains("<a href=\"/policy-areas/housing/events/\">All 7 upcoming events"),
+        "{housing}"
+    );
+    let all = text(&page(&public, "/policy-areas/housing/events/"));
+    for day in 1..=7 {
+        assert!(all.contains(&format!("Housing surgery {day}")), "{all}");
+    }
+    assert!(all.contains("Housing: upcoming events"), "{all}");
+    // No section page where the topic's page shows everything.
+    assert!(!public.join("policy-areas/housing/asks").exists());
+}

@@ -127,6 +127,8 @@ pub struct Index<'a> {
     pub closed_asks: Vec<usize>,
     /// The terms of each taxonomy, with the profiles under them.
     pub taxonomies: Taxonomies,
+    /// The events, consultations and asks under each topic.
+    pub topic_entries: super::topic_entries::ByTopic,
     /// The A–Z order `taxonomies` follow, as a number (see [`KnownTerms`]).
     pub terms_order: u64,
     /// What the A–Z order is made from, as a number (see [`KnownOrder`]).
@@ -334,7 +336,10 @@ impl<'a> Index<'a> {
                     .collect(),
             ),
         };
+        let topic_entries =
+            super::topic_entries::by_topic(dir, &upcoming, &consultations, &open_asks);
         Self {
+            topic_entries,
             dir,
             now,
             today,

@@ -22,6 +22,7 @@ mod site_files;
 mod sitemap;
 mod structured;
 mod theme;
+mod topic_entries;
 mod views;
 
 use std::borrow::Cow;

@@ -63,6 +63,8 @@ pub(super) enum Job {
     Search,
     Taxonomy(TaxonomyKind),
     Term(TaxonomyKind, usize, usize),
+    /// A page of a topic's events, consultations or asks.
+    TopicSection(TaxonomyKind, usize, topics::Section, usize),
     NotFound,
 }
 
@@ -90,6 +92,16 @@ pub(super) fn jobs(index: &Index<'_>) -> Vec<Job> {
         jobs.push(Job::Taxonomy(*kind));
         for (t, term) in terms.iter().enumerate() {
             jobs.extend((1..=page_count(term.profiles.len())).map(|n| Job::Term(*kind, t, n)));
+            // A section has pages of its own only when the topic's page
+            // cannot show it all.
+            for section in topics::Section::ALL {
+                let total = section.len(index, *kind, &term.slug);
+                if total > topics::SHOWN {
+                    jobs.extend(
+                        (1..=page_count(total)).map(|n| Job::TopicSection(*kind, t, section, n)),
+                    );
+                }
+            }
         }
     }
     jobs
@@ -262,6 +274,10 @@ impl<'a> Renderer<'a> {
             Job::Term(kind, t, number) => {
                 page_url(&term_url(kind, &self.index.terms(kind)[t].slug), number)
             }
+            Job::TopicSection(kind, t, section, number) => page_url(
+                &topics::section_url(kind, &self.index.terms(kind)[t].slug, section),
+                number,
+            ),
             Job::NotFound => "/404.html".into(),
         }
     }
@@ -283,6 +299,9 @@ impl<'a> Renderer<'a> {
             Job::Topics => f(&topics::Topics::new(ix)),
             Job::Taxonomy(kind) => f(&topics::TaxonomyPage::new(ix, kind)),
             Job::Term(kind, t, number) => f(&topics::TermPage::new(ix, kind, t, number)),
+            Job::TopicSection(kind, t, section, number) => {
+                f(&topics::SectionPage::new(ix, kind, t, section, number))
+            }
             Job::Search => f(&fixed::Search {}),
             Job::NotFound => f(&fixed::NotFound {}),
         }
