@@ -268,6 +268,53 @@ fn consultations_say_where_they_stand() {
 }
 
 #[test]
+fn an_open_consultation_counts_down_its_last_days_and_leads_the_list() {
+    let later = tempfile::tempdir().expect("a temporary folder");
+    let public = later.path().join("public");
+    let output = interchange(&[
+        "build",
+        "--root",
+        repository().to_str().expect("UTF-8"),
+        "--output",
+        public.to_str().expect("UTF-8"),
+        "--now",
+        "2029-01-25",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // It closes at the end of 31 January 2029.
+    let list = text(&page(&public, "/consultations/"));
+    assert!(
+        list.contains("Review of the homelessness prevention duty Open Closes in 6 days"),
+        "{list}"
+    );
+    let open = list
+        .find("Review of the homelessness prevention duty")
+        .expect("the open one");
+    let upcoming = list
+        .find("Local resilience standards")
+        .expect("the upcoming one");
+    assert!(
+        open < upcoming,
+        "the open consultation is not listed first: {list}"
+    );
+    let own = text(&page(
+        &public,
+        "/consultations/homelessness-prevention-duty-review/",
+    ));
+    assert!(
+        own.contains("Respond by 31 January 2029 (closes in 6 days)."),
+        "{own}"
+    );
+    // The count changes at midnight, so the site does too.
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("Friday 26 January 2029 at 00:00"), "{said}");
+}
+
+#[test]
 fn a_repeating_event_lists_its_next_dates() {
     let out = build_demo(&[]);
     let site = out.path().join("public");

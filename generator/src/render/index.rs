@@ -282,15 +282,15 @@ impl<'a> Index<'a> {
         let mut consultations: Vec<usize> = (0..dir.consultations.len()).collect();
         consultations.sort_by_key(|&i| {
             let c = &dir.consultations[i].data;
-            let status = c.status(now);
-            // Open ones closing soonest first; closed ones most recent first.
+            // What people can respond to now first, closing soonest first;
+            // then those still to open, soonest first; then the closed,
+            // most recent first, with or without their outcome.
             let closes = c.closes.timestamp().as_second();
-            let order = match status {
-                ConsultationStatus::Upcoming => c.opens.timestamp().as_second(),
-                ConsultationStatus::Open => closes,
-                ConsultationStatus::Closed | ConsultationStatus::OutcomePublished => -closes,
-            };
-            (status, order)
+            match c.status(now) {
+                ConsultationStatus::Open => (0, closes),
+                ConsultationStatus::Upcoming => (1, c.opens.timestamp().as_second()),
+                ConsultationStatus::Closed | ConsultationStatus::OutcomePublished => (2, -closes),
+            }
         });
         let mut consultations_by_organisation: Map<&str, Vec<usize>> = Map::default();
         for &i in &consultations {
@@ -415,6 +415,16 @@ impl<'a> Index<'a> {
         for c in &dir.consultations {
             moments.push(c.data.opens.timestamp());
             moments.push(c.data.closes.timestamp());
+        }
+        // An open consultation counts down its last days: each midnight
+        // changes what its cards say.
+        if dir
+            .consultations
+            .iter()
+            .any(|c| self.closes_in(&c.data).is_some())
+            && let Ok(midnight) = self.today.tomorrow().and_then(|d| d.to_zoned(zone.clone()))
+        {
+            moments.push(midnight.timestamp());
         }
         for a in &dir.asks {
             if let Some(closes) = a.data.closes

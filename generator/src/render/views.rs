@@ -117,9 +117,15 @@ pub struct ConsultationCard {
     pub opens: String,
     /// Closing date in words.
     pub closes: String,
+    /// For an open consultation closing within a month, how soon, in
+    /// words: "Closes today", "Closes in 3 days".
+    pub closes_in: Option<String>,
     /// Policy areas.
     pub policy_areas: Vec<Tag>,
 }
+
+/// How many days before it closes an open consultation counts them down.
+pub const CLOSES_IN_DAYS: i32 = 30;
 
 /// An ask in a list.
 #[derive(Debug, Clone, Serialize)]
@@ -294,11 +300,28 @@ impl Index<'_> {
             status: status(c.status(self.now)),
             opens: format::date(&c.opens),
             closes: format::date(&c.closes),
+            closes_in: self.closes_in(c).map(|days| match days {
+                0 => "Closes today".to_string(),
+                1 => "Closes tomorrow".to_string(),
+                n => format!("Closes in {n} days"),
+            }),
             policy_areas: self.tags(
                 TaxonomyKind::PolicyArea,
                 c.policy_areas.iter().map(String::as_str),
             ),
         }
+    }
+
+    /// How many days from today an open consultation closes, if within a
+    /// month (a count further off says less than the date).
+    pub fn closes_in(&self, c: &crate::content::Consultation) -> Option<i32> {
+        if c.status(self.now) != crate::content::ConsultationStatus::Open {
+            return None;
+        }
+        let zone = self.dir.site.time_zone();
+        let closing_day = c.closes.with_time_zone(zone).date();
+        let days = (closing_day - self.today).get_days();
+        (0..=CLOSES_IN_DAYS).contains(&days).then_some(days)
     }
 
     /// An ask card.

@@ -49,7 +49,7 @@ impl PageKind for ConsultationPage<'_> {
         let sessions: Vec<_> = self.sessions.iter().map(|e| e.value(ix)).collect();
         let consultation = serde_json::json!({
             "title": card.title, "url": card.url, "status": card.status, "opens": card.opens,
-            "closes": card.closes, "policy_areas": card.policy_areas,
+            "closes": card.closes, "closes_in": card.closes_in, "policy_areas": card.policy_areas,
             "opens_iso": format::iso(&k.opens), "closes_iso": format::iso(&k.closes),
             "lead": self.lead.as_ref().and_then(|l| l.value(ix)),
             "respond": {

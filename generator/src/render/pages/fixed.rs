@@ -16,7 +16,7 @@ impl PageKind for Search {
             "Search".into(),
             "/search/".into(),
             "Search the directory by name, job, organisation, policy area or interest.".into(),
-            "home",
+            "search",
             vec![home()],
         );
         Rendered::plain("search.html", meta, Context::new())

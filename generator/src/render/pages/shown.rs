@@ -222,6 +222,7 @@ impl Shown for ConsultationCard {
         let consultation = &ix.dir.consultations[self.0];
         consultation.file.digest().hash(h);
         consultation.data.status(ix.now).hash(h);
+        ix.closes_in(&consultation.data).hash(h);
     }
 }
 
