@@ -807,3 +807,45 @@ fn a_topic_with_more_events_than_its_page_shows_has_pages_of_them() {
     // No section page where the topic's page shows everything.
     assert!(!public.join("policy-areas/housing/asks").exists());
 }
+
+#[test]
+fn events_and_consultations_open_to_the_public_say_so() {
+    let out = build_demo(&[]);
+    let public = out.path().join("public");
+    let consultations = text(&page(&public, "/consultations/"));
+    assert!(
+        consultations.contains("Review of the homelessness prevention duty Open 1 October 2026 to 31 January 2029 Open to the public"),
+        "{consultations}"
+    );
+    let review = text(&page(
+        &public,
+        "/consultations/homelessness-prevention-duty-review/",
+    ));
+    assert!(
+        review.contains(
+            "Who can respond Anyone: members of the public and people working in public service"
+        ),
+        "{review}"
+    );
+    let session = text(&page(&public, "/events/care-charging-public-session/"));
+    assert!(
+        session.contains("Who it is for Members of the public, and people working in:"),
+        "{session}"
+    );
+    // Anything else is named, with `public` among the choices.
+    let site = common::small_site();
+    common::write(
+        site.path(),
+        "content/events/day.md",
+        "---\ntitle: Day\nkind: open-day\nstart: 2027-01-14T10:00\nend: 2027-01-14T12:00\nonline: https://meet.example/day\naudience: [pubic, nhs]\n---\n",
+    );
+    let output = interchange(&["check", "--root", site.path().to_str().expect("UTF-8")]);
+    let said = String::from_utf8_lossy(&output.stderr).to_string()
+        + &String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success());
+    assert!(
+        said.contains("`pubic` is not a sector, nor `public`")
+            && said.contains("did you mean `public`?"),
+        "{said}"
+    );
+}

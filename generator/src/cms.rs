@@ -282,9 +282,13 @@ fn shape(shape: &Shape, field: &Field, vocabulary: &Vocabulary, interests: &[Str
         Shape::PolicyArea => {
             json!({ "widget": "select", "options": options(vocabulary.policy_areas()) })
         }
+        Shape::Audience => json!({
+            "widget": "select",
+            "options": options(crate::content::audience::labelled().into_iter()),
+        }),
         Shape::Entry(kind) => relation(*kind),
         Shape::List(item) => match item {
-            Shape::Choice(_) | Shape::PolicyArea | Shape::Entry(_) => {
+            Shape::Choice(_) | Shape::PolicyArea | Shape::Audience | Shape::Entry(_) => {
                 let mut widget = self::shape(item, field, vocabulary, interests);
                 widget["multiple"] = json!(true);
                 if field.non_empty {

@@ -126,6 +126,7 @@ fn shape(shape: &Shape, non_empty: bool, vocabulary: &Vocabulary) -> Value {
         Shape::Choice(values) => one_of(values.iter().copied()),
         // Defined once: the list is long and used by many fields.
         Shape::PolicyArea => json!({ "$ref": "#/$defs/policy-area" }),
+        Shape::Audience => one_of(crate::content::audience::labelled().into_iter()),
         Shape::Entry(Kind::Profile | Kind::Programme) => json!({
             "type": "string",
             // Another directory's, by its host and slug.

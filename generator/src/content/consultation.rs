@@ -23,6 +23,8 @@ pub struct Consultation {
     pub lead: Option<String>,
     /// The organisation running it; the site's first when not said.
     pub organisation: Option<String>,
+    /// Who may respond: sectors named, and whether members of the public.
+    pub audience: super::Audience,
     /// Ways to respond; at least one is set.
     pub respond: Respond,
     /// A link to the published outcome.
@@ -98,6 +100,9 @@ impl Consultation {
         let organisation = f.read(r, "organisation", |r, n| {
             r.reference(n, Kind::Organisation, "organisation")
         });
+        let audience = f
+            .read(r, "audience", super::Audience::read)
+            .unwrap_or_default();
         let respond = f.read_required(r, "respond", read_respond);
         let outcome = f.read(r, "outcome", |r, n| r.url(n, &["https", "http"]));
         Some(Self {
@@ -107,6 +112,7 @@ impl Consultation {
             policy_areas,
             lead,
             organisation,
+            audience,
             respond: respond?,
             outcome,
             outcome_in_body: has_outcome_section(body),

@@ -3,7 +3,7 @@
 use jiff::{Timestamp, Zoned};
 use url::Url;
 
-use super::{EventKind, Kind, Sector};
+use super::{Audience, EventKind, Kind};
 use crate::diagnostic::Code;
 use crate::fields::{Fields, Reader};
 use crate::node::{Node, Value};
@@ -25,8 +25,8 @@ pub struct Event {
     pub venue: Option<Venue>,
     /// A link to join online.
     pub online: Option<Url>,
-    /// The sectors invited (everyone, if empty).
-    pub audience: Vec<Sector>,
+    /// Who is invited (everyone in public service, if no one is named).
+    pub audience: Audience,
     /// How many people can come.
     pub capacity: Option<u32>,
     /// Where to book: a web page or `mailto:`.
@@ -104,11 +104,7 @@ impl Event {
                 .with_hint("add `venue:` with a name and address, `online:` with a link, or both"),
             );
         }
-        let audience = f
-            .read(r, "audience", |r, n| {
-                Some(r.list(n, Reader::choice::<Sector>))
-            })
-            .unwrap_or_default();
+        let audience = f.read(r, "audience", Audience::read).unwrap_or_default();
         let capacity = f.read(r, "capacity", |r, n| r.number(n, 1, 1_000_000));
         let booking = f.read(r, "booking", |r, n| r.url(n, &["https", "http", "mailto"]));
         let host = f.read(r, "host", |r, n| r.reference(n, Kind::Profile, "host"));

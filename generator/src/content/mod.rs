@@ -1,6 +1,7 @@
 //! The content model: the typed form of everything a site is made of.
 
 pub mod ask;
+pub mod audience;
 pub mod choices;
 pub mod consultation;
 pub mod event;
@@ -25,6 +26,7 @@ use url::Url;
 use crate::source::SourceFile;
 
 pub use ask::Ask;
+pub use audience::Audience;
 pub use choices::{
     AskKind, Cadence, Choice, EventKind, GroupSize, OpenTo, Profession, ProgrammeKind, Sector,
     Vetting, Visibility,

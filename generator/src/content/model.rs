@@ -58,6 +58,8 @@ pub enum Shape {
     Choice(&'static [(&'static str, &'static str)]),
     /// A policy area from the site's vocabulary.
     PolicyArea,
+    /// Who an event or consultation is for: a sector, or `public`.
+    Audience,
     /// An open tag.
     Interest,
     /// Another entry, by its slug (or host and slug, for a mirrored one).
@@ -408,9 +410,10 @@ const EVENT: &[Field] = &[
     ),
     Field::optional(
         "audience",
-        SECTORS,
-        "The sectors invited (everyone, if none).",
-    ),
+        Shape::List(&Shape::Audience),
+        "Who is invited: public for members of the public, and sectors (everyone in public service, if none).",
+    )
+    .like("[public, nhs]"),
     Field::optional(
         "capacity",
         Shape::Number {
@@ -486,6 +489,12 @@ const CONSULTATION: &[Field] = &[
         Shape::Entry(Kind::Profile),
         "The officer leading it.",
     ),
+    Field::optional(
+        "audience",
+        Shape::List(&Shape::Audience),
+        "Who may respond: public for members of the public, and sectors.",
+    )
+    .like("[public]"),
     Field::optional(
         "organisation",
         Shape::Entry(Kind::Organisation),

@@ -98,6 +98,8 @@ pub struct EventCard {
     pub place: String,
     /// Whether it is called off.
     pub cancelled: bool,
+    /// Whether members of the public may come.
+    pub public: bool,
     /// The organisation holding it.
     pub organisation: Option<Link>,
     /// Where a mirrored event comes from.
@@ -113,6 +115,8 @@ pub struct ConsultationCard {
     pub url: String,
     /// Where it stands.
     pub status: Status,
+    /// Whether members of the public may respond.
+    pub public: bool,
     /// Opening date in words.
     pub opens: String,
     /// Closing date in words.
@@ -258,6 +262,7 @@ impl Index<'_> {
             start_iso: format::iso(start),
             place,
             cancelled: e.cancelled,
+            public: e.audience.public,
             organisation: e
                 .organisation
                 .as_deref()
@@ -298,6 +303,7 @@ impl Index<'_> {
             title: c.title.clone(),
             url: Kind::Consultation.url(&entry.slug),
             status: status(c.status(self.now)),
+            public: c.audience.public,
             opens: format::date(&c.opens),
             closes: format::date(&c.closes),
             closes_in: self.closes_in(c).map(|days| match days {

@@ -126,7 +126,7 @@ pub(super) struct EventFields<'a> {
     upcoming: Vec<String>,
     venue: Option<Venue<'a>>,
     online: Option<&'a Url>,
-    audience: &'a [Sector],
+    audience: Vec<&'static str>,
     capacity: Option<u32>,
     booking: Option<&'a Url>,
     host: Option<&'a str>,
@@ -157,7 +157,7 @@ impl<'a> EventFields<'a> {
                 address: x.address.as_deref(),
             }),
             online: v.online.as_ref(),
-            audience: &v.audience,
+            audience: v.audience.slugs(),
             capacity: v.capacity,
             booking: v.booking.as_ref(),
             host: v.host.as_deref(),
@@ -188,6 +188,7 @@ pub(super) struct ConsultationFields<'a> {
     policy_areas: &'a [String],
     lead: Option<&'a str>,
     organisation: Option<&'a str>,
+    audience: Vec<&'static str>,
     respond: Respond<'a>,
     outcome: Option<&'a Url>,
 }
@@ -202,6 +203,7 @@ impl<'a> ConsultationFields<'a> {
             policy_areas: &c.policy_areas,
             lead: c.lead.as_deref(),
             organisation: c.organisation.as_deref(),
+            audience: c.audience.slugs(),
             respond: Respond {
                 url: c.respond.url.as_ref(),
                 email: c.respond.email.as_deref(),

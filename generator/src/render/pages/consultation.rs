@@ -51,6 +51,8 @@ impl PageKind for ConsultationPage<'_> {
             "title": card.title, "url": card.url, "status": card.status, "opens": card.opens,
             "closes": card.closes, "closes_in": card.closes_in, "policy_areas": card.policy_areas,
             "opens_iso": format::iso(&k.opens), "closes_iso": format::iso(&k.closes),
+            "public": k.audience.public,
+            "audience": k.audience.sectors.iter().map(|s| ix.sector_tag(*s)).collect::<Vec<_>>(),
             "lead": self.lead.as_ref().and_then(|l| l.value(ix)),
             "respond": {
                 "url": k.respond.url.as_ref().map(Url::as_str),
