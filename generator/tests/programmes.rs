@@ -549,14 +549,22 @@ fn text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// What the part of a page under the heading with `id` says, up to the
-/// next heading of its level.
+/// What the part of a page under the heading with `id` (of level 2 or 3)
+/// says, up to the next heading of its level or above.
 fn part(html: &str, id: &str) -> String {
-    let start = html
-        .find(&format!("<h2 id=\"{id}\">"))
+    let (start, level) = [2, 3]
+        .into_iter()
+        .find_map(|level| {
+            html.find(&format!("<h{level} id=\"{id}\">"))
+                .map(|at| (at, level))
+        })
         .unwrap_or_else(|| panic!("no part `{id}` in:\n{html}"));
     let rest = &html[start + 4..];
-    text(&rest[..rest.find("<h2").unwrap_or(rest.len())])
+    let end = (2..=level)
+        .filter_map(|l| rest.find(&format!("<h{l}")))
+        .min()
+        .unwrap_or(rest.len());
+    text(&rest[..end])
 }
 
 /// A person's page lists the rounds they were in, newest first, each with

@@ -49,6 +49,9 @@ pub struct OriginView {
     pub host: String,
     /// The entry's page there.
     pub url: String,
+    /// Who it comes from, as people know them: the entry's organisation,
+    /// else the host.
+    pub from: String,
 }
 
 /// A consultation's status.
@@ -227,7 +230,7 @@ impl Index<'_> {
             sector: self.sector_of(i).map(|s| self.sector_tag(s)),
             location: p.location.clone(),
             open_to: self.tags(TaxonomyKind::OpenTo, p.open_to.iter().map(|o| o.slug())),
-            origin: origin(&entry.origin),
+            origin: self.origin_from(&entry.origin, Some(&p.organisation)),
         }
     }
 
@@ -267,7 +270,7 @@ impl Index<'_> {
                 .organisation
                 .as_deref()
                 .and_then(|o| self.organisation_link(o)),
-            origin: origin(&entry.origin),
+            origin: self.origin_from(&entry.origin, e.organisation.as_deref()),
         }
     }
 
@@ -293,6 +296,16 @@ impl Index<'_> {
             .get(&i)
             .map(Vec::as_slice)
             .unwrap_or_default()
+    }
+
+    /// Where a mirrored entry comes from, named by `organisation` (its
+    /// key), the organisation it belongs to, where this site has it.
+    pub fn origin_from(&self, entry: &Origin, organisation: Option<&str>) -> Option<OriginView> {
+        let mut view = origin(entry)?;
+        if let Some(o) = organisation.and_then(|o| self.dir.organisation(o)) {
+            view.from = o.data.name.clone();
+        }
+        Some(view)
     }
 
     /// A consultation card.
@@ -403,6 +416,7 @@ pub fn origin(origin: &Origin) -> Option<OriginView> {
         Origin::Mirror { host, url } => Some(OriginView {
             host: host.clone(),
             url: url.to_string(),
+            from: host.clone(),
         }),
     }
 }

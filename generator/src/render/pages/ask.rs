@@ -6,7 +6,6 @@ use super::shown::{AskCard, Own, ProfileCardOf};
 use super::{PageKind, Rendered, Renderer, canonical, crumb, home, page_inputs};
 use crate::content::{Ask, TaxonomyKind};
 use crate::render::index::Index;
-use crate::render::views::origin;
 
 page_inputs! {
     /// What an ask's page shows.
@@ -41,7 +40,10 @@ impl PageKind for AskPage<'_> {
             "policy_areas": ix.tags(TaxonomyKind::PolicyArea, a.policy_areas.iter().map(String::as_str)),
             "by_profile": self.by.value(ix),
             "body_html": self.ask.body_html(ix),
-            "origin": origin(&entry.origin),
+            "origin": ix.origin_from(
+                &entry.origin,
+                ix.dir.profile(&a.by).map(|p| p.data.organisation.as_str()),
+            ),
         });
         c.insert("ask", &ask);
         let mut meta = r.meta(

@@ -9,7 +9,7 @@ use super::{PageKind, Rendered, Renderer, canonical, crumb, home, page_inputs};
 use crate::content::Consultation;
 use crate::render::format;
 use crate::render::index::Index;
-use crate::render::views::{email_html, origin};
+use crate::render::views::email_html;
 
 page_inputs! {
     /// What a consultation's page shows.
@@ -61,7 +61,7 @@ impl PageKind for ConsultationPage<'_> {
             },
             "outcome_url": k.outcome.as_ref().map(Url::as_str),
             "body_html": self.consultation.body_html(ix),
-            "origin": origin(&entry.origin),
+            "origin": ix.origin_from(&entry.origin, k.organisation.as_deref()),
         });
         c.insert("consultation", &consultation);
         c.insert("sessions", &sessions);

@@ -12,7 +12,6 @@ use crate::fingerprint::Fingerprinter;
 use crate::render::format;
 use crate::render::index::Index;
 use crate::render::paginate::{page_count, page_range, page_url, pagination};
-use crate::render::views::origin;
 
 /// The lists that have a page (or pages) of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -195,7 +194,7 @@ impl PageKind for ListPage<'_> {
                             "sector": ix.sector_tag(o.data.sector),
                             "region": o.data.region.as_deref().map(format::region_name),
                             "people": people(ix, i),
-                            "origin": origin(&o.origin),
+                            "origin": ix.origin_from(&o.origin, Some(&o.slug)),
                         })
                     })
                     .collect();

@@ -13,7 +13,6 @@ use crate::render::format;
 use crate::render::index::Index;
 use crate::render::paginate::page_url;
 use crate::render::structured;
-use crate::render::views::origin;
 
 /// How many of its events to come an organisation's page lists.
 const EVENTS: usize = 10;
@@ -81,7 +80,7 @@ impl PageKind for OrganisationPage<'_> {
             "region": o.region.as_deref().map(format::region_name),
             "swap_places": o.swap_places,
             "body_html": self.organisation.body_html(ix),
-            "origin": origin(&entry.origin),
+            "origin": ix.origin_from(&entry.origin, Some(&entry.slug)),
         });
         c.insert("organisation", &organisation);
         c.insert("events", &events);

@@ -8,7 +8,6 @@ use super::shown::{ListedCard, Own, Plain};
 use super::{PageKind, Rendered, Renderer, canonical, home, page_inputs};
 use crate::content::{Kind, Programme, TaxonomyKind};
 use crate::render::index::Index;
-use crate::render::views::origin;
 
 page_inputs! {
     /// What a programme's page shows.
@@ -80,7 +79,7 @@ impl PageKind for ProgrammePage<'_> {
             "contact": p.contact,
             "slug": entry.slug,
             "body_html": self.programme.body_html(ix),
-            "origin": origin(&entry.origin),
+            "origin": ix.origin_from(&entry.origin, Some(&p.organisation)),
         });
         let mut c = Context::new();
         c.insert("programme", &view);
