@@ -323,10 +323,32 @@ fn a_repeating_event_lists_its_next_dates() {
     for date in ["14 January 2027", "11 February 2027", "11 March 2027"] {
         assert!(event.contains(date), "{date} in {event}");
     }
-    let listing = text(&page(&site, "/events/"));
+    // The date called off is listed as such on its page.
     assert!(
-        listing.contains("Thursday 11 February 2027"),
-        "each date is listed: {listing}"
+        event.contains("Cancelled Thursday 12 August 2027"),
+        "12 August called off: {event}"
+    );
+    // In the list it is one event, said by its rule and its next date.
+    let listing = text(&page(&site, "/events/"));
+    assert_eq!(
+        listing.matches("Community safety curry club").count(),
+        1,
+        "listed once: {listing}"
+    );
+    assert!(
+        listing.contains(
+            "Second Thursday of every month, next Thursday 14 January 2027, 18:30 to 20:30 (GMT)"
+        ),
+        "{listing}"
+    );
+    assert!(!listing.contains("11 February 2027, 18:30"), "{listing}");
+    // Counts are of events, not of dates.
+    assert!(listing.contains("11 upcoming events"), "{listing}");
+    let home = text(&page(&site, "/"));
+    assert_eq!(
+        home.matches("Community safety curry club").count(),
+        1,
+        "{home}"
     );
 }
 

@@ -72,47 +72,86 @@ fn all_files(dir: &Path, extension: &str) -> Vec<PathBuf> {
 }
 
 #[test]
-fn every_calendar_parses_and_times_are_utc_instants() {
+fn every_calendar_parses_with_local_times_in_the_site_zone() {
     let (_dir, public) = demo();
     let calendars = all_files(&public, "ics");
     assert!(calendars.len() >= 12 + 3, "{calendars:?}");
     for path in &calendars {
+        let text = fs::read_to_string(path).expect("a calendar");
+        assert!(
+            text.contains(
+                "\r\nPRODID:-//Interchange//Kirkby Vale public services directory//EN\r\n"
+            ),
+            "{}",
+            path.display()
+        );
+        assert!(
+            text.contains("\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/London\r\n"),
+            "{}",
+            path.display()
+        );
         for event in events(path) {
             for name in [
-                "UID", "DTSTAMP", "DTSTART", "SUMMARY", "SEQUENCE", "STATUS", "URL",
+                "UID",
+                "DTSTAMP",
+                "DTSTART",
+                "SUMMARY",
+                "SEQUENCE",
+                "STATUS",
+                "URL",
+                "DESCRIPTION",
             ] {
                 property(&event, name);
             }
-            assert!(
-                property(&event, "DTSTART").ends_with('Z'),
-                "{}",
-                path.display()
-            );
         }
     }
-    // Winter: 10:00 in London is 10:00 UTC.
+    // Winter and summer: 10:00 and 09:00 as people in London read them,
+    // with the zone that says what that is in UTC on either day.
+    let winter =
+        fs::read_to_string(public.join("events/dcls-open-day-2027/event.ics")).expect("a calendar");
+    assert!(
+        winter.contains("\r\nDTSTART;TZID=Europe/London:20270311T100000\r\n"),
+        "{winter}"
+    );
     let winter = events(&public.join("events/dcls-open-day-2027/event.ics"));
-    assert_eq!(property(&winter[0], "DTSTART"), "20270311T100000Z");
     assert_eq!(
         property(&winter[0], "UID"),
         "https://directory.example.gov.uk/events/dcls-open-day-2027/"
     );
-    // Summer: 09:00 in London is 08:00 UTC.
-    let summer = events(&public.join("events/vale-public-services-conference-2028/event.ics"));
-    assert_eq!(property(&summer[0], "DTSTART"), "20280614T080000Z");
-    // A repeating event has one VEVENT a date, each with its own UID.
-    let curry = events(&public.join("events/community-safety-curry-club/event.ics"));
-    assert_eq!(curry.len(), 12);
-    assert_eq!(
-        property(&curry[3], "DTSTART"),
-        "20270408T173000Z",
-        "18:30 BST in April"
+    let summer =
+        fs::read_to_string(public.join("events/vale-public-services-conference-2028/event.ics"))
+            .expect("a calendar");
+    assert!(
+        summer.contains("\r\nDTSTART;TZID=Europe/London:20280614T090000\r\n"),
+        "{summer}"
     );
+    // A repeating event is one VEVENT: its rule, and the date called off.
+    let curry = events(&public.join("events/community-safety-curry-club/event.ics"));
+    assert_eq!(curry.len(), 1);
+    assert_eq!(
+        property(&curry[0], "RRULE"),
+        "FREQ=MONTHLY;BYDAY=2TH;COUNT=12"
+    );
+    assert_eq!(property(&curry[0], "EXDATE"), "20270812T183000");
+    let description = property(&curry[0], "DESCRIPTION");
+    for said in [
+        "An informal meet-up on the second Thursday",
+        "Second Thursday of every month",
+        "Book by email: daniel.okafor@kirkbyvale.example.gov.uk",
+        "Access: Ground-floor room with step-free access",
+        "Where: The Spice Route",
+    ] {
+        assert!(description.contains(said), "{said}: {description}");
+    }
     // Cancelled events say so.
     let cancelled = events(&public.join("events/fleet-electrification-meetup/event.ics"));
     assert_eq!(property(&cancelled[0], "STATUS"), "CANCELLED");
-    // The site calendar has every upcoming date; the policy area one its own.
-    assert!(events(&public.join("calendar.ics")).len() > 12);
+    // The site calendar has each event once; the organisation and policy
+    // area ones their own.
+    let site = events(&public.join("calendar.ics"));
+    let uids: std::collections::BTreeSet<&str> = site.iter().map(|e| property(e, "UID")).collect();
+    assert_eq!(uids.len(), site.len(), "each event once");
+    assert!(site.len() > 5);
     assert!(
         public
             .join("organisations/kirkby-vale-council/calendar.ics")
@@ -123,6 +162,55 @@ fn every_calendar_parses_and_times_are_utc_instants() {
             .join("policy-areas/homelessness/calendar.ics")
             .is_file()
     );
+}
+
+#[test]
+fn past_events_stay_in_calendars_for_the_months_the_site_keeps_them() {
+    let site = tempfile::tempdir().expect("a temporary folder");
+    let write = |path: &str, text: &str| common::write(site.path(), path, text);
+    let settings = "title = \"Small\"\nbase_url = \"https://small.example.gov.uk\"\norganisations = [\"acme\"]\n";
+    write("interchange.toml", settings);
+    write(
+        "content/organisations/acme.md",
+        "---\nname: Acme Council\nsector: local-government\n---\n",
+    );
+    // The build is as of 23 November 2026: one event ended two months
+    // before, one four months before.
+    for (slug, day) in [("september", "2026-09-23"), ("july", "2026-07-23")] {
+        write(
+            &format!("content/events/{slug}.md"),
+            &format!(
+                "---\ntitle: Open day {slug}\nkind: open-day\nstart: {day}T10:00\nend: {day}T12:00\nvenue: Town Hall\n---\n"
+            ),
+        );
+    }
+    let public = site.path().join("public");
+    let titles = |public: &Path| -> Vec<String> {
+        events(&public.join("calendar.ics"))
+            .iter()
+            .map(|e| property(e, "SUMMARY").to_string())
+            .collect()
+    };
+    build(site.path(), &public);
+    assert_eq!(
+        titles(&public),
+        ["Open day september"],
+        "three months by default"
+    );
+    write(
+        "interchange.toml",
+        &format!("{settings}[calendars]\nkeep_past_months = 6\n"),
+    );
+    build(site.path(), &public);
+    assert_eq!(titles(&public), ["Open day july", "Open day september"]);
+    write(
+        "interchange.toml",
+        &format!("{settings}[calendars]\nkeep_past_months = 0\n"),
+    );
+    build(site.path(), &public);
+    assert!(!public.join("calendar.ics").exists() || titles(&public).is_empty());
+    // Each event's own file keeps it, whatever its date.
+    assert!(public.join("events/july/event.ics").is_file());
 }
 
 #[test]
@@ -425,7 +513,7 @@ fn a_changed_event_gets_a_new_sequence_and_stamp() {
     build(site.path(), &public);
     let after = events(&public.join("events/open-day/event.ics"));
     assert_eq!(property(&after[0], "SEQUENCE"), "1");
-    assert_eq!(property(&after[0], "DTEND"), "20270504T120000Z");
+    assert_eq!(property(&after[0], "DTEND"), "20270504T130000");
     assert_eq!(property(&before[0], "DTSTAMP"), "20260101T100000Z");
     assert_eq!(property(&after[0], "DTSTAMP"), "20260201T100000Z");
     assert_eq!(property(&after[0], "UID"), property(&before[0], "UID"));

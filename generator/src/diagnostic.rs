@@ -104,6 +104,8 @@ codes! {
     MissingFile => "missing-file",
     /// A `repeat` that is not a valid RFC 5545 rule.
     InvalidRepeat => "invalid-repeat",
+    /// A date in `cancelled_dates` that is not one of the event's dates.
+    NotAnOccurrence => "not-an-occurrence",
     /// An event with neither a venue nor an online link.
     NoPlace => "no-place",
     /// A consultation with no way to respond.

@@ -546,6 +546,55 @@ fn repeat_rule_expands_in_local_time() {
     );
 }
 
+#[test]
+fn a_cancelled_date_must_be_one_of_the_series() {
+    let site = Site::new();
+    // 11 February is the second Thursday; 12 February is not.
+    site.write(
+        EVENT_PATH,
+        &EVENT.replace(
+            "host:",
+            "repeat: FREQ=MONTHLY;BYDAY=2TH;COUNT=6\ncancelled_dates: [2027-02-11, 2027-02-12]\nhost:",
+        ),
+    );
+    let d = site.only();
+    assert_at(&d, Code::NotAnOccurrence, EVENT_PATH, 10, 31);
+    assert_eq!(
+        d.message,
+        "2027-02-12 (Friday 12 February 2027) is not one of this event's dates"
+    );
+    // The date that is one of them is left out of the dates to come.
+    site.write(
+        EVENT_PATH,
+        &EVENT.replace(
+            "host:",
+            "repeat: FREQ=MONTHLY;BYDAY=2TH;COUNT=6\ncancelled_dates: [2027-02-11]\nhost:",
+        ),
+    );
+    let loaded = site.load();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let event = &loaded.directory.event("open-day").expect("event").data;
+    let kept: Vec<String> = event
+        .occurrences(loaded.now, 3)
+        .iter()
+        .filter(|z| !event.is_called_off(z))
+        .map(|z| z.strftime("%Y-%m-%d").to_string())
+        .collect();
+    assert_eq!(kept, ["2027-01-14", "2027-03-11"]);
+}
+
+#[test]
+fn cancelled_dates_need_a_repeating_event() {
+    let site = Site::new();
+    site.write(
+        EVENT_PATH,
+        &EVENT.replace("host:", "cancelled_dates: [2027-01-14]\nhost:"),
+    );
+    let d = site.only();
+    assert_at(&d, Code::NotAnOccurrence, EVENT_PATH, 9, 18);
+    assert!(hint(&d).contains("cancelled: true"), "{}", hint(&d));
+}
+
 const CONSULTATION: &str = "---
 title: Charging reform
 opens: 2026-12-01

@@ -82,3 +82,20 @@ pub fn aiosmtpd_missing() -> Vec<&'static str> {
         ]
     }
 }
+
+/// What is missing to read calendars with Python's `icalendar` and
+/// `recurring-ical-events` (`tests/calendars/expand.py`), with how to
+/// install them.
+pub fn icalendar_missing() -> Vec<&'static str> {
+    let installed = Command::new("python3")
+        .args(["-c", "import icalendar, recurring_ical_events"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if installed {
+        Vec::new()
+    } else {
+        vec![
+            "python3 cannot import icalendar and recurring_ical_events (install them: `python3 -m pip install --user icalendar==7.3.0 recurring-ical-events==3.8.2`)",
+        ]
+    }
+}

@@ -1,5 +1,6 @@
 //! `content/events/<slug>.md`: open days, consultation sessions, meet-ups.
 
+use jiff::civil::Date;
 use jiff::{Timestamp, Zoned};
 use url::Url;
 
@@ -21,6 +22,9 @@ pub struct Event {
     pub end: Option<Zoned>,
     /// An RFC 5545 recurrence rule (`FREQ=MONTHLY;BYDAY=2TH`), checked.
     pub repeat: Option<String>,
+    /// The days of a repeating event's dates that are called off, each
+    /// checked to be one of its dates; in date order.
+    pub cancelled_dates: Vec<Date>,
     /// Where it is held in person.
     pub venue: Option<Venue>,
     /// A link to join online.
@@ -92,6 +96,17 @@ impl Event {
             let stand_in = Timestamp::UNIX_EPOCH.to_zoned(r.context.time_zone.clone());
             repeat_rule(r, node, start.as_ref().unwrap_or(&stand_in))
         });
+        // A rule that did not read has been reported: its dates are not checked.
+        let rule = match (&repeat, f.has("repeat")) {
+            (Some(rule), _) => Some(Some(rule.as_str())),
+            (None, true) => None,
+            (None, false) => Some(None),
+        };
+        let cancelled_dates = f
+            .read(r, "cancelled_dates", |r, n| {
+                Some(cancelled_dates(r, n, start.as_ref().zip(rule)))
+            })
+            .unwrap_or_default();
         let venue = f.read(r, "venue", read_venue);
         let online = f.read(r, "online", |r, n| r.url(n, &["https", "http"]));
         if venue.is_none() && online.is_none() && !f.has("venue") && !f.has("online") {
@@ -127,6 +142,7 @@ impl Event {
             start: start?,
             end,
             repeat,
+            cancelled_dates,
             venue,
             online,
             audience,
@@ -141,8 +157,22 @@ impl Event {
         })
     }
 
-    /// The starts of the event's occurrences after `after`, at most `limit`:
-    /// just its start for a one-off event.
+    /// Whether the occurrence starting at `start` is one of the dates
+    /// called off in `cancelled_dates` (not whether the whole event is).
+    pub fn is_called_off(&self, start: &Zoned) -> bool {
+        self.cancelled_dates.binary_search(&start.date()).is_ok()
+    }
+
+    /// The start of the occurrence on `day`, at the event's time of day in
+    /// its zone: where a called-off date would have started.
+    pub fn start_on(&self, day: Date) -> Option<Zoned> {
+        day.to_datetime(self.start.time())
+            .to_zoned(self.start.time_zone().clone())
+            .ok()
+    }
+
+    /// The starts of the event's occurrences after `after`, at most `limit`,
+    /// dates called off included: just its start for a one-off event.
     pub fn occurrences(&self, after: Timestamp, limit: u16) -> Vec<Zoned> {
         let Some(rule) = &self.repeat else {
             return (self.start.timestamp() > after)
@@ -166,6 +196,73 @@ impl Event {
             .map(|t| t.to_zoned(self.start.time_zone().clone()))
             .collect()
     }
+}
+
+impl Event {
+    /// The first date of a repeating event: its start when the rule falls
+    /// on it. A start the rule does not fall on is not one of the dates
+    /// (as the lists count them), while RFC 5545 counts a calendar's
+    /// `DTSTART` as one: a calendar starts the series at this date instead.
+    pub fn first_start(&self) -> Option<Zoned> {
+        let just_before = self
+            .start
+            .timestamp()
+            .checked_sub(jiff::SignedDuration::from_secs(1))
+            .ok()?;
+        self.occurrences(just_before, 1).into_iter().next()
+    }
+
+    /// The start of the last date, or `None` for a rule with no end.
+    pub fn last_start(&self) -> Option<Zoned> {
+        let Some(rule) = &self.repeat else {
+            return Some(self.start.clone());
+        };
+        if !rule_is_bounded(rule) {
+            return None;
+        }
+        let just_before = self
+            .start
+            .timestamp()
+            .checked_sub(jiff::SignedDuration::from_secs(1))
+            .ok()?;
+        self.occurrences(just_before, u16::MAX).pop()
+    }
+
+    /// The rule as a calendar writes it beside a `DTSTART` in a named
+    /// zone: RFC 5545 wants its `UNTIL` in UTC then, so an `UNTIL` is
+    /// written as the instant this program reads it as.
+    pub fn calendar_rule(&self) -> Option<String> {
+        let rule = self.repeat.as_deref()?;
+        let set = rule_set(&self.start, rule).ok()?;
+        let until = set
+            .get_rrule()
+            .first()
+            .and_then(|r| r.get_until())
+            .map(|u| {
+                u.with_timezone(&chrono::Utc)
+                    .format("%Y%m%dT%H%M%SZ")
+                    .to_string()
+            });
+        let parts: Vec<String> = rule
+            .split(';')
+            .map(|part| match (part.split_once('='), &until) {
+                (Some((key, _)), Some(until)) if key.eq_ignore_ascii_case("UNTIL") => {
+                    format!("UNTIL={until}")
+                }
+                _ => part.to_string(),
+            })
+            .collect();
+        Some(parts.join(";"))
+    }
+}
+
+/// Whether a rule ends, with a `COUNT` or an `UNTIL`.
+pub fn rule_is_bounded(rule: &str) -> bool {
+    rule.split(';').any(|part| {
+        part.split_once('=').is_some_and(|(key, _)| {
+            key.eq_ignore_ascii_case("COUNT") || key.eq_ignore_ascii_case("UNTIL")
+        })
+    })
 }
 
 /// The recurrence set of a rule starting at `start`; the checker and the
@@ -204,6 +301,87 @@ fn repeat_rule(r: &mut Reader<'_>, node: &Node, start: &Zoned) -> Option<String>
             None
         }
     }
+}
+
+/// `cancelled_dates`: days of the series that are called off, each one of
+/// its dates. `checked` is the start and the rule (none for a one-off
+/// event), when both read: otherwise there is nothing to check against.
+fn cancelled_dates(
+    r: &mut Reader<'_>,
+    node: &Node,
+    checked: Option<(&Zoned, Option<&str>)>,
+) -> Vec<Date> {
+    let items: Vec<(Date, crate::source::Span)> = match &node.value {
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(|n| r.date(n).map(|d| (d, n.span)))
+            .collect(),
+        _ => r
+            .list(node, Reader::date)
+            .into_iter()
+            .map(|d| (d, node.span))
+            .collect(),
+    };
+    let Some((start, rule)) = checked else {
+        return items.into_iter().map(|(d, _)| d).collect();
+    };
+    let Some(rule) = rule else {
+        r.push(
+            r.error(
+                Code::NotAnOccurrence,
+                node.span,
+                "`cancelled_dates` is for an event that repeats, and this one has no `repeat`",
+            )
+            .with_hint("to call off a one-off event, write `cancelled: true`"),
+        );
+        return Vec::new();
+    };
+    let mut dates = Vec::new();
+    for (day, span) in items {
+        if is_occurrence(start, rule, day) {
+            dates.push(day);
+        } else {
+            r.push(
+                r.error(
+                    Code::NotAnOccurrence,
+                    span,
+                    format!(
+                        "{} ({}) is not one of this event's dates",
+                        day,
+                        day.strftime("%A %-d %B %Y")
+                    ),
+                )
+                .with_hint(format!(
+                    "list only days on which `{rule}` from {} falls; the event's page lists them",
+                    start.strftime("%Y-%m-%d")
+                )),
+            );
+        }
+    }
+    dates.sort_unstable();
+    dates.dedup();
+    dates
+}
+
+/// Whether the rule starting at `start` has an occurrence on `day`, in
+/// the start's zone.
+fn is_occurrence(start: &Zoned, rule: &str, day: Date) -> bool {
+    let Ok(set) = rule_set(start, rule) else {
+        return false;
+    };
+    let zone = start.time_zone();
+    let bound = |d: Date| {
+        d.to_zoned(zone.clone())
+            .ok()
+            .and_then(|z| chrono::DateTime::from_timestamp(z.timestamp().as_second(), 0))
+            .map(|t| t.with_timezone(&rrule::Tz::UTC))
+    };
+    let (Some(from), Some(to)) = (bound(day), day.tomorrow().ok().and_then(bound)) else {
+        return false;
+    };
+    set.after(from).before(to).all(1).dates.iter().any(|d| {
+        Timestamp::from_second(d.timestamp()).is_ok_and(|t| t.to_zoned(zone.clone()).date() == day)
+    })
 }
 
 fn read_venue(r: &mut Reader<'_>, node: &Node) -> Option<Venue> {

@@ -399,6 +399,12 @@ const EVENT: &[Field] = &[
     )
     .like("FREQ=MONTHLY;BYDAY=2TH;COUNT=6"),
     Field::optional(
+        "cancelled_dates",
+        Shape::List(&Shape::Date),
+        "Dates of a repeating event that are called off, each one of its dates.",
+    )
+    .like("[2027-02-11]"),
+    Field::optional(
         "venue",
         Shape::FieldsOrText(VENUE),
         "Where it is held in person (a venue, an online link or both).",

@@ -40,6 +40,31 @@ pub struct Site {
     pub levels: Levels,
     /// `[swaps]`: how job swaps are made.
     pub swaps: SwapSettings,
+    /// `[calendars]`: what the calendar files keep.
+    pub calendars: CalendarSettings,
+}
+
+/// `[calendars]`: what the calendar files keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarSettings {
+    /// For how many months after its last date an event stays in the
+    /// calendars people subscribe to: a calendar program deletes what
+    /// drops out of a subscribed calendar, so an event leaving at once
+    /// would vanish from people's past days too.
+    pub keep_past_months: u8,
+}
+
+impl CalendarSettings {
+    /// The most months `keep_past_months` may be: ten years.
+    pub const MAX_KEEP_PAST_MONTHS: u32 = 120;
+}
+
+impl Default for CalendarSettings {
+    fn default() -> Self {
+        Self {
+            keep_past_months: 3,
+        }
+    }
 }
 
 /// `[swaps]`: how job swaps are made.
@@ -214,6 +239,7 @@ impl Site {
             trust_html: false,
             levels: Levels::builtin(),
             swaps: SwapSettings::default(),
+            calendars: CalendarSettings::default(),
         }
     }
 
@@ -310,6 +336,9 @@ impl Site {
         }
         if let Some(swaps) = f.read(r, "swaps", read_swaps) {
             site.swaps = swaps;
+        }
+        if let Some(calendars) = f.read(r, "calendars", read_calendars) {
+            site.calendars = calendars;
         }
         f.finish(r);
         site
@@ -732,6 +761,20 @@ fn read_swaps(r: &mut Reader<'_>, node: &Node) -> Option<SwapSettings> {
     if let Some(apart) = f.read(r, "levels_apart", |r, n| r.number(n, 0, 1)) {
         // 0 or 1, just checked.
         settings.levels_apart = apart as u8;
+    }
+    f.finish(r);
+    Some(settings)
+}
+
+/// `[calendars] keep_past_months = 3`.
+fn read_calendars(r: &mut Reader<'_>, node: &Node) -> Option<CalendarSettings> {
+    let mut f = Fields::of(r, node, node.span, "`[calendars]`")?;
+    let mut settings = CalendarSettings::default();
+    if let Some(months) = f.read(r, "keep_past_months", |r, n| {
+        r.number(n, 0, CalendarSettings::MAX_KEEP_PAST_MONTHS)
+    }) {
+        // At most 120, just checked.
+        settings.keep_past_months = months as u8;
     }
     f.finish(r);
     Some(settings)

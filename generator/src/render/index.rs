@@ -103,11 +103,13 @@ pub struct Index<'a> {
     pub organisations_az: Vec<usize>,
     /// Each organisation's people, A–Z.
     pub people_by_organisation: Map<&'a str, Vec<usize>>,
-    /// Upcoming occurrences of every event, soonest first.
+    /// Every event with a date to come, once, at its next date (for a
+    /// series, the next not called off), soonest first: what lists show
+    /// and count, so that a repeating event is one entry in them.
     pub upcoming: Vec<Occurrence>,
     /// Events with no date to come, latest first.
     pub past: Vec<usize>,
-    /// Each event's upcoming occurrences, by event.
+    /// Each event's upcoming dates, by event, without those called off.
     pub occurrences: Map<usize, Vec<Zoned>>,
     /// Events by host.
     pub events_by_host: Map<&'a str, Vec<usize>>,
@@ -412,6 +414,14 @@ impl<'a> Index<'a> {
                 moments.push(end.timestamp());
             }
         }
+        // A date called off passing changes its event's page.
+        for e in &dir.events {
+            for day in &e.data.cancelled_dates {
+                if let Some(start) = e.data.start_on(*day) {
+                    moments.push(start.timestamp());
+                }
+            }
+        }
         for c in &dir.consultations {
             moments.push(c.data.opens.timestamp());
             moments.push(c.data.closes.timestamp());
@@ -549,7 +559,8 @@ struct Placings<'a> {
     by_programme: Map<&'a str, Vec<usize>>,
 }
 
-/// Every upcoming occurrence, the past events, and each event's next dates.
+/// Each upcoming event at its next date, the past events, and each
+/// event's next dates.
 fn dates(dir: &Directory, now: Timestamp) -> (Vec<Occurrence>, Vec<usize>, Map<usize, Vec<Zoned>>) {
     let horizon = now
         .checked_add(jiff::SignedDuration::from_hours(24 * REPEAT_HORIZON_DAYS))
@@ -573,22 +584,19 @@ fn dates(dir: &Directory, now: Timestamp) -> (Vec<Occurrence>, Vec<usize>, Map<u
                 let endless = event
                     .repeat
                     .as_deref()
-                    .is_some_and(|rule| !rule.contains("COUNT=") && !rule.contains("UNTIL="));
-                !endless || start.timestamp() <= horizon
+                    .is_some_and(|rule| !crate::content::event::rule_is_bounded(rule));
+                (!endless || start.timestamp() <= horizon) && !event.is_called_off(start)
             })
             .collect();
-        if starts.is_empty() {
+        let Some(next) = starts.first() else {
             past.push(i);
             continue;
-        }
-        for start in &starts {
-            let end = length.and_then(|l| start.checked_add(l).ok());
-            upcoming.push(Occurrence {
-                event: i,
-                start: start.clone(),
-                end,
-            });
-        }
+        };
+        upcoming.push(Occurrence {
+            event: i,
+            start: next.clone(),
+            end: length.and_then(|l| next.checked_add(l).ok()),
+        });
         occurrences.insert(i, starts);
     }
     upcoming.sort_by(|a, b| a.start.cmp(&b.start).then(a.event.cmp(&b.event)));

@@ -84,7 +84,7 @@ pub struct ProfileCard {
     pub origin: Option<OriginView>,
 }
 
-/// An event (or one date of a repeating event) in a list.
+/// An event in a list: a repeating one once, at its next date.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventCard {
     /// Title.
@@ -93,7 +93,7 @@ pub struct EventCard {
     pub url: String,
     /// Kind, linking to the events list.
     pub kind: Tag,
-    /// When, in words.
+    /// When, in words; for a series at its next date, its rule too.
     pub when: String,
     /// The start, for `<time datetime>`.
     pub start_iso: String,
@@ -107,6 +107,17 @@ pub struct EventCard {
     pub organisation: Option<Link>,
     /// Where a mirrored event comes from.
     pub origin: Option<OriginView>,
+}
+
+/// A calendar file to subscribe to, for the `subscribe` component.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct CalendarLinks {
+    /// Its `https://` address: to download it, or to paste into a program
+    /// that asks for a calendar's address.
+    pub https: String,
+    /// Its `webcal://` address, which opens the reader's calendar program
+    /// to subscribe to it.
+    pub webcal: String,
 }
 
 /// A consultation in a list.
@@ -243,11 +254,19 @@ impl Index<'_> {
             .map(|i| self.profile_card(i))
     }
 
-    /// An event card for the occurrence starting at `start` (the event's own start by default).
+    /// An event card for the occurrence starting at `start` (the event's
+    /// own start by default). A series at one of its dates is said as its
+    /// rule and that date: "Second Thursday of every month, next …".
     pub fn event_card(&self, i: usize, start: Option<(&Zoned, Option<&Zoned>)>) -> EventCard {
         let entry = &self.dir.events[i];
         let e = &entry.data;
+        let rule = e.repeat.as_deref().filter(|_| start.is_some());
         let (start, end) = start.unwrap_or((&e.start, e.end.as_ref()));
+        let when = format::when(start, end);
+        let when = match rule {
+            Some(rule) => super::series::next(rule, start, &when),
+            None => when,
+        };
         let place = match (&e.venue, &e.online) {
             (Some(venue), Some(_)) => format!("{} and online", venue.name),
             (Some(venue), None) => venue.name.clone(),
@@ -261,7 +280,7 @@ impl Index<'_> {
                 slug: e.kind.slug().to_string(),
                 url: "/events/".to_string(),
             },
-            when: format::when(start, end),
+            when,
             start_iso: format::iso(start),
             place,
             cancelled: e.cancelled,
@@ -288,6 +307,19 @@ impl Index<'_> {
             Some((start, end)) => self.event_card(i, Some((&start, end.as_ref()))),
             None => self.event_card(i, None),
         }
+    }
+
+    /// The two addresses of a calendar file of the site, from its path
+    /// (`/calendar.ics`).
+    pub fn calendar_links(&self, path: &str) -> CalendarLinks {
+        let https = self.dir.site.absolute(path);
+        // webcal:// is the same address with the scheme that makes a
+        // browser hand it to the calendar program.
+        let webcal = match https.split_once("://") {
+            Some((_, rest)) => format!("webcal://{rest}"),
+            None => https.clone(),
+        };
+        CalendarLinks { https, webcal }
     }
 
     /// The upcoming dates of an event.

@@ -19,10 +19,38 @@ pub(super) struct Dates(usize);
 
 impl Shown for Dates {
     fn hash_into(&self, r: &Renderer<'_>, h: &mut Fingerprinter) {
-        for start in r.index.upcoming_of(self.0) {
-            start.timestamp().hash(h);
+        for (start, called_off) in dates(r.index, self.0) {
+            (start.timestamp(), called_off).hash(h);
         }
     }
+}
+
+/// A series' dates to come, each with whether it is called off, in order.
+fn dates(ix: &Index<'_>, i: usize) -> Vec<(jiff::Zoned, bool)> {
+    let e = &ix.dir.events[i].data;
+    let mut dates: Vec<(jiff::Zoned, bool)> = ix
+        .upcoming_of(i)
+        .iter()
+        .map(|start| (start.clone(), false))
+        .collect();
+    let last = dates.last().map(|(start, _)| start.timestamp());
+    for day in &e.cancelled_dates {
+        let Some(start) = e.start_on(*day) else {
+            continue;
+        };
+        // Only among the dates listed: not past, nor beyond the last one
+        // the page lists of a series with no end.
+        let listed = start.timestamp() > ix.now
+            && (last.is_none_or(|last| start.timestamp() < last)
+                || e.repeat
+                    .as_deref()
+                    .is_some_and(crate::content::event::rule_is_bounded));
+        if listed {
+            dates.push((start, true));
+        }
+    }
+    dates.sort_by(|a, b| a.0.cmp(&b.0));
+    dates
 }
 
 page_inputs! {
@@ -64,9 +92,9 @@ impl PageKind for EventPage<'_> {
         let mut c = Context::new();
         let card = self.card.value(ix);
         let occurrences: Vec<_> = if e.repeat.is_some() {
-            ix.upcoming_of(self.dates.0)
+            dates(ix, self.dates.0)
                 .iter()
-                .map(|start| serde_json::json!({ "when": format::when(start, None), "start_iso": format::iso(start) }))
+                .map(|(start, cancelled)| serde_json::json!({ "when": format::when(start, None), "start_iso": format::iso(start), "cancelled": cancelled }))
                 .collect()
         } else {
             Vec::new()

@@ -218,6 +218,8 @@ impl PageKind for ListPage<'_> {
                 c.insert("items", &items);
                 c.insert("past", &past);
                 c.insert("other_url", if past { "/events/" } else { "/events/past/" });
+                c.insert("calendar", &ix.calendar_links("/calendar.ics"));
+                c.insert("feed", "/feeds/events.xml");
                 if past {
                     (
                         "events.html",
@@ -230,7 +232,7 @@ impl PageKind for ListPage<'_> {
                         "events.html",
                         "Events",
                         "events",
-                        format!("{total} upcoming events and dates."),
+                        format!("{total} upcoming events."),
                     )
                 }
             }

@@ -4,7 +4,7 @@
 use tera::Context;
 use url::Url;
 
-use super::shown::{ConsultationCard, NextEventCard, Own, People};
+use super::shown::{ConsultationCard, NextEventCard, Own, People, Plain};
 use super::{
     PageKind, Rendered, Renderer, asset_url, canonical, crumb, home, page_inputs, page_title,
 };
@@ -24,6 +24,8 @@ page_inputs! {
         people: People<'a>,
         events: Vec<NextEventCard>,
         consultations: Vec<ConsultationCard>,
+        /// Whether it has a calendar file (see `calendar::files`).
+        calendar: Plain<bool>,
     }
 }
 
@@ -57,6 +59,13 @@ impl<'a> OrganisationPage<'a> {
                 .flatten()
                 .map(|&k| ConsultationCard(k))
                 .collect(),
+            calendar: Plain(
+                ix.events_by_organisation
+                    .get(slug)
+                    .into_iter()
+                    .flatten()
+                    .any(|&e| crate::render::calendar::in_calendars(ix, e)),
+            ),
         }
     }
 }
@@ -85,6 +94,12 @@ impl PageKind for OrganisationPage<'_> {
         c.insert("organisation", &organisation);
         c.insert("events", &events);
         c.insert("consultations", &consultations);
+        let calendar = self
+            .calendar
+            .0
+            .then(|| ix.calendar_links(&format!("{url}calendar.ics")));
+        c.insert("calendar", &calendar);
+        c.insert("feed", "/feeds/events.xml");
         let mut meta = r.meta(
             page_title(&o.name, number),
             page_url(&url, number),
