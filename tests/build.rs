@@ -769,6 +769,19 @@ fn a_topic_page_lists_its_events_consultations_and_asks_as_well_as_its_people() 
             "{shown:?} is not on the page: {homelessness}"
         );
     }
+    // Its events can be followed: its calendar and the site's feed.
+    let homelessness_page = page(&public, "/policy-areas/homelessness/");
+    assert!(
+        homelessness_page.contains(
+            "<a href=\"webcal://directory.example.gov.uk/policy-areas/homelessness/calendar.ics\">Subscribe in your calendar</a>"
+        ),
+        "{homelessness_page}"
+    );
+    assert!(
+        public
+            .join("policy-areas/homelessness/calendar.ics")
+            .is_file()
+    );
     // A sector's page lists what its organisations hold; a way of meeting's,
     // the asks that are one.
     let central = text(&page(&public, "/sectors/central-government/"));

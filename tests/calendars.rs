@@ -143,9 +143,7 @@ fn hostile() -> String {
 /// control characters left out, as a loader may clean them before, passes
 /// too: either way no character of it made a line.)
 fn carried(read: &str, written: &str) -> bool {
-    let escaped = written
-        .replace("\r\n", "\n")
-        .replace('\r', "\n");
+    let escaped = written.replace("\r\n", "\n").replace('\r', "\n");
     let dropped: String = written.chars().filter(|c| !c.is_control()).collect();
     read == escaped || read == dropped
 }

@@ -219,6 +219,9 @@ page_inputs! {
         consultations: Vec<ConsultationCard>,
         asks: Vec<AskCard>,
         totals: Plain<[usize; 3]>,
+        /// Whether the term has a calendar file: a policy area with
+        /// events in calendars.
+        calendar: Plain<bool>,
     }
 }
 
@@ -246,6 +249,14 @@ impl<'a> TermPage<'a> {
             } else {
                 [0; 3]
             }),
+            calendar: Plain(
+                first
+                    && kind == TaxonomyKind::PolicyArea
+                    && ix.dir.events.iter().enumerate().any(|(i, e)| {
+                        e.data.policy_areas.contains(&term.slug)
+                            && crate::render::calendar::in_calendars(ix, i)
+                    }),
+            ),
         }
     }
 }
@@ -279,6 +290,15 @@ impl PageKind for TermPage<'_> {
             })
             .collect();
         c.insert("more", &more);
+        let calendar = self
+            .calendar
+            .0
+            .then(|| ix.calendar_links(&format!("{url}calendar.ics")));
+        c.insert("calendar", &calendar);
+        c.insert(
+            "feed",
+            &(self.calendar.0 || !self.events.is_empty()).then_some("/feeds/events.xml"),
+        );
         let meta = r.meta(
             page_title(&tag.label, number),
             page_url(&url, number),
