@@ -4,11 +4,12 @@
 //! 320 CSS pixels (WCAG 1.4.10); and a search typed into the home page's box,
 //! answered in the browser from the static index; and a profile added
 //! through the browser editor `init` writes (Decap CMS, saving through
-//! decap-server), which must then check and build. The browser side is
+//! decap-server), which must then check and build; and every page of the
+//! demo by the Nu HTML checker (vnu, on Java). The browser side is
 //! `tests/browser/check-pages.mjs`, `search.mjs` and `cms.mjs`.
 //!
-//! Needs node, Chromium and `npm ci --prefix tests/browser`. Without them
-//! both tests are reported as ignored, with a note saying what is missing,
+//! Needs node, Chromium, Java and `npm ci --prefix tests/browser`. Without them
+//! the tests are reported as ignored, with a note saying what is missing,
 //! except under CI (`CI` set), where they fail (`common::trials`).
 //! Set `INTERCHANGE_SCREENSHOTS=DIR` to also save screenshots at 375 and
 //! 1280 pixels.
@@ -35,6 +36,10 @@ fn main() -> ExitCode {
             (
                 "a_profile_added_in_the_browser_editor_checks_and_builds",
                 a_profile_added_in_the_browser_editor_checks_and_builds,
+            ),
+            (
+                "every_page_is_valid_html_by_the_nu_checker",
+                every_page_is_valid_html_by_the_nu_checker,
             ),
         ],
     )
@@ -108,6 +113,15 @@ fn missing(repo: &Path) -> Vec<&'static str> {
     if !repo.join("tests/browser/node_modules").is_dir() {
         missing.push(
             "tests/browser/node_modules is missing (install it: `npm ci --prefix tests/browser`)",
+        );
+    }
+    if !Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        missing.push(
+            "java is not runnable, for the Nu HTML checker (install it: `apt-get install -y default-jre-headless`)",
         );
     }
     if chromium().is_none() {
@@ -389,4 +403,69 @@ fn a_profile_added_in_the_browser_editor_checks_and_builds() {
     ] {
         assert!(page.contains(shown), "the page does not show {shown:?}");
     }
+}
+
+/// The Nu HTML checker (vnu, the W3C's), from `tests/browser/node_modules/vnu-jar`,
+/// on every page of the demo site: no errors.
+fn every_page_is_valid_html_by_the_nu_checker() {
+    let repo = repository();
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let site = build_demo(&repo, tmp.path());
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(repo.join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar"))
+        .args(["--errors-only", "--format", "json", "--skip-non-html"])
+        .arg(&site)
+        .output()
+        .expect("java runs");
+    // vnu writes its report to stderr, and exits 1 when it has errors.
+    let report: serde_json::Value = serde_json::from_slice(&output.stderr).unwrap_or_else(|e| {
+        panic!(
+            "the Nu checker ({}) printed no JSON ({e}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let errors: Vec<String> = report["messages"]
+        .as_array()
+        .expect("a list of messages")
+        .iter()
+        .map(|m| {
+            let url = m["url"].as_str().unwrap_or("?");
+            let page = url.rsplit_once("/public").map_or(url, |(_, p)| p);
+            format!(
+                "{page}:{}: {}\n    {}",
+                m["lastLine"],
+                m["message"].as_str().unwrap_or("?"),
+                m["extract"].as_str().unwrap_or("").replace('\n', " ")
+            )
+        })
+        .collect();
+    let pages = walk(&site)
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .count();
+    assert!(pages > 100, "only {pages} pages were checked");
+    assert!(
+        errors.is_empty(),
+        "{} errors in the demo's pages by the Nu HTML checker:\n\n{}\n",
+        errors.len(),
+        errors.join("\n\n")
+    );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> impl Iterator<Item = PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.into_iter()
 }
