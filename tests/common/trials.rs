@@ -70,32 +70,27 @@ pub fn fediverse_missing() -> Vec<&'static str> {
 /// What is missing to run the mail server of `tests/smtp` (aiosmtpd, on
 /// the `python3` on the path), with how to install it.
 pub fn aiosmtpd_missing() -> Vec<&'static str> {
-    let installed = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if installed {
-        Vec::new()
-    } else {
-        vec![
-            "python3 cannot import aiosmtpd (install it: `python3 -m pip install --user aiosmtpd==1.4.6`)",
-        ]
-    }
+    python_missing(
+        "aiosmtpd",
+        "python3 cannot import aiosmtpd (install it: `python3 -m pip install --user aiosmtpd==1.4.6`)",
+    )
 }
 
 /// What is missing to read calendars with Python's `icalendar` and
 /// `recurring-ical-events` (`tests/calendars/expand.py`), with how to
 /// install them.
 pub fn icalendar_missing() -> Vec<&'static str> {
+    python_missing(
+        "icalendar, recurring_ical_events",
+        "python3 cannot import icalendar and recurring_ical_events (install them: `python3 -m pip install --user icalendar==7.3.0 recurring-ical-events==3.8.2`)",
+    )
+}
+
+/// `install`, unless the `python3` on the path can import `modules`.
+fn python_missing(modules: &str, install: &'static str) -> Vec<&'static str> {
     let installed = Command::new("python3")
-        .args(["-c", "import icalendar, recurring_ical_events"])
+        .args(["-c", &format!("import {modules}")])
         .output()
         .is_ok_and(|o| o.status.success());
-    if installed {
-        Vec::new()
-    } else {
-        vec![
-            "python3 cannot import icalendar and recurring_ical_events (install them: `python3 -m pip install --user icalendar==7.3.0 recurring-ical-events==3.8.2`)",
-        ]
-    }
+    if installed { Vec::new() } else { vec![install] }
 }
