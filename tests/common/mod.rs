@@ -44,6 +44,30 @@ pub fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {
     interchange(&args)
 }
 
+/// The HTML of the page at `url` of the built site in `site`.
+pub fn page(site: &Path, url: &str) -> String {
+    let path = site.join(url.trim_start_matches('/')).join("index.html");
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The text of a page, without tags, on one line: what a reader sees.
+pub fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Writes `text` at `path` under `root`, making folders as needed.
 pub fn write(root: &Path, path: &str, text: &str) {
     let path = root.join(path);
