@@ -443,8 +443,9 @@ fn a_failed_delivery_is_tried_again_after_a_restart_and_a_refused_one_is_not() {
         site,
     };
 
-    // The follower's server is down (503) for its first two deliveries.
-    s.remote.answer_next(&[503, 503]);
+    // The follower's server is down (503) for the first two deliveries of
+    // the Accept.
+    s.remote.answer_next("Accept", &[503, 503]);
     let following = follow(&s.remote, "alice", 1, &s.site_actor());
     assert_eq!(s.deliver(&following, "alice").status, 202);
     s.remote
@@ -478,7 +479,7 @@ fn a_failed_delivery_is_tried_again_after_a_restart_and_a_refused_one_is_not() {
     assert_eq!(tries, [503, 503, 202], "tried until it was taken in");
 
     // A delivery refused with a 4xx is not tried again.
-    s.remote.answer_next(&[400]);
+    s.remote.answer_next("Accept", &[400]);
     let refused = follow(&s.remote, "bob", 1, &s.site_actor());
     assert_eq!(s.deliver(&refused, "bob").status, 202);
     s.remote

@@ -73,8 +73,9 @@ struct Seen {
     fetches: Arc<Mutex<Vec<String>>>,
     /// Each GET, with its headers.
     gets: Arc<Mutex<Vec<Delivery>>>,
-    /// Statuses to answer the next deliveries with (202 once it is empty).
-    answers: Arc<Mutex<std::collections::VecDeque<u16>>>,
+    /// Statuses to answer the next deliveries of activities of a type with
+    /// (202 once none is left for it), as (type, status).
+    answers: Arc<Mutex<std::collections::VecDeque<(String, u16)>>>,
     port: u16,
 }
 
@@ -85,11 +86,18 @@ impl Seen {
         let status = if strict {
             401
         } else {
-            self.answers
-                .lock()
-                .expect("not poisoned")
-                .pop_front()
-                .unwrap_or(202)
+            // Only for the activity meant: a server also delivers others
+            // (its entries, to a new follower) at moments a test cannot know.
+            let kind = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v["type"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            let mut answers = self.answers.lock().expect("not poisoned");
+            answers
+                .iter()
+                .position(|(k, _)| *k == kind)
+                .and_then(|i| answers.remove(i))
+                .map_or(202, |(_, status)| status)
         };
         self.deliveries
             .lock()
@@ -152,13 +160,14 @@ impl Remote {
         format!("http://localhost:{}{path}", self.port)
     }
 
-    /// Answers the next deliveries with `statuses`, in order.
-    pub fn answer_next(&self, statuses: &[u16]) {
+    /// Answers the next deliveries of activities of type `kind` (`Accept`)
+    /// with `statuses`, in order.
+    pub fn answer_next(&self, kind: &str, statuses: &[u16]) {
         self.seen
             .answers
             .lock()
             .expect("not poisoned")
-            .extend(statuses.iter().copied());
+            .extend(statuses.iter().map(|&status| (kind.to_string(), status)));
     }
 
     /// Everything delivered so far.
