@@ -518,3 +518,69 @@ fn a_changed_event_gets_a_new_sequence_and_stamp() {
     assert_eq!(property(&after[0], "DTSTAMP"), "20260201T100000Z");
     assert_eq!(property(&after[0], "UID"), property(&before[0], "UID"));
 }
+
+/// From the first occurrence of `marker` to the end: a picture's own data.
+fn from<'a>(bytes: &'a [u8], marker: &[u8]) -> &'a [u8] {
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .unwrap_or_else(|| panic!("no {marker:?} in the file"));
+    &bytes[at..]
+}
+
+#[test]
+fn pictures_are_published_without_what_cameras_wrote_into_them() {
+    let site = common::small_site();
+    let root = site.path();
+    let fixtures = common::repository().join("tests/fixtures/photos");
+    let photo = fs::read(fixtures.join("with-gps.jpg")).expect("the photo");
+    let logo = fs::read(fixtures.join("with-text.png")).expect("the logo");
+    fs::create_dir_all(root.join("static/images")).expect("a folder");
+    fs::write(root.join("static/images/ann.jpg"), &photo).expect("written");
+    fs::write(root.join("static/images/acme.png"), &logo).expect("written");
+    common::write(
+        root,
+        "content/profiles/ann.md",
+        "---\nname: Ann Lee\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nphoto: images/ann.jpg\nconsent: 2026-10-01\n---\n",
+    );
+    // The fixtures hold what a phone and an editor write.
+    for (bytes, said) in [
+        (&photo, &b"PhoneMaker"[..]),
+        (&photo, b"taken at home"),
+        (&logo, b"home"),
+    ] {
+        assert!(
+            bytes.windows(said.len()).any(|w| w == said),
+            "the fixture lacks {said:?}"
+        );
+    }
+
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let public = out.path().join("public");
+    build(root, &public);
+    let published = fs::read(public.join("images/ann.jpg")).expect("the published photo");
+    for said in [&b"Exif"[..], b"PhoneMaker", b"Model X", b"taken at home"] {
+        assert!(
+            !published.windows(said.len()).any(|w| w == said),
+            "the published photo still says {:?}",
+            String::from_utf8_lossy(said)
+        );
+    }
+    // The picture itself is the same, from its first frame to its end.
+    assert_eq!(from(&published, &[0xFF, 0xC0]), from(&photo, &[0xFF, 0xC0]));
+    let page = fs::read_to_string(public.join("profiles/ann/index.html")).expect("Ann's page");
+    assert!(
+        page.contains("src=\"/images/ann.jpg\""),
+        "the page shows no photo"
+    );
+
+    let published = fs::read(public.join("images/acme.png")).expect("the published picture");
+    for said in [&b"tEXt"[..], b"home", b"someone"] {
+        assert!(
+            !published.windows(said.len()).any(|w| w == said),
+            "the published picture still says {:?}",
+            String::from_utf8_lossy(said)
+        );
+    }
+    assert_eq!(from(&published, b"IDAT"), from(&logo, b"IDAT"));
+}

@@ -11,6 +11,7 @@ mod export;
 mod feeds;
 pub mod format;
 mod ics;
+mod images;
 mod index;
 mod memory;
 mod output;

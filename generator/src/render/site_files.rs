@@ -154,7 +154,16 @@ impl<'a> SiteFiles<'a> {
             }
             SiteWide::Assets => {
                 let mut assets = self.theme.assets.clone();
-                assets.extend(theme::read_folder(&self.root.join("static"))?);
+                // What cameras and editors wrote into pictures is not
+                // published (see `images`).
+                assets.extend(
+                    theme::read_folder(&self.root.join("static"))?
+                        .into_iter()
+                        .map(|(path, bytes)| {
+                            let bytes = super::images::without_metadata(&path, bytes);
+                            (path, bytes)
+                        }),
+                );
                 assets
             }
         }))
