@@ -367,11 +367,7 @@ fn a_profile_added_in_the_browser_editor_checks_and_builds() {
     )
     .expect("the example profile is writable");
 
-    let check = interchange(&["check", "--format", "json"]);
-    let problems: Vec<serde_json::Value> = String::from_utf8_lossy(&check.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect();
+    let (passed, problems) = common::check_json(&site);
     let about_it: Vec<&serde_json::Value> = problems
         .iter()
         .filter(|p| {
@@ -385,7 +381,7 @@ fn a_profile_added_in_the_browser_editor_checks_and_builds() {
         "the saved profile has problems:\n{about_it:#?}\n{}",
         std::fs::read_to_string(site.join(saved)).unwrap_or_default()
     );
-    assert!(check.status.success(), "check failed: {problems:#?}");
+    assert!(passed, "check failed: {problems:#?}");
 
     let build = interchange(&["build"]);
     assert!(
@@ -441,7 +437,8 @@ fn every_page_is_valid_html_by_the_nu_checker() {
             )
         })
         .collect();
-    let pages = walk(&site)
+    let pages = common::files_under(&site)
+        .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .count();
     assert!(pages > 100, "only {pages} pages were checked");
@@ -451,21 +448,4 @@ fn every_page_is_valid_html_by_the_nu_checker() {
         errors.len(),
         errors.join("\n\n")
     );
-}
-
-/// Every file under `dir`.
-fn walk(dir: &Path) -> impl Iterator<Item = PathBuf> {
-    let mut files = Vec::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.into_iter()
 }

@@ -5,7 +5,6 @@
 //! (Calendars have their own tests in tests/outputs.rs.)
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 mod common;
 use common::{build, interchange, write};
@@ -65,23 +64,6 @@ fn site() -> tempfile::TempDir {
     dir
 }
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    walkdir(dir)
-}
-
-fn walkdir(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).expect("a folder") {
-        let path = entry.expect("an entry").path();
-        if path.is_dir() {
-            out.extend(walkdir(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 /// The JSON-LD of a page, which must be JSON and hold no `</script>`.
 fn json_ld(html: &str) -> Vec<serde_json::Value> {
     let mut found = Vec::new();
@@ -112,7 +94,7 @@ fn every_published_file_carries_hostile_text_as_text() {
         String::from_utf8_lossy(&built.stderr)
     );
     let public = public.canonicalize().expect("the built site");
-    let all = files(&public);
+    let all = common::files_under(&public);
     assert!(all.len() > 20, "{} files", all.len());
     for file in &all {
         let bytes = fs::read(file).expect("readable");
@@ -208,18 +190,11 @@ fn check_refuses_an_invisible_character_and_says_where_it_is() {
         "content/profiles/ann.md",
         "---\nname: Ann\u{b}Lee\nrole: \"Officer\\f\"\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-10-01\n---\nHello.\n",
     );
-    let output = interchange(&[
-        "check",
-        "--root",
-        dir.path().to_str().expect("UTF-8"),
-        "--format",
-        "json",
-    ]);
-    assert!(!output.status.success());
-    let problems: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .filter(|p: &serde_json::Value| p["code"] == "control-character")
+    let (passed, problems) = common::check_json(dir.path());
+    assert!(!passed);
+    let problems: Vec<serde_json::Value> = problems
+        .into_iter()
+        .filter(|p| p["code"] == "control-character")
         .collect();
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_eq!(problems[0]["line"], 2);

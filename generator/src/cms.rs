@@ -138,17 +138,19 @@ pub fn config_yml(editor: &Editor<'_>) -> String {
 /// The interests profiles already give, most used first, so that the form
 /// can suggest words people share.
 fn interests_in_use(directory: Option<&Directory>) -> Vec<String> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for profile in directory.into_iter().flat_map(|d| &d.profiles) {
         for interest in &profile.data.interests {
-            match counts.iter_mut().find(|(i, _)| i == interest) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((interest.clone(), 1)),
-            }
+            *counts.entry(interest.as_str()).or_default() += 1;
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    counts.into_iter().map(|(i, _)| i).take(20).collect()
+    let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    counts
+        .into_iter()
+        .map(|(i, _)| i.to_string())
+        .take(20)
+        .collect()
 }
 
 fn collection(kind: Kind, vocabulary: &Vocabulary, interests: &[String]) -> Value {
@@ -185,17 +187,17 @@ fn collection(kind: Kind, vocabulary: &Vocabulary, interests: &[String]) -> Valu
     })
 }
 
-/// A field's label: its name in words.
-fn label(name: &str) -> String {
-    match name {
-        "linkedin" => "LinkedIn".to_string(),
-        _ => capitalised(&name.replace('_', " ")),
-    }
+/// A field's label: the model's, else its name in words.
+fn label(field: &Field) -> String {
+    field.label.map_or_else(
+        || capitalised(&field.name.replace('_', " ")),
+        str::to_string,
+    )
 }
 
 fn widget(field: &Field, vocabulary: &Vocabulary, interests: &[String]) -> Value {
     let mut widget = shape(&field.shape, field, vocabulary, interests);
-    widget["label"] = json!(label(field.name));
+    widget["label"] = json!(label(field));
     widget["name"] = json!(field.name);
     let mut hint = capitalised(field.about);
     if matches!(field.shape, Shape::List(Shape::Interest)) && !interests.is_empty() {

@@ -69,8 +69,12 @@ function freePort() {
 async function startDecapServer(port) {
   const child = spawn(process.execPath, [DECAP_SERVER], {
     env: { ...process.env, PORT: String(port), BIND_HOST: "127.0.0.1", GIT_REPO_DIRECTORY: site, LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
+    // Not inheriting this script's output: a server outliving it would
+    // hold the pipes its caller reads to the end open.
+    stdio: ["ignore", "ignore", "ignore"],
   });
+  // Stopped however this script ends, `cannotStart` included.
+  process.on("exit", () => child.kill());
   for (let i = 0; i < 100; i++) {
     try {
       await fetch(`http://127.0.0.1:${port}/api/v1`, { method: "POST", body: "{}" });

@@ -68,6 +68,40 @@ pub fn text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Every file under `dir`, following links (a built site's output is one).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// `interchange check --format json` on the site at `root`: whether it
+/// passed, and every problem it reported.
+pub fn check_json(root: &Path) -> (bool, Vec<serde_json::Value>) {
+    let output = interchange(&[
+        "check",
+        "--root",
+        root.to_str().expect("a UTF-8 path"),
+        "--format",
+        "json",
+    ]);
+    let problems = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    (output.status.success(), problems)
+}
+
 /// Writes `text` at `path` under `root`, making folders as needed.
 pub fn write(root: &Path, path: &str, text: &str) {
     let path = root.join(path);

@@ -90,6 +90,9 @@ pub struct Field {
     pub default: Option<&'static str>,
     /// At least one value, for a required list.
     pub non_empty: bool,
+    /// Its name in words, where the name with spaces would be wrong
+    /// (`linkedin` is "LinkedIn").
+    pub label: Option<&'static str>,
 }
 
 impl Field {
@@ -102,6 +105,7 @@ impl Field {
             about,
             default: None,
             non_empty: false,
+            label: None,
         }
     }
 
@@ -119,6 +123,7 @@ impl Field {
             about,
             default: None,
             non_empty: false,
+            label: None,
         }
     }
 
@@ -132,6 +137,13 @@ impl Field {
     const fn like(self, example: &'static str) -> Self {
         Self {
             example: Some(example),
+            ..self
+        }
+    }
+
+    const fn labelled(self, label: &'static str) -> Self {
+        Self {
+            label: Some(label),
             ..self
         }
     }
@@ -205,7 +217,8 @@ pub const CONTACT: &[Field] = &[
     Field::optional("email", Shape::Email, "Their email address.").like("priya.shah@leeds.gov.uk"),
     Field::optional("fediverse", Shape::Handle, "Their fediverse handle.")
         .like("\"@priya@social.example\""),
-    Field::optional("linkedin", Shape::Link(&["https"]), "Their LinkedIn page."),
+    Field::optional("linkedin", Shape::Link(&["https"]), "Their LinkedIn page.")
+        .labelled("LinkedIn"),
 ];
 
 /// The fields of `swap.wants`.
@@ -319,6 +332,7 @@ const PROFILE: &[Field] = &[
         about: CONSENT_HINT,
         default: None,
         non_empty: false,
+        label: None,
     },
     Field::optional(
         "visibility",

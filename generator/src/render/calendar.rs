@@ -56,6 +56,21 @@ fn date_time(w: &mut Writer, name: &str, at: &Zoned, zone: &TimeZone) {
     }
 }
 
+/// Whether the policy area `area` has a calendar file: whether any of its
+/// events is [`in_calendars`]. Found for every area at once, on first
+/// asking, as every policy area's page asks.
+pub fn has_policy_area_calendar(index: &Index<'_>, area: &str) -> bool {
+    index
+        .calendar_areas
+        .get_or_init(|| {
+            (0..index.dir.events.len())
+                .filter(|&i| in_calendars(index, i))
+                .flat_map(|i| index.dir.events[i].data.policy_areas.iter().cloned())
+                .collect()
+        })
+        .contains(area)
+}
+
 /// Whether an event is in the calendars people subscribe to: it has a
 /// date still to come, or one that ended less than `keep_past_months` ago.
 pub fn in_calendars(index: &Index<'_>, i: usize) -> bool {

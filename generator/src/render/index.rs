@@ -150,6 +150,9 @@ pub struct Index<'a> {
     /// all read it. Filled as asked, so that a save showing a few bodies
     /// does not make a place for every one.
     pub(super) bodies: Mutex<Map<usize, Arc<OnceLock<Body>>>>,
+    /// The policy areas with a calendar file, made when first asked for
+    /// (see [`super::calendar::has_policy_area_calendar`]).
+    pub(super) calendar_areas: OnceLock<std::collections::HashSet<String, ahash::RandomState>>,
 }
 
 /// An entry's body, read once a build for everything that shows it.
@@ -367,6 +370,7 @@ impl<'a> Index<'a> {
             rounds_by_person,
             rounds_by_programme,
             bodies: Mutex::default(),
+            calendar_areas: OnceLock::new(),
         }
     }
 

@@ -197,15 +197,22 @@ impl Cards {
                 .collect(),
         }
     }
+}
 
-    fn insert(&self, ix: &Index<'_>, c: &mut Context) {
-        let events: Vec<_> = self.events.iter().map(|e| e.value(ix)).collect();
-        let consultations: Vec<_> = self.consultations.iter().map(|k| k.value(ix)).collect();
-        let asks: Vec<_> = self.asks.iter().map(|a| a.value(ix)).collect();
-        c.insert("events", &events);
-        c.insert("consultations", &consultations);
-        c.insert("asks", &asks);
-    }
+/// Gives a page's `events`, `consultations` and `asks`.
+fn insert_cards(
+    ix: &Index<'_>,
+    c: &mut Context,
+    events: &[NextEventCard],
+    consultations: &[ConsultationCard],
+    asks: &[AskCard],
+) {
+    let events: Vec<_> = events.iter().map(|e| e.value(ix)).collect();
+    let consultations: Vec<_> = consultations.iter().map(|k| k.value(ix)).collect();
+    let asks: Vec<_> = asks.iter().map(|a| a.value(ix)).collect();
+    c.insert("events", &events);
+    c.insert("consultations", &consultations);
+    c.insert("asks", &asks);
 }
 
 page_inputs! {
@@ -252,10 +259,7 @@ impl<'a> TermPage<'a> {
             calendar: Plain(
                 first
                     && kind == TaxonomyKind::PolicyArea
-                    && ix.dir.events.iter().enumerate().any(|(i, e)| {
-                        e.data.policy_areas.contains(&term.slug)
-                            && crate::render::calendar::in_calendars(ix, i)
-                    }),
+                    && crate::render::calendar::has_policy_area_calendar(ix, &term.slug),
             ),
         }
     }
@@ -273,12 +277,7 @@ impl PageKind for TermPage<'_> {
         c.insert("taxonomy", &taxonomy_link(kind));
         let tag = ix.tag(kind, slug);
         c.insert("term", &tag);
-        Cards {
-            events: self.events.clone(),
-            consultations: self.consultations.clone(),
-            asks: self.asks.clone(),
-        }
-        .insert(ix, &mut c);
+        insert_cards(ix, &mut c, &self.events, &self.consultations, &self.asks);
         let more: Vec<_> = Section::ALL
             .iter()
             .zip(self.totals.0)
@@ -359,12 +358,7 @@ impl PageKind for SectionPage<'_> {
         let base = section_url(kind, slug, section);
         let tag = ix.tag(kind, slug);
         let mut c = Context::new();
-        Cards {
-            events: self.events.clone(),
-            consultations: self.consultations.clone(),
-            asks: self.asks.clone(),
-        }
-        .insert(ix, &mut c);
+        insert_cards(ix, &mut c, &self.events, &self.consultations, &self.asks);
         c.insert("term", &tag);
         c.insert("section", section.title());
         c.insert("total", &self.total.0);
