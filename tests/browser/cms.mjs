@@ -102,11 +102,14 @@ const browser = await launch(chromium, findChromium());
 let saved = null;
 let consentBefore = null;
 let step = "starting";
+let closing = false;
 let page;
 try {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("pageerror", (e) => errors.push(`script error: ${e.message}`));
-  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on("requestfailed", (r) => {
+    if (!closing) errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+  });
   await page.route("**/*", async (route) => {
     const url = route.request().url();
     const cdn = url.match(/^https:\/\/unpkg\.com\/decap-cms@([^/]+)\/dist\/([\w.-]+)$/);
@@ -120,8 +123,15 @@ try {
       });
     }
     if (url.startsWith(LOCAL_BACKEND)) {
-      const response = await route.fetch({ url: url.replace(LOCAL_BACKEND, `http://127.0.0.1:${decapPort}/`) });
-      return route.fulfill({ response });
+      // The editor polls its backend: a request still on its way when the
+      // browser closes fails, and is no finding.
+      try {
+        const response = await route.fetch({ url: url.replace(LOCAL_BACKEND, `http://127.0.0.1:${decapPort}/`) });
+        return await route.fulfill({ response });
+      } catch (e) {
+        if (!closing) errors.push(`the local backend did not answer ${url}: ${e.message.split("\n")[0]}`);
+        return undefined;
+      }
     }
     if (url.startsWith(`http://localhost:${http.address().port}/`) || url.startsWith("data:")) return route.continue();
     errors.push(`blocked a request to ${url}`);
@@ -181,6 +191,8 @@ try {
   errors.push(`${e.message.split("\n")[0]} (${step})`);
   if (opts.screenshots && page) await page.screenshot({ path: join(opts.screenshots, "cms-failed.png") });
 } finally {
+  closing = true;
+  if (page) await page.unrouteAll({ behavior: "ignoreErrors" });
   await browser.close();
   stopServing(http);
   decapServer.kill();
