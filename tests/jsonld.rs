@@ -88,7 +88,12 @@ fn every_served_document_expands_with_every_term_defined() {
         "content/profiles/omar-ali.md",
         "---\nname: Omar Ali\nrole: Data Lead\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\nphoto: people/omar.jpg\nupdated: 2026-02-03\n---\nOmar works on data.\n",
     );
-    write(root, "static/people/omar.jpg", "not checked as a picture");
+    std::fs::create_dir_all(root.join("static/people")).expect("a folder");
+    std::fs::copy(
+        repo.join("tests/fixtures/photos/with-gps.jpg"),
+        root.join("static/people/omar.jpg"),
+    )
+    .expect("a photo");
     write(
         root,
         "content/events/hybrid-briefing.md",

@@ -102,6 +102,8 @@ codes! {
     SwapWithoutJobSwap => "swap-without-job-swap",
     /// A photo or logo that is not under `static/`.
     MissingFile => "missing-file",
+    /// A photo that is not a picture the site can resize, or is too large.
+    UnusablePhoto => "unusable-photo",
     /// A `repeat` that is not a valid RFC 5545 rule.
     InvalidRepeat => "invalid-repeat",
     /// A date in `cancelled_dates` that is not one of the event's dates.

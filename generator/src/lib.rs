@@ -14,7 +14,8 @@
 //!
 //! - helpers at the bottom: [`escape`] (text made safe for each format),
 //!   [`files`] (atomic writes), [`fingerprint`] (what a thing is made from,
-//!   as one number), and locks that survive a panic;
+//!   as one number), [`pictures`] (which pictures a photo may be), and
+//!   locks that survive a panic;
 //! - a file and its problems: [`SourceFile`], [`Diagnostic`]; the YAML and
 //!   TOML tree files are read into, and did-you-mean suggestions;
 //! - [`content`]: the model (entries, kinds, addresses, taxonomies, the
@@ -32,6 +33,7 @@
 pub mod escape;
 pub mod files;
 pub mod fingerprint;
+pub mod pictures;
 mod sync;
 
 mod diagnostic;

@@ -653,3 +653,54 @@ fn a_round_renders_the_pages_of_its_people_and_its_programme_and_no_others() {
     );
     demo.assert_same_as_full_build("a mirrored round added");
 }
+
+#[test]
+fn a_photo_added_replaced_and_removed_matches_a_full_build() {
+    let mut demo = Demo::new();
+    let pages = first_build_pages(&demo);
+    let made = |demo: &Demo| -> Vec<PathBuf> {
+        site_files(&demo.output)
+            .into_keys()
+            .filter(|p| p.starts_with("processed_images"))
+            .collect()
+    };
+    let before = made(&demo);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/photos");
+    let photo = demo.root.join("static/photos/amira.jpg");
+    std::fs::create_dir_all(photo.parent().expect("a folder")).expect("folder");
+    std::fs::copy(fixtures.join("portrait-on-its-side.jpg"), &photo).expect("copied");
+    let profile = demo.edit(
+        "content/profiles/amira-hussain.md",
+        "name: Amira Hussain\n",
+        "name: Amira Hussain\nphoto: photos/amira.jpg\n",
+    );
+    let rendered = demo.save(&[profile.clone(), photo.clone()]);
+    assert!(rendered * 4 < pages, "a new photo renders {rendered} pages");
+    let page_path = demo.output.join("profiles/amira-hussain/index.html");
+    let page = std::fs::read_to_string(&page_path).expect("the profile page");
+    assert!(
+        page.contains("/processed_images/"),
+        "the page shows the photo"
+    );
+    demo.assert_same_as_full_build("a photo added");
+
+    // The photo replaced, and nothing else: her pages show the new one.
+    std::fs::copy(fixtures.join("with-gps.jpg"), &photo).expect("copied");
+    let rendered = demo.save(std::slice::from_ref(&photo));
+    assert!(
+        rendered >= 1 && rendered * 4 < pages,
+        "a replaced photo renders {rendered} pages"
+    );
+    let replaced = std::fs::read_to_string(&page_path).expect("the profile page");
+    assert_ne!(page, replaced, "the page shows the new photo");
+    demo.assert_same_as_full_build("a photo replaced");
+
+    let profile = demo.edit(
+        "content/profiles/amira-hussain.md",
+        "photo: photos/amira.jpg\n",
+        "",
+    );
+    demo.save(&[profile]);
+    assert_eq!(made(&demo), before, "no made photo of hers is left");
+    demo.assert_same_as_full_build("a photo removed");
+}

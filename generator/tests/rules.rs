@@ -956,8 +956,19 @@ fn missing_photo_and_logo_files() {
             (Code::MissingFile, PROFILE_PATH.into(), 8),
         ]
     );
+    // A file that is there but is not a picture is no photo.
     site.write("static/tom.jpg", "jpeg");
     site.write("static/logos/acme.svg", "<svg/>");
+    assert_eq!(
+        site.found(),
+        [(Code::UnusablePhoto, PROFILE_PATH.into(), 8)]
+    );
+    let photo = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/photos/with-gps.jpg"),
+    )
+    .expect("the fixture");
+    std::fs::write(site.root().join("static/tom.jpg"), photo).expect("written");
     assert!(site.found().is_empty());
 }
 

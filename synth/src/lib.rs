@@ -380,6 +380,60 @@ pub fn write_site(root: &Path, sizes: Sizes, seed: u64) -> io::Result<()> {
     Ok(())
 }
 
+/// The width and height of the photos [`add_photos`] makes: a staff photo
+/// as comms teams get them, larger than any page shows it.
+pub const PHOTO_SIZE: (u32, u32) = (640, 800);
+
+/// Gives each of the first `profiles` profiles of the site at `root` (as
+/// [`write_site`] wrote it) a photo of its own: a JPEG under
+/// `static/photos/`, a portrait-shaped picture with a gradient, a face-like
+/// oval and grain, so that decoding and encoding it cost what a photo's do.
+pub fn add_photos(root: &Path, profiles: usize) -> io::Result<()> {
+    use rayon::prelude::*;
+    fs::create_dir_all(root.join("static/photos"))?;
+    (0..profiles).into_par_iter().try_for_each(|i| {
+        let jpeg = photo(i as u64);
+        fs::write(root.join(format!("static/photos/person-{i}.jpg")), jpeg)?;
+        let path = root.join(format!("content/profiles/person-{i}.md"));
+        let text = fs::read_to_string(&path)?;
+        let text = text.replacen("---\n", &format!("---\nphoto: photos/person-{i}.jpg\n"), 1);
+        fs::write(path, text)
+    })
+}
+
+/// The JPEG of photo number `n`.
+fn photo(n: u64) -> Vec<u8> {
+    let mut random = Random(n.wrapping_mul(0x2545_f491_4f6c_dd1d));
+    let (width, height) = PHOTO_SIZE;
+    let tone = |random: &mut Random| 60 + random.below(140) as i32;
+    let (top, bottom, face) = (
+        [tone(&mut random), tone(&mut random), tone(&mut random)],
+        [tone(&mut random), tone(&mut random), tone(&mut random)],
+        [tone(&mut random), tone(&mut random), tone(&mut random)],
+    );
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (f64::from(x), f64::from(y));
+        let (cx, cy) = (f64::from(width) / 2.0, f64::from(height) * 0.4);
+        let inside = ((fx - cx) / 170.0).powi(2) + ((fy - cy) / 220.0).powi(2) < 1.0;
+        let grain = (random.below(17) as i32) - 8;
+        let channel = |c: usize| {
+            let base = if inside {
+                face[c]
+            } else {
+                let t = y as i32 * 256 / height as i32;
+                (top[c] * (256 - t) + bottom[c] * t) / 256
+            };
+            (base + grain).clamp(0, 255) as u8
+        };
+        image::Rgb([channel(0), channel(1), channel(2)])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&picture)
+        .expect("a picture in memory encodes");
+    jpeg
+}
+
 fn paragraph(random: &mut Random) -> String {
     const SENTENCES: &[&str] = &[
         "The team brings together officers from several services to design support around people rather than organisations.",

@@ -1,6 +1,7 @@
-//! `synth DIR PROFILES [SEED] [--hugo]`: writes a synthetic directory, for
-//! benchmarks and for trying the program on a big site; with `--hugo`, also
-//! the config and layouts for Hugo to build the same pages from it.
+//! `synth DIR PROFILES [SEED] [--hugo] [--photos]`: writes a synthetic
+//! directory, for benchmarks and for trying the program on a big site; with
+//! `--hugo`, also the config and layouts for Hugo to build the same pages
+//! from it; with `--photos`, a photo for every profile.
 //!
 //! `synth DIR --pilot [COPIES] [SEED]`: writes the job-swap pilot instead
 //! (ten councils offering ten each, departments 100, NHS trusts and police
@@ -13,19 +14,23 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let hugo = args.iter().any(|a| a == "--hugo");
     let pilot = args.iter().any(|a| a == "--pilot");
-    args.retain(|a| a != "--hugo" && a != "--pilot");
+    let photos = args.iter().any(|a| a == "--photos");
+    args.retain(|a| a != "--hugo" && a != "--pilot" && a != "--photos");
     if pilot {
         return write_pilot(&args);
     }
     let (Some(dir), Some(profiles)) = (args.first(), args.get(1).and_then(|n| n.parse().ok()))
     else {
-        eprintln!("usage: synth DIR PROFILES [SEED] [--hugo]");
+        eprintln!("usage: synth DIR PROFILES [SEED] [--hugo] [--photos]");
         return ExitCode::from(2);
     };
     let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
     let sizes = synth::Sizes::for_profiles(profiles);
     let root = PathBuf::from(dir);
     let written = synth::write_site(&root, sizes, seed).and_then(|()| {
+        if photos {
+            synth::add_photos(&root, profiles)?;
+        }
         if hugo {
             synth::write_hugo(&root)
         } else {

@@ -121,7 +121,7 @@ pub fn absolute_file(directory: &Directory, fields: &mut Map<String, Value>, fie
 
 /// The address of a file under `static/`, or the URL as it is.
 pub fn file_url(directory: &Directory, file: &str) -> String {
-    if file.starts_with("https://") || file.starts_with("http://") {
+    if generator::content::is_remote_file(file) {
         file.to_string()
     } else {
         directory

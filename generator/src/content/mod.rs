@@ -155,6 +155,12 @@ pub fn is_host(text: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b".-:".contains(&b))
 }
 
+/// Whether a `photo` or `logo` is a mirrored entry's file at its own
+/// directory, by its address, rather than a file under `static/`.
+pub fn is_remote_file(value: &str) -> bool {
+    value.starts_with("https://") || value.starts_with("http://")
+}
+
 /// Where an entry comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {

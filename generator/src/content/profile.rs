@@ -127,7 +127,7 @@ impl Profile {
             .read(r, "languages", |r, n| Some(r.list(n, language)))
             .unwrap_or_default();
         let pronouns = f.read(r, "pronouns", Reader::text);
-        let photo = f.read(r, "photo", Reader::static_file);
+        let photo = f.read(r, "photo", Reader::photo);
         let contact = f.read(r, "contact", read_contact).unwrap_or_default();
         let consent_span = f.key_span("consent");
         // No example date: a date made up to pass the check would publish

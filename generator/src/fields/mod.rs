@@ -489,7 +489,7 @@ impl<'a> Reader<'a> {
     /// entries may give an absolute URL instead.
     pub fn static_file(&mut self, node: &Node) -> Option<String> {
         let text = self.text(node)?;
-        if self.host.is_some() && (text.starts_with("https://") || text.starts_with("http://")) {
+        if self.host.is_some() && crate::content::is_remote_file(&text) {
             return self.url(node, &["https", "http"]).map(|u| u.to_string());
         }
         let relative = Path::new(&text);
@@ -523,6 +523,29 @@ impl<'a> Reader<'a> {
                 )),
             );
             None
+        }
+    }
+
+    /// A photo: a file under `static/` as [`Reader::static_file`] takes it,
+    /// that is a picture the site can resize (see [`crate::pictures`]).
+    pub fn photo(&mut self, node: &Node) -> Option<String> {
+        let path = self.static_file(node)?;
+        if crate::content::is_remote_file(&path) {
+            return Some(path);
+        }
+        match crate::pictures::inspect(&self.context.root.join("static").join(&path)) {
+            Ok(_) => Some(path),
+            Err(problem) => {
+                self.push(
+                    self.error(
+                        Code::UnusablePhoto,
+                        node.span,
+                        format!("static/{path} {problem}"),
+                    )
+                    .with_hint(problem.hint()),
+                );
+                None
+            }
         }
     }
 }

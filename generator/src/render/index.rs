@@ -137,6 +137,9 @@ pub struct Index<'a> {
     order_keys: u64,
     /// The people each profile page suggests meeting, by profile.
     pub suggestions: Arc<Vec<Vec<Suggestion>>>,
+    /// The profiles' photos as made for the site (none read: each shown
+    /// as it is).
+    pub photos: super::photos::Photos,
     /// Each round's people as this build shows them, in the order of the
     /// directory's rounds.
     pub round_people: Vec<RoundPeople>,
@@ -366,6 +369,7 @@ impl<'a> Index<'a> {
             terms_order,
             order_keys,
             suggestions: Arc::default(),
+            photos: super::photos::Photos::default(),
             round_people,
             rounds_by_person,
             rounds_by_programme,

@@ -38,6 +38,8 @@ pub struct Memory {
     pub(super) order: Option<index::KnownOrder>,
     /// Each profile's part of the suggestions' inputs, by entry.
     pub(super) inputs: KnownInputs,
+    /// The photos read, so that a save reads only the photos that changed.
+    pub(super) photos: super::photos::KnownPhotos,
     /// Whether this is the memory of the one build of a process that ends
     /// after it (see [`Memory::once`]).
     pub(super) once: bool,

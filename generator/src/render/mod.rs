@@ -18,6 +18,7 @@ mod output;
 pub use output::{move_aside, refuses};
 mod pages;
 mod paginate;
+mod photos;
 mod rebuild;
 mod search;
 mod series;
@@ -102,6 +103,14 @@ pub enum BuildError {
         path: PathBuf,
         /// One of its files, relative to it.
         example: String,
+    },
+    /// A photo could not be made into the site's pictures.
+    #[error("{} cannot be made into the site's photos: {message}", .path.display())]
+    Photo {
+        /// The photo, relative to the site's folder.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
     },
     /// A file could not be written or read.
     #[error("cannot write {}: {source}", .path.display())]

@@ -109,6 +109,15 @@ pub fn refuses(output: &Path) -> bool {
     std::fs::symlink_metadata(output).is_ok_and(|m| m.is_dir()) && not_ours(output).is_some()
 }
 
+/// The folder beside `output` where builds keep what they made for the
+/// next (`.public.cache`): never served, and safe to delete.
+pub(super) fn cache(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    output.with_file_name(format!(".{name}.cache"))
+}
+
 /// The two folders beside `output`: `.public.1` and `.public.2`.
 fn buffers(output: &Path) -> [PathBuf; 2] {
     let name = output

@@ -10,9 +10,9 @@ use rayon::prelude::*;
 
 use super::index::{self, Index};
 use super::memory::Memory;
-use super::output::Made;
 use super::output::{self, InPlace, Staging};
 use super::pages::{self, Job, Renderer, jobs};
+use super::photos::Photos;
 use super::site_files::{Caches, SiteFiles, SiteWide};
 use super::theme::Theme;
 use super::{BuildError, BuildOptions, Built, Progress, show_site, view};
@@ -38,7 +38,8 @@ pub fn rebuild(
         memory.epoch += 1;
     }
     let global = pages::global(&directory, options.internal, theme.digest, memory.epoch);
-    let index = index_keeping(&directory, now, global, memory);
+    let mut index = index_keeping(&directory, now, global, memory);
+    index.photos = Photos::read(root, &directory, &mut memory.photos)?;
     show_site(theme, &directory, options.internal);
     let renderer = Renderer::new(&index, &theme.tera);
     let jobs = jobs(&index);
@@ -204,6 +205,7 @@ impl Whole<'_> {
         // A new site is written whole: what the caches knew of the old is moot.
         let once = memory.once;
         let caches = Caches::new(!once);
+        let write = &|path: &Path, bytes: &[u8]| staging.write(path, bytes);
         // The site-wide files are made while the pages render: each is
         // mostly one long task, which would otherwise leave a core idle.
         let (pages, groups) = rayon::join(
@@ -225,14 +227,11 @@ impl Whole<'_> {
                     .par_iter()
                     .filter(|group| **group != SiteWide::Assets)
                     .map(|&group| {
-                        let made = site.make(group, &caches)?;
+                        let written = site.write(group, &caches, write)?;
                         if once {
                             caches.clear(group);
                         }
-                        for (path, bytes) in &made.bytes {
-                            staging.write(path, bytes)?;
-                        }
-                        Ok((group.name(), site.print(group, made)))
+                        Ok((group.name(), written))
                     })
                     .collect::<Result<HashMap<_, _>, BuildError>>()
             },
@@ -240,14 +239,8 @@ impl Whole<'_> {
         pages?;
         let mut groups = groups?;
         // The site's own static files are written last, over any other.
-        let assets = site.make(SiteWide::Assets, &caches)?;
-        for (path, bytes) in &assets.bytes {
-            staging.write(path, bytes)?;
-        }
-        groups.insert(
-            SiteWide::Assets.name(),
-            site.print(SiteWide::Assets, assets),
-        );
+        let assets = site.write(SiteWide::Assets, &caches, write)?;
+        groups.insert(SiteWide::Assets.name(), assets);
         staging.publish()?;
         // A new site is seen whole, once it is swapped in.
         progress.pages_written();
@@ -300,34 +293,36 @@ impl Changes<'_> {
         Ok(pages.len())
     }
 
-    /// Makes the groups of site-wide files whose inputs changed, in
-    /// parallel, then writes them in order, the static files last.
+    /// Makes and writes the groups of site-wide files whose inputs
+    /// changed, in parallel, the static files last (over any other), and
+    /// removes the files they no longer make.
     fn write_site_files(&self, memory: &mut Memory) -> Result<(), BuildError> {
         let site = self.site;
-        let stale: Vec<SiteWide> = SiteWide::ALL
+        let (stale, assets): (Vec<SiteWide>, Vec<SiteWide>) = SiteWide::ALL
             .into_iter()
             .filter(|group| {
                 let print = site.inputs(*group);
                 let known = memory.groups.get(group.name()).map(|(p, _)| *p);
                 print.is_none() || print != known
             })
-            .collect();
+            .partition(|group| *group != SiteWide::Assets);
         let caches = &memory.caches;
-        let made: Vec<Made> = stale
+        let write = &|path: &Path, bytes: &[u8]| self.live.write(path, bytes);
+        let mut written: Vec<(SiteWide, (u64, Vec<PathBuf>))> = stale
             .par_iter()
-            .map(|&group| site.make(group, caches))
-            .collect::<Result<_, _>>()?;
-        for (group, made) in stale.into_iter().zip(made) {
-            for (path, bytes) in &made.bytes {
-                self.live.write(path, bytes)?;
-            }
+            .map(|&group| Ok((group, site.write(group, caches, write)?)))
+            .collect::<Result<_, BuildError>>()?;
+        for group in assets {
+            written.push((group, site.write(group, caches, write)?));
+        }
+        for (group, (print, paths)) in written {
             if let Some((_, old)) = memory.groups.get(group.name()) {
-                let current: HashSet<&PathBuf> = made.paths.iter().collect();
+                let current: HashSet<&PathBuf> = paths.iter().collect();
                 for path in old.iter().filter(|p| !current.contains(p)) {
                     self.live.remove(path)?;
                 }
             }
-            memory.groups.insert(group.name(), site.print(group, made));
+            memory.groups.insert(group.name(), (print, paths));
         }
         Ok(())
     }

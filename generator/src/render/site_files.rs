@@ -12,6 +12,9 @@ use super::{BuildError, BuildOptions, calendar, export, feeds, search, sitemap};
 use crate::git_dates::GitDates;
 use crate::lock;
 
+/// How a group's files are written: into a new site, or over the live one.
+pub(super) type Write<'w> = dyn Fn(&Path, &[u8]) -> Result<(), BuildError> + Sync + 'w;
+
 /// The files made from the whole directory rather than one page each, in
 /// groups made and written together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,18 +24,21 @@ pub(super) enum SiteWide {
     Sitemap,
     Export,
     Search,
+    /// Profiles' photos, resized (see `photos`).
+    Photos,
     /// The theme's static files and the site's own, which come last so that
     /// they may replace the theme's.
     Assets,
 }
 
 impl SiteWide {
-    pub(super) const ALL: [SiteWide; 6] = [
+    pub(super) const ALL: [SiteWide; 7] = [
         SiteWide::Calendars,
         SiteWide::Feeds,
         SiteWide::Sitemap,
         SiteWide::Export,
         SiteWide::Search,
+        SiteWide::Photos,
         SiteWide::Assets,
     ];
 
@@ -43,6 +49,7 @@ impl SiteWide {
             SiteWide::Sitemap => "sitemap",
             SiteWide::Export => "export",
             SiteWide::Search => "search",
+            SiteWide::Photos => "photos",
             SiteWide::Assets => "assets",
         }
     }
@@ -106,21 +113,39 @@ impl<'a> SiteFiles<'a> {
                 let entries = self.entries.get_or_init(|| dir.digest());
                 crate::fingerprint::of((self.global, *entries))
             }
+            SiteWide::Photos => self.index.photos.inputs(),
             SiteWide::Assets => return None,
         })
     }
 
-    /// What a group's files as made are known by: the fingerprint of their
-    /// inputs, or of their bytes, and every path.
-    pub(super) fn print(&self, group: SiteWide, made: Made) -> (u64, Vec<PathBuf>) {
+    /// Makes a group's files and writes them with `write`. What they are
+    /// known by: the fingerprint of their inputs, or of their bytes, and
+    /// every path.
+    pub(super) fn write(
+        &self,
+        group: SiteWide,
+        caches: &Caches,
+        write: &Write<'_>,
+    ) -> Result<(u64, Vec<PathBuf>), BuildError> {
+        if group == SiteWide::Photos {
+            // Written one photo at a time, as made: ten thousand photos'
+            // files would otherwise all be held at once.
+            let cache = super::output::cache(&self.options.output).join("photos");
+            let paths = self.index.photos.write(self.root, &cache, write)?;
+            return Ok((self.index.photos.inputs(), paths));
+        }
+        let made = self.make(group, caches)?;
+        for (path, bytes) in &made.bytes {
+            write(path, bytes)?;
+        }
         let print = self
             .inputs(group)
             .unwrap_or_else(|| crate::fingerprint::of(&made.bytes));
-        (print, made.paths)
+        Ok((print, made.paths))
     }
 
-    /// A group's files.
-    pub(super) fn make(&self, group: SiteWide, caches: &Caches) -> Result<Made, BuildError> {
+    /// A group's files, but the photos'.
+    fn make(&self, group: SiteWide, caches: &Caches) -> Result<Made, BuildError> {
         let index = self.index;
         let dir = index.dir;
         let text = |files: Vec<(PathBuf, String)>| -> Files {
@@ -152,6 +177,7 @@ impl<'a> SiteFiles<'a> {
             SiteWide::Search => {
                 return Ok(search::files(index, self.global, &mut lock(&caches.search)));
             }
+            SiteWide::Photos => Files::new(),
             SiteWide::Assets => {
                 let mut assets = self.theme.assets.clone();
                 // What cameras and editors wrote into pictures is not

@@ -82,6 +82,8 @@ pub struct ProfileCard {
     pub open_to: Vec<Tag>,
     /// Where a mirrored profile comes from.
     pub origin: Option<OriginView>,
+    /// Their photo.
+    pub photo: Option<super::photos::PhotoView>,
 }
 
 /// An event in a list: a repeating one once, at its next date.
@@ -242,6 +244,7 @@ impl Index<'_> {
             location: p.location.clone(),
             open_to: self.tags(TaxonomyKind::OpenTo, p.open_to.iter().map(|o| o.slug())),
             origin: self.origin_from(&entry.origin, Some(&p.organisation)),
+            photo: p.photo.as_deref().map(|photo| self.photos.view(photo)),
         }
     }
 

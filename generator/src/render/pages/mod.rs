@@ -470,8 +470,8 @@ fn page_title(title: &str, number: usize) -> String {
 }
 
 /// The address of a file under static/ (or a URL, for mirrored entries).
-fn asset_url(path: &str) -> String {
-    if path.starts_with("http://") || path.starts_with("https://") {
+pub(super) fn asset_url(path: &str) -> String {
+    if crate::content::is_remote_file(path) {
         path.to_string()
     } else {
         format!("/{}", path.trim_start_matches('/'))

@@ -10,7 +10,7 @@ use url::Url;
 
 use super::rounds::{PERSON_ROUNDS, PersonRounds};
 use super::shown::{AskCard, ListedCard, NextEventCard, Own, Plain, Shown};
-use super::{PageKind, Rendered, Renderer, asset_url, canonical, crumb, home, page_inputs};
+use super::{PageKind, Rendered, Renderer, canonical, crumb, home, page_inputs};
 use crate::content::{Kind, Profile, TaxonomyKind};
 use crate::fingerprint::Fingerprinter;
 use crate::matching::suggestions::Suggestion;
@@ -119,7 +119,6 @@ impl PageKind for ProfilePage<'_> {
                 fediverse_url: p.contact.fediverse.as_deref().and_then(fediverse_url),
                 linkedin: p.contact.linkedin.as_ref().map(Url::as_str),
             },
-            photo_url: p.photo.as_deref().map(asset_url),
             swap: p.swap.as_ref().map(|s| SwapView {
                 months: s.months,
                 sectors: s
@@ -230,7 +229,6 @@ struct ProfileView<'a> {
     policy_areas: Vec<tera::Value>,
     interests: Vec<tera::Value>,
     contact: ContactView<'a>,
-    photo_url: Option<String>,
     swap: Option<SwapView<'a>>,
     bio_html: String,
     updated: Option<String>,

@@ -81,7 +81,7 @@ impl<T: Shown> Shown for Vec<T> {
 
 /// Hashes of the cards every list shows, made once per build.
 pub(in crate::render) struct Keys {
-    /// Each profile's card: the profile and its organisation.
+    /// Each profile's card: the profile, its organisation and its photo.
     profile_cards: Vec<u64>,
     /// Each event's card: the event and its organisation.
     event_cards: Vec<u64>,
@@ -97,7 +97,10 @@ impl Keys {
             .profiles
             .iter()
             .zip(index.organisation_digests())
-            .map(|(p, organisation)| of((p.file.digest(), organisation)))
+            .map(|(p, organisation)| {
+                let photo = p.data.photo.as_deref().and_then(|x| index.photos.get(x));
+                of((p.file.digest(), organisation, photo))
+            })
             .collect();
         let event_cards = dir
             .events
