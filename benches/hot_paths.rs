@@ -59,6 +59,7 @@ fn render_one_page(bencher: Bencher, url: &str) {
     };
     generator::render::with_pages(
         &loaded.directory,
+        &site.root,
         loaded.now,
         &options,
         &mut theme,
@@ -69,5 +70,6 @@ fn render_one_page(bencher: Bencher, url: &str) {
             );
             bencher.bench_local(|| pages.render(url).expect("renders"));
         },
-    );
+    )
+    .expect("the photos are read");
 }

@@ -584,24 +584,33 @@ fn a_page_rendered_on_its_own_is_the_page_the_build_writes() {
         base_url: None,
         internal: false,
     };
-    generator::render::with_pages(&loaded.directory, loaded.now, &build, &mut theme, |pages| {
-        for url in [
-            "/profiles/amira-hussain/",
-            "/policy-areas/housing/",
-            "/organisations/",
-        ] {
-            let alone = pages.render(url).expect("renders").expect("a page");
-            assert_eq!(alone, page(&out.path().join("public"), url), "{url}");
-        }
-        assert!(pages.render("/no/such/page/").expect("renders").is_none());
-        // Internal profiles have no page on the public site.
-        assert!(
-            pages
-                .render("/profiles/fiona-mcleod/")
-                .expect("renders")
-                .is_none()
-        );
-    });
+    let repository = repository();
+    generator::render::with_pages(
+        &loaded.directory,
+        &repository,
+        loaded.now,
+        &build,
+        &mut theme,
+        |pages| {
+            for url in [
+                "/profiles/amira-hussain/",
+                "/policy-areas/housing/",
+                "/organisations/",
+            ] {
+                let alone = pages.render(url).expect("renders").expect("a page");
+                assert_eq!(alone, page(&out.path().join("public"), url), "{url}");
+            }
+            assert!(pages.render("/no/such/page/").expect("renders").is_none());
+            // Internal profiles have no page on the public site.
+            assert!(
+                pages
+                    .render("/profiles/fiona-mcleod/")
+                    .expect("renders")
+                    .is_none()
+            );
+        },
+    )
+    .expect("the photos are read");
 }
 
 /// A build never writes into a folder of files it did not write: it

@@ -214,6 +214,13 @@ fn a_photo_is_made_once_and_again_only_when_it_changes() {
         b"kept from the last build"
     );
 
+    // A cache that cannot be read is made again, and costs nothing else.
+    fs::write(cache.join("photos.json"), b"{ not json").expect("written");
+    built(site.path(), &public);
+    assert_eq!(made_files(&public), first);
+    let known = fs::read_to_string(cache.join("photos.json")).expect("made again");
+    assert!(known.contains("ann.jpg"), "{known}");
+
     // Made without a cache, the files are the same bytes as before: the
     // made files depend on the photo alone.
     fs::remove_dir_all(out.path().join(".public.cache")).expect("removed");
@@ -252,6 +259,7 @@ fn a_photo_is_made_once_and_again_only_when_it_changes() {
         .expect("the cache")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "photos.json")
         .collect();
     assert_eq!(kept.len(), second.len(), "{kept:?}");
 }

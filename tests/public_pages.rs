@@ -111,6 +111,62 @@ fn a_topic_with_more_events_than_its_page_shows_has_pages_of_them() {
 }
 
 #[test]
+fn a_topic_only_an_event_or_a_consultation_is_under_has_its_page() {
+    let site = common::small_site();
+    let root = site.path();
+    common::write(
+        root,
+        "content/profiles/ann.md",
+        "---\nname: Ann Lee\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-10-01\n---\n",
+    );
+    // No one lists homelessness or emergency planning: an event and a consultation do.
+    common::write(
+        root,
+        "content/events/rough-sleeping-count.md",
+        "---\ntitle: Rough sleeping count briefing\nkind: workshop\nstart: 2027-01-12T10:00\nend: 2027-01-12T11:00\nonline: https://meet.example/count\npolicy_areas: [homelessness]\n---\n",
+    );
+    common::write(
+        root,
+        "content/consultations/flood-plan.md",
+        "---\ntitle: Local emergency plan\nopens: 2026-11-01\ncloses: 2027-02-01\npolicy_areas: [emergency-planning]\nrespond:\n  url: https://consult.example/flood\n---\n",
+    );
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let public = out.path().join("public");
+    let built = build(root, &public, &[]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let homelessness = text(&page(&public, "/policy-areas/homelessness/"));
+    assert!(
+        homelessness.contains("Rough sleeping count briefing")
+            && homelessness.contains("No one is listed under Homelessness yet"),
+        "{homelessness}"
+    );
+    let emergency = text(&page(&public, "/policy-areas/emergency-planning/"));
+    assert!(emergency.contains("Local emergency plan"), "{emergency}");
+    // Listed with the other policy areas, with no count of people, which
+    // it has none of.
+    let areas = page(&public, "/policy-areas/");
+    assert!(
+        areas.contains("<a href=\"/policy-areas/homelessness/\">Homelessness</a>\n")
+            || areas.contains("<a href=\"/policy-areas/homelessness/\">Homelessness</a></li>"),
+        "{areas}"
+    );
+    assert!(
+        text(&areas).contains("Housing 1 person"),
+        "{}",
+        text(&areas)
+    );
+    let topics = page(&public, "/topics/");
+    assert!(
+        topics.contains("/policy-areas/emergency-planning/"),
+        "{topics}"
+    );
+}
+
+#[test]
 fn events_and_consultations_open_to_the_public_say_so() {
     let out = build_demo();
     let public = out.path().join("public");

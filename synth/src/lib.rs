@@ -401,8 +401,8 @@ pub fn add_photos(root: &Path, profiles: usize) -> io::Result<()> {
     })
 }
 
-/// The JPEG of photo number `n`.
-fn photo(n: u64) -> Vec<u8> {
+/// The JPEG of photo number `n`: each number its own picture.
+pub fn photo(n: u64) -> Vec<u8> {
     let mut random = Random(n.wrapping_mul(0x2545_f491_4f6c_dd1d));
     let (width, height) = PHOTO_SIZE;
     let tone = |random: &mut Random| 60 + random.below(140) as i32;

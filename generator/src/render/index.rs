@@ -127,8 +127,12 @@ pub struct Index<'a> {
     pub open_asks: Vec<usize>,
     /// Closed or filled asks, newest first.
     pub closed_asks: Vec<usize>,
-    /// The terms of each taxonomy, with the profiles under them.
+    /// The terms of each taxonomy, with the profiles under them: every
+    /// term a profile, event, consultation or ask is under.
     pub taxonomies: Taxonomies,
+    /// The terms profiles are under, which a next build may keep (see
+    /// [`KnownTerms`]).
+    pub people_terms: Taxonomies,
     /// The events, consultations and asks under each topic.
     pub topic_entries: super::topic_entries::ByTopic,
     /// The A–Z order `taxonomies` follow, as a number (see [`KnownTerms`]).
@@ -335,7 +339,7 @@ impl<'a> Index<'a> {
         } = placings(dir);
 
         let terms_order = crate::fingerprint::of(&profiles_az);
-        let taxonomies = match known.terms {
+        let people_terms = match known.terms {
             Some(known) if known.order == terms_order => known.taxonomies.clone(),
             _ => Arc::new(
                 TaxonomyKind::ALL
@@ -346,7 +350,9 @@ impl<'a> Index<'a> {
         };
         let topic_entries =
             super::topic_entries::by_topic(dir, &upcoming, &consultations, &open_asks);
+        let taxonomies = with_topics(dir, &people_terms, &topic_entries);
         Self {
+            people_terms,
             topic_entries,
             dir,
             now,
@@ -612,6 +618,53 @@ fn dates(dir: &Directory, now: Timestamp) -> (Vec<Occurrence>, Vec<usize>, Map<u
     (upcoming, past, occurrences)
 }
 
+/// The terms profiles are under (`people`), with those only events,
+/// consultations or asks are under (a policy area no one lists but an
+/// event names) added, each with no profile: every topic has its page.
+fn with_topics(
+    dir: &Directory,
+    people: &Taxonomies,
+    topics: &super::topic_entries::ByTopic,
+) -> Taxonomies {
+    let known = |kind: TaxonomyKind, slug: &str| {
+        people
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .is_some_and(|(_, terms)| terms.iter().any(|t| t.slug == slug))
+    };
+    let extra: Vec<&(TaxonomyKind, String)> = topics
+        .keys()
+        .filter(|(kind, slug)| !known(*kind, slug))
+        .collect();
+    if extra.is_empty() {
+        return Arc::clone(people);
+    }
+    let mut taxonomies: Vec<(TaxonomyKind, Vec<Term>)> = people.as_ref().clone();
+    for (kind, terms) in &mut taxonomies {
+        let before = terms.len();
+        terms.extend(
+            extra
+                .iter()
+                .filter(|(k, _)| k == kind)
+                .map(|(_, slug)| Term {
+                    slug: slug.clone(),
+                    label: term_label(dir, *kind, slug),
+                    profiles: Vec::new(),
+                }),
+        );
+        if terms.len() > before {
+            sort_terms(terms);
+        }
+    }
+    Arc::new(taxonomies)
+}
+
+/// Terms in the order lists show them: by label; among equal labels, by
+/// slug, as the slugs' order is not kept.
+fn sort_terms(terms: &mut [Term]) {
+    terms.sort_by_cached_key(|t| (t.label.to_lowercase(), t.slug.clone()));
+}
+
 /// The terms of a taxonomy that have at least one profile.
 fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term> {
     let mut by_slug: Map<&str, Vec<usize>> = Map::default();
@@ -637,7 +690,6 @@ fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term
             profiles,
         })
         .collect();
-    // By label; among equal labels, by slug, as the slugs' order is not kept.
-    terms.sort_by_cached_key(|t| (t.label.to_lowercase(), t.slug.clone()));
+    sort_terms(&mut terms);
     terms
 }

@@ -202,26 +202,32 @@ impl Pages<'_> {
     }
 }
 
-/// Calls `f` with the pages of `directory`'s site as of `now`, made ready to
-/// render one at a time with `theme`.
+/// Calls `f` with the pages of `directory`'s site (loaded from `root`) as of
+/// `now`, made ready to render one at a time with `theme`.
 pub fn with_pages<R>(
     directory: &Directory,
+    root: &Path,
     now: Timestamp,
     options: &BuildOptions,
     theme: &mut Theme,
     f: impl FnOnce(&Pages<'_>) -> R,
-) -> R {
+) -> Result<R, BuildError> {
     use crate::matching::suggestions;
     let directory = view(directory, options);
     let made = suggestions::suggestions(&directory, suggestions::PER_PROFILE);
-    let index = Index::new(&directory, now, Arc::new(made));
+    let mut index = Index::new(&directory, now, Arc::new(made));
+    // What earlier builds knew of the photos, without writing it back: a
+    // page rendered on its own writes nothing.
+    let mut known = photos::KnownPhotos::default();
+    known.load(&photos::cache(&options.output));
+    index.photos = photos::Photos::read(root, &directory, &mut known)?;
     show_site(theme, &directory, options.internal);
     let renderer = Renderer::new(&index, &theme.tera);
     let jobs = jobs(&index)
         .into_iter()
         .map(|job| (renderer.url(&job), job))
         .collect();
-    f(&Pages { renderer, jobs })
+    Ok(f(&Pages { renderer, jobs }))
 }
 
 #[derive(Serialize)]

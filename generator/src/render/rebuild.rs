@@ -39,7 +39,10 @@ pub fn rebuild(
     }
     let global = pages::global(&directory, options.internal, theme.digest, memory.epoch);
     let mut index = index_keeping(&directory, now, global, memory);
+    let photo_cache = super::photos::cache(&options.output);
+    memory.photos.load(&photo_cache);
     index.photos = Photos::read(root, &directory, &mut memory.photos)?;
+    memory.photos.save(&photo_cache);
     show_site(theme, &directory, options.internal);
     let renderer = Renderer::new(&index, &theme.tera);
     let jobs = jobs(&index);
@@ -160,7 +163,7 @@ fn index_keeping<'d>(
         memory.terms = Some(index::KnownTerms {
             inputs: terms_inputs,
             order: index.terms_order,
-            taxonomies: index.taxonomies.clone(),
+            taxonomies: index.people_terms.clone(),
         });
     }
     index
@@ -227,7 +230,7 @@ impl Whole<'_> {
                     .par_iter()
                     .filter(|group| **group != SiteWide::Assets)
                     .map(|&group| {
-                        let written = site.write(group, &caches, write)?;
+                        let written = site.write(group, &caches, write, &[])?;
                         if once {
                             caches.clear(group);
                         }
@@ -239,7 +242,7 @@ impl Whole<'_> {
         pages?;
         let mut groups = groups?;
         // The site's own static files are written last, over any other.
-        let assets = site.write(SiteWide::Assets, &caches, write)?;
+        let assets = site.write(SiteWide::Assets, &caches, write, &[])?;
         groups.insert(SiteWide::Assets.name(), assets);
         staging.publish()?;
         // A new site is seen whole, once it is swapped in.
@@ -308,12 +311,18 @@ impl Changes<'_> {
             .partition(|group| *group != SiteWide::Assets);
         let caches = &memory.caches;
         let write = &|path: &Path, bytes: &[u8]| self.live.write(path, bytes);
+        let kept = |group: SiteWide| {
+            memory
+                .groups
+                .get(group.name())
+                .map_or(&[][..], |(_, paths)| paths.as_slice())
+        };
         let mut written: Vec<(SiteWide, (u64, Vec<PathBuf>))> = stale
             .par_iter()
-            .map(|&group| Ok((group, site.write(group, caches, write)?)))
+            .map(|&group| Ok((group, site.write(group, caches, write, kept(group))?)))
             .collect::<Result<_, BuildError>>()?;
         for group in assets {
-            written.push((group, site.write(group, caches, write)?));
+            written.push((group, site.write(group, caches, write, kept(group))?));
         }
         for (group, (print, paths)) in written {
             if let Some((_, old)) = memory.groups.get(group.name()) {

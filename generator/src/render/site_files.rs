@@ -118,20 +118,22 @@ impl<'a> SiteFiles<'a> {
         })
     }
 
-    /// Makes a group's files and writes them with `write`. What they are
-    /// known by: the fingerprint of their inputs, or of their bytes, and
-    /// every path.
+    /// Makes a group's files and writes them with `write`; `kept` are
+    /// the group's files the site being written holds from the last build
+    /// (none, for a new site). What they are known by: the fingerprint of
+    /// their inputs, or of their bytes, and every path.
     pub(super) fn write(
         &self,
         group: SiteWide,
         caches: &Caches,
         write: &Write<'_>,
+        kept: &[PathBuf],
     ) -> Result<(u64, Vec<PathBuf>), BuildError> {
         if group == SiteWide::Photos {
             // Written one photo at a time, as made: ten thousand photos'
             // files would otherwise all be held at once.
-            let cache = super::output::cache(&self.options.output).join("photos");
-            let paths = self.index.photos.write(self.root, &cache, write)?;
+            let cache = super::photos::cache(&self.options.output);
+            let paths = self.index.photos.write(self.root, &cache, write, kept)?;
             return Ok((self.index.photos.inputs(), paths));
         }
         let made = self.make(group, caches)?;
