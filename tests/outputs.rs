@@ -376,6 +376,22 @@ fn the_directory_export_lists_every_public_entry() {
             .is_some_and(|a| !a.is_empty())
     );
     assert_eq!(export["consultations"].as_array().map(Vec::len), Some(3));
+    // A series says which of its dates are called off, as its page does.
+    let curry_club = export["events"]
+        .as_array()
+        .and_then(|e| {
+            e.iter()
+                .find(|e| e["slug"] == "community-safety-curry-club")
+        })
+        .expect("the curry club");
+    assert_eq!(
+        curry_club["cancelled_dates"],
+        serde_json::json!(["2027-08-12"])
+    );
+    assert!(
+        !curry_club["upcoming"].to_string().contains("2027-08-12"),
+        "{curry_club}"
+    );
 
     // What a job swap needs travels with the offer: the level band (from
     // the grade), the regulated profession, the vetting; and the places an

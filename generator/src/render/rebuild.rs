@@ -304,9 +304,8 @@ impl Changes<'_> {
         let (stale, assets): (Vec<SiteWide>, Vec<SiteWide>) = SiteWide::ALL
             .into_iter()
             .filter(|group| {
-                let print = site.inputs(*group);
                 let known = memory.groups.get(group.name()).map(|(p, _)| *p);
-                print.is_none() || print != known
+                Some(site.inputs(*group)) != known
             })
             .partition(|group| *group != SiteWide::Assets);
         let caches = &memory.caches;

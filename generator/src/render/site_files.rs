@@ -67,6 +67,8 @@ pub(super) struct SiteFiles<'a> {
     history: OnceLock<GitDates>,
     /// Every entry, as one number: made once, though several groups ask.
     entries: OnceLock<u64>,
+    /// The site's own static files.
+    static_files: OnceLock<Vec<theme::Listed>>,
 }
 
 impl<'a> SiteFiles<'a> {
@@ -89,6 +91,7 @@ impl<'a> SiteFiles<'a> {
             urls,
             history: OnceLock::new(),
             entries: OnceLock::new(),
+            static_files: OnceLock::new(),
         }
     }
 
@@ -96,12 +99,16 @@ impl<'a> SiteFiles<'a> {
         self.history.get_or_init(|| GitDates::read(self.root))
     }
 
-    /// The fingerprint of what a group is made from, or `None` for the
-    /// static files, which are read each time (a handful of small files)
-    /// and known by their bytes.
-    pub(super) fn inputs(&self, group: SiteWide) -> Option<u64> {
+    /// The site's own static files, listed once a build.
+    fn static_files(&self) -> &[theme::Listed] {
+        self.static_files
+            .get_or_init(|| theme::list_folder(&self.root.join("static")))
+    }
+
+    /// The fingerprint of what a group is made from.
+    pub(super) fn inputs(&self, group: SiteWide) -> u64 {
         let dir = self.index.dir;
-        Some(match group {
+        match group {
             SiteWide::Calendars => crate::fingerprint::of((
                 self.global,
                 crate::content::digests(&dir.events),
@@ -114,8 +121,16 @@ impl<'a> SiteFiles<'a> {
                 crate::fingerprint::of((self.global, *entries))
             }
             SiteWide::Photos => self.index.photos.inputs(),
-            SiteWide::Assets => return None,
-        })
+            // The site's static files by their sizes and times: read only
+            // when one changed (a folder of photos is most of a gigabyte).
+            SiteWide::Assets => crate::fingerprint::of((
+                self.global,
+                self.static_files()
+                    .iter()
+                    .map(|f| (&f.path, f.stamp))
+                    .collect::<Vec<_>>(),
+            )),
+        }
     }
 
     /// Makes a group's files and writes them with `write`; `kept` are
@@ -129,6 +144,9 @@ impl<'a> SiteFiles<'a> {
         write: &Write<'_>,
         kept: &[PathBuf],
     ) -> Result<(u64, Vec<PathBuf>), BuildError> {
+        if group == SiteWide::Assets {
+            return self.write_assets(write);
+        }
         if group == SiteWide::Photos {
             // Written one photo at a time, as made: ten thousand photos'
             // files would otherwise all be held at once.
@@ -140,13 +158,35 @@ impl<'a> SiteFiles<'a> {
         for (path, bytes) in &made.bytes {
             write(path, bytes)?;
         }
-        let print = self
-            .inputs(group)
-            .unwrap_or_else(|| crate::fingerprint::of(&made.bytes));
-        Ok((print, made.paths))
+        Ok((self.inputs(group), made.paths))
     }
 
-    /// A group's files, but the photos'.
+    /// Writes the theme's static files, then the site's own (over any of
+    /// the theme's of the same name), each read, stripped of what cameras
+    /// wrote into pictures (see `images`), written and let go in turn.
+    fn write_assets(&self, write: &Write<'_>) -> Result<(u64, Vec<PathBuf>), BuildError> {
+        let mut paths = Vec::new();
+        for (path, bytes) in &self.theme.assets {
+            write(path, bytes)?;
+            paths.push(path.clone());
+        }
+        for file in self.static_files() {
+            let bytes = std::fs::read(&file.full).map_err(|source| BuildError::Io {
+                path: file.full.clone(),
+                source,
+            })?;
+            write(
+                &file.path,
+                &super::images::without_metadata(&file.path, bytes),
+            )?;
+            paths.push(file.path.clone());
+        }
+        paths.sort();
+        paths.dedup();
+        Ok((self.inputs(SiteWide::Assets), paths))
+    }
+
+    /// A group's files, but the photos' and the static files'.
     fn make(&self, group: SiteWide, caches: &Caches) -> Result<Made, BuildError> {
         let index = self.index;
         let dir = index.dir;
@@ -179,21 +219,7 @@ impl<'a> SiteFiles<'a> {
             SiteWide::Search => {
                 return Ok(search::files(index, self.global, &mut lock(&caches.search)));
             }
-            SiteWide::Photos => Files::new(),
-            SiteWide::Assets => {
-                let mut assets = self.theme.assets.clone();
-                // What cameras and editors wrote into pictures is not
-                // published (see `images`).
-                assets.extend(
-                    theme::read_folder(&self.root.join("static"))?
-                        .into_iter()
-                        .map(|(path, bytes)| {
-                            let bytes = super::images::without_metadata(&path, bytes);
-                            (path, bytes)
-                        }),
-                );
-                assets
-            }
+            SiteWide::Photos | SiteWide::Assets => Files::new(),
         }))
     }
 }

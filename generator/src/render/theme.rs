@@ -96,13 +96,24 @@ fn relative(path: &Path, prefix: &str) -> String {
         .replace('\\', "/")
 }
 
-/// Every file under a folder on disk, as (path relative to it, bytes). A
-/// link is followed while it stays inside the folder; one leading out of
-/// it, to nothing, or round in a loop is left out (`check` names it), so
-/// nothing outside the site is ever published.
-pub(super) fn read_folder(folder: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, BuildError> {
+/// A file under a folder on disk: its path relative to the folder, where
+/// it is, and its size and time, as listed.
+pub(super) struct Listed {
+    /// Relative to the folder.
+    pub path: PathBuf,
+    /// Where it is.
+    pub full: PathBuf,
+    /// Its size and time (in nanoseconds since 1970), for fingerprints.
+    pub stamp: (u64, u128),
+}
+
+/// Every file under a folder on disk, in name order. A link is followed
+/// while it stays inside the folder; one leading out of it, to nothing, or
+/// round in a loop is left out (`check` names it), so nothing outside the
+/// site is ever published.
+pub(super) fn list_folder(folder: &Path) -> Vec<Listed> {
     if !folder.is_dir() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let inside = folder
         .canonicalize()
@@ -130,18 +141,41 @@ pub(super) fn read_folder(folder: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Buil
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let bytes = std::fs::read(entry.path()).map_err(|source| BuildError::Io {
-            path: entry.path().to_path_buf(),
-            source,
-        })?;
+        let stamp = entry.metadata().map_or((0, 0), |m| {
+            let time = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            (m.len(), time)
+        });
         let path = entry
             .path()
             .strip_prefix(folder)
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| entry.path().to_path_buf());
-        out.push((path, bytes));
+        out.push(Listed {
+            path,
+            full: entry.path().to_path_buf(),
+            stamp,
+        });
     }
-    Ok(out)
+    out
+}
+
+/// Every file under a folder on disk (as [`list_folder`] lists them), as
+/// (path relative to it, bytes).
+pub(super) fn read_folder(folder: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, BuildError> {
+    list_folder(folder)
+        .into_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file.full).map_err(|source| BuildError::Io {
+                path: file.full.clone(),
+                source,
+            })?;
+            Ok((file.path, bytes))
+        })
+        .collect()
 }
 
 /// A Tera error with its causes, which hold the template, line and column.

@@ -123,6 +123,8 @@ pub(super) struct EventFields<'a> {
     end: Option<String>,
     time_zone: Option<&'a str>,
     repeat: Option<&'a str>,
+    /// The dates of a series called off, which `upcoming` leaves out.
+    cancelled_dates: Vec<String>,
     upcoming: Vec<String>,
     venue: Option<Venue<'a>>,
     online: Option<&'a Url>,
@@ -147,6 +149,7 @@ impl<'a> EventFields<'a> {
             end: v.end.as_ref().map(crate::render::format::iso),
             time_zone: v.start.time_zone().iana_name(),
             repeat: v.repeat.as_deref(),
+            cancelled_dates: v.cancelled_dates.iter().map(ToString::to_string).collect(),
             upcoming: index
                 .upcoming_of(i)
                 .iter()
