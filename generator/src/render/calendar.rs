@@ -74,23 +74,48 @@ pub fn has_policy_area_calendar(index: &Index<'_>, area: &str) -> bool {
 /// Whether an event is in the calendars people subscribe to: it has a
 /// date still to come, or one that ended less than `keep_past_months` ago.
 pub fn in_calendars(index: &Index<'_>, i: usize) -> bool {
-    let dir = index.dir;
-    let event = &dir.events[i].data;
-    let zone = dir.site.time_zone();
-    let months = i64::from(dir.site.calendars.keep_past_months);
-    let Ok(cutoff) = index.now.to_zoned(zone).checked_sub(months.months()) else {
-        return true;
-    };
-    let length = event
+    let event = &index.dir.events[i].data;
+    kept_since(index, event).is_none_or(|since| !event.occurrences(since, 1).is_empty())
+}
+
+/// How long an event lasts (nothing, without an end).
+fn length(event: &crate::content::Event) -> jiff::SignedDuration {
+    event
         .end
         .as_ref()
         .map(|end| end.timestamp().duration_since(event.start.timestamp()))
-        .unwrap_or_default();
-    let since = cutoff
-        .timestamp()
-        .checked_sub(length)
-        .unwrap_or(cutoff.timestamp());
-    !event.occurrences(since, 1).is_empty()
+        .unwrap_or_default()
+}
+
+/// The moment after which an occurrence must start for the calendars to
+/// keep it: one that ended less than `keep_past_months` ago.
+fn kept_since(index: &Index<'_>, event: &crate::content::Event) -> Option<jiff::Timestamp> {
+    let dir = index.dir;
+    let months = i64::from(dir.site.calendars.keep_past_months);
+    let cutoff = index
+        .now
+        .to_zoned(dir.site.time_zone())
+        .checked_sub(months.months())
+        .ok()?;
+    Some(
+        cutoff
+            .timestamp()
+            .checked_sub(length(event))
+            .unwrap_or(cutoff.timestamp()),
+    )
+}
+
+/// When an event with no date to come leaves the calendars:
+/// `keep_past_months` after its last date ended; `None` if it has left.
+pub fn leaves_calendars(index: &Index<'_>, i: usize) -> Option<jiff::Timestamp> {
+    let dir = index.dir;
+    let event = &dir.events[i].data;
+    let since = kept_since(index, event)?;
+    // A series kept for ten years at most: a few hundred dates.
+    let last = event.occurrences(since, 1_000).pop()?;
+    let months = i64::from(dir.site.calendars.keep_past_months);
+    let ended = last.checked_add(length(event)).ok()?;
+    Some(ended.checked_add(months.months()).ok()?.timestamp())
 }
 
 /// A calendar named `name` holding `events` (by their place in the

@@ -460,6 +460,10 @@ impl<'a> Index<'a> {
                 moments.push(next_day.timestamp());
             }
         }
+        // A past event leaves the calendars some months after it ended.
+        for &i in &self.past {
+            moments.extend(super::calendar::leaves_calendars(self, i));
+        }
         moments.into_iter().filter(|t| *t > self.now).min()
     }
 

@@ -145,7 +145,7 @@ impl<'a> SiteFiles<'a> {
         kept: &[PathBuf],
     ) -> Result<(u64, Vec<PathBuf>), BuildError> {
         if group == SiteWide::Assets {
-            return self.write_assets(write);
+            return self.write_assets(write, caches);
         }
         if group == SiteWide::Photos {
             // Written one photo at a time, as made: ten thousand photos'
@@ -163,14 +163,25 @@ impl<'a> SiteFiles<'a> {
 
     /// Writes the theme's static files, then the site's own (over any of
     /// the theme's of the same name), each read, stripped of what cameras
-    /// wrote into pictures (see `images`), written and let go in turn.
-    fn write_assets(&self, write: &Write<'_>) -> Result<(u64, Vec<PathBuf>), BuildError> {
+    /// wrote into pictures (see `images`), written and let go in turn; but
+    /// those of the site's the last build wrote (as `caches` knows) whose
+    /// size and time are unchanged.
+    fn write_assets(
+        &self,
+        write: &Write<'_>,
+        caches: &Caches,
+    ) -> Result<(u64, Vec<PathBuf>), BuildError> {
         let mut paths = Vec::new();
         for (path, bytes) in &self.theme.assets {
             write(path, bytes)?;
             paths.push(path.clone());
         }
+        let mut written = lock(&caches.assets);
         for file in self.static_files() {
+            if file.stamp.1 != 0 && written.get(&file.path) == Some(&file.stamp) {
+                paths.push(file.path.clone());
+                continue;
+            }
             let bytes = std::fs::read(&file.full).map_err(|source| BuildError::Io {
                 path: file.full.clone(),
                 source,
@@ -181,6 +192,19 @@ impl<'a> SiteFiles<'a> {
             )?;
             paths.push(file.path.clone());
         }
+        // A file changed within the last two seconds may change again
+        // within the same tick of a coarse clock, keeping its time: it is
+        // read again next time.
+        let settled = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+            .saturating_sub(2_000_000_000);
+        *written = self
+            .static_files()
+            .iter()
+            .filter(|file| file.stamp.1 < settled)
+            .map(|file| (file.path.clone(), file.stamp))
+            .collect();
         paths.sort();
         paths.dedup();
         Ok((self.inputs(SiteWide::Assets), paths))
@@ -230,6 +254,8 @@ impl<'a> SiteFiles<'a> {
 pub(super) struct Caches {
     export: Mutex<export::LastExport>,
     search: Mutex<search::LastIndex>,
+    /// The size and time of each of the site's static files as written.
+    assets: Mutex<std::collections::HashMap<PathBuf, (u64, u128)>>,
 }
 
 impl Caches {
@@ -238,6 +264,7 @@ impl Caches {
         Self {
             export: Mutex::new(export::LastExport::new(keep)),
             search: Mutex::default(),
+            assets: Mutex::default(),
         }
     }
 
