@@ -16,6 +16,30 @@ fn build_demo() -> tempfile::TempDir {
     out
 }
 
+/// A small site with one person, Ann Lee, who works on housing.
+fn site_with_ann() -> tempfile::TempDir {
+    let site = common::small_site();
+    common::write(
+        site.path(),
+        "content/profiles/ann.md",
+        "---\nname: Ann Lee\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-10-01\n---\n",
+    );
+    site
+}
+
+/// The site at `root`, built into a new folder: the folder and the site.
+fn built(root: &std::path::Path) -> (tempfile::TempDir, std::path::PathBuf) {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let public = out.path().join("public");
+    let output = build(root, &public, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (out, public)
+}
+
 #[test]
 fn a_topic_page_lists_its_events_consultations_and_asks_as_well_as_its_people() {
     let out = build_demo();
@@ -67,13 +91,8 @@ fn a_topic_page_lists_its_events_consultations_and_asks_as_well_as_its_people() 
 
 #[test]
 fn a_topic_with_more_events_than_its_page_shows_has_pages_of_them() {
-    let site = common::small_site();
+    let site = site_with_ann();
     let root = site.path();
-    common::write(
-        root,
-        "content/profiles/ann.md",
-        "---\nname: Ann Lee\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-10-01\n---\n",
-    );
     for day in 1..=7 {
         common::write(
             root,
@@ -83,14 +102,7 @@ fn a_topic_with_more_events_than_its_page_shows_has_pages_of_them() {
             ),
         );
     }
-    let out = tempfile::tempdir().expect("a temporary folder");
-    let public = out.path().join("public");
-    let built = build(root, &public, &[]);
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let (_out, public) = built(root);
     let housing = page(&public, "/policy-areas/housing/");
     let shown = text(&housing);
     assert!(
@@ -112,13 +124,8 @@ fn a_topic_with_more_events_than_its_page_shows_has_pages_of_them() {
 
 #[test]
 fn a_topic_only_an_event_or_a_consultation_is_under_has_its_page() {
-    let site = common::small_site();
+    let site = site_with_ann();
     let root = site.path();
-    common::write(
-        root,
-        "content/profiles/ann.md",
-        "---\nname: Ann Lee\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-10-01\n---\n",
-    );
     // No one lists homelessness or emergency planning: an event and a consultation do.
     common::write(
         root,
@@ -130,14 +137,7 @@ fn a_topic_only_an_event_or_a_consultation_is_under_has_its_page() {
         "content/consultations/flood-plan.md",
         "---\ntitle: Local emergency plan\nopens: 2026-11-01\ncloses: 2027-02-01\npolicy_areas: [emergency-planning]\nrespond:\n  url: https://consult.example/flood\n---\n",
     );
-    let out = tempfile::tempdir().expect("a temporary folder");
-    let public = out.path().join("public");
-    let built = build(root, &public, &[]);
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let (_out, public) = built(root);
     let homelessness = text(&page(&public, "/policy-areas/homelessness/"));
     assert!(
         homelessness.contains("Rough sleeping count briefing")
