@@ -136,7 +136,7 @@ impl<'a> SiteFiles<'a> {
     /// Makes a group's files and writes them with `write`; `kept` are
     /// the group's files the site being written holds from the last build
     /// (none, for a new site). What they are known by: the fingerprint of
-    /// their inputs, or of their bytes, and every path.
+    /// their inputs, and every path.
     pub(super) fn write(
         &self,
         group: SiteWide,
