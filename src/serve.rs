@@ -171,6 +171,7 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
     let app = Router::new()
         .fallback_service(ServeDir::new(&output).not_found_service(ServeFile::new(not_found)))
         .layer(middleware::from_fn_with_state(problems.clone(), overlay))
+        .layer(middleware::from_fn(federation::no_impossible_paths))
         .layer(livereload);
 
     // Saves arrive debounced; one thread builds, so builds never overlap.

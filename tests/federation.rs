@@ -173,6 +173,30 @@ fn actors_are_served_at_their_pages_to_servers_and_pages_to_browsers() {
 }
 
 #[test]
+fn a_path_no_file_can_have_is_a_missing_page_not_an_error() {
+    let port = free_port();
+    let dir = site(port);
+    let server = federate(dir.path(), port);
+    let long_name = format!("/profiles/{}/", "a".repeat(300));
+    let escaped_name = format!("/{}", "%C3%A9".repeat(200));
+    let many_segments = "/a".repeat(5000);
+    for path in [&long_name, &escaped_name, &many_segments] {
+        for accept in ["text/html", ACTIVITY] {
+            let answer = get(server.port, path, accept);
+            assert_eq!(answer.status, 404, "{} as {accept}", &path[..40]);
+        }
+        // A browser is shown the site's own page for what is not there.
+        let answer = get(server.port, path, "text/html");
+        assert!(answer.body.contains("<html"), "{}", answer.body);
+    }
+    // A name a file can have is still looked for.
+    assert_eq!(
+        get(server.port, "/profiles/priya-shah/", "text/html").status,
+        200
+    );
+}
+
+#[test]
 fn an_actors_key_is_made_once_and_kept_across_restarts() {
     let port = free_port();
     let dir = site(port);

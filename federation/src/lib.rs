@@ -67,6 +67,6 @@ pub use error::{FederationError, InboxError, Refused};
 pub use mirror::build::{BuildStep, SiteBuild, build_site};
 pub use protocol::{ActivityKind, EventObject, Place, Received, RemoteActorDocument};
 pub use publish::Published;
-pub use routes::{AppState, app};
+pub use routes::{AppState, app, no_impossible_paths};
 pub use server::{Options, check, open, publish_once, serve};
 pub use store::{Channel, IntroductionRow, RemoteActorRow, Status, Store};

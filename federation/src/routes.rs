@@ -43,6 +43,7 @@ pub fn app(state: AppState, public: &Path) -> Router {
         .route(fields::CONTEXT_PATH, get(context_document))
         .fallback_service(site)
         .layer(middleware::from_fn_with_state(state.clone(), negotiate))
+        .layer(middleware::from_fn(no_impossible_paths))
         // A page and its ActivityPub document share an address: a cache
         // must keep them apart.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -55,6 +56,41 @@ pub fn app(state: AppState, public: &Path) -> Router {
             HeaderValue::from_static("public, max-age=300"),
         ))
         .with_state(state)
+}
+
+/// The longest name of a file or folder the file system takes, in bytes.
+const LONGEST_NAME: usize = 255;
+/// The longest path of a file of the site, in bytes: far more than any
+/// page's, well within the file system's.
+const LONGEST_PATH: usize = 2048;
+
+/// How many bytes a segment of a path stands for, once `%XX` escapes are
+/// read as the byte each is.
+fn decoded_len(segment: &str) -> usize {
+    let bytes = segment.as_bytes();
+    let mut len = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let escape = bytes[i] == b'%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        i += if escape { 3 } else { 1 };
+        len += 1;
+    }
+    len
+}
+
+/// Answers a path no file of the site can have (a name longer than the
+/// file system takes, or a path of thousands of segments) as any other
+/// missing page, with the site's 404: asked of the file system, it is an
+/// error, which the static files' service answers 500.
+pub async fn no_impossible_paths(mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.len() > LONGEST_PATH || path.split('/').any(|s| decoded_len(s) > LONGEST_NAME) {
+        // A path that is nowhere: every route answers it as missing.
+        *request.uri_mut() = axum::http::Uri::from_static("/.interchange-no-such-page");
+    }
+    next.run(request).await
 }
 
 /// Whether a request asks for ActivityPub JSON rather than a page.
