@@ -182,7 +182,7 @@ impl Folder<'_> {
 /// Writes a mirrored file.
 fn write_file(path: &Path, text: &str) -> Result<Option<PathBuf>, FederationError> {
     let path = path.to_path_buf();
-    generator::files::write_atomically(&path, text.as_bytes()).map_err(|source| {
+    generator::files::write_durably(&path, text.as_bytes()).map_err(|source| {
         FederationError::Mirror {
             path: path.clone(),
             source,
@@ -267,7 +267,7 @@ pub fn remove_entry(
     let path = root.join(relative);
     forget_set_aside(&path);
     let len = std::fs::metadata(&path).map_or(0, |m| m.len());
-    match std::fs::remove_file(&path) {
+    match generator::files::remove_durably(&path) {
         Ok(()) => {
             limits.removed(&authority(id).unwrap_or_default(), len);
             Ok(Some(path))
@@ -696,9 +696,11 @@ fn remove_unlisted(
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with('.'));
             if is_entry && !listed.contains(&file) {
-                std::fs::remove_file(&file).map_err(|source| FederationError::Mirror {
-                    path: file.clone(),
-                    source,
+                generator::files::remove_durably(&file).map_err(|source| {
+                    FederationError::Mirror {
+                        path: file.clone(),
+                        source,
+                    }
                 })?;
                 removed.push(file);
             }

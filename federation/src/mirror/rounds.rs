@@ -153,7 +153,7 @@ pub(super) fn remove_unlisted(
         });
     for file in files {
         if !listed.contains(&file) {
-            std::fs::remove_file(&file).map_err(|source| FederationError::Mirror {
+            generator::files::remove_durably(&file).map_err(|source| FederationError::Mirror {
                 path: file.clone(),
                 source,
             })?;

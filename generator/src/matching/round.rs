@@ -234,7 +234,7 @@ pub fn write_summary(
 }
 
 fn replace(path: &Path, text: &str) -> Result<(), RoundError> {
-    crate::files::write_atomically(path, text.as_bytes()).map_err(|source| RoundError::Io {
+    crate::files::write_durably(path, text.as_bytes()).map_err(|source| RoundError::Io {
         path: path.to_path_buf(),
         source,
     })
