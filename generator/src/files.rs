@@ -13,12 +13,7 @@ use std::path::Path;
 /// it renamed into place, so that a reader never sees half a file and a crash
 /// leaves the old one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder)?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temporary = folder.join(format!(".{name}.new"));
-    std::fs::write(&temporary, bytes)?;
-    std::fs::rename(&temporary, path)
+    replace(path, bytes, false)
 }
 
 /// Writes `bytes` at `path` as [`write_atomically`] does, and durably: the
@@ -26,16 +21,27 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// rename before this returns, so that a power cut leaves the old file or
 /// the new one, never an empty file behind a rename that happened.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace(path, bytes, true)
+}
+
+/// Writes `bytes` at `path` through a hidden file beside it renamed into
+/// place, syncing the file and then the folder when `durable`.
+fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let temporary = folder.join(format!(".{name}.new"));
     let mut file = std::fs::File::create(&temporary)?;
     file.write_all(bytes)?;
-    file.sync_all()?;
+    if durable {
+        file.sync_all()?;
+    }
     drop(file);
     std::fs::rename(&temporary, path)?;
-    sync_folder(folder)
+    if durable {
+        sync_folder(folder)?;
+    }
+    Ok(())
 }
 
 /// Removes the file at `path`, durably: once this returns, a power cut

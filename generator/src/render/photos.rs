@@ -100,15 +100,21 @@ impl Photo {
         FALLBACK_WIDTH.min(self.side)
     }
 
+    /// The name of its WebP file `width` pixels wide.
+    fn webp(&self, width: u32) -> String {
+        format!("{}-{width}.webp", self.digest)
+    }
+
+    /// The name of its one JPEG file.
+    fn jpeg(&self) -> String {
+        format!("{}-{}.jpg", self.digest, self.fallback_width())
+    }
+
     /// The names of the files made of it, in the order [`Photo::make`]
     /// gives their bytes.
     fn files(&self) -> Vec<String> {
-        let mut files: Vec<String> = self
-            .widths()
-            .into_iter()
-            .map(|w| format!("{}-{w}.webp", self.digest))
-            .collect();
-        files.push(format!("{}-{}.jpg", self.digest, self.fallback_width()));
+        let mut files: Vec<String> = self.widths().into_iter().map(|w| self.webp(w)).collect();
+        files.push(self.jpeg());
         files
     }
 
@@ -117,11 +123,11 @@ impl Photo {
         let srcset = self
             .widths()
             .into_iter()
-            .map(|w| format!("{} {w}w", url(format!("{}-{w}.webp", self.digest))))
+            .map(|w| format!("{} {w}w", url(self.webp(w))))
             .collect::<Vec<_>>()
             .join(", ");
         PhotoView {
-            src: url(format!("{}-{}.jpg", self.digest, self.fallback_width())),
+            src: url(self.jpeg()),
             srcset: Some(srcset),
         }
     }
@@ -276,8 +282,7 @@ impl KnownPhotos {
         };
         if let Ok(text) = serde_json::to_vec(&file) {
             // A cache that cannot be written costs the next build time only.
-            let _ = std::fs::create_dir_all(cache)
-                .and_then(|()| write_atomically(&cache.join(KNOWN_FILE), &text));
+            let _ = write_atomically(&cache.join(KNOWN_FILE), &text);
         }
         self.saved = true;
     }
@@ -450,8 +455,7 @@ impl Photos {
                         for (name, bytes) in names.iter().zip(&made) {
                             // A cache that cannot be written costs the next
                             // build time, not this build its photos.
-                            let _ = std::fs::create_dir_all(cache)
-                                .and_then(|()| write_atomically(&cache.join(name), bytes));
+                            let _ = write_atomically(&cache.join(name), bytes);
                         }
                         made
                     }
