@@ -243,6 +243,44 @@ pub fn publish(root: PathBuf, insecure_local: bool) -> ExitCode {
     }
 }
 
+/// Copies the site's database into the empty database at `to`.
+pub fn copy_database(root: &Path, to: &str) -> ExitCode {
+    let Some(loaded) = report::load(&LoadOptions::new(root)) else {
+        return ExitCode::FAILURE;
+    };
+    if loaded.diagnostics.has_errors() {
+        report::print_human(&loaded.diagnostics);
+        eprintln!("{}", report::summary(&loaded.diagnostics, loaded.files));
+        eprintln!(
+            "Nothing was copied: fix the problems above first, so that the right database is read."
+        );
+        return ExitCode::FAILURE;
+    }
+    let from = database(&loaded.directory, root);
+    let Some(runtime) = crate::runtime() else {
+        return ExitCode::FAILURE;
+    };
+    let copied = runtime.block_on(async {
+        let source = federation::Store::open(&from).await?;
+        let target = federation::Store::open(to).await?;
+        source.copy_into(&target).await
+    });
+    match copied {
+        Ok(copied) => {
+            println!("Copied {from} into {to}: {copied}.");
+            println!(
+                "Set `database = \"{to}\"` under [federation] in interchange.toml (leaving any password out: see docs/deploy.md), then start the server."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("Nothing was copied.");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::database_url;

@@ -102,6 +102,20 @@ enum Command {
         #[arg(long)]
         insecure_local: bool,
     },
+    /// Copy the site's database (its key pair, followers, deliveries still
+    /// to make, what was published, the directories followed and the
+    /// introductions sent) into a new, empty one, such as PostgreSQL. Stop
+    /// the server first; then point `[federation] database` at the copy.
+    CopyDatabase {
+        /// The site folder, holding interchange.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The database to copy into, e.g.
+        /// `postgres://interchange@db.example.gov.uk/interchange`; its
+        /// tables are made, and it must hold no rows yet.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Build, serve on this machine, and rebuild and reload the browser on every save.
     Serve {
         /// The site folder, holding interchange.toml.
@@ -328,6 +342,7 @@ fn main() -> ExitCode {
             root,
             insecure_local,
         } => federate::publish(root, insecure_local),
+        Command::CopyDatabase { root, to } => federate::copy_database(&root, &to),
         Command::Serve {
             root,
             port,

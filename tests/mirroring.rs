@@ -60,12 +60,12 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
 
-/// How many deliveries A's database holds for `inbox`, and the most
-/// attempts any has had.
-fn pending(database: &Path, inbox: &str) -> (i64, i64) {
+/// How many deliveries A's database (at `database`) holds for `inbox`, and
+/// the most attempts any has had.
+fn pending(database: &str, inbox: &str) -> (i64, i64) {
     read_database(database, async |pool| {
         let row: (i64, Option<i64>) =
-            sqlx::query_as("SELECT COUNT(*), MAX(attempts) FROM deliveries WHERE inbox = ?")
+            sqlx::query_as("SELECT COUNT(*), MAX(attempts) FROM deliveries WHERE inbox = $1")
                 .bind(inbox)
                 .fetch_one(pool)
                 .await
@@ -75,30 +75,83 @@ fn pending(database: &Path, inbox: &str) -> (i64, i64) {
     .expect("A's database")
 }
 
-/// What `read` gives from a read-only connection to the SQLite database
-/// at `database` (of a server still running); none if it cannot be opened
-/// (not made yet).
-fn read_database<T>(database: &Path, read: impl AsyncFnOnce(&sqlx::SqlitePool) -> T) -> Option<T> {
+/// What `read` gives from a connection to the database at `url` (of a
+/// server still running; SQLite is opened read-only); none if it cannot
+/// be opened (not made yet).
+fn read_database<T>(url: &str, read: impl AsyncFnOnce(&sqlx::AnyPool) -> T) -> Option<T> {
+    sqlx::any::install_default_drivers();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a runtime");
     runtime.block_on(async {
-        let url = format!("sqlite://{}?mode=ro", database.display());
-        let pool = sqlx::SqlitePool::connect(&url).await.ok()?;
+        let url = if url.starts_with("sqlite:") {
+            format!("{url}?mode=ro")
+        } else {
+            url.to_string()
+        };
+        let pool = sqlx::AnyPool::connect(&url).await.ok()?;
         let read = read(&pool).await;
         pool.close().await;
         Some(read)
     })
 }
 
+/// The SQLite database of the site at `root`, as its config names it.
+fn sqlite(root: &Path) -> String {
+    format!("sqlite://{}", root.join("federation.sqlite").display())
+}
+
+/// Points the site at `root` at the database `url`, instead of its SQLite
+/// file.
+fn use_database(root: &Path, url: &str) {
+    let config = root.join("interchange.toml");
+    let text = read(&config);
+    assert!(text.contains("sqlite://federation.sqlite"), "{text}");
+    std::fs::write(&config, text.replace("sqlite://federation.sqlite", url)).expect("written");
+}
+
 #[test]
 fn a_directory_mirrors_another_through_every_change_and_a_restart() {
+    mirrors_through_every_change(None);
+}
+
+/// The same two directories, each keeping its state in a PostgreSQL
+/// database of its own.
+#[test]
+fn two_directories_on_postgresql_mirror_through_every_change_and_a_restart() {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let databases = runtime.block_on(async {
+        Some((
+            federation::testing::postgres().await?,
+            federation::testing::postgres().await?,
+        ))
+    });
+    match databases {
+        Some(databases) => mirrors_through_every_change(Some(databases)),
+        None => eprintln!(
+            "skipped: {} names no PostgreSQL server",
+            federation::testing::POSTGRES_VARIABLE
+        ),
+    }
+}
+
+/// B follows A, through every change and a restart of B; A and B keep
+/// their state in `databases` when given, else in their SQLite files.
+fn mirrors_through_every_change(databases: Option<(String, String)>) {
     let (a_port, b_port) = (free_port(), free_port());
     let a = directory_a(a_port);
+    let b = directory_b(b_port, a_port);
+    let a_database = match &databases {
+        Some((a_database, b_database)) => {
+            use_database(a.path(), a_database);
+            use_database(b.path(), b_database);
+            a_database.clone()
+        }
+        None => sqlite(a.path()),
+    };
     let retry_fast = [("INTERCHANGE_FIRST_RETRY", "1")];
     let _a_server = federate_env(a.path(), a_port, &["--insecure-local"], &retry_fast);
-    let b = directory_b(b_port, a_port);
     let b_server = federate(b.path(), b_port);
 
     // Follow → Accept → backfill: every entry A publishes, and only those.
@@ -178,7 +231,6 @@ fn a_directory_mirrors_another_through_every_change_and_a_restart() {
     // B stops; A's Update cannot be delivered and stays pending.
     drop(b_server);
     let b_inbox = format!("http://localhost:{b_port}/inbox");
-    let a_database = a.path().join("federation.sqlite");
     std::fs::write(
         &a_priya,
         text.replace("role: Housing Adviser", "role: Director of Housing"),
@@ -491,7 +543,7 @@ fn a_followed_directory_is_kept_to_the_entries_this_site_allows_it() {
 }
 
 /// The next page B's backfill of A will read, if one is under way.
-fn backfill_next(database: &Path) -> Option<String> {
+fn backfill_next(database: &str) -> Option<String> {
     read_database(database, async |pool| {
         sqlx::query_scalar::<_, Option<String>>("SELECT backfill_next FROM follows")
             .fetch_optional(pool)
@@ -516,7 +568,7 @@ fn a_backfill_killed_midway_goes_on_from_the_page_it_reached() {
         read(&a_log).contains("federation::publish: published")
     });
     let b = directory_b(b_port, a_port);
-    let database = b.path().join("federation.sqlite");
+    let database = sqlite(b.path());
     let mirror = b.path().join(format!("mirror/localhost:{a_port}/profiles"));
     let log = b.path().join("server.log");
     let b_server = federate_logged(b.path(), b_port, &log);

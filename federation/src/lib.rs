@@ -30,7 +30,9 @@
 //! - `activities`: what each received activity does;
 //! - `inbox`: where activities arrive, and the checks they pass;
 //! - `routes`: every route of a served site ([`app`]);
-//! - `server`: serving on a socket, with what runs beside.
+//! - `server`: serving on a socket, with what runs beside;
+//! - `testing`: the databases tests run on (SQLite, and PostgreSQL when a
+//!   server is named).
 
 #![warn(missing_docs)]
 
@@ -62,6 +64,8 @@ mod routes;
 
 mod server;
 
+pub mod testing;
+
 pub use delivery::Backoff;
 pub use error::{FederationError, InboxError, Refused};
 pub use mirror::build::{BuildStep, SiteBuild, build_site};
@@ -69,4 +73,4 @@ pub use protocol::{ActivityKind, EventObject, Place, Received, RemoteActorDocume
 pub use publish::Published;
 pub use routes::{AppState, app, no_impossible_paths};
 pub use server::{Options, check, open, publish_once, serve};
-pub use store::{Channel, IntroductionRow, RemoteActorRow, Status, Store};
+pub use store::{Channel, Copied, IntroductionRow, RemoteActorRow, Status, Store};

@@ -1,23 +1,29 @@
-//! The store on a real SQLite file: what the inbox keeps survives a reopen,
-//! each activity id is received once, and old ids are forgotten.
+//! The store on a real SQLite file, and on a real PostgreSQL database when
+//! a server is named (`federation::testing`): what the inbox keeps
+//! survives a reopen, each activity id is received once, and old ids are
+//! forgotten.
 
-use federation::{RemoteActorRow, Store};
+use federation::testing::databases;
+use federation::{Channel, IntroductionRow, RemoteActorRow, Status, Store};
 
-/// The address of the test's database in `dir`.
-fn url(dir: &tempfile::TempDir) -> String {
-    format!("sqlite://{}", dir.path().join("store.sqlite").display())
-}
-
-async fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(&url(dir)).await.expect("the store opens")
+async fn open(url: &str) -> Store {
+    Store::open(url)
+        .await
+        .unwrap_or_else(|e| panic!("the store at {url} opens: {e}"))
 }
 
 #[tokio::test]
 async fn follows_receipts_and_actors_are_kept_across_a_reopen() {
     let dir = tempfile::tempdir().expect("a folder");
+    for url in databases(dir.path()).await {
+        kept_across_a_reopen(&url).await;
+    }
+}
+
+async fn kept_across_a_reopen(url: &str) {
     let site = "https://directory.leeds.gov.uk/";
     {
-        let store = open(&dir).await;
+        let store = open(url).await;
         store
             .add_follower(
                 site,
@@ -81,7 +87,7 @@ async fn follows_receipts_and_actors_are_kept_across_a_reopen() {
         );
     }
 
-    let store = open(&dir).await;
+    let store = open(url).await;
     let kept = store
         .remote_actor("https://c.example/users/1")
         .await
@@ -159,11 +165,17 @@ async fn follows_receipts_and_actors_are_kept_across_a_reopen() {
 #[tokio::test]
 async fn a_directorys_actors_share_one_key_and_an_older_own_key_is_kept() {
     let dir = tempfile::tempdir().expect("a folder");
+    for url in databases(dir.path()).await {
+        one_key_shared(&url).await;
+    }
+}
+
+async fn one_key_shared(url: &str) {
     let organisation = "https://directory.leeds.gov.uk/";
     let person = "https://directory.leeds.gov.uk/profiles/asha-patel/";
     let other = "https://directory.leeds.gov.uk/profiles/tom-reed/";
     let first = {
-        let store = open(&dir).await;
+        let store = open(url).await;
         let first = store.keys(person).await.expect("made");
         assert!(first.public_pem.contains("BEGIN PUBLIC KEY"));
         let again = store.keys(other).await.expect("read");
@@ -173,7 +185,7 @@ async fn a_directorys_actors_share_one_key_and_an_older_own_key_is_kept() {
     };
 
     // A database from before actors shared a key holds the organisation's own.
-    let pool = sqlx::AnyPool::connect(&url(&dir)).await.expect("opened");
+    let pool = sqlx::AnyPool::connect(url).await.expect("opened");
     sqlx::query("INSERT INTO actor_keys (actor, public_key, private_key, created_at) VALUES ($1, 'OWN PUBLIC', 'OWN PRIVATE', 0)")
         .bind(organisation)
         .execute(&pool)
@@ -181,7 +193,7 @@ async fn a_directorys_actors_share_one_key_and_an_older_own_key_is_kept() {
         .expect("inserted");
     pool.close().await;
 
-    let store = open(&dir).await;
+    let store = open(url).await;
     let own = store.keys(organisation).await.expect("read");
     assert_eq!(
         own.public_pem, "OWN PUBLIC",
@@ -191,5 +203,53 @@ async fn a_directorys_actors_share_one_key_and_an_older_own_key_is_kept() {
     assert_eq!(
         shared.public_pem, first.public_pem,
         "the shared key survives a reopen"
+    );
+}
+
+#[tokio::test]
+async fn a_later_attempt_at_an_introduction_replaces_the_record_of_an_earlier_one() {
+    let dir = tempfile::tempdir().expect("a folder");
+    for url in databases(dir.path()).await {
+        introductions_recorded(&url).await;
+    }
+}
+
+async fn introductions_recorded(url: &str) {
+    let row = |status| IntroductionRow {
+        programme: String::new(),
+        month: "2027-01".into(),
+        group_key: "priya-shah tom-young".into(),
+        recipient: "priya-shah".into(),
+        channel: Channel::Email,
+        address: "priya@example.gov.uk".into(),
+        status,
+        detail: None,
+        attempts: 1,
+    };
+    let store = open(url).await;
+    store
+        .record_introduction(&IntroductionRow {
+            detail: Some("421 try later".into()),
+            ..row(Status::Failed)
+        })
+        .await
+        .expect("recorded");
+    let sent = IntroductionRow {
+        attempts: 2,
+        ..row(Status::Sent)
+    };
+    store.record_introduction(&sent).await.expect("recorded");
+    assert_eq!(
+        store.introductions("", "2027-01").await.expect("read"),
+        vec![sent],
+        "{url}"
+    );
+    assert!(
+        store
+            .introductions("graduates", "2027-01")
+            .await
+            .expect("read")
+            .is_empty(),
+        "a programme's round is its own"
     );
 }

@@ -13,11 +13,13 @@ use sqlx::{AnyPool, Row, SqlSafeStr};
 
 use crate::error::FederationError;
 
+mod copy;
 mod follows;
 mod introductions;
 mod outbox;
 mod receipts;
 
+pub use copy::Copied;
 pub use follows::FollowRow;
 pub use introductions::{Channel, IntroductionRow, Status};
 pub use outbox::{Change, Queued};
