@@ -663,3 +663,21 @@ fn limit_offset(page: usize, size: usize) -> (i64, i64) {
         i64::try_from(page.saturating_mul(size)).unwrap_or(i64::MAX),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+
+    /// Each migration is numbered one after the last, so that a new one
+    /// goes after every one a release has applied. There are no down
+    /// migrations, and an applied one must never change: the migrator
+    /// refuses a database whose recorded migration differs from the
+    /// program's, which `tests/upgrades.rs` would show with the database
+    /// kept from each release.
+    #[test]
+    fn the_migrations_are_numbered_one_after_another() {
+        for (i, (version, _, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*version, i as i64 + 1);
+        }
+    }
+}
