@@ -421,3 +421,106 @@ fn a_programme_is_run_by_its_own_directory_only() {
     assert!(said.contains("rounds/private.yaml:4"), "{said}");
     assert!(said.contains("priya-shahh"), "{said}");
 }
+
+/// A round file's text without the moment it was made: what two runs over
+/// the same directory write alike.
+fn without_made(bytes: &[u8]) -> String {
+    text(bytes)
+        .lines()
+        .filter(|line| !line.starts_with("made: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether `interchange match` has begun writing the round of 2027-01 in
+/// `rounds`: a hidden file of a write in progress, or the round file
+/// changed from `before`.
+fn writing(rounds: &Path, before: &Option<(std::time::SystemTime, u64)>) -> bool {
+    let Ok(files) = fs::read_dir(rounds) else {
+        return false;
+    };
+    files.filter_map(Result::ok).any(|file| {
+        let name = file.file_name().to_string_lossy().into_owned();
+        if name == "2027-01.yaml" {
+            let now = file
+                .metadata()
+                .ok()
+                .and_then(|m| Some((m.modified().ok()?, m.len())));
+            now != *before
+        } else {
+            name.starts_with(".2027-01.yaml")
+        }
+    })
+}
+
+/// `interchange match` killed (SIGKILL) at moments over a whole run, and
+/// the moment it starts writing: the month's round file and its summary
+/// are each the last run's or a whole new one, never half of one, and the
+/// file of an earlier month is untouched.
+#[test]
+fn a_round_killed_at_any_moment_leaves_the_last_round_or_a_whole_new_one() {
+    let site = tempfile::tempdir().expect("a folder");
+    let root = site.path();
+    synth::write_site(root, synth::Sizes::for_profiles(1000), 7).expect("a site");
+    let december = run(root, &["buddies", "--month", "2026-12"]);
+    assert!(december.status.success(), "{}", text(&december.stderr));
+    let earlier = fs::read(root.join("rounds/2026-12.yaml")).expect("December's round");
+
+    let started = std::time::Instant::now();
+    let whole = run(root, &["buddies", "--month", "2027-01", "--force"]);
+    let took = started.elapsed();
+    assert!(whole.status.success(), "{}", text(&whole.stderr));
+    let rounds = root.join("rounds");
+    let file = rounds.join("2027-01.yaml");
+    let summary = rounds.join("2027-01.buddies.md");
+    let (round_text, summary_text) = (
+        without_made(&fs::read(&file).expect("the round")),
+        fs::read(&summary).expect("the summary"),
+    );
+
+    let root_arg = root.to_str().expect("UTF-8");
+    for step in 0..8u32 {
+        let before = fs::metadata(&file)
+            .ok()
+            .and_then(|m| Some((m.modified().ok()?, m.len())));
+        let mut running = std::process::Command::new(env!("CARGO_BIN_EXE_interchange"))
+            .args([
+                "match", "buddies", "--month", "2027-01", "--force", "--root", root_arg,
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("started");
+        if step < 4 {
+            // A third of the way through, and on.
+            std::thread::sleep(took.mul_f64(0.35 + f64::from(step) * 0.15));
+        } else {
+            // The moment it starts writing.
+            let watching = std::time::Instant::now();
+            while !writing(&rounds, &before) && watching.elapsed() < took * 4 {
+                std::hint::spin_loop();
+            }
+        }
+        let _ = running.kill();
+        let _ = running.wait();
+        // Compared whole, but only their sizes said: they are long.
+        let now = without_made(&fs::read(&file).expect("the round is never missing"));
+        assert!(
+            now == round_text,
+            "killed at step {step}: the round file has {} bytes, not the {} of a whole one",
+            now.len(),
+            round_text.len()
+        );
+        let now = fs::read(&summary).expect("the summary is never missing");
+        assert!(
+            now == summary_text,
+            "killed at step {step}: the summary has {} bytes, not the {} of a whole one",
+            now.len(),
+            summary_text.len()
+        );
+    }
+    assert_eq!(
+        fs::read(root.join("rounds/2026-12.yaml")).expect("December's round"),
+        earlier
+    );
+}

@@ -11,7 +11,7 @@ use common::federation::{
 };
 use common::followed::{ACTIVITY, Setup, activity};
 use common::remote::{MASTODON, Remote, keys, signed};
-use common::{get, post, wait_until, write};
+use common::{get, interchange, post, wait_until, write};
 use serde_json::json;
 
 mod common;
@@ -607,4 +607,75 @@ fn a_backfill_killed_midway_goes_on_from_the_page_it_reached() {
         .count();
     // Every profile A publishes (2,400 and Priya and Sam), but the lost one.
     assert_eq!(profiles, 2401);
+}
+
+/// The mirrored files under `mirror` (hidden ones apart), and the hidden
+/// files that writes cut short left.
+fn mirrored_files(mirror: &Path) -> (usize, usize) {
+    let (mut whole, mut unfinished) = (0, 0);
+    for file in walkdir::WalkDir::new(mirror)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|f| f.file_type().is_file())
+    {
+        let name = file.file_name().to_string_lossy();
+        if generator::files::is_unfinished(&name) {
+            unfinished += 1;
+        } else if !name.starts_with('.') {
+            whole += 1;
+        }
+    }
+    (whole, unfinished)
+}
+
+#[test]
+fn a_mirror_killed_again_and_again_while_writing_leaves_no_half_file_and_loses_nothing() {
+    let (a_port, b_port) = (free_port(), free_port());
+    let a = directory_a(a_port);
+    add_officers(a.path(), 1200);
+    let a_log = a.path().join("server.log");
+    let _a_server = federate_logged(a.path(), a_port, &a_log);
+    wait_until("A published", || {
+        read(&a_log).contains("federation::publish: published")
+    });
+    let b = directory_b(b_port, a_port);
+    let mirror = b.path().join(format!("mirror/localhost:{a_port}"));
+    let b_root = b.path().to_str().expect("UTF-8").to_string();
+
+    // B is killed (SIGKILL) four times while it writes A's entries, each
+    // time once it has written some more of them.
+    let mut left = 0;
+    for kill in 1..=4 {
+        let before = mirrored_files(&mirror).0;
+        let b_server = federate(b.path(), b_port);
+        wait_until("B writing A's entries", || {
+            mirrored_files(&mirror).0 >= before + 150
+        });
+        drop(b_server);
+        let (whole, unfinished) = mirrored_files(&mirror);
+        left += unfinished;
+        // Every file under its own name is whole: the site checks clean.
+        let checked = interchange(&["check", "--root", &b_root]);
+        assert!(
+            checked.status.success(),
+            "killed {kill} times, {whole} files mirrored: {}",
+            String::from_utf8_lossy(&checked.stderr)
+        );
+    }
+    eprintln!("hidden files left by writes cut short: {left}");
+
+    // Once left to run, every entry A publishes is there, and whole.
+    let _b_server = federate(b.path(), b_port);
+    let profiles = mirror.join("profiles");
+    wait_until("every profile of A in B's mirror", || {
+        (0..1200).all(|i| profiles.join(format!("person-{i:04}.md")).is_file())
+            && profiles.join("priya-shah.md").is_file()
+            && profiles.join("sam-okoro.md").is_file()
+    });
+    let checked = interchange(&["check", "--root", &b_root]);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
 }

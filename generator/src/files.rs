@@ -7,7 +7,9 @@
 //! are only atomic, as a build makes them again.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
 
 /// Writes `bytes` at `path` (making its folder) through a hidden file beside
 /// it renamed into place, so that a reader never sees half a file and a crash
@@ -30,7 +32,14 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temporary = folder.join(format!(".{name}.new"));
+    // A name of its own for each write, so that two writes of one file at
+    // once (two activities for one entry) never write into the same file.
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, Ordering::Relaxed);
+    let temporary = folder.join(format!(
+        ".{name}.{}-{write}{UNFINISHED}",
+        std::process::id()
+    ));
     let mut file = std::fs::File::create(&temporary)?;
     file.write_all(bytes)?;
     if durable {
@@ -42,6 +51,42 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
         sync_folder(folder)?;
     }
     Ok(())
+}
+
+/// How the hidden file of a write in progress ends: a process killed while
+/// writing leaves it behind, never a half-written file under the real name.
+const UNFINISHED: &str = ".new";
+
+/// Whether a file's name is that of a write in progress (or of one a
+/// killed process left).
+pub fn is_unfinished(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(UNFINISHED)
+}
+
+/// Removes, anywhere under `folder`, what writes cut short by a killed
+/// process left (the hidden files of [`is_unfinished`]) and not touched for
+/// `idle`: long enough that no write still under way is among them. The
+/// paths removed; a folder that does not exist holds none.
+pub fn remove_unfinished(folder: &Path, idle: Duration) -> std::io::Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    let now = SystemTime::now();
+    for entry in walkdir::WalkDir::new(folder)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let unfinished =
+            entry.file_type().is_file() && is_unfinished(&entry.file_name().to_string_lossy());
+        let idle_for = entry
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|modified| now.duration_since(modified).ok());
+        if unfinished && idle_for.is_some_and(|d| d >= idle) {
+            std::fs::remove_file(entry.path())?;
+            removed.push(entry.into_path());
+        }
+    }
+    Ok(removed)
 }
 
 /// Removes the file at `path`, durably: once this returns, a power cut
@@ -85,5 +130,33 @@ mod tests {
         assert_eq!(names, ["ann.md"]);
         remove_durably(&path).expect("removed");
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn what_a_killed_write_left_is_removed_once_idle_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let folder = dir.path().join("mirror/host/profiles");
+        std::fs::create_dir_all(&folder).expect("made");
+        let left = folder.join(".ann.md.4242-7.new");
+        std::fs::write(&left, b"---\nname: A").expect("written");
+        std::fs::write(folder.join("ann.md"), b"kept").expect("written");
+        std::fs::write(folder.join(".notes.md"), b"kept").expect("written");
+        // Under way, as far as anyone can tell: kept.
+        assert!(
+            remove_unfinished(dir.path(), Duration::from_secs(60))
+                .expect("ran")
+                .is_empty()
+        );
+        assert_eq!(
+            remove_unfinished(dir.path(), Duration::ZERO).expect("ran"),
+            std::slice::from_ref(&left)
+        );
+        assert!(!left.exists());
+        assert!(folder.join("ann.md").exists() && folder.join(".notes.md").exists());
+        assert!(
+            remove_unfinished(&dir.path().join("none"), Duration::ZERO)
+                .expect("ran")
+                .is_empty()
+        );
     }
 }

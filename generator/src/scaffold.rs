@@ -182,7 +182,7 @@ pub fn init(dir: &Path, organisation: &str, today: Date) -> Result<Vec<PathBuf>,
             PathBuf::from("content/pages/accessibility-statement.md"),
             format!("---\ntitle: Accessibility statement\nupdated: {today}\n---\nThis site aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. Tell us about any problem you find and we will fix it.\n\n{PLACEHOLDER_BODY}\nAdapt this statement after testing your own site.\n"),
         ),
-        (PathBuf::from(".gitignore"), "/public\n/.public.*\n*.db\n*.db-shm\n*.db-wal\n".to_string()),
+        (PathBuf::from(".gitignore"), "/public\n/.public.*\n*.db\n*.db-shm\n*.db-wal\n.*.new\n".to_string()),
         (PathBuf::from(".github/workflows/site.yml"), workflows::github()),
         (PathBuf::from(".gitlab-ci.yml"), workflows::gitlab()),
     ];

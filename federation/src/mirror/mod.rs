@@ -678,13 +678,31 @@ async fn mirror_page(
     Ok(changed)
 }
 
+/// How long the hidden file of a write must have been left before it is
+/// taken for one a killed server left: writes take milliseconds.
+const UNFINISHED_IDLE: Duration = Duration::from_secs(60);
+
 /// Removes the mirrored entries of `host` that are not `listed`. Their paths.
 fn remove_unlisted(
     instance: &Instance,
     host: &str,
     listed: &HashSet<PathBuf>,
 ) -> Result<Vec<PathBuf>, FederationError> {
-    let mut removed = rounds::remove_unlisted(&instance.root.join("mirror").join(host), listed)?;
+    let folder = instance.root.join("mirror").join(host);
+    // A server killed while writing an entry left its hidden file: the
+    // entry itself was written again since, or will be now.
+    match generator::files::remove_unfinished(&folder, UNFINISHED_IDLE) {
+        Ok(left) if !left.is_empty() => {
+            tracing::info!(
+                count = left.len(),
+                host,
+                "removed what writes cut short left"
+            )
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, host, "cannot remove what writes cut short left"),
+    }
+    let mut removed = rounds::remove_unlisted(&folder, listed)?;
     for kind in PUBLISHED {
         let folder = instance.root.join("mirror").join(host).join(kind.folder());
         let Ok(files) = std::fs::read_dir(&folder) else {

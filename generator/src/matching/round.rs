@@ -215,6 +215,11 @@ pub fn open(
 /// crash leaves one or the other.
 pub fn write(rounds: &Rounds, month: Month, file: &RoundFile) -> Result<(), RoundError> {
     let path = rounds.file(month);
+    if let Some(folder) = path.parent() {
+        // What a run killed while writing left, before it is committed by
+        // mistake: writes take milliseconds, so a minute-old one is over.
+        let _ = crate::files::remove_unfinished(folder, std::time::Duration::from_secs(60));
+    }
     let text = crate::content::round::text(
         file,
         "Written by `interchange match`; commit it so later rounds do not repeat a pair.",
