@@ -109,6 +109,42 @@ fn unreferenced_profile(site: &Path, slugs: &[String]) -> String {
         .expect("a profile no entry names")
 }
 
+/// The slugs of the profiles A publishes, read from its `/entries`
+/// collection page by page, as a follower's backfill reads it.
+fn published_profiles(port: u16) -> Vec<String> {
+    let collection: serde_json::Value =
+        serde_json::from_str(&get(port, "/entries")).expect("the entries collection");
+    let mut slugs = Vec::new();
+    let mut next = collection["first"].as_str().map(str::to_string);
+    while let Some(address) = next {
+        let url = url::Url::parse(&address).expect("a page's address");
+        let path = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+        let page: serde_json::Value = serde_json::from_str(&get(port, &path)).expect("a page");
+        for item in page["orderedItems"].as_array().expect("items") {
+            // Each entry is given whole, or by its id.
+            let id = item["id"]
+                .as_str()
+                .or_else(|| item.as_str())
+                .unwrap_or_default();
+            if let Some(slug) = id.split("/profiles/").nth(1) {
+                slugs.push(slug.trim_end_matches('/').to_string());
+            }
+        }
+        next = page["next"].as_str().map(str::to_string);
+    }
+    slugs
+}
+
+/// How many profiles are mirrored in `folder` (hidden files apart).
+fn mirrored_profiles(folder: &Path) -> usize {
+    std::fs::read_dir(folder).map_or(0, |files| {
+        files
+            .filter_map(Result::ok)
+            .filter(|f| !f.file_name().to_string_lossy().starts_with('.'))
+            .count()
+    })
+}
+
 fn main() {
     let sizes = synth::sizes_from_env("MIRROR_BENCH_SIZES", &[1_000]);
     println!(
@@ -150,31 +186,21 @@ fn main() {
         );
         let first = started.elapsed();
         let _a = federate(&a, a_port);
-        let entries: serde_json::Value =
-            serde_json::from_str(&get(a_port, "/entries")).expect("the entries collection");
-        let people: Vec<String> = entries["orderedItems"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .filter_map(|i| i.as_str())
-            .filter_map(|i| i.split("/profiles/").nth(1))
-            .map(|s| s.trim_end_matches('/').to_string())
-            .collect();
+        let people = published_profiles(a_port);
 
         let mirror = b.join(format!("mirror/localhost:{a_port}/profiles"));
-        let last = b.join(format!(
-            "public/profiles/{}/index.html",
-            people[people.len() - 1]
-        ));
+        // A's pages at B are under A's host.
+        let pages = b.join(format!("public/profiles/localhost:{a_port}"));
+        let last = pages.join(format!("{}/index.html", people[people.len() - 1]));
         let _b = federate(&b, b_port);
         let started = Instant::now();
-        wait(|| std::fs::read_dir(&mirror).map(|d| d.count()).unwrap_or(0) >= people.len());
+        wait(|| mirrored_profiles(&mirror) >= people.len());
         let mirrored = started.elapsed();
         wait(|| last.is_file());
         let built = started.elapsed();
 
         let gone = unreferenced_profile(&a, &people);
-        let page = b.join(format!("public/profiles/{gone}/index.html"));
+        let page = pages.join(format!("{gone}/index.html"));
         assert!(page.is_file(), "mirrored before the delete");
         std::fs::remove_file(a.join(format!("content/profiles/{gone}.md"))).expect("deleted");
         let deleted = wait(|| !page.exists());
