@@ -49,33 +49,6 @@ fn status(received: &str) -> Option<u16> {
         .and_then(|code| code.parse().ok())
 }
 
-/// Reads one response with a `Content-Length` from a kept-alive
-/// connection: its status and body.
-fn response(stream: &mut TcpStream) -> (u16, String) {
-    stream.set_read_timeout(Some(BOUND)).expect("a timeout");
-    let mut received = Vec::new();
-    let mut chunk = [0; 4096];
-    loop {
-        let n = stream.read(&mut chunk).expect("a response");
-        assert!(n > 0, "closed before a whole response");
-        received.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&received);
-        if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let length: usize = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse().expect("a length"))
-                })
-                .expect("a Content-Length");
-            if body.len() >= length {
-                return (status(&text).expect("a status"), body.to_string());
-            }
-        }
-    }
-}
-
 const LIMITS: &str =
     "header_timeout_seconds = 1\nbody_timeout_seconds = 1\nidle_timeout_seconds = 2\n";
 
@@ -106,14 +79,13 @@ fn slow_stalled_and_idle_clients_are_disconnected() {
 
     // A client that keeps its connection: answered, kept, then closed
     // once idle.
-    let mut kept = connect(server.port);
+    let mut kept = common::KeptAlive::open(server.port);
     for _ in 0..2 {
-        write!(kept, "GET /profiles/priya-shah/ HTTP/1.1\r\n{host}\r\n").expect("sent");
-        let (status, body) = response(&mut kept);
+        let (status, body) = kept.get("/profiles/priya-shah/", "text/html");
         assert_eq!(status, 200);
-        assert!(body.contains("Priya Shah"), "{body}");
+        assert!(String::from_utf8_lossy(&body).contains("Priya Shah"));
     }
-    let said = until_closed(&mut kept).expect("an idle connection is closed");
+    let said = until_closed(&mut kept.stream).expect("an idle connection is closed");
     assert_eq!(said, "", "nothing more is sent before closing");
 
     // The server still answers.
