@@ -80,6 +80,14 @@ fn options(
         insecure_local,
         backoff: backoff(),
         root: root.to_path_buf(),
+        limits: federation::Limits::from_settings(
+            &directory
+                .site
+                .federation
+                .as_ref()
+                .map(|f| f.connections)
+                .unwrap_or_default(),
+        ),
     }
 }
 

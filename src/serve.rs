@@ -18,6 +18,7 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use generator::content::site::Connections;
 use generator::live::{LiveSite, Outcome, Watch, rebuild_on_change};
 use generator::render::Progress;
 use generator::{BuildOptions, LoadOptions};
@@ -52,8 +53,31 @@ fn set(problems: &Problems, found: Option<String>) {
 /// Builds what the `changed` files (none: only the clock) call for; returns
 /// the problems in words, or none when the site built.
 fn update(site: &mut LiveSite, changed: &[PathBuf], progress: &Reload<'_>) -> Option<String> {
+    update_with(site, changed, progress).0
+}
+
+/// [`update`], with the connection limits of the site built (its
+/// `[federation]` settings, the defaults without them) when it built.
+fn update_with(
+    site: &mut LiveSite,
+    changed: &[PathBuf],
+    progress: &Reload<'_>,
+) -> (Option<String>, Option<Connections>) {
     let started = Instant::now();
     let update = site.update(changed, progress);
+    let connections = update.directory.as_ref().map(|d| {
+        d.site
+            .federation
+            .as_ref()
+            .map(|f| f.connections)
+            .unwrap_or_default()
+    });
+    (report_update(update, started), connections)
+}
+
+/// Prints how a build went; returns its problems in words, or none when the
+/// site built.
+fn report_update(update: generator::live::Update, started: Instant) -> Option<String> {
     if !update.diagnostics.is_empty() {
         report::print_human(&update.diagnostics);
     }
@@ -157,7 +181,7 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
     let livereload = LiveReloadLayer::new();
     let reloader = livereload.reloader();
     let problems: Problems = Arc::new(Mutex::new(None));
-    let first = update(
+    let (first, connections) = update_with(
         &mut site,
         &[],
         &Reload {
@@ -166,6 +190,8 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
         },
     );
     set(&problems, first);
+    // Read once: a site whose first build fails is served with the defaults.
+    let limits = federation::Limits::from_settings(&connections.unwrap_or_default());
 
     let not_found = output.join("404.html");
     let app = Router::new()
@@ -215,11 +241,8 @@ pub fn run(options: LoadOptions, bind: SocketAddr, open: bool) -> ExitCode {
                 .arg(format!("http://{address}/"))
                 .spawn();
         }
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+        federation::serve_limited(listener, app, limits, federation::shutdown()).await;
+        Ok::<(), std::io::Error>(())
     });
     drop(watch);
     let _ = std::fs::remove_dir_all(output.parent().unwrap_or(&output));

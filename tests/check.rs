@@ -129,11 +129,17 @@ fn a_bad_date_for_now_is_a_usage_error() {
 /// What `check` says of `[email]` in a small site's config, as
 /// `line code message hint` lines.
 fn email_problems(table: &str) -> Vec<String> {
+    config_problems(&format!("[email]\n{table}"))
+}
+
+/// What `check` says of a small site's config with `tables` after it, as
+/// `line code message hint` lines.
+fn config_problems(tables: &str) -> Vec<String> {
     let site = common::small_site();
     common::write(
         site.path(),
         "interchange.toml",
-        &format!("{}\n[email]\n{table}", common::SMALL_CONFIG),
+        &format!("{}\n{tables}", common::SMALL_CONFIG),
     );
     let output = interchange(&[
         "check",
@@ -190,6 +196,33 @@ fn email_settings_are_checked_and_a_password_is_refused() {
         "host = \"127.0.0.1\"\ntls = \"none\"\nfrom = \"buddies@small.example.gov.uk\"\n",
     );
     assert_eq!(problems, Vec::<String>::new());
+}
+
+#[test]
+fn connection_limits_are_checked() {
+    let table = "[federation]\nhandle = \"small\"\n";
+    let good = format!(
+        "{table}header_timeout_seconds = 5\nbody_timeout_seconds = 10\nidle_timeout_seconds = 30\nmax_connections = 500\n"
+    );
+    assert_eq!(config_problems(&good), Vec::<String>::new());
+
+    let problems = config_problems(&format!(
+        "{table}header_timeout_seconds = 0\nidle_timeout_seconds = \"1m\"\nmax_connections = 0\n"
+    ));
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(
+        problems[0]
+            .starts_with("7 invalid-value 0 is out of range | use a whole number from 1 to 3600"),
+        "{problems:?}"
+    );
+    assert!(problems[1].starts_with("8 "), "{problems:?}");
+    assert!(problems[1].contains("whole number"), "{problems:?}");
+    assert!(
+        problems[2].starts_with(
+            "9 invalid-value 0 is out of range | use a whole number from 1 to 1000000"
+        ),
+        "{problems:?}"
+    );
 }
 
 /// A problem far along a very long line (a pasted list of 7,000 interests)

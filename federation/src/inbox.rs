@@ -3,7 +3,8 @@
 //! with the status that tells the sender whether to try again (4xx: no;
 //! 5xx: yes) and a reason for its logs.
 //!
-//! 1. the body is at most 1 MiB (413), read before anything is parsed;
+//! 1. the body is at most 1 MiB (413), read before anything is parsed,
+//!    and arrives in time (408, see `connections`);
 //! 2. it is signed (draft-cavage over `date`, `host` and `digest`, or
 //!    RFC 9421 over the method, target and `content-digest`), made within
 //!    the window, and the body matches its digest (401);
@@ -25,6 +26,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::activities::{self, delete};
+use crate::connections::BodyTimedOut;
 use crate::error::InboxError;
 use crate::instance::{Data, Instance};
 use crate::objects::remote::RemoteActor;
@@ -176,7 +178,13 @@ async fn read_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Vec<u8
     axum::body::to_bytes(body, BODY_LIMIT)
         .await
         .map(|bytes| bytes.to_vec())
-        .map_err(|_| too_large())
+        .map_err(|error| {
+            if BodyTimedOut::caused(&error) {
+                InboxError::refused(408, error.to_string())
+            } else {
+                too_large()
+            }
+        })
 }
 
 /// The actor, once the signature is shown to be made with its key. A

@@ -30,6 +30,8 @@
 //! - `activities`: what each received activity does;
 //! - `inbox`: where activities arrive, and the checks they pass;
 //! - `routes`: every route of a served site ([`app`]);
+//! - `connections`: the accept loop, with its timeouts and cap
+//!   ([`serve_limited`]), which `interchange serve` uses too;
 //! - `server`: serving on a socket, with what runs beside;
 //! - `testing`: the databases tests run on (SQLite, and PostgreSQL when a
 //!   server is named).
@@ -62,15 +64,17 @@ mod inbox;
 
 mod routes;
 
+mod connections;
 mod server;
 
 pub mod testing;
 
+pub use connections::{BodyTimedOut, Limits, serve_limited};
 pub use delivery::Backoff;
 pub use error::{FederationError, InboxError, Refused};
 pub use mirror::build::{BuildStep, SiteBuild, build_site};
 pub use protocol::{ActivityKind, EventObject, Place, Received, RemoteActorDocument};
 pub use publish::Published;
 pub use routes::{AppState, app, no_impossible_paths};
-pub use server::{Options, check, open, publish_once, serve};
+pub use server::{Options, check, open, publish_once, serve, shutdown};
 pub use store::{Channel, Copied, IntroductionRow, RemoteActorRow, Status, Store};

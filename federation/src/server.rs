@@ -11,6 +11,7 @@ use generator::content::Directory;
 use tokio::sync::watch;
 
 use crate::address::authority;
+use crate::connections::{Limits, serve_limited};
 use crate::error::FederationError;
 use crate::instance::{Instance, Rebuild};
 use crate::routes::{AppState, app};
@@ -33,6 +34,8 @@ pub struct Options {
     pub backoff: delivery::Backoff,
     /// The site folder: mirrored entries are written under its `mirror/`.
     pub root: PathBuf,
+    /// How long clients are waited for, and how many are served at once.
+    pub limits: Limits,
 }
 
 /// Checks that the site can federate as configured.
@@ -135,15 +138,18 @@ pub async fn serve(
             address: options.listen.to_string(),
             source,
         })?;
-    tracing::info!(%address, "federating");
+    let limits = options.limits;
+    tracing::info!(
+        %address,
+        max_connections = limits.max_connections,
+        header_timeout = ?limits.header_timeout,
+        body_timeout = ?limits.body_timeout,
+        idle_timeout = ?limits.idle_timeout,
+        "federating"
+    );
     println!("Federating on http://{address}/ (Ctrl+C to stop)");
-    axum::serve(listener, app(state, &options.public))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|source| FederationError::Listen {
-            address: address.to_string(),
-            source,
-        })
+    serve_limited(listener, app(state, &options.public), limits, shutdown()).await;
+    Ok(())
 }
 
 /// Publishes what changed in `directory` (its public view: nothing else
@@ -196,7 +202,8 @@ async fn prune_receipts(store: Store) {
     }
 }
 
-async fn shutdown() {
+/// Completes on SIGTERM (what systemd sends) or Ctrl+C.
+pub async fn shutdown() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };

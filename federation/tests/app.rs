@@ -47,6 +47,7 @@ async fn app(dir: &tempfile::TempDir) -> axum::Router {
         insecure_local: false,
         backoff: federation::Backoff::default(),
         root: root.to_path_buf(),
+        limits: federation::Limits::from_settings(&Default::default()),
     };
     let state = federation::open(site, rebuild, &options)
         .await

@@ -207,6 +207,71 @@ pub fn start_logging_to(
     Server { child, port }
 }
 
+impl Server {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// An HTTP/1.1 connection on the loopback kept open from one request to
+/// the next, as browsers and other servers keep theirs.
+pub struct KeptAlive {
+    /// The connection.
+    pub stream: TcpStream,
+    host: String,
+    /// Bytes read past the last response.
+    unread: Vec<u8>,
+}
+
+impl KeptAlive {
+    /// Connects to the server on `port`.
+    pub fn open(port: u16) -> Self {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("a timeout");
+        Self {
+            stream,
+            host: format!("localhost:{port}"),
+            unread: Vec::new(),
+        }
+    }
+
+    /// GETs `path`, reading the whole response (it must have a
+    /// `Content-Length`): its status and body.
+    pub fn get(&mut self, path: &str, accept: &str) -> (u16, Vec<u8>) {
+        write!(
+            self.stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept: {accept}\r\n\r\n",
+            self.host
+        )
+        .expect("sent");
+        let mut chunk = [0; 16 * 1024];
+        let end_of_head = loop {
+            if let Some(at) = self.unread.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            let n = self.stream.read(&mut chunk).expect("a response");
+            assert!(n > 0, "closed before a whole response");
+            self.unread.extend_from_slice(&chunk[..n]);
+        };
+        let answer = parse_answer(&String::from_utf8_lossy(&self.unread[..end_of_head]));
+        let length: usize = answer
+            .header("content-length")
+            .and_then(|l| l.parse().ok())
+            .expect("a Content-Length");
+        while self.unread.len() < end_of_head + length {
+            let n = self.stream.read(&mut chunk).expect("a body");
+            assert!(n > 0, "closed before a whole body");
+            self.unread.extend_from_slice(&chunk[..n]);
+        }
+        let body = self.unread[end_of_head..end_of_head + length].to_vec();
+        self.unread.drain(..end_of_head + length);
+        (answer.status, body)
+    }
+}
+
 /// A response: status, headers (names lower-cased) and body.
 pub struct Answer {
     /// The status code.

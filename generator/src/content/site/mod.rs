@@ -11,8 +11,11 @@ use crate::did_you_mean::suggestions;
 use crate::fields::{Fields, Reader, is_slug};
 use crate::node::{Node, Value};
 
+mod connections;
 mod email;
 
+pub use connections::Connections;
+use connections::read_connections;
 use email::read_email;
 pub use email::{Email, EmailTls, Mailbox};
 
@@ -102,6 +105,8 @@ pub struct Federation {
     pub mirror_max_entries: u32,
     /// The most megabytes (MiB) of files kept from one followed directory.
     pub mirror_max_megabytes: u32,
+    /// How long the server waits for clients, and how many it holds.
+    pub connections: Connections,
 }
 
 impl Federation {
@@ -363,6 +368,7 @@ fn read_federation(r: &mut Reader<'_>, node: &Node) -> Option<Federation> {
     let mirror_max_megabytes = f
         .read(r, "mirror_max_megabytes", |r, n| r.number(n, 1, 10_000_000))
         .unwrap_or(Federation::MIRROR_MAX_MEGABYTES);
+    let connections = read_connections(r, &mut f);
     f.finish(r);
     Some(Federation {
         handle: handle?,
@@ -371,6 +377,7 @@ fn read_federation(r: &mut Reader<'_>, node: &Node) -> Option<Federation> {
         database,
         mirror_max_entries,
         mirror_max_megabytes,
+        connections,
     })
 }
 
@@ -559,6 +566,7 @@ mod tests {
             database: String::new(),
             mirror_max_entries: Federation::MIRROR_MAX_ENTRIES,
             mirror_max_megabytes: Federation::MIRROR_MAX_MEGABYTES,
+            connections: Connections::default(),
         }
     }
 
