@@ -58,6 +58,9 @@ mod activities;
 
 mod inbox;
 
+#[cfg(test)]
+mod fuzz;
+
 mod routes;
 
 mod server;
