@@ -62,6 +62,9 @@ mod activities;
 
 mod inbox;
 
+#[cfg(test)]
+mod fuzz;
+
 mod routes;
 
 mod connections;

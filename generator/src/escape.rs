@@ -39,6 +39,9 @@ pub fn write_markup(text: &str, out: &mut dyn std::io::Write) -> std::io::Result
             // Not `&apos;`, which HTML before HTML5 (and mail readers that
             // still follow it) shows as written; names like O'Brien are common.
             '\'' => b"&#39;",
+            // An XML reader turns a carriage return written as it is into
+            // a line feed; written as a reference, it reads back as itself.
+            '\r' => b"&#13;",
             c if is_unpublishable(c) => b"",
             _ => continue,
         };
@@ -79,6 +82,13 @@ mod tests {
             markup(r#"<a href="x">Tom & Jerry's</a>"#),
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
         );
+    }
+
+    /// Found by fuzz_calendar_feed_and_json_writers: an event's title with
+    /// a carriage return came back from the Atom feed with a line feed.
+    #[test]
+    fn markup_keeps_a_carriage_return_for_xml_readers() {
+        assert_eq!(markup("a\rb\r\nc\nd"), "a&#13;b&#13;\nc\nd");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub mod matching;
 pub mod render;
 
 pub mod cms;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod live;
 pub mod scaffold;
 pub mod schema;

@@ -82,7 +82,7 @@ pub fn entry_file(fields: &Map<String, Value>, origin: &str, body: &str) -> Stri
 }
 
 /// Whether `name` may be written as a field name: a lower-case word.
-fn is_field_name(name: &str) -> bool {
+pub(crate) fn is_field_name(name: &str) -> bool {
     (1..=40).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
@@ -92,14 +92,29 @@ fn is_field_name(name: &str) -> bool {
 
 fn write_field(out: &mut String, indent: usize, key: &str, value: &Value) {
     let pad = " ".repeat(indent);
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            out.push_str(&format!("{pad}{key}:\n"));
-            for (name, value) in map.iter().filter(|(k, v)| is_field_name(k) && !v.is_null()) {
-                write_field(out, indent + 2, name, value);
-            }
+    // A field named `null`, `true` or `false` is quoted, or it would be
+    // read back as that value rather than as a name.
+    let key = &generator::yaml_text(key);
+    let kept: Vec<(&String, &Value)> = match value {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, v)| is_field_name(k) && !v.is_null())
+            .collect(),
+        _ => Vec::new(),
+    };
+    // A mapping with nothing kept is written `{}`: `key:` alone would be
+    // read back as nothing rather than an empty mapping.
+    if kept.is_empty() {
+        let value = match value {
+            Value::Object(_) => &Value::Object(Map::new()),
+            other => other,
+        };
+        out.push_str(&format!("{pad}{key}: {}\n", inline(value)));
+    } else {
+        out.push_str(&format!("{pad}{key}:\n"));
+        for (name, value) in kept {
+            write_field(out, indent + 2, name, value);
         }
-        _ => out.push_str(&format!("{pad}{key}: {}\n", inline(value))),
     }
 }
 
@@ -118,7 +133,7 @@ fn inline(value: &Value) -> String {
             "{{{}}}",
             map.iter()
                 .filter(|(k, _)| is_field_name(k))
-                .map(|(k, v)| format!("{k}: {}", inline(v)))
+                .map(|(k, v)| format!("{}: {}", generator::yaml_text(k), inline(v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -179,5 +194,31 @@ mod tests {
         assert!(file.contains("cancelled: \"true\"\n"));
         assert!(!file.contains("Bad Key"));
         assert!(!file.contains("elsewhere"));
+    }
+
+    /// Found writing fuzz_mirror_round_trip: a mapping whose fields were all
+    /// left out was written as `contact:` alone, which reads as nothing.
+    #[test]
+    fn a_mapping_with_nothing_kept_reads_back_as_an_empty_mapping() {
+        let file = entry_file(
+            &fields(json!({ "contact": { "Bad Key": "x", "email": null } })),
+            "https://a.example.gov.uk/profiles/x/",
+            "",
+        );
+        assert!(file.contains("contact: {}\n"), "{file}");
+    }
+
+    /// Found by fuzz_mirror_round_trip: a field named `null` was written
+    /// plain and read back as no name at all, losing the field.
+    #[test]
+    fn a_field_named_like_a_value_keeps_its_name() {
+        let file = entry_file(
+            &fields(json!({ "null": true, "contact": { "true": "x" }, "tags": [{ "false": 1 }] })),
+            "https://a.example.gov.uk/profiles/x/",
+            "",
+        );
+        assert!(file.contains("\"null\": true\n"), "{file}");
+        assert!(file.contains("  \"true\": x\n"), "{file}");
+        assert!(file.contains("[{\"false\": 1}]"), "{file}");
     }
 }

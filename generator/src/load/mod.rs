@@ -14,6 +14,8 @@
 mod checks;
 mod entry;
 pub mod front_matter;
+#[cfg(test)]
+mod fuzz;
 mod mistakes;
 mod rounds;
 

@@ -117,7 +117,14 @@ pub fn yaml_text(s: &str) -> String {
         && s.chars().all(|c| {
             c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/' | '(' | ')' | '\'' | '+')
         })
+        // What this program's reader takes for anything but this text
+        // (`0x1F` and `0o17` are numbers to it) is quoted, by asking it.
+        && resolve_plain(s.to_string()) == Value::Str(s.to_string())
+        // As is what other readers, following YAML 1.1, take for numbers
+        // or booleans: `1e3`, `1_000`, `0b101`, `yes`, `off`.
         && s.parse::<f64>().is_err()
+        && !(s.starts_with(|c: char| c.is_ascii_digit())
+            && (s.contains('_') || s.starts_with("0b")))
         && !matches!(
             s.to_ascii_lowercase().as_str(),
             "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "inf" | "nan"
@@ -431,6 +438,45 @@ mod tests {
                 Value::Str("2026-10-01T10:00".into()),
             ]
         );
+    }
+
+    /// Found by hand (fuzz_mirror_round_trip checks the class): `0x1F` and `0o17`
+    /// were written plain and read back as the numbers 31 and 15.
+    #[test]
+    fn yaml_text_reads_back_as_the_same_text() {
+        for text in [
+            "0x1F",
+            "0o17",
+            "0x",
+            "1_000",
+            "0b101",
+            "1e3",
+            ".5",
+            "-7",
+            "+1",
+            "~",
+            "Null",
+            "yes",
+            "off",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "2026-10-01",
+            "Priya Shah",
+            "O'Brien",
+            "a: b",
+            " x",
+        ] {
+            let written = format!("field: {}\n", yaml_text(text));
+            let Value::Map(entries) = parse_yaml(&written).expect("parses").value else {
+                panic!("{written} is not a mapping")
+            };
+            assert_eq!(entries[0].1.value, Value::Str(text.into()), "{written}");
+        }
+        // What no reader mistakes stays plain.
+        assert_eq!(yaml_text("Priya Shah"), "Priya Shah");
+        assert_eq!(yaml_text("2026-10-01"), "2026-10-01");
+        assert_eq!(yaml_text("0x1F"), "\"0x1F\"");
     }
 
     #[test]
