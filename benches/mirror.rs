@@ -62,11 +62,10 @@ fn federate(root: &Path, port: u16) -> Server {
 /// The body of an ActivityPub GET of `path`.
 fn get(port: u16, path: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
-    write!(
-        stream,
+    let head = format!(
         "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nAccept: application/activity+json\r\nConnection: close\r\n\r\n"
-    )
-    .expect("sent");
+    );
+    stream.write_all(head.as_bytes()).expect("sent");
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("read");
     answer
