@@ -20,16 +20,24 @@ use crate::report;
 /// The database URL of the config, with a relative SQLite file placed in
 /// the site folder rather than wherever the command is run from.
 fn database_url(configured: &str, root: &Path) -> String {
-    // `sqlite:interchange.db` is as valid to SQLite as with `//`.
-    let file = configured
-        .strip_prefix("sqlite://")
-        .or_else(|| configured.strip_prefix("sqlite:"));
-    match file {
-        Some(file) if !file.starts_with(':') && !Path::new(file).is_absolute() => {
-            format!("sqlite://{}", root.join(file).display())
+    match sqlite_file(configured) {
+        Some(file) if file.is_relative() => {
+            let options = configured.find('?').map_or("", |at| &configured[at..]);
+            format!("sqlite://{}{options}", root.join(file).display())
         }
         _ => configured.to_string(),
     }
+}
+
+/// The file of a SQLite database URL (`sqlite://path`, or
+/// `sqlite:path`, as valid to SQLite), without its options; none for
+/// another database, or one in memory.
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let file = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let file = file.split('?').next().unwrap_or(file);
+    (!file.starts_with(':')).then(|| PathBuf::from(file))
 }
 
 /// The database of the site at `root`: `[federation] database`, or
@@ -265,6 +273,18 @@ pub fn copy_database(root: &Path, to: &str) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let from = database(&loaded.directory, root);
+    // Opening a SQLite file makes it: a mistyped site folder would copy a
+    // new, empty database over nothing.
+    if let Some(file) = sqlite_file(&from)
+        && !file.is_file()
+    {
+        eprintln!(
+            "error: there is no database at {}: nothing to copy",
+            file.display()
+        );
+        eprintln!("  help: pass the site folder of the server with --root");
+        return ExitCode::FAILURE;
+    }
     let Some(runtime) = crate::runtime() else {
         return ExitCode::FAILURE;
     };
@@ -300,6 +320,10 @@ mod tests {
         for written in ["sqlite://state.db", "sqlite:state.db"] {
             assert_eq!(database_url(written, root), "sqlite:///srv/site/state.db");
         }
+        assert_eq!(
+            database_url("sqlite://state.db?mode=rw", root),
+            "sqlite:///srv/site/state.db?mode=rw"
+        );
         for kept in [
             "sqlite:///var/lib/interchange/interchange.db",
             "sqlite:/var/lib/interchange/interchange.db",

@@ -67,6 +67,28 @@ fn a_directory_moved_to_another_database_keeps_its_key_followers_and_queue() {
         .block_on(federation::testing::postgres())
         .unwrap_or_else(|| format!("sqlite://{}", root.join("copy.sqlite").display()));
     let root_arg = root.to_str().expect("UTF-8");
+    // A site folder with no database yet has nothing to copy: refused,
+    // rather than a new, empty database copied.
+    let elsewhere = tempfile::tempdir().expect("a folder");
+    let nothing = site(port);
+    let refused = interchange(&[
+        "copy-database",
+        "--root",
+        nothing.path().to_str().expect("UTF-8"),
+        "--to",
+        &format!(
+            "sqlite://{}",
+            elsewhere.path().join("copy.sqlite").display()
+        ),
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("nothing to copy"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(!nothing.path().join("federation.sqlite").exists());
+    assert!(!elsewhere.path().join("copy.sqlite").exists());
     let copied = interchange(&["copy-database", "--root", root_arg, "--to", &target]);
     let said = String::from_utf8_lossy(&copied.stdout);
     assert!(
