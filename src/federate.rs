@@ -295,9 +295,13 @@ pub fn copy_database(root: &Path, to: &str) -> ExitCode {
     });
     match copied {
         Ok(copied) => {
+            let (from, to) = (
+                federation::without_password(&from),
+                federation::without_password(to),
+            );
             println!("Copied {from} into {to}: {copied}.");
             println!(
-                "Set `database = \"{to}\"` under [federation] in interchange.toml (leaving any password out: see docs/deploy.md), then start the server."
+                "Set `database = \"{to}\"` under [federation] in interchange.toml (its password in PGPASSWORD, not the file: see docs/deploy.md), then start the server."
             );
             ExitCode::SUCCESS
         }

@@ -111,6 +111,18 @@ fn a_directory_moved_to_another_database_keeps_its_key_followers_and_queue() {
         "{refused}"
     );
 
+    // A server that cannot be reached is named at once, by what went
+    // wrong, and the password given is never shown.
+    let closed = format!("postgres://interchange:s3cret@127.0.0.1:{}/x", free_port());
+    let unreachable = interchange(&["copy-database", "--root", root_arg, "--to", &closed]);
+    let said = String::from_utf8_lossy(&unreachable.stderr);
+    assert!(!unreachable.status.success());
+    assert!(
+        said.contains("refused") && said.contains("postgres://interchange@127.0.0.1"),
+        "{said}"
+    );
+    assert!(!said.contains("s3cret"), "{said}");
+
     let config = root.join("interchange.toml");
     let text = std::fs::read_to_string(&config).expect("the config");
     std::fs::write(&config, text.replace("sqlite://federation.sqlite", &target))

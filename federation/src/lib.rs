@@ -80,4 +80,6 @@ pub use protocol::{ActivityKind, EventObject, Place, Received, RemoteActorDocume
 pub use publish::Published;
 pub use routes::{AppState, app, no_impossible_paths};
 pub use server::{Options, check, open, publish_once, serve, shutdown};
-pub use store::{Channel, Copied, IntroductionRow, RemoteActorRow, Status, Store};
+pub use store::{
+    Channel, Copied, IntroductionRow, RemoteActorRow, Status, Store, without_password,
+};

@@ -9,7 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
-use sqlx::{AnyPool, Row, SqlSafeStr};
+use sqlx::{AnyPool, Connection, Row, SqlSafeStr};
 
 use crate::error::FederationError;
 
@@ -94,6 +94,19 @@ impl<'s> MigrationSource<'s> for Embedded {
     }
 }
 
+/// A database's address as it may be shown (in an error, a log, a
+/// terminal): without the password it may carry, which belongs in
+/// `PGPASSWORD` and never on a screen or in a file.
+pub fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(None);
+            parsed.into()
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// The error for a database call that failed while doing `what`.
 fn failed(what: impl ToString) -> impl FnOnce(sqlx::Error) -> FederationError {
     let what = what.to_string();
@@ -151,11 +164,25 @@ impl Store {
         } else {
             url.to_string()
         };
+        let cannot_open = || {
+            failed(format!(
+                "cannot open the database {}",
+                without_password(&url)
+            ))
+        };
+        // One connection first, alone: the pool retries a server that
+        // refuses until its timeout, then says only that it timed out.
+        sqlx::AnyConnection::connect(&url)
+            .await
+            .map_err(cannot_open())?
+            .close()
+            .await
+            .map_err(cannot_open())?;
         let pool = sqlx::any::AnyPoolOptions::new()
             .max_connections(4)
             .connect(&url)
             .await
-            .map_err(failed(format!("cannot open the database {url}")))?;
+            .map_err(cannot_open())?;
         if url.starts_with("sqlite:") {
             // Readers do not wait for the writer; a crash loses nothing committed.
             sqlx::query("PRAGMA journal_mode = WAL")
@@ -674,6 +701,21 @@ mod tests {
     /// refuses a database whose recorded migration differs from the
     /// program's, which `tests/upgrades.rs` would show with the database
     /// kept from each release.
+    #[test]
+    fn a_databases_password_is_never_shown() {
+        assert_eq!(
+            super::without_password("postgres://interchange:s3cret@db.example.gov.uk/interchange"),
+            "postgres://interchange@db.example.gov.uk/interchange"
+        );
+        for kept in [
+            "postgres://interchange@db/x",
+            "sqlite:///srv/site/state.db",
+            "sqlite:state.db",
+        ] {
+            assert_eq!(super::without_password(kept), kept);
+        }
+    }
+
     #[test]
     fn the_migrations_are_numbered_one_after_another() {
         for (i, (version, _, _)) in MIGRATIONS.iter().enumerate() {
