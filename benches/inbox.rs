@@ -15,7 +15,7 @@
 //! - "Follow": a follower kept and a signed `Accept` queued for delivery.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -23,7 +23,6 @@ use serde_json::Value;
 mod common;
 
 use common::followed::{Setup, activity, follow, setup};
-use common::remote::{MASTODON, keys, signed};
 
 /// A delivery ready to send: its headers and body.
 type Prepared = (Vec<(String, String)>, Vec<u8>);
@@ -31,23 +30,7 @@ type Prepared = (Vec<(String, String)>, Vec<u8>);
 /// `count` activities made by `make(n)`, each signed (with the key every
 /// actor but bob has) for the shared inbox.
 fn prepare(s: &Setup, count: usize, make: impl Fn(usize) -> Value) -> Vec<Prepared> {
-    (0..count)
-        .map(|n| {
-            let activity = make(n);
-            let actor = activity["actor"].as_str().expect("an actor").to_string();
-            let body = activity.to_string().into_bytes();
-            let headers = signed(
-                &keys()[0],
-                &format!("{actor}#main-key"),
-                &s.host,
-                "/inbox",
-                &body,
-                SystemTime::now(),
-                MASTODON,
-            );
-            (headers, body)
-        })
-        .collect()
+    (0..count).map(|n| s.signed_for_inbox(&make(n))).collect()
 }
 
 /// Sends every delivery from `senders` threads; the time until all were

@@ -17,7 +17,7 @@
 //! (202 for an activity).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -27,7 +27,7 @@ mod common;
 use common::KeptAlive;
 use common::federation::{add_officers, federate, free_port, site_with};
 use common::followed::{Setup, activity};
-use common::remote::{MASTODON, Remote, keys, signed};
+use common::remote::Remote;
 
 /// The server's peak resident memory so far, in MiB.
 fn peak_memory(pid: u32) -> f64 {
@@ -77,17 +77,7 @@ fn likes(s: &Setup, count: usize) -> Vec<Prepared> {
                 "alice",
                 format!("{}profiles/priya-shah/", s.site_actor()).into(),
             );
-            let body = like.to_string().into_bytes();
-            let headers = signed(
-                &keys()[0],
-                &format!("{}#main-key", s.remote.actor("alice")),
-                &s.host,
-                "/inbox",
-                &body,
-                SystemTime::now(),
-                MASTODON,
-            );
-            (headers, body)
+            s.signed_for_inbox(&like)
         })
         .collect()
 }

@@ -153,23 +153,7 @@ fn the_preview_server_disconnects_silent_clients_too() {
             common::SMALL_CONFIG
         ),
     );
-    let server = common::start(
-        &[
-            "serve",
-            "--port",
-            "0",
-            "--root",
-            site.path().to_str().expect("UTF-8"),
-        ],
-        "Serving on http://127.0.0.1:",
-        |line| {
-            line.trim_start_matches("Serving on http://127.0.0.1:")
-                .split('/')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .expect("a port")
-        },
-    );
+    let server = common::serve(site.path());
     let mut silent = connect(server.port);
     let said = until_closed(&mut silent).expect("a client sending nothing is disconnected");
     assert_eq!(said, "");

@@ -1,32 +1,11 @@
 //! `interchange serve` as an editor uses it: the real server on the
 //! loopback, real files edited, pages fetched over HTTP.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::Server;
+use common::serve;
 
 mod common;
-
-fn serve(root: &Path) -> Server {
-    common::start(
-        &[
-            "serve",
-            "--port",
-            "0",
-            "--root",
-            root.to_str().expect("UTF-8"),
-        ],
-        "Serving on http://127.0.0.1:",
-        |line| {
-            line.trim_start_matches("Serving on http://127.0.0.1:")
-                .split('/')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .expect("a port")
-        },
-    )
-}
 
 /// GET a page: (status, body).
 fn get(port: u16, path: &str) -> (u16, String) {

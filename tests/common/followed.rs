@@ -85,6 +85,24 @@ impl Setup {
         post(self.server.port, path, &headers, body.as_bytes())
     }
 
+    /// The headers and body of `activity` signed now for the shared
+    /// inbox, with the key of every actor but bob, as its `actor`: to be
+    /// sent later, many at a time.
+    pub fn signed_for_inbox(&self, activity: &Value) -> (Vec<(String, String)>, Vec<u8>) {
+        let actor = activity["actor"].as_str().expect("an actor");
+        let body = activity.to_string().into_bytes();
+        let headers = signed(
+            &keys()[0],
+            &format!("{actor}#main-key"),
+            &self.host,
+            "/inbox",
+            &body,
+            SystemTime::now(),
+            MASTODON,
+        );
+        (headers, body)
+    }
+
     /// How many follow the actor at `path`.
     pub fn followers(&self, path: &str) -> u64 {
         get(self.server.port, &format!("{path}followers"), ACTIVITY).json()["totalItems"]

@@ -274,6 +274,27 @@ impl KeptAlive {
     }
 }
 
+/// `interchange serve` on the site at `root`, on a free port.
+pub fn serve(root: &Path) -> Server {
+    start(
+        &[
+            "serve",
+            "--port",
+            "0",
+            "--root",
+            root.to_str().expect("UTF-8"),
+        ],
+        "Serving on http://127.0.0.1:",
+        |line| {
+            line.trim_start_matches("Serving on http://127.0.0.1:")
+                .split('/')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .expect("a port")
+        },
+    )
+}
+
 /// A response: status, headers (names lower-cased) and body.
 pub struct Answer {
     /// The status code.
