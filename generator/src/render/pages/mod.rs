@@ -207,12 +207,11 @@ fn groups<T: Clone>(items: &[T], key: impl Fn(&T) -> String) -> Vec<Group<T>> {
     groups
 }
 
-/// A profile's card, ready for templates.
+/// A profile's card, ready for templates: its fields and the `html` the
+/// theme's `profile_card.html` draws from them (unless that failed, and the
+/// build with it). Kept for every list the profile is on; its tags and
+/// organisation are the values every card shares, not copies.
 struct Card {
-    /// Its A–Z letter.
-    letter: String,
-    /// Its fields, and the `html` the theme's `profile_card.html` draws from
-    /// them (unless that failed, and the build with it).
     listed: tera::Value,
 }
 
@@ -225,6 +224,9 @@ pub(super) struct Renderer<'a> {
     profile_cards: Vec<OnceLock<Card>>,
     /// Every term as a tag, ready for templates: a term is on many pages.
     tags: ahash::AHashMap<(TaxonomyKind, &'a str), tera::Value>,
+    /// Every organisation as a link, ready for templates: shared by the
+    /// cards of its people.
+    organisations: ahash::AHashMap<&'a str, tera::Value>,
     /// The first error drawing a listed card, reported by the page showing it.
     card_error: Mutex<Option<String>>,
     /// What the cards are made from, for fingerprints.
@@ -247,6 +249,15 @@ impl<'a> Renderer<'a> {
                         let tag = tera::Value::from_serializable(&index.tag(*kind, &t.slug));
                         ((*kind, t.slug.as_str()), tag)
                     })
+                })
+                .collect(),
+            organisations: index
+                .dir
+                .organisations
+                .iter()
+                .map(|o| {
+                    let link = index.organisation_link(&o.slug);
+                    (o.slug.as_str(), tera::Value::from_serializable(&link))
                 })
                 .collect(),
             keys: Keys::new(index),
@@ -398,8 +409,7 @@ impl<'a> Renderer<'a> {
     /// A profile's card, made and drawn once a build.
     fn card(&self, i: usize) -> &Card {
         self.profile_cards[i].get_or_init(|| {
-            let card = tera::Value::from_serializable(&self.index.profile_card(i));
-            let letter = letter(&self.index.dir.profiles[i].data.sort_key.0);
+            let card = self.card_fields(i);
             let mut context = Context::new();
             context.insert_value("p", card.clone());
             context.insert("level", &CARD_HEADING);
@@ -417,8 +427,43 @@ impl<'a> Renderer<'a> {
                     card
                 }
             };
-            Card { letter, listed }
+            Card { listed }
         })
+    }
+
+    /// A profile card's fields ([`views::ProfileCard`]) as template values,
+    /// made from the tags and organisations every card shares.
+    fn card_fields(&self, i: usize) -> tera::Value {
+        let index = self.index;
+        let entry = &index.dir.profiles[i];
+        let p = &entry.data;
+        let mut map = tera::Map::default();
+        map.insert("name".into(), p.name.as_str().into());
+        map.insert("url".into(), Kind::Profile.url(&entry.slug).into());
+        map.insert("role".into(), p.role.as_str().into());
+        let organisation = self.organisations.get(p.organisation.as_str()).cloned();
+        map.insert("organisation".into(), organisation.into());
+        let sector = index
+            .sector_of(i)
+            .map(|s| self.tag(TaxonomyKind::Sector, s.slug()));
+        map.insert("sector".into(), sector.into());
+        map.insert("location".into(), p.location.as_deref().into());
+        let open_to: Vec<tera::Value> = p
+            .open_to
+            .iter()
+            .map(|o| self.tag(TaxonomyKind::OpenTo, o.slug()))
+            .collect();
+        map.insert("open_to".into(), open_to.into());
+        let origin = index.origin_from(&entry.origin, Some(&p.organisation));
+        map.insert("origin".into(), tera::Value::from_serializable(&origin));
+        let photo = p.photo.as_deref().map(|x| index.photos.view(x));
+        map.insert("photo".into(), tera::Value::from_serializable(&photo));
+        map.into()
+    }
+
+    /// The A–Z letter a profile is listed under.
+    fn card_letter(&self, i: usize) -> String {
+        letter(&self.index.dir.profiles[i].data.sort_key.0)
     }
 
     /// A profile's card as a list shows it: with its `html`, drawn by the

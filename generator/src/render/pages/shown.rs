@@ -278,12 +278,9 @@ impl People<'_> {
         let people = self.people;
         let number = self.number;
         let page = &people[page_range(people.len(), number)];
-        let cards: Vec<(&str, tera::Value)> = page
+        let cards: Vec<(String, tera::Value)> = page
             .iter()
-            .map(|&i| {
-                let card = r.card(i);
-                (card.letter.as_str(), card.listed.clone())
-            })
+            .map(|&i| (r.card_letter(i), r.listed_card(i)))
             .collect();
         let mut groups: Vec<(String, Vec<tera::Value>)> = Vec::new();
         for (letter, card) in &cards {

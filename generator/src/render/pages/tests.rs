@@ -173,3 +173,35 @@ fn the_same_files_make_the_same_fingerprints_every_time() {
         assert_eq!(first.len(), again.len());
     }
 }
+
+/// A listed card's fields are made from the values every card shares, not
+/// from [`crate::render::views::ProfileCard`]: both must give themes the
+/// same fields. The demo has profiles with photos and mirrored from
+/// another directory; all of them say where they work.
+#[test]
+fn every_listed_card_has_the_fields_of_a_profile_card() {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let options = LoadOptions {
+        root: demo.clone(),
+        as_of: AsOf::Date(jiff::civil::date(2026, 11, 23)),
+    };
+    let loaded = crate::load(&options).expect("the demo loads");
+    let dir = loaded.directory.public_view();
+    let index = Index::new(&dir, loaded.now, Arc::new(Vec::new()));
+    let theme = Theme::load(&demo, &dir.site.theme).expect("the theme loads");
+    let renderer = Renderer::new(&index, &theme.tera);
+    let mut kinds = (false, false);
+    for (i, profile) in dir.profiles.iter().enumerate() {
+        let expected = tera::Value::from_serializable(&index.profile_card(i));
+        assert_eq!(renderer.card_fields(i), expected, "{}", profile.slug);
+        kinds.0 |= profile.data.photo.is_some();
+        kinds.1 |= profile.origin.is_mirror();
+    }
+    assert_eq!(kinds, (true, true), "the demo has every kind of card");
+    let no_location: Option<&str> = None;
+    assert_eq!(
+        tera::Value::from(no_location),
+        tera::Value::from_serializable(&no_location),
+        "a card without a location"
+    );
+}
