@@ -5,7 +5,7 @@
 //! turns into a line and column.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,7 +33,9 @@ impl Span {
 pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Where each line starts, made when a position is first asked for:
+    /// most files read never are, and a national directory reads 300,000.
+    line_starts: OnceLock<Vec<u32>>,
     digest: u64,
     /// When the file was last modified, if it was read from disk.
     modified: Option<jiff::Timestamp>,
@@ -43,15 +45,12 @@ impl SourceFile {
     /// A source file with the path to show (relative to the site root) and its text.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         let path = path.into();
         let digest = crate::fingerprint::of((&path, &text));
         Self {
             path,
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
             digest,
             modified: None,
         }
@@ -90,11 +89,23 @@ impl SourceFile {
         Arc::clone(&self.text)
     }
 
+    /// Where each line starts, in 32 bits (an offset past 4 GB, in no file
+    /// anyone edits, is kept as 4 GB).
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                .collect()
+        })
+    }
+
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = starts[line] as usize;
         let column = self
             .text
             .get(start..offset)
@@ -104,10 +115,9 @@ impl SourceFile {
 
     /// The byte offset where a 1-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len())
+            .map_or(self.text.len(), |&s| s as usize)
     }
 
     /// The span of a 1-based line's text, without its line break.

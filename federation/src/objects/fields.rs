@@ -70,7 +70,7 @@ pub fn terms<T>(
         entry_kind: kind.folder().to_string(),
         fields,
         source: Source {
-            content: Some(entry.body.clone()),
+            content: Some(entry.body().to_string()),
             media_type: Some(MARKDOWN.to_string()),
         },
         organisation_entry: written

@@ -107,7 +107,7 @@ pub fn body_html<T>(directory: &Directory, entry: &Entry<T>) -> String {
             .then(|| directory.site.entry_id(link.kind, &link.slug))
     };
     let trusted = directory.site.trusts_html(&entry.origin);
-    generator::markdown::to_html(&entry.body, entry.path(), &url_of, trusted)
+    generator::markdown::to_html(entry.body(), entry.path(), &url_of, trusted)
 }
 
 /// The id of the actor whose page is at `path`: the site's, or a

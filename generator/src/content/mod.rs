@@ -194,8 +194,9 @@ pub struct Entry<T> {
     pub origin: Origin,
     /// The file it was read from.
     pub file: Arc<SourceFile>,
-    /// The Markdown body, after the front matter.
-    pub body: String,
+    /// Where the Markdown body starts in the file's text: the body is the
+    /// rest of the file, read from there rather than copied.
+    pub body_start: usize,
     /// The 1-based line of the file where the body starts.
     pub body_line: usize,
     /// When the entry last changed in substance, if its editors say.
@@ -213,7 +214,7 @@ impl Entry<()> {
             slug: self.slug,
             origin: self.origin,
             file: self.file,
-            body: self.body,
+            body_start: self.body_start,
             body_line: self.body_line,
             updated: self.updated,
             links: self.links,
@@ -223,6 +224,11 @@ impl Entry<()> {
 }
 
 impl<T> Entry<T> {
+    /// The Markdown body, after the front matter.
+    pub fn body(&self) -> &str {
+        self.file.text().get(self.body_start..).unwrap_or_default()
+    }
+
     /// The file's path, relative to the site root.
     pub fn path(&self) -> &Path {
         self.file.path()

@@ -434,7 +434,7 @@ fn read_fields(
         slug: place.key(),
         origin: origin.clone().unwrap_or(Origin::Local),
         file: Arc::clone(r.file),
-        body: body.to_string(),
+        body_start: r.file.text().len() - body.len(),
         body_line,
         updated,
         links,

@@ -252,7 +252,7 @@ fn location(e: &Event) -> Option<String> {
 fn description(entry: &Entry<Event>, url: &str) -> String {
     let e = &entry.data;
     let mut parts: Vec<String> = Vec::new();
-    let body = plain_text(&entry.body, DESCRIPTION_CHARS);
+    let body = plain_text(entry.body(), DESCRIPTION_CHARS);
     if !body.is_empty() {
         parts.push(body);
     }

@@ -416,7 +416,7 @@ impl Index<'_> {
         let read = body.get_or_init(|| self.read_body(entry));
         crate::lock(&read.words)
             .take()
-            .unwrap_or_else(|| Arc::from(markdown::text(&entry.body, BODY_WORDS)))
+            .unwrap_or_else(|| Arc::from(markdown::text(entry.body(), BODY_WORDS)))
     }
 
     /// The place of an entry's body in this build. The lock is held only to
@@ -436,7 +436,7 @@ impl Index<'_> {
         };
         let trusted = self.dir.site.trusts_html(&entry.origin);
         let (html, words) =
-            markdown::to_html_and_text(&entry.body, entry.path(), &url_of, trusted, BODY_WORDS);
+            markdown::to_html_and_text(entry.body(), entry.path(), &url_of, trusted, BODY_WORDS);
         Body {
             html,
             words: Mutex::new(Some(Arc::from(words))),
