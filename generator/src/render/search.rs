@@ -11,13 +11,15 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::BuildError;
 use super::index::Index;
+use super::site_files::Write;
 use crate::content::Kind;
 
 /// Documents per chunk file: a page of results spreads over chunks, so they
@@ -218,10 +220,17 @@ struct Fresh {
     body: (u64, Arc<str>),
 }
 
-/// The index files: every path, and the bytes of those that may have
-/// changed. `global` covers what every doc may show of the site's settings
-/// (the vocabulary's labels, the time zone of dates).
-pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut LastIndex) -> super::output::Made {
+/// Writes the index files that may have changed with `write`, each as it
+/// is made (the index of a national directory is hundreds of megabytes),
+/// and gives every path of the index. `global` covers what every doc may
+/// show of the site's settings (the vocabulary's labels, the time zone of
+/// dates).
+pub(super) fn write(
+    index: &Index<'_>,
+    global: u64,
+    cache: &mut LastIndex,
+    write: &Write<'_>,
+) -> Result<Vec<PathBuf>, BuildError> {
     let makers = makers(index);
     let organisations = index.organisation_digests();
     let keys: Vec<u64> = makers
@@ -248,7 +257,7 @@ pub(super) fn files(index: &Index<'_>, global: u64, cache: &mut LastIndex) -> su
         cache.forget_unused(index, &makers, &keys, &docs);
     }
     cache.docs = docs;
-    cache.files(touched)
+    cache.write(touched, write)
 }
 
 /// The shards and chunks of the index that changed.
@@ -407,8 +416,9 @@ impl LastIndex {
         cache.bodies.retain(|digest, _| digests.contains(digest));
     }
 
-    /// The index's files: every path, and the bytes of those touched.
-    fn files(&self, touched: Touched) -> super::output::Made {
+    /// Writes the files `touched` with `write`, through one buffer; gives
+    /// every path of the index.
+    fn write(&self, touched: Touched, write: &Write<'_>) -> Result<Vec<PathBuf>, BuildError> {
         let cache = self;
         let meta = PathBuf::from("search/meta.json");
         let shard_path = |key: &str| PathBuf::from(format!("search/terms/{key}.json"));
@@ -419,13 +429,13 @@ impl LastIndex {
         paths.extend(cache.shards.keys().map(|key| shard_path(key)));
         paths.extend((0..chunks).map(chunk_path));
 
-        let mut bytes = vec![(
-            meta,
-            json(&serde_json::json!({ "version": 1, "count": count, "chunk_size": CHUNK_SIZE })),
-        )];
+        let mut buffer = Vec::new();
+        let settings =
+            serde_json::json!({ "version": 1, "count": count, "chunk_size": CHUNK_SIZE });
+        put(&mut buffer, write, &meta, &settings)?;
         for key in &touched.shards {
             if let Some(terms) = cache.shards.get(key) {
-                bytes.push((shard_path(key), json(terms)));
+                put(&mut buffer, write, &shard_path(key), terms)?;
             }
         }
         for n in touched.chunks {
@@ -445,10 +455,10 @@ impl LastIndex {
                 })
                 .collect();
             if !chunk.is_empty() {
-                bytes.push((chunk_path(n), json(&chunk)));
+                put(&mut buffer, write, &chunk_path(n), &chunk)?;
             }
         }
-        super::output::Made { paths, bytes }
+        Ok(paths)
     }
 }
 
@@ -509,9 +519,17 @@ fn weights(source: &Source) -> Weights {
     made
 }
 
-fn json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+/// Writes `value` as JSON at `path`, made in `buffer`.
+fn put<T: Serialize + ?Sized>(
+    buffer: &mut Vec<u8>,
+    write: &Write<'_>,
+    path: &Path,
+    value: &T,
+) -> Result<(), BuildError> {
+    buffer.clear();
     // Plain maps, lists and strings always serialise.
-    serde_json::to_vec(value).unwrap_or_default()
+    let _ = serde_json::to_writer(&mut *buffer, value);
+    write(path, buffer)
 }
 
 /// The entry a doc is made from, by its position in the directory.

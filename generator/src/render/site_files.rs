@@ -154,6 +154,11 @@ impl<'a> SiteFiles<'a> {
             let paths = self.index.photos.write(self.root, &cache, write, kept)?;
             return Ok((self.index.photos.inputs(), paths));
         }
+        if group == SiteWide::Search {
+            let mut cache = lock(&caches.search);
+            let paths = search::write(self.index, self.global, &mut cache, write)?;
+            return Ok((self.inputs(group), paths));
+        }
         let made = self.make(group, caches)?;
         for (path, bytes) in &made.bytes {
             write(path, bytes)?;
@@ -210,7 +215,8 @@ impl<'a> SiteFiles<'a> {
         Ok((self.inputs(SiteWide::Assets), paths))
     }
 
-    /// A group's files, but the photos' and the static files'.
+    /// A group's files, but those written as they are made: the search
+    /// index's, the photos' and the static files'.
     fn make(&self, group: SiteWide, caches: &Caches) -> Result<Made, BuildError> {
         let index = self.index;
         let dir = index.dir;
@@ -240,10 +246,7 @@ impl<'a> SiteFiles<'a> {
                 PathBuf::from("directory.json"),
                 export::directory_json(index, &mut lock(&caches.export)),
             )],
-            SiteWide::Search => {
-                return Ok(search::files(index, self.global, &mut lock(&caches.search)));
-            }
-            SiteWide::Photos | SiteWide::Assets => Files::new(),
+            SiteWide::Search | SiteWide::Photos | SiteWide::Assets => Files::new(),
         }))
     }
 }
