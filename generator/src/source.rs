@@ -115,6 +115,11 @@ impl SourceFile {
 
     /// The byte offset where a 1-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
+        // The first line is asked for every entry read, as the place of
+        // problems with the file as a whole.
+        if line <= 1 {
+            return 0;
+        }
         self.line_starts()
             .get(line.saturating_sub(1))
             .map_or(self.text.len(), |&s| s as usize)

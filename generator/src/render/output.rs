@@ -191,6 +191,24 @@ impl Staging {
         Ok(())
     }
 
+    /// Writes a file at `relative` as `fill` makes it, a part at a time,
+    /// for a file too large to hold whole (`directory.json` of a national
+    /// directory). Into a site being rebuilt, the file is made whole first,
+    /// to be compared with the one there.
+    pub fn stream(&self, relative: &Path, fill: &mut Fill<'_>) -> Result<(), BuildError> {
+        if !self.fresh {
+            return self.write(relative, &filled(relative, fill)?);
+        }
+        let path = self.folder.join(relative);
+        if let Some(parent) = path.parent() {
+            make_folder(parent).map_err(io(parent))?;
+        }
+        let file = std::fs::File::create(&path).map_err(io(&path))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut out).map_err(io(&path))?;
+        std::io::Write::flush(&mut out).map_err(io(&path))
+    }
+
     /// Writes a page at its address: `/profiles/` → `profiles/index.html`.
     pub fn write_page(&self, url: &str, html: &[u8]) -> Result<(), BuildError> {
         self.write(&page_path(url), html)
@@ -255,6 +273,12 @@ impl InPlace {
         let target = std::fs::read_link(output).ok()?;
         let folder = output.with_file_name(target);
         folder.is_dir().then_some(Self { folder })
+    }
+
+    /// Writes a file at `relative` as `fill` makes it (see
+    /// [`Staging::stream`]): made whole, to be compared with the one there.
+    pub fn stream(&self, relative: &Path, fill: &mut Fill<'_>) -> Result<(), BuildError> {
+        self.write(relative, &filled(relative, fill)?)
     }
 
     /// Writes a file at `relative`, unless it already holds exactly `bytes`.
@@ -330,6 +354,16 @@ fn remove_dir(path: &Path) -> Result<(), BuildError> {
 
 /// Files as made, each path relative to the site, with its bytes.
 pub(super) type Files = Vec<(PathBuf, Vec<u8>)>;
+
+/// What writes a file's bytes a part at a time.
+pub type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
+
+/// The bytes `fill` makes, whole.
+fn filled(relative: &Path, fill: &mut Fill<'_>) -> Result<Vec<u8>, BuildError> {
+    let mut bytes = Vec::new();
+    fill(&mut bytes).map_err(io(relative))?;
+    Ok(bytes)
+}
 
 /// A group of site-wide files as made: every file of the group, and the
 /// bytes of those that may have changed (all of them, unless a cache knew

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::index::{self, Index};
 use super::memory::Memory;
-use super::output::{self, InPlace, Staging};
+use super::output::{self, Fill, InPlace, Staging};
 use super::pages::{self, Job, Renderer, jobs};
 use super::photos::Photos;
 use super::site_files::{Caches, SiteFiles, SiteWide};
@@ -209,6 +209,7 @@ impl Whole<'_> {
         let once = memory.once;
         let caches = Caches::new(!once);
         let write = &|path: &Path, bytes: &[u8]| staging.write(path, bytes);
+        let stream = &|path: &Path, fill: &mut Fill<'_>| staging.stream(path, fill);
         // The site-wide files are made while the pages render: each is
         // mostly one long task, which would otherwise leave a core idle.
         let (pages, groups) = rayon::join(
@@ -230,7 +231,7 @@ impl Whole<'_> {
                     .par_iter()
                     .filter(|group| **group != SiteWide::Assets)
                     .map(|&group| {
-                        let written = site.write(group, &caches, write, &[])?;
+                        let written = site.write(group, &caches, write, stream, &[])?;
                         if once {
                             caches.clear(group);
                         }
@@ -242,7 +243,7 @@ impl Whole<'_> {
         pages?;
         let mut groups = groups?;
         // The site's own static files are written last, over any other.
-        let assets = site.write(SiteWide::Assets, &caches, write, &[])?;
+        let assets = site.write(SiteWide::Assets, &caches, write, stream, &[])?;
         groups.insert(SiteWide::Assets.name(), assets);
         staging.publish()?;
         // A new site is seen whole, once it is swapped in.
@@ -310,6 +311,7 @@ impl Changes<'_> {
             .partition(|group| *group != SiteWide::Assets);
         let caches = &memory.caches;
         let write = &|path: &Path, bytes: &[u8]| self.live.write(path, bytes);
+        let stream = &|path: &Path, fill: &mut Fill<'_>| self.live.stream(path, fill);
         let kept = |group: SiteWide| {
             memory
                 .groups
@@ -318,10 +320,18 @@ impl Changes<'_> {
         };
         let mut written: Vec<(SiteWide, (u64, Vec<PathBuf>))> = stale
             .par_iter()
-            .map(|&group| Ok((group, site.write(group, caches, write, kept(group))?)))
+            .map(|&group| {
+                Ok((
+                    group,
+                    site.write(group, caches, write, stream, kept(group))?,
+                ))
+            })
             .collect::<Result<_, BuildError>>()?;
         for group in assets {
-            written.push((group, site.write(group, caches, write, kept(group))?));
+            written.push((
+                group,
+                site.write(group, caches, write, stream, kept(group))?,
+            ));
         }
         for (group, (print, paths)) in written {
             if let Some((_, old)) = memory.groups.get(group.name()) {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use super::index::Index;
-use super::output::{Files, Made};
+use super::output::{Files, Fill, Made};
 use super::theme::{self, Theme};
 use super::{BuildError, BuildOptions, calendar, export, feeds, search, sitemap};
 use crate::git_dates::GitDates;
@@ -14,6 +14,9 @@ use crate::lock;
 
 /// How a group's files are written: into a new site, or over the live one.
 pub(super) type Write<'w> = dyn Fn(&Path, &[u8]) -> Result<(), BuildError> + Sync + 'w;
+
+/// Writes one file at a path as a [`Fill`] makes it, a part at a time.
+pub(super) type Stream<'w> = dyn Fn(&Path, &mut Fill<'_>) -> Result<(), BuildError> + Sync + 'w;
 
 /// The files made from the whole directory rather than one page each, in
 /// groups made and written together.
@@ -142,6 +145,7 @@ impl<'a> SiteFiles<'a> {
         group: SiteWide,
         caches: &Caches,
         write: &Write<'_>,
+        stream: &Stream<'_>,
         kept: &[PathBuf],
     ) -> Result<(u64, Vec<PathBuf>), BuildError> {
         if group == SiteWide::Assets {
@@ -154,12 +158,20 @@ impl<'a> SiteFiles<'a> {
             let paths = self.index.photos.write(self.root, &cache, write, kept)?;
             return Ok((self.index.photos.inputs(), paths));
         }
+        if group == SiteWide::Export {
+            let path = PathBuf::from("directory.json");
+            let mut cache = lock(&caches.export);
+            stream(&path, &mut |out| {
+                export::directory_json(self.index, &mut cache, out)
+            })?;
+            return Ok((self.inputs(group), vec![path]));
+        }
         if group == SiteWide::Search {
             let mut cache = lock(&caches.search);
             let paths = search::write(self.index, self.global, &mut cache, write)?;
             return Ok((self.inputs(group), paths));
         }
-        let made = self.make(group, caches)?;
+        let made = self.make(group)?;
         for (path, bytes) in &made.bytes {
             write(path, bytes)?;
         }
@@ -215,9 +227,9 @@ impl<'a> SiteFiles<'a> {
         Ok((self.inputs(SiteWide::Assets), paths))
     }
 
-    /// A group's files, but those written as they are made: the search
-    /// index's, the photos' and the static files'.
-    fn make(&self, group: SiteWide, caches: &Caches) -> Result<Made, BuildError> {
+    /// A group's files, but those written as they are made: the export's,
+    /// the search index's, the photos' and the static files'.
+    fn make(&self, group: SiteWide) -> Result<Made, BuildError> {
         let index = self.index;
         let dir = index.dir;
         let text = |files: Vec<(PathBuf, String)>| -> Files {
@@ -242,11 +254,9 @@ impl<'a> SiteFiles<'a> {
                     self.options.internal,
                 ))
             }
-            SiteWide::Export => vec![(
-                PathBuf::from("directory.json"),
-                export::directory_json(index, &mut lock(&caches.export)),
-            )],
-            SiteWide::Search | SiteWide::Photos | SiteWide::Assets => Files::new(),
+            SiteWide::Export | SiteWide::Search | SiteWide::Photos | SiteWide::Assets => {
+                Files::new()
+            }
         }))
     }
 }

@@ -5,6 +5,7 @@ mod fields;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::io::Write;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -85,9 +86,13 @@ impl LastExport {
 }
 
 /// How many entries a thread writes into one piece of the export, when
-/// nothing is kept: enough to keep both cores busy, few enough pieces that
-/// joining them is one copy.
+/// nothing is kept: enough to keep both cores busy.
 const PIECE: usize = 512;
+
+/// How many pieces are made side by side before they are written: the
+/// export of a national directory is hundreds of megabytes, made and
+/// written a few megabytes at a time.
+const PIECES_AT_ONCE: usize = 8;
 
 /// What an entry's JSON is made from: the site's settings (addresses, the
 /// trust in raw HTML), its file, the entries its body links to, and its
@@ -117,35 +122,35 @@ impl Lists<'_, '_> {
     /// parallel.
     fn list<T: Send + Sync>(
         &mut self,
-        out: &mut Vec<u8>,
+        out: &mut dyn Write,
         name: &str,
         kind: Kind,
         entries: &[std::sync::Arc<Entry<T>>],
         extra: impl Fn(usize) -> u64 + Sync,
         make: impl Fn(usize, &Entry<T>, &mut Vec<u8>) + Sync,
-    ) {
-        out.extend_from_slice(format!(",\n\"{name}\":[").as_bytes());
+    ) -> std::io::Result<()> {
+        write!(out, ",\n\"{name}\":[")?;
         let separator = |i: usize| if i == 0 { &b"\n"[..] } else { &b",\n"[..] };
         if !self.cache.keep {
-            let pieces: Vec<Vec<u8>> = entries
-                .par_chunks(PIECE)
-                .enumerate()
-                .map(|(n, chunk)| {
-                    let mut piece = Vec::with_capacity(chunk.len() * 1_400);
-                    for (j, entry) in chunk.iter().enumerate() {
-                        let i = n * PIECE + j;
-                        piece.extend_from_slice(separator(i));
-                        make(i, entry, &mut piece);
-                    }
-                    piece
-                })
-                .collect();
-            out.reserve(pieces.iter().map(Vec::len).sum::<usize>() + 2);
-            for piece in pieces {
-                out.extend_from_slice(&piece);
+            for (b, batch) in entries.chunks(PIECE * PIECES_AT_ONCE).enumerate() {
+                let pieces: Vec<Vec<u8>> = batch
+                    .par_chunks(PIECE)
+                    .enumerate()
+                    .map(|(n, chunk)| {
+                        let mut piece = Vec::with_capacity(chunk.len() * 1_400);
+                        for (j, entry) in chunk.iter().enumerate() {
+                            let i = (b * PIECES_AT_ONCE + n) * PIECE + j;
+                            piece.extend_from_slice(separator(i));
+                            make(i, entry, &mut piece);
+                        }
+                        piece
+                    })
+                    .collect();
+                for piece in pieces {
+                    out.write_all(&piece)?;
+                }
             }
-            out.extend_from_slice(b"\n]");
-            return;
+            return out.write_all(b"\n]");
         }
         let (index, site) = (self.index, self.site);
         // The kind's entries as last made; those not in the directory now
@@ -176,17 +181,21 @@ impl Lists<'_, '_> {
                     .map(|(_, b)| b)
                     .unwrap_or_default(),
             };
-            out.extend_from_slice(separator(i));
-            out.extend_from_slice(&bytes);
+            out.write_all(separator(i))?;
+            out.write_all(&bytes)?;
             kept.insert(entry.slug.clone(), (key, bytes));
         }
         self.cache.entries.insert(kind, kept);
-        out.extend_from_slice(b"\n]");
+        out.write_all(b"\n]")
     }
 }
 
-/// The whole directory as JSON, one entry a line.
-pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
+/// Writes the whole directory as JSON, one entry a line, to `out`.
+pub fn directory_json(
+    index: &Index<'_>,
+    cache: &mut LastExport,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let dir = index.dir;
     let site = {
         let mut hasher = hasher();
@@ -198,23 +207,13 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
         "title": dir.site.title, "base_url": dir.site.base_url,
         "language": dir.site.language, "timezone": dir.site.timezone,
     });
-    // About a kilobyte an entry: one buffer, not grown and copied.
-    let entries = dir.organisations.len()
-        + dir.profiles.len()
-        + dir.events.len()
-        + dir.consultations.len()
-        + dir.asks.len()
-        + dir.pages.len();
-    let mut out = Vec::with_capacity(512 + entries * 1_200);
-    out.extend_from_slice(b"{\"version\":1,\"site\":");
-    out.extend_from_slice(&serde_json::to_vec(&head).unwrap_or_default());
-    out.extend_from_slice(
-        format!(",\"as_of\":\"{}\"", super::format::instant(index.now)).as_bytes(),
-    );
+    out.write_all(b"{\"version\":1,\"site\":")?;
+    serde_json::to_writer(&mut *out, &head)?;
+    write!(out, ",\"as_of\":\"{}\"", super::format::instant(index.now))?;
     let none = |_| 0;
     let organisations = &dir.organisations;
     lists.list(
-        &mut out,
+        out,
         "organisations",
         Kind::Organisation,
         organisations,
@@ -228,7 +227,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
                 out,
             );
         },
-    );
+    )?;
     // Someone who asked not to be shared with other directories is not
     // handed to anyone's tools in bulk either.
     let shared: Vec<_> = dir
@@ -238,7 +237,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
         .cloned()
         .collect();
     lists.list(
-        &mut out,
+        out,
         "profiles",
         Kind::Profile,
         &shared,
@@ -246,7 +245,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
         |_, e, out| {
             exported(index, Kind::Profile, e, ProfileFields::new(&e.data), out);
         },
-    );
+    )?;
     // The host too: a host no longer listed is cleared from the event
     // (`Directory::forget_unlisted_profiles`), its file unchanged.
     let upcoming = |i: usize| {
@@ -256,7 +255,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
         hasher.finish()
     };
     lists.list(
-        &mut out,
+        out,
         "events",
         Kind::Event,
         &dir.events,
@@ -270,7 +269,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
                 out,
             );
         },
-    );
+    )?;
     // The lead too, as an event's host.
     let status = |i: usize| {
         let c = &dir.consultations[i].data;
@@ -278,7 +277,7 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
     };
     let consultations = &dir.consultations;
     lists.list(
-        &mut out,
+        out,
         "consultations",
         Kind::Consultation,
         consultations,
@@ -292,20 +291,12 @@ pub fn directory_json(index: &Index<'_>, cache: &mut LastExport) -> Vec<u8> {
                 out,
             );
         },
-    );
-    lists.list(&mut out, "asks", Kind::Ask, &dir.asks, none, |_, e, out| {
+    )?;
+    lists.list(out, "asks", Kind::Ask, &dir.asks, none, |_, e, out| {
         exported(index, Kind::Ask, e, AskFields::new(&e.data), out);
-    });
-    lists.list(
-        &mut out,
-        "pages",
-        Kind::Page,
-        &dir.pages,
-        none,
-        |_, e, out| {
-            exported(index, Kind::Page, e, PageFields::new(&e.data), out);
-        },
-    );
-    out.extend_from_slice(b"}\n");
-    out
+    })?;
+    lists.list(out, "pages", Kind::Page, &dir.pages, none, |_, e, out| {
+        exported(index, Kind::Page, e, PageFields::new(&e.data), out);
+    })?;
+    out.write_all(b"}\n")
 }
