@@ -196,6 +196,9 @@ type Shards = BTreeMap<String, BTreeMap<String, Vec<(u32, u32)>>>;
 /// docs, shards and chunks that changed.
 #[derive(Debug, Default)]
 pub struct LastIndex {
+    /// Whether to keep what a next build may reuse: a build with none to
+    /// come lets each body's words and each doc's weights go once used.
+    keep: bool,
     /// Each doc and a hash of everything it is found by, in id order.
     docs: Vec<(Arc<Doc>, u64)>,
     /// The same docs, by what each is made from (see [`Maker::key`]).
@@ -253,7 +256,11 @@ pub(super) fn write(
     } else {
         cache.all_postings(&docs)
     };
-    if remade || !same_docs {
+    if !cache.keep {
+        // The postings are made: what they were made from is not needed.
+        cache.weights = HashMap::new();
+        cache.made = HashMap::new();
+    } else if remade || !same_docs {
         cache.forget_unused(index, &makers, &keys, &docs);
     }
     cache.docs = docs;
@@ -268,6 +275,14 @@ struct Touched {
 }
 
 impl LastIndex {
+    /// A cache that keeps what it makes for the next build when `keep`.
+    pub(super) fn new(keep: bool) -> Self {
+        Self {
+            keep,
+            ..Self::default()
+        }
+    }
+
     /// Makes the docs of `keys` that it does not have, with their weights,
     /// in parallel; gives whether it made any.
     fn make_docs(&mut self, index: &Index<'_>, makers: &[Maker], keys: &[u64]) -> bool {
@@ -303,7 +318,9 @@ impl LastIndex {
             .collect();
         let remade = !fresh.is_empty();
         for fresh in fresh {
-            self.bodies.insert(fresh.body.0, fresh.body.1);
+            if self.keep {
+                self.bodies.insert(fresh.body.0, fresh.body.1);
+            }
             if let Some(weights) = fresh.weights {
                 self.weights.insert(fresh.hash, weights);
             }

@@ -276,7 +276,7 @@ impl Caches {
     pub(super) fn new(keep: bool) -> Self {
         Self {
             export: Mutex::new(export::LastExport::new(keep)),
-            search: Mutex::default(),
+            search: Mutex::new(search::LastIndex::new(keep)),
             assets: Mutex::default(),
         }
     }
