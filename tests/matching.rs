@@ -265,7 +265,7 @@ fn suggested(page: &Path) -> Vec<String> {
     let section = &html[start..];
     let section = &section[..section.find("</ul>").expect("a list")];
     section
-        .split("<h3 class=\"result__title\"><a href=\"")
+        .split("<h3><a href=\"")
         .skip(1)
         .map(|s| s[..s.find('"').expect("a link")].to_string())
         .collect()

@@ -2,7 +2,9 @@
 //! people, events and organisations as such.
 //!
 //! Each node is a typed struct, serialised straight to text: a page's graph
-//! is written once per page, so it is not built as a JSON tree first.
+//! is written once per page, so it is not built as a JSON tree first. A
+//! property with no value is left out rather than written `null` or `[]`,
+//! which say no more to a reader of schema.org and are on every page.
 
 use serde::Serialize;
 
@@ -33,6 +35,7 @@ pub struct Organisation<'a> {
     id: String,
     name: &'a str,
     url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[serde(rename = "areaServed")]
     area_served: Option<&'a str>,
 }
@@ -48,12 +51,16 @@ pub struct Person<'a> {
     #[serde(rename = "jobTitle")]
     job_title: &'a str,
     url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[serde(rename = "worksFor")]
     works_for: Option<Organisation<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     #[serde(rename = "knowsAbout")]
     knows_about: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[serde(rename = "workLocation")]
     work_location: Option<Place<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     #[serde(rename = "knowsLanguage")]
     knows_language: &'a [String],
 }
@@ -94,6 +101,7 @@ pub struct Event<'a> {
     name: &'a str,
     #[serde(rename = "startDate")]
     start_date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[serde(rename = "endDate")]
     end_date: Option<String>,
     #[serde(rename = "eventAttendanceMode")]
@@ -101,7 +109,9 @@ pub struct Event<'a> {
     #[serde(rename = "eventStatus")]
     status: &'static str,
     location: Vec<Location<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     organizer: Option<Organisation<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[serde(rename = "maximumAttendeeCapacity")]
     capacity: Option<u32>,
     url: String,

@@ -32,7 +32,12 @@ impl Theme {
         if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
             for file in files(dir) {
                 let name = relative(file.path(), "templates");
-                let text = String::from_utf8_lossy(file.contents()).into_owned();
+                let text = String::from_utf8_lossy(file.contents());
+                let text = if name.ends_with(".html") {
+                    unindent(&text)
+                } else {
+                    text.into_owned()
+                };
                 templates.push((name, text));
             }
         }
@@ -78,6 +83,76 @@ impl Theme {
             digest,
         })
     }
+}
+
+/// A template of the default theme without the indentation of its lines,
+/// which is there for people reading the template: in a page it is only
+/// bytes (some 4 % of a profile page), since a browser reads a run of spaces
+/// after a line break as the line break. Spaces at the start of a line are
+/// left inside a Tera tag (`{{ … }}`, `{% … %}`, `{# … #}`), whose strings
+/// may hold them, and inside `<pre>`, `<textarea>`, `<script>` and `<style>`;
+/// values put into the page (bodies among them) are never touched, nor are
+/// line breaks, so an error names the template's own line.
+fn unindent(template: &str) -> String {
+    const TERA: [(&str, &str); 3] = [("{{", "}}"), ("{%", "%}"), ("{#", "#}")];
+    const VERBATIM: [(&str, &str); 4] = [
+        ("<pre", "</pre"),
+        ("<textarea", "</textarea"),
+        ("<script", "</script"),
+        ("<style", "</style"),
+    ];
+    fn opens(rest: &str, tag: &str) -> bool {
+        rest.get(..tag.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(tag))
+            && rest[tag.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == '>' || c == '/' || c.is_ascii_whitespace())
+    }
+    let mut out = String::with_capacity(template.len());
+    let mut in_tera: Option<&str> = None;
+    let mut in_verbatim: Option<&str> = None;
+    let mut i = 0;
+    'text: while let Some(rest) = template.get(i..).filter(|rest| !rest.is_empty()) {
+        if let Some(end) = in_tera {
+            if rest.starts_with(end) {
+                in_tera = None;
+                out.push_str(end);
+                i += end.len();
+                continue;
+            }
+        } else {
+            for (open, close) in TERA {
+                if rest.starts_with(open) {
+                    in_tera = Some(close);
+                    out.push_str(open);
+                    i += open.len();
+                    continue 'text;
+                }
+            }
+            match in_verbatim {
+                Some(end) if opens(rest, end) => in_verbatim = None,
+                None => {
+                    in_verbatim = VERBATIM
+                        .iter()
+                        .find(|(open, _)| opens(rest, open))
+                        .map(|(_, close)| *close);
+                }
+                Some(_) => {}
+            }
+        }
+        let Some(c) = rest.chars().next() else { break };
+        out.push(c);
+        i += c.len_utf8();
+        if c == '\n' && in_tera.is_none() && in_verbatim.is_none() {
+            let indent = template[i..]
+                .bytes()
+                .take_while(|b| *b == b' ' || *b == b'\t')
+                .count();
+            i += indent;
+        }
+    }
+    out
 }
 
 /// Every file under an embedded folder, depth first.
@@ -193,6 +268,24 @@ pub fn error_text(error: &tera::Error) -> String {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indentation_goes_but_not_inside_tags_pre_or_script() {
+        let template = "<ul>\n  <li>{{ a }}</li>\n\t<li>{% if x %}\n    {{ \"  kept\n  kept\" }}{% endif %}</li>\n  <pre>\n  kept\n  </pre>\n  <script>\n  kept\n</script>\n  <p>é\n  done</p>\n";
+        assert_eq!(
+            unindent(template),
+            "<ul>\n<li>{{ a }}</li>\n<li>{% if x %}\n{{ \"  kept\n  kept\" }}{% endif %}</li>\n<pre>\n  kept\n  </pre>\n<script>\n  kept\n</script>\n<p>é\ndone</p>\n"
+        );
+    }
+
+    #[test]
+    fn unindenting_keeps_every_line_of_the_default_theme() {
+        // So that an error in a template names the line it is on.
+        for file in files(DEFAULT_THEME.get_dir("templates").expect("templates")) {
+            let text = String::from_utf8_lossy(file.contents());
+            assert_eq!(unindent(&text).lines().count(), text.lines().count());
+        }
+    }
 
     #[test]
     fn a_link_out_of_the_folder_is_never_copied() {
