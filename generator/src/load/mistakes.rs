@@ -21,7 +21,7 @@ pub(super) struct Mistake {
 /// processor does: Markdown runs such lines together into one paragraph.
 /// Its offset, length, and the line as a Markdown list item.
 pub(super) fn bullet_in_body(body: &str, offset: usize) -> Option<(usize, usize, String)> {
-    if !body.contains(BULLETS) {
+    if !has_bullet(body) {
         return None;
     }
     let mut at = offset;
@@ -55,13 +55,20 @@ impl Mistake {
 /// Characters word processors put at the start of a list item.
 const BULLETS: &[char] = &['•', '◦', '▪', '‣', '●', '○', '■', '–', '—'];
 
+/// Whether `text` holds one of the [`BULLETS`]. Every file read is asked:
+/// none is ASCII, and most text is, which is found a word at a time rather
+/// than a character at a time.
+fn has_bullet(text: &str) -> bool {
+    !text.is_ascii() && text.contains(BULLETS)
+}
+
 /// The first line of `yaml` (front matter, from its opening `---`, whose
 /// offsets are the file's) with a mistake this module knows. Front matter
 /// that parsed is looked at for bullets only: a list of bullets parses, as
 /// one line of text, where each other mistake fails to.
 pub(super) fn first_mistake(yaml: &str, parsed: bool) -> Option<Mistake> {
     // Read for every file that parsed: almost none has a bullet at all.
-    if parsed && !yaml.contains(BULLETS) {
+    if parsed && !has_bullet(yaml) {
         return None;
     }
     let mut offset = 0;

@@ -393,6 +393,13 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// Lets go of every body read so far: a body read again is read anew.
+    /// A one-off build keeps them while the search index and the export
+    /// read them all, not while the pages render as well.
+    pub(super) fn forget_bodies(&self) {
+        std::mem::take(&mut *crate::lock(&self.bodies));
+    }
+
     /// The key of an entry's body among [`Index::bodies`]: its file, which
     /// is one allocation for as long as the directory is.
     pub(super) fn body_key<T>(entry: &Entry<T>) -> usize {

@@ -210,9 +210,29 @@ impl Whole<'_> {
         let caches = Caches::new(!once);
         let write = &|path: &Path, bytes: &[u8]| staging.write(path, bytes);
         let stream = &|path: &Path, fill: &mut Fill<'_>| staging.stream(path, fill);
-        // The site-wide files are made while the pages render: each is
-        // mostly one long task, which would otherwise leave a core idle.
-        let (pages, groups) = rayon::join(
+        let write_group = |group: SiteWide| {
+            let written = site.write(group, &caches, write, stream, &[])?;
+            if once {
+                caches.clear(group);
+            }
+            Ok((group.name(), written))
+        };
+        // The search index and the export are made first, side by side:
+        // they read every entry's body, which the index keeps while they
+        // do, and hold much of their own while they are made. Made while
+        // the pages render, they would hold it all beside every page's
+        // card; a page reads its own body again once they are done.
+        let mut groups = SiteWide::ALL
+            .par_iter()
+            .filter(|group| group.reads_every_body())
+            .map(|&group| write_group(group))
+            .collect::<Result<HashMap<_, _>, BuildError>>()?;
+        if once {
+            renderer.forget_bodies();
+        }
+        // The other site-wide files are made while the pages render: each
+        // is mostly one long task, which would otherwise leave a core idle.
+        let (pages, others) = rayon::join(
             || {
                 jobs.par_iter().try_for_each(|job| {
                     // Taken, not borrowed: a thread waiting inside a
@@ -229,19 +249,13 @@ impl Whole<'_> {
             || {
                 SiteWide::ALL
                     .par_iter()
-                    .filter(|group| **group != SiteWide::Assets)
-                    .map(|&group| {
-                        let written = site.write(group, &caches, write, stream, &[])?;
-                        if once {
-                            caches.clear(group);
-                        }
-                        Ok((group.name(), written))
-                    })
+                    .filter(|group| **group != SiteWide::Assets && !group.reads_every_body())
+                    .map(|&group| write_group(group))
                     .collect::<Result<HashMap<_, _>, BuildError>>()
             },
         );
         pages?;
-        let mut groups = groups?;
+        groups.extend(others?);
         // The site's own static files are written last, over any other.
         let assets = site.write(SiteWide::Assets, &caches, write, stream, &[])?;
         groups.insert(SiteWide::Assets.name(), assets);

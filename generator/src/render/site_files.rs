@@ -45,6 +45,11 @@ impl SiteWide {
         SiteWide::Assets,
     ];
 
+    /// Whether the group is made from the body of every entry.
+    pub(super) fn reads_every_body(self) -> bool {
+        matches!(self, SiteWide::Search | SiteWide::Export)
+    }
+
     pub(super) fn name(self) -> &'static str {
         match self {
             SiteWide::Calendars => "calendars",

@@ -212,6 +212,8 @@ fn groups<T: Clone>(items: &[T], key: impl Fn(&T) -> String) -> Vec<Group<T>> {
 /// build with it). Kept for every list the profile is on; its tags and
 /// organisation are the values every card shares, not copies.
 struct Card {
+    /// Its A–Z letter.
+    letter: Box<str>,
     listed: tera::Value,
 }
 
@@ -262,6 +264,11 @@ impl<'a> Renderer<'a> {
                 .collect(),
             keys: Keys::new(index),
         }
+    }
+
+    /// Lets go of the bodies read so far (see [`Index::forget_bodies`]).
+    pub(super) fn forget_bodies(&self) {
+        self.index.forget_bodies();
     }
 
     /// The address of a job's page.
@@ -427,7 +434,8 @@ impl<'a> Renderer<'a> {
                     card
                 }
             };
-            Card { listed }
+            let letter = letter(&self.index.dir.profiles[i].data.sort_key.0).into();
+            Card { letter, listed }
         })
     }
 
@@ -459,11 +467,6 @@ impl<'a> Renderer<'a> {
         let photo = p.photo.as_deref().map(|x| index.photos.view(x));
         map.insert("photo".into(), tera::Value::from_serializable(&photo));
         map.into()
-    }
-
-    /// The A–Z letter a profile is listed under.
-    fn card_letter(&self, i: usize) -> String {
-        letter(&self.index.dir.profiles[i].data.sort_key.0)
     }
 
     /// A profile's card as a list shows it: with its `html`, drawn by the

@@ -278,9 +278,12 @@ impl People<'_> {
         let people = self.people;
         let number = self.number;
         let page = &people[page_range(people.len(), number)];
-        let cards: Vec<(String, tera::Value)> = page
+        let cards: Vec<(&str, tera::Value)> = page
             .iter()
-            .map(|&i| (r.card_letter(i), r.listed_card(i)))
+            .map(|&i| {
+                let card = r.card(i);
+                (&*card.letter, card.listed.clone())
+            })
             .collect();
         let mut groups: Vec<(String, Vec<tera::Value>)> = Vec::new();
         for (letter, card) in &cards {
