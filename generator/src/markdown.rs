@@ -58,6 +58,10 @@ pub fn to_html_and_text(
 pub fn text(body: &str, words: usize) -> String {
     let mut text = Words::new(words);
     for event in Parser::new_ext(body, options()) {
+        // The rest of a long body need not be read.
+        if text.left == 0 {
+            break;
+        }
         text.push(&event);
     }
     text.text

@@ -157,6 +157,9 @@ pub struct Index<'a> {
     /// all read it. Filled as asked, so that a save showing a few bodies
     /// does not make a place for every one.
     pub(super) bodies: Mutex<Map<usize, Arc<OnceLock<Body>>>>,
+    /// Whether bodies read are kept in `bodies` (see
+    /// [`Index::keep_no_bodies`]).
+    pub(super) keeps_bodies: std::sync::atomic::AtomicBool,
     /// The policy areas with a calendar file, made when first asked for
     /// (see [`super::calendar::has_policy_area_calendar`]).
     pub(super) calendar_areas: OnceLock<std::collections::HashSet<String, ahash::RandomState>>,
@@ -380,6 +383,7 @@ impl<'a> Index<'a> {
             rounds_by_person,
             rounds_by_programme,
             bodies: Mutex::default(),
+            keeps_bodies: std::sync::atomic::AtomicBool::new(true),
             calendar_areas: OnceLock::new(),
         }
     }
@@ -393,10 +397,13 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Lets go of every body read so far: a body read again is read anew.
-    /// A one-off build keeps them while the search index and the export
-    /// read them all, not while the pages render as well.
-    pub(super) fn forget_bodies(&self) {
+    /// Keeps no body read: each is read for whatever asks, as that asks
+    /// for it (the search index its words, the export and its page its
+    /// HTML). A one-off build of a national directory would otherwise hold
+    /// every body at once, for the price of reading each twice more.
+    pub(super) fn keep_no_bodies(&self) {
+        self.keeps_bodies
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         std::mem::take(&mut *crate::lock(&self.bodies));
     }
 

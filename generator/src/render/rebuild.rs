@@ -217,19 +217,18 @@ impl Whole<'_> {
             }
             Ok((group.name(), written))
         };
+        if once {
+            renderer.keep_no_bodies();
+        }
         // The search index and the export are made first, side by side:
-        // they read every entry's body, which the index keeps while they
-        // do, and hold much of their own while they are made. Made while
-        // the pages render, they would hold it all beside every page's
-        // card; a page reads its own body again once they are done.
+        // they read every entry's body and hold much of their own while
+        // they are made, which, made while the pages render, they would
+        // hold beside every page's card.
         let mut groups = SiteWide::ALL
             .par_iter()
             .filter(|group| group.reads_every_body())
             .map(|&group| write_group(group))
             .collect::<Result<HashMap<_, _>, BuildError>>()?;
-        if once {
-            renderer.forget_bodies();
-        }
         // The other site-wide files are made while the pages render: each
         // is mostly one long task, which would otherwise leave a core idle.
         let (pages, others) = rayon::join(

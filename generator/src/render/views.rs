@@ -412,6 +412,9 @@ impl Index<'_> {
     /// build (an entry left out becomes plain text), raw HTML sanitised
     /// unless the site trusts its own editors.
     pub fn body_html<T>(&self, entry: &Entry<T>) -> String {
+        if !self.keeps_bodies.load(std::sync::atomic::Ordering::Relaxed) {
+            return self.read_body_html(entry);
+        }
         self.body(entry)
             .get_or_init(|| self.read_body(entry))
             .html
@@ -422,6 +425,9 @@ impl Index<'_> {
     /// ([`markdown::text`]): from the reading that made its HTML, when that
     /// came first.
     pub fn body_words<T>(&self, entry: &Entry<T>) -> Arc<str> {
+        if !self.keeps_bodies.load(std::sync::atomic::Ordering::Relaxed) {
+            return Arc::from(markdown::text(entry.body(), BODY_WORDS));
+        }
         let body = self.body(entry);
         let read = body.get_or_init(|| self.read_body(entry));
         crate::lock(&read.words)
@@ -439,18 +445,28 @@ impl Index<'_> {
     }
 
     fn read_body<T>(&self, entry: &Entry<T>) -> Body {
-        let url_of = |link: &EntryLink| {
-            self.dir
-                .contains(link.kind, &link.slug)
-                .then(|| link.kind.url(&link.slug))
-        };
         let trusted = self.dir.site.trusts_html(&entry.origin);
+        let url_of = |link: &EntryLink| self.link_url(link);
         let (html, words) =
             markdown::to_html_and_text(entry.body(), entry.path(), &url_of, trusted, BODY_WORDS);
         Body {
             html,
             words: Mutex::new(Some(Arc::from(words))),
         }
+    }
+
+    /// An entry's body as HTML alone, as [`Index::read_body`] reads it.
+    fn read_body_html<T>(&self, entry: &Entry<T>) -> String {
+        let trusted = self.dir.site.trusts_html(&entry.origin);
+        let url_of = |link: &EntryLink| self.link_url(link);
+        markdown::to_html(entry.body(), entry.path(), &url_of, trusted)
+    }
+
+    /// The page of an entry a body links to, if it is in this build.
+    fn link_url(&self, link: &EntryLink) -> Option<String> {
+        self.dir
+            .contains(link.kind, &link.slug)
+            .then(|| link.kind.url(&link.slug))
     }
 }
 

@@ -266,9 +266,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Lets go of the bodies read so far (see [`Index::forget_bodies`]).
-    pub(super) fn forget_bodies(&self) {
-        self.index.forget_bodies();
+    /// Keeps no body read (see [`Index::keep_no_bodies`]).
+    pub(super) fn keep_no_bodies(&self) {
+        self.index.keep_no_bodies();
     }
 
     /// The address of a job's page.
