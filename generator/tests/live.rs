@@ -112,15 +112,18 @@ impl Demo {
         }
     }
 
-    /// Asserts that the live site is the one a full build makes now.
+    /// Asserts that the live site is the one a full build makes now, as
+    /// `interchange build` makes it: the one build of a process, which
+    /// keeps nothing for a next one.
     fn assert_same_as_full_build(&self, after: &str) {
         let loaded = generator::load(&load_options(&self.root)).expect("loads");
         assert!(!loaded.diagnostics.has_errors(), "{after}: the site checks");
-        generator::build(
+        generator::build_with(
             &loaded.directory,
             &self.root,
             loaded.now,
             &build_options(&self.fresh),
+            generator::Memory::once(),
             &Quiet,
         )
         .expect("builds");
