@@ -32,7 +32,8 @@ impl Progress for Bar {
 
 /// Checks and builds; exit 1 on any error, with the last good site kept.
 /// With `force`, an output folder of other files is moved aside first.
-pub fn run(options: &LoadOptions, build: &BuildOptions, force: bool) -> ExitCode {
+/// Only what changed since the last build is rendered, unless `full`.
+pub fn run(options: &LoadOptions, build: &BuildOptions, force: bool, full: bool) -> ExitCode {
     let started = Instant::now();
     if force && generator::render::refuses(&build.output) {
         match generator::render::move_aside(&build.output) {
@@ -76,12 +77,17 @@ pub fn run(options: &LoadOptions, build: &BuildOptions, force: bool) -> ExitCode
         Some(bar) => bar,
         None => &Quiet,
     };
+    let memory = if full {
+        generator::Memory::full_build()
+    } else {
+        generator::Memory::last_build(build)
+    };
     let result = generator::build_with(
         &loaded.directory,
         &options.root,
         loaded.now,
         build,
-        generator::Memory::once(),
+        memory,
         progress,
     );
     if let Some(bar) = &bar {
@@ -91,9 +97,16 @@ pub fn run(options: &LoadOptions, build: &BuildOptions, force: bool) -> ExitCode
     std::mem::forget(loaded);
     match result {
         Ok(built) => {
+            let pages = if built.rendered < built.pages {
+                format!(
+                    "{} pages ({} rendered; the others had not changed since the last build)",
+                    built.pages, built.rendered
+                )
+            } else {
+                format!("{} pages", built.pages)
+            };
             println!(
-                "Built {} pages and {} files into {} in {:.2} s.",
-                built.pages,
+                "Built {pages} and {} files into {} in {:.2} s.",
                 built.files,
                 build.output.display(),
                 started.elapsed().as_secs_f64()

@@ -74,6 +74,10 @@ enum Command {
         /// `<output>.before-interchange`) and build in its place.
         #[arg(long)]
         force: bool,
+        /// Render and write every page, ignoring what the last build kept
+        /// (by default only what changed since is).
+        #[arg(long)]
+        full: bool,
     },
     /// Build the site and serve it with its ActivityPub documents: the
     /// production server of a directory. It publishes every change to
@@ -309,6 +313,7 @@ fn main() -> ExitCode {
             internal,
             now,
             force,
+            full,
         } => {
             let options = LoadOptions {
                 root: root.clone(),
@@ -331,7 +336,7 @@ fn main() -> ExitCode {
                 base_url,
                 internal,
             };
-            build::run(&options, &build, force)
+            build::run(&options, &build, force, full)
         }
         Command::Federate {
             root,

@@ -687,3 +687,65 @@ fn an_address_given_for_one_build_follows_the_rule_of_base_url() {
         public.display()
     );
 }
+
+/// The number of pages `interchange build` says it rendered, and in all.
+fn pages_built(output: &std::process::Output) -> (usize, usize) {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let number = |after: &str| -> Option<usize> {
+        let rest = &stdout[stdout.find(after)? + after.len()..];
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    let all = number("Built ").unwrap_or_else(|| panic!("{stdout}"));
+    (number(" pages (").unwrap_or(all), all)
+}
+
+#[test]
+fn building_again_renders_only_what_changed_and_writes_what_a_full_build_writes() {
+    let site = small_site("Priya advises on housing.");
+    for n in 0..40 {
+        common::write(
+            site.path(),
+            &format!("content/profiles/officer-{n}.md"),
+            &format!(
+                "---\nname: Officer {n}\nrole: Analyst\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nconsent: 2026-01-01\n---\nOfficer {n} works on lettings.\n"
+            ),
+        );
+    }
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let public = out.path().join("public");
+    let first = build(site.path(), &public, &[]);
+    assert!(first.status.success());
+    let (rendered, pages) = pages_built(&first);
+    assert_eq!(rendered, pages, "the first build renders every page");
+
+    common::write(
+        site.path(),
+        "content/profiles/priya-shah.md",
+        "---\nname: Priya Shah\nrole: Head of Housing\norganisation: acme\npolicy_areas: [housing]\nopen_to: [buddy]\nconsent: 2026-01-01\n---\nPriya advises on housing.\n",
+    );
+    let again = build(site.path(), &public, &[]);
+    assert!(again.status.success());
+    let (rendered, all) = pages_built(&again);
+    assert_eq!(all, pages);
+    assert!(
+        rendered >= 1 && rendered * 4 < pages,
+        "one profile changed: {}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    assert!(text(&page(&public, "/profiles/priya-shah/")).contains("Head of Housing"));
+
+    let full = out.path().join("full");
+    let whole = build(site.path(), &full, &["--full"]);
+    assert!(whole.status.success());
+    assert_eq!(pages_built(&whole), (pages, pages));
+    assert!(
+        snapshot(&public) == snapshot(&full),
+        "the site built again is the site a full build writes"
+    );
+    // `--full` renders every page, even where the last build kept its state.
+    let forced = build(site.path(), &public, &["--full"]);
+    assert_eq!(pages_built(&forced), (pages, pages));
+}

@@ -1,6 +1,8 @@
 //! A site served and saved file by file must be, after every save, the site
-//! a full build of the same files writes: file for file, byte for byte. Each
-//! test edits the demo directory the way an editor would and compares.
+//! a full build of the same files writes: file for file, byte for byte. So
+//! must a site built again by `interchange build` in a new process, from what
+//! the last build kept on disk. Each test edits the demo directory the way an
+//! editor would and compares; most do so both ways (see the end of the file).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,10 +12,21 @@ use generator::render::Quiet;
 use generator::{AsOf, BuildOptions, LoadOptions};
 use walkdir::WalkDir;
 
+/// How the site is built again after each change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Saves {
+    /// Served: the live site is told which files changed.
+    Served,
+    /// `interchange build` run again, in a new process each time: it reads
+    /// every file and what the last build kept on disk, and nothing else.
+    Rebuilt,
+}
+
 /// The demo site, copied into a temporary folder.
 struct Demo {
     _dir: tempfile::TempDir,
     root: PathBuf,
+    saves: Saves,
     live: LiveSite,
     output: PathBuf,
     fresh: PathBuf,
@@ -53,7 +66,13 @@ fn site_files(output: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 impl Demo {
+    /// The demo, served.
     fn new() -> Self {
+        Self::built(Saves::Served)
+    }
+
+    /// The demo, built the first time.
+    fn built(saves: Saves) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let root = dir.path().join("site");
         let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -68,6 +87,7 @@ impl Demo {
         let mut demo = Self {
             _dir: dir,
             root,
+            saves,
             live,
             output,
             fresh,
@@ -96,8 +116,13 @@ impl Demo {
         path
     }
 
-    /// Tells the live site of the changed files; returns how many pages it rendered.
+    /// Tells the live site of the changed files, or builds the site again
+    /// as a new `interchange build` process does; returns how many pages it
+    /// rendered.
     fn save(&mut self, changed: &[PathBuf]) -> usize {
+        if self.saves == Saves::Rebuilt {
+            return self.rebuild(generator::Memory::last_build(&build_options(&self.output)));
+        }
         let update = self.live.update(changed, &Quiet);
         match update.outcome {
             Outcome::Built(built) => built.rendered,
@@ -110,6 +135,23 @@ impl Demo {
                     .collect::<Vec<_>>()
             ),
         }
+    }
+
+    /// Builds the site into the live output, from `memory`, as
+    /// `interchange build` does; returns how many pages it rendered.
+    fn rebuild(&self, memory: generator::Memory) -> usize {
+        let loaded = generator::load(&load_options(&self.root)).expect("loads");
+        assert!(!loaded.diagnostics.has_errors(), "the site checks");
+        generator::build_with(
+            &loaded.directory,
+            &self.root,
+            loaded.now,
+            &build_options(&self.output),
+            memory,
+            &Quiet,
+        )
+        .expect("builds")
+        .rendered
     }
 
     /// Asserts that the live site is the one a full build makes now, as
@@ -157,9 +199,8 @@ fn first_build_pages(demo: &Demo) -> usize {
         .count()
 }
 
-#[test]
-fn editing_a_bio_renders_a_few_pages_and_matches_a_full_build() {
-    let mut demo = Demo::new();
+fn editing_a_bio_renders_a_few_pages_and_matches_a_full_build(saves: Saves) {
+    let mut demo = Demo::built(saves);
     let pages = first_build_pages(&demo);
     let path = demo.edit(
         "content/profiles/amira-hussain.md",
@@ -180,9 +221,8 @@ fn editing_a_bio_renders_a_few_pages_and_matches_a_full_build() {
     assert_eq!(demo.save(&[]), 0);
 }
 
-#[test]
-fn renames_moves_and_new_terms_match_a_full_build() {
-    let mut demo = Demo::new();
+fn renames_moves_and_new_terms_match_a_full_build(saves: Saves) {
+    let mut demo = Demo::built(saves);
     // A new name moves the profile in the A–Z lists.
     let path = demo.edit(
         "content/profiles/amira-hussain.md",
@@ -205,9 +245,8 @@ fn renames_moves_and_new_terms_match_a_full_build() {
     demo.assert_same_as_full_build("an organisation renamed");
 }
 
-#[test]
-fn new_deleted_and_renamed_files_match_a_full_build() {
-    let mut demo = Demo::new();
+fn new_deleted_and_renamed_files_match_a_full_build(saves: Saves) {
+    let mut demo = Demo::built(saves);
     let text = std::fs::read_to_string(demo.root.join("content/profiles/anjali-mistry.md"))
         .expect("readable");
     let new = demo.write(
@@ -250,9 +289,10 @@ fn new_deleted_and_renamed_files_match_a_full_build() {
     demo.assert_same_as_full_build("a profile renamed");
 }
 
-#[test]
-fn a_profile_first_in_name_order_coming_and_going_renders_only_the_pages_that_show_it() {
-    let mut demo = Demo::new();
+fn a_profile_first_in_name_order_coming_and_going_renders_only_the_pages_that_show_it(
+    saves: Saves,
+) {
+    let mut demo = Demo::built(saves);
     let profiles = std::fs::read_dir(demo.root.join("content/profiles"))
         .expect("profiles")
         .count();
@@ -277,9 +317,8 @@ fn a_profile_first_in_name_order_coming_and_going_renders_only_the_pages_that_sh
     demo.assert_same_as_full_build("a profile deleted");
 }
 
-#[test]
-fn a_new_card_template_redraws_every_listed_card() {
-    let mut demo = Demo::new();
+fn a_new_card_template_redraws_every_listed_card(saves: Saves) {
+    let mut demo = Demo::built(saves);
     let card = |marker: &str| {
         format!(
             "<div class=\"{marker}\">{{{{ <profile_card p={{p}} level={{level}} /> }}}}</div>\n"
@@ -310,9 +349,8 @@ fn a_new_card_template_redraws_every_listed_card() {
     demo.assert_same_as_full_build("the card template changed");
 }
 
-#[test]
-fn events_consultations_asks_and_pages_match_a_full_build() {
-    let mut demo = Demo::new();
+fn events_consultations_asks_and_pages_match_a_full_build(saves: Saves) {
+    let mut demo = Demo::built(saves);
     // (file, text before, text after, what the editor did)
     let edits = [
         (
@@ -354,9 +392,8 @@ fn events_consultations_asks_and_pages_match_a_full_build() {
     }
 }
 
-#[test]
-fn a_profile_made_internal_leaves_the_public_site() {
-    let mut demo = Demo::new();
+fn a_profile_made_internal_leaves_the_public_site(saves: Saves) {
+    let mut demo = Demo::built(saves);
     let path = demo.edit(
         "content/profiles/amira-hussain.md",
         "visibility: public",
@@ -508,9 +545,8 @@ fn problems_across_files_after_each_save_are_those_of_a_fresh_check() {
     assert!(matches!(update.outcome, Outcome::Built(_)));
 }
 
-#[test]
-fn the_search_index_kept_between_saves_is_the_one_a_full_build_makes() {
-    let mut demo = Demo::new();
+fn the_search_index_kept_between_saves_is_the_one_a_full_build_makes(saves: Saves) {
+    let mut demo = Demo::built(saves);
     // Enough people that a save changes few pages and keeps the rest of
     // the index: one of them at an organisation of their own.
     let organisations = [
@@ -606,9 +642,8 @@ fn a_removed_profile_leaves_the_site_though_the_build_with_it_fails_and_renders_
 
 /// A round file saved, changed or removed renders again the pages of the
 /// people in it, and of its programme, and no other page.
-#[test]
-fn a_round_renders_the_pages_of_its_people_and_its_programme_and_no_others() {
-    let mut demo = Demo::new();
+fn a_round_renders_the_pages_of_its_people_and_its_programme_and_no_others(saves: Saves) {
+    let mut demo = Demo::built(saves);
     let round = |pair: &str| {
         format!(
             "month: 2026-12\nmade: 2026-12-01T09:00:00Z\nbuddy_method: exact maximum-weight matching (blossom)\nbuddies:\n- pair: [{pair}]\n  weight: 1.5\n  reasons: [adult-social-care]\n"
@@ -657,9 +692,8 @@ fn a_round_renders_the_pages_of_its_people_and_its_programme_and_no_others() {
     demo.assert_same_as_full_build("a mirrored round added");
 }
 
-#[test]
-fn a_photo_added_replaced_and_removed_matches_a_full_build() {
-    let mut demo = Demo::new();
+fn a_photo_added_replaced_and_removed_matches_a_full_build(saves: Saves) {
+    let mut demo = Demo::built(saves);
     let pages = first_build_pages(&demo);
     let made = |demo: &Demo| -> Vec<PathBuf> {
         site_files(&demo.output)
@@ -707,3 +741,107 @@ fn a_photo_added_replaced_and_removed_matches_a_full_build() {
     assert_eq!(made(&demo), before, "no made photo of hers is left");
     demo.assert_same_as_full_build("a photo removed");
 }
+
+#[test]
+fn a_build_in_a_new_process_trusts_only_an_intact_state_of_its_own() {
+    let mut demo = Demo::built(Saves::Rebuilt);
+    let pages = first_build_pages(&demo);
+    let state = demo.output.with_file_name(".live.cache").join("last-build");
+    assert!(
+        state.is_file(),
+        "the build kept its state beside the output"
+    );
+    let profile = demo.root.join("content/profiles/amira-hussain.md");
+    let mut edits = 0;
+    // Each edit adds a line to one profile's text.
+    let mut edit = || {
+        edits += 1;
+        let text = std::fs::read_to_string(&profile).expect("readable");
+        std::fs::write(&profile, format!("{text}\nEdit number {edits}.\n")).expect("written");
+    };
+    let few = |rendered: usize| rendered >= 1 && rendered * 5 < pages;
+
+    edit();
+    let rendered = demo.save(&[]);
+    assert!(few(rendered), "an edit renders {rendered} of {pages} pages");
+    demo.assert_same_as_full_build("an edit");
+
+    // Damaged in any of these ways, the state is not read: the build is
+    // a full one, and keeps a good state for the next.
+    let intact = std::fs::read(&state).expect("the state");
+    let damages: [(&str, Option<Vec<u8>>); 3] = [
+        ("cut short", Some(intact[..intact.len() / 2].to_vec())),
+        ("a byte changed", {
+            let mut bytes = intact.clone();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 1;
+            Some(bytes)
+        }),
+        ("deleted", None),
+    ];
+    for (damage, bytes) in damages {
+        match bytes {
+            Some(bytes) => std::fs::write(&state, bytes).expect("written"),
+            None => std::fs::remove_file(&state).expect("removed"),
+        }
+        edit();
+        assert_eq!(demo.save(&[]), pages, "a state {damage} is not trusted");
+        demo.assert_same_as_full_build(damage);
+        edit();
+        let rendered = demo.save(&[]);
+        assert!(few(rendered), "after a state {damage}: {rendered} pages");
+        demo.assert_same_as_full_build(damage);
+    }
+
+    // `--full` reads no state, and keeps one.
+    assert_eq!(demo.rebuild(generator::Memory::full_build()), pages);
+    edit();
+    assert!(few(demo.save(&[])));
+    demo.assert_same_as_full_build("a full build asked for");
+
+    // Any other build into the output (here the site served, which keeps
+    // its state in memory) leaves the state behind it untrusted.
+    edit();
+    assert!(matches!(
+        demo.live
+            .update(std::slice::from_ref(&profile), &Quiet)
+            .outcome,
+        Outcome::Built(_)
+    ));
+    assert!(!state.exists(), "served over, the state is gone");
+    edit();
+    assert_eq!(demo.save(&[]), pages);
+    demo.assert_same_as_full_build("built after the site was served");
+}
+
+/// Runs each sequence both ways: saved while served, and built again in a
+/// new process after each change.
+macro_rules! served_and_rebuilt {
+    ($($sequence:ident),* $(,)?) => {
+        mod served {
+            $(#[test]
+            fn $sequence() {
+                super::$sequence(super::Saves::Served);
+            })*
+        }
+        mod rebuilt {
+            $(#[test]
+            fn $sequence() {
+                super::$sequence(super::Saves::Rebuilt);
+            })*
+        }
+    };
+}
+
+served_and_rebuilt!(
+    editing_a_bio_renders_a_few_pages_and_matches_a_full_build,
+    renames_moves_and_new_terms_match_a_full_build,
+    new_deleted_and_renamed_files_match_a_full_build,
+    a_profile_first_in_name_order_coming_and_going_renders_only_the_pages_that_show_it,
+    a_new_card_template_redraws_every_listed_card,
+    events_consultations_asks_and_pages_match_a_full_build,
+    a_profile_made_internal_leaves_the_public_site,
+    the_search_index_kept_between_saves_is_the_one_a_full_build_makes,
+    a_round_renders_the_pages_of_its_people_and_its_programme_and_no_others,
+    a_photo_added_replaced_and_removed_matches_a_full_build,
+);

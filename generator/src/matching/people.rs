@@ -27,7 +27,9 @@ pub const PLACE_POINTS: i32 = 100;
 pub const SCAN_PER_TAG: usize = 96;
 
 /// What a shared tag is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum TagKind {
     /// A policy area from the vocabulary.
     PolicyArea,

@@ -18,7 +18,7 @@ use crate::content::{Directory, Entry, OpenTo, Profile};
 pub const PER_PROFILE: usize = 5;
 
 /// One person suggested, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Suggestion {
     /// Their position in the directory's profiles.
     pub profile: usize,

@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::BuildOptions;
 use super::index;
-use super::site_files::Caches;
+use super::last_build;
+use super::site_files::{Caches, SiteWide};
 use crate::matching::suggestions::{KnownInputs, Suggestion};
 
 /// What the last build of a site wrote, so that the next build of the same
@@ -43,6 +45,11 @@ pub struct Memory {
     /// Whether this is the memory of the one build of a process that ends
     /// after it (see [`Memory::once`]).
     pub(super) once: bool,
+    /// Whether the build keeps what it wrote on disk for the next build
+    /// (see [`Memory::last_build`]).
+    pub(super) on_disk: bool,
+    /// The moment the last build was made as of.
+    pub(super) built_at: Option<Timestamp>,
 }
 
 impl Drop for Memory {
@@ -67,6 +74,43 @@ impl Memory {
     pub fn once() -> Self {
         let mut memory = Self::default();
         memory.once = true;
+        memory
+    }
+
+    /// The memory of the one build of a process, as [`Memory::once`], that
+    /// starts from what the last such build into `options.output` kept on
+    /// disk, and keeps its own there for the next: `interchange build`
+    /// then renders and writes only what changed since. With nothing kept
+    /// (or nothing to trust: another version of the program, other
+    /// settings, a damaged file), the build is a full one.
+    pub fn last_build(options: &BuildOptions) -> Self {
+        let mut memory = Self::full_build();
+        if let Some(last) = last_build::read(options) {
+            memory.pages = last.pages.into_iter().collect();
+            memory.groups = last
+                .groups
+                .into_iter()
+                .filter_map(|(name, print, files)| {
+                    let group = SiteWide::ALL.into_iter().find(|g| g.name() == name)?;
+                    Some((group.name(), (print, files)))
+                })
+                .collect();
+            memory.next_change = last.next_change;
+            memory.epoch = last.epoch;
+            memory.built_at = last.built_at;
+            memory.suggestions = last
+                .suggestions
+                .map(|(inputs, made)| (inputs, Arc::new(made.into_owned())));
+        }
+        memory
+    }
+
+    /// The memory of a full build as [`Memory::last_build`] makes it, when
+    /// nothing is kept: it keeps its own state on disk for the next build
+    /// and reads none (`interchange build --full`).
+    pub fn full_build() -> Self {
+        let mut memory = Self::once();
+        memory.on_disk = true;
         memory
     }
 

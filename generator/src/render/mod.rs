@@ -13,6 +13,7 @@ pub mod format;
 mod ics;
 mod images;
 mod index;
+mod last_build;
 mod memory;
 mod output;
 pub use output::{move_aside, refuses};

@@ -1,6 +1,7 @@
 //! One build of a site, whole or after a save: the index, the pages whose
 //! fingerprints changed, and the site-wide files whose inputs changed.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 
 use super::index::{self, Index};
+use super::last_build::{self, LastBuild};
 use super::memory::Memory;
 use super::output::{self, Fill, InPlace, Staging};
 use super::pages::{self, Job, Renderer, jobs};
@@ -34,6 +36,12 @@ pub fn rebuild(
     progress: &dyn Progress,
 ) -> Result<Built, BuildError> {
     let directory = view(directory, options);
+    if memory.built_at.is_some_and(|then| now < then) {
+        // Built as of an earlier moment than the last build (`--now`):
+        // pages that a passing date changed are not told by the epoch.
+        memory.pages.clear();
+        memory.groups.clear();
+    }
     if memory.next_change.is_some_and(|t| now >= t) {
         memory.epoch += 1;
     }
@@ -45,8 +53,14 @@ pub fn rebuild(
     memory.photos.save(&photo_cache);
     show_site(theme, &directory, options.internal);
     let renderer = Renderer::new(&index, &theme.tera);
+    if memory.once {
+        // No next build in this process reads them again.
+        renderer.keep_no_bodies();
+    }
     let jobs = jobs(&index);
-    let planned = plan(&jobs, &renderer, global, memory.once);
+    // Fingerprints tell the next build what changed: with none to come,
+    // none are needed.
+    let planned = plan(&jobs, &renderer, global, !memory.once || memory.on_disk);
     let mut known = 0;
     let changed: Vec<&Job> = jobs
         .iter()
@@ -69,6 +83,8 @@ pub fn rebuild(
     };
     let urls = planned.iter().map(|(url, _)| url.as_str()).collect();
     let site = SiteFiles::new(&index, root, options, theme, global, urls);
+    // What the last build kept on disk holds until the output changes.
+    last_build::forget(&options.output)?;
     let rendered = match in_place {
         None => {
             let whole = Whole {
@@ -103,8 +119,29 @@ pub fn rebuild(
             .map(|t| t.to_zoned(directory.site.time_zone())),
     };
     memory.next_change = index.next_change();
+    memory.built_at = Some(now);
     drop(site);
-    if memory.once {
+    if memory.on_disk {
+        let last = LastBuild {
+            built_at: memory.built_at,
+            next_change: memory.next_change,
+            epoch: memory.epoch,
+            pages: planned,
+            groups: memory
+                .groups
+                .iter()
+                .map(|(name, (print, files))| (name.to_string(), *print, files.clone()))
+                .collect(),
+            suggestions: memory
+                .suggestions
+                .as_ref()
+                .map(|(inputs, made)| (*inputs, Cow::Borrowed(made.as_slice()))),
+        };
+        // A state that cannot be kept leaves the next build a full one.
+        let _ = last_build::write(options, &last);
+        std::mem::forget(last);
+        std::mem::forget(renderer);
+    } else if memory.once {
         std::mem::forget(planned);
         std::mem::forget(renderer);
     } else {
@@ -169,17 +206,21 @@ fn index_keeping<'d>(
     index
 }
 
-/// Every page's address and fingerprint, in the order of `jobs`.
-fn plan(jobs: &[Job], renderer: &Renderer<'_>, global: u64, once: bool) -> Vec<(String, u64)> {
+/// Every page's address and fingerprint (0 unless `fingerprints`), in the
+/// order of `jobs`.
+fn plan(
+    jobs: &[Job],
+    renderer: &Renderer<'_>,
+    global: u64,
+    fingerprints: bool,
+) -> Vec<(String, u64)> {
     jobs.par_iter()
         .map(|job| {
             let url = renderer.url(job);
-            // Fingerprints tell the next build what changed: with none to
-            // come, none are needed.
-            let print = if once {
-                0
-            } else {
+            let print = if fingerprints {
                 renderer.fingerprint(job, &url, global)
+            } else {
+                0
             };
             (url, print)
         })
@@ -217,9 +258,6 @@ impl Whole<'_> {
             }
             Ok((group.name(), written))
         };
-        if once {
-            renderer.keep_no_bodies();
-        }
         // The search index and the export are made first, side by side:
         // they read every entry's body and hold much of their own while
         // they are made, which, made while the pages render, they would
