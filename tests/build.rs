@@ -749,3 +749,28 @@ fn building_again_renders_only_what_changed_and_writes_what_a_full_build_writes(
     let forced = build(site.path(), &public, &["--full"]);
     assert_eq!(pages_built(&forced), (pages, pages));
 }
+
+#[test]
+fn a_build_as_of_an_earlier_day_than_the_last_renders_every_page() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let public = out.path().join("public");
+    let root = repository();
+    let later = interchange(&[
+        "build",
+        "--root",
+        root.to_str().expect("a UTF-8 path"),
+        "--output",
+        public.to_str().expect("a UTF-8 path"),
+        "--now",
+        "2027-06-01",
+    ]);
+    assert!(later.status.success());
+    // Events that had passed are upcoming again: nothing kept is trusted.
+    let earlier = build(&root, &public, &[]);
+    assert!(earlier.status.success());
+    let (rendered, pages) = pages_built(&earlier);
+    assert_eq!(rendered, pages);
+    let full = out.path().join("full");
+    assert!(build(&root, &full, &["--full"]).status.success());
+    assert!(snapshot(&public) == snapshot(&full));
+}

@@ -112,12 +112,14 @@ pub(super) fn forget(output: &Path) -> Result<(), BuildError> {
 
 /// Keeps `last` as the state of the build just made into `output`.
 pub(super) fn write(options: &BuildOptions, last: &LastBuild<'_>) -> std::io::Result<()> {
-    let body = postcard::to_allocvec(last).map_err(std::io::Error::other)?;
-    let mut bytes = Vec::with_capacity(MAGIC.len() + 16 + body.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&maker(options).to_le_bytes());
-    bytes.extend_from_slice(&fingerprint::of(body.as_slice()).to_le_bytes());
-    bytes.extend_from_slice(&body);
+    // One buffer, the header's room first: a national directory's state is
+    // tens of megabytes, made at the end of the build, near its peak.
+    const HEADER: usize = MAGIC.len() + 16;
+    let mut bytes = postcard::to_extend(last, vec![0; HEADER]).map_err(std::io::Error::other)?;
+    let checksum = fingerprint::of(&bytes[HEADER..]);
+    bytes[..MAGIC.len()].copy_from_slice(MAGIC);
+    bytes[MAGIC.len()..MAGIC.len() + 8].copy_from_slice(&maker(options).to_le_bytes());
+    bytes[MAGIC.len() + 8..HEADER].copy_from_slice(&checksum.to_le_bytes());
     crate::files::write_atomically(&path(&options.output), &bytes)
 }
 
