@@ -26,9 +26,79 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     replace(path, bytes, true)
 }
 
+/// Writes at `path` what `fill` writes into a file, as [`write_atomically`]
+/// does: for a file made as it is written rather than held whole first.
+pub fn write_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    replace_with(path, false, fill)
+}
+
+/// Writes at `path` what `fill` writes, as [`write_atomically_with`] does,
+/// unless `path` holds those bytes already: then it is left as it was (its
+/// time too). The two are compared a part at a time, so a file too large
+/// to hold twice (`directory.json` of a national directory) never is.
+pub fn write_atomically_unless_same(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    replace_with_unless(path, false, fill, |temporary| {
+        same_bytes(temporary, path).map(|same| !same)
+    })
+}
+
+/// Whether the files at `a` and `b` hold the same bytes; a missing `b`
+/// holds none.
+fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let Ok(b) = std::fs::File::open(b) else {
+        return Ok(false);
+    };
+    let a = std::fs::File::open(a)?;
+    if a.metadata()?.len() != b.metadata()?.len() {
+        return Ok(false);
+    }
+    let (mut a, mut b) = (
+        std::io::BufReader::with_capacity(1 << 16, a),
+        std::io::BufReader::with_capacity(1 << 16, b),
+    );
+    let (mut x, mut y) = (vec![0; 1 << 16], vec![0; 1 << 16]);
+    loop {
+        let read = a.read(&mut x)?;
+        if read == 0 {
+            return Ok(true);
+        }
+        b.read_exact(&mut y[..read])?;
+        if x[..read] != y[..read] {
+            return Ok(false);
+        }
+    }
+}
+
 /// Writes `bytes` at `path` through a hidden file beside it renamed into
 /// place, syncing the file and then the folder when `durable`.
 fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
+    replace_with(path, durable, |file| file.write_all(bytes))
+}
+
+/// Writes at `path` what `fill` writes, as [`replace`] does.
+fn replace_with(
+    path: &Path,
+    durable: bool,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    replace_with_unless(path, durable, fill, |_| Ok(true))
+}
+
+/// Writes at `path` what `fill` writes, as [`replace`] does, if `keep`,
+/// told the hidden file written, says so; else removes that file.
+fn replace_with_unless(
+    path: &Path,
+    durable: bool,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    keep: impl FnOnce(&Path) -> std::io::Result<bool>,
+) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -41,11 +111,22 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
         std::process::id()
     ));
     let mut file = std::fs::File::create(&temporary)?;
-    file.write_all(bytes)?;
+    if let Err(error) = fill(&mut file) {
+        drop(file);
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error);
+    }
     if durable {
         file.sync_all()?;
     }
     drop(file);
+    match keep(&temporary) {
+        Ok(true) => {}
+        kept => {
+            let _ = std::fs::remove_file(&temporary);
+            return kept.map(|_| ());
+        }
+    }
     std::fs::rename(&temporary, path)?;
     if durable {
         sync_folder(folder)?;
@@ -114,6 +195,36 @@ pub fn sync_folder(folder: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_written_unless_the_same_is_left_alone_when_it_is_the_same() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("site/directory.json");
+        // Larger than one part of the comparison, differing only at the end.
+        let mut bytes = vec![b'x'; 200_000];
+        let write = |bytes: &[u8]| {
+            write_atomically_unless_same(&path, |file| file.write_all(bytes)).expect("written")
+        };
+        write(&bytes);
+        assert_eq!(std::fs::read(&path).expect("read"), bytes);
+        let inode = |path: &Path| {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(path).expect("there").ino()
+        };
+        let first = inode(&path);
+        write(&bytes);
+        assert_eq!(inode(&path), first, "the same bytes: the file is kept");
+        bytes[199_999] = b'y';
+        write(&bytes);
+        assert_ne!(inode(&path), first, "other bytes: the file is replaced");
+        assert_eq!(std::fs::read(&path).expect("read"), bytes);
+        let names: Vec<_> = std::fs::read_dir(path.parent().expect("a folder"))
+            .expect("listed")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["directory.json"], "nothing left beside it");
+    }
 
     #[test]
     fn a_durable_write_replaces_the_file_and_leaves_nothing_beside_it() {

@@ -12,6 +12,7 @@
 //! none for the next to trust.
 
 use std::borrow::Cow;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -80,8 +81,8 @@ pub(super) fn read(options: &BuildOptions) -> Option<LastBuild<'static>> {
     let bytes = std::fs::read(path(&options.output)).ok()?;
     let rest = bytes.strip_prefix(MAGIC)?;
     let (made_by, rest) = split_u64(rest)?;
-    let (checksum, body) = split_u64(rest)?;
-    if made_by != maker(options) || checksum != fingerprint::of(body) {
+    let (sum, body) = split_u64(rest)?;
+    if made_by != maker(options) || sum != checksum(body) {
         return None;
     }
     let last: LastBuild<'static> = postcard::from_bytes(body).ok()?;
@@ -112,15 +113,83 @@ pub(super) fn forget(output: &Path) -> Result<(), BuildError> {
 
 /// Keeps `last` as the state of the build just made into `output`.
 pub(super) fn write(options: &BuildOptions, last: &LastBuild<'_>) -> std::io::Result<()> {
-    // One buffer, the header's room first: a national directory's state is
-    // tens of megabytes, made at the end of the build, near its peak.
-    const HEADER: usize = MAGIC.len() + 16;
-    let mut bytes = postcard::to_extend(last, vec![0; HEADER]).map_err(std::io::Error::other)?;
-    let checksum = fingerprint::of(&bytes[HEADER..]);
-    bytes[..MAGIC.len()].copy_from_slice(MAGIC);
-    bytes[MAGIC.len()..MAGIC.len() + 8].copy_from_slice(&maker(options).to_le_bytes());
-    bytes[MAGIC.len() + 8..HEADER].copy_from_slice(&checksum.to_le_bytes());
-    crate::files::write_atomically(&path(&options.output), &bytes)
+    // Written as it is made: a national directory's state is tens of
+    // megabytes, made at the end of the build, near its peak of memory.
+    crate::files::write_atomically_with(&path(&options.output), |file| {
+        file.write_all(&[0; HEADER])?;
+        let mut body = Checksummed::new(&mut *file);
+        body = postcard::to_io(last, body).map_err(std::io::Error::other)?;
+        let checksum = body.finish()?;
+        file.seek(SeekFrom::Start(0))?;
+        file.write_all(MAGIC)?;
+        file.write_all(&maker(options).to_le_bytes())?;
+        file.write_all(&checksum.to_le_bytes())
+    })
+}
+
+/// The header's length: the magic, the maker and the checksum.
+const HEADER: usize = MAGIC.len() + 16;
+
+/// How many bytes of the body each step of its checksum covers.
+const BLOCK: usize = 1 << 20;
+
+/// The checksum of a state's body, a block at a time, as
+/// [`Checksummed`] makes it while writing.
+fn checksum(body: &[u8]) -> u64 {
+    body.chunks(BLOCK)
+        .fold(0, |sum, block| fingerprint::of((sum, block)))
+}
+
+/// A writer that passes on what it is given a block at a time, and sums
+/// the blocks as [`checksum`] does.
+struct Checksummed<W: Write> {
+    inner: W,
+    block: Vec<u8>,
+    sum: u64,
+}
+
+impl<W: Write> Checksummed<W> {
+    fn new(inner: W) -> Self {
+        Self {
+            inner,
+            block: Vec::with_capacity(BLOCK),
+            sum: 0,
+        }
+    }
+
+    /// Sums and writes the block held.
+    fn pass_on(&mut self) -> std::io::Result<()> {
+        if !self.block.is_empty() {
+            self.sum = fingerprint::of((self.sum, self.block.as_slice()));
+            self.inner.write_all(&self.block)?;
+            self.block.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes what is left; gives the checksum of everything written.
+    fn finish(mut self) -> std::io::Result<u64> {
+        self.pass_on()?;
+        self.inner.flush()?;
+        Ok(self.sum)
+    }
+}
+
+impl<W: Write> Write for Checksummed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let taken = bytes.len().min(BLOCK - self.block.len());
+        self.block.extend_from_slice(&bytes[..taken]);
+        if self.block.len() == BLOCK {
+            self.pass_on()?;
+        }
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        // Blocks are passed on whole, so that the sum is the same however
+        // the writes were split; the last goes in `finish`.
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -195,6 +264,20 @@ mod tests {
         forget(&options.output).expect("removed");
         assert!(read_none(&options), "forgotten");
         forget(&options.output).expect("nothing to remove is no error");
+    }
+
+    #[test]
+    fn a_state_of_many_blocks_is_read_back() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let options = options(dir.path());
+        let mut big = state();
+        big.pages = (0..100_000)
+            .map(|n| (format!("/profiles/officer-{n}/"), n))
+            .collect();
+        write(&options, &big).expect("written");
+        let bytes = std::fs::metadata(path(&options.output)).expect("written");
+        assert!(bytes.len() > 2 * BLOCK as u64, "{} bytes", bytes.len());
+        assert_eq!(read(&options).expect("read back").pages, big.pages);
     }
 
     #[test]

@@ -193,13 +193,14 @@ impl Staging {
 
     /// Writes a file at `relative` as `fill` makes it, a part at a time,
     /// for a file too large to hold whole (`directory.json` of a national
-    /// directory). Into a site being rebuilt, the file is made whole first,
-    /// to be compared with the one there.
+    /// directory). Into a site being rebuilt, it is then compared, a part
+    /// at a time, with the one there.
     pub fn stream(&self, relative: &Path, fill: &mut Fill<'_>) -> Result<(), BuildError> {
-        if !self.fresh {
-            return self.write(relative, &filled(relative, fill)?);
-        }
         let path = self.folder.join(relative);
+        if !self.fresh {
+            crate::lock(&self.written).insert(relative.to_path_buf());
+            return stream_unless_same(&path, fill);
+        }
         if let Some(parent) = path.parent() {
             make_folder(parent).map_err(io(parent))?;
         }
@@ -278,7 +279,7 @@ impl InPlace {
     /// Writes a file at `relative` as `fill` makes it (see
     /// [`Staging::stream`]): made whole, to be compared with the one there.
     pub fn stream(&self, relative: &Path, fill: &mut Fill<'_>) -> Result<(), BuildError> {
-        self.write(relative, &filled(relative, fill)?)
+        stream_unless_same(&self.folder.join(relative), fill)
     }
 
     /// Writes a file at `relative`, unless it already holds exactly `bytes`.
@@ -358,11 +359,17 @@ pub(super) type Files = Vec<(PathBuf, Vec<u8>)>;
 /// What writes a file's bytes a part at a time.
 pub type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
 
-/// The bytes `fill` makes, whole.
-fn filled(relative: &Path, fill: &mut Fill<'_>) -> Result<Vec<u8>, BuildError> {
-    let mut bytes = Vec::new();
-    fill(&mut bytes).map_err(io(relative))?;
-    Ok(bytes)
+/// Writes at `path` what `fill` makes, a part at a time, through a file
+/// beside it, unless `path` holds the same bytes already: a national
+/// directory's `directory.json` is too large to hold whole, let alone twice
+/// to compare.
+fn stream_unless_same(path: &Path, fill: &mut Fill<'_>) -> Result<(), BuildError> {
+    crate::files::write_atomically_unless_same(path, |file| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut out)?;
+        std::io::Write::flush(&mut out)
+    })
+    .map_err(io(path))
 }
 
 /// A group of site-wide files as made: every file of the group, and the
