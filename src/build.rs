@@ -97,7 +97,12 @@ pub fn run(options: &LoadOptions, build: &BuildOptions, force: bool, full: bool)
     std::mem::forget(loaded);
     match result {
         Ok(built) => {
-            let pages = if built.rendered < built.pages {
+            let pages = if built.rendered == 0 {
+                format!(
+                    "{} pages (none had changed since the last build)",
+                    built.pages
+                )
+            } else if built.rendered < built.pages {
                 format!(
                     "{} pages ({} rendered; the others had not changed since the last build)",
                     built.pages, built.rendered

@@ -699,6 +699,9 @@ fn pages_built(output: &std::process::Output) -> (usize, usize) {
             .ok()
     };
     let all = number("Built ").unwrap_or_else(|| panic!("{stdout}"));
+    if stdout.contains("pages (none had changed") {
+        return (0, all);
+    }
     (number(" pages (").unwrap_or(all), all)
 }
 
@@ -748,6 +751,8 @@ fn building_again_renders_only_what_changed_and_writes_what_a_full_build_writes(
     // `--full` renders every page, even where the last build kept its state.
     let forced = build(site.path(), &public, &["--full"]);
     assert_eq!(pages_built(&forced), (pages, pages));
+    let unchanged = build(site.path(), &public, &[]);
+    assert_eq!(pages_built(&unchanged), (0, pages), "nothing changed");
 }
 
 #[test]

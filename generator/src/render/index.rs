@@ -159,7 +159,7 @@ pub struct Index<'a> {
     pub(super) bodies: Mutex<Map<usize, Arc<OnceLock<Body>>>>,
     /// Whether bodies read are kept in `bodies` (see
     /// [`Index::keep_no_bodies`]).
-    pub(super) keeps_bodies: std::sync::atomic::AtomicBool,
+    keeps_bodies: std::sync::atomic::AtomicBool,
     /// The policy areas with a calendar file, made when first asked for
     /// (see [`super::calendar::has_policy_area_calendar`]).
     pub(super) calendar_areas: OnceLock<std::collections::HashSet<String, ahash::RandomState>>,
@@ -405,6 +405,11 @@ impl<'a> Index<'a> {
         self.keeps_bodies
             .store(false, std::sync::atomic::Ordering::Relaxed);
         std::mem::take(&mut *crate::lock(&self.bodies));
+    }
+
+    /// Whether bodies read are kept (see [`Index::keep_no_bodies`]).
+    pub(super) fn keeps_bodies(&self) -> bool {
+        self.keeps_bodies.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The key of an entry's body among [`Index::bodies`]: its file, which

@@ -173,10 +173,9 @@ pub(super) const BODY_WORDS: usize = 300;
 /// letters, digits, `-`, `_` and `+` is a character reference: `@`, the dots
 /// and the colon of `mailto:` among them. People and screen readers read the
 /// address as it is; a harvester searching the page's bytes for an address
-/// (`name@host.tld`) or for `mailto:` finds neither. It was every character
-/// written so, five to six bytes each, for no more protection against a
-/// harvester that decodes references (which reads either), and the address
-/// is in `directory.json` as it is.
+/// (`name@host.tld`) or for `mailto:` finds neither. Writing every
+/// character so would cost five to six bytes each and stop no harvester
+/// that decodes references, and the address is in `directory.json` as it is.
 fn obfuscate(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut decimal = itoa::Buffer::new();
@@ -412,7 +411,7 @@ impl Index<'_> {
     /// build (an entry left out becomes plain text), raw HTML sanitised
     /// unless the site trusts its own editors.
     pub fn body_html<T>(&self, entry: &Entry<T>) -> String {
-        if !self.keeps_bodies.load(std::sync::atomic::Ordering::Relaxed) {
+        if !self.keeps_bodies() {
             return self.read_body_html(entry);
         }
         self.body(entry)
@@ -425,7 +424,7 @@ impl Index<'_> {
     /// ([`markdown::text`]): from the reading that made its HTML, when that
     /// came first.
     pub fn body_words<T>(&self, entry: &Entry<T>) -> Arc<str> {
-        if !self.keeps_bodies.load(std::sync::atomic::Ordering::Relaxed) {
+        if !self.keeps_bodies() {
             return Arc::from(markdown::text(entry.body(), BODY_WORDS));
         }
         let body = self.body(entry);
