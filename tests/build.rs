@@ -760,15 +760,7 @@ fn a_build_as_of_an_earlier_day_than_the_last_renders_every_page() {
     let out = tempfile::tempdir().expect("a temporary folder");
     let public = out.path().join("public");
     let root = repository();
-    let later = interchange(&[
-        "build",
-        "--root",
-        root.to_str().expect("a UTF-8 path"),
-        "--output",
-        public.to_str().expect("a UTF-8 path"),
-        "--now",
-        "2027-06-01",
-    ]);
+    let later = common::build_as_of(&root, &public, "2027-06-01", &[]);
     assert!(later.status.success());
     // Events that had passed are upcoming again: nothing kept is trusted.
     let earlier = build(&root, &public, &[]);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use generator::live::{LiveSite, Outcome};
 use generator::render::Quiet;
-use generator::{AsOf, BuildOptions, LoadOptions};
+use generator::{AsOf, BuildOptions, Built, LoadOptions};
 use walkdir::WalkDir;
 
 /// How the site is built again after each change.
@@ -140,35 +140,29 @@ impl Demo {
     /// Builds the site into the live output, from `memory`, as
     /// `interchange build` does; returns how many pages it rendered.
     fn rebuild(&self, memory: generator::Memory) -> usize {
-        let loaded = generator::load(&load_options(&self.root)).expect("loads");
-        assert!(!loaded.diagnostics.has_errors(), "the site checks");
-        generator::build_with(
-            &loaded.directory,
-            &self.root,
-            loaded.now,
-            &build_options(&self.output),
-            memory,
-            &Quiet,
-        )
-        .expect("builds")
-        .rendered
+        self.build_into(&self.output, memory, "a build").rendered
     }
 
-    /// Asserts that the live site is the one a full build makes now, as
-    /// `interchange build` makes it: the one build of a process, which
-    /// keeps nothing for a next one.
-    fn assert_same_as_full_build(&self, after: &str) {
+    /// Reads the site afresh and builds it into `output` from `memory`.
+    fn build_into(&self, output: &Path, memory: generator::Memory, after: &str) -> Built {
         let loaded = generator::load(&load_options(&self.root)).expect("loads");
         assert!(!loaded.diagnostics.has_errors(), "{after}: the site checks");
         generator::build_with(
             &loaded.directory,
             &self.root,
             loaded.now,
-            &build_options(&self.fresh),
-            generator::Memory::once(),
+            &build_options(output),
+            memory,
             &Quiet,
         )
-        .expect("builds");
+        .expect("builds")
+    }
+
+    /// Asserts that the live site is the one a full build makes now, as
+    /// `interchange build` makes it: the one build of a process, which
+    /// keeps nothing for a next one.
+    fn assert_same_as_full_build(&self, after: &str) {
+        self.build_into(&self.fresh, generator::Memory::once(), after);
         let live = site_files(&self.output);
         let fresh = site_files(&self.fresh);
         let live_paths: Vec<&PathBuf> = live.keys().collect();

@@ -31,6 +31,11 @@ pub fn repository() -> PathBuf {
 
 /// Builds the site at `root` into `output` as of 23 November 2026.
 pub fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {
+    build_as_of(root, output, "2026-11-23", extra)
+}
+
+/// Builds the site at `root` into `output` as of `now`.
+pub fn build_as_of(root: &Path, output: &Path, now: &str, extra: &[&str]) -> Output {
     let mut args = vec![
         "build",
         "--root",
@@ -38,7 +43,7 @@ pub fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {
         "--output",
         output.to_str().expect("a UTF-8 path"),
         "--now",
-        "2026-11-23",
+        now,
     ];
     args.extend_from_slice(extra);
     interchange(&args)
