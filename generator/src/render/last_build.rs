@@ -2,9 +2,10 @@
 //! its output, so that the next build, in a new process, renders and writes
 //! only the pages and files whose inputs changed.
 //!
-//! The file holds each page's address and fingerprint and each group of
-//! site-wide files' fingerprint and files, behind a header naming the
-//! program and settings that made it and a checksum of the rest. A file that
+//! The file holds each page's address and fingerprint, each group of
+//! site-wide files' fingerprint and files, and the suggestions on profile
+//! pages, behind a header naming the program and settings that made it and
+//! a checksum of the rest. A file that
 //! is missing, unreadable, damaged or made by another build of the program
 //! is not read: the build is then a full one. Any build that changes the
 //! output first removes the file, and only a build that completes writes it

@@ -1,5 +1,6 @@
-//! What one build of a site keeps for the next, so that a save while the
-//! site is served renders and writes only what changed.
+//! What one build of a site keeps for the next, so that the next (a save
+//! while the site is served, or `interchange build` run again, from what
+//! `last_build` kept on disk) renders and writes only what changed.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -14,7 +15,8 @@ use super::site_files::{Caches, SiteWide};
 use crate::matching::suggestions::{KnownInputs, Suggestion};
 
 /// What the last build of a site wrote, so that the next build of the same
-/// site (a save while it is served) renders and writes only what changed.
+/// site (a save while it is served, or a new process's build from
+/// [`Memory::last_build`]) renders and writes only what changed.
 /// Start with `Memory::default()`; keep it with the [`Theme`] it was made
 /// with.
 #[derive(Debug, Default)]
