@@ -91,7 +91,7 @@ pub(super) fn read(options: &BuildOptions) -> Option<LastBuild<'static>> {
     let known = last
         .groups
         .iter()
-        .all(|(name, ..)| SiteWide::ALL.iter().any(|g| g.name() == name));
+        .all(|(name, ..)| SiteWide::named(name).is_some());
     known.then_some(last)
 }
 

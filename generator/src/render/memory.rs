@@ -93,8 +93,7 @@ impl Memory {
                 .groups
                 .into_iter()
                 .filter_map(|(name, print, files)| {
-                    let group = SiteWide::ALL.into_iter().find(|g| g.name() == name)?;
-                    Some((group.name(), (print, files)))
+                    Some((SiteWide::named(&name)?.name(), (print, files)))
                 })
                 .collect();
             memory.next_change = last.next_change;

@@ -276,8 +276,8 @@ impl InPlace {
         folder.is_dir().then_some(Self { folder })
     }
 
-    /// Writes a file at `relative` as `fill` makes it (see
-    /// [`Staging::stream`]): made whole, to be compared with the one there.
+    /// Writes a file at `relative` as `fill` makes it, a part at a time,
+    /// unless the one there holds the same bytes (see [`Staging::stream`]).
     pub fn stream(&self, relative: &Path, fill: &mut Fill<'_>) -> Result<(), BuildError> {
         stream_unless_same(&self.folder.join(relative), fill)
     }

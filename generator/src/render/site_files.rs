@@ -50,6 +50,11 @@ impl SiteWide {
         matches!(self, SiteWide::Search | SiteWide::Export)
     }
 
+    /// The group of a name given by [`SiteWide::name`].
+    pub(super) fn named(name: &str) -> Option<SiteWide> {
+        SiteWide::ALL.into_iter().find(|group| group.name() == name)
+    }
+
     pub(super) fn name(self) -> &'static str {
         match self {
             SiteWide::Calendars => "calendars",
