@@ -51,7 +51,11 @@ pub fn run(options: &LoadOptions, build: &BuildOptions, force: bool, full: bool)
             }
         }
     }
-    let Some(loaded) = report::load(options) else {
+    let keep = generator::Keep {
+        folder: build.cache_folder(),
+        reuse: !full,
+    };
+    let Some(loaded) = report::loaded(generator::load_keeping(options, &keep)) else {
         return ExitCode::FAILURE;
     };
     if !loaded.diagnostics.is_empty() {

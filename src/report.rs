@@ -11,7 +11,14 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, S
 
 /// Loads the site, or explains why it is not one.
 pub fn load(options: &LoadOptions) -> Option<generator::Loaded> {
-    match generator::load(options) {
+    loaded(generator::load(options))
+}
+
+/// The site loaded, or `None` once why it could not be is printed.
+pub fn loaded(
+    result: Result<generator::Loaded, generator::LoadError>,
+) -> Option<generator::Loaded> {
+    match result {
         Ok(loaded) => Some(loaded),
         Err(error) => {
             eprintln!("error: {error}");

@@ -48,6 +48,15 @@ pub fn write_atomically_unless_same(
     })
 }
 
+/// A regular file's size and modification time as one number, which
+/// changes when the file is written; `None` when there is no such file.
+pub fn stamp(path: &Path) -> Option<u64> {
+    let metadata = std::fs::metadata(path).ok()?;
+    metadata
+        .is_file()
+        .then(|| crate::fingerprint::of((metadata.len(), metadata.modified().ok())))
+}
+
 /// Whether the files at `a` and `b` hold the same bytes; a missing `b`
 /// holds none.
 fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {

@@ -56,6 +56,13 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// The commit the site at `root` is at, if it is in git: with the entries
+/// and their files' times, what [`GitDates`] is made from, so a build can
+/// tell whether dates may have changed without reading the whole history.
+pub fn head(root: &Path) -> Option<String> {
+    git(root, &["rev-parse", "--verify", "--quiet", "HEAD"])
+}
+
 impl GitDates {
     /// Reads the history of the site at `root`; empty when it is not in git.
     pub fn read(root: &Path) -> Self {

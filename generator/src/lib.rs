@@ -14,8 +14,9 @@
 //!
 //! - helpers at the bottom: [`escape`] (text made safe for each format),
 //!   [`files`] (atomic writes), [`fingerprint`] (what a thing is made from,
-//!   as one number), [`pictures`] (which pictures a photo may be), and
-//!   locks that survive a panic;
+//!   as one number), files one run keeps for the next behind a checked
+//!   header, [`pictures`] (which pictures a photo may be), and locks that
+//!   survive a panic;
 //! - a file and its problems: [`SourceFile`], [`Diagnostic`]; the YAML and
 //!   TOML tree files are read into, and did-you-mean suggestions;
 //! - [`content`]: the model (entries, kinds, addresses, taxonomies, the
@@ -33,6 +34,7 @@
 pub mod escape;
 pub mod files;
 pub mod fingerprint;
+mod kept;
 pub mod pictures;
 mod sync;
 
@@ -63,7 +65,7 @@ pub mod schema;
 
 pub use content::{Directory, Entry, Kind, Origin};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
-pub use load::{AsOf, LoadError, LoadOptions, Loaded, load};
+pub use load::{AsOf, Keep, LoadError, LoadOptions, Loaded, load, load_keeping};
 pub use node::yaml_text;
 pub use render::{BuildError, BuildOptions, Built, Memory, build, build_with};
 pub use source::{SourceFile, Span};

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 /// A byte range in a source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// Offset of the first byte.
     pub start: usize,
@@ -54,6 +54,13 @@ impl SourceFile {
             digest,
             modified: None,
         }
+    }
+
+    /// No file: the place of an entry's file while it is decoded from what
+    /// a build kept, before the file read again is put in it.
+    pub(crate) fn none() -> Arc<SourceFile> {
+        static NONE: OnceLock<Arc<SourceFile>> = OnceLock::new();
+        Arc::clone(NONE.get_or_init(|| Arc::new(SourceFile::new("", ""))))
     }
 
     /// The same file, last modified at `modified` (as read with its text,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use generator::live::{LiveSite, Outcome};
 use generator::render::Quiet;
-use generator::{AsOf, BuildOptions, Built, LoadOptions};
+use generator::{AsOf, BuildOptions, Built, LoadOptions, Loaded};
 use walkdir::WalkDir;
 
 /// How the site is built again after each change.
@@ -30,6 +30,8 @@ struct Demo {
     live: LiveSite,
     output: PathBuf,
     fresh: PathBuf,
+    /// How many entry files the last rebuild parsed.
+    last_parsed: std::cell::Cell<usize>,
 }
 
 fn load_options(root: &Path) -> LoadOptions {
@@ -91,6 +93,7 @@ impl Demo {
             live,
             output,
             fresh,
+            last_parsed: std::cell::Cell::new(0),
         };
         let first = demo.save(&[]);
         assert_eq!(
@@ -140,13 +143,24 @@ impl Demo {
     /// Builds the site into the live output, from `memory`, as
     /// `interchange build` does; returns how many pages it rendered.
     fn rebuild(&self, memory: generator::Memory) -> usize {
-        self.build_into(&self.output, memory, "a build").rendered
+        let keep = generator::Keep {
+            folder: build_options(&self.output).cache_folder(),
+            reuse: true,
+        };
+        let kept = generator::load_keeping(&load_options(&self.root), &keep).expect("loads");
+        let fresh = generator::load(&load_options(&self.root)).expect("loads");
+        assert_eq!(
+            format!("{:?}", (&kept.directory, &kept.diagnostics)),
+            format!("{:?}", (&fresh.directory, &fresh.diagnostics)),
+            "what was kept from the last reading is what reading afresh gives"
+        );
+        self.last_parsed.set(kept.parsed);
+        self.build_into(&self.output, memory, kept).rendered
     }
 
-    /// Reads the site afresh and builds it into `output` from `memory`.
-    fn build_into(&self, output: &Path, memory: generator::Memory, after: &str) -> Built {
-        let loaded = generator::load(&load_options(&self.root)).expect("loads");
-        assert!(!loaded.diagnostics.has_errors(), "{after}: the site checks");
+    /// Builds the site as `loaded` into `output` from `memory`.
+    fn build_into(&self, output: &Path, memory: generator::Memory, loaded: Loaded) -> Built {
+        assert!(!loaded.diagnostics.has_errors(), "the site checks");
         generator::build_with(
             &loaded.directory,
             &self.root,
@@ -162,7 +176,9 @@ impl Demo {
     /// `interchange build` makes it: the one build of a process, which
     /// keeps nothing for a next one.
     fn assert_same_as_full_build(&self, after: &str) {
-        self.build_into(&self.fresh, generator::Memory::once(), after);
+        let loaded = generator::load(&load_options(&self.root)).expect("loads");
+        assert!(!loaded.diagnostics.has_errors(), "{after}: the site checks");
+        self.build_into(&self.fresh, generator::Memory::once(), loaded);
         let live = site_files(&self.output);
         let fresh = site_files(&self.fresh);
         let live_paths: Vec<&PathBuf> = live.keys().collect();
@@ -213,6 +229,34 @@ fn editing_a_bio_renders_a_few_pages_and_matches_a_full_build(saves: Saves) {
 
     // Saving again with nothing changed renders nothing.
     assert_eq!(demo.save(&[]), 0);
+}
+
+fn a_file_written_again_unchanged_moves_its_dates_in_feeds_and_calendars(saves: Saves) {
+    let mut demo = Demo::built(saves);
+    let feed = demo.output.join("feeds/profiles.xml");
+    let before = std::fs::read_to_string(&feed).expect("the feed");
+    // Outside git an entry's dates are its file's time: saved again with
+    // the same text, a profile and an event are dated anew.
+    for relative in [
+        "content/profiles/amira-hussain.md",
+        "content/events/dcls-open-day-2027.md",
+    ] {
+        let path = demo.root.join(relative);
+        let text = std::fs::read(&path).expect("readable");
+        let time = std::fs::metadata(&path).and_then(|m| m.modified());
+        std::fs::remove_file(&path).expect("removed");
+        std::fs::write(&path, text).expect("written");
+        let file = std::fs::File::options().write(true).open(&path);
+        let later = time.expect("a time") + std::time::Duration::from_secs(60);
+        file.and_then(|f| f.set_modified(later)).expect("dated");
+        demo.save(&[path]);
+    }
+    assert_ne!(
+        std::fs::read_to_string(&feed).expect("the feed"),
+        before,
+        "the feed dates the profile anew"
+    );
+    demo.assert_same_as_full_build("files written again unchanged");
 }
 
 fn renames_moves_and_new_terms_match_a_full_build(saves: Saves) {
@@ -810,6 +854,110 @@ fn a_build_in_a_new_process_trusts_only_an_intact_state_of_its_own() {
 
 /// Runs each sequence both ways: saved while served, and built again in a
 /// new process after each change.
+#[test]
+fn a_build_in_a_new_process_parses_only_the_files_that_changed() {
+    let mut demo = Demo::built(Saves::Rebuilt);
+    let folder = build_options(&demo.output).cache_folder();
+    let keep = |reuse| generator::Keep {
+        folder: folder.clone(),
+        reuse,
+    };
+    let kept = keep(true).folder.join("last-read");
+    assert!(kept.is_file(), "the build kept what it read");
+    let every = generator::load(&load_options(&demo.root))
+        .expect("loads")
+        .parsed;
+    // Files with a problem (the demo has warnings) are read each time, so
+    // that their problems are found afresh.
+    demo.save(&[]);
+    let always = demo.last_parsed.get();
+    assert!(always < every / 4, "{always} of {every} files parsed");
+
+    demo.edit(
+        "content/profiles/amira-hussain.md",
+        "Amira runs",
+        "Amira leads",
+    );
+    demo.save(&[]);
+    assert_eq!(demo.last_parsed.get(), always + 1, "one file edited");
+    demo.assert_same_as_full_build("an edit");
+
+    // A photo written again (here with the same bytes, a new time) reads
+    // again the profile that shows it.
+    let photo = demo.root.join("static/photos/bethan-morgan.jpg");
+    let bytes = std::fs::read(&photo).expect("the photo");
+    std::fs::remove_file(&photo).expect("removed");
+    std::fs::write(&photo, &bytes).expect("written");
+    demo.save(&[]);
+    assert_eq!(demo.last_parsed.get(), always + 1, "a photo written again");
+
+    // Gone, it is reported as reading afresh reports it.
+    std::fs::remove_file(&photo).expect("removed");
+    let without = generator::load_keeping(&load_options(&demo.root), &keep(true)).expect("loads");
+    let fresh = generator::load(&load_options(&demo.root)).expect("loads");
+    assert_eq!(without.parsed, always + 1, "a photo removed");
+    assert!(
+        without
+            .diagnostics
+            .iter()
+            .any(|d| d.code == generator::Code::MissingFile
+                && d.file.path().ends_with("bethan-morgan.md")),
+        "the missing photo is reported"
+    );
+    assert_eq!(
+        format!("{:?}", without.diagnostics),
+        format!("{:?}", fresh.diagnostics)
+    );
+    std::fs::write(&photo, &bytes).expect("written back");
+    demo.save(&[]);
+    assert_eq!(demo.last_parsed.get(), always + 1, "its problem mended");
+
+    // What an unchanged file names is kept, and checked against the files
+    // as they are now: an ask by a profile deleted says so.
+    let amira = demo.root.join("content/profiles/amira-hussain.md");
+    let text = std::fs::read(&amira).expect("the profile");
+    std::fs::remove_file(&amira).expect("removed");
+    let without = generator::load_keeping(&load_options(&demo.root), &keep(true)).expect("loads");
+    let fresh = generator::load(&load_options(&demo.root)).expect("loads");
+    assert_eq!(without.parsed, always, "a profile deleted");
+    assert!(
+        without.diagnostics.iter().any(|d| d
+            .file
+            .path()
+            .ends_with("hospital-discharge-shadowing-host.md")),
+        "the ask by the profile deleted is reported"
+    );
+    assert_eq!(
+        format!("{:?}", without.diagnostics),
+        format!("{:?}", fresh.diagnostics)
+    );
+    std::fs::write(&amira, text).expect("written back");
+
+    // What a reading depends on beyond the file: the config and the day.
+    // Either changed, every file is read again; and so when what was kept
+    // is damaged, or when it may not be used (`--full`).
+    let config = demo.root.join("interchange.toml");
+    let text = std::fs::read_to_string(&config).expect("the config");
+    std::fs::write(&config, format!("{text}\n# edited\n")).expect("written");
+    demo.save(&[]);
+    assert_eq!(demo.last_parsed.get(), every, "the config changed");
+    demo.save(&[]);
+    assert_eq!(demo.last_parsed.get(), always, "then kept again");
+    let next_day = LoadOptions {
+        as_of: AsOf::Date(jiff::civil::date(2027, 1, 15)),
+        ..load_options(&demo.root)
+    };
+    let loaded = generator::load_keeping(&next_day, &keep(true)).expect("loads");
+    assert_eq!(loaded.parsed, every, "a new day");
+    let bytes = std::fs::read(&kept).expect("kept");
+    std::fs::write(&kept, &bytes[..bytes.len() / 2]).expect("written");
+    demo.save(&[]);
+    assert_eq!(demo.last_parsed.get(), every, "what was kept is cut short");
+    demo.assert_same_as_full_build("what was kept cut short");
+    let loaded = generator::load_keeping(&load_options(&demo.root), &keep(false)).expect("loads");
+    assert_eq!(loaded.parsed, every, "--full");
+}
+
 macro_rules! served_and_rebuilt {
     ($($sequence:ident),* $(,)?) => {
         mod served {
@@ -829,6 +977,7 @@ macro_rules! served_and_rebuilt {
 
 served_and_rebuilt!(
     editing_a_bio_renders_a_few_pages_and_matches_a_full_build,
+    a_file_written_again_unchanged_moves_its_dates_in_feeds_and_calendars,
     renames_moves_and_new_terms_match_a_full_build,
     new_deleted_and_renamed_files_match_a_full_build,
     a_profile_first_in_name_order_coming_and_going_renders_only_the_pages_that_show_it,

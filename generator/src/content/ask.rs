@@ -6,7 +6,7 @@ use super::{AskKind, Kind};
 use crate::fields::{Fields, Reader};
 
 /// A small, concrete request one officer makes of others.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Ask {
     /// What is asked, in a line.
     pub title: String,

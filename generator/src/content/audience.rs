@@ -11,7 +11,7 @@ use crate::node::Node;
 pub const PUBLIC: &str = "public";
 
 /// Who an event or consultation is for.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Audience {
     /// The sectors invited: for an event with none, everyone in public
     /// service.

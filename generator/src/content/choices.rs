@@ -64,6 +64,18 @@ macro_rules! choice {
                 serializer.serialize_str(self.slug())
             }
         }
+
+        /// Read back from its slug, as it is written.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let slug = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+                Self::ALL
+                    .iter()
+                    .find(|(s, _)| *s == slug)
+                    .map(|(_, value)| *value)
+                    .ok_or_else(|| serde::de::Error::custom(format!("no {} is `{slug}`", Self::WHAT)))
+            }
+        }
     };
 }
 

@@ -9,7 +9,7 @@ use crate::fields::{Fields, Reader};
 use crate::node::Node;
 
 /// A consultation the public and other organisations can respond to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Consultation {
     /// Its title.
     pub title: String,
@@ -34,7 +34,7 @@ pub struct Consultation {
 }
 
 /// Ways to respond to a consultation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Respond {
     /// An online form or page.
     pub url: Option<Url>,

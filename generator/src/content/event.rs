@@ -10,7 +10,7 @@ use crate::fields::{Fields, Reader};
 use crate::node::{Node, Value};
 
 /// An event people can go to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// Its title.
     pub title: String,
@@ -50,7 +50,7 @@ pub struct Event {
 }
 
 /// A place an event is held.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Venue {
     /// The building or room.
     pub name: String,

@@ -44,7 +44,9 @@ pub use taxonomies::{TaxonomyKind, term_label, term_url};
 pub use vocabulary::Vocabulary;
 
 /// The kinds of entry, each a folder under `content/` (and `mirror/<host>/`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Kind {
     /// `organisations/`
     Organisation,
@@ -162,7 +164,7 @@ pub fn is_remote_file(value: &str) -> bool {
 }
 
 /// Where an entry comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Origin {
     /// Written by this site's editors, under `content/`.
     Local,
@@ -183,7 +185,9 @@ impl Origin {
 }
 
 /// One entry: what every kind has in common, and its own fields in `data`.
-#[derive(Debug, Clone)]
+///
+/// Kept between builds (see `load`) without its file, which is read again.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry<T> {
     /// The entry's key, unique within its kind and the tail of its address:
     /// the file's stem for a local entry (`priya-shah`), and the origin's
@@ -193,6 +197,7 @@ pub struct Entry<T> {
     /// Local or mirrored.
     pub origin: Origin,
     /// The file it was read from.
+    #[serde(skip, default = "SourceFile::none")]
     pub file: Arc<SourceFile>,
     /// Where the Markdown body starts in the file's text: the body is the
     /// rest of the file, read from there rather than copied.
@@ -265,10 +270,18 @@ pub struct Directory {
 
 /// The digests of a list of entries' files, as one number.
 pub fn digests<T>(entries: &[Arc<Entry<T>>]) -> u64 {
-    use std::hash::{Hash, Hasher};
+    each_file(entries, SourceFile::digest)
+}
+
+/// The fingerprint of what `of` says of each entry's file, in order.
+fn each_file<T, H: std::hash::Hash>(
+    entries: &[Arc<Entry<T>>],
+    of: impl Fn(&SourceFile) -> H,
+) -> u64 {
+    use std::hash::Hasher;
     let mut hasher = crate::fingerprint::hasher();
     for entry in entries {
-        entry.file.digest().hash(&mut hasher);
+        of(&entry.file).hash(&mut hasher);
     }
     hasher.finish()
 }
@@ -344,6 +357,21 @@ impl Directory {
             digests(&self.asks),
             digests(&self.pages),
             digests(&self.programmes),
+        ])
+    }
+
+    /// The fingerprint of every entry's file's modification time: outside
+    /// git, or changed since its last commit, an entry's dates in feeds and
+    /// calendars are its file's time (see [`crate::git_dates`]).
+    pub fn times(&self) -> u64 {
+        crate::fingerprint::of([
+            each_file(&self.organisations, SourceFile::modified),
+            each_file(&self.profiles, SourceFile::modified),
+            each_file(&self.events, SourceFile::modified),
+            each_file(&self.consultations, SourceFile::modified),
+            each_file(&self.asks, SourceFile::modified),
+            each_file(&self.pages, SourceFile::modified),
+            each_file(&self.programmes, SourceFile::modified),
         ])
     }
 

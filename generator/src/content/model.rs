@@ -655,6 +655,25 @@ pub fn entry_fields(kind: Kind, mirrored: bool) -> impl Iterator<Item = &'static
     COMMON.iter().chain(fields_of(kind)).chain(origin)
 }
 
+/// The model's own name for a field named `name`, at any level of any
+/// kind of entry, if there is one.
+pub fn field_named(name: &str) -> Option<&'static str> {
+    fn search(fields: &'static [Field], name: &str) -> Option<&'static str> {
+        fields.iter().find_map(|field| {
+            if field.name == name {
+                Some(field.name)
+            } else {
+                search(field.fields()?, name)
+            }
+        })
+    }
+    Kind::ALL
+        .iter()
+        .find_map(|&kind| search(fields_of(kind), name))
+        .or_else(|| search(COMMON, name))
+        .or_else(|| search(MIRRORED, name))
+}
+
 /// The path to the mapping a field named `name` belongs in, when it is
 /// one level or more down from `fields`: `["contact"]` for `email` on a
 /// profile. For a field written at the top when it goes under another.

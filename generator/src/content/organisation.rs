@@ -6,7 +6,7 @@ use super::Sector;
 use crate::fields::{Fields, Reader};
 
 /// An organisation: a council, a department, a trust, a force.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Organisation {
     /// Its name, as people know it.
     pub name: String,

@@ -3,7 +3,7 @@
 use crate::fields::{Fields, Reader};
 
 /// A free page: about, privacy notice, accessibility statement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     /// Its title.
     pub title: String,

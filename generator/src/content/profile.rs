@@ -10,7 +10,7 @@ use crate::fields::{Fields, Reader};
 use crate::node::Node;
 
 /// An officer's entry in the directory.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Profile {
     /// Their name.
     pub name: String,
@@ -71,7 +71,7 @@ pub fn sort_key(name: &str) -> (String, String) {
 }
 
 /// Ways to reach an officer; all optional.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
     /// Email address.
     pub email: Option<String>,
@@ -82,7 +82,7 @@ pub struct Contact {
 }
 
 /// An offer to swap jobs for a while.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Swap {
     /// How long, in months.
     pub months: u32,

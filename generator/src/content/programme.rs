@@ -8,7 +8,7 @@ use crate::fields::{Fields, Reader};
 use crate::node::Node;
 
 /// A matching programme.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Programme {
     /// Its name, as people know it ("Yorkshire buddies").
     pub name: String,
@@ -28,7 +28,7 @@ pub struct Programme {
 
 /// Who may join a programme: anyone, unless a list says otherwise; each
 /// list that is given must be met.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Eligibility {
     /// The sectors people must work in.
     pub sectors: Vec<Sector>,

@@ -58,7 +58,7 @@ impl Context {
 }
 
 /// A reference from one entry to another, checked once every file is read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Reference {
     /// The kind of entry referred to.
     pub kind: Kind,
@@ -79,6 +79,30 @@ pub enum ReferenceFrom {
     Link,
 }
 
+/// Kept as the field's name, or none for a link.
+impl serde::Serialize for ReferenceFrom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ReferenceFrom::Field(name) => Some(*name),
+            ReferenceFrom::Link => None,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// Read back as the model's own name for the field: a name the model no
+/// longer has is refused.
+impl<'de> serde::Deserialize<'de> for ReferenceFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Option::<std::borrow::Cow<'de, str>>::deserialize(deserializer)? {
+            None => Ok(ReferenceFrom::Link),
+            Some(name) => crate::content::model::field_named(&name)
+                .map(ReferenceFrom::Field)
+                .ok_or_else(|| serde::de::Error::custom(format!("no field is named `{name}`"))),
+        }
+    }
+}
+
 /// The state of reading one file.
 pub struct Reader<'a> {
     /// The file being read.
@@ -94,6 +118,9 @@ pub struct Reader<'a> {
     /// The host a mirrored entry's file came from (its files may be URLs,
     /// and the slugs it names are that host's); `None` for a local file.
     pub host: Option<&'a str>,
+    /// The files under `static/` looked at, each with its stamp as it was
+    /// (see [`crate::files::stamp`]): what was read depends on them too.
+    pub looked_at: Vec<(String, Option<u64>)>,
 }
 
 impl<'a> Reader<'a> {
@@ -106,6 +133,7 @@ impl<'a> Reader<'a> {
             references: Vec::new(),
             interests: Vec::new(),
             host: None,
+            looked_at: Vec::new(),
         }
     }
 
@@ -509,7 +537,9 @@ impl<'a> Reader<'a> {
             );
             return None;
         }
-        if self.context.root.join("static").join(relative).is_file() {
+        let found = crate::files::stamp(&self.context.root.join("static").join(relative));
+        self.looked_at.push((text.clone(), found));
+        if found.is_some() {
             Some(text)
         } else {
             self.push(

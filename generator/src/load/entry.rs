@@ -27,6 +27,21 @@ pub(super) enum AnyEntry {
     Programme(Arc<Entry<Programme>>),
 }
 
+impl AnyEntry {
+    /// The entry's kind and key.
+    pub(super) fn key(&self) -> (Kind, &str) {
+        match self {
+            AnyEntry::Organisation(e) => (Kind::Organisation, &e.slug),
+            AnyEntry::Profile(e) => (Kind::Profile, &e.slug),
+            AnyEntry::Event(e) => (Kind::Event, &e.slug),
+            AnyEntry::Consultation(e) => (Kind::Consultation, &e.slug),
+            AnyEntry::Ask(e) => (Kind::Ask, &e.slug),
+            AnyEntry::Page(e) => (Kind::Page, &e.slug),
+            AnyEntry::Programme(e) => (Kind::Programme, &e.slug),
+        }
+    }
+}
+
 /// The entry a file makes, counted for the reference checks.
 pub(crate) struct Claim {
     pub kind: Kind,
@@ -48,6 +63,8 @@ pub(super) struct ReadFile {
     pub(super) claim: Option<Claim>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) findings: Findings,
+    /// The files under `static/` its reading looked at, with their stamps.
+    pub(super) looked_at: Vec<(String, Option<u64>)>,
 }
 
 impl ReadFile {
@@ -62,6 +79,7 @@ impl ReadFile {
                 interests: Vec::new(),
             },
             diagnostics: vec![diagnostic],
+            looked_at: Vec::new(),
         }
     }
 }
@@ -151,7 +169,15 @@ fn read_with_time(path: &Path) -> std::io::Result<(Vec<u8>, Option<jiff::Timesta
     Ok((bytes, modified))
 }
 
+/// Reads the entry file at `relative` (to `root`).
 pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
+    let (file, unreadable) = read_source(root, relative);
+    read_entry_from(relative, file, unreadable, context)
+}
+
+/// The file at `relative` (to `root`) as a source file, and why its text
+/// is not all there if it is not (it cannot be read, or is not UTF-8).
+pub(super) fn read_source(root: &Path, relative: &Path) -> (Arc<SourceFile>, Option<String>) {
     let (text, modified) = match read_with_time(&root.join(relative)) {
         Ok((bytes, modified)) => (Ok(bytes), modified),
         Err(e) => (Err(e), None),
@@ -178,6 +204,18 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
         text
     };
     let file = Arc::new(SourceFile::new(relative, text).modified_at(modified));
+    (file, unreadable)
+}
+
+/// Reads the entry in `file`, read from `relative`, and `unreadable`: why
+/// its text is not all there.
+pub(super) fn read_entry_from(
+    relative: &Path,
+    file: Arc<SourceFile>,
+    unreadable: Option<String>,
+    context: &Context,
+) -> ReadFile {
+    let mirrored = relative.starts_with("mirror");
     let mut out = ReadFile {
         entry: None,
         claim: None,
@@ -187,6 +225,7 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
             references: Vec::new(),
             interests: Vec::new(),
         },
+        looked_at: Vec::new(),
     };
     let first_line = file.line_span(1);
     if !mirrored {
@@ -318,6 +357,7 @@ pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> Rea
     out.entry = entry;
     out.diagnostics.extend(reader.diagnostics);
     out.findings.references = reader.references;
+    out.looked_at = reader.looked_at;
     out.findings.interests = reader
         .interests
         .into_iter()

@@ -16,6 +16,7 @@ mod entry;
 pub mod front_matter;
 #[cfg(test)]
 mod fuzz;
+mod last_read;
 mod mistakes;
 mod rounds;
 
@@ -31,7 +32,8 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::fields::{Context, Reader, Reference};
 use crate::node::{parse_toml, parse_yaml};
 use crate::source::{SourceFile, Span};
-use entry::{AnyEntry, Findings, ReadFile, read_entry};
+use entry::{AnyEntry, Findings, ReadFile, read_entry, read_entry_from, read_source};
+use last_read::LastRead;
 
 pub use entry::entry_of;
 
@@ -100,6 +102,17 @@ impl std::str::FromStr for AsOf {
     }
 }
 
+/// Where a load keeps what it read from each file for the next load, in
+/// a new process, to use (see `last_read`).
+#[derive(Debug, Clone)]
+pub struct Keep {
+    /// The folder it is kept in: the build output's cache folder.
+    pub folder: PathBuf,
+    /// Whether what the last load kept may be used; else every file is
+    /// read afresh, and what is kept is made anew.
+    pub reuse: bool,
+}
+
 /// Why a site could not be loaded at all. Problems in its files are
 /// [`Diagnostic`]s instead: they never stop the other files being read.
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +143,10 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// How many files were read.
     pub files: usize,
+    /// How many entry files were parsed and checked by the last reading:
+    /// every one, unless what an earlier load read was kept (see
+    /// [`load_keeping`]), or, for a site being served, those changed.
+    pub parsed: usize,
     /// The moment the check was made as of.
     pub now: Timestamp,
 }
@@ -151,7 +168,18 @@ pub fn fields_as_written(file: &SourceFile) -> serde_json::Map<String, serde_jso
 
 /// Loads and checks the site at `options.root`.
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
-    let files = Files::read(options)?;
+    finish_loading(Files::read(options)?)
+}
+
+/// Loads and checks the site at `options.root` as [`load`] does, parsing
+/// and checking again only the files whose bytes changed since the last
+/// load kept what it read in `keep`, and keeping what this one read there.
+/// What it gives is what [`load`] gives.
+pub fn load_keeping(options: &LoadOptions, keep: &Keep) -> Result<Loaded, LoadError> {
+    finish_loading(Files::read_keeping(options, Some(keep))?)
+}
+
+fn finish_loading(files: Files) -> Result<Loaded, LoadError> {
     let loaded = files.loaded();
     // What was read is freed beside whatever the caller does next, rather
     // than before it: at 10,000 files that is a few milliseconds of one core.
@@ -173,11 +201,20 @@ pub struct Files {
     rounds: std::collections::BTreeMap<PathBuf, rounds::ReadRound>,
     /// What the checks across files count over `entries`.
     tally: checks::Tally,
+    /// How many entry files the last reading parsed.
+    parsed: usize,
 }
 
 impl Files {
     /// Reads the config and every entry file.
     pub fn read(options: &LoadOptions) -> Result<Self, LoadError> {
+        Self::read_keeping(options, None)
+    }
+
+    /// Reads the config and every entry file; with `keep`, only the files
+    /// changed since the last reading kept there are parsed, and this
+    /// reading is kept.
+    fn read_keeping(options: &LoadOptions, keep: Option<&Keep>) -> Result<Self, LoadError> {
         let root = &options.root;
         let config_path = root.join(CONFIG_FILE);
         if !config_path.is_file() {
@@ -226,19 +263,49 @@ impl Files {
             })
             .collect();
         let paths: Vec<PathBuf> = content.into_iter().chain(mirror).collect();
-        let entries: Vec<(PathBuf, ReadFile)> = paths
+        let keep = keep.map(|keep| (keep, last_read::maker(&config_file, context.today())));
+        let kept = keep
+            .filter(|(keep, _)| keep.reuse)
+            .and_then(|(keep, maker)| last_read::read(&keep.folder, maker));
+        let last = kept.as_ref().and_then(LastRead::of);
+        let entries: Vec<(PathBuf, ReadFile, Option<&[u8]>)> = paths
             .into_par_iter()
             .map(|path| {
-                let read = read_entry(root, &path, &context);
+                let (file, unreadable) = read_source(root, &path);
+                let reused = last
+                    .as_ref()
+                    .filter(|_| unreadable.is_none())
+                    .and_then(|last| last.record(&path, file.digest()))
+                    .and_then(|record| Some((last_read::reuse(record, &file, root)?, record)));
+                match reused {
+                    Some((read, record)) => (path, read, Some(record)),
+                    None => {
+                        let read = read_entry_from(&path, file, unreadable, &context);
+                        (path, read, None)
+                    }
+                }
+            })
+            .collect();
+        let mut reused = std::collections::HashMap::new();
+        // Already in order: the map is built in one pass, with no search
+        // per file (comparing paths component by component is slow).
+        let mut entries: std::collections::BTreeMap<PathBuf, ReadFile> = entries
+            .into_iter()
+            .map(|(path, read, record)| {
+                if let Some(record) = record {
+                    reused.insert(path.clone(), record);
+                }
                 (path, read)
             })
             .collect();
-        // Already in order: the map is built in one pass, with no search
-        // per file (comparing paths component by component is slow).
-        let mut entries: std::collections::BTreeMap<PathBuf, ReadFile> =
-            entries.into_iter().collect();
+        let parsed = entries.len() - reused.len();
         for (path, diagnostic) in refused {
             entries.insert(path, ReadFile::refused(diagnostic));
+        }
+        if let Some((keep, maker)) = keep {
+            // Only time is lost if this cannot be written: the next build
+            // reads every file again.
+            let _ = last_read::write(&keep.folder, maker, &entries, &reused, last.as_ref());
         }
         let mut tally = checks::Tally::default();
         for read in entries.values() {
@@ -253,6 +320,7 @@ impl Files {
             entry: None,
             claim: None,
             diagnostics: config_diagnostics,
+            looked_at: Vec::new(),
         };
         Ok(Self {
             options: options.clone(),
@@ -262,6 +330,7 @@ impl Files {
             entries,
             rounds: read_rounds,
             tally,
+            parsed,
         })
     }
 
@@ -279,6 +348,7 @@ impl Files {
             return Ok(());
         }
         self.context.now = now;
+        self.parsed = 0;
         for path in relative {
             if rounds::under_rounds(&path) {
                 let full = root.join(&path);
@@ -314,6 +384,7 @@ impl Files {
             }
             if full.is_file() {
                 let read = read_entry(&root, &path, &self.context);
+                self.parsed += 1;
                 self.tally.add(read.claim.as_ref(), &read.findings);
                 if let Some(old) = self.entries.insert(path, read) {
                     self.tally.remove(old.claim.as_ref(), &old.findings);
@@ -388,6 +459,7 @@ impl Files {
             directory,
             diagnostics,
             files: self.entries.len() + self.rounds.len() + 1,
+            parsed: self.parsed,
             now: self.context.now,
         }
     }

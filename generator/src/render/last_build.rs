@@ -13,7 +13,6 @@
 //! none for the next to trust.
 
 use std::borrow::Cow;
-use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -22,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::site_files::SiteWide;
 use super::{BuildError, BuildOptions};
 use crate::fingerprint;
+use crate::kept::{self, Kept};
 use crate::matching::suggestions::Suggestion;
 
 /// The file's name in the output's cache folder.
@@ -61,16 +61,9 @@ fn path(output: &Path) -> PathBuf {
 /// state from another build of the program (whose pages may render
 /// differently from the same inputs) or other settings is never read.
 fn maker(options: &BuildOptions) -> u64 {
-    // The program's own file stands for its build: a new build of the same
-    // version, as while it is developed, is a new file.
-    let program = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|meta| (meta.len(), meta.modified().ok()))
-        .ok();
     fingerprint::of((
         LAYOUT,
-        env!("CARGO_PKG_VERSION"),
-        program,
+        kept::program(),
         options.internal,
         options.base_url.as_ref().map(url::Url::as_str),
     ))
@@ -79,14 +72,8 @@ fn maker(options: &BuildOptions) -> u64 {
 /// Reads the state of the last build into `output` under `options`, or
 /// `None` when there is none to trust.
 pub(super) fn read(options: &BuildOptions) -> Option<LastBuild<'static>> {
-    let bytes = std::fs::read(path(&options.output)).ok()?;
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let (made_by, rest) = split_u64(rest)?;
-    let (sum, body) = split_u64(rest)?;
-    if made_by != maker(options) || sum != checksum(body) {
-        return None;
-    }
-    let last: LastBuild<'static> = postcard::from_bytes(body).ok()?;
+    let kept = Kept::read(&path(&options.output), MAGIC, maker(options))?;
+    let last: LastBuild<'static> = postcard::from_bytes(kept.body()).ok()?;
     // Every group named must be one this program makes.
     let known = last
         .groups
@@ -95,102 +82,19 @@ pub(super) fn read(options: &BuildOptions) -> Option<LastBuild<'static>> {
     known.then_some(last)
 }
 
-/// The first eight bytes as a number, and the rest.
-fn split_u64(bytes: &[u8]) -> Option<(u64, &[u8])> {
-    let (head, rest) = bytes.split_first_chunk::<8>()?;
-    Some((u64::from_le_bytes(*head), rest))
-}
-
 /// Removes the state kept for `output`: the output is about to change.
 pub(super) fn forget(output: &Path) -> Result<(), BuildError> {
     let path = path(output);
-    match std::fs::remove_file(&path) {
-        Err(source) if source.kind() != std::io::ErrorKind::NotFound => {
-            Err(BuildError::Io { path, source })
-        }
-        _ => Ok(()),
-    }
+    kept::forget(&path).map_err(|source| BuildError::Io { path, source })
 }
 
 /// Keeps `last` as the state of the build just made into `output`.
 pub(super) fn write(options: &BuildOptions, last: &LastBuild<'_>) -> std::io::Result<()> {
-    // Written as it is made: a national directory's state is tens of
-    // megabytes, made at the end of the build, near its peak of memory.
-    crate::files::write_atomically_with(&path(&options.output), |file| {
-        file.write_all(&[0; HEADER])?;
-        let mut body = Checksummed::new(&mut *file);
-        body = postcard::to_io(last, body).map_err(std::io::Error::other)?;
-        let checksum = body.finish()?;
-        file.seek(SeekFrom::Start(0))?;
-        file.write_all(MAGIC)?;
-        file.write_all(&maker(options).to_le_bytes())?;
-        file.write_all(&checksum.to_le_bytes())
+    kept::write(&path(&options.output), MAGIC, maker(options), |body| {
+        postcard::to_io(last, body)
+            .map(|_| ())
+            .map_err(std::io::Error::other)
     })
-}
-
-/// The header's length: the magic, the maker and the checksum.
-const HEADER: usize = MAGIC.len() + 16;
-
-/// How many bytes of the body each step of its checksum covers.
-const BLOCK: usize = 1 << 20;
-
-/// The checksum of a state's body, a block at a time, as
-/// [`Checksummed`] makes it while writing.
-fn checksum(body: &[u8]) -> u64 {
-    body.chunks(BLOCK)
-        .fold(0, |sum, block| fingerprint::of((sum, block)))
-}
-
-/// A writer that passes on what it is given a block at a time, and sums
-/// the blocks as [`checksum`] does.
-struct Checksummed<W: Write> {
-    inner: W,
-    block: Vec<u8>,
-    sum: u64,
-}
-
-impl<W: Write> Checksummed<W> {
-    fn new(inner: W) -> Self {
-        Self {
-            inner,
-            block: Vec::with_capacity(BLOCK),
-            sum: 0,
-        }
-    }
-
-    /// Sums and writes the block held.
-    fn pass_on(&mut self) -> std::io::Result<()> {
-        if !self.block.is_empty() {
-            self.sum = fingerprint::of((self.sum, self.block.as_slice()));
-            self.inner.write_all(&self.block)?;
-            self.block.clear();
-        }
-        Ok(())
-    }
-
-    /// Writes what is left; gives the checksum of everything written.
-    fn finish(mut self) -> std::io::Result<u64> {
-        self.pass_on()?;
-        self.inner.flush()?;
-        Ok(self.sum)
-    }
-}
-
-impl<W: Write> Write for Checksummed<W> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let taken = bytes.len().min(BLOCK - self.block.len());
-        self.block.extend_from_slice(&bytes[..taken]);
-        if self.block.len() == BLOCK {
-            self.pass_on()?;
-        }
-        Ok(taken)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        // Blocks are passed on whole, so that the sum is the same however
-        // the writes were split; the last goes in `finish`.
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -246,39 +150,13 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_truncated_or_forgotten_state_is_not_read() {
+    fn a_forgotten_state_is_not_read() {
         let dir = tempfile::tempdir().expect("a folder");
         let options = options(dir.path());
         write(&options, &state()).expect("written");
-        let file = path(&options.output);
-        let bytes = std::fs::read(&file).expect("readable");
-        for at in [0, MAGIC.len() + 3, bytes.len() - 1] {
-            let mut damaged = bytes.clone();
-            damaged[at] ^= 0x20;
-            std::fs::write(&file, &damaged).expect("written");
-            assert!(read_none(&options), "a byte changed at {at}");
-        }
-        std::fs::write(&file, &bytes[..bytes.len() - 3]).expect("written");
-        assert!(read_none(&options), "truncated");
-        std::fs::write(&file, &bytes).expect("written");
-        assert!(read(&options).is_some());
         forget(&options.output).expect("removed");
-        assert!(read_none(&options), "forgotten");
+        assert!(read_none(&options));
         forget(&options.output).expect("nothing to remove is no error");
-    }
-
-    #[test]
-    fn a_state_of_many_blocks_is_read_back() {
-        let dir = tempfile::tempdir().expect("a folder");
-        let options = options(dir.path());
-        let mut big = state();
-        big.pages = (0..100_000)
-            .map(|n| (format!("/profiles/officer-{n}/"), n))
-            .collect();
-        write(&options, &big).expect("written");
-        let bytes = std::fs::metadata(path(&options.output)).expect("written");
-        assert!(bytes.len() > 2 * BLOCK as u64, "{} bytes", bytes.len());
-        assert_eq!(read(&options).expect("read back").pages, big.pages);
     }
 
     #[test]

@@ -60,6 +60,15 @@ pub struct BuildOptions {
     pub internal: bool,
 }
 
+impl BuildOptions {
+    /// The folder beside the output where a build keeps what the next may
+    /// reuse (`.public.cache` for `public`): resized photos, the last
+    /// build's state, what the last load read.
+    pub fn cache_folder(&self) -> PathBuf {
+        output::cache(&self.output)
+    }
+}
+
 /// What a build wrote.
 #[derive(Debug, Clone)]
 pub struct Built {

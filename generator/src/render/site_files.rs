@@ -80,6 +80,8 @@ pub(super) struct SiteFiles<'a> {
     history: OnceLock<GitDates>,
     /// Every entry, as one number: made once, though several groups ask.
     entries: OnceLock<u64>,
+    /// What the entries' dates are made from besides the entries.
+    dates: OnceLock<u64>,
     /// The site's own static files.
     static_files: OnceLock<Vec<theme::Listed>>,
 }
@@ -104,6 +106,7 @@ impl<'a> SiteFiles<'a> {
             urls,
             history: OnceLock::new(),
             entries: OnceLock::new(),
+            dates: OnceLock::new(),
             static_files: OnceLock::new(),
         }
     }
@@ -118,6 +121,16 @@ impl<'a> SiteFiles<'a> {
             .get_or_init(|| theme::list_folder(&self.root.join("static")))
     }
 
+    /// The fingerprint of what the entries' dates in feeds and calendars
+    /// are made from besides the entries: the files' times and the commit
+    /// git is at. A file written again with the same text, or committed,
+    /// can change an entry's dates.
+    fn dates(&self) -> u64 {
+        *self.dates.get_or_init(|| {
+            crate::fingerprint::of((self.index.dir.times(), crate::git_dates::head(self.root)))
+        })
+    }
+
     /// The fingerprint of what a group is made from.
     pub(super) fn inputs(&self, group: SiteWide) -> u64 {
         let dir = self.index.dir;
@@ -127,9 +140,14 @@ impl<'a> SiteFiles<'a> {
                 crate::content::digests(&dir.events),
                 crate::content::digests(&dir.organisations),
                 crate::content::digests(&dir.consultations),
+                self.dates(),
             )),
             SiteWide::Sitemap => crate::fingerprint::of((self.global, &self.urls)),
-            SiteWide::Feeds | SiteWide::Export | SiteWide::Search => {
+            SiteWide::Feeds => {
+                let entries = self.entries.get_or_init(|| dir.digest());
+                crate::fingerprint::of((self.global, *entries, self.dates()))
+            }
+            SiteWide::Export | SiteWide::Search => {
                 let entries = self.entries.get_or_init(|| dir.digest());
                 crate::fingerprint::of((self.global, *entries))
             }
