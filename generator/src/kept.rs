@@ -45,29 +45,37 @@ impl Kept {
     pub(crate) fn body(&self) -> &[u8] {
         &self.bytes[HEADER..]
     }
+
+    /// The checksum of the body, which tells one file kept from another.
+    pub(crate) fn checksum(&self) -> u64 {
+        split_u64(&self.bytes[16..]).map_or(0, |(sum, _)| sum)
+    }
 }
 
 /// The header's length: the magic, the maker and the checksum.
 const HEADER: usize = 8 + 16;
 
 /// Writes at `path`, atomically, a kept file whose body `fill` writes, as
-/// it is made: a national directory's are tens of megabytes.
+/// it is made: a national directory's are tens of megabytes. Gives the
+/// body's checksum.
 pub(crate) fn write(
     path: &Path,
     magic: &[u8; 8],
     maker: u64,
     fill: impl FnOnce(&mut Checksummed<&mut std::fs::File>) -> std::io::Result<()>,
-) -> std::io::Result<()> {
+) -> std::io::Result<u64> {
+    let mut sum = 0;
     crate::files::write_atomically_with(path, |file| {
         file.write_all(&[0; HEADER])?;
         let mut body = Checksummed::new(&mut *file);
         fill(&mut body)?;
-        let checksum = body.finish()?;
+        sum = body.finish()?;
         file.seek(SeekFrom::Start(0))?;
         file.write_all(magic)?;
         file.write_all(&maker.to_le_bytes())?;
-        file.write_all(&checksum.to_le_bytes())
-    })
+        file.write_all(&sum.to_le_bytes())
+    })?;
+    Ok(sum)
 }
 
 /// Removes the file at `path`, if there is one.
@@ -161,6 +169,8 @@ mod tests {
         let path = written(dir.path(), b"what was kept");
         let kept = Kept::read(&path, MAGIC, 7).expect("read back");
         assert_eq!(kept.body(), b"what was kept");
+        let again = write(&path, MAGIC, 7, |file| file.write_all(b"what was kept"));
+        assert_eq!(again.expect("written"), kept.checksum(), "its checksum");
         assert!(Kept::read(&path, MAGIC, 8).is_none(), "another maker");
         assert!(
             Kept::read(&path, b"ixother\x01", 7).is_none(),

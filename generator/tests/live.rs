@@ -956,6 +956,128 @@ fn a_build_in_a_new_process_parses_only_the_files_that_changed() {
     demo.assert_same_as_full_build("what was kept cut short");
     let loaded = generator::load_keeping(&load_options(&demo.root), &keep(false)).expect("loads");
     assert_eq!(loaded.parsed, every, "--full");
+
+    // In a larger site, what was kept is not written again after every
+    // edit: the few files changed since are parsed again at each build,
+    // until more than one in 64 are.
+    for n in 0..64 {
+        demo.write(
+            &format!("content/profiles/analyst-{n}.md"),
+            "---\nname: Sam Analyst\nrole: Analyst\norganisation: dcls\n\
+             policy_areas: [public-health]\nopen_to: [buddy]\nconsent: 2026-05-26\n---\n\
+             Sam works on evaluation.\n",
+        );
+    }
+    demo.save(&[]);
+    assert_eq!(demo.last_parsed.get(), always + 64, "new files");
+    demo.save(&[]);
+    assert_eq!(demo.last_parsed.get(), always, "kept");
+    let edit = |demo: &Demo, n: usize| {
+        demo.edit(
+            &format!("content/profiles/analyst-{n}.md"),
+            "evaluation",
+            "evaluation and audit",
+        );
+    };
+    edit(&demo, 0);
+    demo.save(&[]);
+    demo.save(&[]);
+    assert_eq!(demo.last_parsed.get(), always + 1, "an edit, parsed again");
+    edit(&demo, 1);
+    demo.save(&[]);
+    assert_eq!(demo.last_parsed.get(), always + 2, "two edits");
+    demo.save(&[]);
+    assert_eq!(
+        demo.last_parsed.get(),
+        always,
+        "what was kept written again"
+    );
+    demo.assert_same_as_full_build("edits while what was kept is older");
+}
+
+#[test]
+fn a_build_in_a_new_process_writes_only_the_search_files_an_edit_touches() {
+    let mut demo = Demo::built(Saves::Rebuilt);
+    let search = demo.output.join("search");
+    let pages = first_build_pages(&demo);
+    // A word found nowhere else makes a shard of its own.
+    demo.edit(
+        "content/profiles/amira-hussain.md",
+        "Amira runs",
+        "Amira, a keen zymurgist, runs",
+    );
+    assert!(demo.save(&[]) * 4 < pages);
+    let shard = std::fs::read_to_string(search.join("terms/zy.json")).expect("a new shard");
+    assert!(shard.contains("zymurgist"), "{shard}");
+    demo.assert_same_as_full_build("a new word");
+
+    // The shards the edit is not in are neither read nor written: one
+    // changed by hand stays as it is, until a full build.
+    let doc =
+        |shard: &str| std::fs::read_to_string(search.join("terms").join(shard)).expect("a shard");
+    let id = doc("zy.json")
+        .split("[[")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .map(|id| format!("[{id},"))
+        .expect("amira's doc id");
+    let untouched = std::fs::read_dir(search.join("terms"))
+        .expect("the shards")
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .find(|name| name != "be.json" && !doc(name).contains(&id))
+        .expect("a shard without amira's doc");
+    std::fs::write(search.join("terms").join(&untouched), "{}").expect("written");
+    demo.edit(
+        "content/profiles/amira-hussain.md",
+        "zymurgist",
+        "zymurgist and beekeeper",
+    );
+    demo.save(&[]);
+    assert!(doc("be.json").contains("beekeeper"));
+    assert_eq!(doc(&untouched), "{}", "a shard the edit is not in");
+    demo.rebuild(generator::Memory::full_build());
+    demo.assert_same_as_full_build("a full build");
+
+    // A shard the edit is in, gone, is made again with the whole index.
+    std::fs::remove_file(search.join("terms/zy.json")).expect("removed");
+    demo.edit(
+        "content/profiles/amira-hussain.md",
+        "a keen zymurgist and beekeeper",
+        "a keen zymurgist",
+    );
+    demo.save(&[]);
+    demo.assert_same_as_full_build("a shard missing");
+}
+
+#[test]
+fn a_build_in_a_new_process_copies_only_intact_lines_of_the_last_export() {
+    let mut demo = Demo::built(Saves::Rebuilt);
+    let export = demo.output.join("directory.json");
+    let edit = |demo: &Demo, n: usize| {
+        let path = demo.root.join("content/profiles/amira-hussain.md");
+        let text = std::fs::read_to_string(&path).expect("readable");
+        std::fs::write(&path, format!("{text}\nEdit number {n}.\n")).expect("written");
+    };
+    edit(&demo, 1);
+    demo.save(&[]);
+    assert!(
+        std::fs::read_to_string(&export)
+            .expect("the export")
+            .contains("Edit number 1."),
+        "the edited entry is made again"
+    );
+    demo.assert_same_as_full_build("an edit");
+    // A line of another entry changed on disk, and the file cut short:
+    // neither is copied into the next export.
+    let text = std::fs::read_to_string(&export).expect("the export");
+    let damaged = text.replacen("\"name\":\"Bethan Morgan\"", "\"name\":\"B. Morgan\"", 1);
+    assert_ne!(damaged, text);
+    let cut = damaged.len() * 3 / 4;
+    std::fs::write(&export, &damaged.as_bytes()[..cut]).expect("written");
+    edit(&demo, 2);
+    demo.save(&[]);
+    demo.assert_same_as_full_build("a damaged export");
 }
 
 macro_rules! served_and_rebuilt {

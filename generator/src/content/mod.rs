@@ -273,6 +273,13 @@ pub fn digests<T>(entries: &[Arc<Entry<T>>]) -> u64 {
     each_file(entries, SourceFile::digest)
 }
 
+/// The fingerprint of every entry's file's modification time, in order:
+/// outside git, or changed since its last commit, an entry's dates in
+/// feeds and calendars are its file's time (see [`crate::git_dates`]).
+pub fn times<T>(entries: &[Arc<Entry<T>>]) -> u64 {
+    each_file(entries, SourceFile::modified)
+}
+
 /// The fingerprint of what `of` says of each entry's file, in order.
 fn each_file<T, H: std::hash::Hash>(
     entries: &[Arc<Entry<T>>],
@@ -360,18 +367,17 @@ impl Directory {
         ])
     }
 
-    /// The fingerprint of every entry's file's modification time: outside
-    /// git, or changed since its last commit, an entry's dates in feeds and
-    /// calendars are its file's time (see [`crate::git_dates`]).
+    /// The fingerprint of every entry's file's modification time (see
+    /// [`times`]).
     pub fn times(&self) -> u64 {
         crate::fingerprint::of([
-            each_file(&self.organisations, SourceFile::modified),
-            each_file(&self.profiles, SourceFile::modified),
-            each_file(&self.events, SourceFile::modified),
-            each_file(&self.consultations, SourceFile::modified),
-            each_file(&self.asks, SourceFile::modified),
-            each_file(&self.pages, SourceFile::modified),
-            each_file(&self.programmes, SourceFile::modified),
+            times(&self.organisations),
+            times(&self.profiles),
+            times(&self.events),
+            times(&self.consultations),
+            times(&self.asks),
+            times(&self.pages),
+            times(&self.programmes),
         ])
     }
 

@@ -31,7 +31,7 @@ const FILE: &str = "last-build";
 const MAGIC: &[u8; 8] = b"ixlast\x00\x01";
 
 /// The layout of what follows the header; a new layout has a new number.
-const LAYOUT: u32 = 1;
+const LAYOUT: u32 = 2;
 
 /// The last build's state, as the next build reads it: borrowed from the
 /// build's memory when written, owned when read.
@@ -50,6 +50,10 @@ pub(super) struct LastBuild<'a> {
     /// The suggestions on profile pages and what they were made from:
     /// making them is a fifth of a build after one edit.
     pub(super) suggestions: Option<(u64, Cow<'a, [Vec<Suggestion>]>)>,
+    /// The checksum of the search index it kept (see `search::kept`).
+    pub(super) index: Option<u64>,
+    /// Each entry of `directory.json` (see `export::kept`).
+    pub(super) export: Option<super::export::kept::Lines>,
 }
 
 /// The file that keeps the last build of the site written at `output`.
@@ -95,6 +99,7 @@ pub(super) fn write(options: &BuildOptions, last: &LastBuild<'_>) -> std::io::Re
             .map(|_| ())
             .map_err(std::io::Error::other)
     })
+    .map(|_| ())
 }
 
 #[cfg(test)]
@@ -125,6 +130,8 @@ mod tests {
                     place: Some("Leeds".into()),
                 }]]),
             )),
+            index: Some(13),
+            export: Some(vec![vec![(1, 2)]]),
         }
     }
 
@@ -138,6 +145,8 @@ mod tests {
         assert_eq!(read.groups, state().groups);
         assert_eq!(read.epoch, 2);
         assert_eq!(read.suggestions, state().suggestions);
+        assert_eq!(read.index, Some(13));
+        assert_eq!(read.export, Some(vec![vec![(1, 2)]]));
         let internal = BuildOptions {
             internal: true,
             ..options.clone()

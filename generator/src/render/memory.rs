@@ -52,6 +52,10 @@ pub struct Memory {
     pub(super) on_disk: bool,
     /// The moment the last build was made as of.
     pub(super) built_at: Option<Timestamp>,
+    /// The checksum of the search index the last build kept on disk.
+    pub(super) index_on_disk: Option<u64>,
+    /// Each entry of `directory.json` as the last build wrote it.
+    pub(super) export_on_disk: Option<super::export::kept::Lines>,
 }
 
 impl Drop for Memory {
@@ -102,6 +106,8 @@ impl Memory {
             memory.suggestions = last
                 .suggestions
                 .map(|(inputs, made)| (inputs, Arc::new(made.into_owned())));
+            memory.index_on_disk = last.index;
+            memory.export_on_disk = last.export;
         }
         memory
     }

@@ -15,6 +15,7 @@ use super::memory::Memory;
 use super::output::{self, Fill, InPlace, Staging};
 use super::pages::{self, Job, Renderer, jobs};
 use super::photos::Photos;
+use super::search;
 use super::site_files::{Caches, SiteFiles, SiteWide};
 use super::theme::Theme;
 use super::{BuildError, BuildOptions, Built, Progress, show_site, view};
@@ -85,6 +86,16 @@ pub fn rebuild(
     let site = SiteFiles::new(&index, root, options, theme, global, urls);
     // What the last build kept on disk holds until the output changes.
     last_build::forget(&options.output)?;
+    if memory.on_disk {
+        let path = search::kept::path(&options.output);
+        memory.caches.keep_index_on_disk(path, memory.index_on_disk);
+        // Read only when written over in place, as the last build left it.
+        let export = memory.export_on_disk.take().unwrap_or_default();
+        let last = in_place
+            .is_some()
+            .then(|| options.output.join("directory.json"));
+        memory.caches.keep_export_on_disk(export, last);
+    }
     let rendered = match in_place {
         None => {
             let whole = Whole {
@@ -136,6 +147,8 @@ pub fn rebuild(
                 .suggestions
                 .as_ref()
                 .map(|(inputs, made)| (*inputs, Cow::Borrowed(made.as_slice()))),
+            index: memory.caches.index_on_disk(),
+            export: memory.caches.export_on_disk(),
         };
         // A state that cannot be kept leaves the next build a full one.
         let _ = last_build::write(options, &last);
@@ -249,6 +262,10 @@ impl Whole<'_> {
         // A new site is written whole: what the caches knew of the old is moot.
         let once = memory.once;
         let caches = Caches::new(!once);
+        if memory.on_disk {
+            caches.keep_index_on_disk(search::kept::path(output), None);
+            caches.keep_export_on_disk(Vec::new(), None);
+        }
         let write = &|path: &Path, bytes: &[u8]| staging.write(path, bytes);
         let stream = &|path: &Path, fill: &mut Fill<'_>| staging.stream(path, fill);
         let write_group = |group: SiteWide| {

@@ -80,8 +80,8 @@ pub(super) struct SiteFiles<'a> {
     history: OnceLock<GitDates>,
     /// Every entry, as one number: made once, though several groups ask.
     entries: OnceLock<u64>,
-    /// What the entries' dates are made from besides the entries.
-    dates: OnceLock<u64>,
+    /// The commit git is at, if the site is in git.
+    head: OnceLock<Option<String>>,
     /// The site's own static files.
     static_files: OnceLock<Vec<theme::Listed>>,
 }
@@ -106,7 +106,7 @@ impl<'a> SiteFiles<'a> {
             urls,
             history: OnceLock::new(),
             entries: OnceLock::new(),
-            dates: OnceLock::new(),
+            head: OnceLock::new(),
             static_files: OnceLock::new(),
         }
     }
@@ -121,14 +121,12 @@ impl<'a> SiteFiles<'a> {
             .get_or_init(|| theme::list_folder(&self.root.join("static")))
     }
 
-    /// The fingerprint of what the entries' dates in feeds and calendars
-    /// are made from besides the entries: the files' times and the commit
-    /// git is at. A file written again with the same text, or committed,
-    /// can change an entry's dates.
-    fn dates(&self) -> u64 {
-        *self.dates.get_or_init(|| {
-            crate::fingerprint::of((self.index.dir.times(), crate::git_dates::head(self.root)))
-        })
+    /// The commit git is at: besides the entries and their files' times,
+    /// what their dates in feeds and calendars are made from (see
+    /// `git_dates`). A file written again with the same text, or
+    /// committed, can change an entry's dates.
+    fn head(&self) -> &Option<String> {
+        self.head.get_or_init(|| crate::git_dates::head(self.root))
     }
 
     /// The fingerprint of what a group is made from.
@@ -140,12 +138,14 @@ impl<'a> SiteFiles<'a> {
                 crate::content::digests(&dir.events),
                 crate::content::digests(&dir.organisations),
                 crate::content::digests(&dir.consultations),
-                self.dates(),
+                crate::content::times(&dir.events),
+                crate::content::times(&dir.consultations),
+                self.head(),
             )),
             SiteWide::Sitemap => crate::fingerprint::of((self.global, &self.urls)),
             SiteWide::Feeds => {
                 let entries = self.entries.get_or_init(|| dir.digest());
-                crate::fingerprint::of((self.global, *entries, self.dates()))
+                crate::fingerprint::of((self.global, *entries, dir.times(), self.head()))
             }
             SiteWide::Export | SiteWide::Search => {
                 let entries = self.entries.get_or_init(|| dir.digest());
@@ -196,7 +196,10 @@ impl<'a> SiteFiles<'a> {
         }
         if group == SiteWide::Search {
             let mut cache = lock(&caches.search);
-            let paths = search::write(self.index, self.global, &mut cache, write)?;
+            // Files the site holds from the last build are in the output
+            // being written over.
+            let over = (!kept.is_empty()).then_some(self.options.output.as_path());
+            let paths = search::write(self.index, self.global, &mut cache, write, over)?;
             return Ok((self.inputs(group), paths));
         }
         let made = self.make(group)?;
@@ -309,13 +312,43 @@ impl Caches {
         }
     }
 
+    /// Keeps the search index on disk at `path` as it is written, starting
+    /// from the one kept with the checksum `last`, if any (see
+    /// `search::kept`).
+    pub(super) fn keep_index_on_disk(&self, path: PathBuf, last: Option<u64>) {
+        lock(&self.search).keep_on_disk(path, last);
+    }
+
+    /// Keeps each entry of `directory.json` for the state on disk,
+    /// starting from `lines`, as the export at `last` holds them, if it is
+    /// the last build's (see `export::kept`).
+    pub(super) fn keep_export_on_disk(&self, lines: export::kept::Lines, last: Option<PathBuf>) {
+        lock(&self.export).keep_on_disk(lines, last);
+    }
+
+    /// Each entry of `directory.json` as kept for the state on disk.
+    pub(super) fn export_on_disk(&self) -> Option<export::kept::Lines> {
+        lock(&self.export).kept_on_disk().cloned()
+    }
+
+    /// The checksum of the search index kept on disk, if one is.
+    pub(super) fn index_on_disk(&self) -> Option<u64> {
+        lock(&self.search).kept_on_disk()
+    }
+
     /// Empties a group's cache, for a build with no next build to use it:
     /// the memory goes to the pages still rendering rather than to fresh
     /// pages from the system, which cost more here than the freeing.
     pub(super) fn clear(&self, group: SiteWide) {
         match group {
-            SiteWide::Export => *lock(&self.export) = export::LastExport::default(),
-            SiteWide::Search => *lock(&self.search) = search::LastIndex::default(),
+            SiteWide::Export => {
+                let mut export = lock(&self.export);
+                *export = export.emptied();
+            }
+            SiteWide::Search => {
+                let mut search = lock(&self.search);
+                *search = search.emptied();
+            }
             _ => {}
         }
     }

@@ -2,10 +2,12 @@
 //! councils' own tools. Its shape is documented in docs/outputs.md.
 
 mod fields;
+pub(super) mod kept;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -73,6 +75,10 @@ pub struct LastExport {
     keep: bool,
     /// By kind, then slug: the key the bytes were made from, and the bytes.
     entries: HashMap<Kind, HashMap<String, (u64, Vec<u8>)>>,
+    /// For a build that keeps its state on disk: each list's entries as
+    /// the export on disk holds them (see [`kept`]), and the export the
+    /// last build wrote, to copy unchanged entries from, if there is one.
+    on_disk: Option<(kept::Lines, Option<PathBuf>)>,
 }
 
 impl LastExport {
@@ -80,7 +86,29 @@ impl LastExport {
     pub fn new(keep: bool) -> Self {
         Self {
             keep,
-            entries: HashMap::new(),
+            ..Self::default()
+        }
+    }
+
+    /// Keeps each list's entries for the state on disk, starting from
+    /// `lines`, as the export at `last` holds them, if it is the last
+    /// build's.
+    pub(in crate::render) fn keep_on_disk(&mut self, lines: kept::Lines, last: Option<PathBuf>) {
+        self.on_disk = Some((lines, last));
+    }
+
+    /// Each list's entries as the export on disk now holds them, if they
+    /// are kept.
+    pub(in crate::render) fn kept_on_disk(&self) -> Option<&kept::Lines> {
+        self.on_disk.as_ref().map(|(lines, _)| lines)
+    }
+
+    /// The cache emptied for a build with none to come, still keeping
+    /// what the state on disk needs.
+    pub(in crate::render) fn emptied(&mut self) -> Self {
+        Self {
+            on_disk: self.on_disk.take(),
+            ..Self::default()
         }
     }
 }
@@ -114,6 +142,12 @@ struct Lists<'a, 'i> {
     cache: &'a mut LastExport,
     /// The site's settings, as a hash.
     site: u64,
+    /// How many lists are written.
+    written: usize,
+    /// The export the last build wrote, read as this one is written.
+    last: Option<kept::Last>,
+    /// Each list's entries as written, when the state on disk keeps them.
+    made: Option<kept::Lines>,
 }
 
 impl Lists<'_, '_> {
@@ -131,28 +165,64 @@ impl Lists<'_, '_> {
     ) -> std::io::Result<()> {
         write!(out, ",\n\"{name}\":[")?;
         let separator = |i: usize| if i == 0 { &b"\n"[..] } else { &b",\n"[..] };
+        let (index, site) = (self.index, self.site);
         if !self.cache.keep {
+            let number = self.written;
+            self.written += 1;
+            let on_disk = self.made.is_some();
+            let reading = self
+                .last
+                .as_mut()
+                .is_some_and(|last| last.start_list(number, name));
+            let mut lines = Vec::with_capacity(if on_disk { entries.len() } else { 0 });
             for (b, batch) in entries.chunks(PIECE * PIECES_AT_ONCE).enumerate() {
-                let pieces: Vec<Vec<u8>> = batch
+                // The lines the last build wrote of these entries, read in order.
+                let old: Vec<Option<(Vec<u8>, u64)>> = match self.last.as_mut() {
+                    Some(last) if reading => batch.iter().map(|e| last.line(&e.slug)).collect(),
+                    _ => Vec::new(),
+                };
+                // Each piece's bytes, and its entries as the state keeps them.
+                let pieces: Vec<(Vec<u8>, Vec<_>)> = batch
                     .par_chunks(PIECE)
                     .enumerate()
                     .map(|(n, chunk)| {
                         let mut piece = Vec::with_capacity(chunk.len() * 1_400);
+                        let mut kept = Vec::with_capacity(if on_disk { chunk.len() } else { 0 });
                         for (j, entry) in chunk.iter().enumerate() {
-                            let i = (b * PIECES_AT_ONCE + n) * PIECE + j;
+                            let at = n * PIECE + j;
+                            let i = b * PIECES_AT_ONCE * PIECE + at;
                             piece.extend_from_slice(separator(i));
-                            make(i, entry, &mut piece);
+                            if !on_disk {
+                                make(i, entry, &mut piece);
+                                continue;
+                            }
+                            let start = piece.len();
+                            let key = key(index, site, entry, extra(i));
+                            let hash = match old.get(at).and_then(Option::as_ref) {
+                                Some((line, hash)) if kept::line_hash(key, line) == *hash => {
+                                    piece.extend_from_slice(line);
+                                    *hash
+                                }
+                                _ => {
+                                    make(i, entry, &mut piece);
+                                    kept::line_hash(key, &piece[start..])
+                                }
+                            };
+                            kept.push((kept::slug_hash(&entry.slug), hash));
                         }
-                        piece
+                        (piece, kept)
                     })
                     .collect();
-                for piece in pieces {
+                for (piece, kept) in pieces {
                     out.write_all(&piece)?;
+                    lines.extend(kept);
                 }
+            }
+            if let Some(made) = &mut self.made {
+                made.push(lines);
             }
             return out.write_all(b"\n]");
         }
-        let (index, site) = (self.index, self.site);
         // The kind's entries as last made; those not in the directory now
         // are dropped with it.
         let mut known = self.cache.entries.remove(&kind).unwrap_or_default();
@@ -202,7 +272,24 @@ pub fn directory_json(
         format!("{:?}", dir.site).hash(&mut hasher);
         hasher.finish()
     };
-    let mut lists = Lists { index, cache, site };
+    // A build that keeps its state on disk copies from the export the
+    // last build wrote the entries that did not change.
+    let (last, made) = match &mut cache.on_disk {
+        Some((lines, file)) => {
+            let lines = std::mem::take(lines);
+            let last = file.take().and_then(|file| kept::Last::open(&file, lines));
+            (last, Some(Vec::new()))
+        }
+        None => (None, None),
+    };
+    let mut lists = Lists {
+        index,
+        cache,
+        site,
+        written: 0,
+        last,
+        made,
+    };
     let head = json!({
         "title": dir.site.title, "base_url": dir.site.base_url,
         "language": dir.site.language, "timezone": dir.site.timezone,
@@ -298,5 +385,8 @@ pub fn directory_json(
     lists.list(out, "pages", Kind::Page, &dir.pages, none, |_, e, out| {
         exported(index, Kind::Page, e, PageFields::new(&e.data), out);
     })?;
+    if let (Some((lines, _)), Some(made)) = (&mut lists.cache.on_disk, lists.made.take()) {
+        *lines = made;
+    }
     out.write_all(b"}\n")
 }

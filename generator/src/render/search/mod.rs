@@ -17,6 +17,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub(super) mod kept;
 mod tokens;
 
 use tokens::{indexed_tokens, shard_key};
@@ -45,13 +46,31 @@ pub struct Doc {
 
 /// A doc as a chunk file holds it: with its number in the index, which
 /// changes as docs before it come and go while the doc stays the same.
-#[derive(Serialize)]
+/// Read back from a chunk written, to change a doc in it.
+#[derive(Serialize, serde::Deserialize)]
 struct Numbered<'a> {
     id: u32,
-    title: &'a str,
-    url: &'a str,
-    kind: &'static str,
-    summary: &'a str,
+    #[serde(borrow)]
+    title: Cow<'a, str>,
+    #[serde(borrow)]
+    url: Cow<'a, str>,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    summary: Cow<'a, str>,
+}
+
+impl<'a> Numbered<'a> {
+    fn of(id: usize, doc: &'a Doc) -> Self {
+        Numbered {
+            // Docs are counted in u32 throughout the index.
+            id: id as u32,
+            title: Cow::Borrowed(&doc.title),
+            url: Cow::Borrowed(&doc.url),
+            kind: Cow::Borrowed(doc.kind),
+            summary: Cow::Borrowed(&doc.summary),
+        }
+    }
 }
 
 /// Weights of where a word is found.
@@ -89,6 +108,10 @@ pub struct LastIndex {
     bodies: HashMap<u64, Arc<str>>,
     /// The postings as last written.
     shards: Shards,
+    /// Where a build that keeps its state on disk keeps the index (see
+    /// [`kept`]), with the checksum of the one kept, if there is one to
+    /// trust: a build in a new process starts from it.
+    on_disk: Option<(PathBuf, Option<u64>)>,
 }
 
 /// A doc made at this build, not kept from the last.
@@ -106,12 +129,14 @@ struct Fresh {
 /// is made (the index of a national directory is hundreds of megabytes),
 /// and gives every path of the index. `global` covers what every doc may
 /// show of the site's settings (the vocabulary's labels, the time zone of
-/// dates).
+/// dates). `written_over` is the folder being written over, which holds
+/// the index as the last build wrote it, if it does.
 pub(super) fn write(
     index: &Index<'_>,
     global: u64,
     cache: &mut LastIndex,
     write: &Write<'_>,
+    written_over: Option<&Path>,
 ) -> Result<Vec<PathBuf>, BuildError> {
     let makers = makers(index);
     let organisations = index.organisation_digests();
@@ -119,6 +144,16 @@ pub(super) fn write(
         .par_iter()
         .map(|maker| maker.key(index, &organisations, global))
         .collect();
+    // A build in a new process has no docs in memory, but may have the
+    // index the last build kept on disk.
+    if cache.docs.is_empty()
+        && let Some(over) = written_over
+        && let Some((path, Some(sum))) = &cache.on_disk
+        && let Some(kept) = kept::read(path, *sum)
+        && let Some(paths) = cache.patch_kept(index, &makers, &keys, kept, over, write)?
+    {
+        return Ok(paths);
+    }
     let remade = cache.make_docs(index, &makers, &keys);
     let docs: Vec<(Arc<Doc>, u64)> = keys
         .iter()
@@ -143,8 +178,33 @@ pub(super) fn write(
         cache.forget_unused(index, &makers, &keys, &docs);
     }
     cache.docs = docs;
-    cache.write(touched, write)
+    let paths = cache.write(touched, write)?;
+    cache.keep_on_disk_made(&keys);
+    Ok(paths)
 }
+
+/// The hash of everything a doc is found by and shows.
+fn found_by(source: &Source) -> u64 {
+    crate::fingerprint::of((
+        &source.doc.title,
+        &source.doc.summary,
+        source.doc.kind,
+        &source.fields,
+    ))
+}
+
+/// The path of a shard of the postings.
+fn shard_path(key: &str) -> PathBuf {
+    PathBuf::from(format!("search/terms/{key}.json"))
+}
+
+/// The path of a chunk of the docs.
+fn chunk_path(n: usize) -> PathBuf {
+    PathBuf::from(format!("search/docs/{n}.json"))
+}
+
+/// The path of the index's settings.
+const META: &str = "search/meta.json";
 
 /// The shards and chunks of the index that changed.
 #[derive(Default)]
@@ -179,12 +239,7 @@ impl LastIndex {
                     None => maker.body_words(index),
                 };
                 let source = maker.source(index, Arc::clone(&body));
-                let hash = crate::fingerprint::of((
-                    &source.doc.title,
-                    &source.doc.summary,
-                    source.doc.kind,
-                    &source.fields,
-                ));
+                let hash = found_by(&source);
                 let weights = (!cache.weights.contains_key(&hash)).then(|| weights(&source));
                 Fresh {
                     key,
@@ -312,13 +367,165 @@ impl LastIndex {
         cache.bodies.retain(|digest, _| digests.contains(digest));
     }
 
+    /// Where the index is kept on disk, and the checksum of the one kept
+    /// by the last build, if there is one to trust.
+    pub(super) fn keep_on_disk(&mut self, path: PathBuf, last: Option<u64>) {
+        self.on_disk = Some((path, last));
+    }
+
+    /// The checksum of the index kept on disk, if there is one.
+    pub(super) fn kept_on_disk(&self) -> Option<u64> {
+        self.on_disk.as_ref().and_then(|(_, sum)| *sum)
+    }
+
+    /// The cache emptied for a build with none to come, still knowing
+    /// where the index is kept on disk.
+    pub(super) fn emptied(&mut self) -> Self {
+        Self {
+            on_disk: self.on_disk.take(),
+            ..Self::default()
+        }
+    }
+
+    /// Keeps on disk, if it is kept there, the index just written of the
+    /// docs of `keys`.
+    fn keep_on_disk_made(&mut self, keys: &[u64]) {
+        let Some((path, sum)) = &mut self.on_disk else {
+            return;
+        };
+        let docs: Vec<(u64, u64)> = keys
+            .iter()
+            .zip(&self.docs)
+            .map(|(key, (_, hash))| (*key, *hash))
+            .collect();
+        let shards = self.shards.iter().map(|(key, terms)| {
+            let mut docs = kept::Bitmap::new(keys.len());
+            for (doc, _) in terms.values().flatten() {
+                docs.set(*doc, true);
+            }
+            (key.as_str(), docs)
+        });
+        // An index that cannot be kept leaves the next build to make it whole.
+        *sum = kept::write(path, &docs, shards).ok();
+    }
+
+    /// Changes the index the last build kept on disk, and wrote in
+    /// `over`, into the index of `keys`: makes the docs whose keys
+    /// changed, and writes the shards and chunks they are in, and were
+    /// in. Gives every path of the index, or `None` when the index kept
+    /// cannot be changed (another number of docs, a file of it missing or
+    /// unreadable): it is then made whole.
+    fn patch_kept(
+        &mut self,
+        index: &Index<'_>,
+        makers: &[Maker],
+        keys: &[u64],
+        mut kept: kept::KeptIndex,
+        over: &Path,
+        write: &Write<'_>,
+    ) -> Result<Option<Vec<PathBuf>>, BuildError> {
+        if kept.docs.len() != keys.len() {
+            return Ok(None);
+        }
+        let changed: Vec<usize> = keys
+            .iter()
+            .zip(&kept.docs)
+            .enumerate()
+            .filter(|(_, (key, (old, _)))| key != &old)
+            .map(|(id, _)| id)
+            .collect();
+        let fresh: Vec<(u32, Doc, u64, Weights)> = changed
+            .par_iter()
+            .map(|&id| {
+                let maker = makers[id];
+                let source = maker.source(index, maker.body_words(index));
+                let hash = found_by(&source);
+                let weights = weights(&source);
+                (id as u32, source.doc, hash, weights)
+            })
+            .collect();
+        // The docs found by other words than before: their postings move.
+        let moved: Vec<&(u32, Doc, u64, Weights)> = fresh
+            .iter()
+            .filter(|(id, _, hash, _)| kept.docs[*id as usize].1 != *hash)
+            .collect();
+        let ids: std::collections::HashSet<u32> = moved.iter().map(|(id, ..)| *id).collect();
+        let mut touched = BTreeSet::new();
+        for (id, _, _, weights) in &moved {
+            let before = kept.shards.iter().filter(|(_, docs)| docs.has(*id));
+            touched.extend(before.map(|(key, _)| key.clone()));
+            touched.extend(weights.iter().map(|(token, _)| shard_key(token)));
+        }
+        let mut buffer = Vec::new();
+        for key in &touched {
+            let path = shard_path(key);
+            let mut terms: BTreeMap<String, Vec<(u32, u32)>> = if kept.shards.contains_key(key) {
+                let read = std::fs::read(over.join(&path)).ok();
+                match read.and_then(|bytes| serde_json::from_slice(&bytes).ok()) {
+                    Some(terms) => terms,
+                    None => return Ok(None),
+                }
+            } else {
+                BTreeMap::new()
+            };
+            for postings in terms.values_mut() {
+                postings.retain(|(doc, _)| !ids.contains(doc));
+            }
+            for (id, _, _, weights) in &moved {
+                for (token, weight) in weights.iter().filter(|(t, _)| shard_key(t) == *key) {
+                    let postings = terms.entry(token.to_string()).or_default();
+                    let at = postings.partition_point(|(doc, _)| doc < id);
+                    postings.insert(at, (*id, weight));
+                }
+            }
+            terms.retain(|_, postings| !postings.is_empty());
+            if terms.is_empty() {
+                kept.shards.remove(key);
+                continue;
+            }
+            let mut docs = kept::Bitmap::new(keys.len());
+            for (doc, _) in terms.values().flatten() {
+                docs.set(*doc, true);
+            }
+            kept.shards.insert(key.clone(), docs);
+            put(&mut buffer, write, &path, &terms)?;
+        }
+        let size = CHUNK_SIZE as u32;
+        let chunks: BTreeSet<u32> = fresh.iter().map(|(id, ..)| id / size).collect();
+        for n in chunks {
+            let path = chunk_path(n as usize);
+            let Ok(bytes) = std::fs::read(over.join(&path)) else {
+                return Ok(None);
+            };
+            let Ok(mut chunk) = serde_json::from_slice::<Vec<Numbered<'_>>>(&bytes) else {
+                return Ok(None);
+            };
+            for (id, doc, ..) in fresh.iter().filter(|(id, ..)| id / size == n) {
+                match chunk.get_mut((id - n * size) as usize) {
+                    Some(slot) if slot.id == *id => *slot = Numbered::of(*id as usize, doc),
+                    _ => return Ok(None),
+                }
+            }
+            put(&mut buffer, write, &path, &chunk)?;
+        }
+        for (id, _, hash, _) in &fresh {
+            kept.docs[*id as usize] = (keys[*id as usize], *hash);
+        }
+        let mut paths = vec![PathBuf::from(META)];
+        paths.extend(kept.shards.keys().map(|key| shard_path(key)));
+        paths.extend((0..keys.len().div_ceil(CHUNK_SIZE)).map(chunk_path));
+        if let Some((path, sum)) = &mut self.on_disk {
+            let shards = kept.shards.iter().map(|(key, docs)| (key.as_str(), docs));
+            *sum = kept::write(path, &kept.docs, shards).ok();
+        }
+        Ok(Some(paths))
+    }
+
     /// Writes the files `touched` with `write`, through one buffer; gives
     /// every path of the index.
     fn write(&self, touched: Touched, write: &Write<'_>) -> Result<Vec<PathBuf>, BuildError> {
         let cache = self;
-        let meta = PathBuf::from("search/meta.json");
-        let shard_path = |key: &str| PathBuf::from(format!("search/terms/{key}.json"));
-        let chunk_path = |n: usize| PathBuf::from(format!("search/docs/{n}.json"));
+        let meta = PathBuf::from(META);
         let count = cache.docs.len();
         let chunks = count.div_ceil(CHUNK_SIZE);
         let mut paths = vec![meta.clone()];
@@ -342,13 +549,7 @@ impl LastIndex {
                 .enumerate()
                 .skip(from)
                 .take(CHUNK_SIZE)
-                .map(|(id, (doc, _))| Numbered {
-                    id: id as u32,
-                    title: &doc.title,
-                    url: &doc.url,
-                    kind: doc.kind,
-                    summary: &doc.summary,
-                })
+                .map(|(id, (doc, _))| Numbered::of(id, doc))
                 .collect();
             if !chunk.is_empty() {
                 put(&mut buffer, write, &chunk_path(n), &chunk)?;

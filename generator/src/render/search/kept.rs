@@ -1,0 +1,158 @@
+//! The search index as a build left it, kept beside the output, so that a
+//! build in a new process that changes a few docs makes only those docs
+//! and writes only the shards and chunks they are in.
+//!
+//! The index's own files hold the postings and the docs; what they do not
+//! say cheaply is which shards a doc is in (a doc of a national directory
+//! is in about forty of two hundred shards, and the shards are a hundred
+//! megabytes). So this file holds each doc's key and hash, in id order,
+//! and for each shard a bitmap of the docs with postings in it: about six
+//! megabytes at 200,000 profiles. It is written as it is made, a shard at
+//! a time. The last build's state names it by its checksum, so that an
+//! index file left by a build that did not complete is never trusted.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::kept::{self, Kept};
+
+/// The file's name in the output's cache folder.
+const FILE: &str = "last-search";
+
+/// What the file begins with.
+const MAGIC: &[u8; 8] = b"ixsrch\x00\x01";
+
+/// The layout of what follows the header; a new layout has a new number.
+const LAYOUT: u32 = 1;
+
+/// Where the index of the site written at `output` is kept.
+pub(in crate::render) fn path(output: &Path) -> PathBuf {
+    crate::render::output::cache(output).join(FILE)
+}
+
+fn maker() -> u64 {
+    crate::fingerprint::of((LAYOUT, kept::program()))
+}
+
+/// Which docs, by id, have postings in one shard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Bitmap(Vec<u8>);
+
+impl Bitmap {
+    /// A bitmap of `docs` docs, none set.
+    pub(super) fn new(docs: usize) -> Self {
+        Self(vec![0; docs.div_ceil(8)])
+    }
+
+    /// Whether doc `id` is set.
+    pub(super) fn has(&self, id: u32) -> bool {
+        let id = id as usize;
+        self.0
+            .get(id / 8)
+            .is_some_and(|byte| byte & (1 << (id % 8)) != 0)
+    }
+
+    /// Sets doc `id`, or clears it.
+    pub(super) fn set(&mut self, id: u32, on: bool) {
+        let id = id as usize;
+        if let Some(byte) = self.0.get_mut(id / 8) {
+            if on {
+                *byte |= 1 << (id % 8);
+            } else {
+                *byte &= !(1 << (id % 8));
+            }
+        }
+    }
+}
+
+/// The index as kept.
+#[derive(Debug)]
+pub(super) struct KeptIndex {
+    /// Each doc's key and hash (see `LastIndex`), in id order.
+    pub(super) docs: Vec<(u64, u64)>,
+    /// Each shard's docs, by the shard's key.
+    pub(super) shards: BTreeMap<String, Bitmap>,
+}
+
+/// Reads the index kept at `path`, if it is whole and its checksum is
+/// `sum`: the one the last build's state names.
+pub(super) fn read(path: &Path, sum: u64) -> Option<KeptIndex> {
+    let kept = Kept::read(path, MAGIC, maker())?;
+    if kept.checksum() != sum {
+        return None;
+    }
+    let body = kept.body();
+    let (count, mut rest) = kept::split_u64(body)?;
+    let count = usize::try_from(count).ok()?;
+    let mut docs = Vec::with_capacity(count.min(rest.len() / 16));
+    for _ in 0..count {
+        let (key, after) = kept::split_u64(rest)?;
+        let (hash, after) = kept::split_u64(after)?;
+        docs.push((key, hash));
+        rest = after;
+    }
+    let bytes = count.div_ceil(8);
+    let mut shards = BTreeMap::new();
+    while !rest.is_empty() {
+        let (len, after) = kept::split_u64(rest)?;
+        let len = usize::try_from(len).ok()?;
+        if after.len() < len + bytes {
+            return None;
+        }
+        let (key, after) = after.split_at(len);
+        let (bitmap, after) = after.split_at(bytes);
+        let key = std::str::from_utf8(key).ok()?.to_string();
+        shards.insert(key, Bitmap(bitmap.to_vec()));
+        rest = after;
+    }
+    Some(KeptIndex { docs, shards })
+}
+
+/// Keeps at `path` the index of `docs` (each doc's key and hash, in id
+/// order) and `shards` (each shard's key and docs, made one at a time);
+/// gives the checksum that names it.
+pub(super) fn write<'a>(
+    path: &Path,
+    docs: &[(u64, u64)],
+    shards: impl Iterator<Item = (&'a str, impl std::borrow::Borrow<Bitmap>)>,
+) -> std::io::Result<u64> {
+    kept::write(path, MAGIC, maker(), |body| {
+        body.write_all(&(docs.len() as u64).to_le_bytes())?;
+        for (key, hash) in docs {
+            body.write_all(&key.to_le_bytes())?;
+            body.write_all(&hash.to_le_bytes())?;
+        }
+        for (key, bitmap) in shards {
+            body.write_all(&(key.len() as u64).to_le_bytes())?;
+            body.write_all(key.as_bytes())?;
+            body.write_all(&bitmap.borrow().0)?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_kept_is_read_back_by_its_checksum_only() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let path = dir.path().join("last-search");
+        let docs = vec![(1, 10), (2, 20), (3, 30)];
+        let mut pr = Bitmap::new(3);
+        pr.set(0, true);
+        pr.set(2, true);
+        let mut ho = Bitmap::new(3);
+        ho.set(1, true);
+        let shards = [("pr", pr.clone()), ("ho", ho.clone())];
+        let sum = write(&path, &docs, shards.into_iter()).expect("written");
+        let kept = read(&path, sum).expect("read back");
+        assert_eq!(kept.docs, docs);
+        assert_eq!(kept.shards.get("pr"), Some(&pr));
+        assert_eq!(kept.shards.get("ho"), Some(&ho));
+        assert!(kept.shards["pr"].has(2) && !kept.shards["pr"].has(1));
+        assert!(read(&path, sum ^ 1).is_none(), "another build's index");
+    }
+}
