@@ -356,28 +356,25 @@ impl Directory {
     /// Every entry's file, as one number: the same exactly when every
     /// file is.
     pub fn digest(&self) -> u64 {
-        crate::fingerprint::of([
-            digests(&self.organisations),
-            digests(&self.profiles),
-            digests(&self.events),
-            digests(&self.consultations),
-            digests(&self.asks),
-            digests(&self.pages),
-            digests(&self.programmes),
-        ])
+        self.each_file(SourceFile::digest)
     }
 
     /// The fingerprint of every entry's file's modification time (see
     /// [`times`]).
     pub fn times(&self) -> u64 {
+        self.each_file(SourceFile::modified)
+    }
+
+    /// The fingerprint of what `of` says of every entry's file, kind by kind.
+    fn each_file<H: std::hash::Hash>(&self, of: impl Fn(&SourceFile) -> H + Copy) -> u64 {
         crate::fingerprint::of([
-            times(&self.organisations),
-            times(&self.profiles),
-            times(&self.events),
-            times(&self.consultations),
-            times(&self.asks),
-            times(&self.pages),
-            times(&self.programmes),
+            each_file(&self.organisations, of),
+            each_file(&self.profiles, of),
+            each_file(&self.events, of),
+            each_file(&self.consultations, of),
+            each_file(&self.asks, of),
+            each_file(&self.pages, of),
+            each_file(&self.programmes, of),
         ])
     }
 
