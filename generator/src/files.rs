@@ -153,6 +153,11 @@ pub fn is_unfinished(name: &str) -> bool {
     name.starts_with('.') && name.ends_with(UNFINISHED)
 }
 
+/// How long the hidden file of a write must have been left before it is
+/// taken for one a killed process left: writes take milliseconds, so a
+/// minute-old one is over.
+pub const UNFINISHED_IDLE: Duration = Duration::from_secs(60);
+
 /// Removes, anywhere under `folder`, what writes cut short by a killed
 /// process left (the hidden files of [`is_unfinished`]) and not touched for
 /// `idle`: long enough that no write still under way is among them. The

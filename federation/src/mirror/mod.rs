@@ -678,10 +678,6 @@ async fn mirror_page(
     Ok(changed)
 }
 
-/// How long the hidden file of a write must have been left before it is
-/// taken for one a killed server left: writes take milliseconds.
-const UNFINISHED_IDLE: Duration = Duration::from_secs(60);
-
 /// Removes the mirrored entries of `host` that are not `listed`. Their paths.
 fn remove_unlisted(
     instance: &Instance,
@@ -691,7 +687,7 @@ fn remove_unlisted(
     let folder = instance.root.join("mirror").join(host);
     // A server killed while writing an entry left its hidden file: the
     // entry itself was written again since, or will be now.
-    match generator::files::remove_unfinished(&folder, UNFINISHED_IDLE) {
+    match generator::files::remove_unfinished(&folder, generator::files::UNFINISHED_IDLE) {
         Ok(left) if !left.is_empty() => {
             tracing::info!(
                 count = left.len(),

@@ -217,8 +217,8 @@ pub fn write(rounds: &Rounds, month: Month, file: &RoundFile) -> Result<(), Roun
     let path = rounds.file(month);
     if let Some(folder) = path.parent() {
         // What a run killed while writing left, before it is committed by
-        // mistake: writes take milliseconds, so a minute-old one is over.
-        let _ = crate::files::remove_unfinished(folder, std::time::Duration::from_secs(60));
+        // mistake.
+        let _ = crate::files::remove_unfinished(folder, crate::files::UNFINISHED_IDLE);
     }
     let text = crate::content::round::text(
         file,
