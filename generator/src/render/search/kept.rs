@@ -10,12 +10,25 @@
 //! megabytes at 200,000 profiles. It is written as it is made, a shard at
 //! a time. The last build's state names it by its checksum, so that an
 //! index file left by a build that did not complete is never trusted.
+//!
+//! Here too is what a build does with it: keeps the index it made, and,
+//! over the output the last build wrote, patches that build's index.
 
-use std::collections::BTreeMap;
-use std::io::Write;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
+use super::tokens::shard_key;
+use super::{
+    CHUNK_SIZE, Doc, LastIndex, META, Maker, Numbered, Weights, chunk_path, found_by, put,
+    shard_path, weights,
+};
 use crate::kept::{self, Kept};
+use crate::render::BuildError;
+use crate::render::index::Index;
+use crate::render::site_files::Write;
 
 /// The file's name in the output's cache folder.
 const FILE: &str = "last-search";
@@ -130,6 +143,143 @@ pub(super) fn write<'a>(
         }
         Ok(())
     })
+}
+
+/// What a build does with the index kept on disk.
+impl LastIndex {
+    /// Keeps on disk, if it is kept there, the index just written of the
+    /// docs of `keys`.
+    pub(super) fn keep_on_disk_made(&mut self, keys: &[u64]) {
+        let Some((path, sum)) = &mut self.on_disk else {
+            return;
+        };
+        let docs: Vec<(u64, u64)> = keys
+            .iter()
+            .zip(&self.docs)
+            .map(|(key, (_, hash))| (*key, *hash))
+            .collect();
+        let shards = self.shards.iter().map(|(key, terms)| {
+            let mut docs = Bitmap::new(keys.len());
+            for (doc, _) in terms.values().flatten() {
+                docs.set(*doc, true);
+            }
+            (key.as_str(), docs)
+        });
+        // An index that cannot be kept leaves the next build to make it whole.
+        *sum = self::write(path, &docs, shards).ok();
+    }
+
+    /// Changes the index the last build kept on disk, and wrote in
+    /// `over`, into the index of `keys`: makes the docs whose keys
+    /// changed, and writes the shards and chunks they are in, and were
+    /// in. Gives every path of the index, or `None` when the index kept
+    /// cannot be changed (another number of docs, a file of it missing or
+    /// unreadable): it is then made whole.
+    pub(super) fn patch_kept(
+        &mut self,
+        index: &Index<'_>,
+        makers: &[Maker],
+        keys: &[u64],
+        mut kept: KeptIndex,
+        over: &Path,
+        write: &Write<'_>,
+    ) -> Result<Option<Vec<PathBuf>>, BuildError> {
+        if kept.docs.len() != keys.len() {
+            return Ok(None);
+        }
+        let changed: Vec<usize> = keys
+            .iter()
+            .zip(&kept.docs)
+            .enumerate()
+            .filter(|(_, (key, (old, _)))| key != &old)
+            .map(|(id, _)| id)
+            .collect();
+        let fresh: Vec<(u32, Doc, u64, Weights)> = changed
+            .par_iter()
+            .map(|&id| {
+                let maker = makers[id];
+                let source = maker.source(index, maker.body_words(index));
+                let hash = found_by(&source);
+                let weights = weights(&source);
+                (id as u32, source.doc, hash, weights)
+            })
+            .collect();
+        // The docs found by other words than before: their postings move.
+        let moved: Vec<&(u32, Doc, u64, Weights)> = fresh
+            .iter()
+            .filter(|(id, _, hash, _)| kept.docs[*id as usize].1 != *hash)
+            .collect();
+        let ids: std::collections::HashSet<u32> = moved.iter().map(|(id, ..)| *id).collect();
+        let mut touched = BTreeSet::new();
+        for (id, _, _, weights) in &moved {
+            let before = kept.shards.iter().filter(|(_, docs)| docs.has(*id));
+            touched.extend(before.map(|(key, _)| key.clone()));
+            touched.extend(weights.iter().map(|(token, _)| shard_key(token)));
+        }
+        let mut buffer = Vec::new();
+        for key in &touched {
+            let path = shard_path(key);
+            let mut terms: BTreeMap<String, Vec<(u32, u32)>> = if kept.shards.contains_key(key) {
+                let read = std::fs::read(over.join(&path)).ok();
+                match read.and_then(|bytes| serde_json::from_slice(&bytes).ok()) {
+                    Some(terms) => terms,
+                    None => return Ok(None),
+                }
+            } else {
+                BTreeMap::new()
+            };
+            for postings in terms.values_mut() {
+                postings.retain(|(doc, _)| !ids.contains(doc));
+            }
+            for (id, _, _, weights) in &moved {
+                for (token, weight) in weights.iter().filter(|(t, _)| shard_key(t) == *key) {
+                    let postings = terms.entry(token.to_string()).or_default();
+                    let at = postings.partition_point(|(doc, _)| doc < id);
+                    postings.insert(at, (*id, weight));
+                }
+            }
+            terms.retain(|_, postings| !postings.is_empty());
+            if terms.is_empty() {
+                kept.shards.remove(key);
+                continue;
+            }
+            let mut docs = Bitmap::new(keys.len());
+            for (doc, _) in terms.values().flatten() {
+                docs.set(*doc, true);
+            }
+            kept.shards.insert(key.clone(), docs);
+            put(&mut buffer, write, &path, &terms)?;
+        }
+        let size = CHUNK_SIZE as u32;
+        let chunks: BTreeSet<u32> = fresh.iter().map(|(id, ..)| id / size).collect();
+        for n in chunks {
+            let path = chunk_path(n as usize);
+            let Ok(bytes) = std::fs::read(over.join(&path)) else {
+                return Ok(None);
+            };
+            let Ok(mut chunk) = serde_json::from_slice::<Vec<Numbered<'_>>>(&bytes) else {
+                return Ok(None);
+            };
+            for (id, doc, ..) in fresh.iter().filter(|(id, ..)| id / size == n) {
+                match chunk.get_mut((id - n * size) as usize) {
+                    Some(slot) if slot.id == *id => *slot = Numbered::of(*id as usize, doc),
+                    _ => return Ok(None),
+                }
+            }
+            put(&mut buffer, write, &path, &chunk)?;
+        }
+        for (id, _, hash, _) in &fresh {
+            kept.docs[*id as usize] = (keys[*id as usize], *hash);
+        }
+        let mut paths = vec![PathBuf::from(META)];
+        paths.extend(kept.shards.keys().map(|key| shard_path(key)));
+        paths.extend((0..keys.len().div_ceil(CHUNK_SIZE)).map(chunk_path));
+        if let Some((path, sum)) = &mut self.on_disk {
+            let shards = kept.shards.iter().map(|(key, docs)| (key.as_str(), docs));
+            *sum = self::write(path, &kept.docs, shards).ok();
+        }
+        Ok(Some(paths))
+    }
 }
 
 #[cfg(test)]
