@@ -54,6 +54,7 @@ pub fn run(options: &LoadOptions, build: &BuildOptions, force: bool, full: bool)
     let keep = generator::Keep {
         folder: build.cache_folder(),
         reuse: !full,
+        settled: generator::Keep::SETTLED,
     };
     let Some(loaded) = report::loaded(generator::load_keeping(options, &keep)) else {
         return ExitCode::FAILURE;

@@ -57,6 +57,60 @@ pub fn stamp(path: &Path) -> Option<u64> {
         .then(|| crate::fingerprint::of((metadata.len(), metadata.modified().ok())))
 }
 
+/// A stamp that changes whenever the file's bytes do, if the file was last
+/// changed (its text or its status) at least `settled` before `now`: its
+/// size, its modification and status-change times, and where it is on its
+/// device. A file changed since is not stamped: a write in the same tick of
+/// the file system's clock as the stamp was taken would not move its times.
+///
+/// The status-change time is what makes it safe: a program can set a file's
+/// modification time back after writing it (`touch -r`, `cp -p`, `rsync
+/// -t`, an editor keeping times), but not its status-change time, which the
+/// system moves to the present at every write.
+pub fn settled_stamp(
+    metadata: &std::fs::Metadata,
+    now: SystemTime,
+    settled: Duration,
+) -> Option<u64> {
+    let changed = last_changed(metadata)?;
+    (changed + settled <= now).then(|| exact_stamp(metadata))
+}
+
+/// The stamp [`settled_stamp`] takes, whenever the file last changed.
+pub fn exact_stamp(metadata: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        crate::fingerprint::of((
+            metadata.len(),
+            (metadata.mtime(), metadata.mtime_nsec()),
+            (metadata.ctime(), metadata.ctime_nsec()),
+            (metadata.dev(), metadata.ino()),
+        ))
+    }
+    #[cfg(not(unix))]
+    {
+        crate::fingerprint::of((metadata.len(), metadata.modified().ok()))
+    }
+}
+
+/// The later of when the file's bytes and its status last changed.
+fn last_changed(metadata: &std::fs::Metadata) -> Option<SystemTime> {
+    let modified = metadata.modified().ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let seconds = u64::try_from(metadata.ctime()).ok()?;
+        let nanos = u32::try_from(metadata.ctime_nsec()).ok()?;
+        let status = SystemTime::UNIX_EPOCH + Duration::new(seconds, nanos);
+        Some(modified.max(status))
+    }
+    #[cfg(not(unix))]
+    {
+        Some(modified)
+    }
+}
+
 /// Whether the files at `a` and `b` hold the same bytes; a missing `b`
 /// holds none.
 fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {

@@ -32,6 +32,8 @@ struct Demo {
     fresh: PathBuf,
     /// How many entry files the last rebuild parsed.
     last_parsed: std::cell::Cell<usize>,
+    /// How many entry files the last rebuild opened.
+    last_opened: std::cell::Cell<usize>,
 }
 
 fn load_options(root: &Path) -> LoadOptions {
@@ -94,6 +96,7 @@ impl Demo {
             output,
             fresh,
             last_parsed: std::cell::Cell::new(0),
+            last_opened: std::cell::Cell::new(0),
         };
         let first = demo.save(&[]);
         assert_eq!(
@@ -146,6 +149,10 @@ impl Demo {
         let keep = generator::Keep {
             folder: build_options(&self.output).cache_folder(),
             reuse: true,
+            // The files written a moment ago are trusted at once, as if
+            // written long before: a build here is slower than a tick of
+            // the clock between the reading and the next edit.
+            settled: std::time::Duration::ZERO,
         };
         let kept = generator::load_keeping(&load_options(&self.root), &keep).expect("loads");
         let fresh = generator::load(&load_options(&self.root)).expect("loads");
@@ -155,6 +162,7 @@ impl Demo {
             "what was kept from the last reading is what reading afresh gives"
         );
         self.last_parsed.set(kept.parsed);
+        self.last_opened.set(kept.opened);
         self.build_into(&self.output, memory, kept).rendered
     }
 
@@ -861,6 +869,7 @@ fn a_build_in_a_new_process_parses_only_the_files_that_changed() {
     let keep = |reuse| generator::Keep {
         folder: folder.clone(),
         reuse,
+        settled: std::time::Duration::ZERO,
     };
     let kept = keep(true).folder.join("last-read");
     assert!(kept.is_file(), "the build kept what it read");
@@ -993,6 +1002,66 @@ fn a_build_in_a_new_process_parses_only_the_files_that_changed() {
         "what was kept written again"
     );
     demo.assert_same_as_full_build("edits while what was kept is older");
+}
+
+#[test]
+fn a_build_in_a_new_process_opens_only_the_files_whose_size_or_times_changed() {
+    let mut demo = Demo::built(Saves::Rebuilt);
+    let every = generator::load(&load_options(&demo.root))
+        .expect("loads")
+        .opened;
+    // Files with a problem are read each time, so that their problems are
+    // found afresh; any other file is taken from what was kept.
+    demo.save(&[]);
+    let always = demo.last_opened.get();
+    assert_eq!(always, demo.last_parsed.get());
+    assert!(always < every / 4, "{always} of {every} files opened");
+
+    let amira = "content/profiles/amira-hussain.md";
+    demo.edit(amira, "Amira runs", "Amira leads");
+    demo.save(&[]);
+    assert_eq!(demo.last_opened.get(), always + 1, "one file edited");
+    demo.save(&[]);
+    assert_eq!(demo.last_opened.get(), always, "then kept");
+
+    // An edit that keeps the file's size, with its modification time set
+    // back as `touch -r` or `rsync -t` would: the time of the change to
+    // its status still tells.
+    let path = demo.root.join(amira);
+    let modified = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .expect("a time");
+    demo.edit(amira, "Amira leads", "Amira heads");
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(modified))
+        .expect("time set back");
+    demo.save(&[]);
+    assert_eq!(
+        (demo.last_opened.get(), demo.last_parsed.get()),
+        (always + 1, always + 1),
+        "an edit that kept the size and modification time"
+    );
+    demo.assert_same_as_full_build("an edit that kept the size and modification time");
+
+    // A file changed just before it is read is opened again next time,
+    // even though its bytes are as kept: a write in the same tick of the
+    // clock as the reading would not have moved its times.
+    let keep = generator::Keep {
+        folder: build_options(&demo.output).cache_folder(),
+        reuse: true,
+        settled: generator::Keep::SETTLED,
+    };
+    demo.edit(amira, "Amira heads", "Amira leads");
+    let first = generator::load_keeping(&load_options(&demo.root), &keep).expect("loads");
+    assert_eq!((first.opened, first.parsed), (always + 1, always + 1));
+    let next = generator::load_keeping(&load_options(&demo.root), &keep).expect("loads");
+    assert_eq!(
+        (next.opened, next.parsed),
+        (always + 1, always),
+        "a file changed just before it was read"
+    );
 }
 
 #[test]

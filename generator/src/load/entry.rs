@@ -154,34 +154,40 @@ fn place(relative: &Path) -> Result<Place, String> {
     })
 }
 
-/// A file's bytes and its modification time, from one open.
-fn read_with_time(path: &Path) -> std::io::Result<(Vec<u8>, Option<jiff::Timestamp>)> {
+/// A file's bytes and what the system says of it, from one open.
+fn read_with_metadata(path: &Path) -> std::io::Result<(Vec<u8>, std::fs::Metadata)> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
+    // Asked before the bytes are read: a write after it moves the file's
+    // times, so a stamp made from it never vouches for bytes newer than it.
     let metadata = file.metadata()?;
-    let modified = metadata
-        .modified()
-        .ok()
-        .and_then(|t| jiff::Timestamp::try_from(t).ok());
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     // Through `take`: a `File`'s own `read_to_end` asks for its size again.
     file.take(u64::MAX).read_to_end(&mut bytes)?;
-    Ok((bytes, modified))
+    Ok((bytes, metadata))
 }
 
 /// Reads the entry file at `relative` (to `root`).
 pub(super) fn read_entry(root: &Path, relative: &Path, context: &Context) -> ReadFile {
-    let (file, unreadable) = read_source(root, relative);
+    let (file, unreadable, _) = read_source(root, relative);
     read_entry_from(relative, file, unreadable, context)
 }
 
-/// The file at `relative` (to `root`) as a source file, and why its text
-/// is not all there if it is not (it cannot be read, or is not UTF-8).
-pub(super) fn read_source(root: &Path, relative: &Path) -> (Arc<SourceFile>, Option<String>) {
-    let (text, modified) = match read_with_time(&root.join(relative)) {
-        Ok((bytes, modified)) => (Ok(bytes), modified),
+/// The file at `relative` (to `root`) as a source file; why its text is
+/// not all there if it is not (it cannot be read, or is not UTF-8); and
+/// what the system said of it before it was read.
+pub(super) fn read_source(
+    root: &Path,
+    relative: &Path,
+) -> (Arc<SourceFile>, Option<String>, Option<std::fs::Metadata>) {
+    let (text, metadata) = match read_with_metadata(&root.join(relative)) {
+        Ok((bytes, metadata)) => (Ok(bytes), Some(metadata)),
         Err(e) => (Err(e), None),
     };
+    let modified = metadata
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| jiff::Timestamp::try_from(t).ok());
     let (text, unreadable) = match text {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => (text, None),
@@ -197,14 +203,13 @@ pub(super) fn read_source(root: &Path, relative: &Path) -> (Arc<SourceFile>, Opt
     };
     // Another directory's files are cleaned, not refused: this site's
     // editors could not fix them.
-    let mirrored = relative.starts_with("mirror");
-    let text = if mirrored {
+    let text = if relative.starts_with("mirror") {
         crate::escape::publishable(&text).into_owned()
     } else {
         text
     };
     let file = Arc::new(SourceFile::new(relative, text).modified_at(modified));
-    (file, unreadable)
+    (file, unreadable, metadata)
 }
 
 /// Reads the entry in `file`, read from `relative`, and `unreadable`: why

@@ -1,28 +1,32 @@
 //! What the last load read from each entry file, kept beside a build's
-//! output, so that the next build, in a new process, parses and checks
-//! again only the files whose bytes changed.
+//! output, so that the next build, in a new process, opens, parses and
+//! checks again only the files that changed.
 //!
-//! Every file is still opened and read: its text is the entry's body, and
-//! its digest says whether it changed (a time or size can stay the same
-//! across an edit, as when git checks a file out). A file whose digest is
-//! the one kept, and whose files under `static/` (a photo, a logo) have
-//! the stamps they had, takes its entry and findings from what was kept
-//! instead of being read field by field. Only files read without a problem
-//! are kept: a file with one is read again each time, so its diagnostics
-//! are always made fresh.
+//! Each file's record holds its text and its reading (the entry and what
+//! the checks across files need), under its path, its digest and its
+//! stamp: its size, times and place on disk (see
+//! [`crate::files::settled_stamp`]). A file whose stamp is the one kept is
+//! not opened: its text comes from the record. Any other file is read, and
+//! if its digest is the one kept (a file written again with the same
+//! bytes, or checked out again by git), its reading is still reused. A
+//! file changed in the two seconds before it was read has no stamp kept,
+//! so it is read again next time: a write in the same tick of the clock
+//! would not have moved its times. Either way, a reading is reused only if
+//! the files under `static/` it looked at (a photo, a logo) have the
+//! stamps they had. Only files read without a problem are kept: a file
+//! with one is read again each time, so its diagnostics are always made
+//! fresh.
 //!
 //! Reading a file depends on nothing else but the config and the day
 //! (consent dates are checked against today), so both are in the kept
 //! file's maker, with the program's build: any change to them reads every
 //! file again.
 //!
-//! The body is one record per file kept: the path, the digest of the file
-//! read, and the reading encoded on its own, so that a build decodes only
-//! the records of the files it finds unchanged, in parallel, and writes
-//! back the records of those unchanged as they were.
+//! The readings are encoded one by one, so that a build decodes only those
+//! of the files it finds unchanged, in parallel, and writes back those
+//! unchanged as they were.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -43,7 +47,7 @@ const FILE: &str = "last-read";
 const MAGIC: &[u8; 8] = b"ixread\x00\x01";
 
 /// The layout of what follows the header; a new layout has a new number.
-const LAYOUT: u32 = 1;
+const LAYOUT: u32 = 2;
 
 /// The kept readings are written again once more than one file in this
 /// many is not kept as it is now.
@@ -109,7 +113,32 @@ impl<'a> KeptEntry<'a> {
 
 /// The readings kept by the last load, by path (relative to the site).
 pub(super) struct LastRead<'a> {
-    records: HashMap<&'a str, (u64, &'a [u8])>,
+    // A fast hash: a national directory has 300,000 paths.
+    records: ahash::AHashMap<&'a str, Record<'a>>,
+}
+
+/// One file's record.
+#[derive(Clone, Copy)]
+struct Record<'a> {
+    /// The digest of the file's path and text.
+    digest: u64,
+    /// Its stamp when read, or 0 if it had none.
+    stamp: u64,
+    /// Its text, as read (and cleaned, for a mirrored file).
+    text: &'a [u8],
+    /// Its reading, a [`KeptRead`].
+    reading: &'a [u8],
+}
+
+/// How one file came to be read this time, for keeping its record.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Reading<'a> {
+    /// Its settled stamp, if it has one.
+    pub(super) stamp: Option<u64>,
+    /// The kept reading it reused, if it did.
+    pub(super) kept: Option<&'a [u8]>,
+    /// Whether it was taken from its record without being opened.
+    pub(super) unopened: bool,
 }
 
 /// The kept file at `folder`, read whole, if it was made by `maker`.
@@ -127,21 +156,58 @@ impl<'a> LastRead<'a> {
     /// The records of a kept file; `None` if they do not parse.
     pub(super) fn of(kept: &'a Kept) -> Option<Self> {
         let mut body = kept.body();
-        let mut records = HashMap::new();
+        let mut records = ahash::AHashMap::new();
         while !body.is_empty() {
             let (path, rest) = split_bytes(body)?;
             let (digest, rest) = kept::split_u64(rest)?;
-            let (record, rest) = split_bytes(rest)?;
-            records.insert(std::str::from_utf8(path).ok()?, (digest, record));
+            let (stamp, rest) = kept::split_u64(rest)?;
+            let (text, rest) = split_bytes(rest)?;
+            let (reading, rest) = split_bytes(rest)?;
+            let record = Record {
+                digest,
+                stamp,
+                text,
+                reading,
+            };
+            records.insert(std::str::from_utf8(path).ok()?, record);
             body = rest;
         }
         Some(Self { records })
     }
 
-    /// The record kept for the file at `path`, if its digest is `digest`.
-    pub(super) fn record(&self, path: &Path, digest: u64) -> Option<&'a [u8]> {
-        let (kept, record) = self.records.get(path.to_str()?)?;
-        (*kept == digest).then_some(*record)
+    /// The reading kept for the file at `path`, if its digest is `digest`.
+    pub(super) fn reading(&self, path: &Path, digest: u64) -> Option<&'a [u8]> {
+        let record = self.records.get(path.to_str()?)?;
+        (record.digest == digest).then_some(record.reading)
+    }
+
+    /// The file at `path` (relative to `root`) read from its record, if its
+    /// stamp on disk is the one kept, and how: without opening it.
+    pub(super) fn unchanged(&self, root: &Path, path: &Path) -> Option<(ReadFile, Reading<'a>)> {
+        let record = self.records.get(path.to_str()?)?;
+        if record.stamp == 0 {
+            return None;
+        }
+        let metadata = std::fs::metadata(root.join(path)).ok()?;
+        if !metadata.is_file() || crate::files::exact_stamp(&metadata) != record.stamp {
+            return None;
+        }
+        let text = std::str::from_utf8(record.text).ok()?;
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|t| jiff::Timestamp::try_from(t).ok());
+        let file = Arc::new(SourceFile::new(path, text).modified_at(modified));
+        if file.digest() != record.digest {
+            return None;
+        }
+        let read = reuse(record.reading, &file, root)?;
+        let reading = Reading {
+            stamp: Some(record.stamp),
+            kept: Some(record.reading),
+            unopened: true,
+        };
+        Some((read, reading))
     }
 }
 
@@ -175,27 +241,31 @@ pub(super) fn reuse(record: &[u8], file: &Arc<SourceFile>, root: &Path) -> Optio
     })
 }
 
-/// Keeps, in `folder`, the readings of `entries` without a problem, made
-/// under `maker`. A file reused from `last` (named in `reused`) keeps its
-/// record as it was.
+/// Keeps, in `folder`, the texts and readings of `entries` without a
+/// problem, made under `maker`, each with how it was read this time. A
+/// reading reused keeps its encoding as it was.
 ///
 /// Nothing is written while few files are not kept as they are now (see
-/// [`STALE`]): a build then parses those few again, which costs less than
-/// writing every record again (a hundred megabytes at 200,000 profiles)
-/// after each edit.
+/// [`STALE`]): a build then opens and parses those few again, which costs
+/// less than writing every record again (hundreds of megabytes at 200,000
+/// profiles) after each edit.
 pub(super) fn write(
     folder: &Path,
     maker: u64,
-    entries: &BTreeMap<PathBuf, ReadFile>,
-    reused: &HashMap<PathBuf, &[u8]>,
+    entries: &[(PathBuf, ReadFile, Reading<'_>)],
     last: Option<&LastRead<'_>>,
 ) -> std::io::Result<()> {
-    let keepable: Vec<(&Path, &ReadFile)> = entries
+    let keepable: Vec<(&Path, &ReadFile, Reading<'_>)> = entries
         .iter()
-        .filter(|(_, read)| read.diagnostics.is_empty() && read.entry.is_some())
-        .map(|(path, read)| (path.as_path(), read))
+        .filter(|(_, read, _)| read.diagnostics.is_empty() && read.entry.is_some())
+        .map(|(path, read, reading)| (path.as_path(), read, *reading))
         .collect();
-    let stale = keepable.len() - reused.len();
+    // Stale: a file parsed again, or one whose bytes were as kept but
+    // whose stamp was not, when it has one now worth keeping.
+    let stale = keepable
+        .iter()
+        .filter(|(_, _, r)| !r.unopened && (r.kept.is_none() || r.stamp.is_some()))
+        .count();
     if last.is_some() && stale * STALE <= keepable.len() {
         return Ok(());
     }
@@ -203,17 +273,20 @@ pub(super) fn write(
         for batch in keepable.chunks(BATCH) {
             let records: Vec<Option<Cow<'_, [u8]>>> = batch
                 .par_iter()
-                .map(|(path, read)| match reused.get(*path) {
-                    Some(record) => Some(Cow::Borrowed(*record)),
+                .map(|(_, read, reading)| match reading.kept {
+                    Some(record) => Some(Cow::Borrowed(record)),
                     None => encode(read).map(Cow::Owned),
                 })
                 .collect();
-            for ((path, read), record) in batch.iter().zip(records) {
+            for ((path, read, reading), record) in batch.iter().zip(records) {
                 let (Some(record), Some(path)) = (record, path.to_str()) else {
                     continue;
                 };
+                let file = &read.findings.file;
                 put_bytes(body, path.as_bytes())?;
-                body.write_all(&read.findings.file.digest().to_le_bytes())?;
+                body.write_all(&file.digest().to_le_bytes())?;
+                body.write_all(&reading.stamp.unwrap_or(0).to_le_bytes())?;
+                put_bytes(body, file.text().as_bytes())?;
                 put_bytes(body, &record)?;
             }
         }

@@ -33,7 +33,7 @@ use crate::fields::{Context, Reader, Reference};
 use crate::node::{parse_toml, parse_yaml};
 use crate::source::{SourceFile, Span};
 use entry::{AnyEntry, Findings, ReadFile, read_entry, read_entry_from, read_source};
-use last_read::LastRead;
+use last_read::{LastRead, Reading};
 
 pub use entry::entry_of;
 
@@ -111,6 +111,15 @@ pub struct Keep {
     /// Whether what the last load kept may be used; else every file is
     /// read afresh, and what is kept is made anew.
     pub reuse: bool,
+    /// How long before a file is read it must have been left unchanged for
+    /// its size and times to be trusted next time to say it has not
+    /// changed ([`Keep::SETTLED`]; see `crate::files::settled_stamp`).
+    pub settled: std::time::Duration,
+}
+
+impl Keep {
+    /// Two seconds: longer than the tick of any file system's clock.
+    pub const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 }
 
 /// Why a site could not be loaded at all. Problems in its files are
@@ -147,6 +156,10 @@ pub struct Loaded {
     /// every one, unless what an earlier load read was kept (see
     /// [`load_keeping`]), or, for a site being served, those changed.
     pub parsed: usize,
+    /// How many entry files the last reading opened: every one, unless
+    /// what an earlier load read was kept, when only those whose size or
+    /// times changed (or changed just before they were last read) are.
+    pub opened: usize,
     /// The moment the check was made as of.
     pub now: Timestamp,
 }
@@ -203,6 +216,8 @@ pub struct Files {
     tally: checks::Tally,
     /// How many entry files the last reading parsed.
     parsed: usize,
+    /// How many entry files the last reading opened.
+    opened: usize,
 }
 
 impl Files {
@@ -275,44 +290,59 @@ impl Files {
             .collect();
         let paths: Vec<PathBuf> = content.into_iter().chain(mirror).collect();
         let last = kept.as_ref().and_then(LastRead::of);
-        let entries: Vec<(PathBuf, ReadFile, Option<&[u8]>)> = paths
+        let entries: Vec<(PathBuf, ReadFile, Reading<'_>)> = paths
             .into_par_iter()
             .map(|path| {
-                let (file, unreadable) = read_source(root, &path);
+                if let Some((read, reading)) =
+                    last.as_ref().and_then(|last| last.unchanged(root, &path))
+                {
+                    return (path, read, reading);
+                }
+                let (file, unreadable, metadata) = read_source(root, &path);
+                let stamp = metadata.as_ref().and_then(|metadata| {
+                    let settled = keep.map_or(Keep::SETTLED, |(keep, _)| keep.settled);
+                    crate::files::settled_stamp(metadata, std::time::SystemTime::now(), settled)
+                });
                 let reused = last
                     .as_ref()
                     .filter(|_| unreadable.is_none())
-                    .and_then(|last| last.record(&path, file.digest()))
-                    .and_then(|record| Some((last_read::reuse(record, &file, root)?, record)));
+                    .and_then(|last| last.reading(&path, file.digest()))
+                    .and_then(|kept| Some((last_read::reuse(kept, &file, root)?, kept)));
                 match reused {
-                    Some((read, record)) => (path, read, Some(record)),
+                    Some((read, kept)) => {
+                        let reading = Reading {
+                            stamp,
+                            kept: Some(kept),
+                            unopened: false,
+                        };
+                        (path, read, reading)
+                    }
                     None => {
                         let read = read_entry_from(&path, file, unreadable, &context);
-                        (path, read, None)
+                        let reading = Reading {
+                            stamp,
+                            ..Reading::default()
+                        };
+                        (path, read, reading)
                     }
                 }
             })
             .collect();
-        let mut reused = std::collections::HashMap::new();
+        let parsed = entries.iter().filter(|(_, _, r)| r.kept.is_none()).count();
+        let opened = entries.iter().filter(|(_, _, r)| !r.unopened).count();
+        if let Some((keep, maker)) = keep {
+            // Only time is lost if this cannot be written: the next build
+            // reads every file again.
+            let _ = last_read::write(&keep.folder, maker, &entries, last.as_ref());
+        }
         // Already in order: the map is built in one pass, with no search
         // per file (comparing paths component by component is slow).
         let mut entries: std::collections::BTreeMap<PathBuf, ReadFile> = entries
             .into_iter()
-            .map(|(path, read, record)| {
-                if let Some(record) = record {
-                    reused.insert(path.clone(), record);
-                }
-                (path, read)
-            })
+            .map(|(path, read, _)| (path, read))
             .collect();
-        let parsed = entries.len() - reused.len();
         for (path, diagnostic) in refused {
             entries.insert(path, ReadFile::refused(diagnostic));
-        }
-        if let Some((keep, maker)) = keep {
-            // Only time is lost if this cannot be written: the next build
-            // reads every file again.
-            let _ = last_read::write(&keep.folder, maker, &entries, &reused, last.as_ref());
         }
         let mut tally = checks::Tally::default();
         for read in entries.values() {
@@ -338,6 +368,7 @@ impl Files {
             rounds: read_rounds,
             tally,
             parsed,
+            opened,
         })
     }
 
@@ -356,6 +387,7 @@ impl Files {
         }
         self.context.now = now;
         self.parsed = 0;
+        self.opened = 0;
         for path in relative {
             if rounds::under_rounds(&path) {
                 let full = root.join(&path);
@@ -392,6 +424,7 @@ impl Files {
             if full.is_file() {
                 let read = read_entry(&root, &path, &self.context);
                 self.parsed += 1;
+                self.opened += 1;
                 self.tally.add(read.claim.as_ref(), &read.findings);
                 if let Some(old) = self.entries.insert(path, read) {
                     self.tally.remove(old.claim.as_ref(), &old.findings);
@@ -467,6 +500,7 @@ impl Files {
             diagnostics,
             files: self.entries.len() + self.rounds.len() + 1,
             parsed: self.parsed,
+            opened: self.opened,
             now: self.context.now,
         }
     }
