@@ -5,7 +5,7 @@
 use super::{Choice, Directory, OpenTo, Sector};
 
 /// The taxonomies every site has, in the order the topics page lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TaxonomyKind {
     /// The sector of a person's organisation.
     Sector,

@@ -19,7 +19,7 @@ use crate::matching::suggestions::Suggestion;
 pub type Map<K, V> = HashMap<K, V, ahash::RandomState>;
 
 /// One term of a taxonomy and the profiles under it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Term {
     /// Its slug.
     pub slug: String,
@@ -198,7 +198,7 @@ pub struct KnownTerms {
 /// The A–Z order of an earlier index, and each organisation's people in
 /// it: kept while every profile keeps its place in the directory, its name
 /// and its organisation, as on most saves.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct KnownOrder {
     /// Each profile's name and organisation, in directory order, as a number.
     keys: u64,

@@ -108,6 +108,12 @@ impl Memory {
                 .map(|(inputs, made)| (inputs, Arc::new(made.into_owned())));
             memory.index_on_disk = last.index;
             memory.export_on_disk = last.export;
+            memory.order = last.order.map(std::borrow::Cow::into_owned);
+            memory.terms = last.terms.map(|kept| index::KnownTerms {
+                inputs: kept.inputs,
+                order: kept.order,
+                taxonomies: Arc::new(kept.taxonomies.into_owned()),
+            });
         }
         memory
     }

@@ -149,6 +149,12 @@ pub fn rebuild(
                 .map(|(inputs, made)| (*inputs, Cow::Borrowed(made.as_slice()))),
             index: memory.caches.index_on_disk(),
             export: memory.caches.export_on_disk(),
+            order: memory.order.as_ref().map(Cow::Borrowed),
+            terms: memory.terms.as_ref().map(|known| last_build::KeptTerms {
+                inputs: known.inputs,
+                order: known.order,
+                taxonomies: Cow::Borrowed(known.taxonomies.as_slice()),
+            }),
         };
         // A state that cannot be kept leaves the next build a full one.
         let _ = last_build::write(options, &last);
@@ -208,7 +214,7 @@ fn index_keeping<'d>(
     );
     memory.suggestions = Some((inputs, made.clone()));
     index.suggestions = made;
-    if !memory.once {
+    if !memory.once || memory.on_disk {
         memory.order = Some(index.known_order());
         memory.terms = Some(index::KnownTerms {
             inputs: terms_inputs,
