@@ -56,7 +56,24 @@ pub fn run(options: &LoadOptions, build: &BuildOptions, force: bool, full: bool)
         reuse: !full,
         settled: generator::Keep::SETTLED,
     };
-    let Some(loaded) = report::loaded(generator::load_keeping(options, &keep)) else {
+    // What the last build kept is read while the files are: neither needs
+    // the other, and each has parts that take one core.
+    let (loaded, memory) = std::thread::scope(|scope| {
+        let memory = scope.spawn(|| {
+            if full {
+                generator::Memory::full_build()
+            } else {
+                generator::Memory::last_build(build)
+            }
+        });
+        let loaded = generator::load_keeping(options, &keep);
+        // A panic reading the state is a build from nothing, not a crash.
+        let memory = memory
+            .join()
+            .unwrap_or_else(|_| generator::Memory::full_build());
+        (loaded, memory)
+    });
+    let Some(loaded) = report::loaded(loaded) else {
         return ExitCode::FAILURE;
     };
     if !loaded.diagnostics.is_empty() {
@@ -81,11 +98,6 @@ pub fn run(options: &LoadOptions, build: &BuildOptions, force: bool, full: bool)
     let progress: &dyn Progress = match &bar {
         Some(bar) => bar,
         None => &Quiet,
-    };
-    let memory = if full {
-        generator::Memory::full_build()
-    } else {
-        generator::Memory::last_build(build)
     };
     let result = generator::build_with(
         &loaded.directory,
