@@ -52,6 +52,9 @@ impl Kept {
     }
 }
 
+/// What a kept file's body is written to.
+pub(crate) type Body<'f> = std::io::BufWriter<Checksummed<&'f mut std::fs::File>>;
+
 /// The header's length: the magic, the maker and the checksum.
 const HEADER: usize = 8 + 16;
 
@@ -62,14 +65,16 @@ pub(crate) fn write(
     path: &Path,
     magic: &[u8; 8],
     maker: u64,
-    fill: impl FnOnce(&mut Checksummed<&mut std::fs::File>) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut Body<'_>) -> std::io::Result<()>,
 ) -> std::io::Result<u64> {
     let mut sum = 0;
     crate::files::write_atomically_with(path, |file| {
         file.write_all(&[0; HEADER])?;
-        let mut body = Checksummed::new(&mut *file);
+        // Buffered before the checksum: serde writes a field at a time, a
+        // few bytes each, millions of times for a national directory.
+        let mut body = std::io::BufWriter::with_capacity(BLOCK, Checksummed::new(&mut *file));
         fill(&mut body)?;
-        sum = body.finish()?;
+        sum = body.into_inner().map_err(|e| e.into_error())?.finish()?;
         file.seek(SeekFrom::Start(0))?;
         file.write_all(magic)?;
         file.write_all(&maker.to_le_bytes())?;
