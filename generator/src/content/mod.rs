@@ -409,19 +409,24 @@ impl Directory {
     /// the public site) is never blocked by what names them, and nothing
     /// made from the directory carries their slug.
     pub fn forget_unlisted_profiles(&mut self) {
+        use rayon::prelude::*;
+        // In parallel: a national directory looks up 100,000 asks' and
+        // events' people among 300,000 profiles, at every build.
         let profiles = &self.profiles;
         let listed = |slug: &String| find(profiles, slug).is_some();
-        self.asks.retain(|a| listed(&a.data.by));
-        for event in &mut self.events {
+        let kept: Vec<bool> = self.asks.par_iter().map(|a| listed(&a.data.by)).collect();
+        let mut kept = kept.into_iter();
+        self.asks.retain(|_| kept.next().unwrap_or(true));
+        self.events.par_iter_mut().for_each(|event| {
             if event.data.host.as_ref().is_some_and(|h| !listed(h)) {
                 Arc::make_mut(event).data.host = None;
             }
-        }
-        for consultation in &mut self.consultations {
+        });
+        self.consultations.par_iter_mut().for_each(|consultation| {
             if consultation.data.lead.as_ref().is_some_and(|l| !listed(l)) {
                 Arc::make_mut(consultation).data.lead = None;
             }
-        }
+        });
     }
 }
 
