@@ -36,6 +36,10 @@ pub struct Memory {
     /// The suggestions on profile pages, with what they were made from:
     /// most saves change no tag, place or organisation and keep them.
     pub(super) suggestions: Option<(u64, Arc<Vec<Vec<Suggestion>>>)>,
+    /// What the suggestions kept on disk beside the output were made from,
+    /// when they are the ones in `suggestions`: they need not be written
+    /// again.
+    pub(super) suggestions_on_disk: Option<u64>,
     /// The terms of the last build, for the same reason.
     pub(super) terms: Option<index::KnownTerms>,
     /// The A–Z order of the last build, for the same reason.
@@ -103,9 +107,12 @@ impl Memory {
             memory.next_change = last.next_change;
             memory.epoch = last.epoch;
             memory.built_at = last.built_at;
-            memory.suggestions = last
-                .suggestions
-                .map(|(inputs, made)| (inputs, Arc::new(made.into_owned())));
+            if let Some(inputs) = last.suggestions
+                && let Some(made) = last_build::read_suggestions(options, inputs)
+            {
+                memory.suggestions = Some((inputs, Arc::new(made)));
+                memory.suggestions_on_disk = Some(inputs);
+            }
             memory.index_on_disk = last.index;
             memory.export_on_disk = last.export;
             memory.order = last.order.map(std::borrow::Cow::into_owned);

@@ -143,10 +143,13 @@ pub fn rebuild(
                 .iter()
                 .map(|(name, (print, files))| (name.to_string(), *print, files.clone()))
                 .collect(),
-            suggestions: memory
-                .suggestions
-                .as_ref()
-                .map(|(inputs, made)| (*inputs, Cow::Borrowed(made.as_slice()))),
+            suggestions: memory.suggestions.as_ref().and_then(|(inputs, made)| {
+                // Written only when made anew; a state whose suggestions
+                // could not be kept names none.
+                let kept = memory.suggestions_on_disk == Some(*inputs)
+                    || last_build::write_suggestions(options, *inputs, made).is_ok();
+                kept.then_some(*inputs)
+            }),
             index: memory.caches.index_on_disk(),
             export: memory.caches.export_on_disk(),
             order: memory.order.as_ref().map(Cow::Borrowed),
