@@ -118,7 +118,9 @@ pub struct Keep {
 }
 
 impl Keep {
-    /// Two seconds: longer than the tick of any file system's clock.
+    /// Two seconds: as long as the coarsest clock a file system keeps times
+    /// with (FAT's); most keep them to the nanosecond, moved a few
+    /// milliseconds at a time.
     pub const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 }
 
