@@ -27,7 +27,8 @@ pub(crate) fn program() -> impl Hash {
 
 /// A kept file's bytes, once its header is checked.
 pub(crate) struct Kept {
-    bytes: Vec<u8>,
+    // Shared: the files' texts kept in `last-read` are read from here.
+    bytes: std::sync::Arc<Vec<u8>>,
 }
 
 impl Kept {
@@ -38,7 +39,15 @@ impl Kept {
         let rest = bytes.strip_prefix(magic)?;
         let (made_by, rest) = split_u64(rest)?;
         let (sum, body) = split_u64(rest)?;
-        (made_by == maker && sum == checksum(body)).then_some(Self { bytes })
+        let whole = made_by == maker && sum == checksum(body);
+        whole.then(|| Self {
+            bytes: std::sync::Arc::new(bytes),
+        })
+    }
+
+    /// The whole file's bytes, header and all, to share.
+    pub(crate) fn shared(&self) -> &std::sync::Arc<Vec<u8>> {
+        &self.bytes
     }
 
     /// What follows the header.

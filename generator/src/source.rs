@@ -32,13 +32,40 @@ impl Span {
 #[derive(Debug)]
 pub struct SourceFile {
     path: PathBuf,
-    text: Arc<str>,
+    text: Text,
     /// Where each line starts, made when a position is first asked for:
     /// most files read never are, and a national directory reads 300,000.
     line_starts: OnceLock<Vec<u32>>,
     digest: u64,
     /// When the file was last modified, if it was read from disk.
     modified: Option<jiff::Timestamp>,
+}
+
+/// A file's text: as read, or lying where a build kept it (see
+/// `load::last_read`), copied out only when first asked for: a build after
+/// one edit asks for the text of few of a national directory's files.
+enum Text {
+    Read(Arc<str>),
+    Kept {
+        /// The kept file's bytes, shared by every file kept in it.
+        bytes: Arc<Vec<u8>>,
+        range: std::ops::Range<usize>,
+        copied: OnceLock<Arc<str>>,
+    },
+}
+
+// Shown as its text, however it is held, so that a directory read from
+// what a build kept shows as the same directory read afresh.
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Text::Read(text) => text.fmt(f),
+            Text::Kept { bytes, range, .. } => {
+                let bytes = bytes.get(range.clone()).unwrap_or_default();
+                String::from_utf8_lossy(bytes).fmt(f)
+            }
+        }
+    }
 }
 
 impl SourceFile {
@@ -49,7 +76,28 @@ impl SourceFile {
         let digest = crate::fingerprint::of((&path, &text));
         Self {
             path,
-            text,
+            text: Text::Read(text),
+            line_starts: OnceLock::new(),
+            digest,
+            modified: None,
+        }
+    }
+
+    /// A file whose text is `range` of `bytes` (kept by a build, under the
+    /// digest it had when read: see [`SourceFile::digest`]).
+    pub(crate) fn kept(
+        path: impl Into<PathBuf>,
+        bytes: Arc<Vec<u8>>,
+        range: std::ops::Range<usize>,
+        digest: u64,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            text: Text::Kept {
+                bytes,
+                range,
+                copied: OnceLock::new(),
+            },
             line_starts: OnceLock::new(),
             digest,
             modified: None,
@@ -88,12 +136,31 @@ impl SourceFile {
 
     /// The whole text of the file.
     pub fn text(&self) -> &str {
-        &self.text
+        self.read_text()
     }
 
     /// The text, shareable without copying.
     pub fn shared_text(&self) -> Arc<str> {
-        Arc::clone(&self.text)
+        Arc::clone(self.read_text())
+    }
+
+    /// The text's bytes, as read or kept, without copying them out.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match &self.text {
+            Text::Read(text) => text.as_bytes(),
+            Text::Kept { bytes, range, .. } => bytes.get(range.clone()).unwrap_or_default(),
+        }
+    }
+
+    fn read_text(&self) -> &Arc<str> {
+        match &self.text {
+            Text::Read(text) => text,
+            // A kept file's body is checksummed, and held only text that was
+            // read as UTF-8: nothing is lost to the replacement character.
+            Text::Kept { copied, .. } => {
+                copied.get_or_init(|| Arc::from(String::from_utf8_lossy(self.bytes())))
+            }
+        }
     }
 
     /// Where each line starts, in 32 bits (an offset past 4 GB, in no file
@@ -101,7 +168,7 @@ impl SourceFile {
     fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .chain(self.text().match_indices('\n').map(|(i, _)| i + 1))
                 .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
                 .collect()
         })
@@ -109,12 +176,12 @@ impl SourceFile {
 
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let offset = offset.min(self.text().len());
         let starts = self.line_starts();
         let line = starts.partition_point(|&s| s as usize <= offset) - 1;
         let start = starts[line] as usize;
         let column = self
-            .text
+            .text()
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
         (line + 1, column + 1)
@@ -129,15 +196,15 @@ impl SourceFile {
         }
         self.line_starts()
             .get(line.saturating_sub(1))
-            .map_or(self.text.len(), |&s| s as usize)
+            .map_or(self.text().len(), |&s| s as usize)
     }
 
     /// The span of a 1-based line's text, without its line break.
     pub fn line_span(&self, line: usize) -> Span {
         let start = self.line_start(line);
-        let end = self.text[start..]
+        let end = self.text()[start..]
             .find(['\n', '\r'])
-            .map_or(self.text.len(), |i| start + i);
+            .map_or(self.text().len(), |i| start + i);
         Span::new(start, end - start)
     }
 }

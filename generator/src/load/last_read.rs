@@ -6,7 +6,8 @@
 //! the checks across files need), under its path, its digest and its
 //! stamp: its size, times and place on disk (see
 //! [`crate::files::settled_stamp`]). A file whose stamp is the one kept is
-//! not opened: its text comes from the record. Any other file is read, and
+//! not opened: its text is the record's, left in the kept file's bytes
+//! until a page or an index asks for it. Any other file is read, and
 //! if its digest is the one kept (a file written again with the same
 //! bytes, or checked out again by git), its reading is still reused. A
 //! file changed in the two seconds before it was read has no stamp kept,
@@ -115,17 +116,20 @@ impl<'a> KeptEntry<'a> {
 pub(super) struct LastRead<'a> {
     // A fast hash: a national directory has 300,000 paths.
     records: ahash::AHashMap<&'a str, Record<'a>>,
+    /// The kept file's bytes, which the texts are left in.
+    bytes: &'a Arc<Vec<u8>>,
 }
 
 /// One file's record.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Record<'a> {
     /// The digest of the file's path and text.
     digest: u64,
     /// Its stamp when read, or 0 if it had none.
     stamp: u64,
-    /// Its text, as read (and cleaned, for a mirrored file).
-    text: &'a [u8],
+    /// Where its text lies in the kept file's bytes: as read (and cleaned,
+    /// for a mirrored file).
+    text: std::ops::Range<usize>,
     /// Its reading, a [`KeptRead`].
     reading: &'a [u8],
 }
@@ -155,6 +159,7 @@ pub(super) fn maker(config: &SourceFile, today: jiff::civil::Date) -> u64 {
 impl<'a> LastRead<'a> {
     /// The records of a kept file; `None` if they do not parse.
     pub(super) fn of(kept: &'a Kept) -> Option<Self> {
+        let bytes = kept.shared();
         let mut body = kept.body();
         let mut records = ahash::AHashMap::new();
         while !body.is_empty() {
@@ -162,6 +167,10 @@ impl<'a> LastRead<'a> {
             let (digest, rest) = kept::split_u64(rest)?;
             let (stamp, rest) = kept::split_u64(rest)?;
             let (text, rest) = split_bytes(rest)?;
+            // The body is the end of the bytes: the text ends where the
+            // rest begins.
+            let end = bytes.len() - rest.len();
+            let text = end - text.len()..end;
             let (reading, rest) = split_bytes(rest)?;
             let record = Record {
                 digest,
@@ -172,7 +181,7 @@ impl<'a> LastRead<'a> {
             records.insert(std::str::from_utf8(path).ok()?, record);
             body = rest;
         }
-        Some(Self { records })
+        Some(Self { records, bytes })
     }
 
     /// The reading kept for the file at `path`, if its digest is `digest`.
@@ -192,15 +201,16 @@ impl<'a> LastRead<'a> {
         if !metadata.is_file() || crate::files::exact_stamp(&metadata) != record.stamp {
             return None;
         }
-        let text = std::str::from_utf8(record.text).ok()?;
         let modified = metadata
             .modified()
             .ok()
             .and_then(|t| jiff::Timestamp::try_from(t).ok());
-        let file = Arc::new(SourceFile::new(path, text).modified_at(modified));
-        if file.digest() != record.digest {
-            return None;
-        }
+        // Its text is left where it lies until a page or an index asks for
+        // it: most never do. The kept file is checksummed, so its digest is
+        // the text's.
+        let bytes = Arc::clone(self.bytes);
+        let file = SourceFile::kept(path, bytes, record.text.clone(), record.digest);
+        let file = Arc::new(file.modified_at(modified));
         let read = reuse(record.reading, &file, root)?;
         let reading = Reading {
             stamp: Some(record.stamp),
@@ -286,7 +296,7 @@ pub(super) fn write(
                 put_bytes(body, path.as_bytes())?;
                 body.write_all(&file.digest().to_le_bytes())?;
                 body.write_all(&reading.stamp.unwrap_or(0).to_le_bytes())?;
-                put_bytes(body, file.text().as_bytes())?;
+                put_bytes(body, file.bytes())?;
                 put_bytes(body, &record)?;
             }
         }
