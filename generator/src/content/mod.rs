@@ -172,8 +172,9 @@ pub enum Origin {
     Mirror {
         /// The other directory's host.
         host: String,
-        /// The entry's canonical URL there.
-        url: Url,
+        /// The entry's canonical URL there (boxed: most entries are local,
+        /// and a national directory holds hundreds of thousands).
+        url: Box<Url>,
     },
 }
 

@@ -295,9 +295,10 @@ impl Round {
             (None, _) => Origin::Local,
             (Some(host), Some(url)) => Origin::Mirror {
                 host: host.to_string(),
-                url: url
-                    .parse()
-                    .map_err(|_| format!("`origin: {url}` is not an address"))?,
+                url: Box::new(
+                    url.parse()
+                        .map_err(|_| format!("`origin: {url}` is not an address"))?,
+                ),
             },
             (Some(_), None) => {
                 return Err("a mirrored round says where it came from in `origin`".into());

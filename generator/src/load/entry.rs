@@ -465,7 +465,7 @@ fn read_fields(
             .read_required(r, "origin", |r, n| origin_url(r, n, host))
             .map(|url| Origin::Mirror {
                 host: host.clone(),
-                url,
+                url: Box::new(url),
             }),
     };
     let links = r

@@ -91,7 +91,7 @@ impl<'a> ProfileFields<'a> {
             contact: Contact {
                 email: p.contact.email.as_deref(),
                 fediverse: p.contact.fediverse.as_deref(),
-                linkedin: p.contact.linkedin.as_ref(),
+                linkedin: p.contact.linkedin.as_deref(),
             },
             programmes: &p.programmes,
             swap: p.swap.as_ref().map(|s| Swap {

@@ -117,7 +117,7 @@ impl PageKind for ProfilePage<'_> {
                 email_html: p.contact.email.as_deref().map(email_html),
                 fediverse: p.contact.fediverse.as_deref(),
                 fediverse_url: p.contact.fediverse.as_deref().and_then(fediverse_url),
-                linkedin: p.contact.linkedin.as_ref().map(Url::as_str),
+                linkedin: p.contact.linkedin.as_deref().map(Url::as_str),
             },
             swap: p.swap.as_ref().map(|s| SwapView {
                 months: s.months,
