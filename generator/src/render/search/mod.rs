@@ -154,6 +154,12 @@ pub(super) fn write(
     {
         return Ok(paths);
     }
+    if !cache.keep && cache.docs.is_empty() {
+        let touched = cache.make_once(index, &makers);
+        let paths = cache.write(touched, write)?;
+        cache.keep_on_disk_made(&keys);
+        return Ok(paths);
+    }
     let remade = cache.make_docs(index, &makers, &keys);
     let docs: Vec<(Arc<Doc>, u64)> = keys
         .iter()
@@ -323,6 +329,54 @@ impl LastIndex {
             touched.chunks.insert(id as usize / CHUNK_SIZE);
         }
         touched
+    }
+
+    /// Every doc of `makers` and every posting, for a build with none to
+    /// come: the docs are made a batch at a time, in parallel, and each
+    /// batch's weights go into the postings and are let go. Holding every
+    /// doc's weights and body at once, as a cache for the next build does,
+    /// was a fifth of a national directory's peak memory.
+    fn make_once(&mut self, index: &Index<'_>, makers: &[Maker]) -> Touched {
+        const BATCH: usize = 8192;
+        let mut docs = Vec::with_capacity(makers.len());
+        let mut postings: ahash::AHashMap<String, Vec<(u32, u32)>> = ahash::AHashMap::new();
+        for batch in makers.chunks(BATCH) {
+            let made: Vec<(Doc, u64, Weights)> = batch
+                .par_iter()
+                .map(|maker| {
+                    let source = maker.source(index, maker.body_words(index));
+                    let hash = found_by(&source);
+                    let weights = weights(&source);
+                    (source.doc, hash, weights)
+                })
+                .collect();
+            for (doc, hash, weights) in made {
+                // Docs are counted in u32 throughout the index.
+                let id = docs.len() as u32;
+                for (token, weight) in weights.iter() {
+                    match postings.get_mut(token) {
+                        Some(list) => list.push((id, weight)),
+                        None => {
+                            postings.insert(token.to_string(), vec![(id, weight)]);
+                        }
+                    }
+                }
+                docs.push((Arc::new(doc), hash));
+            }
+        }
+        let mut shards = Shards::new();
+        for (token, list) in postings {
+            shards
+                .entry(shard_key(&token))
+                .or_default()
+                .insert(token, list);
+        }
+        self.shards = shards;
+        self.docs = docs;
+        Touched {
+            shards: self.shards.keys().cloned().collect(),
+            chunks: (0..self.docs.len().div_ceil(CHUNK_SIZE)).collect(),
+        }
     }
 
     /// Every posting, made again from the docs' weights.
