@@ -57,6 +57,12 @@ pub fn stamp(path: &Path) -> Option<u64> {
         .then(|| crate::fingerprint::of((metadata.len(), metadata.modified().ok())))
 }
 
+/// When the file was last modified, as its metadata says.
+pub fn modified(metadata: &std::fs::Metadata) -> Option<jiff::Timestamp> {
+    let modified = metadata.modified().ok()?;
+    jiff::Timestamp::try_from(modified).ok()
+}
+
 /// A stamp that changes whenever the file's bytes do, if the file was last
 /// changed (its text or its status) at least `settled` before `now`: its
 /// size, its modification and status-change times, and where it is on its

@@ -184,10 +184,7 @@ pub(super) fn read_source(
         Ok((bytes, metadata)) => (Ok(bytes), Some(metadata)),
         Err(e) => (Err(e), None),
     };
-    let modified = metadata
-        .as_ref()
-        .and_then(|m| m.modified().ok())
-        .and_then(|t| jiff::Timestamp::try_from(t).ok());
+    let modified = metadata.as_ref().and_then(crate::files::modified);
     let (text, unreadable) = match text {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => (text, None),

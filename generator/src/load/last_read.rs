@@ -201,10 +201,7 @@ impl<'a> LastRead<'a> {
         if !metadata.is_file() || crate::files::exact_stamp(&metadata) != record.stamp {
             return None;
         }
-        let modified = metadata
-            .modified()
-            .ok()
-            .and_then(|t| jiff::Timestamp::try_from(t).ok());
+        let modified = crate::files::modified(&metadata);
         // Its text is left where it lies until a page or an index asks for
         // it: most never do. The kept file is checksummed, so its digest is
         // the text's.

@@ -22,8 +22,7 @@ use rayon::prelude::*;
 
 use super::tokens::shard_key;
 use super::{
-    CHUNK_SIZE, Doc, LastIndex, META, Maker, Numbered, Weights, chunk_path, found_by, put,
-    shard_path, weights,
+    CHUNK_SIZE, Doc, LastIndex, META, Maker, Numbered, Weights, chunk_path, put, shard_path,
 };
 use crate::kept::{self, Kept};
 use crate::render::BuildError;
@@ -197,11 +196,8 @@ impl LastIndex {
         let fresh: Vec<(u32, Doc, u64, Weights)> = changed
             .par_iter()
             .map(|&id| {
-                let maker = makers[id];
-                let source = maker.source(index, maker.body_words(index));
-                let hash = found_by(&source);
-                let weights = weights(&source);
-                (id as u32, source.doc, hash, weights)
+                let (doc, hash, weights) = makers[id].made(index);
+                (id as u32, doc, hash, weights)
             })
             .collect();
         // The docs found by other words than before: their postings move.

@@ -154,7 +154,7 @@ pub(super) fn write(
     {
         return Ok(paths);
     }
-    if !cache.keep && cache.docs.is_empty() {
+    if !cache.keep {
         let touched = cache.make_once(index, &makers);
         let paths = cache.write(touched, write)?;
         cache.keep_on_disk_made(&keys);
@@ -341,15 +341,8 @@ impl LastIndex {
         let mut docs = Vec::with_capacity(makers.len());
         let mut postings: ahash::AHashMap<String, Vec<(u32, u32)>> = ahash::AHashMap::new();
         for batch in makers.chunks(BATCH) {
-            let made: Vec<(Doc, u64, Weights)> = batch
-                .par_iter()
-                .map(|maker| {
-                    let source = maker.source(index, maker.body_words(index));
-                    let hash = found_by(&source);
-                    let weights = weights(&source);
-                    (source.doc, hash, weights)
-                })
-                .collect();
+            let made: Vec<(Doc, u64, Weights)> =
+                batch.par_iter().map(|maker| maker.made(index)).collect();
             for (doc, hash, weights) in made {
                 // Docs are counted in u32 throughout the index.
                 let id = docs.len() as u32;
@@ -364,25 +357,15 @@ impl LastIndex {
                 docs.push((Arc::new(doc), hash));
             }
         }
-        let mut shards = Shards::new();
-        for (token, list) in postings {
-            shards
-                .entry(shard_key(&token))
-                .or_default()
-                .insert(token, list);
-        }
+        let (shards, touched) = filed(postings, docs.len());
         self.shards = shards;
         self.docs = docs;
-        Touched {
-            shards: self.shards.keys().cloned().collect(),
-            chunks: (0..self.docs.len().div_ceil(CHUNK_SIZE)).collect(),
-        }
+        touched
     }
 
     /// Every posting, made again from the docs' weights.
     fn all_postings(&mut self, docs: &[(Arc<Doc>, u64)]) -> Touched {
         let cache = self;
-        let mut touched = Touched::default();
         // Postings gathered by token first: one key per token, not per posting.
         let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = ahash::AHashMap::new();
         for (id, (_, hash)) in docs.iter().enumerate() {
@@ -390,16 +373,8 @@ impl LastIndex {
                 postings.entry(token).or_default().push((id as u32, weight));
             }
         }
-        let mut shards = Shards::new();
-        for (token, list) in postings {
-            shards
-                .entry(shard_key(token))
-                .or_default()
-                .insert(token.to_string(), list);
-        }
+        let (shards, touched) = filed(postings, docs.len());
         cache.shards = shards;
-        touched.shards.extend(cache.shards.keys().cloned());
-        touched.chunks.extend(0..docs.len().div_ceil(CHUNK_SIZE));
         touched
     }
 
@@ -536,6 +511,26 @@ fn weights(source: &Source) -> Weights {
     made
 }
 
+/// Every posting, by token, filed into its shard; and, as every shard and
+/// chunk of the `docs` docs is then new, all of them as touched.
+fn filed<T: AsRef<str> + Into<String>>(
+    postings: impl IntoIterator<Item = (T, Vec<(u32, u32)>)>,
+    docs: usize,
+) -> (Shards, Touched) {
+    let mut shards = Shards::new();
+    for (token, list) in postings {
+        shards
+            .entry(shard_key(token.as_ref()))
+            .or_default()
+            .insert(token.into(), list);
+    }
+    let touched = Touched {
+        shards: shards.keys().cloned().collect(),
+        chunks: (0..docs.div_ceil(CHUNK_SIZE)).collect(),
+    };
+    (shards, touched)
+}
+
 /// Writes `value` as JSON at `path`, made in `buffer`.
 fn put<T: Serialize + ?Sized>(
     buffer: &mut Vec<u8>,
@@ -587,6 +582,15 @@ fn makers(index: &Index<'_>) -> Vec<Maker> {
 }
 
 impl Maker {
+    /// The doc, the hash of what it is found by, and its weights, made
+    /// whole from the entry.
+    fn made(self, index: &Index<'_>) -> (Doc, u64, Weights) {
+        let source = self.source(index, self.body_words(index));
+        let hash = found_by(&source);
+        let weights = weights(&source);
+        (source.doc, hash, weights)
+    }
+
     /// The digest of the entry's file.
     fn digest(self, index: &Index<'_>) -> u64 {
         let dir = index.dir;
