@@ -19,6 +19,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::tokens::shard_key;
 use super::{
@@ -205,47 +207,52 @@ impl LastIndex {
             .iter()
             .filter(|(id, _, hash, _)| kept.docs[*id as usize].1 != *hash)
             .collect();
-        let ids: std::collections::HashSet<u32> = moved.iter().map(|(id, ..)| *id).collect();
         let mut touched = BTreeSet::new();
         for (id, _, _, weights) in &moved {
             let before = kept.shards.iter().filter(|(_, docs)| docs.has(*id));
             touched.extend(before.map(|(key, _)| key.clone()));
             touched.extend(weights.iter().map(|(token, _)| shard_key(token)));
         }
-        let mut buffer = Vec::new();
-        for key in &touched {
-            let path = shard_path(key);
-            let mut terms: BTreeMap<String, Vec<(u32, u32)>> = if kept.shards.contains_key(key) {
-                let read = std::fs::read(over.join(&path)).ok();
-                match read.and_then(|bytes| serde_json::from_slice(&bytes).ok()) {
-                    Some(terms) => terms,
-                    None => return Ok(None),
+        let moved: Vec<(u32, &Weights)> = moved.iter().map(|(id, .., w)| (*id, w)).collect();
+        // Each shard is patched on its own, and written if it changed.
+        let patched: Vec<(&String, Option<Patched>)> = touched
+            .par_iter()
+            .map(|key| {
+                let path = shard_path(key);
+                let was_in = kept.shards.get(key.as_str());
+                let written = match was_in {
+                    Some(_) => match std::fs::read(over.join(&path)) {
+                        Ok(bytes) => Some(bytes),
+                        Err(_) => return Ok((key, None)),
+                    },
+                    None => None,
+                };
+                let mut patched = patch_shard(written.as_deref(), key, was_in, &moved);
+                if let Some(Patched::Changed(bytes)) = &mut patched {
+                    write(&path, &std::mem::take(bytes))?;
                 }
-            } else {
-                BTreeMap::new()
-            };
-            for postings in terms.values_mut() {
-                postings.retain(|(doc, _)| !ids.contains(doc));
-            }
-            for (id, _, _, weights) in &moved {
-                for (token, weight) in weights.iter().filter(|(t, _)| shard_key(t) == *key) {
-                    let postings = terms.entry(token.to_string()).or_default();
-                    let at = postings.partition_point(|(doc, _)| doc < id);
-                    postings.insert(at, (*id, weight));
+                Ok((key, patched))
+            })
+            .collect::<Result<_, BuildError>>()?;
+        for (key, patched) in patched {
+            match patched {
+                None => return Ok(None),
+                Some(Patched::Same) => {}
+                Some(Patched::Empty) => {
+                    kept.shards.remove(key.as_str());
+                }
+                Some(Patched::Changed(_)) => {
+                    let docs = kept
+                        .shards
+                        .entry(key.clone())
+                        .or_insert_with(|| Bitmap::new(keys.len()));
+                    for (id, weights) in &moved {
+                        docs.set(*id, weights.iter().any(|(t, _)| shard_key(t) == *key));
+                    }
                 }
             }
-            terms.retain(|_, postings| !postings.is_empty());
-            if terms.is_empty() {
-                kept.shards.remove(key);
-                continue;
-            }
-            let mut docs = Bitmap::new(keys.len());
-            for (doc, _) in terms.values().flatten() {
-                docs.set(*doc, true);
-            }
-            kept.shards.insert(key.clone(), docs);
-            put(&mut buffer, write, &path, &terms)?;
         }
+        let mut buffer = Vec::new();
         let size = CHUNK_SIZE as u32;
         let chunks: BTreeSet<u32> = fresh.iter().map(|(id, ..)| id / size).collect();
         for n in chunks {
@@ -278,6 +285,115 @@ impl LastIndex {
     }
 }
 
+/// What became of a shard of the index that a changed doc was or is in.
+enum Patched {
+    /// Its bytes are as written.
+    Same,
+    /// Its bytes are these now.
+    Changed(Vec<u8>),
+    /// It has no token left.
+    Empty,
+}
+
+/// One token's postings in a shard being patched.
+enum Postings<'a> {
+    /// As written, unparsed: no changed doc is in them.
+    Written(&'a RawValue),
+    /// Made again, and what they were as written, if they were.
+    Made(Vec<(u32, u32)>, Option<&'a RawValue>),
+}
+
+impl Serialize for Postings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Postings::Written(raw) => raw.serialize(serializer),
+            Postings::Made(list, _) => list.serialize(serializer),
+        }
+    }
+}
+
+impl<'a> Postings<'a> {
+    /// The postings, made again from what was written if they were not.
+    fn made(&mut self) -> Option<&mut Vec<(u32, u32)>> {
+        if let Postings::Written(raw) = *self {
+            *self = Postings::Made(serde_json::from_str(raw.get()).ok()?, Some(raw));
+        }
+        match self {
+            Postings::Made(list, _) => Some(list),
+            Postings::Written(_) => None,
+        }
+    }
+
+    /// Whether they are no longer as written.
+    fn changed(&self) -> bool {
+        match self {
+            Postings::Written(_) => false,
+            Postings::Made(list, None) => !list.is_empty(),
+            Postings::Made(list, Some(raw)) => {
+                serde_json::to_string(list).ok().as_deref() != Some(raw.get())
+            }
+        }
+    }
+}
+
+/// The shard `key` as `written` (`None` for a shard not written), whose
+/// docs were `was_in`, with the postings of the `moved` docs (by id, with
+/// their weights now) taken out and put in again as they are now; `None`
+/// if what was written does not parse. Only the tokens a moved doc was or
+/// is in are parsed: the rest of a shard (megabytes, for a shard of common
+/// words) is copied as it was written.
+fn patch_shard(
+    written: Option<&[u8]>,
+    key: &str,
+    was_in: Option<&Bitmap>,
+    moved: &[(u32, &Weights)],
+) -> Option<Patched> {
+    let mut terms: BTreeMap<&str, Postings<'_>> = match written {
+        Some(bytes) => serde_json::from_slice::<BTreeMap<&str, &RawValue>>(bytes)
+            .ok()?
+            .into_iter()
+            .map(|(token, raw)| (token, Postings::Written(raw)))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    // A list of postings is written `[[doc,weight],...]`: a doc's posting,
+    // and nothing else, begins `[doc,`.
+    let finders: Vec<memchr::memmem::Finder<'static>> = moved
+        .iter()
+        .filter(|(id, _)| was_in.is_some_and(|docs| docs.has(*id)))
+        .map(|(id, _)| memchr::memmem::Finder::new(format!("[{id},").as_bytes()).into_owned())
+        .collect();
+    let ids: Vec<u32> = moved.iter().map(|(id, _)| *id).collect();
+    for postings in terms.values_mut() {
+        let Postings::Written(raw) = postings else {
+            continue;
+        };
+        let bytes = raw.get().as_bytes();
+        if finders.iter().any(|finder| finder.find(bytes).is_some()) {
+            postings.made()?.retain(|(doc, _)| !ids.contains(doc));
+        }
+    }
+    for (id, weights) in moved {
+        for (token, weight) in weights.iter().filter(|(t, _)| shard_key(t) == key) {
+            let postings = terms
+                .entry(token)
+                .or_insert(Postings::Made(Vec::new(), None))
+                .made()?;
+            let at = postings.partition_point(|(doc, _)| doc < id);
+            postings.insert(at, (*id, weight));
+        }
+    }
+    if !terms.values().any(Postings::changed) {
+        return Some(Patched::Same);
+    }
+    terms.retain(|_, postings| !matches!(postings, Postings::Made(list, _) if list.is_empty()));
+    if terms.is_empty() {
+        return Some(Patched::Empty);
+    }
+    // Plain maps and lists always serialise.
+    serde_json::to_vec(&terms).ok().map(Patched::Changed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +416,95 @@ mod tests {
         assert_eq!(kept.shards.get("ho"), Some(&ho));
         assert!(kept.shards["pr"].has(2) && !kept.shards["pr"].has(1));
         assert!(read(&path, sum ^ 1).is_none(), "another build's index");
+    }
+    /// Weights of `tokens`, as a doc's.
+    fn weights_of(tokens: &BTreeMap<String, u32>) -> Weights {
+        let mut made = Weights::default();
+        for (token, weight) in tokens {
+            made.tokens.push_str(token);
+            made.ends.push(made.tokens.len() as u32);
+            made.weights.push(*weight as u8);
+        }
+        made
+    }
+
+    type Postings = BTreeMap<String, Vec<(u32, u32)>>;
+
+    /// Tokens of two shards, `ab` and `cd`.
+    fn tokens() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex("(ab|cd)[a-c0-9]{0,2}").expect("a pattern")
+    }
+
+    proptest::proptest! {
+        /// A shard patched is, byte for byte, the shard written anew from
+        /// every posting: whatever the docs moved were in before and are
+        /// in now.
+        #[test]
+        fn a_shard_patched_is_the_shard_made_anew(
+            written in proptest::collection::btree_map(
+                tokens(),
+                proptest::collection::btree_map(0u32..40, 1u32..9, 1..6),
+                0..8,
+            ),
+            moved in proptest::collection::btree_map(
+                0u32..40,
+                proptest::collection::btree_map(tokens(), 1u32..9, 0..5),
+                1..4,
+            ),
+        ) {
+            let key = "ab";
+            let written: Postings = written
+                .into_iter()
+                .filter(|(token, _)| shard_key(token) == key)
+                .map(|(token, docs)| (token, docs.into_iter().collect()))
+                .collect();
+            let bytes = (!written.is_empty()).then(|| serde_json::to_vec(&written).expect("json"));
+            let mut was_in = Bitmap::new(40);
+            for (doc, _) in written.values().flatten() {
+                was_in.set(*doc, true);
+            }
+            let weights: Vec<(u32, Weights)> =
+                moved.iter().map(|(id, tokens)| (*id, weights_of(tokens))).collect();
+            let moved_weights: Vec<(u32, &Weights)> =
+                weights.iter().map(|(id, w)| (*id, w)).collect();
+
+            let mut expected = written.clone();
+            for postings in expected.values_mut() {
+                postings.retain(|(doc, _)| !moved.contains_key(doc));
+            }
+            for (id, tokens) in &moved {
+                for (token, weight) in tokens.iter().filter(|(t, _)| shard_key(t) == key) {
+                    let postings = expected.entry(token.clone()).or_default();
+                    postings.push((*id, *weight));
+                    postings.sort();
+                }
+            }
+            expected.retain(|_, postings| !postings.is_empty());
+
+            let patched = patch_shard(
+                bytes.as_deref(),
+                key,
+                bytes.as_ref().map(|_| &was_in),
+                &moved_weights,
+            );
+            match patched {
+                Some(Patched::Same) => proptest::prop_assert_eq!(&expected, &written),
+                Some(Patched::Empty) => proptest::prop_assert!(expected.is_empty()),
+                Some(Patched::Changed(made)) => {
+                    proptest::prop_assert_ne!(&expected, &written);
+                    proptest::prop_assert_eq!(made, serde_json::to_vec(&expected).expect("json"));
+                }
+                None => proptest::prop_assert!(false, "a shard written parses"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_shard_that_does_not_parse_is_not_patched() {
+        let weights = weights_of(&BTreeMap::from([("abc".to_string(), 3)]));
+        let mut was_in = Bitmap::new(4);
+        was_in.set(1, true);
+        let cut_short = br#"{"abc":[[1,3],[2,"#;
+        assert!(patch_shard(Some(cut_short), "ab", Some(&was_in), &[(1, &weights)]).is_none());
     }
 }
