@@ -42,7 +42,7 @@ const SUGGESTIONS_MAGIC: &[u8; 8] = b"ixsugg\x00\x01";
 const MAGIC: &[u8; 8] = b"ixlast\x00\x01";
 
 /// The layout of what follows the header; a new layout has a new number.
-const LAYOUT: u32 = 4;
+const LAYOUT: u32 = 5;
 
 /// The last build's state, as the next build reads it: borrowed from the
 /// build's memory when written, owned when read.
@@ -188,7 +188,13 @@ mod tests {
             groups: vec![("search".into(), 9, vec![PathBuf::from("search/0.json")])],
             suggestions: Some(11),
             index: Some(13),
-            export: Some(vec![vec![(1, 2)]]),
+            export: Some(crate::render::export::kept::Lines {
+                stamp: Some(23),
+                lists: vec![crate::render::export::kept::List {
+                    start: 5,
+                    entries: vec![(1, 2, 3)],
+                }],
+            }),
             order: None,
             terms: Some(KeptTerms {
                 inputs: 17,
@@ -216,7 +222,10 @@ mod tests {
         assert_eq!(read.epoch, 2);
         assert_eq!(read.suggestions, state().suggestions);
         assert_eq!(read.index, Some(13));
-        assert_eq!(read.export, Some(vec![vec![(1, 2)]]));
+        assert_eq!(
+            format!("{:?}", read.export),
+            format!("{:?}", state().export)
+        );
         assert_eq!(format!("{:?}", read.terms), format!("{:?}", state().terms));
         let internal = BuildOptions {
             internal: true,

@@ -195,7 +195,8 @@ impl Staging {
     /// for a file too large to hold whole (`directory.json` of a national
     /// directory). Into a site being rebuilt, it is then compared, a part
     /// at a time, with the one there.
-    pub fn stream(&self, relative: &Path, fill: &mut Fill<'_>) -> Result<(), BuildError> {
+    /// Gives the file's stamp as written (see [`Sink`]).
+    pub fn stream(&self, relative: &Path, fill: &mut Fill<'_>) -> Result<Option<u64>, BuildError> {
         let path = self.folder.join(relative);
         if !self.fresh {
             crate::lock(&self.written).insert(relative.to_path_buf());
@@ -204,10 +205,11 @@ impl Staging {
         if let Some(parent) = path.parent() {
             make_folder(parent).map_err(io(parent))?;
         }
-        let file = std::fs::File::create(&path).map_err(io(&path))?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        let mut file = std::fs::File::create(&path).map_err(io(&path))?;
+        let mut out = Sink::new(&mut file);
         fill(&mut out).map_err(io(&path))?;
-        std::io::Write::flush(&mut out).map_err(io(&path))
+        out.finish().map_err(io(&path))?;
+        Ok(stamp_of(&path))
     }
 
     /// Writes a page at its address: `/profiles/` → `profiles/index.html`.
@@ -277,8 +279,9 @@ impl InPlace {
     }
 
     /// Writes a file at `relative` as `fill` makes it, a part at a time,
-    /// unless the one there holds the same bytes (see [`Staging::stream`]).
-    pub fn stream(&self, relative: &Path, fill: &mut Fill<'_>) -> Result<(), BuildError> {
+    /// unless the one there holds the same bytes (see [`Staging::stream`]);
+    /// gives its stamp as left.
+    pub fn stream(&self, relative: &Path, fill: &mut Fill<'_>) -> Result<Option<u64>, BuildError> {
         stream_unless_same(&self.folder.join(relative), fill)
     }
 
@@ -357,19 +360,92 @@ fn remove_dir(path: &Path) -> Result<(), BuildError> {
 pub(super) type Files = Vec<(PathBuf, Vec<u8>)>;
 
 /// What writes a file's bytes a part at a time.
-pub type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
+pub type Fill<'a> = dyn FnMut(&mut Sink<'_>) -> std::io::Result<()> + 'a;
+
+/// A file being written a part at a time, through a buffer; a run of
+/// another file's bytes is copied into it by the kernel, without passing
+/// through the program (unchanged entries of a national directory's
+/// `directory.json`: a quarter of a gigabyte).
+pub struct Sink<'f> {
+    out: std::io::BufWriter<&'f mut std::fs::File>,
+    /// How many bytes were written into it.
+    written: u64,
+}
+
+impl<'f> Sink<'f> {
+    fn new(file: &'f mut std::fs::File) -> Self {
+        Self {
+            out: std::io::BufWriter::with_capacity(1 << 20, file),
+            written: 0,
+        }
+    }
+
+    /// How many bytes were written so far: where the next begins.
+    pub fn position(&self) -> u64 {
+        self.written
+    }
+
+    /// Writes the bytes of `from` in `range`.
+    pub fn copy_from(
+        &mut self,
+        from: &std::fs::File,
+        range: std::ops::Range<u64>,
+    ) -> std::io::Result<()> {
+        use std::io::{Read, Seek};
+        let len = range.end.saturating_sub(range.start);
+        let mut from = from;
+        from.seek(std::io::SeekFrom::Start(range.start))?;
+        // `std::io::copy` from a file to a buffered file flushes the
+        // buffer and asks the kernel to copy (`copy_file_range`).
+        let copied = std::io::copy(&mut from.take(len), &mut self.out)?;
+        if copied != len {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        self.written += len;
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        std::io::Write::flush(&mut self.out)
+    }
+}
+
+impl std::io::Write for Sink<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        self.written += written as u64;
+        Ok(written)
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// The stamp of the file at `path` (see [`crate::files::exact_stamp`]).
+fn stamp_of(path: &Path) -> Option<u64> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some(crate::files::exact_stamp(&metadata))
+}
 
 /// Writes at `path` what `fill` makes, a part at a time, through a file
 /// beside it, unless `path` holds the same bytes already: a national
 /// directory's `directory.json` is too large to hold whole, let alone twice
-/// to compare.
-fn stream_unless_same(path: &Path, fill: &mut Fill<'_>) -> Result<(), BuildError> {
+/// to compare. Gives the stamp of the file left at `path`.
+fn stream_unless_same(path: &Path, fill: &mut Fill<'_>) -> Result<Option<u64>, BuildError> {
     crate::files::write_atomically_unless_same(path, |file| {
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        let mut out = Sink::new(file);
         fill(&mut out)?;
-        std::io::Write::flush(&mut out)
+        out.finish()
     })
-    .map_err(io(path))
+    .map_err(io(path))?;
+    Ok(stamp_of(path))
 }
 
 /// A group of site-wide files as made: every file of the group, and the

@@ -273,7 +273,7 @@ impl Whole<'_> {
         let caches = Caches::new(!once);
         if memory.on_disk {
             caches.keep_index_on_disk(search::kept::path(output), None);
-            caches.keep_export_on_disk(Vec::new(), None);
+            caches.keep_export_on_disk(Default::default(), None);
         }
         let write = &|path: &Path, bytes: &[u8]| staging.write(path, bytes);
         let stream = &|path: &Path, fill: &mut Fill<'_>| staging.stream(path, fill);

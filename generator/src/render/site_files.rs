@@ -16,7 +16,8 @@ use crate::lock;
 pub(super) type Write<'w> = dyn Fn(&Path, &[u8]) -> Result<(), BuildError> + Sync + 'w;
 
 /// Writes one file at a path as a [`Fill`] makes it, a part at a time.
-pub(super) type Stream<'w> = dyn Fn(&Path, &mut Fill<'_>) -> Result<(), BuildError> + Sync + 'w;
+pub(super) type Stream<'w> =
+    dyn Fn(&Path, &mut Fill<'_>) -> Result<Option<u64>, BuildError> + Sync + 'w;
 
 /// The files made from the whole directory rather than one page each, in
 /// groups made and written together.
@@ -189,9 +190,10 @@ impl<'a> SiteFiles<'a> {
         if group == SiteWide::Export {
             let path = PathBuf::from("directory.json");
             let mut cache = lock(&caches.export);
-            stream(&path, &mut |out| {
+            let stamp = stream(&path, &mut |out| {
                 export::directory_json(self.index, &mut cache, out)
             })?;
+            cache.written_as(stamp);
             return Ok((self.inputs(group), vec![path]));
         }
         if group == SiteWide::Search {

@@ -4,109 +4,144 @@
 //! directory is a quarter of a gigabyte of JSON).
 //!
 //! The file holds one entry a line. The last build's state keeps, for each
-//! list in order, each entry's slug (as a hash) and the hash of what its
-//! line was made from together with the line's bytes: a line is copied
-//! only when the entry's key now and the bytes read give the same hash, so
-//! an entry changed since, or a line changed or cut short on disk, is made
-//! again. The old file is read a line at a time as the new one is written.
+//! list in order, where its first line begins and, for each entry, its
+//! slug (as a hash), the key its line was made from and the line's length,
+//! with the file's stamp as that build left it (its size, times and place
+//! on disk). A line is copied only when the entry's key now is the one
+//! kept, from a file whose stamp is the one kept: a file changed since in
+//! any way (written, copied back, touched) has another ctime, so nothing
+//! of it is copied and every line is made again. Runs of lines copied are
+//! copied by the kernel, without being read.
 
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::ops::Range;
 use std::path::Path;
 
-/// Each list of the export, in order; in each, each entry's slug's hash
-/// and the hash of its key and its line.
-pub(in crate::render) type Lines = Vec<Vec<(u64, u64)>>;
+use serde::{Deserialize, Serialize};
+
+/// The export as a build wrote it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(in crate::render) struct Lines {
+    /// The file's stamp (see [`crate::files::exact_stamp`]) once written.
+    pub(in crate::render) stamp: Option<u64>,
+    /// Each list, in order.
+    pub(in crate::render) lists: Vec<List>,
+}
+
+/// One list of the export as written.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(in crate::render) struct List {
+    /// Where its first entry's line begins in the file.
+    pub(in crate::render) start: u64,
+    /// Each entry's slug's hash, the key its line was made from, and the
+    /// line's length, in order: each line after the first begins two bytes
+    /// (`,` and a line break) after the one before ends.
+    pub(in crate::render) entries: Vec<(u64, u64, u32)>,
+}
 
 /// The hash of an entry's slug, as the lists keep it.
 pub(super) fn slug_hash(slug: &str) -> u64 {
     crate::fingerprint::of(slug)
 }
 
-/// The hash of what an entry's line was made from (its key) and the line.
-pub(super) fn line_hash(key: u64, line: &[u8]) -> u64 {
-    crate::fingerprint::of((key, line))
+/// The export the last build wrote, with what it holds.
+pub(super) struct Last {
+    lines: Lines,
+    file: std::fs::File,
 }
 
-/// The export the last build wrote, read list by list.
-pub(super) struct Last {
-    lists: Lines,
-    file: std::io::BufReader<std::fs::File>,
-    /// The list read, by number, and how many of its entry lines are read.
-    at: Option<(usize, usize)>,
-    /// The current list's entries: by slug hash, the entry's place and hash.
-    places: HashMap<u64, (usize, u64)>,
+/// One line of the last export: the key it was made from, and where it is.
+#[derive(Clone)]
+pub(super) struct Line {
+    pub(super) key: u64,
+    pub(super) range: Range<u64>,
 }
 
 impl Last {
-    /// The export at `path`, as `lists` say the last build wrote it.
-    pub(super) fn open(path: &Path, lists: Lines) -> Option<Self> {
+    /// The export at `path`, if `lines` say how the last build wrote it
+    /// and it is as that build left it.
+    pub(super) fn open(path: &Path, lines: Lines) -> Option<Self> {
         let file = std::fs::File::open(path).ok()?;
-        Some(Self {
-            lists,
-            file: std::io::BufReader::with_capacity(1 << 20, file),
-            at: None,
-            places: HashMap::new(),
-        })
+        let stamp = crate::files::exact_stamp(&file.metadata().ok()?);
+        (lines.stamp == Some(stamp)).then_some(Self { lines, file })
     }
 
-    /// Moves to list number `n`, named `name`; `false` if the file has no
-    /// such list after the one read.
-    pub(super) fn start_list(&mut self, n: usize, name: &str) -> bool {
-        self.at = None;
-        let opening = format!("\"{name}\":[");
-        let mut line = Vec::new();
-        loop {
-            line.clear();
-            match self.file.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => return false,
-                Ok(_) => {}
-            }
-            if trimmed(&line) == opening.as_bytes() {
-                break;
-            }
-        }
-        self.places = self
-            .lists
-            .get(n)
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .map(|(place, (slug, hash))| (*slug, (place, *hash)))
-            .collect();
-        self.at = Some((n, 0));
-        true
+    /// The file, to copy lines from.
+    pub(super) fn file(&self) -> &std::fs::File {
+        &self.file
     }
 
-    /// The line of the entry with `slug` in the current list, and the hash
-    /// kept of it, if the list had it; the lines before it are passed over.
-    /// Entries come in the lists' order, so the file is read once.
-    pub(super) fn line(&mut self, slug: &str) -> Option<(Vec<u8>, u64)> {
-        let (n, read) = self.at?;
-        let &(place, hash) = self.places.get(&slug_hash(slug))?;
-        if place < read {
-            return None;
-        }
-        let mut line = Vec::new();
-        for at in read..=place {
-            line.clear();
-            let ended = match self.file.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => true,
-                Ok(_) => line.first() == Some(&b']'),
-            };
-            if ended {
-                self.at = None;
-                return None;
-            }
-            self.at = Some((n, at + 1));
-        }
-        let line = trimmed(&line);
-        let line = line.strip_suffix(b",").unwrap_or(line);
-        Some((line.to_vec(), hash))
+    /// The lines of list number `n`, by their entries' slugs' hashes.
+    pub(super) fn list(&self, n: usize) -> HashMap<u64, Line> {
+        let Some(list) = self.lines.lists.get(n) else {
+            return HashMap::new();
+        };
+        let mut start = list.start;
+        list.entries
+            .iter()
+            .map(|&(slug, key, len)| {
+                let end = start + u64::from(len);
+                let line = Line {
+                    key,
+                    range: start..end,
+                };
+                start = end + 2;
+                (slug, line)
+            })
+            .collect()
     }
 }
 
-/// A line without its line break.
-fn trimmed(line: &[u8]) -> &[u8] {
-    line.strip_suffix(b"\n").unwrap_or(line)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(path: &Path) -> Lines {
+        let metadata = std::fs::metadata(path).expect("written");
+        Lines {
+            stamp: Some(crate::files::exact_stamp(&metadata)),
+            lists: vec![List {
+                start: 2,
+                entries: vec![(slug_hash("a"), 7, 3), (slug_hash("b"), 8, 4)],
+            }],
+        }
+    }
+
+    #[test]
+    fn lines_are_found_where_the_lengths_kept_put_them() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let path = dir.path().join("directory.json");
+        std::fs::write(&path, "[\n{a},\n{bb}\n]").expect("written");
+        let last = Last::open(&path, lines(&path)).expect("as it was left");
+        let list = last.list(0);
+        assert_eq!(list[&slug_hash("a")].range, 2..5);
+        assert_eq!(list[&slug_hash("b")].range, 7..11);
+        assert_eq!(list[&slug_hash("b")].key, 8);
+        assert!(last.list(1).is_empty(), "no second list");
+    }
+
+    #[test]
+    fn an_export_changed_in_any_way_is_not_copied_from() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let path = dir.path().join("directory.json");
+        std::fs::write(&path, "[\n{a},\n{bb}\n]").expect("written");
+        let kept = lines(&path);
+        let modified = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("a time");
+        // The same size, and its modification time put back: its ctime
+        // still moved.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, "[\n{x},\n{yy}\n]").expect("written");
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .expect("opens");
+        file.set_modified(modified).expect("set back");
+        assert!(Last::open(&path, kept).is_none());
+        assert!(
+            Last::open(&path, Lines::default()).is_none(),
+            "no stamp kept"
+        );
+    }
 }

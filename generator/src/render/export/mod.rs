@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::index::Index;
+use super::output::Sink;
 use super::views::origin;
 use crate::content::{Entry, Kind};
 use crate::fingerprint::hasher;
@@ -97,6 +98,13 @@ impl LastExport {
         self.on_disk = Some((lines, last));
     }
 
+    /// Notes the stamp of the export just written, for the state on disk.
+    pub(in crate::render) fn written_as(&mut self, stamp: Option<u64>) {
+        if let Some((lines, _)) = &mut self.on_disk {
+            lines.stamp = stamp;
+        }
+    }
+
     /// Each list's entries as the export on disk now holds them, if they
     /// are kept.
     pub(in crate::render) fn kept_on_disk(&self) -> Option<&kept::Lines> {
@@ -147,7 +155,7 @@ struct Lists<'a, 'i> {
     /// The export the last build wrote, read as this one is written.
     last: Option<kept::Last>,
     /// Each list's entries as written, when the state on disk keeps them.
-    made: Option<kept::Lines>,
+    made: Option<Vec<kept::List>>,
 }
 
 impl Lists<'_, '_> {
@@ -156,7 +164,7 @@ impl Lists<'_, '_> {
     /// parallel.
     fn list<T: Send + Sync>(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Sink<'_>,
         name: &str,
         kind: Kind,
         entries: &[std::sync::Arc<Entry<T>>],
@@ -170,56 +178,55 @@ impl Lists<'_, '_> {
             let number = self.written;
             self.written += 1;
             let on_disk = self.made.is_some();
-            let reading = self
+            // The lines of the last export, by slug, to copy those unchanged.
+            let old = self
                 .last
-                .as_mut()
-                .is_some_and(|last| last.start_list(number, name));
-            let mut lines = Vec::with_capacity(if on_disk { entries.len() } else { 0 });
+                .as_ref()
+                .map(|last| last.list(number))
+                .unwrap_or_default();
+            let mut list = kept::List {
+                start: out.position() + 1,
+                entries: Vec::with_capacity(if on_disk { entries.len() } else { 0 }),
+            };
             for (b, batch) in entries.chunks(PIECE * PIECES_AT_ONCE).enumerate() {
-                // The lines the last build wrote of these entries, read in order.
-                let old: Vec<Option<(Vec<u8>, u64)>> = match self.last.as_mut() {
-                    Some(last) if reading => batch.iter().map(|e| last.line(&e.slug)).collect(),
-                    _ => Vec::new(),
-                };
-                // Each piece's bytes, and its entries as the state keeps them.
-                let pieces: Vec<(Vec<u8>, Vec<_>)> = batch
+                let pieces: Vec<Piece> = batch
                     .par_chunks(PIECE)
                     .enumerate()
                     .map(|(n, chunk)| {
-                        let mut piece = Vec::with_capacity(chunk.len() * 1_400);
-                        let mut kept = Vec::with_capacity(if on_disk { chunk.len() } else { 0 });
+                        let mut piece = Piece::with_capacity(chunk.len(), on_disk);
                         for (j, entry) in chunk.iter().enumerate() {
-                            let at = n * PIECE + j;
-                            let i = b * PIECES_AT_ONCE * PIECE + at;
-                            piece.extend_from_slice(separator(i));
+                            let i = (b * PIECES_AT_ONCE + n) * PIECE + j;
                             if !on_disk {
-                                make(i, entry, &mut piece);
+                                piece.bytes.extend_from_slice(separator(i));
+                                make(i, entry, &mut piece.bytes);
                                 continue;
                             }
-                            let start = piece.len();
                             let key = key(index, site, entry, extra(i));
-                            let hash = match old.get(at).and_then(Option::as_ref) {
-                                Some((line, hash)) if kept::line_hash(key, line) == *hash => {
-                                    piece.extend_from_slice(line);
-                                    *hash
-                                }
-                                _ => {
-                                    make(i, entry, &mut piece);
-                                    kept::line_hash(key, &piece[start..])
+                            let slug = kept::slug_hash(&entry.slug);
+                            let len = match old.get(&slug).filter(|line| line.key == key) {
+                                Some(line) => piece.copy(separator(i), line.range.clone()),
+                                None => {
+                                    piece.bytes.extend_from_slice(separator(i));
+                                    let start = piece.bytes.len();
+                                    make(i, entry, &mut piece.bytes);
+                                    piece.bytes.len() - start
                                 }
                             };
-                            kept.push((kept::slug_hash(&entry.slug), hash));
+                            // A line of an entry is far shorter than 4 GB.
+                            let len = u32::try_from(len).unwrap_or(u32::MAX);
+                            piece.kept.push((slug, key, len));
                         }
-                        (piece, kept)
+                        piece.close();
+                        piece
                     })
                     .collect();
-                for (piece, kept) in pieces {
-                    out.write_all(&piece)?;
-                    lines.extend(kept);
+                for piece in pieces {
+                    piece.write(out, self.last.as_ref().map(kept::Last::file))?;
+                    list.entries.extend(piece.kept);
                 }
             }
             if let Some(made) = &mut self.made {
-                made.push(lines);
+                made.push(list);
             }
             return out.write_all(b"\n]");
         }
@@ -260,11 +267,82 @@ impl Lists<'_, '_> {
     }
 }
 
+/// A piece of a list of the export, made on one thread: the bytes made,
+/// and the runs of the last export's bytes copied between them.
+struct Piece {
+    bytes: Vec<u8>,
+    parts: Vec<Part>,
+    /// Where the bytes not yet in a part begin.
+    open: usize,
+    /// Its entries as the state on disk keeps them.
+    kept: Vec<(u64, u64, u32)>,
+}
+
+/// A run of a piece's bytes.
+enum Part {
+    /// Of the bytes made.
+    Made(std::ops::Range<usize>),
+    /// Of the last export.
+    Copied(std::ops::Range<u64>),
+}
+
+impl Piece {
+    fn with_capacity(entries: usize, on_disk: bool) -> Self {
+        // An entry's line is about 1.4 KB, when made.
+        let made = if on_disk { 0 } else { entries * 1_400 };
+        Self {
+            bytes: Vec::with_capacity(made),
+            parts: Vec::new(),
+            open: 0,
+            kept: Vec::with_capacity(if on_disk { entries } else { 0 }),
+        }
+    }
+
+    /// Puts `separator`, then the last export's line at `range`; gives
+    /// the line's length. A line that follows the last one copied in the
+    /// last export, as it does here, lengthens the same run.
+    fn copy(&mut self, separator: &[u8], range: std::ops::Range<u64>) -> usize {
+        let len = (range.end - range.start) as usize;
+        if let Some(Part::Copied(run)) = self.parts.last_mut()
+            && self.open == self.bytes.len()
+            && separator == b",\n"
+            && run.end + 2 == range.start
+        {
+            run.end = range.end;
+            return len;
+        }
+        self.bytes.extend_from_slice(separator);
+        self.close();
+        self.parts.push(Part::Copied(range));
+        len
+    }
+
+    /// Ends the run of bytes made, if there is one.
+    fn close(&mut self) {
+        if self.open < self.bytes.len() {
+            self.parts.push(Part::Made(self.open..self.bytes.len()));
+            self.open = self.bytes.len();
+        }
+    }
+
+    /// Writes the piece to `out`, copying runs from `last`.
+    fn write(&self, out: &mut Sink<'_>, last: Option<&std::fs::File>) -> std::io::Result<()> {
+        for part in &self.parts {
+            match (part, last) {
+                (Part::Made(range), _) => out.write_all(&self.bytes[range.clone()])?,
+                (Part::Copied(range), Some(last)) => out.copy_from(last, range.clone())?,
+                (Part::Copied(_), None) => return Err(std::io::ErrorKind::NotFound.into()),
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Writes the whole directory as JSON, one entry a line, to `out`.
 pub fn directory_json(
     index: &Index<'_>,
     cache: &mut LastExport,
-    out: &mut dyn Write,
+    out: &mut Sink<'_>,
 ) -> std::io::Result<()> {
     let dir = index.dir;
     let site = {
@@ -386,7 +464,11 @@ pub fn directory_json(
         exported(index, Kind::Page, e, PageFields::new(&e.data), out);
     })?;
     if let (Some((lines, _)), Some(made)) = (&mut lists.cache.on_disk, lists.made.take()) {
-        *lines = made;
+        // Its stamp is known once it is written whole.
+        *lines = kept::Lines {
+            stamp: None,
+            lists: made,
+        };
     }
     out.write_all(b"}\n")
 }
