@@ -18,14 +18,17 @@ use crate::content::{Directory, Entry, OpenTo, Profile};
 pub const PER_PROFILE: usize = 5;
 
 /// One person suggested, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+///
+/// Its texts are shared: read back from what a build kept, the same policy
+/// area or place is one string, however many suggestions name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Suggestion {
     /// Their position in the directory's profiles.
     pub profile: usize,
     /// The policy areas and interests shared, rarest first.
-    pub shared: Vec<(TagKind, String)>,
+    pub shared: Vec<(TagKind, Arc<str>)>,
     /// The place both work in, if they do.
-    pub place: Option<String>,
+    pub place: Option<Arc<str>>,
 }
 
 /// Each profile's part of [`inputs`] at the last build, beside the entry it
@@ -108,12 +111,12 @@ pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
                             .iter()
                             .map(|&t| {
                                 let tag = people.tag(t);
-                                (tag.kind, tag.slug.clone())
+                                (tag.kind, Arc::from(tag.slug.as_str()))
                             })
                             .collect(),
                         place: common
                             .same_place
-                            .then(|| people.place(a).unwrap_or("").to_string()),
+                            .then(|| Arc::from(people.place(a).unwrap_or(""))),
                     }
                 })
                 .collect();
