@@ -294,9 +294,11 @@ impl Files {
         let last = kept.as_ref().and_then(LastRead::of);
         let entries: Vec<(PathBuf, ReadFile, Reading<'_>)> = paths
             .into_par_iter()
-            .map(|path| {
-                if let Some((read, reading)) =
-                    last.as_ref().and_then(|last| last.unchanged(root, &path))
+            .enumerate()
+            .map(|(number, path)| {
+                if let Some((read, reading)) = last
+                    .as_ref()
+                    .and_then(|last| last.unchanged(root, &path, number))
                 {
                     return (path, read, reading);
                 }
@@ -308,7 +310,7 @@ impl Files {
                 let reused = last
                     .as_ref()
                     .filter(|_| unreadable.is_none())
-                    .and_then(|last| last.reading(&path, file.digest()))
+                    .and_then(|last| last.reading(&path, number, file.digest()))
                     .and_then(|kept| Some((last_read::reuse(kept, &file, root)?, kept)));
                 match reused {
                     Some((read, kept)) => {
