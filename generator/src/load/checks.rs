@@ -38,7 +38,12 @@ impl Tally {
                 .or_default() += 1;
         }
         for (interest, key, _) in &findings.interests {
-            let forms = self.spellings.entry(key.clone()).or_default();
+            // Looked up before the key is copied: most interests are
+            // counted many times.
+            let forms = match self.spellings.get_mut(key.as_str()) {
+                Some(forms) => forms,
+                None => self.spellings.entry(key.clone()).or_default(),
+            };
             match forms.iter_mut().find(|(form, _)| form == interest) {
                 Some((_, count)) => *count += 1,
                 None => forms.push((interest.clone(), 1)),
