@@ -146,10 +146,18 @@ impl Entries<'_> {
         fn address(slug: &str) -> impl Iterator<Item = u8> + '_ {
             slug.bytes().chain(std::iter::once(b'/'))
         }
-        newest.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| address(a.1).cmp(address(b.1))));
+        let order = |a: &(Timestamp, &str, usize), b: &(Timestamp, &str, usize)| {
+            b.0.cmp(&a.0).then_with(|| address(a.1).cmp(address(b.1)))
+        };
+        // The newest found first, and only they sorted: a national
+        // directory has hundreds of thousands of profiles.
+        if newest.len() > FEED_LENGTH {
+            newest.select_nth_unstable_by(FEED_LENGTH, order);
+            newest.truncate(FEED_LENGTH);
+        }
+        newest.sort_unstable_by(order);
         newest
             .iter()
-            .take(FEED_LENGTH)
             .map(|&(_, _, i)| {
                 let p = &dir.profiles[i];
                 let organisation = dir
