@@ -14,13 +14,11 @@
 //! Here too is what a build does with it: keeps the index it made, and,
 //! over the output the last build wrote, patches that build's index.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
-use serde_json::value::RawValue;
 
 use super::tokens::shard_key;
 use super::{
@@ -297,51 +295,67 @@ enum Patched {
 
 /// One token's postings in a shard being patched.
 enum Postings<'a> {
-    /// As written, unparsed: no changed doc is in them.
-    Written(&'a RawValue),
-    /// Made again, and what they were as written, if they were.
-    Made(Vec<(u32, u32)>, Option<&'a RawValue>),
+    /// As written: `[[doc,weight],...]`.
+    Written(&'a [u8]),
+    /// Made again.
+    Made(Vec<(u32, u32)>),
 }
 
-impl Serialize for Postings<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Postings::Written(raw) => raw.serialize(serializer),
-            Postings::Made(list, _) => list.serialize(serializer),
+/// The tokens of a shard as the index writes them, `{"token":[[doc,weight],
+/// ...],...}`, each with its postings as written; `None` if the shard is
+/// not written so. Found by searching for the quotes and brackets that end
+/// each part rather than by parsing every number: the shard of a common
+/// prefix is megabytes, and a changed doc is in few of its lists.
+fn written_lists(bytes: &[u8]) -> Option<Vec<(&str, &[u8])>> {
+    let mut rest = bytes.strip_prefix(b"{")?;
+    let mut lists = Vec::new();
+    if rest == b"}" {
+        return Some(lists);
+    }
+    loop {
+        rest = rest.strip_prefix(b"\"")?;
+        let end = memchr::memchr(b'"', rest)?;
+        let token = std::str::from_utf8(&rest[..end]).ok()?;
+        // A token is letters and digits: one written with an escape is not.
+        if token.contains('\\') {
+            return None;
+        }
+        rest = rest[end + 1..].strip_prefix(b":")?;
+        // Postings are pairs of numbers: the list ends at the first `]]`.
+        if !rest.starts_with(b"[[") {
+            return None;
+        }
+        let close = memchr::memmem::find(rest, b"]]")? + 2;
+        let (list, after) = rest.split_at(close);
+        let numbers_only = list
+            .iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'[' | b']' | b','));
+        if !numbers_only {
+            return None;
+        }
+        lists.push((token, list));
+        match after {
+            b"}" => return Some(lists),
+            [b',', more @ ..] => rest = more,
+            _ => return None,
         }
     }
 }
 
-impl<'a> Postings<'a> {
-    /// The postings, made again from what was written if they were not.
-    fn made(&mut self) -> Option<&mut Vec<(u32, u32)>> {
-        if let Postings::Written(raw) = *self {
-            *self = Postings::Made(serde_json::from_str(raw.get()).ok()?, Some(raw));
-        }
-        match self {
-            Postings::Made(list, _) => Some(list),
-            Postings::Written(_) => None,
-        }
-    }
-
-    /// Whether they are no longer as written.
-    fn changed(&self) -> bool {
-        match self {
-            Postings::Written(_) => false,
-            Postings::Made(list, None) => !list.is_empty(),
-            Postings::Made(list, Some(raw)) => {
-                serde_json::to_string(list).ok().as_deref() != Some(raw.get())
-            }
-        }
-    }
+/// The weight of doc `id` in a list of postings as written, if the list
+/// has it.
+fn written_weight(list: &[u8], finder: &memchr::memmem::Finder<'_>) -> Option<u32> {
+    let at = finder.find(list)? + finder.needle().len();
+    let end = at + memchr::memchr(b']', &list[at..])?;
+    std::str::from_utf8(&list[at..end]).ok()?.parse().ok()
 }
 
 /// The shard `key` as `written` (`None` for a shard not written), whose
 /// docs were `was_in`, with the postings of the `moved` docs (by id, with
 /// their weights now) taken out and put in again as they are now; `None`
-/// if what was written does not parse. Only the tokens a moved doc was or
-/// is in are parsed: the rest of a shard (megabytes, for a shard of common
-/// words) is copied as it was written.
+/// if what was written does not parse. A token's list is made again only
+/// if a moved doc's weight in it changed, or it came or went: the rest of
+/// a shard (megabytes, for a shard of common words) is copied as written.
 fn patch_shard(
     written: Option<&[u8]>,
     key: &str,
@@ -349,49 +363,92 @@ fn patch_shard(
     moved: &[(u32, &Weights)],
 ) -> Option<Patched> {
     let mut terms: BTreeMap<&str, Postings<'_>> = match written {
-        Some(bytes) => serde_json::from_slice::<BTreeMap<&str, &RawValue>>(bytes)
-            .ok()?
+        Some(bytes) => written_lists(bytes)?
             .into_iter()
-            .map(|(token, raw)| (token, Postings::Written(raw)))
+            .map(|(token, list)| (token, Postings::Written(list)))
             .collect(),
         None => BTreeMap::new(),
     };
-    // A list of postings is written `[[doc,weight],...]`: a doc's posting,
-    // and nothing else, begins `[doc,`.
-    let finders: Vec<memchr::memmem::Finder<'static>> = moved
+    // Each moved doc: its id, its weights in this shard, and, if it was
+    // in the shard, how its postings begin (`[doc,`, as nothing else in a
+    // list of postings does).
+    let docs: Vec<(
+        u32,
+        HashMap<&str, u32>,
+        Option<memchr::memmem::Finder<'static>>,
+    )> = moved
         .iter()
-        .filter(|(id, _)| was_in.is_some_and(|docs| docs.has(*id)))
-        .map(|(id, _)| memchr::memmem::Finder::new(format!("[{id},").as_bytes()).into_owned())
+        .map(|(id, weights)| {
+            let now = weights
+                .iter()
+                .filter(|(t, _)| shard_key(t) == key)
+                .collect();
+            let finder = was_in
+                .is_some_and(|docs| docs.has(*id))
+                .then(|| memchr::memmem::Finder::new(format!("[{id},").as_bytes()).into_owned());
+            (*id, now, finder)
+        })
         .collect();
-    let ids: Vec<u32> = moved.iter().map(|(id, _)| *id).collect();
-    for postings in terms.values_mut() {
-        let Postings::Written(raw) = postings else {
+    let mut changed = false;
+    for (token, postings) in &mut terms {
+        let Postings::Written(list) = *postings else {
             continue;
         };
-        let bytes = raw.get().as_bytes();
-        if finders.iter().any(|finder| finder.find(bytes).is_some()) {
-            postings.made()?.retain(|(doc, _)| !ids.contains(doc));
+        let same = docs.iter().all(|(_, now, finder)| {
+            let before = finder.as_ref().and_then(|f| written_weight(list, f));
+            before == now.get(token).copied()
+        });
+        if same {
+            continue;
         }
+        let mut made: Vec<(u32, u32)> = serde_json::from_slice(list).ok()?;
+        made.retain(|(doc, _)| !docs.iter().any(|(id, ..)| id == doc));
+        *postings = Postings::Made(made);
+        changed = true;
     }
-    for (id, weights) in moved {
-        for (token, weight) in weights.iter().filter(|(t, _)| shard_key(t) == key) {
-            let postings = terms
-                .entry(token)
-                .or_insert(Postings::Made(Vec::new(), None))
-                .made()?;
+    for (id, now, _) in &docs {
+        for (token, weight) in now {
+            let postings = match terms.get_mut(token) {
+                Some(Postings::Made(list)) => list,
+                // As written, its postings already hold this weight.
+                Some(Postings::Written(_)) => continue,
+                None => {
+                    changed = true;
+                    let new = terms.entry(token).or_insert(Postings::Made(Vec::new()));
+                    let Postings::Made(list) = new else { continue };
+                    list
+                }
+            };
             let at = postings.partition_point(|(doc, _)| doc < id);
-            postings.insert(at, (*id, weight));
+            postings.insert(at, (*id, *weight));
         }
     }
-    if !terms.values().any(Postings::changed) {
+    if !changed {
         return Some(Patched::Same);
     }
-    terms.retain(|_, postings| !matches!(postings, Postings::Made(list, _) if list.is_empty()));
+    terms.retain(|_, postings| !matches!(postings, Postings::Made(list) if list.is_empty()));
     if terms.is_empty() {
         return Some(Patched::Empty);
     }
-    // Plain maps and lists always serialise.
-    serde_json::to_vec(&terms).ok().map(Patched::Changed)
+    // As serde writes a map of token to postings.
+    let mut bytes = Vec::with_capacity(written.map_or(0, <[u8]>::len) + 64);
+    bytes.push(b'{');
+    for (n, (token, postings)) in terms.iter().enumerate() {
+        if n > 0 {
+            bytes.push(b',');
+        }
+        // Strings and lists of numbers always serialise.
+        let _ = serde_json::to_writer(&mut bytes, token);
+        bytes.push(b':');
+        match postings {
+            Postings::Written(list) => bytes.extend_from_slice(list),
+            Postings::Made(list) => {
+                let _ = serde_json::to_writer(&mut bytes, list);
+            }
+        }
+    }
+    bytes.push(b'}');
+    Some(Patched::Changed(bytes))
 }
 
 #[cfg(test)]
