@@ -313,7 +313,18 @@ impl<'a> People<'a> {
             .map(|p| self.place_names[p as usize].as_str())
     }
 
-    fn place_number(&self, i: usize) -> Option<u32> {
+    /// How many tags people have between them, numbered from 0.
+    pub fn tag_count(&self) -> usize {
+        self.tags.len()
+    }
+
+    /// Every place people work in, by number.
+    pub fn place_names(&self) -> &[String] {
+        &self.place_names
+    }
+
+    /// The number of the place person `i` works in, if they said.
+    pub fn place_number(&self, i: usize) -> Option<u32> {
         Some(self.packed[i].place).filter(|&p| p != u32::MAX)
     }
 

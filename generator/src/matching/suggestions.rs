@@ -92,6 +92,16 @@ pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
             open_to.contains(&OpenTo::Buddy) || open_to.contains(&OpenTo::Coffee)
         })
         .collect();
+    // Each tag's and place's text made once, shared by every suggestion
+    // naming it.
+    let tags: Vec<Arc<str>> = (0..people.tag_count())
+        .map(|t| Arc::from(people.tag(t as u32).slug.as_str()))
+        .collect();
+    let places: Vec<Arc<str>> = people
+        .place_names()
+        .iter()
+        .map(|p| Arc::from(p.as_str()))
+        .collect();
     let mut by_person: Vec<(usize, Vec<Suggestion>)> = (0..people.len())
         .into_par_iter()
         .map(|a| {
@@ -109,14 +119,12 @@ pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
                         shared: common
                             .tags
                             .iter()
-                            .map(|&t| {
-                                let tag = people.tag(t);
-                                (tag.kind, Arc::from(tag.slug.as_str()))
-                            })
+                            .map(|&t| (people.tag(t).kind, Arc::clone(&tags[t as usize])))
                             .collect(),
-                        place: common
-                            .same_place
-                            .then(|| Arc::from(people.place(a).unwrap_or(""))),
+                        place: common.same_place.then(|| match people.place_number(a) {
+                            Some(p) => Arc::clone(&places[p as usize]),
+                            None => Arc::from(""),
+                        }),
                     }
                 })
                 .collect();

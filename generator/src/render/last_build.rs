@@ -160,7 +160,7 @@ pub(super) fn read_suggestions(
 /// thousand policy areas, interests and places millions of times, which,
 /// each kept and read back on its own, made a tenth of the work of a build
 /// after one edit.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct KeptSuggestions<'a> {
     #[serde(borrow)]
     texts: Vec<&'a str>,
@@ -172,33 +172,77 @@ struct KeptSuggestions<'a> {
 /// and the place's text.
 type KeptSuggestion = (usize, Vec<(TagKind, u32)>, Option<u32>);
 
-impl<'a> KeptSuggestions<'a> {
+/// Suggestions made, written as [`KeptSuggestions`] are read: each
+/// suggestion turned into its kept form as it is written, not all of them
+/// at once (a national directory's are a million).
+struct Keeping<'a> {
+    texts: Vec<&'a str>,
+    numbers: HashMap<&'a str, u32>,
+    made: &'a [Vec<Suggestion>],
+}
+
+impl<'a> Keeping<'a> {
     fn of(made: &'a [Vec<Suggestion>]) -> Self {
-        let mut numbers: HashMap<&'a str, u32> = HashMap::new();
-        let mut texts = Vec::new();
-        let mut number = |text: &'a str| {
-            *numbers.entry(text).or_insert_with(|| {
-                texts.push(text);
-                // Fewer texts than suggestions, which are counted in usize.
-                (texts.len() - 1) as u32
-            })
+        let mut keeping = Self {
+            texts: Vec::new(),
+            numbers: HashMap::new(),
+            made,
         };
-        let lists = made
-            .iter()
-            .map(|list| {
-                list.iter()
-                    .map(|s| {
-                        let shared = s
-                            .shared
-                            .iter()
-                            .map(|(kind, text)| (*kind, number(text)))
-                            .collect();
-                        (s.profile, shared, s.place.as_deref().map(&mut number))
-                    })
-                    .collect()
-            })
-            .collect();
-        Self { texts, lists }
+        for s in made.iter().flatten() {
+            let texts = s.shared.iter().map(|(_, text)| &**text);
+            for text in texts.chain(s.place.as_deref()) {
+                if !keeping.numbers.contains_key(text) {
+                    // Fewer texts than suggestions, counted in 32 bits.
+                    let number = keeping.texts.len() as u32;
+                    keeping.numbers.insert(text, number);
+                    keeping.texts.push(text);
+                }
+            }
+        }
+        keeping
+    }
+
+    fn number(&self, text: &str) -> u32 {
+        self.numbers.get(text).copied().unwrap_or(u32::MAX)
+    }
+}
+
+impl Serialize for Keeping<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeSeq, SerializeTuple};
+        struct List<'k>(&'k Keeping<'k>, &'k [Suggestion]);
+        impl Serialize for List<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let List(keeping, list) = self;
+                let mut seq = serializer.serialize_seq(Some(list.len()))?;
+                for s in *list {
+                    let shared: Vec<(TagKind, u32)> = s
+                        .shared
+                        .iter()
+                        .map(|(kind, text)| (*kind, keeping.number(text)))
+                        .collect();
+                    let place = s.place.as_deref().map(|p| keeping.number(p));
+                    seq.serialize_element(&(s.profile, shared, place))?;
+                }
+                seq.end()
+            }
+        }
+        struct Lists<'k>(&'k Keeping<'k>);
+        impl Serialize for Lists<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let keeping = self.0;
+                let mut seq = serializer.serialize_seq(Some(keeping.made.len()))?;
+                for list in keeping.made {
+                    seq.serialize_element(&List(keeping, list))?;
+                }
+                seq.end()
+            }
+        }
+        // As the fields of `KeptSuggestions`, in order.
+        let mut kept = serializer.serialize_tuple(2)?;
+        kept.serialize_element(&self.texts)?;
+        kept.serialize_element(&Lists(self))?;
+        kept.end()
     }
 }
 
@@ -214,7 +258,7 @@ pub(super) fn write_suggestions(
         SUGGESTIONS_MAGIC,
         suggestions_maker(inputs),
         |body| {
-            postcard::to_io(&KeptSuggestions::of(made), body)
+            postcard::to_io(&Keeping::of(made), body)
                 .map(|_| ())
                 .map_err(std::io::Error::other)
         },

@@ -193,7 +193,7 @@ impl Lists<'_, '_> {
                     .par_chunks(PIECE)
                     .enumerate()
                     .map(|(n, chunk)| {
-                        let mut piece = Piece::with_capacity(chunk.len(), on_disk);
+                        let mut piece = Piece::with_capacity(chunk.len(), on_disk, old.is_empty());
                         for (j, entry) in chunk.iter().enumerate() {
                             let i = (b * PIECES_AT_ONCE + n) * PIECE + j;
                             if !on_disk {
@@ -287,9 +287,11 @@ enum Part {
 }
 
 impl Piece {
-    fn with_capacity(entries: usize, on_disk: bool) -> Self {
-        // An entry's line is about 1.4 KB, when made.
-        let made = if on_disk { 0 } else { entries * 1_400 };
+    /// A piece of `entries` entries, kept for the state on disk if
+    /// `on_disk`, each made (not copied) if `all_made`.
+    fn with_capacity(entries: usize, on_disk: bool, all_made: bool) -> Self {
+        // An entry's line is about 1.4 KB.
+        let made = if all_made { entries * 1_400 } else { 0 };
         Self {
             bytes: Vec::with_capacity(made),
             parts: Vec::new(),
