@@ -48,13 +48,12 @@ pub fn write_atomically_unless_same(
     })
 }
 
-/// A regular file's size and modification time as one number, which
-/// changes when the file is written; `None` when there is no such file.
+/// A regular file's stamp (see [`exact_stamp`]), which changes whenever
+/// the file is written, even with its modification time put back; `None`
+/// when there is no such file.
 pub fn stamp(path: &Path) -> Option<u64> {
     let metadata = std::fs::metadata(path).ok()?;
-    metadata
-        .is_file()
-        .then(|| crate::fingerprint::of((metadata.len(), metadata.modified().ok())))
+    metadata.is_file().then(|| exact_stamp(&metadata))
 }
 
 /// When the file was last modified, as its metadata says.

@@ -899,6 +899,30 @@ fn a_build_in_a_new_process_parses_only_the_files_that_changed() {
     std::fs::write(&photo, &bytes).expect("written");
     demo.save(&[]);
     assert_eq!(demo.last_parsed.get(), always + 1, "a photo written again");
+    // Written over in place with other bytes of the same size, and its
+    // modification time put back: its status-change time still moved.
+    demo.save(&[]);
+    let modified = std::fs::metadata(&photo)
+        .and_then(|m| m.modified())
+        .expect("a time");
+    let mut other = bytes.clone();
+    let last = other.len() - 3;
+    other[last] ^= 1;
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&photo, &other).expect("written over");
+    std::fs::File::options()
+        .write(true)
+        .open(&photo)
+        .and_then(|file| file.set_modified(modified))
+        .expect("its time put back");
+    demo.save(&[]);
+    assert_eq!(
+        demo.last_parsed.get(),
+        always + 1,
+        "a photo written over, its time put back"
+    );
+    std::fs::write(&photo, &bytes).expect("written back");
+    demo.save(&[]);
 
     // Gone, it is reported as reading afresh reports it.
     std::fs::remove_file(&photo).expect("removed");

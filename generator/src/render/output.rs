@@ -209,7 +209,7 @@ impl Staging {
         let mut out = Sink::new(&mut file);
         fill(&mut out).map_err(io(&path))?;
         out.finish().map_err(io(&path))?;
-        Ok(stamp_of(&path))
+        Ok(crate::files::stamp(&path))
     }
 
     /// Writes a page at its address: `/profiles/` → `profiles/index.html`.
@@ -428,12 +428,6 @@ impl std::io::Write for Sink<'_> {
     }
 }
 
-/// The stamp of the file at `path` (see [`crate::files::exact_stamp`]).
-fn stamp_of(path: &Path) -> Option<u64> {
-    let metadata = std::fs::metadata(path).ok()?;
-    Some(crate::files::exact_stamp(&metadata))
-}
-
 /// Writes at `path` what `fill` makes, a part at a time, through a file
 /// beside it, unless `path` holds the same bytes already: a national
 /// directory's `directory.json` is too large to hold whole, let alone twice
@@ -445,7 +439,7 @@ fn stream_unless_same(path: &Path, fill: &mut Fill<'_>) -> Result<Option<u64>, B
         out.finish()
     })
     .map_err(io(path))?;
-    Ok(stamp_of(path))
+    Ok(crate::files::stamp(path))
 }
 
 /// A group of site-wide files as made: every file of the group, and the
