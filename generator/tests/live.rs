@@ -202,6 +202,20 @@ impl Demo {
     }
 }
 
+/// Does `write` to the file at `path`, then sets its modification time
+/// back to what it was, as `touch -r` or `rsync -t` would.
+fn keeping_modified(path: &Path, write: impl FnOnce()) {
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .expect("a time");
+    write();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|file| file.set_modified(modified))
+        .expect("its time put back");
+}
+
 fn build_options(output: &Path) -> BuildOptions {
     BuildOptions {
         output: output.to_path_buf(),
@@ -902,19 +916,13 @@ fn a_build_in_a_new_process_parses_only_the_files_that_changed() {
     // Written over in place with other bytes of the same size, and its
     // modification time put back: its status-change time still moved.
     demo.save(&[]);
-    let modified = std::fs::metadata(&photo)
-        .and_then(|m| m.modified())
-        .expect("a time");
     let mut other = bytes.clone();
     let last = other.len() - 3;
     other[last] ^= 1;
     std::thread::sleep(std::time::Duration::from_millis(20));
-    std::fs::write(&photo, &other).expect("written over");
-    std::fs::File::options()
-        .write(true)
-        .open(&photo)
-        .and_then(|file| file.set_modified(modified))
-        .expect("its time put back");
+    keeping_modified(&photo, || {
+        std::fs::write(&photo, &other).expect("written over");
+    });
     demo.save(&[]);
     assert_eq!(
         demo.last_parsed.get(),
@@ -1051,16 +1059,9 @@ fn a_build_in_a_new_process_opens_only_the_files_whose_size_or_times_changed() {
     // An edit that keeps the file's size, with its modification time set
     // back as `touch -r` or `rsync -t` would: the time of the change to
     // its status still tells.
-    let path = demo.root.join(amira);
-    let modified = std::fs::metadata(&path)
-        .and_then(|m| m.modified())
-        .expect("a time");
-    demo.edit(amira, "Amira leads", "Amira heads");
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .and_then(|f| f.set_modified(modified))
-        .expect("time set back");
+    keeping_modified(&demo.root.join(amira), || {
+        demo.edit(amira, "Amira leads", "Amira heads");
+    });
     demo.save(&[]);
     assert_eq!(
         (demo.last_opened.get(), demo.last_parsed.get()),
