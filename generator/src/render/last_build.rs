@@ -209,39 +209,28 @@ impl<'a> Keeping<'a> {
 
 impl Serialize for Keeping<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeSeq, SerializeTuple};
+        use serde::ser::SerializeTuple;
+        /// One profile's suggestions, each turned into its kept form.
         struct List<'k>(&'k Keeping<'k>, &'k [Suggestion]);
         impl Serialize for List<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let List(keeping, list) = self;
-                let mut seq = serializer.serialize_seq(Some(list.len()))?;
-                for s in *list {
+                serializer.collect_seq(list.iter().map(|s| {
                     let shared: Vec<(TagKind, u32)> = s
                         .shared
                         .iter()
                         .map(|(kind, text)| (*kind, keeping.number(text)))
                         .collect();
                     let place = s.place.as_deref().map(|p| keeping.number(p));
-                    seq.serialize_element(&(s.profile, shared, place))?;
-                }
-                seq.end()
-            }
-        }
-        struct Lists<'k>(&'k Keeping<'k>);
-        impl Serialize for Lists<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let keeping = self.0;
-                let mut seq = serializer.serialize_seq(Some(keeping.made.len()))?;
-                for list in keeping.made {
-                    seq.serialize_element(&List(keeping, list))?;
-                }
-                seq.end()
+                    (s.profile, shared, place)
+                }))
             }
         }
         // As the fields of `KeptSuggestions`, in order.
         let mut kept = serializer.serialize_tuple(2)?;
         kept.serialize_element(&self.texts)?;
-        kept.serialize_element(&Lists(self))?;
+        let lists: Vec<List<'_>> = self.made.iter().map(|list| List(self, list)).collect();
+        kept.serialize_element(&lists)?;
         kept.end()
     }
 }

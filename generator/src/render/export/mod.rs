@@ -196,14 +196,17 @@ impl Lists<'_, '_> {
                         let mut piece = Piece::with_capacity(chunk.len(), on_disk, old.is_empty());
                         for (j, entry) in chunk.iter().enumerate() {
                             let i = (b * PIECES_AT_ONCE + n) * PIECE + j;
-                            if !on_disk {
-                                piece.bytes.extend_from_slice(separator(i));
-                                make(i, entry, &mut piece.bytes);
-                                continue;
-                            }
-                            let key = key(index, site, entry, extra(i));
-                            let slug = kept::slug_hash(&entry.slug);
-                            let len = match old.get(&slug).filter(|line| line.key == key) {
+                            // What the state keeps of it: its slug and key.
+                            let keeps = on_disk.then(|| {
+                                (
+                                    kept::slug_hash(&entry.slug),
+                                    key(index, site, entry, extra(i)),
+                                )
+                            });
+                            let line = keeps.and_then(|(slug, key)| {
+                                old.get(&slug).filter(|line| line.key == key)
+                            });
+                            let len = match line {
                                 Some(line) => piece.copy(separator(i), line.range.clone()),
                                 None => {
                                     piece.bytes.extend_from_slice(separator(i));
@@ -212,9 +215,11 @@ impl Lists<'_, '_> {
                                     piece.bytes.len() - start
                                 }
                             };
-                            // A line of an entry is far shorter than 4 GB.
-                            let len = u32::try_from(len).unwrap_or(u32::MAX);
-                            piece.kept.push((slug, key, len));
+                            if let Some((slug, key)) = keeps {
+                                // A line of an entry is far shorter than 4 GB.
+                                let len = u32::try_from(len).unwrap_or(u32::MAX);
+                                piece.kept.push((slug, key, len));
+                            }
                         }
                         piece.close();
                         piece

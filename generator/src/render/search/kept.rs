@@ -226,7 +226,7 @@ impl LastIndex {
                     None => None,
                 };
                 let mut patched = patch_shard(written.as_deref(), key, was_in, &moved);
-                if let Some(Patched::Changed(bytes)) = &mut patched {
+                if let Some(Patched::Changed(bytes, _)) = &mut patched {
                     write(&path, &std::mem::take(bytes))?;
                 }
                 Ok((key, patched))
@@ -239,13 +239,13 @@ impl LastIndex {
                 Some(Patched::Empty) => {
                     kept.shards.remove(key.as_str());
                 }
-                Some(Patched::Changed(_)) => {
+                Some(Patched::Changed(_, now_in)) => {
                     let docs = kept
                         .shards
                         .entry(key.clone())
                         .or_insert_with(|| Bitmap::new(keys.len()));
-                    for (id, weights) in &moved {
-                        docs.set(*id, weights.iter().any(|(t, _)| shard_key(t) == *key));
+                    for (id, _) in &moved {
+                        docs.set(*id, now_in.contains(id));
                     }
                 }
             }
@@ -287,8 +287,8 @@ impl LastIndex {
 enum Patched {
     /// Its bytes are as written.
     Same,
-    /// Its bytes are these now.
-    Changed(Vec<u8>),
+    /// Its bytes are these now, and the changed docs in it now.
+    Changed(Vec<u8>, Vec<u32>),
     /// It has no token left.
     Empty,
 }
@@ -448,7 +448,11 @@ fn patch_shard(
         }
     }
     bytes.push(b'}');
-    Some(Patched::Changed(bytes))
+    let now_in = docs.iter().filter(|(_, now, _)| !now.is_empty());
+    Some(Patched::Changed(
+        bytes,
+        now_in.map(|(id, ..)| *id).collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -547,7 +551,7 @@ mod tests {
             match patched {
                 Some(Patched::Same) => proptest::prop_assert_eq!(&expected, &written),
                 Some(Patched::Empty) => proptest::prop_assert!(expected.is_empty()),
-                Some(Patched::Changed(made)) => {
+                Some(Patched::Changed(made, _)) => {
                     proptest::prop_assert_ne!(&expected, &written);
                     proptest::prop_assert_eq!(made, serde_json::to_vec(&expected).expect("json"));
                 }
