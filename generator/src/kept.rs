@@ -27,8 +27,7 @@ pub(crate) fn program() -> impl Hash {
 
 /// A kept file's bytes, once its header is checked.
 pub(crate) struct Kept {
-    // Shared: the files' texts kept in `last-read` are read from here.
-    bytes: std::sync::Arc<Vec<u8>>,
+    bytes: Vec<u8>,
 }
 
 impl Kept {
@@ -40,14 +39,7 @@ impl Kept {
         let (made_by, rest) = split_u64(rest)?;
         let (sum, body) = split_u64(rest)?;
         let whole = made_by == maker && sum == checksum(body);
-        whole.then(|| Self {
-            bytes: std::sync::Arc::new(bytes),
-        })
-    }
-
-    /// The whole file's bytes, header and all, to share.
-    pub(crate) fn shared(&self) -> &std::sync::Arc<Vec<u8>> {
-        &self.bytes
+        whole.then_some(Self { bytes })
     }
 
     /// What follows the header.

@@ -29,7 +29,6 @@ impl Span {
 }
 
 /// A file read from the site, with its text and line index.
-#[derive(Debug)]
 pub struct SourceFile {
     path: PathBuf,
     text: Text,
@@ -41,30 +40,30 @@ pub struct SourceFile {
     modified: Option<jiff::Timestamp>,
 }
 
-/// A file's text: as read, or lying where a build kept it (see
-/// `load::last_read`), copied out only when first asked for: a build after
-/// one edit asks for the text of few of a national directory's files.
+/// A file's text: as read, or, for a file a build found unchanged since the
+/// last (see `load::last_read`), left on disk until first asked for: a
+/// build after one edit asks for the text of few of a national directory's
+/// files.
 enum Text {
     Read(Arc<str>),
-    Kept {
-        /// The kept file's bytes, shared by every file kept in it.
-        bytes: Arc<Vec<u8>>,
-        range: std::ops::Range<usize>,
-        copied: OnceLock<Arc<str>>,
+    Unread {
+        /// The site's root, which the file's path is relative to.
+        root: Arc<Path>,
+        read: OnceLock<Arc<str>>,
     },
 }
 
-// Shown as its text, however it is held, so that a directory read from
+// Shown with its text, however it is held, so that a directory read from
 // what a build kept shows as the same directory read afresh.
-impl std::fmt::Debug for Text {
+impl std::fmt::Debug for SourceFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Text::Read(text) => text.fmt(f),
-            Text::Kept { bytes, range, .. } => {
-                let bytes = bytes.get(range.clone()).unwrap_or_default();
-                String::from_utf8_lossy(bytes).fmt(f)
-            }
-        }
+        f.debug_struct("SourceFile")
+            .field("path", &self.path)
+            .field("text", self.read_text())
+            .field("line_starts", &self.line_starts)
+            .field("digest", &self.digest)
+            .field("modified", &self.modified)
+            .finish()
     }
 }
 
@@ -83,20 +82,15 @@ impl SourceFile {
         }
     }
 
-    /// A file whose text is `range` of `bytes` (kept by a build, under the
-    /// digest it had when read: see [`SourceFile::digest`]).
-    pub(crate) fn kept(
-        path: impl Into<PathBuf>,
-        bytes: Arc<Vec<u8>>,
-        range: std::ops::Range<usize>,
-        digest: u64,
-    ) -> Self {
+    /// The file at `path` (relative to `root`), not read yet: found as it
+    /// was when a build read it with the digest `digest` (see
+    /// [`SourceFile::digest`]), and read only if its text is asked for.
+    pub(crate) fn unread(path: impl Into<PathBuf>, root: Arc<Path>, digest: u64) -> Self {
         Self {
             path: path.into(),
-            text: Text::Kept {
-                bytes,
-                range,
-                copied: OnceLock::new(),
+            text: Text::Unread {
+                root,
+                read: OnceLock::new(),
             },
             line_starts: OnceLock::new(),
             digest,
@@ -144,22 +138,19 @@ impl SourceFile {
         Arc::clone(self.read_text())
     }
 
-    /// The text's bytes, as read or kept, without copying them out.
-    pub(crate) fn bytes(&self) -> &[u8] {
-        match &self.text {
-            Text::Read(text) => text.as_bytes(),
-            Text::Kept { bytes, range, .. } => bytes.get(range.clone()).unwrap_or_default(),
-        }
-    }
-
     fn read_text(&self) -> &Arc<str> {
         match &self.text {
             Text::Read(text) => text,
-            // A kept file's body is checksummed, and held only text that was
-            // read as UTF-8: nothing is lost to the replacement character.
-            Text::Kept { copied, .. } => {
-                copied.get_or_init(|| Arc::from(String::from_utf8_lossy(self.bytes())))
-            }
+            // Its stamp was checked when the build began: this is the text
+            // read then, unless it was written since. Then the next build
+            // finds its stamp moved and reads it afresh, as it does any file
+            // written while a build ran. Gone or unreadable, it reads as
+            // empty rather than stopping the build: the next reports it.
+            Text::Unread { root, read } => read.get_or_init(|| {
+                let bytes = std::fs::read(root.join(&self.path)).unwrap_or_default();
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                Arc::from(cleaned(&self.path, text))
+            }),
         }
     }
 
@@ -209,6 +200,20 @@ impl SourceFile {
     }
 }
 
+/// The text of the file at `relative`, as a build reads it: another
+/// directory's files are cleaned, not refused, as this site's editors
+/// could not fix them.
+pub(crate) fn cleaned(relative: &Path, text: String) -> String {
+    if relative.starts_with("mirror") {
+        match crate::escape::publishable(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(cleaned) => cleaned,
+        }
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +228,29 @@ mod tests {
         assert_eq!(file.line_col(14), (2, 10));
         assert_eq!(file.line_col(16), (3, 2));
         assert_eq!(file.line_span(2), Span::new(4, 10));
+    }
+
+    #[test]
+    fn a_file_left_unread_reads_as_a_build_reads_it() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let root: Arc<Path> = Arc::from(dir.path());
+        let text = "---\nname: A\u{7}da\n---\nBio.\n";
+        for relative in [
+            "content/profiles/ada.md",
+            "mirror/example.org/profiles/ada.md",
+        ] {
+            let path = dir.path().join(relative);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("made");
+            std::fs::write(&path, text).expect("written");
+            let read = SourceFile::new(relative, cleaned(Path::new(relative), text.into()));
+            let unread = SourceFile::unread(relative, Arc::clone(&root), read.digest());
+            assert_eq!(unread.text(), read.text(), "{relative}");
+            assert_eq!(format!("{unread:?}"), format!("{read:?}"));
+        }
+        let mirrored = SourceFile::unread("mirror/example.org/profiles/ada.md", root.clone(), 0);
+        assert!(mirrored.text().contains("name: Ada"), "cleaned");
+        let gone = SourceFile::unread("content/profiles/gone.md", root, 0);
+        assert_eq!(gone.text(), "", "a file gone reads as empty");
+        assert_eq!(gone.line_col(40), (1, 1));
     }
 }

@@ -198,13 +198,7 @@ pub(super) fn read_source(
         },
         Err(e) => (String::new(), Some(format!("cannot read the file: {e}"))),
     };
-    // Another directory's files are cleaned, not refused: this site's
-    // editors could not fix them.
-    let text = if relative.starts_with("mirror") {
-        crate::escape::publishable(&text).into_owned()
-    } else {
-        text
-    };
+    let text = crate::source::cleaned(relative, text);
     let file = Arc::new(SourceFile::new(relative, text).modified_at(modified));
     (file, unreadable, metadata)
 }

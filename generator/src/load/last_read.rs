@@ -2,14 +2,16 @@
 //! output, so that the next build, in a new process, opens, parses and
 //! checks again only the files that changed.
 //!
-//! Each file's record holds its text and its reading (the entry and what
-//! the checks across files need), under its path, its number in the order
-//! the files were found (so that the next build, finding the same files,
-//! finds each record without looking it up by path), its digest and its
-//! stamp: its size, times and place on disk (see
-//! [`crate::files::settled_stamp`]). A file whose stamp is the one kept is
-//! not opened: its text is the record's, left in the kept file's bytes
-//! until a page or an index asks for it. Any other file is read, and
+//! Each file's record holds its reading (the entry and what the checks
+//! across files need), under its path, its number in the order the files
+//! were found (so that the next build, finding the same files, finds each
+//! record without looking it up by path), its digest and its stamp: its
+//! size, times and place on disk (see [`crate::files::settled_stamp`]). A
+//! file whose stamp is the one kept is not opened: it holds the text it
+//! held when read, and is read only if a page or an index asks for its
+//! text (few do after one edit). Its text is not kept: at 200,000 profiles
+//! that would be two thirds of the file, which every build would read
+//! whole. Any other file is read, and
 //! if its digest is the one kept (a file written again with the same
 //! bytes, or checked out again by git), its reading is still reused. A
 //! file changed in the two seconds before it was read has no stamp kept,
@@ -50,7 +52,7 @@ const FILE: &str = "last-read";
 const MAGIC: &[u8; 8] = b"ixread\x00\x01";
 
 /// The layout of what follows the header; a new layout has a new number.
-const LAYOUT: u32 = 3;
+const LAYOUT: u32 = 4;
 
 /// The kept readings are written again once more than one file in this
 /// many is not kept as it is now.
@@ -126,8 +128,8 @@ pub(super) struct LastRead<'a> {
     /// number (a file added or removed before it): making it is a tenth of
     /// a second at 200,000 files, and the build waits for it.
     by_path: std::sync::OnceLock<ahash::AHashMap<&'a [u8], usize>>,
-    /// The kept file's bytes, which the texts are left in.
-    bytes: &'a Arc<Vec<u8>>,
+    /// The site's root, which the paths are relative to.
+    root: Arc<Path>,
 }
 
 /// One file's record.
@@ -137,9 +139,6 @@ struct Record<'a> {
     digest: u64,
     /// Its stamp when read, or 0 if it had none.
     stamp: u64,
-    /// Where its text lies in the kept file's bytes: as read (and cleaned,
-    /// for a mirrored file).
-    text: std::ops::Range<usize>,
     /// Its reading, a [`KeptRead`].
     reading: &'a [u8],
 }
@@ -167,9 +166,9 @@ pub(super) fn maker(config: &SourceFile, today: jiff::civil::Date) -> u64 {
 }
 
 impl<'a> LastRead<'a> {
-    /// The records of a kept file; `None` if they do not parse.
-    pub(super) fn of(kept: &'a Kept) -> Option<Self> {
-        let bytes = kept.shared();
+    /// The records of a kept file, of the site at `root`; `None` if they do
+    /// not parse.
+    pub(super) fn of(kept: &'a Kept, root: &Path) -> Option<Self> {
         let mut body = kept.body();
         let whole = body.len();
         let mut records = Vec::new();
@@ -179,16 +178,10 @@ impl<'a> LastRead<'a> {
             let (number, rest) = kept::split_u64(rest)?;
             let (digest, rest) = kept::split_u64(rest)?;
             let (stamp, rest) = kept::split_u64(rest)?;
-            let (text, rest) = split_bytes(rest)?;
-            // The body is the end of the bytes: the text ends where the
-            // rest begins.
-            let end = bytes.len() - rest.len();
-            let text = end - text.len()..end;
             let (reading, rest) = split_bytes(rest)?;
             let record = Record {
                 digest,
                 stamp,
-                text,
                 reading,
             };
             // Each file's record takes more than a byte of the body.
@@ -204,7 +197,7 @@ impl<'a> LastRead<'a> {
             records,
             by_number,
             by_path: std::sync::OnceLock::new(),
-            bytes,
+            root: Arc::from(root),
         })
     }
 
@@ -232,31 +225,22 @@ impl<'a> LastRead<'a> {
         (record.digest == digest).then_some(record.reading)
     }
 
-    /// The file at `path` (relative to `root`), the file number `number`
-    /// found, read from its record, if its stamp on disk is the one kept,
-    /// and how: without opening it.
-    pub(super) fn unchanged(
-        &self,
-        root: &Path,
-        path: &Path,
-        number: usize,
-    ) -> Option<(ReadFile, Reading<'a>)> {
+    /// The file at `path`, the file number `number` found, read from its
+    /// record, if its stamp on disk is the one kept, and how: without
+    /// opening it.
+    pub(super) fn unchanged(&self, path: &Path, number: usize) -> Option<(ReadFile, Reading<'a>)> {
         let record = self.record(path, number)?;
         if record.stamp == 0 {
             return None;
         }
-        let metadata = std::fs::metadata(root.join(path)).ok()?;
+        let metadata = std::fs::metadata(self.root.join(path)).ok()?;
         if !metadata.is_file() || crate::files::exact_stamp(&metadata) != record.stamp {
             return None;
         }
         let modified = crate::files::modified(&metadata);
-        // Its text is left where it lies until a page or an index asks for
-        // it: most never do. The kept file is checksummed, so its digest is
-        // the text's.
-        let bytes = Arc::clone(self.bytes);
-        let file = SourceFile::kept(path, bytes, record.text.clone(), record.digest);
+        let file = SourceFile::unread(path, Arc::clone(&self.root), record.digest);
         let file = Arc::new(file.modified_at(modified));
-        let read = reuse(record.reading, &file, root)?;
+        let read = reuse(record.reading, &file, &self.root)?;
         let reading = Reading {
             stamp: Some(record.stamp),
             kept: Some(record.reading),
@@ -296,8 +280,7 @@ pub(super) fn reuse(record: &[u8], file: &Arc<SourceFile>, root: &Path) -> Optio
     })
 }
 
-/// Keeps, in `folder`, the texts and readings of `entries` without a
-/// problem, made under `maker`, each with how it was read this time. A
+/// Keeps, in `folder`, the readings of `entries` without a problem, made under `maker`, each with how it was read this time. A
 /// reading reused keeps its encoding as it was.
 ///
 /// Nothing is written while few files are not kept as they are now (see
@@ -344,7 +327,6 @@ pub(super) fn write(
                 body.write_all(&(*number as u64).to_le_bytes())?;
                 body.write_all(&file.digest().to_le_bytes())?;
                 body.write_all(&reading.stamp.unwrap_or(0).to_le_bytes())?;
-                put_bytes(body, file.bytes())?;
                 put_bytes(body, &record)?;
             }
         }

@@ -291,14 +291,13 @@ impl Files {
             })
             .collect();
         let paths: Vec<PathBuf> = content.into_iter().chain(mirror).collect();
-        let last = kept.as_ref().and_then(LastRead::of);
+        let last = kept.as_ref().and_then(|kept| LastRead::of(kept, root));
         let entries: Vec<(PathBuf, ReadFile, Reading<'_>)> = paths
             .into_par_iter()
             .enumerate()
             .map(|(number, path)| {
-                if let Some((read, reading)) = last
-                    .as_ref()
-                    .and_then(|last| last.unchanged(root, &path, number))
+                if let Some((read, reading)) =
+                    last.as_ref().and_then(|last| last.unchanged(&path, number))
                 {
                     return (path, read, reading);
                 }
