@@ -293,22 +293,28 @@ pub(super) fn write(
     entries: &[(PathBuf, ReadFile, Reading<'_>)],
     last: Option<&LastRead<'_>>,
 ) -> std::io::Result<()> {
+    let keepable = |(_, read, _): &&(PathBuf, ReadFile, Reading<'_>)| {
+        read.diagnostics.is_empty() && read.entry.is_some()
+    };
+    // Stale: a file parsed again, or one whose bytes were as kept but
+    // whose stamp was not, when it has one now worth keeping.
+    let (kept, stale) = entries
+        .iter()
+        .filter(keepable)
+        .fold((0, 0), |(kept, stale), (_, _, r)| {
+            let again = !r.unopened && (r.kept.is_none() || r.stamp.is_some());
+            (kept + 1, stale + usize::from(again))
+        });
+    if last.is_some() && stale * STALE <= kept {
+        return Ok(());
+    }
     // Each with its number in the order the files were found.
     let keepable: Vec<(usize, &Path, &ReadFile, Reading<'_>)> = entries
         .iter()
         .enumerate()
-        .filter(|(_, (_, read, _))| read.diagnostics.is_empty() && read.entry.is_some())
+        .filter(|(_, entry)| keepable(entry))
         .map(|(number, (path, read, reading))| (number, path.as_path(), read, *reading))
         .collect();
-    // Stale: a file parsed again, or one whose bytes were as kept but
-    // whose stamp was not, when it has one now worth keeping.
-    let stale = keepable
-        .iter()
-        .filter(|(.., r)| !r.unopened && (r.kept.is_none() || r.stamp.is_some()))
-        .count();
-    if last.is_some() && stale * STALE <= keepable.len() {
-        return Ok(());
-    }
     let written = kept::write(&folder.join(FILE), MAGIC, maker, |body| {
         for batch in keepable.chunks(BATCH) {
             let records: Vec<Option<Cow<'_, [u8]>>> = batch

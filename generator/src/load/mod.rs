@@ -333,11 +333,24 @@ impl Files {
             .collect();
         let parsed = entries.iter().filter(|(_, _, r)| r.kept.is_none()).count();
         let opened = entries.iter().filter(|(_, _, r)| !r.unopened).count();
-        if let Some((keep, maker)) = keep {
-            // Only time is lost if this cannot be written: the next build
-            // reads every file again.
-            let _ = last_read::write(&keep.folder, maker, &entries, last.as_ref());
-        }
+        // The checks' counts are made beside the readings kept: each takes
+        // one core. A file refused has nothing to count.
+        let (tally, ()) = rayon::join(
+            || {
+                let mut tally = checks::Tally::default();
+                for (_, read, _) in &entries {
+                    tally.add(read.claim.as_ref(), &read.findings);
+                }
+                tally
+            },
+            || {
+                if let Some((keep, maker)) = keep {
+                    // Only time is lost if this cannot be written: the next
+                    // build reads every file again.
+                    let _ = last_read::write(&keep.folder, maker, &entries, last.as_ref());
+                }
+            },
+        );
         // Already in order: the map is built in one pass, with no search
         // per file (comparing paths component by component is slow).
         let mut entries: std::collections::BTreeMap<PathBuf, ReadFile> = entries
@@ -346,10 +359,6 @@ impl Files {
             .collect();
         for (path, diagnostic) in refused {
             entries.insert(path, ReadFile::refused(diagnostic));
-        }
-        let mut tally = checks::Tally::default();
-        for read in entries.values() {
-            tally.add(read.claim.as_ref(), &read.findings);
         }
         let config = ReadFile {
             findings: Findings {

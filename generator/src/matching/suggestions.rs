@@ -57,7 +57,7 @@ pub fn inputs(dir: &Directory, known: &mut KnownInputs) -> u64 {
                 _ => {
                     let p = &e.data;
                     of((
-                        (e.slug.clone(), &p.organisation),
+                        (&e.slug, &p.organisation),
                         (&p.policy_areas, &p.interests, &p.location, &p.open_to),
                     ))
                 }
