@@ -148,7 +148,8 @@ impl SourceFile {
             // empty rather than stopping the build: the next reports it.
             Text::Unread { root, read } => read.get_or_init(|| {
                 let bytes = std::fs::read(root.join(&self.path)).unwrap_or_default();
-                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let text = String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                 Arc::from(cleaned(&self.path, text))
             }),
         }

@@ -419,8 +419,8 @@ impl Directory {
         use rayon::prelude::*;
         // In parallel: a national directory looks up 100,000 asks' and
         // events' people among 300,000 profiles, at every build.
-        // Searched side by side rather than through each profile's entry:
-        // that took two reads from memory a step, each likely a miss.
+        // Searched for in one list of the slugs rather than through each
+        // profile's entry, which took two reads from memory a step.
         let slugs: Vec<&str> = self.profiles.par_iter().map(|p| p.slug.as_str()).collect();
         let listed = |slug: &String| slugs.binary_search(&slug.as_str()).is_ok();
         let kept: Vec<bool> = self.asks.par_iter().map(|a| listed(&a.data.by)).collect();

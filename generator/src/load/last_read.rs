@@ -280,8 +280,9 @@ pub(super) fn reuse(record: &[u8], file: &Arc<SourceFile>, root: &Path) -> Optio
     })
 }
 
-/// Keeps, in `folder`, the readings of `entries` without a problem, made under `maker`, each with how it was read this time. A
-/// reading reused keeps its encoding as it was.
+/// Keeps, in `folder`, the readings of `entries` without a problem, made
+/// under `maker`, each with how it was read this time. A reading reused
+/// keeps its encoding as it was.
 ///
 /// Nothing is written while few files are not kept as they are now (see
 /// [`STALE`]): a build then opens and parses those few again, which costs
