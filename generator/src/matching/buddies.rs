@@ -177,9 +177,13 @@ pub fn buddy_round<'a>(
         .collect();
 
     let k = options.candidates;
-    let found: Vec<Vec<Edge>> = (0..people.len())
-        .into_par_iter()
-        .map(|a| {
+    // Searched in ring order, as suggestions are (see there); the edges
+    // are sorted after, so the order found does not show.
+    let found: Vec<Vec<Edge>> = people
+        .in_ring_order()
+        .par_iter()
+        .map(|&a| {
+            let a = a as usize;
             people
                 .best_for(a, k, super::people::SCAN_PER_TAG, Ties::AlongTheRing, |b| {
                     people.cross_sector(a, b)

@@ -302,6 +302,14 @@ impl<'a> People<'a> {
         self.people.is_empty()
     }
 
+    /// Everyone, by number, in the order of their places on the ring.
+    /// People near each other on it read the same stretch of each long list
+    /// in [`Self::best_for`]: searched one after another, they find those
+    /// people already in the cache.
+    pub fn in_ring_order(&self) -> &[u32] {
+        &self.by_ring
+    }
+
     /// The tag a number stands for.
     pub fn tag(&self, number: u32) -> &Tag {
         &self.tags[number as usize]

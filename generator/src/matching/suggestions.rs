@@ -102,9 +102,13 @@ pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
         .iter()
         .map(|p| Arc::from(p.as_str()))
         .collect();
-    let mut by_person: Vec<(usize, Vec<Suggestion>)> = (0..people.len())
-        .into_par_iter()
-        .map(|a| {
+    // Searched in ring order: at 300,000 profiles, in the order of their
+    // ids, each search's reads missed the cache and took twice as long.
+    let mut best: Vec<(usize, Box<[u32]>)> = people
+        .in_ring_order()
+        .par_iter()
+        .map(|&a| {
+            let a = a as usize;
             let found = people
                 .best_for(a, count, SCAN_PER_TAG, Ties::ByName, |b| {
                     open[b] && people.cross_sector(a, b)
@@ -112,7 +116,23 @@ pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
                 .into_iter()
                 // Those filled in from everyone share nothing: no reason to give.
                 .filter(|&(_, points)| points > BASE_POINTS)
-                .map(|(b, _)| {
+                .map(|(b, _)| b as u32)
+                .collect();
+            (a, found)
+        })
+        .collect();
+    // The suggestions themselves are made in the profiles' order, each
+    // profile's beside the next, as the pages and the state read them:
+    // made in ring order, they lay scattered, and reading them cost more
+    // than searching in ring order saved.
+    best.sort_unstable_by_key(|&(a, _)| people.people[a].profile);
+    let by_person: Vec<(usize, Vec<Suggestion>)> = best
+        .into_par_iter()
+        .map(|(a, found)| {
+            let made = found
+                .iter()
+                .map(|&b| {
+                    let b = b as usize;
                     let common = people.common(a, b);
                     Suggestion {
                         profile: people.people[b].profile,
@@ -128,10 +148,9 @@ pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
                     }
                 })
                 .collect();
-            (people.people[a].profile, found)
+            (people.people[a].profile, made)
         })
         .collect();
-    by_person.sort_unstable_by_key(|(profile, _)| *profile);
     let mut all = vec![Vec::new(); dir.profiles.len()];
     for (profile, found) in by_person {
         all[profile] = found;
