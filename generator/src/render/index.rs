@@ -690,10 +690,26 @@ fn sort_terms(terms: &mut [Term]) {
 
 /// The terms of a taxonomy that have at least one profile.
 fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term> {
-    let mut by_slug: Map<&str, Vec<usize>> = Map::default();
-    for &i in profiles_az {
-        let profile = &dir.profiles[i].data;
-        let mut add = |slug| by_slug.entry(slug).or_default().push(i);
+    // Each profile's terms are numbered in the directory's order, the order
+    // the entries lie in memory; then each term's list is made in A–Z
+    // order from those numbers. Read through the entries in A–Z order, as
+    // before, each profile was a few cache misses: over a second at
+    // 300,000 profiles.
+    let mut numbers: Map<&str, u32> = Map::default();
+    let mut slugs: Vec<&str> = Vec::new();
+    let mut starts: Vec<u32> = Vec::with_capacity(dir.profiles.len() + 1);
+    let mut found: Vec<u32> = Vec::with_capacity(dir.profiles.len());
+    for entry in &dir.profiles {
+        starts.push(found.len() as u32);
+        let profile = &entry.data;
+        let mut add = |slug| {
+            let next = slugs.len() as u32;
+            let number = *numbers.entry(slug).or_insert_with(|| {
+                slugs.push(slug);
+                next
+            });
+            found.push(number);
+        };
         match kind {
             TaxonomyKind::Sector => {
                 if let Some(o) = dir.organisation(&profile.organisation) {
@@ -705,6 +721,14 @@ fn terms(dir: &Directory, kind: TaxonomyKind, profiles_az: &[usize]) -> Vec<Term
             TaxonomyKind::OpenTo => profile.open_to.iter().for_each(|o| add(o.slug())),
         }
     }
+    starts.push(found.len() as u32);
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); slugs.len()];
+    for &i in profiles_az {
+        for &number in &found[starts[i] as usize..starts[i + 1] as usize] {
+            lists[number as usize].push(i);
+        }
+    }
+    let by_slug = slugs.into_iter().zip(lists);
     let mut terms: Vec<Term> = by_slug
         .into_iter()
         .map(|(slug, profiles)| Term {
