@@ -117,6 +117,8 @@ pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
                 // Those filled in from everyone share nothing: no reason to give.
                 .filter(|&(_, points)| points > BASE_POINTS)
                 .map(|(b, _)| b as u32)
+                // Only the people found are kept until every search is
+                // done: the list searched holds every candidate weighed.
                 .collect();
             (a, found)
         })
