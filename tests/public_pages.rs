@@ -254,3 +254,40 @@ fn an_open_consultation_counts_down_its_last_days_and_leads_the_list() {
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(said.contains("Friday 26 January 2029 at 00:00"), "{said}");
 }
+
+#[test]
+fn a_topic_page_lists_its_people_a_to_z_by_family_name() {
+    // Their files' order (ann, bob, cat) is neither the A–Z order nor its
+    // reverse.
+    let site = common::small_site();
+    for (file, name) in [
+        ("ann", "Ann Young"),
+        ("bob", "Bob Adams"),
+        ("cat", "Cat Mills"),
+    ] {
+        common::write(
+            site.path(),
+            &format!("content/profiles/{file}.md"),
+            &format!(
+                "---\nname: {name}\nrole: Officer\norganisation: acme\npolicy_areas: [housing]\ninterests: [data]\nopen_to: [coffee]\nconsent: 2026-10-01\n---\n"
+            ),
+        );
+    }
+    let (_out, public) = built(site.path());
+    for topic in [
+        "/policy-areas/housing/",
+        "/interests/data/",
+        "/open-to/coffee/",
+    ] {
+        let shown = text(&page(&public, topic));
+        let at = |name: &str| {
+            shown
+                .find(name)
+                .unwrap_or_else(|| panic!("{name} is not on {topic}: {shown}"))
+        };
+        assert!(
+            at("Bob Adams") < at("Cat Mills") && at("Cat Mills") < at("Ann Young"),
+            "{topic} does not list its people A–Z by family name: {shown}"
+        );
+    }
+}
