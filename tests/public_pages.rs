@@ -291,3 +291,84 @@ fn a_topic_page_lists_its_people_a_to_z_by_family_name() {
         );
     }
 }
+
+#[test]
+fn an_ask_an_event_and_a_consultation_name_their_person_wherever_they_are_shown() {
+    let site = site_with_ann();
+    let root = site.path();
+    // Bob is on the intranet only: the public site never names him.
+    common::write(
+        root,
+        "content/profiles/bob.md",
+        "---\nname: Bob Stone\nrole: Analyst\norganisation: acme\npolicy_areas: [housing]\nopen_to: [coffee]\nvisibility: internal\nconsent: 2026-10-01\n---\n",
+    );
+    common::write(
+        root,
+        "content/asks/mentor.md",
+        "---\ntitle: A mentor in housing\nkind: mentor\nby: ann\npolicy_areas: [housing]\n---\n",
+    );
+    common::write(
+        root,
+        "content/asks/speaker.md",
+        "---\ntitle: A speaker on rents\nkind: speaker\nby: bob\npolicy_areas: [housing]\n---\n",
+    );
+    common::write(
+        root,
+        "content/events/briefing.md",
+        "---\ntitle: Housing briefing\nkind: workshop\nstart: 2027-01-12T10:00\nend: 2027-01-12T11:00\nonline: https://meet.example/b\nhost: ann\npolicy_areas: [housing]\n---\n",
+    );
+    common::write(
+        root,
+        "content/consultations/rents.md",
+        "---\ntitle: Social rents\nopens: 2026-11-01\ncloses: 2027-02-01\nlead: bob\npolicy_areas: [housing]\nrespond:\n  url: https://consult.example/rents\n---\n",
+    );
+    let (_out, public) = built(root);
+    let asks = text(&page(&public, "/asks/"));
+    assert!(
+        asks.contains("A mentor in housing Open Mentor Asked by Ann Lee"),
+        "{asks}"
+    );
+    // An internal profile's ask is on the intranet alone.
+    assert!(
+        asks.contains("1 open ask") && !asks.contains("A speaker on rents"),
+        "{asks}"
+    );
+    let housing = text(&page(&public, "/policy-areas/housing/"));
+    assert!(housing.contains("Asked by Ann Lee"), "{housing}");
+    assert!(!housing.contains("Bob"), "{housing}");
+    let mentor = page(&public, "/asks/mentor/");
+    assert!(
+        mentor.contains("<a href=\"/profiles/ann/\">Ann Lee</a>"),
+        "{mentor}"
+    );
+    let briefing = text(&page(&public, "/events/briefing/"));
+    assert!(
+        briefing.contains("Ann Lee Officer, Acme Council"),
+        "{briefing}"
+    );
+    let rents = text(&page(&public, "/consultations/rents/"));
+    assert!(
+        !rents.contains("Led by") && !rents.contains("Bob"),
+        "{rents}"
+    );
+
+    // The intranet build names Bob where he asks and leads.
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let internal = out.path().join("internal");
+    let output = build(root, &internal, &["--internal"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let asks = text(&page(&internal, "/asks/"));
+    assert!(
+        asks.contains("A speaker on rents Open Speaker Asked by Bob Stone"),
+        "{asks}"
+    );
+    let rents = text(&page(&internal, "/consultations/rents/"));
+    assert!(
+        rents.contains("Led by Bob Stone Analyst, Acme Council"),
+        "{rents}"
+    );
+}

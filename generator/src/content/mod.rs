@@ -294,12 +294,15 @@ fn each_file<T, H: std::hash::Hash>(
     hasher.finish()
 }
 
+/// The place of the entry with `slug` among `entries`, which are in slug
+/// order.
+pub(crate) fn place<T>(entries: &[Arc<Entry<T>>], slug: &str) -> Option<usize> {
+    entries.binary_search_by(|e| e.slug.as_str().cmp(slug)).ok()
+}
+
 /// The entry with `slug` among `entries`, which are in slug order.
 pub(crate) fn find<'a, T>(entries: &'a [Arc<Entry<T>>], slug: &str) -> Option<&'a Entry<T>> {
-    entries
-        .binary_search_by(|e| e.slug.as_str().cmp(slug))
-        .ok()
-        .map(|i| &*entries[i])
+    place(entries, slug).map(|i| &*entries[i])
 }
 
 impl Directory {
@@ -311,6 +314,16 @@ impl Directory {
     /// The profile with this slug.
     pub fn profile(&self, slug: &str) -> Option<&Entry<Profile>> {
         find(&self.profiles, slug)
+    }
+
+    /// The place of the profile with this slug among the profiles.
+    pub fn profile_place(&self, slug: &str) -> Option<usize> {
+        place(&self.profiles, slug)
+    }
+
+    /// The place of the consultation with this slug among the consultations.
+    pub fn consultation_place(&self, slug: &str) -> Option<usize> {
+        place(&self.consultations, slug)
     }
 
     /// The event with this slug.

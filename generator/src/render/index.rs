@@ -113,6 +113,9 @@ pub struct Index<'a> {
     pub occurrences: Map<usize, Vec<Zoned>>,
     /// Events by host.
     pub events_by_host: Map<&'a str, Vec<usize>>,
+    /// Each event's host, by their place among the profiles, where it
+    /// has one this build has.
+    pub hosts: Vec<Option<usize>>,
     /// Events by organisation.
     pub events_by_organisation: Map<&'a str, Vec<usize>>,
     /// Events by the consultation they are sessions of.
@@ -123,6 +126,9 @@ pub struct Index<'a> {
     pub consultations: Vec<usize>,
     /// Asks by the profile asking.
     pub asks_by_profile: Map<&'a str, Vec<usize>>,
+    /// Each ask's asker, by their place among the profiles, where this
+    /// build has them: found once, not each time a list shows the ask.
+    pub askers: Vec<Option<usize>>,
     /// Open asks, newest first.
     pub open_asks: Vec<usize>,
     /// Closed or filled asks, newest first.
@@ -264,6 +270,11 @@ impl<'a> Index<'a> {
         organisations_az.sort_by_cached_key(|&i| dir.organisations[i].data.name.to_lowercase());
 
         let (upcoming, past, occurrences) = dates(dir, now);
+        let hosts = dir
+            .events
+            .iter()
+            .map(|e| e.data.host.as_deref().and_then(|h| dir.profile_place(h)))
+            .collect();
         let mut events_by_host: Map<&str, Vec<usize>> = Map::default();
         let mut events_by_organisation: Map<&str, Vec<usize>> = Map::default();
         let mut events_by_consultation: Map<&str, Vec<usize>> = Map::default();
@@ -335,6 +346,11 @@ impl<'a> Index<'a> {
                 .push(i);
         }
 
+        let askers: Vec<Option<usize>> = dir
+            .asks
+            .iter()
+            .map(|a| dir.profile_place(&a.data.by))
+            .collect();
         let Placings {
             round_people,
             by_person: rounds_by_person,
@@ -352,7 +368,7 @@ impl<'a> Index<'a> {
             ),
         };
         let topic_entries =
-            super::topic_entries::by_topic(dir, &upcoming, &consultations, &open_asks);
+            super::topic_entries::by_topic(dir, &upcoming, &consultations, &open_asks, &askers);
         let taxonomies = with_topics(dir, &people_terms, &topic_entries);
         Self {
             people_terms,
@@ -367,11 +383,13 @@ impl<'a> Index<'a> {
             past,
             occurrences,
             events_by_host,
+            hosts,
             events_by_organisation,
             events_by_consultation,
             consultations_by_organisation,
             consultations,
             asks_by_profile,
+            askers,
             open_asks,
             closed_asks,
             taxonomies,
@@ -531,12 +549,8 @@ fn order_keys(dir: &Directory) -> u64 {
 /// them, and each programme's rounds; newest month first. A person is
 /// placed only in a round that may name them.
 fn placings(dir: &Directory) -> Placings<'_> {
-    let position = |round: &Round, key: &str| {
-        dir.profiles
-            .binary_search_by(|p| p.slug.as_str().cmp(key))
-            .ok()
-            .filter(|_| round.may_name(dir, key))
-    };
+    let position =
+        |round: &Round, key: &str| dir.profile_place(key).filter(|_| round.may_name(dir, key));
     let round_people: Vec<RoundPeople> = dir
         .rounds
         .par_iter()

@@ -46,12 +46,13 @@ fn event_way(kind: EventKind) -> Option<OpenTo> {
 }
 
 /// Every topic's events (of `upcoming`), consultations (in the order of
-/// `consultations`) and asks (of `open_asks`).
+/// `consultations`) and asks (of `open_asks`, whose askers are `askers`).
 pub fn by_topic(
     dir: &Directory,
     upcoming: &[Occurrence],
     consultations: &[usize],
     open_asks: &[usize],
+    askers: &[Option<usize>],
 ) -> ByTopic {
     let mut topics = ByTopic::default();
     let sector_of = |organisation: Option<&str>| {
@@ -95,7 +96,7 @@ pub fn by_topic(
     }
     for &i in open_asks {
         let a = &dir.asks[i].data;
-        let organisation = dir.profile(&a.by).map(|p| p.data.organisation.as_str());
+        let organisation = askers[i].map(|p| dir.profiles[p].data.organisation.as_str());
         let way = ask_way(a.kind).map(|w| (TaxonomyKind::OpenTo, w.slug().to_string()));
         for topic in areas(&a.policy_areas)
             .into_iter()

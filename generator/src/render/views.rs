@@ -232,12 +232,13 @@ impl Index<'_> {
         })
     }
 
-    /// A link to a profile, if it is in this build.
-    pub fn profile_link(&self, slug: &str) -> Option<Link> {
-        self.dir.profile(slug).map(|p| Link {
+    /// A link to the profile at `i` among the directory's.
+    pub fn profile_link_at(&self, i: usize) -> Link {
+        let p = &self.dir.profiles[i];
+        Link {
             title: p.data.name.clone(),
             url: Kind::Profile.url(&p.slug),
-        })
+        }
     }
 
     /// A profile card.
@@ -255,15 +256,6 @@ impl Index<'_> {
             origin: self.origin_from(&entry.origin, Some(&p.organisation)),
             photo: p.photo.as_deref().map(|photo| self.photos.view(photo)),
         }
-    }
-
-    /// A profile card by slug, if the profile is in this build.
-    pub fn profile_card_of(&self, slug: &str) -> Option<ProfileCard> {
-        self.dir
-            .profiles
-            .binary_search_by(|e| e.slug.as_str().cmp(slug))
-            .ok()
-            .map(|i| self.profile_card(i))
     }
 
     /// An event card for the occurrence starting at `start` (the event's
@@ -400,7 +392,7 @@ impl Index<'_> {
                 slug: a.kind.slug().to_string(),
                 url: "/asks/".to_string(),
             },
-            by: self.profile_link(&a.by),
+            by: self.askers[i].map(|p| self.profile_link_at(p)),
             closes: a.closes.map(|d| d.strftime("%-d %B %Y").to_string()),
             filled: a.filled,
             open: a.is_open(today),

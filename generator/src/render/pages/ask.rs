@@ -2,7 +2,7 @@
 
 use tera::Context;
 
-use super::shown::{AskCard, Own, ProfileCardOf};
+use super::shown::{AskCard, Own, ProfileCardAt};
 use super::{PageKind, Rendered, Renderer, canonical, crumb, home, page_inputs};
 use crate::content::{Ask, TaxonomyKind};
 use crate::render::index::Index;
@@ -12,7 +12,7 @@ page_inputs! {
     pub(super) struct AskPage<'a> {
         card: AskCard,
         ask: Own<'a, Ask>,
-        by: ProfileCardOf<'a>,
+        by: ProfileCardAt,
     }
 }
 
@@ -22,7 +22,7 @@ impl<'a> AskPage<'a> {
         AskPage {
             card: AskCard(i),
             ask: Own(entry),
-            by: ProfileCardOf(&entry.data.by),
+            by: ProfileCardAt(ix.askers[i]),
         }
     }
 }
@@ -42,7 +42,7 @@ impl PageKind for AskPage<'_> {
             "body_html": self.ask.body_html(ix),
             "origin": ix.origin_from(
                 &entry.origin,
-                ix.dir.profile(&a.by).map(|p| p.data.organisation.as_str()),
+                self.by.0.map(|p| ix.dir.profiles[p].data.organisation.as_str()),
             ),
         });
         c.insert("ask", &ask);

@@ -4,7 +4,7 @@
 use tera::Context;
 use url::Url;
 
-use super::shown::{ConsultationCard, NextEventCard, Own, ProfileCardOf};
+use super::shown::{ConsultationCard, NextEventCard, Own, ProfileCardAt};
 use super::{PageKind, Rendered, Renderer, canonical, crumb, home, page_inputs};
 use crate::content::Consultation;
 use crate::render::format;
@@ -16,7 +16,7 @@ page_inputs! {
     pub(super) struct ConsultationPage<'a> {
         card: ConsultationCard,
         consultation: Own<'a, Consultation>,
-        lead: Option<ProfileCardOf<'a>>,
+        lead: ProfileCardAt,
         sessions: Vec<NextEventCard>,
     }
 }
@@ -27,7 +27,13 @@ impl<'a> ConsultationPage<'a> {
         ConsultationPage {
             card: ConsultationCard(i),
             consultation: Own(entry),
-            lead: entry.data.lead.as_deref().map(ProfileCardOf),
+            lead: ProfileCardAt(
+                entry
+                    .data
+                    .lead
+                    .as_deref()
+                    .and_then(|lead| ix.dir.profile_place(lead)),
+            ),
             sessions: ix
                 .events_by_consultation
                 .get(entry.slug.as_str())
@@ -53,7 +59,7 @@ impl PageKind for ConsultationPage<'_> {
             "opens_iso": format::iso(&k.opens), "closes_iso": format::iso(&k.closes),
             "public": k.audience.public,
             "audience": k.audience.sectors.iter().map(|s| ix.sector_tag(*s)).collect::<Vec<_>>(),
-            "lead": self.lead.as_ref().and_then(|l| l.value(ix)),
+            "lead": self.lead.value(ix),
             "respond": {
                 "url": k.respond.url.as_ref().map(Url::as_str),
                 "email_html": k.respond.email.as_deref().map(email_html),

@@ -6,7 +6,7 @@ use std::hash::Hash;
 use tera::Context;
 use url::Url;
 
-use super::shown::{ConsultationCard, NextEventCard, Own, ProfileCardOf, Shown};
+use super::shown::{ConsultationCard, NextEventCard, Own, ProfileCardAt, Shown};
 use super::{PageKind, Rendered, Renderer, canonical, crumb, home, page_inputs};
 use crate::content::{Event, TaxonomyKind};
 use crate::fingerprint::Fingerprinter;
@@ -59,7 +59,7 @@ page_inputs! {
         card: NextEventCard,
         event: Own<'a, Event>,
         dates: Dates,
-        host: Option<ProfileCardOf<'a>>,
+        host: ProfileCardAt,
         consultation: Option<ConsultationCard>,
     }
 }
@@ -72,13 +72,12 @@ impl<'a> EventPage<'a> {
             card: NextEventCard(i),
             event: Own(entry),
             dates: Dates(i),
-            host: entry.data.host.as_deref().map(ProfileCardOf),
-            consultation: entry.data.consultation.as_deref().and_then(|slug| {
-                dir.consultations
-                    .binary_search_by(|c| c.slug.as_str().cmp(slug))
-                    .ok()
-                    .map(ConsultationCard)
-            }),
+            host: ProfileCardAt(ix.hosts[i]),
+            consultation: entry
+                .data
+                .consultation
+                .as_deref()
+                .and_then(|slug| dir.consultation_place(slug).map(ConsultationCard)),
         }
     }
 }
@@ -127,7 +126,7 @@ impl PageKind for EventPage<'_> {
             "booking_label": booking_label,
             "accessibility": e.accessibility,
             "policy_areas": ix.tags(TaxonomyKind::PolicyArea, e.policy_areas.iter().map(String::as_str)),
-            "host": self.host.as_ref().and_then(|h| h.value(ix)),
+            "host": self.host.value(ix),
             "consultation": self.consultation.map(|k| k.value(ix)),
             "body_html": self.event.body_html(ix),
         });

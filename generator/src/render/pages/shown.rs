@@ -147,24 +147,21 @@ impl Shown for ListedCard {
     }
 }
 
-/// A profile's card as a field of an event, consultation or ask, by slug:
-/// nothing if the profile is not in this build.
-pub(in crate::render) struct ProfileCardOf<'a>(pub &'a str);
+/// A profile's card as a field of an event, consultation or ask, by the
+/// profile's place among the directory's: nothing if the profile is not in
+/// this build.
+#[derive(Clone, Copy)]
+pub(in crate::render) struct ProfileCardAt(pub Option<usize>);
 
-impl ProfileCardOf<'_> {
+impl ProfileCardAt {
     pub(in crate::render) fn value(&self, ix: &Index<'_>) -> Option<views::ProfileCard> {
-        ix.profile_card_of(self.0)
+        self.0.map(|i| ix.profile_card(i))
     }
 }
 
-impl Shown for ProfileCardOf<'_> {
+impl Shown for ProfileCardAt {
     fn hash_into(&self, r: &Renderer<'_>, h: &mut Fingerprinter) {
-        let dir = r.index.dir;
-        dir.profiles
-            .binary_search_by(|p| p.slug.as_str().cmp(self.0))
-            .ok()
-            .map(|i| r.keys.profile_cards[i])
-            .hash(h);
+        self.0.map(|i| r.keys.profile_cards[i]).hash(h);
     }
 }
 
