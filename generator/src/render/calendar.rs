@@ -119,10 +119,9 @@ pub fn leaves_calendars(index: &Index<'_>, i: usize) -> Option<jiff::Timestamp> 
 }
 
 /// A calendar named `name` holding `events` (by their place in the
-/// directory), in that order.
-pub fn calendar(index: &Index<'_>, history: &GitDates, name: &str, events: &[usize]) -> String {
+/// directory), in that order, each written as `vevents` holds it.
+fn calendar(index: &Index<'_>, name: &str, events: &[usize], vevents: &[String]) -> String {
     let dir = index.dir;
-    let site_zone = dir.site.time_zone();
     let mut w = Writer::new();
     w.begin("VCALENDAR");
     w.value("VERSION", &[], "2.0");
@@ -172,7 +171,7 @@ pub fn calendar(index: &Index<'_>, history: &GitDates, name: &str, events: &[usi
     }
 
     for &i in events {
-        vevent(&mut w, index, history, &dir.events[i], &site_zone);
+        w.append(&vevents[i]);
     }
     w.end("VCALENDAR");
     w.finish()
@@ -180,12 +179,13 @@ pub fn calendar(index: &Index<'_>, history: &GitDates, name: &str, events: &[usi
 
 /// One event: its only date, or its series.
 fn vevent(
-    w: &mut Writer,
     index: &Index<'_>,
     history: &GitDates,
     entry: &Entry<Event>,
     site_zone: &TimeZone,
-) {
+) -> String {
+    let mut w = Writer::new();
+    let w = &mut w;
     let dir = index.dir;
     let e = &entry.data;
     let url = dir.site.absolute(&Kind::Event.url(&entry.slug));
@@ -232,6 +232,7 @@ fn vevent(
     }
     w.text("DESCRIPTION", &description(entry, &url));
     w.end("VEVENT");
+    std::mem::take(w).finish()
 }
 
 /// Where, as one line: the venue and its address, or the link to join.
@@ -409,10 +410,26 @@ fn offset(offset: jiff::tz::Offset) -> String {
     }
 }
 
-/// Every calendar file of the site: (path, text).
-pub fn files(index: &Index<'_>, history: &GitDates) -> Vec<(std::path::PathBuf, String)> {
+/// Every calendar file of the site, each given to `keep` (its path and
+/// text) as it is made, rather than all held at once (a national
+/// directory's are a hundred megabytes).
+pub fn files<E>(
+    index: &Index<'_>,
+    history: &GitDates,
+    mut keep: impl FnMut(std::path::PathBuf, String) -> Result<(), E>,
+) -> Result<(), E> {
+    use rayon::prelude::*;
     use std::path::PathBuf;
     let dir = index.dir;
+    // Each event is written once, and copied into every calendar it is in
+    // (some five: the site's, its own, its organisation's, its policy
+    // areas').
+    let site_zone = dir.site.time_zone();
+    let vevents: Vec<String> = dir
+        .events
+        .par_iter()
+        .map(|entry| vevent(index, history, entry, &site_zone))
+        .collect();
     let kept: Vec<bool> = (0..dir.events.len())
         .map(|i| in_calendars(index, i))
         .collect();
@@ -429,18 +446,22 @@ pub fn files(index: &Index<'_>, history: &GitDates) -> Vec<(std::path::PathBuf, 
         out.dedup();
         out
     };
-    let mut files = Vec::new();
     let all = ordered(&mut (0..dir.events.len()));
-    files.push((
+    keep(
         PathBuf::from("calendar.ics"),
-        calendar(index, history, &format!("{}: events", dir.site.title), &all),
-    ));
+        calendar(
+            index,
+            &format!("{}: events", dir.site.title),
+            &all,
+            &vevents,
+        ),
+    )?;
     for (i, entry) in dir.events.iter().enumerate() {
         // An event's own file has it whatever its dates, for whoever saved the link.
-        files.push((
+        keep(
             PathBuf::from(format!("events/{}/event.ics", entry.slug)),
-            calendar(index, history, &entry.data.title, &[i]),
-        ));
+            calendar(index, &entry.data.title, &[i], &vevents),
+        )?;
     }
     for organisation in &dir.organisations {
         let Some(events) = index.events_by_organisation.get(organisation.slug.as_str()) else {
@@ -448,15 +469,15 @@ pub fn files(index: &Index<'_>, history: &GitDates) -> Vec<(std::path::PathBuf, 
         };
         let events = ordered(&mut events.iter().copied());
         if !events.is_empty() {
-            files.push((
+            keep(
                 PathBuf::from(format!("organisations/{}/calendar.ics", organisation.slug)),
                 calendar(
                     index,
-                    history,
                     &format!("{}: events", organisation.data.name),
                     &events,
+                    &vevents,
                 ),
-            ));
+            )?;
         }
     }
     let mut areas: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
@@ -469,13 +490,13 @@ pub fn files(index: &Index<'_>, history: &GitDates) -> Vec<(std::path::PathBuf, 
         let events = ordered(&mut events.into_iter());
         if !events.is_empty() {
             let label = dir.site.vocabulary.policy_area_label(area).unwrap_or(area);
-            files.push((
+            keep(
                 PathBuf::from(format!("policy-areas/{area}/calendar.ics")),
-                calendar(index, history, &format!("{label}: events"), &events),
-            ));
+                calendar(index, &format!("{label}: events"), &events, &vevents),
+            )?;
         }
     }
-    files
+    Ok(())
 }
 
 #[cfg(test)]

@@ -45,6 +45,12 @@ impl Writer {
         self.line(name, params, &clean(value));
     }
 
+    /// Lines another writer wrote (its [`Writer::finish`]), as they are:
+    /// a part written once and copied into several documents.
+    pub fn append(&mut self, lines: &str) {
+        self.out.push_str(lines);
+    }
+
     /// The document, each line ended by CRLF.
     pub fn finish(self) -> String {
         self.out

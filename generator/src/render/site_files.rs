@@ -196,6 +196,15 @@ impl<'a> SiteFiles<'a> {
             cache.written_as(stamp);
             return Ok((self.inputs(group), vec![path]));
         }
+        if group == SiteWide::Calendars {
+            let mut paths = Vec::new();
+            calendar::files(self.index, self.history(), |path, text| {
+                write(&path, text.as_bytes())?;
+                paths.push(path);
+                Ok::<(), BuildError>(())
+            })?;
+            return Ok((self.inputs(group), paths));
+        }
         if group == SiteWide::Search {
             let mut cache = lock(&caches.search);
             // Files the site holds from the last build are in the output
@@ -260,8 +269,9 @@ impl<'a> SiteFiles<'a> {
         Ok((self.inputs(SiteWide::Assets), paths))
     }
 
-    /// A group's files, but those written as they are made: the export's,
-    /// the search index's, the photos' and the static files'.
+    /// A group's files, but those written as they are made: the
+    /// calendars, the export's, the search index's, the photos' and the
+    /// static files'.
     fn make(&self, group: SiteWide) -> Result<Made, BuildError> {
         let index = self.index;
         let dir = index.dir;
@@ -272,7 +282,6 @@ impl<'a> SiteFiles<'a> {
                 .collect()
         };
         Ok(Made::whole(match group {
-            SiteWide::Calendars => text(calendar::files(index, self.history())),
             SiteWide::Feeds => text(feeds::files(index, self.history(), &self.theme.tera)?),
             SiteWide::Sitemap => {
                 let pages: Vec<String> = self
@@ -287,9 +296,11 @@ impl<'a> SiteFiles<'a> {
                     self.options.internal,
                 ))
             }
-            SiteWide::Export | SiteWide::Search | SiteWide::Photos | SiteWide::Assets => {
-                Files::new()
-            }
+            SiteWide::Calendars
+            | SiteWide::Export
+            | SiteWide::Search
+            | SiteWide::Photos
+            | SiteWide::Assets => Files::new(),
         }))
     }
 }
