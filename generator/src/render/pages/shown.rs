@@ -275,15 +275,16 @@ impl People<'_> {
         let people = self.people;
         let number = self.number;
         let page = &people[page_range(people.len(), number)];
-        let cards: Vec<(&str, tera::Value)> = page
+        // Each card is cloned once for `items` and once for `groups`.
+        let (letters, items): (Vec<&str>, Vec<tera::Value>) = page
             .iter()
             .map(|&i| {
                 let card = r.card(i);
                 (&*card.letter, card.listed.clone())
             })
-            .collect();
+            .unzip();
         let mut groups: Vec<(String, Vec<tera::Value>)> = Vec::new();
-        for (letter, card) in &cards {
+        for (letter, card) in letters.iter().zip(&items) {
             match groups.last_mut() {
                 Some((last, items)) if last == letter => items.push(card.clone()),
                 _ => groups.push(((*letter).to_string(), vec![card.clone()])),
@@ -299,15 +300,7 @@ impl People<'_> {
             })
             .collect();
         c.insert_value("groups", tera::Value::from(groups));
-        c.insert_value(
-            "items",
-            tera::Value::from(
-                cards
-                    .iter()
-                    .map(|(_, card)| card.clone())
-                    .collect::<Vec<_>>(),
-            ),
-        );
+        c.insert_value("items", tera::Value::from(items));
         c.insert("total", &people.len());
         c.insert(
             "pagination",
