@@ -113,8 +113,8 @@ pub struct Index<'a> {
     pub occurrences: Map<usize, Vec<Zoned>>,
     /// Events by host.
     pub events_by_host: Map<&'a str, Vec<usize>>,
-    /// Each event's host, by their place among the profiles, where it
-    /// has one this build has.
+    /// Each event's host, by their place among the profiles: none where
+    /// the event names no host, or names one this build does not have.
     pub hosts: Vec<Option<usize>>,
     /// Events by organisation.
     pub events_by_organisation: Map<&'a str, Vec<usize>>,
@@ -126,8 +126,9 @@ pub struct Index<'a> {
     pub consultations: Vec<usize>,
     /// Asks by the profile asking.
     pub asks_by_profile: Map<&'a str, Vec<usize>>,
-    /// Each ask's asker, by their place among the profiles, where this
-    /// build has them: found once, not each time a list shows the ask.
+    /// Each ask's asker, by their place among the profiles (none where
+    /// this build does not have them): found once, not each time a list
+    /// shows the ask.
     pub askers: Vec<Option<usize>>,
     /// Open asks, newest first.
     pub open_asks: Vec<usize>,
