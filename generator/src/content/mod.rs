@@ -300,6 +300,39 @@ pub(crate) fn place<T>(entries: &[Arc<Entry<T>>], slug: &str) -> Option<usize> {
     entries.binary_search_by(|e| e.slug.as_str().cmp(slug)).ok()
 }
 
+/// The places of many slugs among `sorted`, whose keys (`key`) are in
+/// order; `None` for a slug none has. The slugs are taken in order, each
+/// found by galloping on from the last one's place, so that the search
+/// reads entries near each other: a binary search for each, among 300,000
+/// profiles, reads some 36 scattered places in memory.
+pub(crate) fn places<E>(
+    sorted: &[E],
+    key: impl Fn(&E) -> &str,
+    slugs: &[&str],
+) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..slugs.len()).collect();
+    order.sort_unstable_by_key(|&i| slugs[i]);
+    let mut found = vec![None; slugs.len()];
+    let mut from = 0;
+    for i in order {
+        let slug = slugs[i];
+        let rest = &sorted[from..];
+        // Every key before `hi / 2` is known to be less than `slug`.
+        let mut hi = 1;
+        while hi < rest.len() && key(&rest[hi - 1]) < slug {
+            hi *= 2;
+        }
+        let hi = hi.min(rest.len());
+        let lo = hi / 2;
+        let at = lo + rest[lo..hi].partition_point(|e| key(e) < slug);
+        if rest.get(at).is_some_and(|e| key(e) == slug) {
+            found[i] = Some(from + at);
+        }
+        from += at;
+    }
+    found
+}
+
 /// The entry with `slug` among `entries`, which are in slug order.
 pub(crate) fn find<'a, T>(entries: &'a [Arc<Entry<T>>], slug: &str) -> Option<&'a Entry<T>> {
     place(entries, slug).map(|i| &*entries[i])
@@ -319,6 +352,11 @@ impl Directory {
     /// The place of the profile with this slug among the profiles.
     pub fn profile_place(&self, slug: &str) -> Option<usize> {
         place(&self.profiles, slug)
+    }
+
+    /// The places of the profiles with these slugs among the profiles.
+    pub fn profile_places(&self, slugs: &[&str]) -> Vec<Option<usize>> {
+        places(&self.profiles, |p| p.slug.as_str(), slugs)
     }
 
     /// The place of the consultation with this slug among the consultations.
@@ -455,6 +493,35 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::Kind;
+
+    #[test]
+    fn many_slugs_are_placed_as_one_search_each_would_place_them() {
+        // Keys with gaps, so that some slugs fall between them, before the
+        // first and after the last; slugs repeated and out of order.
+        let sorted: Vec<String> = (0..1000).map(|n| format!("p{:05}", n * 3)).collect();
+        let mut slugs: Vec<String> = (0..400)
+            .map(|n| format!("p{:05}", (n * 7919) % 3100))
+            .collect();
+        slugs.extend([
+            "a".to_string(),
+            "z".to_string(),
+            "p00000".to_string(),
+            "p02997".to_string(),
+        ]);
+        slugs.push(slugs[5].clone());
+        let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+        let placed = super::places(&sorted, String::as_str, &slugs);
+        for (slug, place) in slugs.iter().zip(&placed) {
+            let one = sorted.binary_search_by(|k| k.as_str().cmp(slug)).ok();
+            assert_eq!(*place, one, "{slug}");
+        }
+        assert!(placed.iter().filter(|p| p.is_some()).count() > 100);
+        assert!(placed.iter().filter(|p| p.is_none()).count() > 100);
+        assert_eq!(
+            super::places(&[] as &[String], String::as_str, &slugs),
+            vec![None; slugs.len()]
+        );
+    }
 
     #[test]
     fn an_entrys_address_is_read_back_as_its_kind_and_slug() {

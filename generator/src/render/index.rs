@@ -271,11 +271,10 @@ impl<'a> Index<'a> {
         organisations_az.sort_by_cached_key(|&i| dir.organisations[i].data.name.to_lowercase());
 
         let (upcoming, past, occurrences) = dates(dir, now);
-        let hosts = dir
-            .events
-            .iter()
-            .map(|e| e.data.host.as_deref().and_then(|h| dir.profile_place(h)))
+        let hosts: Vec<&str> = (dir.events.iter())
+            .map(|e| e.data.host.as_deref().unwrap_or_default())
             .collect();
+        let hosts = dir.profile_places(&hosts);
         let mut events_by_host: Map<&str, Vec<usize>> = Map::default();
         let mut events_by_organisation: Map<&str, Vec<usize>> = Map::default();
         let mut events_by_consultation: Map<&str, Vec<usize>> = Map::default();
@@ -347,11 +346,8 @@ impl<'a> Index<'a> {
                 .push(i);
         }
 
-        let askers: Vec<Option<usize>> = dir
-            .asks
-            .iter()
-            .map(|a| dir.profile_place(&a.data.by))
-            .collect();
+        let askers: Vec<&str> = dir.asks.iter().map(|a| a.data.by.as_str()).collect();
+        let askers = dir.profile_places(&askers);
         let Placings {
             round_people,
             by_person: rounds_by_person,
