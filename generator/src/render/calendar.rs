@@ -185,7 +185,6 @@ fn vevent(
     site_zone: &TimeZone,
 ) -> String {
     let mut w = Writer::new();
-    let w = &mut w;
     let dir = index.dir;
     let e = &entry.data;
     let url = dir.site.absolute(&Kind::Event.url(&entry.slug));
@@ -203,18 +202,18 @@ fn vevent(
     w.value("SEQUENCE", &[], &history.sequence(entry).to_string());
     w.text("SUMMARY", &e.title);
     w.value("URL", &[], &url);
-    date_time(w, "DTSTART", &start, zone);
+    date_time(&mut w, "DTSTART", &start, zone);
     if let Some(end) = &e.end {
         let length = end.timestamp().duration_since(e.start.timestamp());
         if let Ok(end) = start.checked_add(length) {
-            date_time(w, "DTEND", &end, zone);
+            date_time(&mut w, "DTEND", &end, zone);
         }
     }
     if let Some(rule) = &rule {
         w.value("RRULE", &[], rule);
         for day in &e.cancelled_dates {
             if let Some(at) = e.start_on(*day) {
-                date_time(w, "EXDATE", &at, zone);
+                date_time(&mut w, "EXDATE", &at, zone);
             }
         }
     }
@@ -232,7 +231,7 @@ fn vevent(
     }
     w.text("DESCRIPTION", &description(entry, &url));
     w.end("VEVENT");
-    std::mem::take(w).finish()
+    w.finish()
 }
 
 /// Where, as one line: the venue and its address, or the link to join.

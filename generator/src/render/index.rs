@@ -271,9 +271,7 @@ impl<'a> Index<'a> {
         organisations_az.sort_by_cached_key(|&i| dir.organisations[i].data.name.to_lowercase());
 
         let (upcoming, past, occurrences) = dates(dir, now);
-        let hosts: Vec<&str> = (dir.events.iter())
-            .map(|e| e.data.host.as_deref().unwrap_or_default())
-            .collect();
+        let hosts: Vec<Option<&str>> = dir.events.iter().map(|e| e.data.host.as_deref()).collect();
         let hosts = dir.profile_places(&hosts);
         let mut events_by_host: Map<&str, Vec<usize>> = Map::default();
         let mut events_by_organisation: Map<&str, Vec<usize>> = Map::default();
@@ -346,7 +344,7 @@ impl<'a> Index<'a> {
                 .push(i);
         }
 
-        let askers: Vec<&str> = dir.asks.iter().map(|a| a.data.by.as_str()).collect();
+        let askers: Vec<Option<&str>> = dir.asks.iter().map(|a| Some(a.data.by.as_str())).collect();
         let askers = dir.profile_places(&askers);
         let Placings {
             round_people,
