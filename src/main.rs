@@ -3,6 +3,7 @@
 //! This file parses arguments and hands over to the libraries; `report`
 //! turns their diagnostics into what a person or an editor reads.
 
+mod allocator;
 mod build;
 mod federate;
 mod introduce;
@@ -15,11 +16,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// A build allocates and frees millions of small strings and maps across
-/// threads (template contexts, pages); mimalloc does that faster than the
-/// system allocator (see docs/benchmarks.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use generator::{AsOf, LoadOptions};
 
 /// Cross-sector directories of public servants, kept as Markdown in git.
@@ -297,6 +293,7 @@ fn runtime() -> Option<tokio::runtime::Runtime> {
 }
 
 fn main() -> ExitCode {
+    allocator::configure();
     let cli = Cli::parse();
     match cli.command {
         Command::Check { root, format, now } => {
