@@ -17,18 +17,135 @@ use crate::content::{Directory, Entry, OpenTo, Profile};
 /// How many people a profile page suggests.
 pub const PER_PROFILE: usize = 5;
 
-/// One person suggested, and why.
+/// Every profile's suggestions, in the order of the directory's profiles.
 ///
-/// Its texts are shared: read back from what a build kept, the same policy
-/// area or place is one string, however many suggestions name it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Suggestion {
+/// Flat: a national directory's are a million, each naming a few policy
+/// areas and interests. Held as a million lists, each with its own list of
+/// texts, they raised a build's peak memory at 200,000 profiles by some
+/// 85 MB (150 MB after one edit, which reads them back), and reading them
+/// back was 6 % of that build's work; as a few arrays they are kept and
+/// read back as they are. Each text (a tag's slug, a place's name) is held
+/// once, and named by its number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Suggestions {
+    /// Each text named, once.
+    texts: Vec<Box<str>>,
+    /// Where each profile's suggestions begin in `made`; one more than
+    /// there are profiles, the last where the last profile's end.
+    starts: Vec<u32>,
+    /// Every suggestion, each profile's together.
+    made: Vec<Made>,
+    /// The tags each suggestion names, as their kind and text's number.
+    shared: Vec<(TagKind, u32)>,
+}
+
+/// One suggestion, as [`Suggestions`] holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Made {
+    /// The position in the directory's profiles of the person suggested.
+    profile: u32,
+    /// Where its tags begin in `shared`, and how many there are.
+    shared: (u32, u32),
+    /// The number of the place's text, if both work there.
+    place: Option<u32>,
+}
+
+/// One person suggested, and why: a view into [`Suggestions`].
+#[derive(Debug, Clone, Copy)]
+pub struct Suggestion<'a> {
     /// Their position in the directory's profiles.
     pub profile: usize,
-    /// The policy areas and interests shared, rarest first.
-    pub shared: Vec<(TagKind, Arc<str>)>,
+    shared: &'a [(TagKind, u32)],
+    place: Option<u32>,
+    texts: &'a [Box<str>],
+}
+
+impl<'a> Suggestion<'a> {
+    /// The policy areas and interests shared, rarest first: each its kind
+    /// and slug.
+    pub fn shared(&self) -> impl ExactSizeIterator<Item = (TagKind, &'a str)> + 'a {
+        let texts = self.texts;
+        self.shared
+            .iter()
+            .map(move |&(kind, n)| (kind, texts.get(n as usize).map_or("", |t| &**t)))
+    }
+
     /// The place both work in, if they do.
-    pub place: Option<Arc<str>>,
+    pub fn place(&self) -> Option<&'a str> {
+        let texts = self.texts;
+        self.place
+            .map(|n| texts.get(n as usize).map_or("", |t| &**t))
+    }
+}
+
+impl Suggestions {
+    /// The suggestions on the page of the profile at `profile` in the
+    /// directory: none for a profile beyond those they were made for.
+    pub fn of(&self, profile: usize) -> impl ExactSizeIterator<Item = Suggestion<'_>> {
+        let at = |i: usize| self.starts.get(i).map_or(0, |&n| n as usize);
+        let (from, to) = (at(profile), at(profile + 1).max(at(profile)));
+        let made = self.made.get(from..to).unwrap_or_default();
+        made.iter().map(move |m| {
+            let (start, len) = (m.shared.0 as usize, m.shared.1 as usize);
+            Suggestion {
+                profile: m.profile as usize,
+                shared: self.shared.get(start..start + len).unwrap_or_default(),
+                place: m.place,
+                texts: &self.texts,
+            }
+        })
+    }
+
+    /// Whether every number in them names something they hold: what a
+    /// kept file is checked for when read back.
+    pub(crate) fn is_whole(&self) -> bool {
+        let made = self.made.len();
+        let starts = self.starts.windows(2).all(|w| w[0] <= w[1])
+            && self.starts.last().is_some_and(|&n| n as usize == made);
+        let texts = self.texts.len();
+        let made_whole = self.made.iter().all(|m| {
+            let (start, len) = (m.shared.0 as usize, m.shared.1 as usize);
+            start
+                .checked_add(len)
+                .is_some_and(|end| end <= self.shared.len())
+                && m.place.is_none_or(|n| (n as usize) < texts)
+        });
+        let shared_whole = self.shared.iter().all(|&(_, n)| (n as usize) < texts);
+        starts && made_whole && shared_whole
+    }
+
+    /// Suggestions written one profile at a time, for tests: each profile's
+    /// list of (position suggested, tags shared, place).
+    #[cfg(test)]
+    pub(crate) fn from_lists(lists: &[Vec<(usize, Vec<(TagKind, &str)>, Option<&str>)>]) -> Self {
+        let mut made = Self::default();
+        let number =
+            |texts: &mut Vec<Box<str>>, text: &str| match texts.iter().position(|t| &**t == text) {
+                Some(n) => n as u32,
+                None => {
+                    texts.push(text.into());
+                    (texts.len() - 1) as u32
+                }
+            };
+        for list in lists {
+            made.starts.push(made.made.len() as u32);
+            for (profile, shared, place) in list {
+                let start = made.shared.len() as u32;
+                for &(kind, text) in shared {
+                    let n = number(&mut made.texts, text);
+                    made.shared.push((kind, n));
+                }
+                let place = place.map(|p| number(&mut made.texts, p));
+                made.made.push(Made {
+                    profile: *profile as u32,
+                    shared: (start, shared.len() as u32),
+                    place,
+                });
+            }
+        }
+        made.starts.push(made.made.len() as u32);
+        made
+    }
 }
 
 /// Each profile's part of [`inputs`] at the last build, beside the entry it
@@ -82,7 +199,7 @@ pub fn inputs(dir: &Directory, known: &mut KnownInputs) -> u64 {
 /// Someone is suggested only when they share something (a policy area, an
 /// interest or a place) with the person shown, so that every suggestion
 /// carries its reason.
-pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
+pub fn suggestions(dir: &Directory, count: usize) -> Suggestions {
     let people = People::new(dir, |_| true);
     let open: Vec<bool> = people
         .people
@@ -92,16 +209,15 @@ pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
             open_to.contains(&OpenTo::Buddy) || open_to.contains(&OpenTo::Coffee)
         })
         .collect();
-    // Each tag's and place's text made once, shared by every suggestion
-    // naming it.
-    let tags: Vec<Arc<str>> = (0..people.tag_count())
-        .map(|t| Arc::from(people.tag(t as u32).slug.as_str()))
+    // Each tag's slug is text number `t`, each place's name follows them,
+    // and the last is the empty place of someone placed nowhere.
+    let tag_count = people.tag_count() as u32;
+    let mut texts: Vec<Box<str>> = (0..tag_count)
+        .map(|t| people.tag(t).slug.as_str().into())
         .collect();
-    let places: Vec<Arc<str>> = people
-        .place_names()
-        .iter()
-        .map(|p| Arc::from(p.as_str()))
-        .collect();
+    texts.extend(people.place_names().iter().map(|p| p.as_str().into()));
+    let nowhere = texts.len() as u32;
+    texts.push("".into());
     // Searched in ring order: at 300,000 profiles, in the order of their
     // ids, each search's reads missed the cache and took twice as long.
     let mut best: Vec<(usize, Box<[u32]>)> = people
@@ -126,36 +242,148 @@ pub fn suggestions(dir: &Directory, count: usize) -> Vec<Vec<Suggestion>> {
     // The suggestions themselves are made in the profiles' order, each
     // profile's beside the next, as the pages and the state read them:
     // made in ring order, they lay scattered, and reading them cost more
-    // than searching in ring order saved.
+    // than searching in ring order saved. Made in parallel a stretch at a
+    // time, each stretch's tags counted from its own start, then joined.
     best.sort_unstable_by_key(|&(a, _)| people.people[a].profile);
-    let by_person: Vec<(usize, Vec<Suggestion>)> = best
-        .into_par_iter()
-        .map(|(a, found)| {
-            let made = found
-                .iter()
-                .map(|&b| {
+    let stretches: Vec<Stretch> = best
+        .par_chunks(1024)
+        .map(|stretch| {
+            let mut made = Stretch::default();
+            for (a, found) in stretch {
+                let a = *a;
+                for &b in found.iter() {
                     let b = b as usize;
                     let common = people.common(a, b);
-                    Suggestion {
-                        profile: people.people[b].profile,
-                        shared: common
-                            .tags
-                            .iter()
-                            .map(|&t| (people.tag(t).kind, Arc::clone(&tags[t as usize])))
-                            .collect(),
-                        place: common.same_place.then(|| match people.place_number(a) {
-                            Some(p) => Arc::clone(&places[p as usize]),
-                            None => Arc::from(""),
-                        }),
-                    }
-                })
-                .collect();
-            (people.people[a].profile, made)
+                    let start = made.shared.len() as u32;
+                    let tags = common.tags.iter().map(|&t| (people.tag(t).kind, t));
+                    made.shared.extend(tags);
+                    made.made.push(Made {
+                        profile: people.people[b].profile as u32,
+                        shared: (start, common.tags.len() as u32),
+                        place: common
+                            .same_place
+                            .then(|| people.place_number(a).map_or(nowhere, |p| tag_count + p)),
+                    });
+                }
+                made.counts.push((people.people[a].profile, found.len()));
+            }
+            made
         })
         .collect();
-    let mut all = vec![Vec::new(); dir.profiles.len()];
-    for (profile, found) in by_person {
-        all[profile] = found;
+    Stretch::join(stretches, texts, dir.profiles.len())
+}
+
+/// The suggestions of a stretch of profiles, made on their own: their tags
+/// counted from the stretch's start.
+#[derive(Default)]
+struct Stretch {
+    /// Each profile's position and how many suggestions it has.
+    counts: Vec<(usize, usize)>,
+    made: Vec<Made>,
+    shared: Vec<(TagKind, u32)>,
+}
+
+impl Stretch {
+    /// The suggestions of `profiles` profiles, from stretches in their
+    /// order, naming `texts`.
+    fn join(stretches: Vec<Stretch>, texts: Vec<Box<str>>, profiles: usize) -> Suggestions {
+        let mut all = Suggestions {
+            texts,
+            starts: Vec::with_capacity(profiles + 1),
+            made: Vec::with_capacity(stretches.iter().map(|s| s.made.len()).sum()),
+            shared: Vec::with_capacity(stretches.iter().map(|s| s.shared.len()).sum()),
+        };
+        let mut count_of = vec![0; profiles];
+        for stretch in stretches {
+            let offset = all.shared.len() as u32;
+            all.made.extend(stretch.made.into_iter().map(|mut m| {
+                m.shared.0 += offset;
+                m
+            }));
+            all.shared.extend(stretch.shared);
+            for (profile, count) in stretch.counts {
+                count_of[profile] = count;
+            }
+        }
+        let mut start = 0;
+        for count in count_of {
+            all.starts.push(start as u32);
+            start += count;
+        }
+        all.starts.push(start as u32);
+        all
     }
-    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lists() -> Suggestions {
+        Suggestions::from_lists(&[
+            vec![
+                (4, vec![(TagKind::PolicyArea, "housing")], Some("Leeds")),
+                (
+                    2,
+                    vec![
+                        (TagKind::Interest, "rivers"),
+                        (TagKind::PolicyArea, "housing"),
+                    ],
+                    None,
+                ),
+            ],
+            Vec::new(),
+            vec![(0, Vec::new(), Some("Leeds"))],
+        ])
+    }
+
+    /// Each profile's suggestions as a test writes them.
+    fn read(
+        made: &Suggestions,
+        profile: usize,
+    ) -> Vec<(usize, Vec<(TagKind, &str)>, Option<&str>)> {
+        made.of(profile)
+            .map(|s| (s.profile, s.shared().collect(), s.place()))
+            .collect()
+    }
+
+    #[test]
+    fn each_profile_finds_its_own_suggestions_and_none_beyond_them() {
+        let made = lists();
+        assert!(made.is_whole());
+        assert_eq!(
+            read(&made, 0),
+            vec![
+                (4, vec![(TagKind::PolicyArea, "housing")], Some("Leeds")),
+                (
+                    2,
+                    vec![
+                        (TagKind::Interest, "rivers"),
+                        (TagKind::PolicyArea, "housing")
+                    ],
+                    None
+                ),
+            ]
+        );
+        assert_eq!(read(&made, 1), Vec::new());
+        assert_eq!(read(&made, 2), vec![(0, Vec::new(), Some("Leeds"))]);
+        assert_eq!(read(&made, 3), Vec::new(), "a profile made since");
+        assert_eq!(made.texts.len(), 3, "each text held once");
+    }
+
+    #[test]
+    fn suggestions_naming_what_they_do_not_hold_are_not_whole() {
+        let mut beyond_texts = lists();
+        beyond_texts.shared[0].1 = 3;
+        assert!(!beyond_texts.is_whole());
+        let mut beyond_tags = lists();
+        beyond_tags.made[1].shared.1 = 3;
+        assert!(!beyond_tags.is_whole());
+        let mut out_of_order = lists();
+        out_of_order.starts[1] = 3;
+        assert!(!out_of_order.is_whole());
+        let mut short = lists();
+        short.starts.pop();
+        assert!(!short.is_whole());
+    }
 }

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::content::{
     ConsultationStatus, Directory, Entry, Round, Sector, TaxonomyKind, term_label,
 };
-use crate::matching::suggestions::Suggestion;
+use crate::matching::suggestions::Suggestions;
 
 /// A hash map keyed by slugs and positions: built many times a second
 /// while a site is served, so with a fast hash.
@@ -147,7 +147,7 @@ pub struct Index<'a> {
     /// What the A–Z order is made from, as a number (see [`KnownOrder`]).
     order_keys: u64,
     /// The people each profile page suggests meeting, by profile.
-    pub suggestions: Arc<Vec<Vec<Suggestion>>>,
+    pub suggestions: Arc<Suggestions>,
     /// The profiles' photos as made for the site (none read: each shown
     /// as it is).
     pub photos: super::photos::Photos,
@@ -228,7 +228,7 @@ impl<'a> Index<'a> {
     /// Builds every lookup; `suggestions` are those of
     /// [`suggestions`](crate::matching::suggestions::suggestions) for `dir`,
     /// made by the caller so that a rebuild can keep the last ones.
-    pub fn new(dir: &'a Directory, now: Timestamp, suggestions: Arc<Vec<Vec<Suggestion>>>) -> Self {
+    pub fn new(dir: &'a Directory, now: Timestamp, suggestions: Arc<Suggestions>) -> Self {
         Self {
             suggestions,
             ..Self::keeping(dir, now, Known::default())

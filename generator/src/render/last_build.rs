@@ -14,9 +14,7 @@
 //! none for the next to trust.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -27,8 +25,7 @@ use super::{BuildError, BuildOptions};
 use crate::content::TaxonomyKind;
 use crate::fingerprint;
 use crate::kept::{self, Kept};
-use crate::matching::people::TagKind;
-use crate::matching::suggestions::Suggestion;
+use crate::matching::suggestions::Suggestions;
 
 /// The file's name in the output's cache folder.
 const FILE: &str = "last-build";
@@ -124,122 +121,18 @@ fn suggestions_maker(inputs: u64) -> u64 {
 
 /// The suggestions kept beside the output under `options`, if they were
 /// made from `inputs`.
-pub(super) fn read_suggestions(
-    options: &BuildOptions,
-    inputs: u64,
-) -> Option<Vec<Vec<Suggestion>>> {
+pub(super) fn read_suggestions(options: &BuildOptions, inputs: u64) -> Option<Suggestions> {
     let path = super::output::cache(&options.output).join(SUGGESTIONS);
     let kept = Kept::read(&path, SUGGESTIONS_MAGIC, suggestions_maker(inputs))?;
-    let read: KeptSuggestions<'_> = postcard::from_bytes(kept.body()).ok()?;
-    let texts: Vec<Arc<str>> = read.texts.iter().map(|&text| Arc::from(text)).collect();
-    let text = |n: u32| texts.get(n as usize).cloned();
-    read.lists
-        .into_iter()
-        .map(|list| {
-            list.into_iter()
-                .map(|(profile, shared, place)| {
-                    Some(Suggestion {
-                        profile,
-                        shared: shared
-                            .into_iter()
-                            .map(|(kind, n)| Some((kind, text(n)?)))
-                            .collect::<Option<_>>()?,
-                        place: match place {
-                            Some(n) => Some(text(n)?),
-                            None => None,
-                        },
-                    })
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// Suggestions as kept: each text once, and each suggestion naming texts
-/// by their number. A national directory's suggestions name a few
-/// thousand policy areas, interests and places millions of times, which,
-/// each kept and read back on its own, made a tenth of the work of a build
-/// after one edit.
-#[derive(Deserialize)]
-struct KeptSuggestions<'a> {
-    #[serde(borrow)]
-    texts: Vec<&'a str>,
-    /// Each profile's suggestions.
-    lists: Vec<Vec<KeptSuggestion>>,
-}
-
-/// A suggestion as kept: whom (by position), the kinds and texts shared,
-/// and the place's text.
-type KeptSuggestion = (usize, Vec<(TagKind, u32)>, Option<u32>);
-
-/// Suggestions made, written as [`KeptSuggestions`] are read: each
-/// suggestion turned into its kept form as it is written, not all of them
-/// at once (a national directory's are a million).
-struct Keeping<'a> {
-    texts: Vec<&'a str>,
-    numbers: HashMap<&'a str, u32>,
-    made: &'a [Vec<Suggestion>],
-}
-
-impl<'a> Keeping<'a> {
-    fn of(made: &'a [Vec<Suggestion>]) -> Self {
-        let mut keeping = Self {
-            texts: Vec::new(),
-            numbers: HashMap::new(),
-            made,
-        };
-        for s in made.iter().flatten() {
-            let texts = s.shared.iter().map(|(_, text)| &**text);
-            for text in texts.chain(s.place.as_deref()) {
-                if !keeping.numbers.contains_key(text) {
-                    // Fewer texts than suggestions, counted in 32 bits.
-                    let number = keeping.texts.len() as u32;
-                    keeping.numbers.insert(text, number);
-                    keeping.texts.push(text);
-                }
-            }
-        }
-        keeping
-    }
-
-    fn number(&self, text: &str) -> u32 {
-        self.numbers.get(text).copied().unwrap_or(u32::MAX)
-    }
-}
-
-impl Serialize for Keeping<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        /// One profile's suggestions, each turned into its kept form.
-        struct List<'k>(&'k Keeping<'k>, &'k [Suggestion]);
-        impl Serialize for List<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let List(keeping, list) = self;
-                serializer.collect_seq(list.iter().map(|s| {
-                    let shared: Vec<(TagKind, u32)> = s
-                        .shared
-                        .iter()
-                        .map(|(kind, text)| (*kind, keeping.number(text)))
-                        .collect();
-                    let place = s.place.as_deref().map(|p| keeping.number(p));
-                    (s.profile, shared, place)
-                }))
-            }
-        }
-        // As the fields of `KeptSuggestions`, in order.
-        let mut kept = serializer.serialize_tuple(2)?;
-        kept.serialize_element(&self.texts)?;
-        let lists: Vec<List<'_>> = self.made.iter().map(|list| List(self, list)).collect();
-        kept.serialize_element(&lists)?;
-        kept.end()
-    }
+    let read: Suggestions = postcard::from_bytes(kept.body()).ok()?;
+    read.is_whole().then_some(read)
 }
 
 /// Keeps `made`, the suggestions made from `inputs`, beside the output.
 pub(super) fn write_suggestions(
     options: &BuildOptions,
     inputs: u64,
-    made: &[Vec<Suggestion>],
+    made: &Suggestions,
 ) -> std::io::Result<()> {
     let path = super::output::cache(&options.output).join(SUGGESTIONS);
     kept::write(
@@ -247,7 +140,7 @@ pub(super) fn write_suggestions(
         SUGGESTIONS_MAGIC,
         suggestions_maker(inputs),
         |body| {
-            postcard::to_io(&Keeping::of(made), body)
+            postcard::to_io(made, body)
                 .map(|_| ())
                 .map_err(std::io::Error::other)
         },
@@ -343,29 +236,21 @@ mod tests {
     fn suggestions_are_read_back_only_for_the_inputs_they_were_made_from() {
         let dir = tempfile::tempdir().expect("a folder");
         let options = options(dir.path());
-        let made = vec![
-            vec![Suggestion {
-                profile: 3,
-                shared: vec![
-                    (TagKind::Interest, "tenancy-law".into()),
-                    (TagKind::PolicyArea, "housing".into()),
+        let made = Suggestions::from_lists(&[
+            vec![(
+                3,
+                vec![
+                    (TagKind::Interest, "tenancy-law"),
+                    (TagKind::PolicyArea, "housing"),
                 ],
-                place: Some("Leeds".into()),
-            }],
+                Some("Leeds"),
+            )],
             Vec::new(),
             vec![
-                Suggestion {
-                    profile: 0,
-                    shared: vec![(TagKind::PolicyArea, "housing".into())],
-                    place: None,
-                },
-                Suggestion {
-                    profile: 2,
-                    shared: Vec::new(),
-                    place: Some("Leeds".into()),
-                },
+                (0, vec![(TagKind::PolicyArea, "housing")], None),
+                (2, Vec::new(), Some("Leeds")),
             ],
-        ];
+        ]);
         assert!(read_suggestions(&options, 11).is_none(), "none kept yet");
         write_suggestions(&options, 11, &made).expect("written");
         assert_eq!(read_suggestions(&options, 11), Some(made));

@@ -12,7 +12,7 @@ use super::BuildOptions;
 use super::index;
 use super::last_build;
 use super::site_files::{Caches, SiteWide};
-use crate::matching::suggestions::{KnownInputs, Suggestion};
+use crate::matching::suggestions::{KnownInputs, Suggestions};
 
 /// What the last build of a site wrote, so that the next build of the same
 /// site (a save while it is served, or a new process's build from
@@ -35,7 +35,7 @@ pub struct Memory {
     pub(super) caches: Caches,
     /// The suggestions on profile pages, with what they were made from:
     /// most saves change no tag, place or organisation and keep them.
-    pub(super) suggestions: Option<(u64, Arc<Vec<Vec<Suggestion>>>)>,
+    pub(super) suggestions: Option<(u64, Arc<Suggestions>)>,
     /// What the suggestions kept on disk beside the output were made from,
     /// when they are the ones in `suggestions`: they need not be written
     /// again.

@@ -22,12 +22,15 @@ use crate::render::views::{Link, email_html};
 /// Someone a profile page suggests meeting: their card, and what the two
 /// share. Not their position in the directory, which shifts whenever a
 /// profile before it comes or goes.
-pub(super) struct Suggested<'a>(&'a Suggestion);
+pub(super) struct Suggested<'a>(Suggestion<'a>);
 
 impl Shown for Suggested<'_> {
     fn hash_into(&self, r: &Renderer<'_>, h: &mut Fingerprinter) {
         ListedCard(self.0.profile).hash_into(r, h);
-        (&self.0.shared, &self.0.place).hash(h);
+        let shared = self.0.shared();
+        shared.len().hash(h);
+        shared.for_each(|tag| tag.hash(h));
+        self.0.place().hash(h);
     }
 }
 
@@ -51,7 +54,7 @@ impl<'a> ProfilePage<'a> {
         ProfilePage {
             card: ListedCard(i),
             profile: Own(entry),
-            suggestions: ix.suggestions[i].iter().map(Suggested).collect(),
+            suggestions: ix.suggestions.of(i).map(Suggested).collect(),
             hosted_events: ix
                 .events_by_host
                 .get(slug)
@@ -161,14 +164,13 @@ impl PageKind for ProfilePage<'_> {
             .iter()
             .map(|Suggested(s)| {
                 let shared: Vec<tera::Value> = s
-                    .shared
-                    .iter()
-                    .map(|(kind, slug)| r.tag((*kind).into(), slug))
+                    .shared()
+                    .map(|(kind, slug)| r.tag(kind.into(), slug))
                     .collect();
                 let mut view = tera::Map::new();
                 view.insert("card".into(), ListedCard(s.profile).value(r));
                 view.insert("shared".into(), tera::Value::from(shared));
-                view.insert("place".into(), tera::Value::from(s.place.as_deref()));
+                view.insert("place".into(), tera::Value::from(s.place()));
                 tera::Value::from(view)
             })
             .collect();

@@ -187,7 +187,7 @@ fn every_listed_card_has_the_fields_of_a_profile_card() {
     };
     let loaded = crate::load(&options).expect("the demo loads");
     let dir = loaded.directory.public_view();
-    let index = Index::new(&dir, loaded.now, Arc::new(Vec::new()));
+    let index = Index::new(&dir, loaded.now, Arc::default());
     let theme = Theme::load(&demo, &dir.site.theme).expect("the theme loads");
     let renderer = Renderer::new(&index, &theme.tera);
     let mut kinds = (false, false);
