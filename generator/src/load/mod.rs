@@ -194,6 +194,17 @@ pub fn load_keeping(options: &LoadOptions, keep: &Keep) -> Result<Loaded, LoadEr
     finish_loading(Files::read_keeping(options, Some(keep))?)
 }
 
+/// Puts `read` at `path` among `entries`, in order; gives what was there.
+fn put(entries: &mut Vec<(PathBuf, ReadFile)>, path: PathBuf, read: ReadFile) -> Option<ReadFile> {
+    match entries.binary_search_by(|(there, _)| there.cmp(&path)) {
+        Ok(at) => Some(std::mem::replace(&mut entries[at].1, read)),
+        Err(at) => {
+            entries.insert(at, (path, read));
+            None
+        }
+    }
+}
+
 fn finish_loading(files: Files) -> Result<Loaded, LoadError> {
     let loaded = files.loaded();
     // What was read is freed beside whatever the caller does next, rather
@@ -210,8 +221,11 @@ pub struct Files {
     config: ReadFile,
     site: Site,
     context: Context,
-    /// Entry files by path (relative to the root).
-    entries: std::collections::BTreeMap<PathBuf, ReadFile>,
+    /// Entry files, in the order of their paths (relative to the root):
+    /// a list, not a map, because the folders' walk gives them in that
+    /// order already, which a map would check twice over, comparing paths
+    /// a component at a time (a tenth of a second at 200,000 files).
+    entries: Vec<(PathBuf, ReadFile)>,
     /// Round files by path (relative to the root).
     rounds: std::collections::BTreeMap<PathBuf, rounds::ReadRound>,
     /// What the checks across files count over `entries`.
@@ -333,9 +347,10 @@ impl Files {
             .collect();
         let parsed = entries.iter().filter(|(_, _, r)| r.kept.is_none()).count();
         let opened = entries.iter().filter(|(_, _, r)| !r.unopened).count();
-        // The checks' counts are made beside the readings kept: each takes
-        // one core. A file refused has nothing to count.
-        let (tally, ()) = rayon::join(
+        // The checks' counts are made beside the readings kept and the
+        // check of the files' order: each takes one core. A file refused
+        // has nothing to count.
+        let (tally, in_order) = rayon::join(
             || {
                 let mut tally = checks::Tally::default();
                 for (_, read, _) in &entries {
@@ -349,16 +364,19 @@ impl Files {
                     // build reads every file again.
                     let _ = last_read::write(&keep.folder, maker, &entries, last.as_ref());
                 }
+                entries.is_sorted_by(|(a, ..), (b, ..)| a < b)
             },
         );
-        // Already in order: the map is built in one pass, with no search
-        // per file (comparing paths component by component is slow).
-        let mut entries: std::collections::BTreeMap<PathBuf, ReadFile> = entries
+        let mut entries: Vec<(PathBuf, ReadFile)> = entries
             .into_iter()
             .map(|(path, read, _)| (path, read))
             .collect();
+        if !in_order {
+            entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+            entries.dedup_by(|(a, _), (b, _)| a == b);
+        }
         for (path, diagnostic) in refused {
-            entries.insert(path, ReadFile::refused(diagnostic));
+            put(&mut entries, path, ReadFile::refused(diagnostic));
         }
         let config = ReadFile {
             findings: Findings {
@@ -438,7 +456,7 @@ impl Files {
                 self.parsed += 1;
                 self.opened += 1;
                 self.tally.add(read.claim.as_ref(), &read.findings);
-                if let Some(old) = self.entries.insert(path, read) {
+                if let Some(old) = put(&mut self.entries, path, read) {
                     self.tally.remove(old.claim.as_ref(), &old.findings);
                 }
             } else if full.is_dir() {
@@ -448,7 +466,7 @@ impl Files {
             } else {
                 // Deleted, or a folder moved away: drop everything under it.
                 let tally = &mut self.tally;
-                self.entries.retain(|p, read| {
+                self.entries.retain(|(p, read)| {
                     let keep = !p.starts_with(&path);
                     if !keep {
                         tally.remove(read.claim.as_ref(), &read.findings);
@@ -478,7 +496,8 @@ impl Files {
             diagnostics.extend(read.diagnostics.iter().cloned());
             directory.rounds.extend(read.round.iter().cloned());
         }
-        let files = std::iter::once(&self.config).chain(self.entries.values());
+        let entries = self.entries.iter().map(|(_, read)| read);
+        let files = std::iter::once(&self.config).chain(entries);
         let mut findings = Vec::with_capacity(self.entries.len() + 1);
         for file in files {
             diagnostics.extend(file.diagnostics.iter().cloned());
