@@ -7,6 +7,7 @@
 use std::hash::Hash;
 
 use jiff::Zoned;
+use rayon::prelude::*;
 use tera::Context;
 
 use super::Renderer;
@@ -95,7 +96,7 @@ impl Keys {
         let dir = index.dir;
         let profile_cards = dir
             .profiles
-            .iter()
+            .par_iter()
             .zip(index.organisation_digests())
             .map(|(p, organisation)| {
                 let photo = p.data.photo.as_deref().and_then(|x| index.photos.get(x));
@@ -118,8 +119,9 @@ impl Keys {
         let ask_cards = dir
             .asks
             .iter()
-            .map(|ask| {
-                let by = dir.profile(&ask.data.by).map(|p| p.file.digest());
+            .zip(&index.askers)
+            .map(|(ask, by)| {
+                let by = by.map(|p| dir.profiles[p].file.digest());
                 of((ask.file.digest(), ask.data.is_open(index.today), by))
             })
             .collect();
