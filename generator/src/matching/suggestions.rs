@@ -26,7 +26,7 @@ pub const PER_PROFILE: usize = 5;
 /// back was 6 % of that build's work; as a few arrays they are kept and
 /// read back as they are. Each text (a tag's slug, a place's name) is held
 /// once, and named by its number.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Suggestions {
     /// Each text named, once.
     texts: Vec<Box<str>>,
@@ -40,7 +40,7 @@ pub struct Suggestions {
 }
 
 /// One suggestion, as [`Suggestions`] holds it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Made {
     /// The position in the directory's profiles of the person suggested.
     profile: u32,
@@ -75,6 +75,119 @@ impl<'a> Suggestion<'a> {
         let texts = self.texts;
         self.place
             .map(|n| texts.get(n as usize).map_or("", |t| &**t))
+    }
+}
+
+/// Suggestions as kept on disk: the texts, then each array as its numbers'
+/// bytes, four to a number (a place of none as the largest), so that they
+/// are read back by copying, not a number at a time: a national
+/// directory's are some ten million numbers.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct KeptSuggestions<'a> {
+    texts: std::borrow::Cow<'a, [Box<str>]>,
+    #[serde(borrow)]
+    starts: Raw<'a>,
+    #[serde(borrow)]
+    made: Raw<'a>,
+    #[serde(borrow)]
+    shared: Raw<'a>,
+}
+
+/// Bytes written and read as one run, borrowed when read.
+struct Raw<'a>(std::borrow::Cow<'a, [u8]>);
+
+impl serde::Serialize for Raw<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Raw<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_borrowed_bytes<E>(self, bytes: &'de [u8]) -> Result<Raw<'de>, E> {
+                Ok(Raw(std::borrow::Cow::Borrowed(bytes)))
+            }
+            fn visit_bytes<E>(self, bytes: &[u8]) -> Result<Raw<'de>, E> {
+                Ok(Raw(std::borrow::Cow::Owned(bytes.to_vec())))
+            }
+        }
+        deserializer.deserialize_bytes(Visitor)
+    }
+}
+
+/// A place of none, as kept.
+const NO_PLACE: u32 = u32::MAX;
+
+impl serde::Serialize for Suggestions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let numbers = |n: &mut dyn Iterator<Item = u32>| -> Raw<'static> {
+            Raw(n.flat_map(u32::to_le_bytes).collect::<Vec<u8>>().into())
+        };
+        let made = self.made.iter().flat_map(|m| {
+            let place = m.place.unwrap_or(NO_PLACE);
+            [m.profile, m.shared.0, m.shared.1, place]
+        });
+        let shared = self.shared.iter().flat_map(|&(kind, n)| {
+            let kind = match kind {
+                TagKind::PolicyArea => 0,
+                TagKind::Interest => 1,
+            };
+            [kind, n]
+        });
+        KeptSuggestions {
+            texts: std::borrow::Cow::Borrowed(&self.texts),
+            starts: numbers(&mut self.starts.iter().copied()),
+            made: numbers(&mut made.into_iter()),
+            shared: numbers(&mut shared.into_iter()),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Suggestions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let kept = KeptSuggestions::deserialize(deserializer)?;
+        let numbers = |raw: &Raw<'_>, width: usize| -> Result<Vec<u32>, D::Error> {
+            if !raw.0.len().is_multiple_of(4 * width) {
+                return Err(D::Error::custom("a kept array cut short"));
+            }
+            let four = raw.0.chunks_exact(4);
+            Ok(four
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect())
+        };
+        let made = numbers(&kept.made, 4)?
+            .chunks_exact(4)
+            .map(|m| Made {
+                profile: m[0],
+                shared: (m[1], m[2]),
+                place: (m[3] != NO_PLACE).then_some(m[3]),
+            })
+            .collect();
+        let shared = numbers(&kept.shared, 2)?
+            .chunks_exact(2)
+            .map(|s| {
+                let kind = match s[0] {
+                    0 => Ok(TagKind::PolicyArea),
+                    1 => Ok(TagKind::Interest),
+                    _ => Err(D::Error::custom("an unknown kind of tag")),
+                };
+                kind.map(|kind| (kind, s[1]))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Suggestions {
+            texts: kept.texts.into_owned(),
+            starts: numbers(&kept.starts, 1)?,
+            made,
+            shared,
+        })
     }
 }
 
@@ -369,6 +482,24 @@ mod tests {
         assert_eq!(read(&made, 2), vec![(0, Vec::new(), Some("Leeds"))]);
         assert_eq!(read(&made, 3), Vec::new(), "a profile made since");
         assert_eq!(made.texts.len(), 3, "each text held once");
+    }
+
+    #[test]
+    fn kept_suggestions_read_back_as_they_were_and_not_when_cut_short() {
+        let made = lists();
+        let bytes = postcard::to_allocvec(&made).expect("kept");
+        assert_eq!(
+            postcard::from_bytes::<Suggestions>(&bytes),
+            Ok(made.clone())
+        );
+        let cut_bytes = postcard::to_allocvec(&KeptSuggestions {
+            texts: std::borrow::Cow::Borrowed(&made.texts),
+            starts: Raw(vec![0; 4].into()),
+            made: Raw(vec![0; 15].into()),
+            shared: Raw(Vec::new().into()),
+        })
+        .expect("kept");
+        assert!(postcard::from_bytes::<Suggestions>(&cut_bytes).is_err());
     }
 
     #[test]

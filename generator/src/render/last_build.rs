@@ -42,7 +42,7 @@ const SUGGESTIONS_MAGIC: &[u8; 8] = b"ixsugg\x00\x01";
 const MAGIC: &[u8; 8] = b"ixlast\x00\x01";
 
 /// The layout of what follows the header; a new layout has a new number.
-const LAYOUT: u32 = 6;
+const LAYOUT: u32 = 7;
 
 /// The last build's state, as the next build reads it: borrowed from the
 /// build's memory when written, owned when read.
