@@ -194,6 +194,11 @@ pub fn load_keeping(options: &LoadOptions, keep: &Keep) -> Result<Loaded, LoadEr
     finish_loading(Files::read_keeping(options, Some(keep))?)
 }
 
+/// The most entry files one thread reads without letting another take
+/// some: rayon otherwise leaves the thread that began the list a quarter of
+/// it to go through alone, and the other core waits for it at the end.
+const FILES_AT_ONCE: usize = 256;
+
 /// Puts `read` at `path` among `entries`, in order; gives what was there.
 fn put(entries: &mut Vec<(PathBuf, ReadFile)>, path: PathBuf, read: ReadFile) -> Option<ReadFile> {
     match entries.binary_search_by(|(there, _)| there.cmp(&path)) {
@@ -306,9 +311,11 @@ impl Files {
             .collect();
         let paths: Vec<PathBuf> = content.into_iter().chain(mirror).collect();
         let last = kept.as_ref().and_then(|kept| LastRead::of(kept, root));
+        // A few hundred files at a time (see `FILES_AT_ONCE`).
         let entries: Vec<(PathBuf, ReadFile, Reading<'_>)> = paths
             .into_par_iter()
             .enumerate()
+            .with_max_len(FILES_AT_ONCE)
             .map(|(number, path)| {
                 if let Some((read, reading)) =
                     last.as_ref().and_then(|last| last.unchanged(&path, number))
