@@ -14,8 +14,8 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// How long freed memory is kept, in milliseconds: mimalloc 2's default.
 /// mimalloc 3 keeps it a second, longer than a whole build of 10,000
 /// profiles takes, so that every value a build freed (each page's template
-/// values) counted in its peak: 100 MiB at 10,000 profiles against 82 MiB
-/// with this, in the same time (docs/benchmarks.md).
+/// values) counted in its peak: some 100 MiB at 10,000 profiles against
+/// 80 MiB with this, in the same time (docs/benchmarks.md).
 const KEEP_FREED_MS: std::ffi::c_long = 10;
 
 /// Sets the allocator's options; called first thing, before any thread.

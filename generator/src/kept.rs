@@ -74,7 +74,7 @@ impl Kept {
 /// The bytes of the file at `path`, mapped into memory rather than copied:
 /// a national directory's kept files are some 150 MB, which a build after
 /// one edit would otherwise copy into fresh memory, a page fault for each
-/// four kilobytes, before it could begin (a tenth of its CPU).
+/// four kilobytes, before it could begin (8 % of its CPU).
 fn map_or_read(path: &Path) -> Option<Bytes> {
     let file = std::fs::File::open(path).ok()?;
     // Windows will not rename over a file that is mapped, which a build

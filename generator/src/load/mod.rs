@@ -379,8 +379,8 @@ impl Files {
             .map(|(path, read, _)| (path, read))
             .collect();
         if !in_order {
+            // The walk gives each path once, so sorting is all it can need.
             entries.sort_by(|(a, _), (b, _)| a.cmp(b));
-            entries.dedup_by(|(a, _), (b, _)| a == b);
         }
         for (path, diagnostic) in refused {
             put(&mut entries, path, ReadFile::refused(diagnostic));

@@ -22,7 +22,7 @@ pub const PER_PROFILE: usize = 5;
 /// Flat: a national directory's are a million, each naming a few policy
 /// areas and interests. Held as a million lists, each with its own list of
 /// texts, they raised a build's peak memory at 200,000 profiles by some
-/// 85 MB (150 MB after one edit, which reads them back), and reading them
+/// 85 MiB (145 MiB after one edit, which reads them back), and reading them
 /// back was 6 % of that build's work; as a few arrays they are kept and
 /// read back as they are. Each text (a tag's slug, a place's name) is held
 /// once, and named by its number.
