@@ -191,6 +191,11 @@ impl<'de> serde::Deserialize<'de> for Suggestions {
     }
 }
 
+/// One suggestion as a test writes it: the position suggested, the tags
+/// shared and the place.
+#[cfg(test)]
+pub(crate) type Written<'a> = (usize, Vec<(TagKind, &'a str)>, Option<&'a str>);
+
 impl Suggestions {
     /// The suggestions on the page of the profile at `profile` in the
     /// directory: none for a profile beyond those they were made for.
@@ -230,7 +235,7 @@ impl Suggestions {
     /// Suggestions written one profile at a time, for tests: each profile's
     /// list of (position suggested, tags shared, place).
     #[cfg(test)]
-    pub(crate) fn from_lists(lists: &[Vec<(usize, Vec<(TagKind, &str)>, Option<&str>)>]) -> Self {
+    pub(crate) fn from_lists(lists: &[Vec<Written<'_>>]) -> Self {
         let mut made = Self::default();
         let number =
             |texts: &mut Vec<Box<str>>, text: &str| match texts.iter().position(|t| &**t == text) {
@@ -451,10 +456,7 @@ mod tests {
     }
 
     /// Each profile's suggestions as a test writes them.
-    fn read(
-        made: &Suggestions,
-        profile: usize,
-    ) -> Vec<(usize, Vec<(TagKind, &str)>, Option<&str>)> {
+    fn read(made: &Suggestions, profile: usize) -> Vec<Written<'_>> {
         made.of(profile)
             .map(|s| (s.profile, s.shared().collect(), s.place()))
             .collect()
