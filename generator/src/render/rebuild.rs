@@ -298,21 +298,20 @@ impl Whole<'_> {
         // is mostly one long task, which would otherwise leave a core idle.
         let (pages, others) = rayon::join(
             || {
-                // Left to rayon's own split, a long run of pages a thread:
-                // in runs of 64 or 1,024 pages the two threads made folders
-                // side by side in one folder, and the kernel's time for a
-                // build of 200,000 profiles rose from 8 s to 9 and 14 s.
-                jobs.par_iter().try_for_each(|job| {
-                    // Taken, not borrowed: a thread waiting inside a
-                    // page may be given another page meanwhile.
-                    let mut html = PAGE.take();
-                    html.clear();
-                    let url = renderer.render_into(job, &mut html)?;
-                    staging.write_page(&url, &html)?;
-                    PAGE.set(html);
-                    progress.advance();
-                    Ok::<(), BuildError>(())
-                })
+                // At most 4,096 pages a run (see `PAGES_AT_ONCE`).
+                jobs.par_iter()
+                    .with_max_len(PAGES_AT_ONCE)
+                    .try_for_each(|job| {
+                        // Taken, not borrowed: a thread waiting inside a
+                        // page may be given another page meanwhile.
+                        let mut html = PAGE.take();
+                        html.clear();
+                        let url = renderer.render_into(job, &mut html)?;
+                        staging.write_page(&url, &html)?;
+                        PAGE.set(html);
+                        progress.advance();
+                        Ok::<(), BuildError>(())
+                    })
             },
             || {
                 SiteWide::ALL
@@ -335,6 +334,15 @@ impl Whole<'_> {
         Ok(jobs.len())
     }
 }
+
+/// The most pages one thread renders without letting another take some.
+/// Left to rayon, the thread that begins the list goes through a quarter
+/// of it alone, and a build of 200,000 profiles ended with one core
+/// rendering for 0.6 s while the other waited. Runs of 4,096 pages took
+/// 15.99–17.77 s against 18.99–20.95 s (seven runs each, alternated), with
+/// less time in the kernel (7.2–8.8 s against 10.4–14.6 s); runs of 64 and
+/// 1,024 pages took more kernel time, not less (docs/benchmarks.md).
+const PAGES_AT_ONCE: usize = 4096;
 
 /// The most pages' fingerprints one thread works out without letting
 /// another take some: rayon otherwise leaves the thread that began the
