@@ -126,9 +126,9 @@ const NO_PLACE: u32 = u32::MAX;
 
 impl serde::Serialize for Suggestions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let numbers = |n: &mut dyn Iterator<Item = u32>| -> Raw<'static> {
+        fn numbers(n: impl Iterator<Item = u32>) -> Raw<'static> {
             Raw(n.flat_map(u32::to_le_bytes).collect::<Vec<u8>>().into())
-        };
+        }
         let made = self.made.iter().flat_map(|m| {
             let place = m.place.unwrap_or(NO_PLACE);
             [m.profile, m.shared.0, m.shared.1, place]
@@ -142,9 +142,9 @@ impl serde::Serialize for Suggestions {
         });
         KeptSuggestions {
             texts: std::borrow::Cow::Borrowed(&self.texts),
-            starts: numbers(&mut self.starts.iter().copied()),
-            made: numbers(&mut made.into_iter()),
-            shared: numbers(&mut shared.into_iter()),
+            starts: numbers(self.starts.iter().copied()),
+            made: numbers(made),
+            shared: numbers(shared),
         }
         .serialize(serializer)
     }
@@ -182,12 +182,18 @@ impl<'de> serde::Deserialize<'de> for Suggestions {
                 kind.map(|kind| (kind, s[1]))
             })
             .collect::<Result<_, _>>()?;
-        Ok(Suggestions {
+        let read = Suggestions {
             texts: kept.texts.into_owned(),
             starts: numbers(&kept.starts, 1)?,
             made,
             shared,
-        })
+        };
+        if !read.is_whole() {
+            return Err(D::Error::custom(
+                "kept suggestions naming what they do not hold",
+            ));
+        }
+        Ok(read)
     }
 }
 
@@ -214,9 +220,9 @@ impl Suggestions {
         })
     }
 
-    /// Whether every number in them names something they hold: what a
-    /// kept file is checked for when read back.
-    pub(crate) fn is_whole(&self) -> bool {
+    /// Whether every number in them names something they hold: what kept
+    /// suggestions are checked for when read back.
+    fn is_whole(&self) -> bool {
         let made = self.made.len();
         let starts = self.starts.windows(2).all(|w| w[0] <= w[1])
             && self.starts.last().is_some_and(|&n| n as usize == made);
@@ -502,6 +508,13 @@ mod tests {
         })
         .expect("kept");
         assert!(postcard::from_bytes::<Suggestions>(&cut_bytes).is_err());
+        let mut beyond_texts = made;
+        beyond_texts.shared[0].1 = 3;
+        let beyond_bytes = postcard::to_allocvec(&beyond_texts).expect("kept");
+        assert!(
+            postcard::from_bytes::<Suggestions>(&beyond_bytes).is_err(),
+            "a text number beyond the texts is not read back"
+        );
     }
 
     #[test]

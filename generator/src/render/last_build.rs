@@ -124,8 +124,7 @@ fn suggestions_maker(inputs: u64) -> u64 {
 pub(super) fn read_suggestions(options: &BuildOptions, inputs: u64) -> Option<Suggestions> {
     let path = super::output::cache(&options.output).join(SUGGESTIONS);
     let kept = Kept::read(&path, SUGGESTIONS_MAGIC, suggestions_maker(inputs))?;
-    let read: Suggestions = postcard::from_bytes(kept.body()).ok()?;
-    read.is_whole().then_some(read)
+    postcard::from_bytes(kept.body()).ok()
 }
 
 /// Keeps `made`, the suggestions made from `inputs`, beside the output.
