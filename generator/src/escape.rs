@@ -28,9 +28,23 @@ pub fn markup(text: &str) -> String {
 }
 
 /// [`markup`], written to `out`: how templates escape what they print.
+///
+/// Read a byte at a time, not a character at a time: every value of every
+/// page goes through here, and nearly all of it is plain. A byte that may
+/// begin something to replace is found in [`ATTENTION`]; only then is the
+/// character it begins looked at.
 pub fn write_markup(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
     let mut plain = 0;
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if !ATTENTION[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
+        // `i` is at the start of a character: every byte flagged is either
+        // ASCII or the first byte of a character (0xC2, 0xEF).
+        let c = text[i..].chars().next().unwrap_or_default();
         let replacement: &[u8] = match c {
             '&' => b"&amp;",
             '<' => b"&lt;",
@@ -43,14 +57,37 @@ pub fn write_markup(text: &str, out: &mut dyn std::io::Write) -> std::io::Result
             // a line feed; written as a reference, it reads back as itself.
             '\r' => b"&#13;",
             c if is_unpublishable(c) => b"",
-            _ => continue,
+            c => {
+                i += c.len_utf8();
+                continue;
+            }
         };
-        out.write_all(&text.as_bytes()[plain..i])?;
+        out.write_all(&bytes[plain..i])?;
         out.write_all(replacement)?;
-        plain = i + c.len_utf8();
+        i += c.len_utf8();
+        plain = i;
     }
-    out.write_all(&text.as_bytes()[plain..])
+    out.write_all(&bytes[plain..])
 }
+
+/// The bytes that may begin a character [`write_markup`] replaces: the
+/// five that open or close markup, the carriage return, the ASCII
+/// controls, and the first bytes of U+0080–U+009F (0xC2) and of
+/// U+FFFE and U+FFFF (0xEF).
+static ATTENTION: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = !matches!(b, 0x09 | 0x0A);
+        b += 1;
+    }
+    let mut others = [b'&', b'<', b'>', b'"', b'\'', 0x7F, 0xC2, 0xEF].as_slice();
+    while let [first, rest @ ..] = others {
+        table[*first as usize] = true;
+        others = rest;
+    }
+    table
+};
 
 /// JSON made safe inside an HTML `<script>` element: a `</script>` in one
 /// of its strings must not end the element.
@@ -89,6 +126,31 @@ mod tests {
     #[test]
     fn markup_keeps_a_carriage_return_for_xml_readers() {
         assert_eq!(markup("a\rb\r\nc\nd"), "a&#13;b&#13;\nc\nd");
+    }
+
+    /// The byte table finds every character the rule replaces: each
+    /// character of the first plane and a few beyond, alone and between
+    /// plain letters, is escaped as the rule says.
+    #[test]
+    fn markup_replaces_exactly_the_characters_the_rule_names() {
+        let rule = |c: char| -> String {
+            match c {
+                '&' => "&amp;".into(),
+                '<' => "&lt;".into(),
+                '>' => "&gt;".into(),
+                '"' => "&quot;".into(),
+                '\'' => "&#39;".into(),
+                '\r' => "&#13;".into(),
+                c if is_unpublishable(c) => String::new(),
+                c => c.to_string(),
+            }
+        };
+        let chars = (0..=0xFFFF_u32)
+            .chain([0x1_0000, 0x1_F600, 0x10_FFFF])
+            .filter_map(char::from_u32);
+        for c in chars {
+            assert_eq!(markup(&format!("a{c}b")), format!("a{}b", rule(c)), "{c:?}");
+        }
     }
 
     #[test]
