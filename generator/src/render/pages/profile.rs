@@ -178,20 +178,16 @@ impl PageKind for ProfilePage<'_> {
         // is on: the page adds the rest to it rather than making it again.
         // The page is the profile, not its card in a list: the card's
         // fields are copied, not its drawn HTML.
-        let mut profile: tera::Map = r
-            .card(i)
-            .listed
-            .as_map()
-            .into_iter()
-            .flatten()
-            .filter(|(key, _)| key.as_str() != Some("html"))
-            .map(|(key, value)| (key.clone(), value.clone()))
-            .collect();
+        let card = r.card(i).listed.as_map();
+        let mut profile =
+            tera::Map::with_capacity(card.map_or(0, |card| card.len()) + ProfileView::FIELDS);
         profile.extend(
-            tera::Value::from_serializable(&rest)
-                .into_map()
-                .unwrap_or_default(),
+            card.into_iter()
+                .flatten()
+                .filter(|(key, _)| key.as_str() != Some("html"))
+                .map(|(key, value)| (key.clone(), value.clone())),
         );
+        rest.insert_into(&mut profile);
         c.insert_value("profile", tera::Value::from(profile));
         c.insert_value("suggestions", tera::Value::from(suggestions));
         c.insert("hosted_events", &hosted);
@@ -223,7 +219,6 @@ impl PageKind for ProfilePage<'_> {
 }
 
 /// What a profile's page shows besides its card.
-#[derive(Serialize)]
 struct ProfileView<'a> {
     grade: Option<&'a str>,
     pronouns: Option<&'a str>,
@@ -235,6 +230,35 @@ struct ProfileView<'a> {
     bio_html: String,
     updated: Option<String>,
     programmes: &'a [Link],
+}
+
+impl ProfileView<'_> {
+    /// How many fields [`ProfileView::insert_into`] adds.
+    const FIELDS: usize = 10;
+
+    /// Adds each field to the card's, as the page's `profile`: straight
+    /// into that map, not made as a map of its own and copied over (every
+    /// profile page does this).
+    fn insert_into(self, profile: &mut tera::Map) {
+        let fields: [(&str, tera::Value); ProfileView::FIELDS] = [
+            ("grade", self.grade.into()),
+            ("pronouns", self.pronouns.into()),
+            ("languages", self.languages.into()),
+            ("policy_areas", self.policy_areas.into()),
+            ("interests", self.interests.into()),
+            ("contact", tera::Value::from_serializable(&self.contact)),
+            ("swap", tera::Value::from_serializable(&self.swap)),
+            ("bio_html", self.bio_html.into()),
+            ("updated", self.updated.into()),
+            (
+                "programmes",
+                tera::Value::from_serializable(self.programmes),
+            ),
+        ];
+        for (name, value) in fields {
+            profile.insert(name.into(), value);
+        }
+    }
 }
 
 /// How to reach someone, as their page shows it.
