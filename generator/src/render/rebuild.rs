@@ -337,11 +337,11 @@ impl Whole<'_> {
 
 /// The most pages one thread renders without letting another take some.
 /// Left to rayon, the thread that begins the list goes through a quarter
-/// of it alone, and a build of 200,000 profiles ended with one core
-/// rendering for 0.6 s while the other waited. Runs of 4,096 pages took
-/// 15.99–17.77 s against 18.99–20.95 s (seven runs each, alternated), with
-/// less time in the kernel (7.2–8.8 s against 10.4–14.6 s); runs of 64 and
-/// 1,024 pages took more kernel time, not less (docs/benchmarks.md).
+/// of it alone: `perf` of a build of 200,000 profiles showed it ending
+/// with one core rendering for 0.6 s while the other waited, which runs
+/// of 4,096 pages do not. The build's time did not measurably change with
+/// it once each program was run into each output folder in turn
+/// (docs/benchmarks.md).
 const PAGES_AT_ONCE: usize = 4096;
 
 /// The most pages' fingerprints one thread works out without letting
